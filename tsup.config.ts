@@ -1,0 +1,29 @@
+import { defineConfig } from 'tsup';
+
+/** One entry per `exports` subpath of package.json (kept in step by test/package.test.ts). */
+export const entries: Record<string, string> = {
+  'core/index': 'core/index.ts',
+  'scenetree/index': 'scenetree/index.ts',
+  'plugins/loopback/index': 'plugins/loopback/index.ts',
+  'plugins/websocket/index': 'plugins/websocket/index.ts',
+  'plugins/websocket/index.browser': 'plugins/websocket/index.browser.ts',
+  'plugins/enet/index': 'plugins/enet/index.ts',
+  'plugins/webrtc/index': 'plugins/webrtc/index.ts',
+  'plugins/webrtc/index.browser': 'plugins/webrtc/index.browser.ts',
+  'plugins/http/index': 'plugins/http/index.ts',
+  'plugins/http/index.browser': 'plugins/http/index.browser.ts',
+  'bin/scenenet': 'bin/scenenet.ts',
+};
+
+export default defineConfig({
+  entry: entries,
+  format: ['esm'],
+  target: 'node20',
+  platform: 'neutral',
+  dts: true,
+  sourcemap: true,
+  clean: true,
+  splitting: true,
+  outDir: 'dist',
+  external: ['ws', 'node-datachannel', 'inversify', 'reflect-metadata', 'selfsigned', /^node:/],
+});
