@@ -26,3 +26,4 @@ export { coreModule, coreModuleWith, isCoreModule } from './core-module.js';
 export type { CoreOverrides } from './core-module.js';
 export { createContainer } from './create-container.js';
 export { NodePath } from './variant/node-path.js';
+export { TLSOptions } from './tls-options.js';
