@@ -1,0 +1,21 @@
+import type { ErrorCode, Logger, NodePath, TransferMode } from '../../core/index.js';
+import type { Node } from '../node.js';
+
+/**
+ * What SceneMultiplayer lends its helper interfaces (cache, RPC): Godot passes them the
+ * `SceneMultiplayer*` itself; we pass this narrow view so each helper sees only what it uses.
+ */
+export interface MultiplayerContext {
+  readonly log: Logger;
+  readonly rootPath: NodePath;
+  /** The node at `rootPath`, or null before the API has a tree or while the root is missing. */
+  getRootNode(): Node | null;
+  getUniqueId(): number;
+  isConnectedPeer(id: number): boolean;
+  getConnectedPeers(): Iterable<number>;
+  getRemoteSenderId(): number;
+  /** Godot: SceneMultiplayer::send_command, with the transfer mode and channel to use. */
+  sendCommand(to: number, packet: Uint8Array, mode: TransferMode, channel: number): ErrorCode;
+  /** A structurally invalid packet: log once and disconnect the sender (policy; no wire change). */
+  rejectMalformed(from: number, reason: string): void;
+}

@@ -1,0 +1,476 @@
+import {
+  ConnectionStatus,
+  ErrorCode,
+  MultiplayerAPI,
+  MultiplayerError,
+  MultiplayerPeer,
+  NodePath,
+  OfflineMultiplayerPeer,
+  Signal,
+  TransferMode,
+  isPacket,
+  silentLogger,
+  systemClock,
+  type Clock,
+  type Logger,
+} from '../../core/index.js';
+import type { Node } from '../node.js';
+import type { SceneTree } from '../scene-tree.js';
+import { AuthSessions, type AuthCallback } from './auth-sessions.js';
+import { CMD_MASK, Command, SYS_CMD_SIZE, SysCommand, sysPacket } from './commands.js';
+import type { MultiplayerContext } from './multiplayer-context.js';
+import { SceneCacheInterface } from './scene-cache-interface.js';
+import { SceneRPCInterface } from './scene-rpc-interface.js';
+
+/** Dependencies of a SceneMultiplayer; all optional. */
+export interface SceneMultiplayerOptions {
+  readonly clock?: Clock;
+  readonly logger?: Logger;
+}
+
+/** Options of `sendBytes`. */
+export interface SendBytesOptions {
+  readonly mode?: TransferMode;
+  readonly channel?: number;
+}
+
+/**
+ * Godot: SceneMultiplayer (modules/multiplayer/scene_multiplayer.cpp): the default high-level
+ * multiplayer API. Owns the path cache and the RPC interface (wired in the constructor, as in Godot),
+ * authentication, server relay and raw packets. Its default peer is an OfflineMultiplayerPeer.
+ *
+ * Beyond Godot (local policy, no byte changes on the wire): a structurally malformed packet disconnects
+ * its sender; an RPC checksum mismatch names the methods that differ when it can tell.
+ */
+export class SceneMultiplayer extends MultiplayerAPI {
+  readonly peerAuthenticating = new Signal<[id: number]>();
+  readonly peerAuthenticationFailed = new Signal<[id: number]>();
+  readonly peerPacket = new Signal<[id: number, packet: Uint8Array]>();
+
+  /** Godot property `allow_object_decoding` (off by default: full objects are a code-execution risk). */
+  allowObjectDecoding = false;
+  /** Godot property `server_relay`; must match on both ends. */
+  serverRelay = true;
+
+  readonly #clock: Clock;
+  readonly #log: Logger;
+  readonly #ctx: MultiplayerContext;
+  readonly #rpc: SceneRPCInterface;
+  readonly #cache: SceneCacheInterface;
+  readonly #auth: AuthSessions;
+  #peer: MultiplayerPeer = new OfflineMultiplayerPeer();
+  #lastStatus: ConnectionStatus = ConnectionStatus.CONNECTED;
+  readonly #connected = new Set<number>();
+  #remoteSender = 0;
+  #rootPath = NodePath.EMPTY;
+  #tree: SceneTree | null = null;
+  #detachTree: (() => void) | null = null;
+  readonly #onPeerConnected = (id: number): void => this.#addPeer(id);
+  readonly #onPeerDisconnected = (id: number): void => this.#delPeer(id);
+
+  constructor(options: SceneMultiplayerOptions = {}) {
+    super();
+    this.#clock = options.clock ?? systemClock;
+    this.#log = options.logger ?? silentLogger;
+    const self = this;
+    this.#ctx = {
+      log: this.#log,
+      get rootPath() {
+        return self.#rootPath;
+      },
+      getRootNode: () => this.#rootNode(),
+      getUniqueId: () => this.getUniqueId(),
+      isConnectedPeer: (id) => this.#connected.has(id),
+      getConnectedPeers: () => this.#connected,
+      getRemoteSenderId: () => this.getRemoteSenderId(),
+      sendCommand: (to, packet, mode, channel) => this.#sendCommand(to, packet, mode, channel),
+      rejectMalformed: (from, reason) => this.#rejectMalformed(from, reason),
+    };
+    this.#rpc = new SceneRPCInterface(this.#ctx, this);
+    this.#cache = new SceneCacheInterface(this.#ctx, this.#rpc);
+    this.#rpc.setCache(this.#cache);
+    this.#auth = new AuthSessions({
+      clock: this.#clock,
+      send: (to, packet) => this.#putDirect(to, packet, TransferMode.RELIABLE, 0),
+      admit: (id) => this.#admitPeer(id),
+    });
+  }
+
+  /** Godot property `multiplayer_peer`; null installs an OfflineMultiplayerPeer. */
+  override get multiplayerPeer(): MultiplayerPeer {
+    return this.#peer;
+  }
+  override set multiplayerPeer(peer: MultiplayerPeer | null) {
+    const next = peer ?? new OfflineMultiplayerPeer();
+    if (next === this.#peer) return;
+    if (next.getConnectionStatus() === ConnectionStatus.DISCONNECTED) {
+      throw new MultiplayerError(ErrorCode.ERR_INVALID_PARAMETER, 'Supplied MultiplayerPeer must be connecting or connected.');
+    }
+    this.#peer.peerConnected.disconnect(this.#onPeerConnected);
+    this.#peer.peerDisconnected.disconnect(this.#onPeerDisconnected);
+    this.clear();
+    this.#peer = next;
+    next.peerConnected.connect(this.#onPeerConnected);
+    next.peerDisconnected.connect(this.#onPeerDisconnected);
+    this.#updateStatus();
+  }
+
+  /** Godot property `root_path`: node paths on the wire are relative to it. Must be absolute. */
+  get rootPath(): NodePath {
+    return this.#rootPath;
+  }
+  set rootPath(path: NodePath) {
+    if (!path.isEmpty() && !path.isAbsolute()) {
+      throw new MultiplayerError(ErrorCode.ERR_INVALID_PARAMETER, 'SceneMultiplayer root path must be absolute.');
+    }
+    this.#rootPath = path;
+  }
+
+  /** Godot property `auth_callback`: `(peerId, data)`; setting one makes new peers authenticate. */
+  get authCallback(): AuthCallback | null {
+    return this.#auth.callback;
+  }
+  set authCallback(callback: AuthCallback | null) {
+    this.#auth.callback = callback;
+  }
+
+  /** Godot property `auth_timeout`, in seconds (0 disables). */
+  get authTimeout(): number {
+    return this.#auth.timeoutSeconds;
+  }
+  set authTimeout(seconds: number) {
+    if (!(seconds >= 0)) throw new MultiplayerError(ErrorCode.ERR_INVALID_PARAMETER, 'Timeout must be greater or equal to 0 (where 0 means no timeout)');
+    this.#auth.timeoutSeconds = seconds;
+  }
+
+  /** Godot property `refuse_new_connections`, forwarded to the peer. */
+  get refuseNewConnections(): boolean {
+    return this.#peer.refuseNewConnections;
+  }
+  set refuseNewConnections(refuse: boolean) {
+    this.#peer.refuseNewConnections = refuse;
+  }
+
+  /** Godot: SceneMultiplayer::poll. */
+  override poll(): ErrorCode {
+    this.#updateStatus();
+    if (this.#lastStatus === ConnectionStatus.DISCONNECTED) return ErrorCode.OK;
+    this.#peer.poll();
+    this.#updateStatus();
+    if (this.#lastStatus !== ConnectionStatus.CONNECTED) return ErrorCode.OK;
+    while (this.#peer.getAvailablePacketCount() > 0) {
+      const sender = this.#peer.getPacketPeer();
+      const mode = this.#peer.getPacketMode();
+      const channel = this.#peer.getPacketChannel();
+      const packet = this.#peer.getPacket();
+      if (!isPacket(packet)) return packet;
+      this.#receive(sender, packet, mode, channel);
+      // Processing a packet may have disconnected us.
+      this.#updateStatus();
+      if (this.#lastStatus !== ConnectionStatus.CONNECTED) break;
+    }
+    for (const id of this.#auth.expire()) {
+      this.#peer.disconnectPeer(id);
+      this.peerAuthenticationFailed.emit(id);
+    }
+    return ErrorCode.OK;
+  }
+
+  override getUniqueId(): number {
+    return this.#peer.getUniqueId();
+  }
+  override isServer(): boolean {
+    return this.#peer.isServer();
+  }
+  /** Admitted peers (not those still authenticating). */
+  override getPeers(): number[] {
+    return [...this.#connected];
+  }
+  /** Godot: get_authenticating_peers. */
+  getAuthenticatingPeers(): number[] {
+    return this.#auth.pendingIds();
+  }
+  override getRemoteSenderId(): number {
+    return this.#rpc.localSender || this.#remoteSender;
+  }
+
+  override rpcp(object: object, peer: number, method: string, args: readonly unknown[]): ErrorCode {
+    const node = object as Node;
+    if (!node.isInsideTree()) {
+      this.#log.error('Trying to call an RPC on a node which is not inside SceneTree.');
+      return ErrorCode.ERR_UNCONFIGURED;
+    }
+    if (this.#peer.getConnectionStatus() !== ConnectionStatus.CONNECTED) {
+      this.#log.error('Trying to call an RPC via a multiplayer peer which is not connected.');
+      return ErrorCode.ERR_CONNECTION_ERROR;
+    }
+    return this.#rpc.rpcp(node, peer, method, args);
+  }
+
+  /** Godot: send_bytes(bytes, id = 0, mode = RELIABLE, channel = 0). */
+  sendBytes(bytes: Uint8Array, id: number = MultiplayerPeer.TARGET_PEER_BROADCAST, options: SendBytesOptions = {}): ErrorCode {
+    if (bytes.length === 0) return this.#fail(ErrorCode.ERR_INVALID_DATA, 'Trying to send an empty raw packet.');
+    if (this.#peer.getConnectionStatus() !== ConnectionStatus.CONNECTED) {
+      return this.#fail(ErrorCode.ERR_UNCONFIGURED, 'Trying to send a raw packet via a multiplayer peer which is not connected.');
+    }
+    const packet = new Uint8Array(bytes.length + 1);
+    packet[0] = Command.RAW;
+    packet.set(bytes, 1);
+    return this.#sendCommand(id, packet, options.mode ?? TransferMode.RELIABLE, options.channel ?? 0);
+  }
+
+  /** Godot: send_auth(id, data). */
+  sendAuth(id: number, data: Uint8Array): ErrorCode {
+    if (this.#peer.getConnectionStatus() !== ConnectionStatus.CONNECTED) return ErrorCode.ERR_UNCONFIGURED;
+    return this.#report(this.#auth.sendAuth(id, data));
+  }
+
+  /** Godot: complete_auth(id). */
+  completeAuth(id: number): ErrorCode {
+    return this.#report(this.#auth.complete(id));
+  }
+
+  /** Godot: disconnect_peer(id): drops a connected or authenticating peer at the transport. */
+  disconnectPeer(id: number): void {
+    this.#peer.disconnectPeer(id);
+  }
+
+  override objectConfigurationAdd(object: object | null, config: unknown): ErrorCode {
+    if (config instanceof NodePath) {
+      this.rootPath = config;
+      this.#attachTree(object as SceneTree | null);
+      return ErrorCode.OK;
+    }
+    return ErrorCode.ERR_INVALID_PARAMETER;
+  }
+
+  override objectConfigurationRemove(_object: object | null, config: unknown): ErrorCode {
+    if (config instanceof NodePath) {
+      if (this.#rootPath.equals(config)) {
+        this.#rootPath = NodePath.EMPTY;
+        this.#attachTree(null);
+      }
+      return ErrorCode.OK;
+    }
+    return ErrorCode.ERR_INVALID_PARAMETER;
+  }
+
+  /** Godot: SceneMultiplayer::clear. Forgets peers, auth sessions and the path cache. */
+  clear(): void {
+    this.#connected.clear();
+    this.#auth.clear();
+    this.#cache.clear();
+  }
+
+  /** The RPC checksum Godot would compute for a node (for diagnostics and tests). */
+  getRpcMd5(node: Node): string {
+    return this.#rpc.getRpcMd5(node);
+  }
+
+  #attachTree(tree: SceneTree | null): void {
+    this.#detachTree?.();
+    this.#detachTree = null;
+    this.#tree = tree;
+    if (tree !== null) this.#detachTree = tree.nodeRemoved.connect((node) => this.#cache.onNodeRemoved(node));
+  }
+
+  #rootNode(): Node | null {
+    if (this.#tree === null || this.#rootPath.isEmpty()) return null;
+    return this.#tree.root.getNodeOrNull(this.#rootPath);
+  }
+
+  /** Godot: _update_status. */
+  #updateStatus(): void {
+    const status = this.#peer.getConnectionStatus();
+    if (status === this.#lastStatus) return;
+    const previous = this.#lastStatus;
+    this.#lastStatus = status;
+    if (status !== ConnectionStatus.DISCONNECTED) return;
+    this.clear();
+    if (previous === ConnectionStatus.CONNECTING) this.connectionFailed.emit();
+    else this.serverDisconnected.emit();
+  }
+
+  /** Godot: _add_peer. */
+  #addPeer(id: number): void {
+    if (this.#auth.callback !== null) {
+      this.#auth.begin(id);
+      this.peerAuthenticating.emit(id);
+      return;
+    }
+    this.#admitPeer(id);
+  }
+
+  /** Godot: _admit_peer. */
+  #admitPeer(id: number): void {
+    if (this.#relaying() && this.isServer()) {
+      for (const p of this.#connected) {
+        this.#putDirect(p, sysPacket(SysCommand.ADD_PEER, id), TransferMode.RELIABLE, 0);
+        this.#putDirect(id, sysPacket(SysCommand.ADD_PEER, p), TransferMode.RELIABLE, 0);
+      }
+    }
+    this.#connected.add(id);
+    this.#cache.onPeerChange(id, true);
+    if (id === MultiplayerPeer.TARGET_PEER_SERVER) this.connectedToServer.emit();
+    this.peerConnected.emit(id);
+  }
+
+  /** Godot: _del_peer. */
+  #delPeer(id: number): void {
+    if (this.#auth.drop(id)) {
+      this.peerAuthenticationFailed.emit(id);
+      return;
+    }
+    if (!this.#connected.has(id)) return;
+    if (this.#relaying() && this.isServer()) {
+      for (const p of this.#connected) {
+        if (p !== id) this.#putDirect(p, sysPacket(SysCommand.DEL_PEER, id), TransferMode.RELIABLE, 0);
+      }
+    }
+    this.#cache.onPeerChange(id, false);
+    this.#connected.delete(id);
+    this.peerDisconnected.emit(id);
+  }
+
+  #relaying(): boolean {
+    return this.serverRelay && this.#peer.isServerRelaySupported();
+  }
+
+  /** One packet from the transport (the loop body of Godot's poll). */
+  #receive(sender: number, packet: Uint8Array, mode: TransferMode, channel: number): void {
+    if (this.#auth.isPending(sender)) {
+      const problem = this.#auth.receive(sender, packet);
+      if (problem !== null) this.#log.error(problem);
+      return;
+    }
+    if (!this.#connected.has(sender)) return;
+    if (packet.length === 0) return this.#rejectMalformed(sender, 'Invalid packet received. Size too small.');
+    this.#remoteSender = sender;
+    try {
+      if ((packet[0]! & CMD_MASK) === Command.SYS) this.#processSys(sender, packet, mode, channel);
+      else this.#processPacket(sender, packet);
+    } finally {
+      this.#remoteSender = 0;
+    }
+  }
+
+  /** Godot: _process_packet. */
+  #processPacket(from: number, packet: Uint8Array): void {
+    if (this.#rootPath.isEmpty()) {
+      this.#log.error('Multiplayer root was not initialized. If you are using custom multiplayer, remember to set the root path via SceneMultiplayer.set_root_path before using it.');
+      return;
+    }
+    if (packet.length === 0) return this.#rejectMalformed(from, 'Invalid packet received. Size too small.');
+    switch (packet[0]! & CMD_MASK) {
+      case Command.SIMPLIFY_PATH:
+        return this.#cache.processSimplifyPath(from, packet);
+      case Command.CONFIRM_PATH:
+        return this.#cache.processConfirmPath(from, packet);
+      case Command.REMOTE_CALL:
+        return this.#rpc.processRpc(from, packet);
+      case Command.RAW:
+        if (packet.length < 2) return this.#rejectMalformed(from, 'Invalid RAW packet: no data.');
+        return this.peerPacket.emit(from, packet.slice(1));
+      case Command.SPAWN:
+      case Command.DESPAWN:
+      case Command.SYNC:
+        return this.#log.error(`Replication packet (command ${packet[0]! & CMD_MASK}) from peer ${from} dropped: replication is not supported yet.`);
+      default:
+        return this.#rejectMalformed(from, `Invalid network command ${packet[0]! & CMD_MASK} from ${from}.`);
+    }
+  }
+
+  /** Godot: _process_sys. */
+  #processSys(from: number, packet: Uint8Array, mode: TransferMode, channel: number): void {
+    if (packet.length >= 2 && packet[1] === SysCommand.AUTH) {
+      // A late "auth complete" from an admitted peer is harmless; auth data after admission is not.
+      if (packet.length > 2) this.#log.error(`Peer ${from} sent authentication data after it was admitted; dropped.`);
+      return;
+    }
+    if (packet.length < SYS_CMD_SIZE) return this.#rejectMalformed(from, 'Invalid SYS packet: size too small.');
+    const peer = new DataView(packet.buffer, packet.byteOffset, packet.length).getInt32(2, true);
+    const fromServerToClient = this.#relaying() && this.getUniqueId() !== 1 && from === 1;
+    switch (packet[1]) {
+      case SysCommand.ADD_PEER:
+        if (!fromServerToClient) return this.#log.error(`Unexpected ADD_PEER from peer ${from}; dropped.`);
+        return this.#admitPeer(peer);
+      case SysCommand.DEL_PEER:
+        if (!fromServerToClient) return this.#log.error(`Unexpected DEL_PEER from peer ${from}; dropped.`);
+        return this.#delPeer(peer);
+      case SysCommand.RELAY:
+        return this.#processRelay(from, peer, packet.subarray(SYS_CMD_SIZE), mode, channel);
+      default:
+        return this.#rejectMalformed(from, `Invalid SYS command ${packet[1]} from ${from}.`);
+    }
+  }
+
+  /** Godot: _process_sys, SYS_COMMAND_RELAY (with the 4.4 negative-target rules, wire spec §4.4). */
+  #processRelay(from: number, peer: number, inner: Uint8Array, mode: TransferMode, channel: number): void {
+    if (!this.#relaying()) return this.#log.error(`Relay packet from peer ${from} dropped: relay is disabled.`);
+    if (inner.length < 1) return this.#rejectMalformed(from, 'Invalid RELAY packet: nothing to relay.');
+    const innerIsSys = (inner[0]! & CMD_MASK) === Command.SYS;
+    let source = peer;
+    let process = false;
+    if (this.getUniqueId() === 1) {
+      // Godot forwards anything; a relayed SYS packet is never valid, so it stops here.
+      if (innerIsSys) return this.#rejectMalformed(from, 'A relayed packet may not be a SYS packet.');
+      const forward = sysPacket(SysCommand.RELAY, from, inner);
+      if (peer > 0) {
+        if (this.#connected.has(peer)) this.#putDirect(peer, forward, mode, channel);
+      } else {
+        for (const p of this.#connected) {
+          if (p === from || (peer < 0 && p === -peer)) continue;
+          this.#putDirect(p, forward, mode, channel);
+        }
+        process = peer === 0 || peer < -1;
+        source = from;
+      }
+    } else {
+      if (from !== 1) return this.#log.error(`Relay packet from non-server peer ${from}; dropped.`);
+      process = true;
+    }
+    if (!process) return;
+    // On a client the server only forwarded it: never disconnect from the server for another's packet.
+    if (innerIsSys) return this.#log.error(`Relayed SYS packet from peer ${source} dropped.`);
+    this.#remoteSender = source;
+    this.#processPacket(source, inner);
+  }
+
+  /** Godot: SceneMultiplayer::send_command (relay rules of wire spec §4.4). */
+  #sendCommand(to: number, packet: Uint8Array, mode: TransferMode, channel: number): ErrorCode {
+    if (this.#relaying() && this.getUniqueId() !== 1 && to !== 1) {
+      return this.#putDirect(1, sysPacket(SysCommand.RELAY, to, packet), mode, channel);
+    }
+    if (to > 0) {
+      if (!this.#connected.has(to)) return ErrorCode.ERR_BUG;
+      return this.#putDirect(to, packet, mode, channel);
+    }
+    for (const p of this.#connected) {
+      if (to !== 0 && p === -to) continue;
+      this.#putDirect(p, packet, mode, channel);
+    }
+    return ErrorCode.OK;
+  }
+
+  #putDirect(to: number, packet: Uint8Array, mode: TransferMode, channel: number): ErrorCode {
+    this.#peer.transferMode = mode;
+    this.#peer.transferChannel = channel;
+    this.#peer.setTargetPeer(to);
+    return this.#peer.putPacket(packet);
+  }
+
+  #rejectMalformed(from: number, reason: string): void {
+    this.#log.error(`${reason} Disconnecting peer ${from}.`);
+    if (this.isServer() || from === MultiplayerPeer.TARGET_PEER_SERVER) this.#peer.disconnectPeer(from);
+  }
+
+  #fail(code: ErrorCode, message: string): ErrorCode {
+    this.#log.error(message);
+    return code;
+  }
+
+  #report(result: ErrorCode | { code: ErrorCode; message: string }): ErrorCode {
+    if (typeof result === 'number') return result;
+    return this.#fail(result.code, result.message);
+  }
+}

@@ -1,0 +1,243 @@
+import { ErrorCode, RPCMode } from '../../core/index.js';
+import type { Node } from '../node.js';
+import { Command, NodeIdCompression, PATH_FLAG, RpcMeta } from './commands.js';
+import type { MultiplayerContext } from './multiplayer-context.js';
+import { decodeRpcArguments, encodeRpcArguments } from './rpc-arguments.js';
+import { buildRpcTable, describeMismatch, type RpcEntry, type RpcTable } from './rpc-table.js';
+import { readCString, type SceneCacheInterface } from './scene-cache-interface.js';
+
+const encoder = new TextEncoder();
+
+/** Options the RPC layer reads from SceneMultiplayer on every call. */
+export interface RpcPolicy {
+  readonly allowObjectDecoding: boolean;
+}
+
+/**
+ * Godot: SceneRPCInterface (modules/multiplayer/scene_rpc_interface.cpp). Sends and receives
+ * REMOTE_CALL packets (wire spec §6), and performs local calls.
+ */
+export class SceneRPCInterface {
+  readonly #mp: MultiplayerContext;
+  readonly #policy: RpcPolicy;
+  #cache!: SceneCacheInterface;
+  // Godot caches a node's table on first use too; later rpcConfig() calls are not seen by it.
+  readonly #tables = new WeakMap<Node, RpcTable>();
+  #localSender = 0;
+
+  constructor(mp: MultiplayerContext, policy: RpcPolicy) {
+    this.#mp = mp;
+    this.#policy = policy;
+  }
+
+  /** Wired after construction because the cache also needs this interface's checksums. */
+  setCache(cache: SceneCacheInterface): void {
+    this.#cache = cache;
+  }
+
+  /** The remote sender id during a `call_local` invocation (the caller's own id), else 0. */
+  get localSender(): number {
+    return this.#localSender;
+  }
+
+  getRpcTable(node: Node): RpcTable {
+    let table = this.#tables.get(node);
+    if (table === undefined) this.#tables.set(node, (table = buildRpcTable(node)));
+    return table;
+  }
+
+  getRpcMd5(node: Node): string {
+    return this.getRpcTable(node).md5;
+  }
+
+  describeChecksumMismatch(node: Node, remoteMd5: string | null): string {
+    return describeMismatch(this.#mp.rootPath.relPathTo(node.getPath()).toString(), this.getRpcTable(node), remoteMd5);
+  }
+
+  /** Godot: SceneRPCInterface::rpcp. Status checks are done by the caller. */
+  rpcp(node: Node, peerId: number, method: string, args: readonly unknown[]): ErrorCode {
+    const entry = this.getRpcTable(node).byName.get(method);
+    if (entry === undefined) {
+      this.#mp.log.error(
+        `Unable to get the RPC configuration for the function "${method}" at path: "${node.getPath()}". ` +
+          'This happens when the method is missing or not marked for RPCs in the local script.',
+      );
+      return ErrorCode.ERR_INVALID_PARAMETER;
+    }
+    const self = this.#mp.getUniqueId();
+    if (peerId === self && !entry.config.callLocal) {
+      this.#mp.log.error(`RPC '${method}' on yourself is not allowed by selected mode.`);
+      return ErrorCode.ERR_INVALID_PARAMETER;
+    }
+    const callLocal =
+      entry.config.callLocal && (peerId === 0 || peerId === self || (peerId < 0 && peerId !== -self));
+    if (peerId !== self) {
+      const err = this.#send(node, peerId, entry, args);
+      if (err !== ErrorCode.OK) return err;
+    }
+    if (callLocal) this.#invoke(node, entry, args, self, true);
+    return ErrorCode.OK;
+  }
+
+  /** Godot: SceneRPCInterface::_send_rpc. */
+  #send(node: Node, to: number, entry: RpcEntry, args: readonly unknown[]): ErrorCode {
+    if (args.length > 255) {
+      this.#mp.log.error('Too many arguments (>255).');
+      return ErrorCode.ERR_INVALID_PARAMETER;
+    }
+    if (to !== 0 && !this.#mp.isConnectedPeer(Math.abs(to))) {
+      this.#mp.log.error(`Attempt to call RPC with unknown peer ID: ${to}.`);
+      return ErrorCode.ERR_INVALID_PARAMETER;
+    }
+    const targets: number[] = [];
+    let allConfirmed = true;
+    if (to > 0) {
+      targets.push(to);
+      allConfirmed = this.#cache.sendObjectCache(node, to);
+    } else {
+      for (const p of this.#mp.getConnectedPeers()) {
+        if (to < 0 && p === -to) continue;
+        targets.push(p);
+        allConfirmed = this.#cache.sendObjectCache(node, p) && allConfirmed;
+      }
+    }
+    if (targets.length === 0) return ErrorCode.OK;
+    const encoded = encodeRpcArguments(args, this.#policy.allowObjectDecoding);
+    if (typeof encoded === 'number') {
+      this.#mp.log.error(`RPC '${entry.name}' on "${node.getPath()}": an argument cannot be encoded as a Variant.`);
+      return encoded;
+    }
+    const cacheId = this.#cache.ensureId(node);
+    const { transferMode, channel } = entry.config;
+    if (allConfirmed) {
+      const packet = buildRpcPacket(cacheId, compressionFor(cacheId), entry.id, encoded, null);
+      for (const p of targets) this.#mp.sendCommand(p, packet, transferMode, channel);
+      return ErrorCode.OK;
+    }
+    const path = encoder.encode(this.#mp.rootPath.relPathTo(node.getPath()).toString());
+    for (const p of targets) {
+      const confirmed = this.#cache.isCacheConfirmed(node, p);
+      const packet = buildRpcPacket(cacheId, NodeIdCompression.BITS_32, entry.id, encoded, confirmed ? null : path);
+      this.#mp.sendCommand(p, packet, transferMode, channel);
+    }
+    return ErrorCode.OK;
+  }
+
+  /** Godot: SceneRPCInterface::process_rpc. */
+  processRpc(from: number, packet: Uint8Array): void {
+    const nodeIdSize = [1, 2, 4][(packet[0]! & RpcMeta.NODE_ID_MASK) >> RpcMeta.NODE_ID_SHIFT];
+    if (nodeIdSize === undefined) return this.#mp.rejectMalformed(from, 'Invalid RPC packet: node id size 3.');
+    const nameIdSize = packet[0]! & RpcMeta.NAME_ID_MASK ? 2 : 1;
+    let offset = 1 + nodeIdSize + nameIdSize;
+    if (packet.length < offset) return this.#mp.rejectMalformed(from, 'Invalid RPC packet: size too small.');
+    const view = new DataView(packet.buffer, packet.byteOffset, packet.length);
+    const target = readUint(view, 1, nodeIdSize);
+    const methodId = readUint(view, 1 + nodeIdSize, nameIdSize);
+    let end = packet.length;
+    let node: Node | null;
+    if (nodeIdSize === 4 && target & PATH_FLAG) {
+      end = target & 0x7fffffff;
+      if (end >= packet.length || end < offset) {
+        return this.#mp.rejectMalformed(from, 'Invalid RPC packet: path offset outside the packet.');
+      }
+      const path = readCString(packet, end);
+      if (path === null) return this.#mp.rejectMalformed(from, 'Invalid RPC packet: node path is not UTF-8.');
+      node = this.#mp.getRootNode()?.getNodeOrNull(path) ?? null;
+      if (node === null) return this.#mp.log.error(`RPC from peer ${from} for unknown node "${path}": dropped.`);
+    } else {
+      node = this.#cache.getCachedObject(from, target);
+      if (node === null) return this.#mp.log.error(`RPC from peer ${from} for unknown cache id ${target}: dropped.`);
+    }
+    const entry = this.getRpcTable(node).byId.get(methodId);
+    if (entry === undefined) {
+      return this.#mp.log.error(`RPC from peer ${from} on "${node.getPath()}": unknown method id ${methodId}; dropped.`);
+    }
+    if (!this.#allowed(node, entry, from)) return;
+    let argc = 0;
+    if (packet[0]! & RpcMeta.NO_ARGS_OR_RAW) {
+      argc = offset < end ? 1 : 0;
+    } else {
+      if (offset >= end) return this.#mp.rejectMalformed(from, 'Invalid RPC packet: missing argument count.');
+      argc = packet[offset++]!;
+    }
+    const raw = (packet[0]! & RpcMeta.NO_ARGS_OR_RAW) !== 0;
+    const args = decodeRpcArguments(packet.subarray(0, end), offset, argc, raw, this.#policy.allowObjectDecoding);
+    if (typeof args === 'number') {
+      return this.#mp.rejectMalformed(from, `Invalid RPC '${entry.name}' on "${node.getPath()}": arguments do not decode.`);
+    }
+    this.#invoke(node, entry, args, from, false);
+  }
+
+  #allowed(node: Node, entry: RpcEntry, from: number): boolean {
+    const mode = entry.config.rpcMode;
+    if (mode === RPCMode.ANY_PEER) return true;
+    if (mode === RPCMode.AUTHORITY && from === node.getMultiplayerAuthority()) return true;
+    this.#mp.log.error(
+      `RPC '${entry.name}' is not allowed on node ${node.getPath()} from: ${from}. ` +
+        `Mode is ${mode}, authority is ${node.getMultiplayerAuthority()}.`,
+    );
+    return false;
+  }
+
+  /** Calls the method; a throwing or mismatched call is logged and never escapes into the poll loop. */
+  #invoke(node: Node, entry: RpcEntry, args: readonly unknown[], sender: number, local: boolean): void {
+    const fn = (node as unknown as Record<string, unknown>)[entry.name];
+    const where = `RPC '${entry.name}' on "${node.getPath()}" from ${sender}`;
+    if (typeof fn !== 'function') return this.#mp.log.error(`${where}: the node has no such method.`);
+    if (args.length < fn.length) {
+      return this.#mp.log.error(`${where}: expects ${fn.length} arguments, got ${args.length}; dropped.`);
+    }
+    const previous = this.#localSender;
+    if (local) this.#localSender = sender;
+    try {
+      fn.apply(node, args);
+    } catch (err) {
+      this.#mp.log.error(`${where} threw: ${err instanceof Error ? err.message : String(err)}`, err);
+    } finally {
+      this.#localSender = previous;
+    }
+  }
+}
+
+function compressionFor(cacheId: number): number {
+  if (cacheId <= 0xff) return NodeIdCompression.BITS_8;
+  if (cacheId <= 0xffff) return NodeIdCompression.BITS_16;
+  return NodeIdCompression.BITS_32;
+}
+
+/** `[meta][node id][method id][argc]?[args][path NUL]?` (wire spec §6.2). */
+function buildRpcPacket(
+  cacheId: number,
+  compression: number,
+  methodId: number,
+  args: { raw: boolean; bytes: Uint8Array; count: number },
+  path: Uint8Array | null,
+): Uint8Array {
+  const nodeIdSize = 1 << compression;
+  const nameIdSize = methodId > 0xff ? 2 : 1;
+  const header = 1 + nodeIdSize + nameIdSize + (args.raw ? 0 : 1);
+  const ofs = header + args.bytes.length;
+  const packet = new Uint8Array(ofs + (path === null ? 0 : path.length + 1));
+  const view = new DataView(packet.buffer);
+  packet[0] =
+    Command.REMOTE_CALL |
+    (compression << RpcMeta.NODE_ID_SHIFT) |
+    (nameIdSize === 2 ? RpcMeta.NAME_ID_MASK : 0) |
+    (args.raw ? RpcMeta.NO_ARGS_OR_RAW : 0);
+  const target = path === null ? cacheId : (PATH_FLAG | ofs) >>> 0;
+  if (nodeIdSize === 1) packet[1] = target;
+  else if (nodeIdSize === 2) view.setUint16(1, target, true);
+  else view.setUint32(1, target, true);
+  if (nameIdSize === 1) packet[1 + nodeIdSize] = methodId;
+  else view.setUint16(1 + nodeIdSize, methodId, true);
+  if (!args.raw) packet[header - 1] = args.count;
+  packet.set(args.bytes, header);
+  if (path !== null) packet.set(path, ofs);
+  return packet;
+}
+
+function readUint(view: DataView, offset: number, size: number): number {
+  if (size === 1) return view.getUint8(offset);
+  if (size === 2) return view.getUint16(offset, true);
+  return view.getUint32(offset, true);
+}
