@@ -27,3 +27,49 @@ export type { CoreOverrides } from './core-module.js';
 export { createContainer } from './create-container.js';
 export { NodePath } from './variant/node-path.js';
 export { TLSOptions } from './tls-options.js';
+// Variant types and the binary codec (core/variant/).
+export { VariantType, VARIANT_MAX, MAX_RECURSION_DEPTH, variantTypeName } from './variant/variant-type.js';
+export { variantTypeOf } from './variant/variant.js';
+export type { Variant, VariantArray, VariantMap, VariantRecord } from './variant/variant.js';
+export { Vector2, Vector2i, Vector3, Vector3i, Vector4, Vector4i } from './variant/vectors.js';
+export { Rect2, Rect2i, Transform2D, Plane, Quaternion, AABB, Basis, Transform3D, Projection, Color } from './variant/math-types.js';
+export { StringName, RID, EncodedObjectAsID, EncodedObject, Callable, SignalRef, Float, float } from './variant/engine-types.js';
+export {
+  PackedStringArray,
+  PackedVector2Array,
+  PackedVector3Array,
+  PackedColorArray,
+  PackedVector4Array,
+  ContainerType,
+  TypedArray,
+  TypedDictionary,
+} from './variant/containers.js';
+export { ByteWriter } from './variant/byte-writer.js';
+export { encodeVariant, writeVariant } from './variant/variant-encoder.js';
+export type { EncodeOptions } from './variant/variant-encoder.js';
+export { decodeVariant } from './variant/variant-decoder.js';
+export type { DecodeOptions, VariantDecodeResult } from './variant/variant-decoder.js';
+export {
+  encodeAndCompressVariant,
+  encodeAndCompressVariants,
+  writeCompressedVariant,
+  decodeAndDecompressVariant,
+  decodeAndDecompressVariants,
+  isRawArguments,
+} from './variant/compressed-variant.js';
+export type { CompressOptions, DecompressOptions, VariantsDecodeResult } from './variant/compressed-variant.js';
+export {
+  encodeUint16,
+  encodeUint32,
+  encodeUint64,
+  decodeUint16,
+  decodeUint32,
+  decodeUint64,
+  encodeHalf,
+  decodeHalf,
+  encodeFloat,
+  decodeFloat,
+  encodeDouble,
+  decodeDouble,
+  encodeCString,
+} from './variant/marshalls.js';
