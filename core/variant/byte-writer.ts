@@ -136,4 +136,9 @@ export class ByteWriter {
   reset(): void {
     this.#pos = 0;
   }
+
+  /** Drops everything written after the first `length` bytes (undoes a failed append). */
+  truncate(length: number): void {
+    if (length >= 0 && length < this.#pos) this.#pos = length;
+  }
 }

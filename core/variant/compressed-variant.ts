@@ -10,7 +10,7 @@ import { MultiplayerError } from '../errors.js';
 import type { ByteWriter } from './byte-writer.js';
 import { VariantReader, failed, finish, readVariant } from './variant-decoder.js';
 import type { DecodeOptions, VariantDecodeResult } from './variant-decoder.js';
-import { encodeWith, writeVariant } from './variant-encoder.js';
+import { appendGuarded, encodeWith, writeVariant } from './variant-encoder.js';
 import type { EncodeOptions } from './variant-encoder.js';
 import { VARIANT_MAX, VariantType } from './variant-type.js';
 import { isInt64, isIntNumber } from './variant.js';
@@ -53,13 +53,13 @@ export interface VariantsDecodeResult {
  * True when an RPC with these arguments uses the raw/no-args form: no arguments, or exactly one
  * `Uint8Array` (PackedByteArray). Godot: the `r_raw` result of encode_and_compress_variants.
  */
-export function isRawArguments(values: readonly Variant[]): boolean {
+export function isRawArguments(values: readonly unknown[]): boolean {
   return values.length === 0 || (values.length === 1 && values[0] instanceof Uint8Array);
 }
 
 /**
- * Appends one compressed value to `w`. Throws `MultiplayerError` for values that are not Variants, as
- * `encodeVariant` does. Godot: MultiplayerAPI::encode_and_compress_variant.
+ * Appends one compressed value to `w`. Low level: throws `MultiplayerError` where the `encodeAndCompress*`
+ * functions return its code. Godot: MultiplayerAPI::encode_and_compress_variant.
  */
 export function writeCompressedVariant(w: ByteWriter, value: Variant, fullObjects = false): void {
   if (typeof value === 'boolean') return w.u8(VariantType.BOOL | (value ? BOOL_TRUE : 0));
@@ -94,8 +94,11 @@ function writeCompressedInt(w: ByteWriter, v: number | bigint): void {
   w.i64(v);
 }
 
-/** One value in compressed form, as a fresh byte array. Godot: MultiplayerAPI::encode_and_compress_variant. */
-export function encodeAndCompressVariant(value: Variant, options: EncodeOptions = {}): Uint8Array {
+/**
+ * One value in compressed form, as a fresh byte array, or the error codes of `encodeVariant`. Never
+ * throws. Godot: MultiplayerAPI::encode_and_compress_variant.
+ */
+export function encodeAndCompressVariant(value: Variant, options: EncodeOptions = {}): Uint8Array | ErrorCode {
   const fullObjects = options.fullObjects === true;
   return encodeWith((w) => writeCompressedVariant(w, value, fullObjects));
 }
@@ -103,22 +106,23 @@ export function encodeAndCompressVariant(value: Variant, options: EncodeOptions 
 /**
  * Several values in compressed form, concatenated with no count or separators (the receiver knows how
  * many to read). With `out`, appends to it and returns a view of the appended bytes (valid until `out`
- * grows again); without, returns a fresh array. Throws `MultiplayerError` for non-Variant values.
+ * grows again); without, returns a fresh array. A value that is not a Variant gives
+ * `ERR_INVALID_PARAMETER` (a cycle `ERR_OUT_OF_MEMORY`) and leaves `out` as it was. Never throws.
  * Godot: MultiplayerAPI::encode_and_compress_variants.
  */
-export function encodeAndCompressVariants(values: readonly Variant[], options: CompressOptions = {}, out?: ByteWriter): Uint8Array {
+export function encodeAndCompressVariants(values: readonly unknown[], options: CompressOptions = {}, out?: ByteWriter): Uint8Array | ErrorCode {
   const fullObjects = options.fullObjects === true;
   const write = (w: ByteWriter): void => {
     if (options.raw === true && isRawArguments(values)) {
       if (values.length === 1) w.bytes(values[0] as Uint8Array);
       return;
     }
-    for (let i = 0; i < values.length; i++) writeCompressedVariant(w, values[i], fullObjects);
+    for (let i = 0; i < values.length; i++) writeCompressedVariant(w, values[i] as Variant, fullObjects);
   };
   if (out === undefined) return encodeWith(write);
   const start = out.length;
-  write(out);
-  return out.view(start);
+  const err = appendGuarded(out, write);
+  return err === ErrorCode.OK ? out.view(start) : err;
 }
 
 /**

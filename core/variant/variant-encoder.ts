@@ -35,35 +35,48 @@ const LITTLE_ENDIAN = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
 let shared: ByteWriter | null = new ByteWriter(256);
 
 /**
- * Encodes one Variant and returns its bytes (a fresh array). Throws `MultiplayerError` when the value is
- * not a Variant (`ERR_INVALID_PARAMETER`: a function, symbol, unknown class, bigint outside int64) or is
- * nested deeper than 1024 levels (`ERR_OUT_OF_MEMORY`, e.g. a cycle).
- * Godot: encode_variant (core/io/marshalls.cpp).
+ * Encodes one Variant and returns its bytes (a fresh array), or `ERR_INVALID_PARAMETER` when the value
+ * is not a Variant (a function, symbol, unknown class, bigint outside int64) and `ERR_OUT_OF_MEMORY` when
+ * it nests deeper than 1024 levels (e.g. a cycle). Never throws. Godot: encode_variant (core/io/marshalls.cpp).
  */
-// Divergence from Godot: encode_variant returns an Error; here the only failures are values outside the
-// Variant type (impossible in C++) and cycles, both programming errors, so they throw.
-export function encodeVariant(value: Variant, options: EncodeOptions = {}): Uint8Array {
+export function encodeVariant(value: Variant, options: EncodeOptions = {}): Uint8Array | ErrorCode {
   const fullObjects = options.fullObjects === true;
   return encodeWith((w) => writeVariant(w, value, fullObjects, 0));
 }
 
 /**
- * Runs `write` against a reused scratch writer and returns a copy of what it wrote: one allocation per
- * encoded value once the scratch buffer has grown to the working size.
+ * Runs `write` against a reused scratch writer and returns a copy of what it wrote (one allocation per
+ * call once the scratch buffer has grown to the working size), or the code of the `MultiplayerError` it threw.
  */
-export function encodeWith(write: (w: ByteWriter) => void): Uint8Array {
+export function encodeWith(write: (w: ByteWriter) => void): Uint8Array | ErrorCode {
   const w = shared ?? new ByteWriter(256);
   shared = null; // re-entrancy guard: a nested call (a getter that encodes) gets its own writer
   try {
     w.reset();
-    write(w);
-    return w.toBytes();
+    const err = appendGuarded(w, write);
+    return err === ErrorCode.OK ? w.toBytes() : err;
   } finally {
     shared = w;
   }
 }
 
-/** Appends the encoding of `value` to `w` (the building block of encodeVariant and the RPC layer). */
+/** Runs `write` on `w`; if it throws a MultiplayerError, drops its partial output and returns the code. */
+export function appendGuarded(w: ByteWriter, write: (w: ByteWriter) => void): ErrorCode {
+  const start = w.length;
+  try {
+    write(w);
+    return ErrorCode.OK;
+  } catch (err) {
+    if (!MultiplayerError.is(err)) throw err;
+    w.truncate(start);
+    return err.code;
+  }
+}
+
+/**
+ * Appends the encoding of `value` to `w` (the building block of encodeVariant). Low level: throws
+ * `MultiplayerError` (ERR_INVALID_PARAMETER / ERR_OUT_OF_MEMORY) where encodeVariant returns the code.
+ */
 export function writeVariant(w: ByteWriter, value: Variant, fullObjects: boolean, depth: number): void {
   if (depth > MAX_RECURSION_DEPTH) {
     throw new MultiplayerError(ErrorCode.ERR_OUT_OF_MEMORY, 'Potential infinite recursion detected. Bailing.');
