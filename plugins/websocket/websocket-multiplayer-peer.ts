@@ -1,0 +1,455 @@
+import {
+  ConnectionStatus,
+  ErrorCode,
+  MultiplayerError,
+  MultiplayerPeer,
+  TransferMode,
+  silentLogger,
+  systemClock,
+  type Clock,
+  type Logger,
+  type MultiplayerPeerOptions,
+  type TLSOptions,
+} from '../../core/index.js';
+import { nativeBackend } from './native-backend.js';
+import type { StreamListener, WebSocketBackend } from './websocket-backend.js';
+import { State, WebSocketPeer } from './websocket-peer.js';
+
+/** Godot's legacy 3.x header size, still subtracted in `get_max_packet_size`. */
+const PROTO_SIZE = 9;
+
+/** Dependencies of a WebSocketMultiplayerPeer; all optional. */
+export interface WebSocketMultiplayerPeerOptions extends MultiplayerPeerOptions {
+  readonly clock?: Clock;
+  readonly logger?: Logger;
+  /** The socket implementation; the entry point you imported picks the default. */
+  readonly backend?: WebSocketBackend;
+}
+
+interface PendingPeer {
+  readonly time: number;
+  readonly stream: unknown;
+  ws: WebSocketPeer | null;
+}
+
+interface Packet {
+  readonly data: Uint8Array;
+  readonly source: number;
+}
+
+/**
+ * Godot: WebSocketMultiplayerPeer (modules/websocket/websocket_multiplayer_peer.cpp). The server
+ * assigns each client's id and sends it as the first message (4 bytes, little-endian int32); a client
+ * stays CONNECTING until it arrives. Every later message is one packet, reliable and ordered
+ * (channel 0). The server relays for SceneMultiplayer. Signals fire only in `poll()`,
+ * `close()` and `disconnectPeer()`.
+ */
+export class WebSocketMultiplayerPeer extends MultiplayerPeer {
+  #clock: Clock;
+  #log: Logger;
+  #backend: WebSocketBackend;
+  #config: WebSocketPeer;
+  #handshakeTimeoutMs = 3000;
+
+  #status: ConnectionStatus = ConnectionStatus.DISCONNECTED;
+  #uniqueId = 0;
+  #targetPeer = 0;
+  #server = false;
+  #binding = false;
+  #generation = 0;
+  #listener: StreamListener | null = null;
+  #accepted: unknown[] = [];
+  #pending = new Map<number, PendingPeer>();
+  #peers = new Map<number, WebSocketPeer>();
+  #incoming: Packet[] = [];
+  #incomingHead = 0;
+
+  constructor(options: WebSocketMultiplayerPeerOptions = {}) {
+    super(options);
+    this.#clock = options.clock ?? systemClock;
+    this.#log = options.logger ?? silentLogger;
+    this.#backend = options.backend ?? nativeBackend;
+    this.#config = new WebSocketPeer({ backend: this.#backend });
+    this.#config.maxQueuedPackets = 2048;
+  }
+
+  /** Godot property `supported_protocols`, copied to every connection. */
+  get supportedProtocols(): string[] {
+    return this.#config.supportedProtocols;
+  }
+  set supportedProtocols(protocols: string[]) {
+    this.#config.supportedProtocols = protocols;
+  }
+
+  /** Godot property `handshake_headers`, copied to every connection. */
+  get handshakeHeaders(): string[] {
+    return this.#config.handshakeHeaders;
+  }
+  set handshakeHeaders(headers: string[]) {
+    this.#config.handshakeHeaders = headers;
+  }
+
+  /** Godot property `inbound_buffer_size` (bytes, default 65535). */
+  get inboundBufferSize(): number {
+    return this.#config.inboundBufferSize;
+  }
+  set inboundBufferSize(size: number) {
+    this.#config.inboundBufferSize = size;
+  }
+
+  /** Godot property `outbound_buffer_size` (bytes, default 65535). */
+  get outboundBufferSize(): number {
+    return this.#config.outboundBufferSize;
+  }
+  set outboundBufferSize(size: number) {
+    this.#config.outboundBufferSize = size;
+  }
+
+  /** Godot property `max_queued_packets` (default 2048). */
+  get maxQueuedPackets(): number {
+    return this.#config.maxQueuedPackets;
+  }
+  set maxQueuedPackets(count: number) {
+    this.#config.maxQueuedPackets = count;
+  }
+
+  /** Godot property `handshake_timeout` (seconds, default 3): connections slower than this are dropped. */
+  get handshakeTimeout(): number {
+    return this.#handshakeTimeoutMs / 1000;
+  }
+  set handshakeTimeout(seconds: number) {
+    if (!(seconds > 0)) throw new MultiplayerError(ErrorCode.ERR_INVALID_PARAMETER, 'handshake_timeout must be > 0.');
+    this.#handshakeTimeoutMs = seconds * 1000;
+  }
+
+  /**
+   * Listens on `port` (0 picks a free one: see `getLocalPort()`), as peer 1.
+   * Godot: WebSocketMultiplayerPeer::create_server (modules/websocket/websocket_multiplayer_peer.cpp)
+   */
+  // Divergence from Godot: async, because Node binds sockets asynchronously.
+  async createServer(port: number, bindAddress = '*', tlsServerOptions: TLSOptions | null = null): Promise<ErrorCode> {
+    if (this.#status !== ConnectionStatus.DISCONNECTED || this.#binding) {
+      return this.#fail(ErrorCode.ERR_ALREADY_IN_USE, 'The multiplayer instance is already active.');
+    }
+    if (tlsServerOptions !== null && !tlsServerOptions.isServer()) return this.#fail(ErrorCode.ERR_INVALID_PARAMETER, 'TLS options must be server options.');
+    if (!Number.isInteger(port) || port < 0 || port > 65535) {
+      return this.#fail(ErrorCode.ERR_INVALID_PARAMETER, 'The local port number must be between 0 and 65535 (inclusive).');
+    }
+    if (this.#backend.listen === undefined) return this.#fail(ErrorCode.ERR_UNAVAILABLE, `The ${this.#backend.name} backend cannot listen.`);
+    this.#clear();
+    this.#binding = true;
+    const generation = this.#generation;
+    const options = { port, bindAddress, tls: tlsServerOptions, handshakeTimeoutMs: this.#handshakeTimeoutMs };
+    let listener: StreamListener | null = null;
+    const result = await this.#backend.listen(options, (stream) => {
+      if (this.#generation === generation) this.#accepted.push(stream);
+      else listener?.drop(stream);
+    });
+    this.#binding = false;
+    if ('error' in result) return this.#fail(result.error, result.message);
+    listener = result;
+    if (this.#generation !== generation) {
+      listener.close();
+      return this.#fail(ErrorCode.ERR_CANT_CREATE, 'The peer was closed while binding.');
+    }
+    this.#listener = listener;
+    this.#server = true;
+    this.#uniqueId = 1;
+    this.#status = ConnectionStatus.CONNECTED;
+    return ErrorCode.OK;
+  }
+
+  /**
+   * Connects to a server at `url`; CONNECTING until the server sends this client's id.
+   * Godot: WebSocketMultiplayerPeer::create_client (modules/websocket/websocket_multiplayer_peer.cpp)
+   */
+  createClient(url: string, tlsClientOptions: TLSOptions | null = null): ErrorCode {
+    if (this.#status !== ConnectionStatus.DISCONNECTED || this.#binding) {
+      return this.#fail(ErrorCode.ERR_ALREADY_IN_USE, 'The multiplayer instance is already active.');
+    }
+    if (tlsClientOptions?.isServer()) return this.#fail(ErrorCode.ERR_INVALID_PARAMETER, 'TLS options must be client options.');
+    this.#clear();
+    const ws = this.#createPeer();
+    const err = ws.connectToUrl(url, tlsClientOptions);
+    if (err !== ErrorCode.OK) return err;
+    this.#pending.set(1, { time: this.#clock.nowMs(), stream: null, ws });
+    this.#peers.set(1, ws);
+    this.#status = ConnectionStatus.CONNECTING;
+    return ErrorCode.OK;
+  }
+
+  /** The port the server listens on (useful after `createServer(0)`), else 0. */
+  getLocalPort(): number {
+    return this.#listener?.port ?? 0;
+  }
+
+  /** Godot: WebSocketMultiplayerPeer::get_peer. The connection to peer `id`, or null. */
+  getPeer(id: number): WebSocketPeer | null {
+    return this.#peers.get(id) ?? null;
+  }
+
+  /** Godot: get_peer_address. The remote address of peer `id`, or ''. */
+  getPeerAddress(id: number): string {
+    return this.#peers.get(id)?.getConnectedHost() ?? '';
+  }
+
+  /** Godot: get_peer_port. The remote port of peer `id`, or 0. */
+  getPeerPort(id: number): number {
+    return this.#peers.get(id)?.getConnectedPort() ?? 0;
+  }
+
+  override setTargetPeer(id: number): void {
+    this.#targetPeer = id;
+  }
+
+  override getPacketPeer(): number {
+    return this.#incoming[this.#incomingHead]?.source ?? 1;
+  }
+
+  override getPacketMode(): TransferMode {
+    return TransferMode.RELIABLE;
+  }
+
+  override getPacketChannel(): number {
+    return 0;
+  }
+
+  override getAvailablePacketCount(): number {
+    return this.#incoming.length - this.#incomingHead;
+  }
+
+  /** Godot: get_max_packet_size = outbound buffer size − 9. */
+  override getMaxPacketSize(): number {
+    return this.outboundBufferSize - PROTO_SIZE;
+  }
+
+  /** Godot: WebSocketMultiplayerPeer::get_packet. */
+  override getPacket(): Uint8Array | ErrorCode {
+    if (this.#status !== ConnectionStatus.CONNECTED) return ErrorCode.ERR_UNCONFIGURED;
+    const p = this.#incoming[this.#incomingHead];
+    if (p === undefined) return ErrorCode.ERR_UNAVAILABLE;
+    this.#incoming[this.#incomingHead++] = undefined as unknown as Packet;
+    if (this.#incomingHead === this.#incoming.length) {
+      this.#incoming = [];
+      this.#incomingHead = 0;
+    }
+    return p.data;
+  }
+
+  /** Godot: WebSocketMultiplayerPeer::put_packet. Always one binary message per packet. */
+  override putPacket(packet: Uint8Array): ErrorCode {
+    if (this.#status !== ConnectionStatus.CONNECTED) return this.#fail(ErrorCode.ERR_UNCONFIGURED, 'The multiplayer peer is not connected.');
+    if (!this.#server) return this.#peers.get(1)?.putPacket(packet) ?? ErrorCode.ERR_UNCONFIGURED;
+    const target = this.#targetPeer;
+    if (target > 0) {
+      const ws = this.#peers.get(target);
+      if (ws === undefined) return this.#fail(ErrorCode.ERR_INVALID_PARAMETER, `Peer not found: ${target}`);
+      // Divergence from Godot: the per-peer error (e.g. ERR_OUT_OF_MEMORY) is returned, not dropped.
+      return ws.putPacket(packet);
+    }
+    for (const [id, ws] of this.#peers) {
+      if (target !== 0 && -target === id) continue;
+      ws.putPacket(packet);
+    }
+    return ErrorCode.OK;
+  }
+
+  /** Godot: WebSocketMultiplayerPeer::disconnect_peer. `force` forgets the peer at once, without a signal. */
+  override disconnectPeer(id: number, force = false): void {
+    const ws = this.#peers.get(id);
+    if (ws === undefined) {
+      this.#log.debug(`WebSocketMultiplayerPeer: disconnectPeer: no peer ${id}.`);
+      return;
+    }
+    ws.close();
+    if (!force) return;
+    this.#peers.delete(id);
+    if (!this.#server) this.#clear();
+  }
+
+  override isServer(): boolean {
+    return this.#server;
+  }
+
+  override isServerRelaySupported(): boolean {
+    return true;
+  }
+
+  override getUniqueId(): number {
+    return this.#uniqueId;
+  }
+
+  override getConnectionStatus(): ConnectionStatus {
+    return this.#status;
+  }
+
+  /** Godot: WebSocketMultiplayerPeer::poll. */
+  override poll(): void {
+    if (this.#status === ConnectionStatus.DISCONNECTED) return;
+    if (this.#server) this.#pollServer();
+    else this.#pollClient();
+  }
+
+  /** Godot: WebSocketMultiplayerPeer::close. Drops every connection at once; emits nothing. */
+  override close(): void {
+    this.#clear();
+  }
+
+  /** Godot: WebSocketMultiplayerPeer::_poll_client. */
+  #pollClient(): void {
+    const ws = this.#peers.get(1);
+    if (ws === undefined) return;
+    ws.poll();
+    const state = ws.getReadyState();
+    if (state === State.OPEN) {
+      if (this.#status === ConnectionStatus.CONNECTING) {
+        if (ws.getAvailablePacketCount() === 0) return this.#checkClientTimeout();
+        if (!this.#takeId(ws)) return;
+        this.#status = ConnectionStatus.CONNECTED;
+        this.#pending.delete(1);
+        const generation = this.#generation;
+        this.peerConnected.emit(1);
+        if (generation !== this.#generation) return;
+      }
+      this.#drain(ws, 1);
+    } else if (state === State.CLOSED) {
+      const wasConnected = this.#status === ConnectionStatus.CONNECTED;
+      this.#clear();
+      if (wasConnected) this.peerDisconnected.emit(1);
+      return;
+    }
+    if (this.#status === ConnectionStatus.CONNECTING) this.#checkClientTimeout();
+  }
+
+  #takeId(ws: WebSocketPeer): boolean {
+    const packet = ws.getPacket();
+    const id = typeof packet !== 'number' && packet.byteLength === 4 ? new DataView(packet.buffer, packet.byteOffset, 4).getInt32(0, true) : 0;
+    if (id >= 2) {
+      this.#uniqueId = id;
+      return true;
+    }
+    this.#log.warn('WebSocketMultiplayerPeer: Invalid ID received from server.');
+    ws.close(); // Godot: causes a connection error on the next poll.
+    return false;
+  }
+
+  #checkClientTimeout(): void {
+    const pending = this.#pending.get(1);
+    if (pending !== undefined && this.#clock.nowMs() - pending.time > this.#handshakeTimeoutMs) {
+      this.#log.info(`WebSocket handshake timed out after ${this.handshakeTimeout.toFixed(3)} seconds.`);
+      this.#clear();
+    }
+  }
+
+  /** Godot: WebSocketMultiplayerPeer::_poll_server. */
+  #pollServer(): void {
+    const generation = this.#generation;
+    this.#acceptStreams();
+    for (const [id, pending] of [...this.#pending]) {
+      if (this.#pollPending(id, pending) && this.#peers.has(id)) {
+        this.peerConnected.emit(id);
+        if (generation !== this.#generation) return;
+      }
+    }
+    const gone: number[] = [];
+    for (const [id, ws] of this.#peers) {
+      ws.poll();
+      if (ws.getReadyState() !== State.OPEN) gone.push(id);
+      else this.#drain(ws, id);
+    }
+    for (const id of gone) {
+      this.#peers.delete(id);
+      this.peerDisconnected.emit(id);
+      if (generation !== this.#generation) return;
+    }
+  }
+
+  #acceptStreams(): void {
+    for (const stream of this.#accepted.splice(0)) {
+      if (this.refuseNewConnections) {
+        // Divergence from Godot: refused TCP connections are closed at once instead of left in the backlog.
+        this.#listener?.drop(stream);
+        continue;
+      }
+      let id = this.generateUniqueId();
+      while (this.#peers.has(id) || this.#pending.has(id)) id = this.generateUniqueId();
+      this.#pending.set(id, { time: this.#clock.nowMs(), stream, ws: null });
+    }
+  }
+
+  /** Advances one pending connection; true when it just became peer `id`. */
+  #pollPending(id: number, pending: PendingPeer): boolean {
+    const drop = (): false => {
+      this.#pending.delete(id);
+      if (pending.ws !== null) pending.ws.close(-1);
+      else this.#listener?.drop(pending.stream);
+      return false;
+    };
+    if (this.#clock.nowMs() - pending.time > this.#handshakeTimeoutMs) {
+      this.#log.info(`WebSocket handshake timed out after ${this.handshakeTimeout.toFixed(3)} seconds.`);
+      return drop();
+    }
+    if (pending.ws === null) {
+      pending.ws = this.#createPeer();
+      if (pending.ws.acceptStream(pending.stream) !== ErrorCode.OK) return drop();
+    }
+    const ws = pending.ws;
+    ws.poll();
+    const state = ws.getReadyState();
+    if (state === State.CONNECTING) return false;
+    if (state !== State.OPEN || this.refuseNewConnections) return drop();
+    this.#pending.delete(id);
+    const announce = new Uint8Array(4);
+    new DataView(announce.buffer).setInt32(0, id, true);
+    if (ws.putPacket(announce) !== ErrorCode.OK) {
+      this.#log.error('Failed to send ID to newly connected peer.');
+      ws.close(-1);
+      return false;
+    }
+    this.#peers.set(id, ws);
+    return true;
+  }
+
+  #drain(ws: WebSocketPeer, source: number): void {
+    for (let n = ws.getAvailablePacketCount(); n > 0 && ws.getReadyState() === State.OPEN; n--) {
+      const data = ws.getPacket();
+      if (typeof data === 'number') break;
+      this.#incoming.push({ data, source });
+    }
+  }
+
+  #createPeer(): WebSocketPeer {
+    const ws = new WebSocketPeer({ clock: this.#clock, logger: this.#log, backend: this.#backend });
+    ws.supportedProtocols = this.#config.supportedProtocols;
+    ws.handshakeHeaders = this.#config.handshakeHeaders;
+    ws.inboundBufferSize = this.#config.inboundBufferSize;
+    ws.outboundBufferSize = this.#config.outboundBufferSize;
+    ws.maxQueuedPackets = this.#config.maxQueuedPackets;
+    return ws;
+  }
+
+  /** Godot: WebSocketMultiplayerPeer::_clear. */
+  #clear(): void {
+    this.#generation++;
+    this.#status = ConnectionStatus.DISCONNECTED;
+    this.#uniqueId = 0;
+    this.#server = false;
+    for (const ws of this.#peers.values()) ws.close(-1);
+    this.#peers.clear();
+    for (const pending of this.#pending.values()) {
+      if (pending.ws !== null) pending.ws.close(-1);
+      else if (pending.stream !== null) this.#listener?.drop(pending.stream);
+    }
+    this.#pending.clear();
+    for (const stream of this.#accepted.splice(0)) this.#listener?.drop(stream);
+    this.#listener?.close();
+    this.#listener = null;
+    this.#incoming = [];
+    this.#incomingHead = 0;
+  }
+
+  #fail(code: ErrorCode, message: string): ErrorCode {
+    this.#log.debug(`WebSocketMultiplayerPeer: ${message}`);
+    return code;
+  }
+}

@@ -1,0 +1,507 @@
+import {
+  ErrorCode,
+  MultiplayerError,
+  silentLogger,
+  systemClock,
+  type Clock,
+  type Logger,
+  type PacketPeer,
+  type TLSOptions,
+} from '../../core/index.js';
+import { nativeBackend } from './native-backend.js';
+import type { SocketHandle, SocketSink, WebSocketBackend } from './websocket-backend.js';
+
+/** Godot: WebSocketPeer::State. */
+export const State = { CONNECTING: 0, OPEN: 1, CLOSING: 2, CLOSED: 3 } as const;
+export type State = (typeof State)[keyof typeof State];
+
+/** Godot: WebSocketPeer::WriteMode. */
+export const WriteMode = { TEXT: 0, BINARY: 1 } as const;
+export type WriteMode = (typeof WriteMode)[keyof typeof WriteMode];
+
+/** Godot's default `inbound_buffer_size` / `outbound_buffer_size` (bytes). */
+export const DEFAULT_BUFFER_SIZE = 65535;
+/** Godot's default `max_queued_packets` of a WebSocketPeer. */
+export const DEFAULT_MAX_QUEUED_PACKETS = 4096;
+/** RFC 6455 §5.5: a close frame body is at most 125 bytes, 2 of them the code. */
+export const MAX_CLOSE_REASON_BYTES = 123;
+
+/** Dependencies of a WebSocketPeer; all optional. */
+export interface WebSocketPeerOptions {
+  readonly clock?: Clock;
+  readonly logger?: Logger;
+  /** The socket implementation; the entry point you imported picks the default. */
+  readonly backend?: WebSocketBackend;
+}
+
+type SocketEvent =
+  | { readonly kind: 'open'; readonly protocol: string; readonly host: string; readonly port: number }
+  | { readonly kind: 'message'; readonly data: Uint8Array; readonly isString: boolean }
+  | { readonly kind: 'pong' }
+  | { readonly kind: 'failed'; readonly code: number; readonly reason: string }
+  | { readonly kind: 'closed'; readonly clean: boolean; readonly code: number; readonly reason: string };
+
+interface Packet {
+  readonly data: Uint8Array;
+  readonly isString: boolean;
+}
+
+const encoder = new TextEncoder();
+
+/**
+ * Godot: WebSocketPeer (modules/websocket/websocket_peer.h, wsl_peer.cpp): one WebSocket connection,
+ * polled. Socket callbacks only queue; `poll()` applies what happened (state changes, received
+ * messages). Limits are enforced: a message larger than `inboundBufferSize` closes the connection with
+ * 1009; while `maxQueuedPackets` packets (or `inboundBufferSize` bytes) wait unread, reading from the
+ * network pauses, as Godot stops reading its socket; a send that would overflow `outboundBufferSize`
+ * or `maxQueuedPackets` returns ERR_OUT_OF_MEMORY and queues nothing.
+ */
+export class WebSocketPeer implements PacketPeer {
+  #clock: Clock;
+  #log: Logger;
+  #backend: WebSocketBackend;
+
+  #handshakeHeaders: string[] = [];
+  #supportedProtocols: string[] = [];
+  #inboundBufferSize = DEFAULT_BUFFER_SIZE;
+  #outboundBufferSize = DEFAULT_BUFFER_SIZE;
+  #maxQueuedPackets = DEFAULT_MAX_QUEUED_PACKETS;
+  #heartbeatInterval = 0;
+
+  #state: State = State.CLOSED;
+  #handle: SocketHandle | null = null;
+  #events: SocketEvent[] = [];
+  #paused = false;
+  #closeDeferred = false;
+  #inbound: Packet[] = [];
+  #inboundHead = 0;
+  #inboundBytes = 0;
+  #unsent = 0;
+  #wasString = false;
+  #closeCode = -1;
+  #closeReason = '';
+  #failure: { code: number; reason: string } | null = null;
+  #requestedUrl = '';
+  #selectedProtocol = '';
+  #host = '';
+  #port = 0;
+  #lastHeartbeat = 0;
+  #heartbeatWaiting = false;
+
+  constructor(options: WebSocketPeerOptions = {}) {
+    this.#clock = options.clock ?? systemClock;
+    this.#log = options.logger ?? silentLogger;
+    this.#backend = options.backend ?? nativeBackend;
+  }
+
+  /** Godot property `handshake_headers`: extra `"Name: value"` lines sent in the opening handshake. */
+  get handshakeHeaders(): string[] {
+    return [...this.#handshakeHeaders];
+  }
+  set handshakeHeaders(headers: string[]) {
+    for (const h of headers) {
+      if (!/^[!#$%&'*+.^_`|~0-9A-Za-z-]+:/.test(h)) {
+        throw new MultiplayerError(ErrorCode.ERR_INVALID_PARAMETER, `Invalid handshake header: '${h}'.`);
+      }
+    }
+    this.#handshakeHeaders = [...headers];
+  }
+
+  /** Godot property `supported_protocols`: sub-protocols offered (client) or accepted (server). */
+  get supportedProtocols(): string[] {
+    return [...this.#supportedProtocols];
+  }
+  set supportedProtocols(protocols: string[]) {
+    this.#supportedProtocols = [...protocols];
+  }
+
+  /** Godot property `inbound_buffer_size` (bytes): the largest message, and the unread-bytes limit. */
+  get inboundBufferSize(): number {
+    return this.#inboundBufferSize;
+  }
+  set inboundBufferSize(size: number) {
+    this.#inboundBufferSize = positiveInt(size, 'inbound_buffer_size');
+  }
+
+  /** Godot property `outbound_buffer_size` (bytes): the most that may wait unsent. */
+  get outboundBufferSize(): number {
+    return this.#outboundBufferSize;
+  }
+  set outboundBufferSize(size: number) {
+    this.#outboundBufferSize = positiveInt(size, 'outbound_buffer_size');
+  }
+
+  /** Godot property `max_queued_packets`: unread packets kept, and unsent packets allowed. */
+  get maxQueuedPackets(): number {
+    return this.#maxQueuedPackets;
+  }
+  set maxQueuedPackets(count: number) {
+    this.#maxQueuedPackets = positiveInt(count, 'max_queued_packets');
+  }
+
+  /** Godot property `heartbeat_interval` (seconds, 0 = off): ping period; no pong by the next ping closes. */
+  get heartbeatInterval(): number {
+    return this.#heartbeatInterval;
+  }
+  set heartbeatInterval(seconds: number) {
+    if (!(seconds >= 0)) throw new MultiplayerError(ErrorCode.ERR_INVALID_PARAMETER, 'heartbeat_interval must be >= 0.');
+    this.#heartbeatInterval = seconds;
+  }
+
+  /**
+   * Starts connecting to a `ws://` or `wss://` URL; the state is CONNECTING until `poll()` sees the
+   * handshake finish. Godot: WSLPeer::connect_to_url (modules/websocket/wsl_peer.cpp)
+   */
+  connectToUrl(url: string, tlsClientOptions: TLSOptions | null = null): ErrorCode {
+    if (url === '') return this.#fail(ErrorCode.ERR_INVALID_PARAMETER, 'The URL is empty.');
+    if (tlsClientOptions?.isServer()) return this.#fail(ErrorCode.ERR_INVALID_PARAMETER, 'TLS options must be client options.');
+    if (this.#state !== State.CLOSED && this.#state !== State.CLOSING) return this.#fail(ErrorCode.ERR_ALREADY_IN_USE, 'The peer is already in use.');
+    const full = url.includes('://') ? url : `ws://${url}`;
+    let parsed: URL;
+    try {
+      parsed = new URL(full);
+    } catch {
+      return this.#fail(ErrorCode.ERR_INVALID_PARAMETER, `Invalid URL: ${url}`);
+    }
+    if (parsed.protocol !== 'ws:' && parsed.protocol !== 'wss:') {
+      return this.#fail(ErrorCode.ERR_INVALID_PARAMETER, `Invalid protocol: "${parsed.protocol}//" (must be either "ws://" or "wss://").`);
+    }
+    this.#reset();
+    const sink = this.#sink();
+    const result = this.#backend.connect(
+      { url: full, protocols: this.#supportedProtocols, headers: this.#handshakeHeaders, maxPayload: this.#inboundBufferSize, tls: tlsClientOptions },
+      sink,
+    );
+    if ('error' in result) return this.#fail(result.error, result.message);
+    this.#attach(result, sink);
+    this.#requestedUrl = url;
+    return ErrorCode.OK;
+  }
+
+  /**
+   * Runs the server side of the handshake on a stream that a server accepted itself (in Node a
+   * `net.Socket` or `tls.TLSSocket`). Godot: WSLPeer::accept_stream (modules/websocket/wsl_peer.cpp)
+   */
+  acceptStream(stream: unknown): ErrorCode {
+    if (stream === null || stream === undefined) return this.#fail(ErrorCode.ERR_INVALID_PARAMETER, 'The stream is null.');
+    if (this.#state !== State.CLOSED && this.#state !== State.CLOSING) return this.#fail(ErrorCode.ERR_ALREADY_IN_USE, 'The peer is already in use.');
+    if (this.#backend.accept === undefined) return this.#fail(ErrorCode.ERR_UNAVAILABLE, `The ${this.#backend.name} backend cannot accept streams.`);
+    this.#reset();
+    const sink = this.#sink();
+    const options = { protocols: this.#supportedProtocols, headers: this.#handshakeHeaders, maxPayload: this.#inboundBufferSize };
+    const result = this.#backend.accept(stream, options, sink);
+    if ('error' in result) return this.#fail(result.error, result.message);
+    this.#attach(result, sink);
+    return ErrorCode.OK;
+  }
+
+  /** Applies what the socket reported since the last call. Godot: WSLPeer::poll (modules/websocket/wsl_peer.cpp) */
+  poll(): void {
+    if (this.#state === State.CLOSED) return;
+    if (this.#state === State.OPEN && !this.#heartbeat()) return;
+    const events = this.#events;
+    let i = 0;
+    for (; i < events.length && !this.#isClosed(); i++) {
+      const e = events[i]!;
+      if (e.kind === 'message') {
+        if (!this.#store(e)) break;
+        continue;
+      }
+      if (e.kind === 'closed' && this.#closeDeferred === false && this.#inbound.length > this.#inboundHead) {
+        // Divergence from Godot: WSLPeer drops messages that arrive in the same poll as the close;
+        // we apply the close one poll later so they can still be read.
+        this.#closeDeferred = true;
+        break;
+      }
+      this.#apply(e);
+    }
+    if (this.#isClosed()) return;
+    this.#events = i === events.length ? [] : events.slice(i);
+    this.#backpressure(this.#events.length > 0 && this.#events[0]!.kind === 'message');
+  }
+
+  /** Godot: WebSocketPeer::get_ready_state. */
+  getReadyState(): State {
+    return this.#state;
+  }
+
+  /** Sends one message as text or binary. Godot: WSLPeer::send (modules/websocket/wsl_peer.cpp) */
+  send(message: Uint8Array, writeMode: WriteMode = WriteMode.BINARY): ErrorCode {
+    return this.#send(message, writeMode === WriteMode.TEXT);
+  }
+
+  /** Sends `text` as a text message. Godot: WebSocketPeer::send_text */
+  sendText(text: string): ErrorCode {
+    return this.#send(encoder.encode(text), true);
+  }
+
+  /** Sends one binary message. Godot: WSLPeer::put_packet (modules/websocket/wsl_peer.cpp) */
+  putPacket(packet: Uint8Array): ErrorCode {
+    return this.#send(packet, false);
+  }
+
+  /** The next received message (text arrives as UTF-8 bytes). Godot: WSLPeer::get_packet */
+  getPacket(): Uint8Array | ErrorCode {
+    if (this.#state !== State.OPEN) return ErrorCode.FAILED;
+    if (this.#inboundHead >= this.#inbound.length) return ErrorCode.ERR_UNAVAILABLE;
+    const p = this.#inbound[this.#inboundHead]!;
+    this.#inbound[this.#inboundHead++] = undefined as unknown as Packet;
+    if (this.#inboundHead === this.#inbound.length) {
+      this.#inbound = [];
+      this.#inboundHead = 0;
+    } else if (this.#inboundHead > 1024 && this.#inboundHead * 2 > this.#inbound.length) {
+      this.#inbound = this.#inbound.slice(this.#inboundHead);
+      this.#inboundHead = 0;
+    }
+    this.#inboundBytes -= p.data.byteLength;
+    this.#wasString = p.isString;
+    return p.data;
+  }
+
+  /** Godot: WSLPeer::get_available_packet_count. 0 unless OPEN. */
+  getAvailablePacketCount(): number {
+    return this.#state === State.OPEN ? this.#inbound.length - this.#inboundHead : 0;
+  }
+
+  /** Godot: PacketPeer::get_max_packet_size: the inbound buffer size. */
+  getMaxPacketSize(): number {
+    return this.#inboundBufferSize;
+  }
+
+  /** Whether the last packet returned by `getPacket()` was a text message. */
+  wasStringPacket(): boolean {
+    return this.#wasString;
+  }
+
+  /**
+   * Starts the closing handshake with `code` and `reason` (≤ 123 UTF-8 bytes); a negative code drops the
+   * connection at once. Godot: WSLPeer::close (modules/websocket/wsl_peer.cpp)
+   */
+  close(code = 1000, reason = ''): void {
+    if (code >= 0) checkClose(code, reason);
+    const handle = this.#handle;
+    if (code < 0 || this.#state === State.CONNECTING) {
+      this.#state = State.CLOSED;
+      this.#detach();
+      handle?.terminate();
+    } else if (this.#state === State.OPEN && handle !== null) {
+      handle.close(code, reason);
+      this.#state = State.CLOSING;
+    }
+    this.#heartbeatWaiting = false;
+    this.#clearInbound();
+  }
+
+  /** Godot: get_close_code. The code of a clean close, else -1. */
+  getCloseCode(): number {
+    return this.#closeCode;
+  }
+
+  /** Godot: get_close_reason. */
+  getCloseReason(): string {
+    return this.#closeReason;
+  }
+
+  /** Godot: get_connected_host. The remote address once OPEN, else ''. */
+  getConnectedHost(): string {
+    return this.#host;
+  }
+
+  /** Godot: get_connected_port. The remote port once OPEN, else 0. */
+  getConnectedPort(): number {
+    return this.#port;
+  }
+
+  /** Godot: get_requested_url. The URL given to `connectToUrl` ('' for accepted streams). */
+  getRequestedUrl(): string {
+    return this.#requestedUrl;
+  }
+
+  /** Godot: get_selected_protocol. The negotiated sub-protocol, or ''. */
+  getSelectedProtocol(): string {
+    return this.#selectedProtocol;
+  }
+
+  /** Godot: get_current_outbound_buffered_amount. Bytes sent but not yet handed to the OS. */
+  getCurrentOutboundBufferedAmount(): number {
+    return this.#state === State.OPEN && this.#handle !== null ? this.#handle.bufferedAmount : 0;
+  }
+
+  /** Godot: set_no_delay. Disables Nagle's algorithm (Node only; a no-op in browsers). */
+  setNoDelay(enabled: boolean): void {
+    if (this.#handle === null) throw new MultiplayerError(ErrorCode.ERR_UNCONFIGURED, 'The peer is not connected.');
+    this.#handle.setNoDelay(enabled);
+  }
+
+  #isClosed(): boolean {
+    return this.#state === State.CLOSED;
+  }
+
+  #send(data: Uint8Array, isString: boolean): ErrorCode {
+    const handle = this.#handle;
+    if (this.#state !== State.OPEN || handle === null) return this.#fail(ErrorCode.FAILED, 'The WebSocket is not open.');
+    if (this.#unsent >= this.#maxQueuedPackets) return this.#fail(ErrorCode.ERR_OUT_OF_MEMORY, 'Too many packets queued for sending.');
+    if (handle.bufferedAmount + data.byteLength > this.#outboundBufferSize) {
+      return this.#fail(ErrorCode.ERR_OUT_OF_MEMORY, 'The outbound buffer is full.');
+    }
+    this.#unsent++;
+    handle.send(data, isString, () => {
+      if (this.#handle === handle) this.#unsent--;
+    });
+    return ErrorCode.OK;
+  }
+
+  #store(e: { data: Uint8Array; isString: boolean }): boolean {
+    if (this.#state !== State.OPEN) return true; // closing: data after our close is discarded
+    const queued = this.#inbound.length - this.#inboundHead;
+    if (queued > 0 && (queued >= this.#maxQueuedPackets || this.#inboundBytes + e.data.byteLength > this.#inboundBufferSize)) {
+      return false;
+    }
+    this.#inbound.push({ data: e.data, isString: e.isString });
+    this.#inboundBytes += e.data.byteLength;
+    return true;
+  }
+
+  #apply(e: SocketEvent): void {
+    switch (e.kind) {
+      case 'open':
+        if (this.#state !== State.CONNECTING) return;
+        this.#state = State.OPEN;
+        this.#selectedProtocol = e.protocol;
+        this.#host = e.host;
+        this.#port = e.port;
+        this.#lastHeartbeat = this.#clock.nowMs();
+        return;
+      case 'pong':
+        this.#heartbeatWaiting = false;
+        return;
+      case 'failed':
+        this.#failure = { code: e.code, reason: e.reason };
+        return;
+      case 'closed':
+        if (e.clean) {
+          this.#closeCode = e.code;
+          this.#closeReason = e.reason;
+        } else if (this.#failure !== null) {
+          this.#closeCode = this.#failure.code;
+          this.#closeReason = this.#failure.reason;
+        }
+        this.#state = State.CLOSED;
+        this.#detach();
+        this.#clearInbound();
+        return;
+      case 'message':
+        return;
+    }
+  }
+
+  /** Sends the heartbeat ping; false when the last one went unanswered and the peer was closed. */
+  #heartbeat(): boolean {
+    if (this.#heartbeatInterval <= 0 || this.#handle === null) return true;
+    const now = this.#clock.nowMs();
+    if (now - this.#lastHeartbeat <= this.#heartbeatInterval * 1000) return true;
+    if (this.#heartbeatWaiting) {
+      this.#log.warn('WebSocket heartbeat: no pong received, closing.');
+      this.close(-1);
+      return false;
+    }
+    if (this.#handle.ping()) this.#heartbeatWaiting = true;
+    this.#lastHeartbeat = now;
+    return true;
+  }
+
+  #backpressure(full: boolean): void {
+    if (full === this.#paused || this.#handle === null) return;
+    if (full) this.#paused = this.#handle.pause();
+    else {
+      this.#paused = false;
+      this.#handle.resume();
+    }
+  }
+
+  #sink(): SocketSink {
+    // Each connection gets its own sink; events from a connection we already dropped are ignored.
+    const sink: SocketSink = {
+      open: (protocol, host, port) => this.#queue(sink, { kind: 'open', protocol, host, port }),
+      message: (data, isString) => this.#queue(sink, { kind: 'message', data, isString }),
+      pong: () => this.#queue(sink, { kind: 'pong' }),
+      failed: (code, reason, detail) => {
+        if (this.#sinkLive(sink)) this.#log.warn(`WebSocket closed with ${code} (${reason}): ${detail}`);
+        this.#queue(sink, { kind: 'failed', code, reason });
+      },
+      closed: (clean, code, reason, detail) => {
+        if (!clean && detail !== '' && this.#sinkLive(sink)) this.#log.warn(`WebSocket connection lost: ${detail}`);
+        this.#queue(sink, { kind: 'closed', clean, code, reason });
+      },
+    };
+    return sink;
+  }
+
+  #currentSink: SocketSink | null = null;
+
+  #sinkLive(sink: SocketSink): boolean {
+    return this.#currentSink === sink;
+  }
+
+  #queue(sink: SocketSink, e: SocketEvent): void {
+    if (this.#currentSink === sink) this.#events.push(e);
+  }
+
+  #attach(handle: SocketHandle, sink: SocketSink): void {
+    this.#handle = handle;
+    this.#currentSink = sink;
+    this.#state = State.CONNECTING;
+  }
+
+  #detach(): void {
+    this.#handle = null;
+    this.#currentSink = null;
+    this.#events = [];
+    this.#paused = false;
+    this.#closeDeferred = false;
+    this.#unsent = 0;
+  }
+
+  #clearInbound(): void {
+    this.#inbound = [];
+    this.#inboundHead = 0;
+    this.#inboundBytes = 0;
+  }
+
+  #reset(): void {
+    this.#handle?.terminate();
+    this.#detach();
+    this.#clearInbound();
+    this.#state = State.CLOSED;
+    this.#wasString = false;
+    this.#closeCode = -1;
+    this.#closeReason = '';
+    this.#failure = null;
+    this.#requestedUrl = '';
+    this.#selectedProtocol = '';
+    this.#host = '';
+    this.#port = 0;
+    this.#heartbeatWaiting = false;
+  }
+
+  #fail(code: ErrorCode, message: string): ErrorCode {
+    this.#log.debug(`WebSocketPeer: ${message}`);
+    return code;
+  }
+}
+
+function positiveInt(value: number, name: string): number {
+  if (!Number.isInteger(value) || value < 1) {
+    throw new MultiplayerError(ErrorCode.ERR_INVALID_PARAMETER, `${name} must be a positive integer, got ${value}.`);
+  }
+  return value;
+}
+
+/** Throws for a close code a peer may not send (RFC 6455 §7.4) or a reason over 123 bytes. */
+function checkClose(code: number, reason: string): void {
+  const valid = Number.isInteger(code) && ((code >= 1000 && code <= 1014 && code !== 1004 && code !== 1005 && code !== 1006) || (code >= 3000 && code <= 4999));
+  if (!valid) throw new MultiplayerError(ErrorCode.ERR_INVALID_PARAMETER, `Invalid WebSocket close code: ${code}.`);
+  if (encoder.encode(reason).byteLength > MAX_CLOSE_REASON_BYTES) {
+    throw new MultiplayerError(ErrorCode.ERR_INVALID_PARAMETER, `The close reason must be at most ${MAX_CLOSE_REASON_BYTES} bytes.`);
+  }
+}

@@ -1,0 +1,240 @@
+import { createServer as createHttpServer, type IncomingMessage, type Server as HttpServer } from 'node:http';
+import { createServer as createNetServer, Socket, type AddressInfo, type Server as NetServer } from 'node:net';
+import { checkServerIdentity, createServer as createTlsServer, type ConnectionOptions } from 'node:tls';
+import { WebSocket, WebSocketServer } from 'ws';
+import { ErrorCode, type TLSOptions } from '../../core/index.js';
+import type {
+  ListenOptions,
+  ServerAcceptOptions,
+  SocketHandle,
+  SocketSink,
+  StreamListener,
+  WebSocketBackend,
+} from './websocket-backend.js';
+
+/** Close codes ws uses for protocol errors it detects, with Godot's reason texts. */
+const FAILURES: Record<string, [number, string]> = {
+  WS_ERR_UNSUPPORTED_MESSAGE_LENGTH: [1009, 'Message too big'],
+  WS_ERR_INVALID_UTF8: [1007, 'Invalid frame payload data'],
+};
+
+/** The `ws`-based backend: clients, `acceptStream` on raw sockets, and TCP/TLS listeners. Node only. */
+export const wsBackend: WebSocketBackend = {
+  name: 'ws',
+  connect(options, sink) {
+    let ws: WebSocket;
+    try {
+      ws = new WebSocket(options.url, [...options.protocols], {
+        headers: parseHeaders(options.headers),
+        maxPayload: options.maxPayload,
+        perMessageDeflate: false,
+        ...tlsClientOptions(options.tls),
+      });
+    } catch (err) {
+      return { error: ErrorCode.ERR_INVALID_PARAMETER, message: `Cannot connect: ${(err as Error).message}` };
+    }
+    let socket: Socket | null = null;
+    ws.once('upgrade', (res: IncomingMessage) => {
+      socket = res.socket as Socket;
+    });
+    // ws itself fails the handshake when the server picks no sub-protocol, or one we did not offer.
+    ws.once('open', () => sink.open(ws.protocol, socket?.remoteAddress ?? '', socket?.remotePort ?? 0));
+    bindEvents(ws, sink);
+    return handleFor(() => ws, () => socket);
+  },
+  accept(stream, options, sink) {
+    if (!(stream instanceof Socket)) {
+      return { error: ErrorCode.ERR_INVALID_PARAMETER, message: 'acceptStream needs a net.Socket or tls.TLSSocket.' };
+    }
+    if (stream.destroyed) return { error: ErrorCode.ERR_INVALID_PARAMETER, message: 'The stream is closed.' };
+    return upgrader.accept(stream, options, sink);
+  },
+  listen,
+};
+
+/** Godot's `"Name: value"` header lines as an object. */
+function parseHeaders(lines: readonly string[]): Record<string, string> {
+  const headers: Record<string, string> = {};
+  for (const line of lines) {
+    const colon = line.indexOf(':');
+    headers[line.slice(0, colon).trim()] = line.slice(colon + 1).trim();
+  }
+  return headers;
+}
+
+/** Maps TLSOptions to Node's TLS client options. Godot: StreamPeerTLS::connect_to_stream */
+function tlsClientOptions(tls: TLSOptions | null): ConnectionOptions {
+  if (tls === null) return {};
+  const out: ConnectionOptions = {};
+  const chain = tls.getTrustedCaChain();
+  if (chain !== null) out.ca = chain;
+  if (tls.isUnsafeClient()) out.rejectUnauthorized = false;
+  const cn = tls.getCommonNameOverride();
+  if (cn !== '') out.checkServerIdentity = (_host, cert) => checkServerIdentity(cn, cert);
+  return out;
+}
+
+function bindEvents(ws: WebSocket, sink: SocketSink): void {
+  let detail = '';
+  ws.on('message', (data: Buffer, isBinary: boolean) => sink.message(data, !isBinary));
+  ws.on('pong', () => sink.pong());
+  ws.on('error', (err: Error & { code?: string }) => {
+    const failure = err.code !== undefined ? FAILURES[err.code] : undefined;
+    if (failure !== undefined) sink.failed(failure[0], failure[1], err.message);
+    else if (err.code?.startsWith('WS_ERR_')) sink.failed(1002, 'Protocol error', err.message);
+    else detail = err.message;
+  });
+  ws.on('close', (code: number, reason: Buffer) => {
+    const clean = code !== 1006 && detail === '';
+    sink.closed(clean, code, reason.toString('utf8'), detail || (clean ? '' : 'connection closed without a close frame'));
+  });
+}
+
+function handleFor(ws: () => WebSocket | null, socket: () => Socket | null): SocketHandle {
+  return {
+    send(data, isString, onSent) {
+      ws()?.send(data, { binary: !isString }, onSent);
+    },
+    get bufferedAmount() {
+      return ws()?.bufferedAmount ?? 0;
+    },
+    close(code, reason) {
+      ws()?.close(code, reason);
+    },
+    terminate() {
+      const w = ws();
+      if (w !== null) w.terminate();
+      else socket()?.destroy();
+    },
+    pause() {
+      ws()?.pause();
+      return true;
+    },
+    resume() {
+      ws()?.resume();
+    },
+    setNoDelay(enabled) {
+      socket()?.setNoDelay(enabled);
+    },
+    ping() {
+      ws()?.ping();
+      return true;
+    },
+  };
+}
+
+interface Pending {
+  readonly options: ServerAcceptOptions;
+  readonly sink: SocketSink;
+  ws: WebSocket | null;
+}
+
+/**
+ * Runs the HTTP upgrade on sockets that were accepted elsewhere: Node's HTTP parser reads the request
+ * (`server.emit('connection', socket)`), and one `WebSocketServer` per inbound size completes it.
+ */
+class Upgrader {
+  #http: HttpServer | null = null;
+  #servers = new Map<number, WebSocketServer>();
+  #pending = new WeakMap<Socket, Pending>();
+
+  accept(socket: Socket, options: ServerAcceptOptions, sink: SocketSink): SocketHandle {
+    const entry: Pending = { options, sink, ws: null };
+    this.#pending.set(socket, entry);
+    const onEarlyClose = (): void => sink.closed(false, 1006, '', 'the stream closed during the handshake');
+    socket.once('close', onEarlyClose);
+    socket.once('scenenet:upgraded', () => socket.removeListener('close', onEarlyClose));
+    this.#httpServer().emit('connection', socket);
+    return handleFor(() => entry.ws, () => socket);
+  }
+
+  #httpServer(): HttpServer {
+    if (this.#http !== null) return this.#http;
+    const http = createHttpServer();
+    http.on('request', (_req, res) => res.writeHead(426, { connection: 'close' }).end());
+    http.on('clientError', (_err, socket) => socket.destroy());
+    http.on('upgrade', (req: IncomingMessage, socket: Socket, head: Buffer) => this.#upgrade(req, socket, head));
+    this.#http = http;
+    return http;
+  }
+
+  #wss(maxPayload: number): WebSocketServer {
+    let wss = this.#servers.get(maxPayload);
+    if (wss !== undefined) return wss;
+    wss = new WebSocketServer({
+      noServer: true,
+      maxPayload,
+      perMessageDeflate: false,
+      clientTracking: false,
+      handleProtocols: (offered, req) => pickProtocol([...offered], this.#pending.get(req.socket as Socket)?.options.protocols ?? []) ?? false,
+    });
+    wss.on('headers', (headers: string[], req: IncomingMessage) => {
+      for (const line of this.#pending.get(req.socket as Socket)?.options.headers ?? []) headers.push(line);
+    });
+    this.#servers.set(maxPayload, wss);
+    return wss;
+  }
+
+  #upgrade(req: IncomingMessage, socket: Socket, head: Buffer): void {
+    const entry = this.#pending.get(socket);
+    if (entry === undefined) {
+      socket.destroy();
+      return;
+    }
+    const offered = String(req.headers['sec-websocket-protocol'] ?? '')
+      .split(',')
+      .map((p) => p.trim())
+      .filter((p) => p !== '');
+    if (entry.options.protocols.length > 0 && pickProtocol(offered, entry.options.protocols) === null) {
+      // Godot: WSLPeer::_parse_client_request fails when no offered sub-protocol is supported.
+      socket.end('HTTP/1.1 400 Bad Request\r\nConnection: close\r\n\r\n');
+      return;
+    }
+    this.#wss(entry.options.maxPayload).handleUpgrade(req, socket, head, (ws) => {
+      entry.ws = ws;
+      socket.emit('scenenet:upgraded');
+      this.#pending.delete(socket);
+      bindEvents(ws, entry.sink);
+      entry.sink.open(ws.protocol, socket.remoteAddress ?? '', socket.remotePort ?? 0);
+    });
+  }
+}
+
+const upgrader = new Upgrader();
+
+/** The first protocol the client offered that the server supports (Godot's order). */
+function pickProtocol(offered: readonly string[], supported: readonly string[]): string | null {
+  return offered.find((p) => supported.includes(p)) ?? null;
+}
+
+/** Listens for TCP or TLS streams. Godot: TCPServer::listen (core/io/tcp_server.cpp) */
+async function listen(options: ListenOptions, onStream: (stream: unknown) => void): Promise<StreamListener | { error: ErrorCode; message: string }> {
+  let server: NetServer;
+  const tls = options.tls;
+  if (tls !== null) {
+    const tlsServer = createTlsServer({
+      key: tls.getPrivateKey() ?? '',
+      cert: tls.getOwnCertificate() ?? '',
+      handshakeTimeout: options.handshakeTimeoutMs,
+    });
+    tlsServer.on('secureConnection', (socket) => onStream(socket));
+    tlsServer.on('tlsClientError', (_err, socket) => socket.destroy());
+    server = tlsServer;
+  } else {
+    server = createNetServer({ noDelay: true }, (socket) => onStream(socket));
+  }
+  const host = options.bindAddress === '*' || options.bindAddress === '' ? undefined : options.bindAddress;
+  return new Promise((resolve) => {
+    const onError = (err: Error): void => resolve({ error: ErrorCode.ERR_CANT_CREATE, message: `Cannot listen: ${err.message}` });
+    server.once('error', onError);
+    server.listen({ port: options.port, host }, () => {
+      server.removeListener('error', onError);
+      server.on('error', () => undefined);
+      resolve({
+        port: (server.address() as AddressInfo).port,
+        drop: (stream) => (stream as Socket).destroy(),
+        close: () => server.close(),
+      });
+    });
+  });
+}
