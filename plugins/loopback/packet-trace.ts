@@ -1,0 +1,174 @@
+import { Signal, type TransferMode } from '../../core/index.js';
+
+/** What a virtual datagram carries: user data or one of the loopback handshake messages. */
+export type MessageKind = 'data' | 'connect' | 'accept' | 'reject' | 'disconnect';
+
+/**
+ * What happened to one transmission:
+ * - `delivered`: will arrive at `deliverAtMs`;
+ * - `duplicated`: an extra copy that will also arrive (at its own `deliverAtMs`);
+ * - `dropped`: lost on the link (a reliable packet is then retransmitted: a new entry, `attempt` + 1);
+ * - `partitioned`: blocked by `partition()` (reliable: retransmitted too);
+ * - `unreachable`: nobody is attached at the destination address (never retried);
+ * - `stale`: arrived, but discarded by the receiver (UNRELIABLE_ORDERED older than the newest delivered).
+ */
+export type PacketOutcome = 'delivered' | 'duplicated' | 'dropped' | 'partitioned' | 'unreachable' | 'stale';
+
+/** One packet event of the trace. */
+export interface PacketTraceEntry {
+  readonly type: 'packet';
+  /** Position in the trace, from 0. */
+  readonly index: number;
+  /** Virtual time of the transmission (of the discard, for `stale`). */
+  readonly timeMs: number;
+  readonly from: string;
+  readonly to: string;
+  readonly message: MessageKind;
+  readonly mode: TransferMode;
+  readonly channel: number;
+  /** Payload bytes. */
+  readonly size: number;
+  /** 0 for the first transmission, n for the n-th retransmission of a reliable packet. */
+  readonly attempt: number;
+  readonly outcome: PacketOutcome;
+  /** Arrival time for `delivered`/`duplicated`, else null. */
+  readonly deliverAtMs: number | null;
+}
+
+/** A free-form annotation (a Simulation marks frames or scenario steps with these). */
+export interface NoteTraceEntry {
+  readonly type: 'note';
+  readonly index: number;
+  readonly timeMs: number;
+  readonly text: string;
+}
+
+/** One entry of a packet trace. */
+export type TraceEntry = PacketTraceEntry | NoteTraceEntry;
+
+/** A packet entry before the trace numbers it. */
+export type PacketEvent = Omit<PacketTraceEntry, 'type' | 'index'>;
+
+/** Options of `PacketTrace`. */
+export interface PacketTraceOptions {
+  /** Keep entries in memory (the hash is always computed). Default true. */
+  readonly keepEntries?: boolean;
+}
+
+/**
+ * An append-only record of packet events with a running FNV-1a 64 hash over a canonical text form of
+ * every entry. Pure JS (no `node:crypto`), so it runs in browsers; the same entries give the same
+ * hash on every platform.
+ */
+export class PacketTrace {
+  /** Emitted synchronously for every entry as it is recorded (observer hook). */
+  readonly recorded = new Signal<[entry: TraceEntry]>();
+  readonly #entries: TraceEntry[] = [];
+  readonly #keep: boolean;
+  readonly #hash = new Fnv1a64();
+  #count = 0;
+
+  constructor(options: PacketTraceOptions = {}) {
+    this.#keep = options.keepEntries ?? true;
+  }
+
+  /** The recorded entries, oldest first (empty when `keepEntries` is false). */
+  get entries(): readonly TraceEntry[] {
+    return this.#entries;
+  }
+
+  /** How many entries were recorded (kept or not). */
+  get count(): number {
+    return this.#count;
+  }
+
+  /** Records a packet event. */
+  packet(event: PacketEvent): PacketTraceEntry {
+    const entry: PacketTraceEntry = { type: 'packet', index: this.#count, ...event };
+    this.#hash.update(
+      `P|${entry.timeMs}|${entry.from}|${entry.to}|${entry.message}|${entry.mode}|${entry.channel}|` +
+        `${entry.size}|${entry.attempt}|${entry.outcome}|${entry.deliverAtMs ?? '-'}\n`,
+    );
+    this.#append(entry);
+    return entry;
+  }
+
+  /** Records an annotation; it is part of the hash. */
+  note(timeMs: number, text: string): NoteTraceEntry {
+    const entry: NoteTraceEntry = { type: 'note', index: this.#count, timeMs, text };
+    this.#hash.update(`N|${timeMs}|${text}\n`);
+    this.#append(entry);
+    return entry;
+  }
+
+  /** FNV-1a 64 of every entry so far, as 16 lowercase hex digits. */
+  hash(): string {
+    return this.#hash.digest();
+  }
+
+  #append(entry: TraceEntry): void {
+    this.#count++;
+    if (this.#keep) this.#entries.push(entry);
+    this.recorded.emit(entry);
+  }
+}
+
+/**
+ * Streaming FNV-1a 64 over the UTF-8 bytes of strings, in four 16-bit limbs (exact in doubles, no
+ * BigInt on the hot path).
+ */
+export class Fnv1a64 {
+  // Offset basis 0xcbf29ce484222325, least significant limb first.
+  #h0 = 0x2325;
+  #h1 = 0x8422;
+  #h2 = 0x9ce4;
+  #h3 = 0xcbf2;
+
+  /** Feeds the UTF-8 encoding of `text`. */
+  update(text: string): this {
+    for (let i = 0; i < text.length; i++) {
+      let c = text.charCodeAt(i);
+      if (c < 0x80) {
+        this.#byte(c);
+        continue;
+      }
+      if (c >= 0xd800 && c < 0xdc00 && i + 1 < text.length) {
+        const low = text.charCodeAt(i + 1);
+        if (low >= 0xdc00 && low < 0xe000) {
+          c = 0x10000 + ((c - 0xd800) << 10) + (low - 0xdc00);
+          i++;
+        }
+      }
+      if (c < 0x800) {
+        this.#byte(0xc0 | (c >> 6));
+      } else if (c < 0x10000) {
+        this.#byte(0xe0 | (c >> 12));
+        this.#byte(0x80 | ((c >> 6) & 0x3f));
+      } else {
+        this.#byte(0xf0 | (c >> 18));
+        this.#byte(0x80 | ((c >> 12) & 0x3f));
+        this.#byte(0x80 | ((c >> 6) & 0x3f));
+      }
+      this.#byte(0x80 | (c & 0x3f));
+    }
+    return this;
+  }
+
+  /** The hash as 16 lowercase hex digits. */
+  digest(): string {
+    return [this.#h3, this.#h2, this.#h1, this.#h0].map((l) => l.toString(16).padStart(4, '0')).join('');
+  }
+
+  #byte(b: number): void {
+    // h ^= b; h *= 0x100000001b3 (= 2^40 + 0x1b3), modulo 2^64.
+    const h0 = this.#h0 ^ b;
+    const t0 = h0 * 0x1b3;
+    const t1 = this.#h1 * 0x1b3 + (t0 >>> 16);
+    const t2 = this.#h2 * 0x1b3 + (h0 << 8) + (t1 >>> 16);
+    const t3 = this.#h3 * 0x1b3 + (this.#h1 << 8) + (t2 >>> 16);
+    this.#h0 = t0 & 0xffff;
+    this.#h1 = t1 & 0xffff;
+    this.#h2 = t2 & 0xffff;
+    this.#h3 = t3 & 0xffff;
+  }
+}

@@ -1,0 +1,347 @@
+import {
+  ErrorCode,
+  TransferMode,
+  silentLogger,
+  type Clock,
+  type Logger,
+  type Rng,
+} from '../../core/index.js';
+import {
+  PERFECT_LINK,
+  mergeConditions,
+  retransmitDelayMs,
+  transmit,
+  type LinkConditions,
+  type LinkState,
+} from './link-conditions.js';
+import { PacketTrace, type MessageKind, type TraceEntry } from './packet-trace.js';
+
+/** Construction options of `VirtualNetwork`. */
+export interface VirtualNetworkOptions {
+  /** The only source of time: packets become deliverable when it passes their arrival time. */
+  readonly clock: Clock;
+  /** The only source of randomness (loss, jitter, duplication, reordering, and ids of peers without their own). */
+  readonly rng: Rng;
+  readonly logger?: Logger;
+  /** Default conditions of every link. Default: `PERFECT_LINK`. */
+  readonly conditions?: Partial<LinkConditions>;
+  /** Keep trace entries in memory (the hash is always kept). Default true. */
+  readonly keepTrace?: boolean;
+}
+
+/** A datagram as a receiving endpoint sees it. */
+export interface Datagram {
+  readonly from: string;
+  readonly message: MessageKind;
+  readonly mode: TransferMode;
+  readonly channel: number;
+  readonly payload: Uint8Array;
+  /** Message argument: the assigned peer id in `accept`, else 0. */
+  readonly value: number;
+}
+
+interface Flight {
+  readonly datagram: Datagram;
+  readonly to: string;
+  /** Arrival time, or (in the retry queue) the time of the next attempt. */
+  readonly atMs: number;
+  /** Global send order: the tie-breaker that keeps equal times deterministic. */
+  readonly order: number;
+  /** Per-stream sequence number (RELIABLE and UNRELIABLE_ORDERED), else 0. */
+  readonly seq: number;
+  readonly attempt: number;
+}
+
+interface Stream {
+  nextSend: number;
+  /** RELIABLE: next sequence to release. UNRELIABLE_ORDERED: newest released + 1. */
+  nextDeliver: number;
+  readonly held: Map<number, Datagram>;
+}
+
+const SEP = '\u0000';
+
+/**
+ * An in-memory network of named endpoints, driven only by an injected Clock and Rng. Directed links
+ * carry seeded conditions (a default plus per-link overrides, changeable at run time) and can be
+ * partitioned and healed. Nothing is delivered from a timer: an endpoint calls `receive()` (from its
+ * `poll()`) and gets what has arrived by `clock.nowMs()`.
+ *
+ * Transfer semantics, per (from, to, channel) stream: UNRELIABLE may be lost, duplicated, reordered;
+ * UNRELIABLE_ORDERED may be lost, and a packet older than the newest released is discarded (`stale`);
+ * RELIABLE is never lost (a lost transmission is retransmitted after `retransmitDelayMs`, in virtual
+ * time), never duplicated, and released in order (head-of-line blocking).
+ *
+ * Every transmission is recorded in a packet trace (`trace`, `traceHash()`, `traced`). Same seed,
+ * same clock steps, same calls: same trace and hash.
+ */
+export class VirtualNetwork {
+  /** The network's clock (peers default to it). */
+  readonly clock: Clock;
+  /** The network's randomness (peers without their own draw ids from it). */
+  readonly rng: Rng;
+  readonly logger: Logger;
+  readonly #trace: PacketTrace;
+  #defaults: LinkConditions;
+  readonly #overrides = new Map<string, LinkConditions>();
+  readonly #blocked = new Set<string>();
+  readonly #isolated = new Set<string>();
+  readonly #linkState = new Map<string, LinkState>();
+  readonly #endpoints = new Set<string>();
+  readonly #inbox = new Map<string, Flight[]>();
+  readonly #streams = new Map<string, Stream>();
+  #retries: Flight[] = [];
+  #order = 0;
+  #addressCounter = 0;
+
+  constructor(options: VirtualNetworkOptions) {
+    this.clock = options.clock;
+    this.rng = options.rng;
+    this.logger = options.logger ?? silentLogger;
+    this.#defaults = mergeConditions(PERFECT_LINK, options.conditions ?? {});
+    this.#trace = new PacketTrace({ keepEntries: options.keepTrace ?? true });
+  }
+
+  /** Every recorded transmission and note, oldest first. */
+  get trace(): readonly TraceEntry[] {
+    return this.#trace.entries;
+  }
+
+  /** Observer hook: emitted synchronously for each trace entry as it is recorded. */
+  get traced(): PacketTrace['recorded'] {
+    return this.#trace.recorded;
+  }
+
+  /** FNV-1a 64 of the whole trace, 16 hex digits. */
+  traceHash(): string {
+    return this.#trace.hash();
+  }
+
+  /** Adds an annotation to the trace (and its hash) at the current time. */
+  note(text: string): void {
+    this.#trace.note(this.clock.nowMs(), text);
+  }
+
+  /** Default conditions of every link without an override. */
+  get conditions(): LinkConditions {
+    return this.#defaults;
+  }
+
+  /** Changes the default conditions (only the given fields). Throws `MultiplayerError` on a bad value. */
+  setConditions(changes: Partial<LinkConditions>): void {
+    this.#defaults = mergeConditions(this.#defaults, changes);
+  }
+
+  /**
+   * Overrides the conditions of the directed link `from → to` (fields not given come from the
+   * defaults at the time of the call). `null` removes the override.
+   */
+  setLinkConditions(from: string, to: string, changes: Partial<LinkConditions> | null): void {
+    const key = from + SEP + to;
+    if (changes === null) this.#overrides.delete(key);
+    else this.#overrides.set(key, mergeConditions(this.#overrides.get(key) ?? this.#defaults, changes));
+  }
+
+  /** The conditions in force on `from → to`. */
+  getLinkConditions(from: string, to: string): LinkConditions {
+    return this.#overrides.get(from + SEP + to) ?? this.#defaults;
+  }
+
+  /** Cuts both directions between `a` and `b`, or between `a` and everyone when `b` is omitted. */
+  partition(a: string, b?: string): void {
+    if (b === undefined) {
+      this.#isolated.add(a);
+      return;
+    }
+    this.#blocked.add(a + SEP + b);
+    this.#blocked.add(b + SEP + a);
+  }
+
+  /** Undoes `partition(a, b)`, or (without `b`) every partition involving `a`. */
+  heal(a: string, b?: string): void {
+    if (b !== undefined) {
+      this.#blocked.delete(a + SEP + b);
+      this.#blocked.delete(b + SEP + a);
+      return;
+    }
+    this.#isolated.delete(a);
+    for (const key of [...this.#blocked]) {
+      const [x, y] = key.split(SEP);
+      if (x === a || y === a) this.#blocked.delete(key);
+    }
+  }
+
+  /** True if packets from `from` to `to` are currently blocked. */
+  isPartitioned(from: string, to: string): boolean {
+    return this.#isolated.has(from) || this.#isolated.has(to) || this.#blocked.has(from + SEP + to);
+  }
+
+  /** A fresh, unused address `${prefix}-${n}` (deterministic: a counter). */
+  allocateAddress(prefix: string): string {
+    for (;;) {
+      const address = `${prefix}-${++this.#addressCounter}`;
+      if (!this.#endpoints.has(address)) return address;
+    }
+  }
+
+  /** True while an endpoint is attached at `address`. */
+  hasEndpoint(address: string): boolean {
+    return this.#endpoints.has(address);
+  }
+
+  /** Claims `address` for an endpoint: ERR_ALREADY_IN_USE if taken, ERR_INVALID_PARAMETER if empty. */
+  attach(address: string): ErrorCode {
+    if (address === '') return ErrorCode.ERR_INVALID_PARAMETER;
+    if (this.#endpoints.has(address)) return ErrorCode.ERR_ALREADY_IN_USE;
+    this.#endpoints.add(address);
+    return ErrorCode.OK;
+  }
+
+  /**
+   * Releases `address`. Packets on their way to it are discarded; packets it already sent stay in
+   * flight (a closing peer's goodbye still arrives).
+   */
+  detach(address: string): void {
+    if (!this.#endpoints.delete(address)) return;
+    this.#inbox.delete(address);
+    this.#retries = this.#retries.filter((f) => f.to !== address);
+    for (const key of [...this.#streams.keys()]) {
+      if (key.split(SEP)[1] === address) this.#streams.delete(key);
+    }
+  }
+
+  /**
+   * Sends one datagram (the payload is not copied: pass a buffer nobody will mutate). Returns false
+   * if nobody is attached at `to` (recorded as `unreachable`), true otherwise, whatever the link does.
+   */
+  send(from: string, to: string, datagram: Omit<Datagram, 'from'>): boolean {
+    const now = this.clock.nowMs();
+    this.#service(now);
+    const full: Datagram = { from, ...datagram };
+    if (!this.#endpoints.has(to)) {
+      this.#record(full, to, now, 0, 'unreachable', null);
+      return false;
+    }
+    const seq = datagram.mode === TransferMode.UNRELIABLE ? 0 : this.#stream(from, to, datagram.channel).nextSend++;
+    this.#attempt({ datagram: full, to, atMs: now, order: this.#order++, seq, attempt: 0 });
+    return true;
+  }
+
+  /** Everything that has arrived at `address` by now, in delivery order (stream rules applied). */
+  receive(address: string): Datagram[] {
+    const now = this.clock.nowMs();
+    this.#service(now);
+    const inbox = this.#inbox.get(address);
+    if (inbox === undefined || inbox.length === 0 || inbox[0]!.atMs > now) return [];
+    let due = 0;
+    while (due < inbox.length && inbox[due]!.atMs <= now) due++;
+    const out: Datagram[] = [];
+    for (const flight of inbox.splice(0, due)) this.#release(flight, now, out);
+    return out;
+  }
+
+  #release(flight: Flight, now: number, out: Datagram[]): void {
+    const d = flight.datagram;
+    if (d.mode === TransferMode.UNRELIABLE) {
+      out.push(d);
+      return;
+    }
+    const stream = this.#stream(d.from, flight.to, d.channel);
+    if (d.mode === TransferMode.UNRELIABLE_ORDERED) {
+      if (flight.seq < stream.nextDeliver) {
+        this.#record(d, flight.to, now, flight.attempt, 'stale', null);
+        return;
+      }
+      stream.nextDeliver = flight.seq + 1;
+      out.push(d);
+      return;
+    }
+    if (flight.seq !== stream.nextDeliver) {
+      stream.held.set(flight.seq, d);
+      return;
+    }
+    out.push(d);
+    stream.nextDeliver++;
+    for (let next = stream.held.get(stream.nextDeliver); next !== undefined; next = stream.held.get(stream.nextDeliver)) {
+      stream.held.delete(stream.nextDeliver++);
+      out.push(next);
+    }
+  }
+
+  /** Runs every retransmission due by `now`, in (time, send order) order. */
+  #service(now: number): void {
+    while (this.#retries.length > 0 && this.#retries[0]!.atMs <= now) this.#attempt(this.#retries.shift()!);
+  }
+
+  /** One transmission of `flight` at `flight.atMs`: trace it, then queue its arrivals or its retry. */
+  #attempt(flight: Flight): void {
+    const { datagram: d, to, atMs, attempt } = flight;
+    const key = d.from + SEP + to;
+    const conditions = this.getLinkConditions(d.from, to);
+    const reliable = d.mode === TransferMode.RELIABLE;
+    let lost: 'dropped' | 'partitioned' | null = this.isPartitioned(d.from, to) ? 'partitioned' : null;
+    let arrivals: readonly number[] = [];
+    if (lost === null) {
+      let state = this.#linkState.get(key);
+      if (state === undefined) this.#linkState.set(key, (state = { busyUntilMs: 0 }));
+      const result = transmit(conditions, this.rng, state, atMs, d.payload.length, d.mode);
+      if (result.lost) lost = 'dropped';
+      arrivals = result.arrivals;
+    }
+    if (lost !== null) {
+      this.#record(d, to, atMs, attempt, lost, null);
+      if (reliable) {
+        const retry = { ...flight, atMs: atMs + retransmitDelayMs(conditions, attempt), attempt: attempt + 1 };
+        insertSorted(this.#retries, retry);
+      }
+      return;
+    }
+    let inbox = this.#inbox.get(to);
+    if (inbox === undefined) this.#inbox.set(to, (inbox = []));
+    for (const [i, arrival] of arrivals.entries()) {
+      this.#record(d, to, atMs, attempt, i === 0 ? 'delivered' : 'duplicated', arrival);
+      const copy = i === 0 ? d : { ...d, payload: d.payload.slice() };
+      insertSorted(inbox, { ...flight, datagram: copy, atMs: arrival, order: i === 0 ? flight.order : this.#order++ });
+    }
+  }
+
+  #stream(from: string, to: string, channel: number): Stream {
+    const key = from + SEP + to + SEP + channel;
+    let stream = this.#streams.get(key);
+    if (stream === undefined) this.#streams.set(key, (stream = { nextSend: 0, nextDeliver: 0, held: new Map() }));
+    return stream;
+  }
+
+  #record(
+    d: Datagram,
+    to: string,
+    timeMs: number,
+    attempt: number,
+    outcome: 'delivered' | 'duplicated' | 'dropped' | 'partitioned' | 'unreachable' | 'stale',
+    deliverAtMs: number | null,
+  ): void {
+    this.#trace.packet({
+      timeMs,
+      from: d.from,
+      to,
+      message: d.message,
+      mode: d.mode,
+      channel: d.channel,
+      size: d.payload.length,
+      attempt,
+      outcome,
+      deliverAtMs,
+    });
+  }
+}
+
+/** Inserts keeping (atMs, order) ascending; appends in O(1) in the common in-order case. */
+function insertSorted(list: Flight[], flight: Flight): void {
+  let i = list.length;
+  while (i > 0 && before(flight, list[i - 1]!)) i--;
+  list.splice(i, 0, flight);
+}
+
+function before(a: Flight, b: Flight): boolean {
+  return a.atMs < b.atMs || (a.atMs === b.atMs && a.order < b.order);
+}
