@@ -225,9 +225,11 @@ export class WebSocketMultiplayerPeer extends MultiplayerPeer {
 
   /** Godot: WebSocketMultiplayerPeer::get_packet. */
   override getPacket(): Uint8Array | ErrorCode {
-    if (this.#status !== ConnectionStatus.CONNECTED) return ErrorCode.ERR_UNCONFIGURED;
     const p = this.#incoming[this.#incomingHead];
+    // Divergence from Godot: ERR_UNAVAILABLE (nothing queued) is checked before the status, which
+    // Godot reports as ERR_UNCONFIGURED; the shared conformance suite asks for the former.
     if (p === undefined) return ErrorCode.ERR_UNAVAILABLE;
+    if (this.#status !== ConnectionStatus.CONNECTED) return ErrorCode.ERR_UNCONFIGURED;
     this.#incoming[this.#incomingHead++] = undefined as unknown as Packet;
     if (this.#incomingHead === this.#incoming.length) {
       this.#incoming = [];
