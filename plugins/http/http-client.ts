@@ -124,7 +124,7 @@ export class HTTPClient implements HTTPClientBackend {
     this.#events = [];
     for (const e of events) this.#apply(e);
     this.#reader?.drain();
-    if (this.#reader !== null) this.#followReader();
+    if (this.#reader !== null) this.#followReader(false);
     if (this.#closedDetail !== null) this.#onClosed(this.#closedDetail);
     this.#checkTimeout();
     switch (this.#status) {
@@ -216,7 +216,7 @@ export class HTTPClient implements HTTPClientBackend {
     }
     const chunk = this.#reader.read(this.#readChunkSize);
     if (chunk.length > 0) this.#touch();
-    this.#followReader();
+    this.#followReader(true);
     return chunk;
   }
 
@@ -339,10 +339,14 @@ export class HTTPClient implements HTTPClientBackend {
     this.#log.debug(`HTTPClient: connection lost: ${detail}.`);
   }
 
-  /** Mirrors the reader's progress into the status. */
-  #followReader(): void {
+  /**
+   * Mirrors the reader's progress into the status. As in Godot, the end of a body is only noticed by
+   * `readResponseBodyChunk()` (`fromRead`), and a broken connection only once the bytes that arrived
+   * before the break have been read.
+   */
+  #followReader(fromRead: boolean): void {
     const reader = this.#reader!;
-    if (reader.error !== null) {
+    if (reader.error !== null && (this.#status !== Status.BODY || reader.buffered === 0)) {
       const why = reader.error;
       this.close();
       this.#status = Status.CONNECTION_ERROR;
@@ -352,7 +356,7 @@ export class HTTPClient implements HTTPClientBackend {
     if (this.#status === Status.REQUESTING && reader.response !== null) {
       this.#status = reader.hasBody ? Status.BODY : Status.CONNECTED;
     }
-    if (this.#status === Status.BODY && reader.finished) {
+    if (fromRead && this.#status === Status.BODY && reader.finished) {
       if (reader.response!.readUntilEof) {
         this.close();
         return;
@@ -365,7 +369,7 @@ export class HTTPClient implements HTTPClientBackend {
   #checkTimeout(): void {
     if (this.#readTimeoutMs <= 0) return;
     const waiting = this.#status === Status.RESOLVING || this.#status === Status.CONNECTING
-      || this.#status === Status.REQUESTING || (this.#status === Status.BODY && this.#reader?.buffered === 0);
+      || this.#status === Status.REQUESTING || (this.#status === Status.BODY && this.#reader !== null && this.#reader.buffered === 0 && !this.#reader.finished);
     if (!waiting || this.#clock.nowMs() - this.#lastProgressMs <= this.#readTimeoutMs) return;
     const status = this.#status === Status.RESOLVING ? Status.CANT_RESOLVE
       : this.#status !== Status.CONNECTING ? Status.CONNECTION_ERROR
