@@ -1,0 +1,108 @@
+/**
+ * The datagram transport under an ENet host: a small interface, its `node:dgram` adapter and
+ * address helpers. Tests swap in `MemoryNetwork` sockets.
+ */
+import { createSocket, type Socket } from 'node:dgram';
+import { isIP, isIPv4 } from 'node:net';
+
+/** Receives one datagram. Implementations call it from socket callbacks; it must only queue. */
+export type DatagramReceiver = (data: Uint8Array, address: string, port: number) => void;
+
+/** A bound, unconnected datagram socket. */
+export interface DatagramSocket {
+  /** Local address the socket is bound to. */
+  readonly address: string;
+  /** Local port the socket is bound to. */
+  readonly port: number;
+  /** Address family of the socket. */
+  readonly family: 'IPv4' | 'IPv6';
+  /** Installs the single receiver (replaces any previous one). */
+  setReceiver(receiver: DatagramReceiver | null): void;
+  /** Sends one datagram; errors are dropped (UDP is lossy anyway). `data` is not reused by the caller. */
+  send(data: Uint8Array, address: string, port: number): void;
+  close(): void;
+}
+
+/** Options of `bindUdpSocket`. */
+export interface BindOptions {
+  /** Local address; '*' (default) binds the IPv6 wildcard dual-stack, falling back to IPv4. */
+  readonly address?: string;
+  /** Local port; 0 (default) picks a free port. */
+  readonly port?: number;
+}
+
+const BUFFER_SIZE = 256 * 1024;
+
+/** Binds a `node:dgram` socket. Resolves null when binding fails. */
+export async function bindUdpSocket(options: BindOptions = {}): Promise<DatagramSocket | null> {
+  const address = options.address ?? '*';
+  const port = options.port ?? 0;
+  if (address === '*') {
+    return (await bindOne('udp6', '::', port)) ?? (await bindOne('udp4', '0.0.0.0', port));
+  }
+  const host = address === 'localhost' ? '127.0.0.1' : address;
+  if (isIP(host) === 0) return null;
+  return bindOne(isIPv4(host) ? 'udp4' : 'udp6', host, port);
+}
+
+function bindOne(type: 'udp4' | 'udp6', address: string, port: number): Promise<DatagramSocket | null> {
+  return new Promise((resolve) => {
+    const socket = createSocket({ type, recvBufferSize: BUFFER_SIZE, sendBufferSize: BUFFER_SIZE });
+    const onError = (): void => {
+      socket.close();
+      resolve(null);
+    };
+    socket.once('error', onError);
+    socket.bind(port, address, () => {
+      socket.off('error', onError);
+      resolve(new UdpDatagramSocket(socket, type === 'udp6' ? 'IPv6' : 'IPv4'));
+    });
+  });
+}
+
+/** `node:dgram` adapter. */
+class UdpDatagramSocket implements DatagramSocket {
+  readonly #socket: Socket;
+  readonly address: string;
+  readonly port: number;
+  readonly family: 'IPv4' | 'IPv6';
+  #receiver: DatagramReceiver | null = null;
+  #closed = false;
+
+  constructor(socket: Socket, family: 'IPv4' | 'IPv6') {
+    this.#socket = socket;
+    this.family = family;
+    const local = socket.address();
+    this.address = local.address;
+    this.port = local.port;
+    socket.on('message', (msg, rinfo) => this.#receiver?.(msg, rinfo.address, rinfo.port));
+    // A send to an unreachable port can surface as an asynchronous socket error; UDP is lossy, so
+    // it is ignored rather than allowed to crash the process.
+    socket.on('error', () => {});
+  }
+
+  setReceiver(receiver: DatagramReceiver | null): void {
+    this.#receiver = receiver;
+  }
+
+  send(data: Uint8Array, address: string, port: number): void {
+    if (this.#closed) return;
+    const target = this.family === 'IPv6' && isIPv4(address) ? `::ffff:${address}` : address;
+    if (this.family === 'IPv4' && !isIPv4(address)) return;
+    this.#socket.send(data, port, target, noop);
+  }
+
+  close(): void {
+    if (this.#closed) return;
+    this.#closed = true;
+    this.#receiver = null;
+    this.#socket.close();
+  }
+}
+
+function noop(): void {}
+
+/** Strips the IPv4-mapped prefix so IPv4 peers read as IPv4 (as Godot prints them). */
+export function displayAddress(address: string): string {
+  return address.startsWith('::ffff:') && isIPv4(address.slice(7)) ? address.slice(7) : address;
+}

@@ -1,0 +1,271 @@
+/**
+ * An ENet host (ENetHost): peer slots over one datagram socket, serviced from the caller's loop.
+ * The socket callback only queues datagrams; all protocol work happens in `service()` / `flush()`.
+ */
+import { silentLogger, systemClock, cryptoRng, type Clock, type Logger, type Rng } from '../../../core/index.js';
+import type { DatagramSocket } from '../datagram-socket.js';
+import { encodeConnect } from './commands.js';
+import { receiveDatagram } from './host-receive.js';
+import { sendOutgoingCommands } from './host-send.js';
+import { Peer } from './peer.js';
+import { clamp, Command, Defaults, FLAG_ACKNOWLEDGE, Limits, PeerState, timeDifference, windowForBandwidth } from './protocol.js';
+import { bandwidthThrottle } from './throttle.js';
+
+/** Event types, Godot's ENetConnection::EventType numbers. */
+export const HostEventType = { ERROR: -1, NONE: 0, CONNECT: 1, DISCONNECT: 2, RECEIVE: 3 } as const;
+export type HostEventType = (typeof HostEventType)[keyof typeof HostEventType];
+
+/** One event from `service()` (ENetEvent). */
+export interface HostEvent {
+  readonly type: HostEventType;
+  readonly peer: Peer;
+  /** CONNECT/DISCONNECT user data (u32). */
+  readonly data: number;
+  readonly channelID: number;
+  readonly packet: Uint8Array | null;
+  /** Packet flags of a RECEIVE (RELIABLE, UNSEQUENCED, UNRELIABLE_FRAGMENT or 0). */
+  readonly flags: number;
+}
+
+/** Options of an ENet host (enet_host_create arguments plus injected services). */
+export interface HostOptions {
+  /** Peer slots, 1 … 4095 (default 32). */
+  readonly peerCount?: number;
+  /** Channel limit for incoming connections, 0 = 255. */
+  readonly channelLimit?: number;
+  /** Incoming bandwidth in bytes/s, 0 = unlimited. */
+  readonly incomingBandwidth?: number;
+  /** Outgoing bandwidth in bytes/s, 0 = unlimited. */
+  readonly outgoingBandwidth?: number;
+  readonly mtu?: number;
+  readonly clock?: Clock;
+  readonly rng?: Rng;
+  readonly logger?: Logger;
+}
+
+/** Upper bound of datagrams processed per service call, so a flood cannot stall the caller. */
+const MAX_DATAGRAMS_PER_SERVICE = 4096;
+
+/** Godot: ENetHost (thirdparty/enet/enet.h, host.c). */
+export class ENetHost {
+  readonly socket: DatagramSocket;
+  readonly peers: Peer[] = [];
+  readonly clock: Clock;
+  readonly rng: Rng;
+  readonly log: Logger;
+  mtu: number;
+  channelLimit: number;
+  incomingBandwidth: number;
+  outgoingBandwidth: number;
+  bandwidthThrottleEpoch = 0;
+  recalculateBandwidthLimits = false;
+  maximumPacketSize: number = Defaults.HOST_MAXIMUM_PACKET_SIZE;
+  maximumWaitingData: number = Defaults.HOST_MAXIMUM_WAITING_DATA;
+  duplicatePeers: number = Limits.MAXIMUM_PEER_ID;
+  /** CRC32 checksums on every datagram (enet_crc32). Both ends must agree. */
+  checksum = false;
+  /** Range-coder compression. Both ends must agree. */
+  compression = false;
+  serviceTime = 0;
+  connectedPeers = 0;
+  bandwidthLimitedPeers = 0;
+  totalSentData = 0;
+  totalSentPackets = 0;
+  totalReceivedData = 0;
+  totalReceivedPackets = 0;
+  readonly sendBuffer = new Uint8Array(Limits.MAXIMUM_MTU * 2);
+  readonly sendView = new DataView(this.sendBuffer.buffer);
+  #dispatchQueue: Peer[] = [];
+  #received: Array<{ data: Uint8Array; address: string; port: number }> = [];
+  #destroyed = false;
+
+  constructor(socket: DatagramSocket, options: HostOptions = {}) {
+    this.socket = socket;
+    this.clock = options.clock ?? systemClock;
+    this.rng = options.rng ?? cryptoRng;
+    this.log = options.logger ?? silentLogger;
+    this.mtu = options.mtu ?? Defaults.HOST_MTU;
+    this.channelLimit = normalizeChannelLimit(options.channelLimit ?? 0);
+    this.incomingBandwidth = options.incomingBandwidth ?? 0;
+    this.outgoingBandwidth = options.outgoingBandwidth ?? 0;
+    const peerCount = clamp(options.peerCount ?? 32, 1, Limits.MAXIMUM_PEER_ID);
+    for (let i = 0; i < peerCount; i++) this.peers.push(new Peer(this, i));
+    this.serviceTime = this.#now();
+    socket.setReceiver((data, address, port) => {
+      this.#received.push({ data, address, port });
+    });
+  }
+
+  /** Whether `destroy()` was called. */
+  get destroyed(): boolean {
+    return this.#destroyed;
+  }
+
+  /** Starts a connection; returns the peer, or null when no slot is free. Godot: enet_host_connect. */
+  connect(address: string, port: number, channelCount: number, data = 0): Peer | null {
+    const peer = this.peers.find((p) => p.state === PeerState.DISCONNECTED);
+    if (peer === undefined || this.#destroyed) return null;
+    const count = clamp(channelCount, Limits.MINIMUM_CHANNEL_COUNT, Limits.MAXIMUM_CHANNEL_COUNT);
+    peer.setupChannels(count);
+    peer.state = PeerState.CONNECTING;
+    peer.address = address;
+    peer.port = port;
+    peer.connectID = this.rng.nextUint32();
+    peer.mtu = this.mtu;
+    peer.windowSize = windowForBandwidth(this.outgoingBandwidth);
+    const header = encodeConnect(Command.CONNECT | FLAG_ACKNOWLEDGE, {
+      outgoingPeerID: peer.incomingPeerID,
+      incomingSessionID: peer.incomingSessionID,
+      outgoingSessionID: peer.outgoingSessionID,
+      mtu: peer.mtu,
+      windowSize: peer.windowSize,
+      channelCount: count,
+      incomingBandwidth: this.incomingBandwidth,
+      outgoingBandwidth: this.outgoingBandwidth,
+      packetThrottleInterval: peer.packetThrottleInterval,
+      packetThrottleAcceleration: peer.packetThrottleAcceleration,
+      packetThrottleDeceleration: peer.packetThrottleDeceleration,
+      connectID: peer.connectID,
+      data,
+    });
+    peer.queueOutgoingCommand(Command.CONNECT | FLAG_ACKNOWLEDGE, 0xff, header, null, 0, 0);
+    return peer;
+  }
+
+  /**
+   * Processes queued datagrams, sends what is due and returns the next event, or null.
+   * Godot: enet_host_service (thirdparty/enet/protocol.c), never blocking.
+   */
+  service(): HostEvent | null {
+    if (this.#destroyed) return null;
+    const pending = this.checkEvents();
+    if (pending !== null) return pending;
+    this.serviceTime = this.#now();
+    if (timeDifference(this.serviceTime, this.bandwidthThrottleEpoch) >= Defaults.HOST_BANDWIDTH_THROTTLE_INTERVAL) {
+      bandwidthThrottle(this);
+    }
+    sendOutgoingCommands(this, true);
+    this.#receiveIncoming();
+    sendOutgoingCommands(this, true);
+    return this.checkEvents();
+  }
+
+  /** Returns an already queued event without doing I/O. Godot: enet_host_check_events. */
+  checkEvents(): HostEvent | null {
+    while (this.#dispatchQueue.length > 0) {
+      const peer = this.#dispatchQueue.shift()!;
+      peer.needsDispatch = false;
+      if (peer.pendingConnectEvent) {
+        peer.pendingConnectEvent = false;
+        if (peer.dispatchedCommands.length > 0 || peer.state === PeerState.ZOMBIE) this.queueDispatch(peer);
+        return { type: HostEventType.CONNECT, peer, data: peer.eventData, channelID: 0, packet: null, flags: 0 };
+      }
+      if (peer.state === PeerState.ZOMBIE) {
+        this.recalculateBandwidthLimits = true;
+        const event = { type: HostEventType.DISCONNECT, peer, data: peer.eventData, channelID: 0, packet: null, flags: 0 };
+        peer.reset();
+        return event;
+      }
+      const packet = peer.dispatchedCommands.shift();
+      if (packet === undefined) continue;
+      peer.totalWaitingData = Math.max(0, peer.totalWaitingData - packet.data.length);
+      if (peer.dispatchedCommands.length > 0) this.queueDispatch(peer);
+      return { type: HostEventType.RECEIVE, peer, data: 0, channelID: packet.channelID, packet: packet.data, flags: packet.flags };
+    }
+    return null;
+  }
+
+  /** Sends everything queued now. Godot: enet_host_flush. */
+  flush(): void {
+    if (this.#destroyed) return;
+    this.serviceTime = this.#now();
+    sendOutgoingCommands(this, false);
+  }
+
+  /** Queues `data` to every connected peer. Godot: enet_host_broadcast. */
+  broadcast(channelID: number, data: Uint8Array, flags: number): void {
+    for (const peer of this.peers) if (peer.state === PeerState.CONNECTED) peer.send(channelID, data, flags);
+  }
+
+  /** Godot: enet_host_channel_limit (0 = maximum). */
+  setChannelLimit(limit: number): void {
+    this.channelLimit = normalizeChannelLimit(limit);
+  }
+
+  /** Godot: enet_host_bandwidth_limit. */
+  setBandwidthLimit(incoming: number, outgoing: number): void {
+    this.incomingBandwidth = incoming >>> 0;
+    this.outgoingBandwidth = outgoing >>> 0;
+    this.recalculateBandwidthLimits = true;
+  }
+
+  /** Resets every peer silently and closes the socket. Godot: enet_host_destroy. */
+  destroy(): void {
+    if (this.#destroyed) return;
+    for (const peer of this.peers) if (peer.state !== PeerState.DISCONNECTED) peer.reset();
+    this.#destroyed = true;
+    this.#received = [];
+    this.socket.setReceiver(null);
+    this.socket.close();
+  }
+
+  /** Godot: enet_protocol_change_state. */
+  changeState(peer: Peer, state: PeerState): void {
+    const wasConnected = peer.state === PeerState.CONNECTED || peer.state === PeerState.DISCONNECT_LATER;
+    const isConnected = state === PeerState.CONNECTED || state === PeerState.DISCONNECT_LATER;
+    if (isConnected && !wasConnected) {
+      if (peer.incomingBandwidth !== 0) this.bandwidthLimitedPeers++;
+      this.connectedPeers++;
+    } else if (!isConnected && wasConnected) {
+      if (peer.incomingBandwidth !== 0) this.bandwidthLimitedPeers--;
+      this.connectedPeers--;
+    }
+    peer.state = state;
+  }
+
+  /** Godot: enet_protocol_dispatch_state. */
+  dispatchState(peer: Peer, state: PeerState): void {
+    this.changeState(peer, state);
+    this.queueDispatch(peer);
+  }
+
+  /** Schedules `peer` for event dispatch. */
+  queueDispatch(peer: Peer): void {
+    if (peer.needsDispatch) return;
+    peer.needsDispatch = true;
+    this.#dispatchQueue.push(peer);
+  }
+
+  /** Removes `peer` from the dispatch schedule. */
+  unqueueDispatch(peer: Peer): void {
+    if (!peer.needsDispatch) return;
+    peer.needsDispatch = false;
+    const i = this.#dispatchQueue.indexOf(peer);
+    if (i >= 0) this.#dispatchQueue.splice(i, 1);
+  }
+
+  #receiveIncoming(): void {
+    const n = Math.min(this.#received.length, MAX_DATAGRAMS_PER_SERVICE);
+    if (n === 0) return;
+    const batch = this.#received.splice(0, n);
+    for (const d of batch) {
+      this.totalReceivedData += d.data.length;
+      this.totalReceivedPackets++;
+      if (d.data.length > Limits.MAXIMUM_MTU) continue;
+      try {
+        receiveDatagram(this, d.data, d.address, d.port);
+      } catch (err) {
+        // A decoder bug must not take the host down; the datagram is dropped.
+        this.log.error('ENet: dropped a datagram that broke the decoder.', err);
+      }
+    }
+  }
+
+  #now(): number {
+    return Math.floor(this.clock.nowMs()) >>> 0;
+  }
+}
+
+function normalizeChannelLimit(limit: number): number {
+  return !limit || limit > Limits.MAXIMUM_CHANNEL_COUNT ? Limits.MAXIMUM_CHANNEL_COUNT : Math.max(limit, Limits.MINIMUM_CHANNEL_COUNT);
+}
