@@ -1,0 +1,216 @@
+/**
+ * The node-datachannel (libdatachannel) backend: the ONLY file that imports `node-datachannel`.
+ *
+ * Lifecycle: libdatachannel keeps native threads (and so the Node process) alive until its global
+ * `cleanup()` runs. This adapter counts the connections it has open and calls `cleanup()` once none
+ * has been open for `IDLE_CLEANUP_MS`, so a program or test that closes every connection exits by
+ * itself. Not at once: libdatachannel does not survive many cleanup/re-initialize cycles (measured
+ * with 0.33.4: data channels stop opening after the 7th), and tests open and close connections
+ * back to back, so cleanup waits until the process has really stopped using WebRTC.
+ */
+import { cleanup, PeerConnection } from 'node-datachannel';
+import type { DataChannel, DataChannelInitConfig, RtcConfig } from 'node-datachannel';
+import type {
+  RtcBackend,
+  RtcChannelEvents,
+  RtcChannelHandle,
+  RtcChannelInit,
+  RtcConfiguration,
+  RtcConnectionEvents,
+  RtcConnectionHandle,
+  RtcConnectionStateName,
+  RtcGatheringStateName,
+  RtcIceServer,
+  RtcSignalingStateName,
+} from './rtc-backend.js';
+import { WebRTCPeerConnection, type WebRTCPeerConnectionOptions } from './webrtc-peer-connection.js';
+
+/** How long no connection may be open before the library is cleaned up. */
+const IDLE_CLEANUP_MS = 300;
+
+let openConnections = 0;
+let nextName = 1;
+let cleanupTimer: ReturnType<typeof setTimeout> | null = null;
+
+/** Open native connections made through this adapter (for tests that check nothing leaks). */
+export function openNativeConnectionCount(): number {
+  return openConnections;
+}
+
+function release(): void {
+  openConnections--;
+  if (openConnections > 0) return;
+  if (cleanupTimer !== null) clearTimeout(cleanupTimer);
+  cleanupTimer = setTimeout(cleanupIfIdle, IDLE_CLEANUP_MS);
+  // The native threads keep the process alive until cleanup; the timer itself must not.
+  cleanupTimer.unref?.();
+}
+
+function cleanupIfIdle(): void {
+  cleanupTimer = null;
+  if (openConnections === 0) cleanup();
+}
+
+/** Godot's `{ urls, username, credential }` → libdatachannel's URL strings (`turn:user:pass@host:port`). */
+function iceServerUrls(server: RtcIceServer): string[] {
+  const urls = typeof server.urls === 'string' ? [server.urls] : [...server.urls];
+  if (server.username === undefined) return urls;
+  const auth = `${encodeURIComponent(server.username)}:${encodeURIComponent(server.credential ?? '')}@`;
+  return urls.map((url) => url.replace(/^(turns?:)(\/\/)?/, `$1${auth}`));
+}
+
+function toRtcConfig(config: RtcConfiguration): RtcConfig {
+  return {
+    iceServers: config.iceServers.flatMap(iceServerUrls),
+    // Godot's API is explicit: createOffer() / setLocalDescription() are the application's calls.
+    disableAutoNegotiation: true,
+    ...(config.bindAddress !== undefined ? { bindAddress: config.bindAddress } : {}),
+    ...(config.portRangeBegin !== undefined ? { portRangeBegin: config.portRangeBegin } : {}),
+    ...(config.portRangeEnd !== undefined ? { portRangeEnd: config.portRangeEnd } : {}),
+  };
+}
+
+function toInitConfig(init: RtcChannelInit): DataChannelInitConfig {
+  const c: DataChannelInitConfig = { unordered: !init.ordered };
+  if (init.negotiated) {
+    c.negotiated = true;
+    c.id = init.id;
+  }
+  if (init.maxPacketLifeTime >= 0) c.maxPacketLifeTime = init.maxPacketLifeTime;
+  if (init.maxRetransmits >= 0) c.maxRetransmits = init.maxRetransmits;
+  if (init.protocol !== '') c.protocol = init.protocol;
+  return c;
+}
+
+/** What a received (in-band) channel reports: libdatachannel does not expose its reliability. */
+const RECEIVED_INIT: RtcChannelInit = {
+  negotiated: false,
+  id: -1,
+  ordered: true,
+  maxPacketLifeTime: -1,
+  maxRetransmits: -1,
+  protocol: '',
+};
+
+class ChannelHandle implements RtcChannelHandle {
+  readonly label: string;
+  readonly protocol: string;
+  readonly init: RtcChannelInit;
+  readonly #dc: DataChannel;
+  #id: number;
+
+  constructor(dc: DataChannel, init: RtcChannelInit) {
+    this.#dc = dc;
+    this.label = dc.getLabel();
+    this.protocol = dc.getProtocol();
+    this.init = init;
+    this.#id = init.id;
+  }
+
+  get id(): number {
+    if (this.#id < 0) {
+      try {
+        const id = this.#dc.getId();
+        if (id >= 0 && id <= 65535) this.#id = id;
+      } catch {
+        // Closed before the id was known.
+      }
+    }
+    return this.#id;
+  }
+
+  listen(events: RtcChannelEvents): void {
+    this.#dc.onOpen(() => events.open());
+    this.#dc.onClosed(() => events.closed());
+    this.#dc.onError((err) => events.error(err));
+    this.#dc.onMessage((msg) => {
+      if (typeof msg === 'string') events.message(msg);
+      else if (msg instanceof ArrayBuffer) events.message(new Uint8Array(msg));
+      else events.message(new Uint8Array(msg.buffer, msg.byteOffset, msg.byteLength));
+    });
+    // Received channels can already be open when handed over; no further onOpen comes then.
+    if (this.#dc.isOpen()) events.open();
+  }
+
+  send(data: Uint8Array | string): void {
+    if (typeof data === 'string') this.#dc.sendMessage(data);
+    else this.#dc.sendMessageBinary(data);
+  }
+
+  bufferedAmount(): number {
+    return this.#dc.bufferedAmount();
+  }
+
+  maxMessageSize(): number {
+    return this.#dc.maxMessageSize();
+  }
+
+  close(): void {
+    this.#dc.close();
+  }
+}
+
+class ConnectionHandle implements RtcConnectionHandle {
+  readonly #pc: PeerConnection;
+  #open = true;
+
+  constructor(config: RtcConfiguration, events: RtcConnectionEvents) {
+    this.#pc = new PeerConnection(`scenenet-${nextName++}`, toRtcConfig(config));
+    openConnections++;
+    const pc = this.#pc;
+    pc.onLocalDescription((sdp, type) => events.localDescription(type, sdp));
+    // libdatachannel hands out "a=candidate:…"; browsers and Godot use the bare "candidate:…" form.
+    pc.onLocalCandidate((candidate, mid) => events.localCandidate(mid, 0, candidate.replace(/^a=/, '')));
+    pc.onStateChange((s) => events.stateChange(s as RtcConnectionStateName));
+    pc.onGatheringStateChange((s) => events.gatheringStateChange(s as RtcGatheringStateName));
+    pc.onSignalingStateChange((s) => events.signalingStateChange(s as RtcSignalingStateName));
+    pc.onDataChannel((dc) => events.dataChannel(new ChannelHandle(dc, RECEIVED_INIT)));
+  }
+
+  createDataChannel(label: string, init: RtcChannelInit): RtcChannelHandle {
+    return new ChannelHandle(this.#pc.createDataChannel(label, toInitConfig(init)), init);
+  }
+
+  createOffer(): void {
+    this.#pc.setLocalDescription('offer');
+  }
+
+  // libdatachannel applies its own description when it creates it (as Godot's webrtc-native plugin
+  // notes, "it's already set automatically"), so there is nothing left to do here.
+  setLocalDescription(_type: string, _sdp: string): void {}
+
+  setRemoteDescription(type: string, sdp: string): void {
+    this.#pc.setRemoteDescription(sdp, type as 'offer' | 'answer');
+    if (type === 'offer') this.#pc.setLocalDescription('answer');
+  }
+
+  addIceCandidate(media: string, _index: number, name: string): void {
+    this.#pc.addRemoteCandidate(name, media);
+  }
+
+  close(): void {
+    if (!this.#open) return;
+    this.#open = false;
+    try {
+      this.#pc.close();
+    } finally {
+      release();
+    }
+  }
+}
+
+/** The node-datachannel backend. */
+export const nodeDataChannelBackend: RtcBackend = {
+  name: 'node-datachannel',
+  createConnection: (config, events) => new ConnectionHandle(config, events),
+};
+
+/**
+ * Godot: WebRTCPeerConnection, on node-datachannel (Godot's webrtc-native plugin also wraps
+ * libdatachannel). Exported as `WebRTCPeerConnection` by the Node entry.
+ */
+export class WebRTCPeerConnectionNative extends WebRTCPeerConnection {
+  constructor(options: WebRTCPeerConnectionOptions = {}) {
+    super(nodeDataChannelBackend, options);
+  }
+}
