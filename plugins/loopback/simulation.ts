@@ -1,0 +1,218 @@
+import {
+  ErrorCode,
+  ManualClock,
+  MemoryLogger,
+  MultiplayerError,
+  NodePath,
+  SeededRng,
+  type MultiplayerPeer,
+} from '../../core/index.js';
+import { Node, SceneMultiplayer, SceneTree } from '../../scenetree/index.js';
+import type { LinkConditions } from './link-conditions.js';
+import { LoopbackMultiplayerPeer } from './loopback-multiplayer-peer.js';
+import { Fnv1a64 } from './packet-trace.js';
+import { VirtualNetwork } from './virtual-network.js';
+
+/** One peer of a Simulation: its tree, the node game code goes under, its API, peer and log. */
+export interface SimPeer {
+  /** `server`, `client1`, `client2`, … */
+  readonly name: string;
+  /** 0 for the server, 1… for clients. */
+  readonly index: number;
+  readonly tree: SceneTree;
+  /** Where this peer's game nodes go: `/root` (separate trees) or `/root/<Name>` (one tree). */
+  readonly root: Node;
+  readonly multiplayer: SceneMultiplayer;
+  /** What the multiplayer API uses (the loopback peer, or what `wrapPeer` made of it). */
+  readonly peer: MultiplayerPeer;
+  readonly loopback: LoopbackMultiplayerPeer;
+  /** Everything this peer's SceneMultiplayer and transport logged. */
+  readonly log: MemoryLogger;
+}
+
+/** Options of `new Simulation()`. */
+export interface SimulationOptions {
+  /** Seeds the network (loss, jitter) and the client ids. Default 1. */
+  readonly seed?: number;
+  /** Number of clients. Default 2. */
+  readonly clients?: number;
+  /** Conditions of every link. Default: a perfect network. */
+  readonly conditions?: Partial<LinkConditions>;
+  /** Frames per virtual second: each `step()` advances the clock by 1000 / fps ms. Default 60. */
+  readonly fps?: number;
+  /** `trees`: one SceneTree per peer (default). `subtrees`: one tree, one subtree and API per peer. */
+  readonly layout?: 'trees' | 'subtrees';
+  /** Builds a peer's scene (and configures its API, e.g. auth) before it connects. */
+  setup?(peer: SimPeer): void;
+  /** Wraps each transport peer (e.g. in a recorder or a ConditionedMultiplayerPeer). */
+  wrapPeer?(peer: LoopbackMultiplayerPeer, name: string): MultiplayerPeer;
+}
+
+/** One thing that happened, as `Simulation.events` records it. */
+export interface SimEvent {
+  readonly frame: number;
+  readonly timeMs: number;
+  readonly peer: string;
+  readonly event: string;
+  readonly args: readonly number[];
+}
+
+const API_SIGNALS = ['peerConnected', 'peerDisconnected', 'peerAuthenticating', 'peerAuthenticationFailed'] as const;
+const API_EVENTS = ['connectedToServer', 'connectionFailed', 'serverDisconnected'] as const;
+
+/**
+ * A server and N clients on a seeded virtual network in one process, stepped in virtual time: the
+ * tool to write multiplayer tests with. Same seed and same calls → same events, same packet trace.
+ */
+export class Simulation {
+  readonly clock = new ManualClock();
+  readonly network: VirtualNetwork;
+  readonly server: SimPeer;
+  readonly clients: readonly SimPeer[];
+  readonly events: SimEvent[] = [];
+  readonly fps: number;
+  #frame = 0;
+  readonly #trees: SceneTree[] = [];
+  #closed = false;
+
+  constructor(options: SimulationOptions = {}) {
+    const seed = options.seed ?? 1;
+    this.fps = options.fps ?? 60;
+    if (!(this.fps > 0)) throw new MultiplayerError(ErrorCode.ERR_INVALID_PARAMETER, 'Simulation fps must be positive.');
+    const rng = new SeededRng(seed);
+    this.network = new VirtualNetwork({ clock: this.clock, rng: rng.fork(), conditions: options.conditions ?? {} });
+    const names = ['server', ...Array.from({ length: options.clients ?? 2 }, (_, i) => `client${i + 1}`)];
+    const shared = options.layout === 'subtrees' ? this.#newTree() : null;
+    const peers = names.map((name, index) => this.#buildPeer(name, index, shared, rng, options));
+    this.server = peers[0]!;
+    this.clients = peers.slice(1);
+    for (const p of peers) options.setup?.(p);
+    this.#connect(this.server, (lb) => lb.createServer(this.network));
+    for (const c of this.clients) this.#connect(c, (lb) => lb.createClient(this.network));
+  }
+
+  /** The server first, then the clients. */
+  get peers(): readonly SimPeer[] {
+    return [this.server, ...this.clients];
+  }
+
+  /** Frames stepped so far. */
+  get frame(): number {
+    return this.#frame;
+  }
+
+  /** Advances virtual time by `frames` frames, processing every tree once per frame. */
+  step(frames = 1): void {
+    this.#assertOpen();
+    const deltaMs = 1000 / this.fps;
+    for (let i = 0; i < frames; i++) {
+      this.#frame++;
+      this.clock.advance(deltaMs);
+      for (const tree of this.#trees) tree.processFrame(deltaMs / 1000);
+    }
+  }
+
+  /**
+   * Steps until `predicate()` holds; resolves with the frames it took. Between frames it yields to
+   * pending promise callbacks, so `await signal.wait()` in game code can resume. Rejects after
+   * `maxFrames` (default 10 virtual seconds).
+   */
+  async until(predicate: () => boolean, options: { maxFrames?: number } = {}): Promise<number> {
+    const maxFrames = options.maxFrames ?? this.fps * 10;
+    for (let taken = 0; ; taken++) {
+      await Promise.resolve();
+      if (predicate()) return taken;
+      if (taken >= maxFrames) {
+        throw new MultiplayerError(ErrorCode.ERR_TIMEOUT, `Simulation.until: not satisfied within ${maxFrames} frames.`);
+      }
+      this.step();
+    }
+  }
+
+  /** Changes every link's conditions. */
+  setConditions(changes: Partial<LinkConditions>): void {
+    this.network.setConditions(changes);
+  }
+
+  /** Changes the conditions of both directions between two peers (null restores the default). */
+  setLinkConditions(a: SimPeer, b: SimPeer, changes: Partial<LinkConditions> | null): void {
+    this.network.setLinkConditions(a.loopback.address, b.loopback.address, changes);
+    this.network.setLinkConditions(b.loopback.address, a.loopback.address, changes);
+  }
+
+  /** Cuts `a` off from `b` (or from everyone). */
+  partition(a: SimPeer, b?: SimPeer): void {
+    this.network.partition(a.loopback.address, b?.loopback.address);
+  }
+
+  /** Undoes `partition`. */
+  heal(a: SimPeer, b?: SimPeer): void {
+    this.network.heal(a.loopback.address, b?.loopback.address);
+  }
+
+  /** The network's packet trace. */
+  get trace(): VirtualNetwork['trace'] {
+    return this.network.trace;
+  }
+
+  /** Hash of the packet trace: equal for equal runs. */
+  traceHash(): string {
+    return this.network.traceHash();
+  }
+
+  /** Hash of the recorded events. */
+  eventsHash(): string {
+    const h = new Fnv1a64();
+    for (const e of this.events) h.update(`${e.frame}|${e.peer}|${e.event}|${e.args.join(',')}\n`);
+    return h.digest();
+  }
+
+  /** Closes every peer and quits every tree. Safe to call twice. */
+  close(): void {
+    if (this.#closed) return;
+    this.#closed = true;
+    for (const p of this.peers) p.peer.close();
+    for (const tree of this.#trees) tree.quit();
+  }
+
+  #newTree(): SceneTree {
+    const tree = new SceneTree({ clock: this.clock });
+    this.#trees.push(tree);
+    return tree;
+  }
+
+  #buildPeer(name: string, index: number, shared: SceneTree | null, rng: SeededRng, options: SimulationOptions): SimPeer {
+    const log = new MemoryLogger();
+    const multiplayer = new SceneMultiplayer({ clock: this.clock, logger: log });
+    const tree = shared ?? this.#newTree();
+    let root = tree.root;
+    if (shared !== null) {
+      root = new Node(name[0]!.toUpperCase() + name.slice(1));
+      tree.root.addChild(root);
+      tree.setMultiplayer(multiplayer, root.getPath());
+    } else {
+      tree.setMultiplayer(multiplayer, NodePath.EMPTY);
+    }
+    const loopback = new LoopbackMultiplayerPeer({ clock: this.clock, rng: rng.fork(), logger: log });
+    const peer = options.wrapPeer?.(loopback, name) ?? loopback;
+    for (const signal of API_SIGNALS) {
+      multiplayer[signal].connect((id) => this.#record(name, signal, [id]));
+    }
+    for (const signal of API_EVENTS) multiplayer[signal].connect(() => this.#record(name, signal, []));
+    return { name, index, tree, root, multiplayer, peer, loopback, log };
+  }
+
+  #connect(p: SimPeer, start: (lb: LoopbackMultiplayerPeer) => ErrorCode): void {
+    const err = start(p.loopback);
+    if (err !== ErrorCode.OK) throw new MultiplayerError(err, `Simulation: ${p.name} could not start.`);
+    p.multiplayer.multiplayerPeer = p.peer;
+  }
+
+  #record(peer: string, event: string, args: number[]): void {
+    this.events.push({ frame: this.#frame, timeMs: this.clock.nowMs(), peer, event, args });
+  }
+
+  #assertOpen(): void {
+    if (this.#closed) throw new MultiplayerError(ErrorCode.ERR_UNCONFIGURED, 'Simulation is closed.');
+  }
+}

@@ -1,0 +1,45 @@
+/**
+ * scenenet/scenetree: a headless Godot 4 SceneTree (Node, SceneTree, timers, groups, packed-scene
+ * stand-in), per-subtree MultiplayerAPIs, `@rpc` and typed `rpc`/`rpcId`.
+ *
+ * ```ts
+ * import { Node, SceneTree, rpc } from 'scenenet/scenetree';
+ *
+ * class Player extends Node {
+ *   @rpc('any_peer', 'call_local')
+ *   say(text: string): void { console.log(`${this.name}: ${text}`); }
+ *   override _ready(): void { this.rpc('say', 'hello'); }
+ * }
+ *
+ * const tree = new SceneTree();
+ * tree.root.addChild(new Player('Player'));
+ * await tree.run({ fps: 30, frames: 10 });
+ * ```
+ *
+ * @packageDocumentation
+ */
+export { Node, isInstanceValid } from './node.js';
+export type { NodeClass } from './node-lookup.js';
+export type { RpcArgs, RpcMethodName } from './node-multiplayer.js';
+export { INVALID_NODE_NAME_CHARACTERS, validateNodeName } from './node-name.js';
+export { rpc, getNodeRpcConfigs, getScriptRpcConfigs, parseRpcAnnotation } from './rpc.js';
+export type {
+  RpcAnnotationArg,
+  RpcConfig,
+  RpcConfigInput,
+  RpcDecorator,
+  RpcLocalityName,
+  RpcModeName,
+  RpcTransferName,
+} from './rpc.js';
+export { SceneTree } from './scene-tree.js';
+export type { SceneTreeOptions } from './scene-tree.js';
+export type { RunOptions } from './scene-tree-loop.js';
+export { SceneTreeTimer } from './scene-tree-timer.js';
+export type { CreateTimerOptions } from './scene-tree-timer.js';
+export { PackedScene, SceneRegistry } from './packed-scene.js';
+export type { SceneFactory } from './packed-scene.js';
+export { SceneMultiplayer } from './multiplayer/scene-multiplayer.js';
+export type { SceneMultiplayerOptions, SendBytesOptions } from './multiplayer/scene-multiplayer.js';
+export type { AuthCallback } from './multiplayer/auth-sessions.js';
+export { scenetreeModule } from './scenetree-module.js';
