@@ -5,5 +5,8 @@
  */
 export { HTTPClient } from './http-client.js';
 export type { HTTPClientOptions } from './http-client.js';
+export { HTTPRequest } from './http-request.js';
+export { HTTPRequestBase, Result } from './http-request-base.js';
+export type { DownloadFile, HTTPRequestOptions, HTTPRequestPlatform } from './http-request-base.js';
 export { Status, Method, ResponseCode, queryStringFromDict } from './http-client-base.js';
-export type { QueryValue } from './http-client-base.js';
+export type { HTTPClientBackend, QueryValue } from './http-client-base.js';
