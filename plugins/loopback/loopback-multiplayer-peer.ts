@@ -299,7 +299,9 @@ export class LoopbackMultiplayerPeer extends MultiplayerPeer {
         return this.#reset();
       case 'disconnect': {
         const wasConnected = this.#status === ConnectionStatus.CONNECTED;
-        this.#reset();
+        // Divergence from Godot: its ENet client close()s here, dropping packets that already
+        // arrived; we keep them readable, so nothing delivered before the goodbye is lost.
+        this.#reset(true);
         if (wasConnected) this.peerDisconnected.emit(server);
         return;
       }
@@ -340,7 +342,7 @@ export class LoopbackMultiplayerPeer extends MultiplayerPeer {
     this.#ids.delete(address);
   }
 
-  #reset(): void {
+  #reset(keepIncoming = false): void {
     this.#network?.detach(this.#address);
     this.#network = null;
     this.#address = '';
@@ -349,7 +351,7 @@ export class LoopbackMultiplayerPeer extends MultiplayerPeer {
     this.#uniqueId = 0;
     this.#peers.clear();
     this.#ids.clear();
-    this.#incoming = [];
+    if (!keepIncoming) this.#incoming = [];
     this.#early = [];
   }
 

@@ -1,0 +1,283 @@
+import {
+  ErrorCode,
+  MultiplayerPeer,
+  TransferMode,
+  isPacket,
+  silentLogger,
+  type Clock,
+  type ConnectionStatus,
+  type Logger,
+  type Rng,
+} from '../../core/index.js';
+import { PERFECT_LINK, mergeConditions, transmit, type LinkConditions, type LinkState } from './link-conditions.js';
+import { PacketTrace, type TraceEntry } from './packet-trace.js';
+
+/** Construction options of `ConditionedMultiplayerPeer`. */
+export interface ConditionedMultiplayerPeerOptions {
+  /** Time source for delays (a real transport wants `systemClock`; a test a `ManualClock`). */
+  readonly clock: Clock;
+  /** Randomness for loss, jitter, duplication and reordering. */
+  readonly rng: Rng;
+  readonly logger?: Logger;
+  /** Conditions applied to packets from every remote peer. Default: `PERFECT_LINK`. */
+  readonly conditions?: Partial<LinkConditions>;
+  /** Keep trace entries in memory (the hash is always kept). Default true. */
+  readonly keepTrace?: boolean;
+}
+
+interface Held {
+  readonly from: number;
+  readonly mode: TransferMode;
+  readonly channel: number;
+  readonly data: Uint8Array;
+  readonly atMs: number;
+  readonly order: number;
+  /** Arrival index within its (from, channel) UNRELIABLE_ORDERED stream. */
+  readonly seq: number;
+}
+
+type Readable = Omit<Held, 'atMs' | 'order' | 'seq'>;
+
+/**
+ * A network conditioner around ANY `MultiplayerPeer` (real ENet/WebSocket/WebRTC included), for
+ * play-testing over real sockets. Packets the inner peer receives are held back by latency ± jitter
+ * and bandwidth (all modes), and may be lost, duplicated or reordered (unreliable modes only: a
+ * reliable transport stays reliable and ordered per channel; UNRELIABLE_ORDERED stays ordered, late
+ * packets are discarded). It conditions what this side receives; wrap both ends to condition both
+ * directions. Everything else (sending, ids, status, disconnects) is delegated to the inner peer,
+ * whose signals are re-emitted from this peer's `poll()`/`close()`/`disconnectPeer()`.
+ */
+export class ConditionedMultiplayerPeer extends MultiplayerPeer {
+  /** The wrapped peer. Poll and close this wrapper, not the inner peer. */
+  readonly inner: MultiplayerPeer;
+  readonly #clock: Clock;
+  readonly #rng: Rng;
+  readonly #logger: Logger;
+  readonly #trace: PacketTrace;
+  #defaults: LinkConditions;
+  readonly #overrides = new Map<number, LinkConditions>();
+  readonly #links = new Map<number, LinkState>();
+  /** Per (from, channel): arrival time of the last RELIABLE packet (FIFO), newest UNRELIABLE_ORDERED seq. */
+  readonly #lastReliableMs = new Map<string, number>();
+  readonly #orderedSent = new Map<string, number>();
+  readonly #orderedReleased = new Map<string, number>();
+  #held: Held[] = [];
+  #readable: Readable[] = [];
+  #order = 0;
+
+  constructor(inner: MultiplayerPeer, options: ConditionedMultiplayerPeerOptions) {
+    super({ rng: options.rng });
+    this.inner = inner;
+    this.#clock = options.clock;
+    this.#rng = options.rng;
+    this.#logger = options.logger ?? silentLogger;
+    this.#defaults = mergeConditions(PERFECT_LINK, options.conditions ?? {});
+    this.#trace = new PacketTrace({ keepEntries: options.keepTrace ?? true });
+    inner.peerConnected.connect((id) => this.peerConnected.emit(id));
+    inner.peerDisconnected.connect((id) => this.#onPeerDisconnected(id));
+  }
+
+  /** Conditions applied to packets from peers without an override. */
+  get conditions(): LinkConditions {
+    return this.#defaults;
+  }
+
+  /** Changes the default conditions (only the given fields). Throws `MultiplayerError` on a bad value. */
+  setConditions(changes: Partial<LinkConditions>): void {
+    this.#defaults = mergeConditions(this.#defaults, changes);
+  }
+
+  /** Overrides the conditions of packets from `peerId`; `null` removes the override. */
+  setPeerConditions(peerId: number, changes: Partial<LinkConditions> | null): void {
+    if (changes === null) this.#overrides.delete(peerId);
+    else this.#overrides.set(peerId, mergeConditions(this.#overrides.get(peerId) ?? this.#defaults, changes));
+  }
+
+  /** Every conditioned packet (from = remote id, to = this peer's id), oldest first. */
+  get trace(): readonly TraceEntry[] {
+    return this.#trace.entries;
+  }
+
+  /** Observer hook: emitted synchronously for each trace entry. */
+  get traced(): PacketTrace['recorded'] {
+    return this.#trace.recorded;
+  }
+
+  /** FNV-1a 64 of the trace, 16 hex digits. */
+  traceHash(): string {
+    return this.#trace.hash();
+  }
+
+  override get transferMode(): TransferMode {
+    return this.inner.transferMode;
+  }
+  override set transferMode(mode: TransferMode) {
+    this.inner.transferMode = mode;
+  }
+
+  override get transferChannel(): number {
+    return this.inner.transferChannel;
+  }
+  override set transferChannel(channel: number) {
+    this.inner.transferChannel = channel;
+  }
+
+  override get refuseNewConnections(): boolean {
+    return this.inner.refuseNewConnections;
+  }
+  override set refuseNewConnections(refuse: boolean) {
+    this.inner.refuseNewConnections = refuse;
+  }
+
+  override setTargetPeer(id: number): void {
+    this.inner.setTargetPeer(id);
+  }
+
+  override getPacketPeer(): number {
+    return this.#readable[0]?.from ?? 0;
+  }
+
+  override getPacketMode(): TransferMode {
+    return this.#readable[0]?.mode ?? TransferMode.RELIABLE;
+  }
+
+  override getPacketChannel(): number {
+    return this.#readable[0]?.channel ?? 0;
+  }
+
+  override getAvailablePacketCount(): number {
+    return this.#readable.length;
+  }
+
+  override getMaxPacketSize(): number {
+    return this.inner.getMaxPacketSize();
+  }
+
+  override getPacket(): Uint8Array | ErrorCode {
+    const next = this.#readable.shift();
+    if (next === undefined) {
+      this.#logger.debug('No incoming packets available.');
+      return ErrorCode.ERR_UNAVAILABLE;
+    }
+    return next.data;
+  }
+
+  override putPacket(packet: Uint8Array): ErrorCode {
+    return this.inner.putPacket(packet);
+  }
+
+  override disconnectPeer(id: number, force?: boolean): void {
+    this.inner.disconnectPeer(id, force);
+  }
+
+  override isServer(): boolean {
+    return this.inner.isServer();
+  }
+
+  /** Polls the inner peer, conditions what it received, then releases what is due. */
+  override poll(): void {
+    this.inner.poll();
+    const now = this.#clock.nowMs();
+    while (this.inner.getAvailablePacketCount() > 0) {
+      const from = this.inner.getPacketPeer();
+      const mode = this.inner.getPacketMode();
+      const channel = this.inner.getPacketChannel();
+      const data = this.inner.getPacket();
+      if (!isPacket(data)) break;
+      this.#admit(now, from, mode, channel, data);
+    }
+    this.#release(now);
+  }
+
+  override close(): void {
+    this.inner.close();
+    this.#held = [];
+    this.#readable = [];
+  }
+
+  override getUniqueId(): number {
+    return this.inner.getUniqueId();
+  }
+
+  override getConnectionStatus(): ConnectionStatus {
+    return this.inner.getConnectionStatus();
+  }
+
+  override isServerRelaySupported(): boolean {
+    return this.inner.isServerRelaySupported();
+  }
+
+  override generateUniqueId(): number {
+    return this.inner.generateUniqueId();
+  }
+
+  /** Decides the fate of one packet received at `now`. */
+  #admit(now: number, from: number, mode: TransferMode, channel: number, data: Uint8Array): void {
+    const conditions = this.#overrides.get(from) ?? this.#defaults;
+    let link = this.#links.get(from);
+    if (link === undefined) this.#links.set(from, (link = { busyUntilMs: 0 }));
+    const reliable = mode === TransferMode.RELIABLE;
+    // A reliable transport already paid for loss with retransmits: only delay its packets.
+    const applied = reliable ? { ...conditions, loss: 0, duplicate: 0, reorder: 0 } : conditions;
+    const { lost, arrivals } = transmit(applied, this.#rng, link, now, data.length, mode);
+    const event = { timeMs: now, from: String(from), to: String(this.getUniqueId()), message: 'data' as const, mode, channel, size: data.length, attempt: 0 };
+    if (lost) {
+      this.#trace.packet({ ...event, outcome: 'dropped', deliverAtMs: null });
+      return;
+    }
+    const key = `${from}:${channel}`;
+    let seq = 0;
+    if (mode === TransferMode.UNRELIABLE_ORDERED) {
+      seq = this.#orderedSent.get(key) ?? 0;
+      this.#orderedSent.set(key, seq + 1);
+    }
+    for (const [i, arrival] of arrivals.entries()) {
+      let atMs = arrival;
+      if (reliable) {
+        atMs = Math.max(atMs, this.#lastReliableMs.get(key) ?? 0);
+        this.#lastReliableMs.set(key, atMs);
+      }
+      this.#trace.packet({ ...event, outcome: i === 0 ? 'delivered' : 'duplicated', deliverAtMs: atMs });
+      const copy = i === 0 ? data : data.slice();
+      insertHeld(this.#held, { from, mode, channel, data: copy, atMs, order: this.#order++, seq });
+    }
+  }
+
+  #release(now: number): void {
+    let due = 0;
+    while (due < this.#held.length && this.#held[due]!.atMs <= now) due++;
+    for (const held of this.#held.splice(0, due)) this.#makeReadable(held, now);
+  }
+
+  #makeReadable(held: Held, now: number): void {
+    if (held.mode === TransferMode.UNRELIABLE_ORDERED) {
+      const key = `${held.from}:${held.channel}`;
+      const newest = this.#orderedReleased.get(key) ?? -1;
+      if (held.seq <= newest) {
+        this.#trace.packet({
+          timeMs: now, from: String(held.from), to: String(this.getUniqueId()), message: 'data', mode: held.mode,
+          channel: held.channel, size: held.data.length, attempt: 0, outcome: 'stale', deliverAtMs: null,
+        });
+        return;
+      }
+      this.#orderedReleased.set(key, held.seq);
+    }
+    this.#readable.push({ from: held.from, mode: held.mode, channel: held.channel, data: held.data });
+  }
+
+  #onPeerDisconnected(id: number): void {
+    // What already arrived from `id` is delivered now, before the signal: reliable stays reliable.
+    const now = this.#clock.nowMs();
+    const mine = this.#held.filter((h) => h.from === id);
+    this.#held = this.#held.filter((h) => h.from !== id);
+    for (const held of mine) this.#makeReadable(held, now);
+    this.#links.delete(id);
+    this.peerDisconnected.emit(id);
+  }
+}
+
+function insertHeld(list: Held[], held: Held): void {
+  let i = list.length;
+  while (i > 0 && (list[i - 1]!.atMs > held.atMs || (list[i - 1]!.atMs === held.atMs && list[i - 1]!.order > held.order))) i--;
+  list.splice(i, 0, held);
+}
