@@ -33,7 +33,7 @@ for (const [name, h] of ABSURD) {
   t.test(`decodeVariant hostile: ${name} → an error, not an allocation`, (t) => {
     const r = decodeVariant(unhex(h));
     t.not(r.error, ErrorCode.OK);
-    t.ok([ErrorCode.ERR_INVALID_DATA, ErrorCode.ERR_FILE_EOF].includes(r.error), `Godot's code (${r.error})`);
+    t.ok(([ErrorCode.ERR_INVALID_DATA, ErrorCode.ERR_FILE_EOF] as ErrorCode[]).includes(r.error), `Godot's code (${r.error})`);
     t.equal(r.length, 0);
     t.end();
   });
