@@ -41,14 +41,18 @@ function release(): void {
   openConnections--;
   if (openConnections > 0) return;
   if (cleanupTimer !== null) clearTimeout(cleanupTimer);
+  // Deliberately not unref()'d: the process should live the few ms it takes to clean up properly.
   cleanupTimer = setTimeout(cleanupIfIdle, IDLE_CLEANUP_MS);
-  // The native threads keep the process alive until cleanup; the timer itself must not.
-  cleanupTimer.unref?.();
 }
 
 function cleanupIfIdle(): void {
   cleanupTimer = null;
-  if (openConnections === 0) cleanup();
+  if (openConnections !== 0) return;
+  try {
+    cleanup();
+  } catch {
+    // libdatachannel gave up waiting for its threads (it says "possible deadlock"); nothing else to do.
+  }
 }
 
 /** Godot's `{ urls, username, credential }` → libdatachannel's URL strings (`turn:user:pass@host:port`). */

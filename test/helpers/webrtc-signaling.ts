@@ -29,3 +29,27 @@ export function wireSignaling(offerer: WebRTCPeerConnection, answerer: WebRTCPee
     from.iceCandidateCreated.connect((media, index, name) => void to.addIceCandidate(media, index, name));
   }
 }
+
+/** Anything with a `poll()`: connections, channels, multiplayer peers. */
+export interface Pollable {
+  poll(): unknown;
+}
+
+/** Polls `items` and turns the event loop until `done()`; throws after `timeoutMs`. Returns the rounds used. */
+export async function pollUntilDone(
+  items: readonly Pollable[],
+  done: () => boolean,
+  { timeoutMs = 10_000, what = 'condition' }: { timeoutMs?: number; what?: string } = {},
+): Promise<number> {
+  const deadline = Date.now() + timeoutMs;
+  let rounds = 0;
+  while (!done()) {
+    if (Date.now() > deadline) throw new Error(`${what} not reached within ${timeoutMs} ms (${rounds} rounds)`);
+    for (const item of items) item.poll();
+    rounds++;
+    if (done()) break;
+    // A short sleep rather than setImmediate: libdatachannel's threads need the CPU more than we do.
+    await new Promise<void>((resolve) => setTimeout(resolve, 1));
+  }
+  return rounds;
+}
