@@ -10,3 +10,4 @@ export { HTTPRequestBase, Result } from './http-request-base.js';
 export type { DownloadFile, HTTPRequestOptions, HTTPRequestPlatform } from './http-request-base.js';
 export { Status, Method, ResponseCode, queryStringFromDict } from './http-client-base.js';
 export type { HTTPClientBackend, QueryValue } from './http-client-base.js';
+export { httpModule } from './http-module.js';
