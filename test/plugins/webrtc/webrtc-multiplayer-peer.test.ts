@@ -212,7 +212,7 @@ t.test('webRtcModule: binds WebRTCMultiplayerPeer and the "webrtc" PeerFactory',
   const container = createContainer(webRtcModule);
   const p = container.get(WebRTCMultiplayerPeer);
   t.ok(p instanceof WebRTCMultiplayerPeer);
-  const factory = container.getAll<PeerFactory>(TOKENS.PeerFactory).find((f) => f.name === 'webrtc');
+  const factory = container.getAll<PeerFactory>(TOKENS.PeerFactory).find((f) => f.name === 'webrtc') as PeerFactory<WebRTCMultiplayerPeer> | undefined;
   t.ok(factory, 'factory registered');
   const made = factory!.create();
   t.ok(made instanceof WebRTCMultiplayerPeer);
