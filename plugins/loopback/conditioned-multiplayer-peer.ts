@@ -178,14 +178,7 @@ export class ConditionedMultiplayerPeer extends MultiplayerPeer {
   override poll(): void {
     this.inner.poll();
     const now = this.#clock.nowMs();
-    while (this.inner.getAvailablePacketCount() > 0) {
-      const from = this.inner.getPacketPeer();
-      const mode = this.inner.getPacketMode();
-      const channel = this.inner.getPacketChannel();
-      const data = this.inner.getPacket();
-      if (!isPacket(data)) break;
-      this.#admit(now, from, mode, channel, data);
-    }
+    this.#drainInner(now);
     this.#release(now);
   }
 
@@ -209,6 +202,18 @@ export class ConditionedMultiplayerPeer extends MultiplayerPeer {
 
   override generateUniqueId(): number {
     return this.inner.generateUniqueId();
+  }
+
+  /** Conditions everything the inner peer has made readable. */
+  #drainInner(now: number): void {
+    while (this.inner.getAvailablePacketCount() > 0) {
+      const from = this.inner.getPacketPeer();
+      const mode = this.inner.getPacketMode();
+      const channel = this.inner.getPacketChannel();
+      const data = this.inner.getPacket();
+      if (!isPacket(data)) break;
+      this.#admit(now, from, mode, channel, data);
+    }
   }
 
   /** Decides the fate of one packet received at `now`. */
@@ -268,6 +273,7 @@ export class ConditionedMultiplayerPeer extends MultiplayerPeer {
   #onPeerDisconnected(id: number): void {
     // What already arrived from `id` is delivered now, before the signal: reliable stays reliable.
     const now = this.#clock.nowMs();
+    this.#drainInner(now); // the inner peer may have queued packets from `id` earlier in this poll
     const mine = this.#held.filter((h) => h.from === id);
     this.#held = this.#held.filter((h) => h.from !== id);
     for (const held of mine) this.#makeReadable(held, now);

@@ -47,3 +47,5 @@ export type {
   PacketTraceOptions,
 } from './packet-trace.js';
 export { loopbackModule } from './loopback-module.js';
+export { Simulation } from './simulation.js';
+export type { SimulationOptions, SimPeer, SimEvent } from './simulation.js';

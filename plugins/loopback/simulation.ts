@@ -5,6 +5,7 @@ import {
   MultiplayerError,
   NodePath,
   SeededRng,
+  type Logger,
   type MultiplayerPeer,
 } from '../../core/index.js';
 import { Node, SceneMultiplayer, SceneTree } from '../../scenetree/index.js';
@@ -44,6 +45,10 @@ export interface SimulationOptions {
   readonly layout?: 'trees' | 'subtrees';
   /** Builds a peer's scene (and configures its API, e.g. auth) before it connects. */
   setup?(peer: SimPeer): void;
+  /** The virtual clock (a new one by default). */
+  readonly clock?: ManualClock;
+  /** Also sends each peer's log lines here (they are always kept in `SimPeer.log`). */
+  logger?(peer: string): Logger;
   /** Wraps each transport peer (e.g. in a recorder or a ConditionedMultiplayerPeer). */
   wrapPeer?(peer: LoopbackMultiplayerPeer, name: string): MultiplayerPeer;
 }
@@ -65,7 +70,7 @@ const API_EVENTS = ['connectedToServer', 'connectionFailed', 'serverDisconnected
  * tool to write multiplayer tests with. Same seed and same calls → same events, same packet trace.
  */
 export class Simulation {
-  readonly clock = new ManualClock();
+  readonly clock: ManualClock;
   readonly network: VirtualNetwork;
   readonly server: SimPeer;
   readonly clients: readonly SimPeer[];
@@ -77,6 +82,7 @@ export class Simulation {
 
   constructor(options: SimulationOptions = {}) {
     const seed = options.seed ?? 1;
+    this.clock = options.clock ?? new ManualClock();
     this.fps = options.fps ?? 60;
     if (!(this.fps > 0)) throw new MultiplayerError(ErrorCode.ERR_INVALID_PARAMETER, 'Simulation fps must be positive.');
     const rng = new SeededRng(seed);
@@ -183,7 +189,9 @@ export class Simulation {
 
   #buildPeer(name: string, index: number, shared: SceneTree | null, rng: SeededRng, options: SimulationOptions): SimPeer {
     const log = new MemoryLogger();
-    const multiplayer = new SceneMultiplayer({ clock: this.clock, logger: log });
+    const extra = options.logger?.(name);
+    const logger = extra === undefined ? log : teeLogger(log, extra);
+    const multiplayer = new SceneMultiplayer({ clock: this.clock, logger });
     const tree = shared ?? this.#newTree();
     let root = tree.root;
     if (shared !== null) {
@@ -193,7 +201,7 @@ export class Simulation {
     } else {
       tree.setMultiplayer(multiplayer, NodePath.EMPTY);
     }
-    const loopback = new LoopbackMultiplayerPeer({ clock: this.clock, rng: rng.fork(), logger: log });
+    const loopback = new LoopbackMultiplayerPeer({ clock: this.clock, rng: rng.fork(), logger });
     const peer = options.wrapPeer?.(loopback, name) ?? loopback;
     for (const signal of API_SIGNALS) {
       multiplayer[signal].connect((id) => this.#record(name, signal, [id]));
@@ -215,4 +223,14 @@ export class Simulation {
   #assertOpen(): void {
     if (this.#closed) throw new MultiplayerError(ErrorCode.ERR_UNCONFIGURED, 'Simulation is closed.');
   }
+}
+
+/** A logger that writes every line to both loggers. */
+function teeLogger(a: Logger, b: Logger): Logger {
+  return {
+    debug: (m, ...c) => (a.debug(m, ...c), b.debug(m, ...c)),
+    info: (m, ...c) => (a.info(m, ...c), b.info(m, ...c)),
+    warn: (m, ...c) => (a.warn(m, ...c), b.warn(m, ...c)),
+    error: (m, ...c) => (a.error(m, ...c), b.error(m, ...c)),
+  };
 }
