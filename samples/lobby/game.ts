@@ -18,6 +18,12 @@ export class Player extends Node {
     this.moves++;
   }
 
+  /** Only the authority may teleport its player; anyone else's attempt is rejected by every receiver. */
+  @rpc('authority', 'call_remote', 'reliable')
+  teleport(position: Vector2): void {
+    this.position = position;
+  }
+
   /** The owner's final position, sent reliably when the round ends so every peer agrees. */
   @rpc('authority', 'call_local', 'reliable')
   reportFinal(position: Vector2): void {
@@ -70,6 +76,11 @@ export class Game extends Node {
   /** A one-line summary of every player's position, as this peer sees it. */
   summary(): string {
     return this.players().map((p) => `${p.name}@(${p.position.x},${p.position.y})`).join(' ');
+  }
+
+  /** Frames played in this round. */
+  get roundFrame(): number {
+    return this.#frame;
   }
 
   players(): Player[] {

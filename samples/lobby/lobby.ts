@@ -32,6 +32,8 @@ export class Lobby extends Node {
   readonly allPlayersLoaded = new Signal();
 
   readonly players = new Map<number, PlayerInfo>();
+  /** Set when the connection to the server failed or was lost. */
+  lostServer = false;
   readonly playerInfo: PlayerInfo | null;
   readonly gameScene: string;
   #playersLoaded = 0;
@@ -61,10 +63,13 @@ export class Lobby extends Node {
     this.playerConnected.emit(1, this.playerInfo);
   }
 
-  /** Godot: remove_multiplayer_peer. */
+  /** Godot: remove_multiplayer_peer. Closes the transport and goes offline, without signals. */
   removeMultiplayerPeer(): void {
+    const peer = this.multiplayer!.multiplayerPeer;
     this.multiplayer!.multiplayerPeer = null;
+    peer.close();
     this.players.clear();
+    this.#log('left the game');
   }
 
   /** The server starts the game: every peer loads the game scene. */
@@ -121,11 +126,13 @@ export class Lobby extends Node {
 
   #onConnectedFail(): void {
     this.#log('connection failed');
+    this.lostServer = true;
     this.multiplayer!.multiplayerPeer = null;
   }
 
   #onServerDisconnected(): void {
     this.#log('server disconnected');
+    this.lostServer = true;
     this.multiplayer!.multiplayerPeer = null;
     this.players.clear();
     this.serverDisconnected.emit();

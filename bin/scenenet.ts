@@ -1,0 +1,26 @@
+#!/usr/bin/env node
+/**
+ * `scenenet <sample> [options]`: runs one of the headless samples.
+ *   scenenet lobby [--transport loopback|ws|enet] [--mode host|dedicated] [--server | --client HOST:PORT]
+ *   scenenet chat [--server] [--client URL]         (WebSocket chat)
+ *   scenenet signaling [...]                        (WebRTC signaling server and mesh)
+ *   scenenet server-list [...]                      (HTTP lobby service)
+ */
+const SAMPLES: Record<string, () => Promise<{ main(argv: string[]): Promise<number> }>> = {
+  lobby: () => import('../samples/lobby/main.js'),
+  chat: () => import('../samples/websocket-chat/main.js'),
+  signaling: () => import('../samples/webrtc-signaling/main.js'),
+  'server-list': () => import('../samples/server-list/main.js'),
+};
+
+async function run(argv: string[]): Promise<number> {
+  const [name, ...rest] = argv;
+  const load = name === undefined ? undefined : SAMPLES[name];
+  if (load === undefined) {
+    console.error(`usage: scenenet <${Object.keys(SAMPLES).join('|')}> [options]`);
+    return name === undefined || name === '--help' ? 0 : 2;
+  }
+  return (await load()).main(rest);
+}
+
+run(process.argv.slice(2)).then((code) => process.exit(code));

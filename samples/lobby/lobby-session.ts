@@ -1,0 +1,122 @@
+import { Vector2, type Clock } from '../../core/index.js';
+import type { SceneTree } from '../../scenetree/index.js';
+import { GAME_SCENE, Game, type Player } from './game.js';
+import { Lobby, type PlayerInfo } from './lobby.js';
+
+/** Names given to players, in join order. */
+const NAMES = ['Ada', 'Grace', 'Linus', 'Margaret', 'Alan', 'Barbara', 'Dennis', 'Frances'];
+
+/** One peer of a lobby session: its tree, lobby and what it logged. */
+export interface LobbyPeer {
+  readonly name: string;
+  readonly tree: SceneTree;
+  readonly lobby: Lobby;
+  readonly isServer: boolean;
+}
+
+/** Options of a lobby session (shared by every transport). */
+export interface LobbySessionOptions {
+  /** `host`: the server also plays (Godot's default lobby); `dedicated`: it only serves. */
+  readonly mode: 'host' | 'dedicated';
+  readonly clock: Clock;
+  /** Frames a round lasts once it has started. */
+  readonly roundFrames?: number;
+  /** Frame of the round at which one client tries to move another's player (a rejected cheat); -1 = never. */
+  readonly cheatAtFrame?: number;
+  /** Players in the whole session (all processes). */
+  readonly expectedPlayers: number;
+  readonly print: (line: string) => void;
+}
+
+/** Builds a peer's scene: `/root/Lobby` and the registered game scene. */
+export function createLobbyPeer(tree: SceneTree, name: string, isServer: boolean, index: number, options: LobbySessionOptions): LobbyPeer {
+  const print = (message: string): void => {
+    const t = (options.clock.nowMs() / 1000).toFixed(3).padStart(8);
+    options.print(`[${t}s] ${name.padEnd(8)} | ${message}`);
+  };
+  const info: PlayerInfo | null = isServer && options.mode === 'dedicated' ? null : { name: NAMES[index % NAMES.length]! };
+  const lobby = new Lobby({ playerInfo: info, gameScene: GAME_SCENE, log: print });
+  tree.root.addChild(lobby);
+  tree.scenes.registerScene(GAME_SCENE, () => new Game(lobby, { roundFrames: options.roundFrames ?? 90, log: print }));
+  return { name, tree, lobby, isServer };
+}
+
+type Phase = 'joining' | 'loading' | 'playing' | 'settling' | 'done' | 'failed';
+
+/**
+ * The lobby session as a state machine advanced once per frame: wait until everyone knows everyone,
+ * load the game everywhere, play a round, settle final positions, then report. It watches the peers
+ * of this process only, so the same driver serves one-process and multi-process runs.
+ */
+export class LobbySession {
+  phase: Phase = 'joining';
+  readonly #peers: readonly LobbyPeer[];
+  readonly #options: LobbySessionOptions;
+  readonly #expectedPlayers: number;
+  #cheated = false;
+
+  constructor(peers: readonly LobbyPeer[], options: LobbySessionOptions) {
+    this.#peers = peers;
+    this.#options = options;
+    this.#expectedPlayers = options.expectedPlayers;
+    const server = this.#server();
+    server?.lobby.allPlayersLoaded.connect(() => (this.#game(server) as Game).rpc('begin'));
+  }
+
+  /** Call after every frame. */
+  update(): void {
+    if (this.phase !== 'done' && this.#peers.some((p) => p.lobby.lostServer)) this.phase = 'failed';
+    switch (this.phase) {
+      case 'joining':
+        if (this.#peers.every((p) => p.lobby.players.size === this.#expectedPlayers)) {
+          this.phase = 'loading';
+          const server = this.#server();
+          if (server === undefined) return;
+          this.#options.print(`--- the server knows all ${this.#expectedPlayers} players: loading the game`);
+          server.lobby.startLoading();
+        }
+        return;
+      case 'loading':
+        if (this.#peers.every((p) => this.#game(p)?.started)) this.phase = 'playing';
+        return;
+      case 'playing':
+        this.#maybeCheat();
+        if (this.#peers.every((p) => this.#game(p)?.finished)) this.phase = 'settling';
+        return;
+      case 'settling':
+        if (this.#peers.every((p) => this.#game(p)!.players().every((pl) => pl.settled))) this.phase = 'done';
+        return;
+      default:
+        return;
+    }
+  }
+
+  /** Each peer's view of the final positions; all equal when the session is consistent. */
+  summaries(): string[] {
+    return this.#peers.map((p) => this.#game(p)?.summary() ?? '');
+  }
+
+  #maybeCheat(): void {
+    const at = this.#options.cheatAtFrame ?? 20;
+    const cheater = this.#peers.find((p) => !p.isServer && p !== this.#peers[1]);
+    const victim = this.#peers[1];
+    if (this.#cheated || at < 0 || cheater === undefined || victim === undefined) return;
+    const game = this.#game(cheater);
+    if (game === null || !game.started || game.roundFrame < at) return;
+    const id = victim.lobby.multiplayer!.getUniqueId();
+    const target = game.getNodeOrNull(`Player${id}`) as Player | null;
+    if (target === null) return;
+    this.#cheated = true;
+    this.#options.print(`--- ${cheater.name} tries to teleport ${victim.name}'s player (it is not the authority)`);
+    target.rpc('teleport', new Vector2(-999, -999));
+  }
+
+  #server(): LobbyPeer | undefined {
+    return this.#peers.find((p) => p.isServer);
+  }
+
+  #game(p: LobbyPeer): Game | null {
+    const scene = p.tree.currentScene;
+    return scene instanceof Game ? scene : null;
+  }
+}
