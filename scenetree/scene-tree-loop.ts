@@ -42,7 +42,9 @@ export function runLoop(tree: SceneTree, options: RunOptions, quitRequested: () 
     let physicsTime = 0;
     let count = 0;
     let handle: ReturnType<typeof setTimeout> | undefined;
+    let done = false;
     const finish = (err?: unknown): void => {
+      done = true;
       clearTimeout(handle);
       signal?.removeEventListener('abort', onAbort);
       if (err === undefined) resolve();
@@ -62,9 +64,10 @@ export function runLoop(tree: SceneTree, options: RunOptions, quitRequested: () 
         physicsTime = Math.min(physicsTime, physicsStep); // Time past the cap is dropped, not owed.
         tree.processFrame(delta);
       } catch (err) {
-        return finish(err ?? new Error('A frame threw undefined.'));
+        return done ? undefined : finish(err ?? new Error('A frame threw undefined.'));
       }
       count++;
+      if (done) return; // Aborted during the frame.
       if (quitRequested() || (frames !== undefined && count >= frames)) return finish();
       handle = setTimeout(tick, Math.max(0, frameMs - (clock.nowMs() - start)));
     };
