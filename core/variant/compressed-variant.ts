@@ -10,7 +10,7 @@ import { MultiplayerError } from '../errors.js';
 import type { ByteWriter } from './byte-writer.js';
 import { VariantReader, failed, finish, readVariant } from './variant-decoder.js';
 import type { DecodeOptions, VariantDecodeResult } from './variant-decoder.js';
-import { appendGuarded, encodeWith, writeVariant } from './variant-encoder.js';
+import { acquireScratch, errorCode, releaseScratch, writeVariant } from './variant-encoder.js';
 import type { EncodeOptions } from './variant-encoder.js';
 import { VARIANT_MAX, VariantType } from './variant-type.js';
 import { isInt64, isIntNumber } from './variant.js';
@@ -99,8 +99,15 @@ function writeCompressedInt(w: ByteWriter, v: number | bigint): void {
  * throws. Godot: MultiplayerAPI::encode_and_compress_variant.
  */
 export function encodeAndCompressVariant(value: Variant, options: EncodeOptions = {}): Uint8Array | ErrorCode {
-  const fullObjects = options.fullObjects === true;
-  return encodeWith((w) => writeCompressedVariant(w, value, fullObjects));
+  const w = acquireScratch();
+  try {
+    writeCompressedVariant(w, value, options.fullObjects === true);
+    return w.toBytes();
+  } catch (err) {
+    return errorCode(err);
+  } finally {
+    releaseScratch(w);
+  }
 }
 
 /**
@@ -111,18 +118,22 @@ export function encodeAndCompressVariant(value: Variant, options: EncodeOptions 
  * Godot: MultiplayerAPI::encode_and_compress_variants.
  */
 export function encodeAndCompressVariants(values: readonly unknown[], options: CompressOptions = {}, out?: ByteWriter): Uint8Array | ErrorCode {
-  const fullObjects = options.fullObjects === true;
-  const write = (w: ByteWriter): void => {
+  const w = out ?? acquireScratch();
+  const start = w.length;
+  try {
     if (options.raw === true && isRawArguments(values)) {
       if (values.length === 1) w.bytes(values[0] as Uint8Array);
-      return;
+    } else {
+      const fullObjects = options.fullObjects === true;
+      for (let i = 0; i < values.length; i++) writeCompressedVariant(w, values[i] as Variant, fullObjects);
     }
-    for (let i = 0; i < values.length; i++) writeCompressedVariant(w, values[i] as Variant, fullObjects);
-  };
-  if (out === undefined) return encodeWith(write);
-  const start = out.length;
-  const err = appendGuarded(out, write);
-  return err === ErrorCode.OK ? out.view(start) : err;
+    return out === undefined ? w.toBytes() : w.view(start);
+  } catch (err) {
+    w.truncate(start);
+    return errorCode(err);
+  } finally {
+    if (out === undefined) releaseScratch(w);
+  }
 }
 
 /**

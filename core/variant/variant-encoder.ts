@@ -40,37 +40,38 @@ let shared: ByteWriter | null = new ByteWriter(256);
  * it nests deeper than 1024 levels (e.g. a cycle). Never throws. Godot: encode_variant (core/io/marshalls.cpp).
  */
 export function encodeVariant(value: Variant, options: EncodeOptions = {}): Uint8Array | ErrorCode {
-  const fullObjects = options.fullObjects === true;
-  return encodeWith((w) => writeVariant(w, value, fullObjects, 0));
-}
-
-/**
- * Runs `write` against a reused scratch writer and returns a copy of what it wrote (one allocation per
- * call once the scratch buffer has grown to the working size), or the code of the `MultiplayerError` it threw.
- */
-export function encodeWith(write: (w: ByteWriter) => void): Uint8Array | ErrorCode {
-  const w = shared ?? new ByteWriter(256);
-  shared = null; // re-entrancy guard: a nested call (a getter that encodes) gets its own writer
+  const w = acquireScratch();
   try {
-    w.reset();
-    const err = appendGuarded(w, write);
-    return err === ErrorCode.OK ? w.toBytes() : err;
-  } finally {
-    shared = w;
-  }
-}
-
-/** Runs `write` on `w`; if it throws a MultiplayerError, drops its partial output and returns the code. */
-export function appendGuarded(w: ByteWriter, write: (w: ByteWriter) => void): ErrorCode {
-  const start = w.length;
-  try {
-    write(w);
-    return ErrorCode.OK;
+    writeVariant(w, value, options.fullObjects === true, 0);
+    return w.toBytes();
   } catch (err) {
-    if (!MultiplayerError.is(err)) throw err;
-    w.truncate(start);
-    return err.code;
+    return errorCode(err);
+  } finally {
+    releaseScratch(w);
   }
+}
+
+// The encoders write into one reused scratch writer and copy the result out: one allocation per call once
+// the buffer has grown to the working size. (Dedicated functions, not a generic helper taking a closure:
+// a shared call site for many closures goes megamorphic and costs V8 its inlining.)
+
+/** Takes the scratch writer, or a fresh one when it is in use (a re-entrant call). */
+export function acquireScratch(): ByteWriter {
+  const w = shared ?? new ByteWriter(256);
+  shared = null;
+  w.reset();
+  return w;
+}
+
+/** Gives the scratch writer back. */
+export function releaseScratch(w: ByteWriter): void {
+  shared = w;
+}
+
+/** The code of a MultiplayerError thrown by the writers; anything else is rethrown. */
+export function errorCode(err: unknown): ErrorCode {
+  if (!MultiplayerError.is(err)) throw err;
+  return err.code;
 }
 
 /**
