@@ -1,0 +1,144 @@
+/**
+ * A lobby for game servers over HTTP, headless (`npx scenenet server-list …` or
+ * `node --import tsx samples/server-list/main.ts …`).
+ *
+ *   (no role)               lobby + two game servers + a player, in one process
+ *   --lobby [--port P]      only the lobby service (prints "lobby listening on port P")
+ *   --game --lobby-url URL [--name N]   only a game server (WebSocket), registered with the lobby
+ *   --client --lobby-url URL            only a player: lists servers, joins the first
+ *   --join websocket|none   how the player joins (default websocket; none stops after listing)
+ *   --frames N              stop after N frames (default: until done; roles --lobby/--game: forever)
+ *   --fps F                 frames per second (default 30)
+ *
+ * Exit code: 0 when the role did its job (player joined or listed; game server registered; lobby
+ * served), 1 otherwise, 2 for bad arguments.
+ */
+import { parseArgs } from 'node:util';
+import { joinOverWebSocket, type JoinServer } from './join.js';
+import {
+  closeTree, runFrames, startGameServer, startLobby, startPlayer, type Frames, type GameServer, type Print,
+} from './run-server-list.js';
+
+interface Options extends Frames {
+  readonly role: 'all' | 'lobby' | 'game' | 'client';
+  readonly port: number;
+  readonly lobbyUrl: string | undefined;
+  readonly name: string;
+  readonly join: JoinServer | null;
+}
+
+/** Runs the sample with command-line arguments; resolves with the exit code. */
+export async function main(argv: string[], print: Print = (line) => console.log(line)): Promise<number> {
+  const options = parseOptions(argv);
+  if (typeof options === 'string') {
+    console.error(options);
+    return 2;
+  }
+  switch (options.role) {
+    case 'lobby': return runLobby(options, print);
+    case 'game': return runGame(options, print);
+    case 'client': return runClient(options, options.lobbyUrl!, print);
+    case 'all': return runAll(options, print);
+  }
+}
+
+function parseOptions(argv: string[]): Options | string {
+  let values;
+  try {
+    ({ values } = parseArgs({
+      args: argv,
+      options: {
+        lobby: { type: 'boolean', default: false },
+        game: { type: 'boolean', default: false },
+        client: { type: 'boolean', default: false },
+        port: { type: 'string', default: '0' },
+        'lobby-url': { type: 'string' },
+        name: { type: 'string', default: 'Arena' },
+        join: { type: 'string', default: 'websocket' },
+        frames: { type: 'string' },
+        fps: { type: 'string', default: '30' },
+      },
+      strict: true,
+    }));
+  } catch (err) {
+    return (err as Error).message;
+  }
+  const roles = [values.lobby && 'lobby', values.game && 'game', values.client && 'client'].filter((r) => r !== false);
+  if (roles.length > 1) return 'choose one of --lobby, --game, --client';
+  const role = (roles[0] || 'all') as Options['role'];
+  if ((role === 'game' || role === 'client') && values['lobby-url'] === undefined) return `--${role} needs --lobby-url URL`;
+  if (values.join !== 'websocket' && values.join !== 'none') return `unknown --join "${values.join}" (websocket, none)`;
+  const port = Number(values.port);
+  const fps = Number(values.fps);
+  const frames = values.frames === undefined ? undefined : Number(values.frames);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) return `bad --port ${values.port}`;
+  if (!(fps > 0)) return `bad --fps ${values.fps}`;
+  if (frames !== undefined && !(Number.isInteger(frames) && frames >= 0)) return `bad --frames ${values.frames}`;
+  return {
+    role, port, fps, frames, name: values.name, lobbyUrl: values['lobby-url'],
+    join: values.join === 'websocket' ? joinOverWebSocket : null,
+  };
+}
+
+async function runLobby(o: Options, print: Print): Promise<number> {
+  const lobby = await startLobby(o.port, print);
+  if (lobby === null) return 1;
+  await runFrames([], o, () => false);
+  await lobby.close();
+  return 0;
+}
+
+async function runGame(o: Options, print: Print): Promise<number> {
+  const game = await startGameServer(o.lobbyUrl!, o.name, print);
+  if (game === null) return 1;
+  print(`game server "${o.name}" listening on port ${game.peer.getLocalPort()}`);
+  await runFrames([game.tree], o, () => false);
+  closeTree(game.tree);
+  return game.announcer.serverId !== null ? 0 : 1;
+}
+
+async function runClient(o: Options, lobbyUrl: string, print: Print): Promise<number> {
+  const player = startPlayer(lobbyUrl, { game: 'arena', hasSpace: true }, o.join, print);
+  let frame = 0;
+  // The game servers may not have registered yet: ask again each second until a list arrives.
+  const ok = await runFrames([player.tree], o, () => {
+    if (player.state() === 'waiting' && frame++ % Math.ceil(o.fps) === 0) player.refresh();
+    return finished(player.state(), o.join);
+  });
+  closeTree(player.tree);
+  return ok && player.state() !== 'failed' ? 0 : 1;
+}
+
+async function runAll(o: Options, print: Print): Promise<number> {
+  const lobby = await startLobby(0, print);
+  if (lobby === null) return 1;
+  const lobbyUrl = `http://127.0.0.1:${lobby.port}`;
+  const games: GameServer[] = [];
+  for (const name of ['Arena 1', 'Arena 2']) {
+    const game = await startGameServer(lobbyUrl, name, print);
+    if (game !== null) games.push(game);
+  }
+  const player = startPlayer(lobbyUrl, { game: 'arena', hasSpace: true }, o.join, print);
+  let asked = false;
+  const ok = await runFrames([...games.map((g) => g.tree), player.tree], o, () => {
+    if (!asked && games.length === 2 && games.every((g) => g.announcer.serverId !== null)) {
+      asked = true;
+      player.refresh();
+    }
+    const seated = o.join === null || games.some((g) => g.players() > 0);
+    return finished(player.state(), o.join) && seated;
+  });
+  for (const tree of [...games.map((g) => g.tree), player.tree]) closeTree(tree);
+  await lobby.close();
+  const success = ok && player.state() !== 'failed';
+  print(success ? 'server-list: OK' : 'server-list: FAILED');
+  return success ? 0 : 1;
+}
+
+function finished(state: string, join: JoinServer | null): boolean {
+  return join === null ? state !== 'waiting' : state === 'joined' || state === 'failed';
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) {
+  main(process.argv.slice(2)).then((code) => process.exit(code));
+}
