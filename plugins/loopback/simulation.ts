@@ -45,6 +45,8 @@ export interface SimulationOptions {
   readonly layout?: 'trees' | 'subtrees';
   /** Builds a peer's scene (and configures its API, e.g. auth) before it connects. */
   setup?(peer: SimPeer): void;
+  /** Keep trace entries in memory (the trace hash is computed either way). Default true. */
+  readonly keepTrace?: boolean;
   /** The virtual clock (a new one by default). */
   readonly clock?: ManualClock;
   /** Also sends each peer's log lines here (they are always kept in `SimPeer.log`). */
@@ -86,7 +88,12 @@ export class Simulation {
     this.fps = options.fps ?? 60;
     if (!(this.fps > 0)) throw new MultiplayerError(ErrorCode.ERR_INVALID_PARAMETER, 'Simulation fps must be positive.');
     const rng = new SeededRng(seed);
-    this.network = new VirtualNetwork({ clock: this.clock, rng: rng.fork(), conditions: options.conditions ?? {} });
+    this.network = new VirtualNetwork({
+      clock: this.clock,
+      rng: rng.fork(),
+      conditions: options.conditions ?? {},
+      keepTrace: options.keepTrace ?? true,
+    });
     const names = ['server', ...Array.from({ length: options.clients ?? 2 }, (_, i) => `client${i + 1}`)];
     const shared = options.layout === 'subtrees' ? this.#newTree() : null;
     const peers = names.map((name, index) => this.#buildPeer(name, index, shared, rng, options));

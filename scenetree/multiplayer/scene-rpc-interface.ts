@@ -2,7 +2,7 @@ import { ErrorCode, RPCMode } from '../../core/index.js';
 import type { Node } from '../node.js';
 import { Command, NodeIdCompression, PATH_FLAG, RpcMeta } from './commands.js';
 import type { MultiplayerContext } from './multiplayer-context.js';
-import { decodeRpcArguments, encodeRpcArguments } from './rpc-arguments.js';
+import { decodeRpcArguments, encodeRpcArguments, type EncodedArguments } from './rpc-arguments.js';
 import { buildRpcTable, describeMismatch, type RpcEntry, type RpcTable } from './rpc-table.js';
 import { readCString, type SceneCacheInterface } from './scene-cache-interface.js';
 
@@ -125,14 +125,15 @@ export class SceneRPCInterface {
 
   /** Godot: SceneRPCInterface::process_rpc. */
   processRpc(from: number, packet: Uint8Array): void {
-    const nodeIdSize = [1, 2, 4][(packet[0]! & RpcMeta.NODE_ID_MASK) >> RpcMeta.NODE_ID_SHIFT];
-    if (nodeIdSize === undefined) return this.#mp.rejectMalformed(from, 'Invalid RPC packet: node id size 3.');
-    const nameIdSize = packet[0]! & RpcMeta.NAME_ID_MASK ? 2 : 1;
+    const meta = packet[0]!;
+    const nodeIdBits = (meta & RpcMeta.NODE_ID_MASK) >> RpcMeta.NODE_ID_SHIFT;
+    if (nodeIdBits === 3) return this.#mp.rejectMalformed(from, 'Invalid RPC packet: node id size 3.');
+    const nodeIdSize = 1 << nodeIdBits;
+    const nameIdSize = meta & RpcMeta.NAME_ID_MASK ? 2 : 1;
     let offset = 1 + nodeIdSize + nameIdSize;
     if (packet.length < offset) return this.#mp.rejectMalformed(from, 'Invalid RPC packet: size too small.');
-    const view = new DataView(packet.buffer, packet.byteOffset, packet.length);
-    const target = readUint(view, 1, nodeIdSize);
-    const methodId = readUint(view, 1 + nodeIdSize, nameIdSize);
+    const target = readUintLE(packet, 1, nodeIdSize);
+    const methodId = readUintLE(packet, 1 + nodeIdSize, nameIdSize);
     let end = packet.length;
     let node: Node | null;
     if (nodeIdSize === 4 && target & PATH_FLAG) {
@@ -153,15 +154,16 @@ export class SceneRPCInterface {
       return this.#mp.log.error(`RPC from peer ${from} on "${node.getPath()}": unknown method id ${methodId}; dropped.`);
     }
     if (!this.#allowed(node, entry, from)) return;
-    let argc = 0;
-    if (packet[0]! & RpcMeta.NO_ARGS_OR_RAW) {
+    const raw = (meta & RpcMeta.NO_ARGS_OR_RAW) !== 0;
+    let argc: number;
+    if (raw) {
       argc = offset < end ? 1 : 0;
     } else {
       if (offset >= end) return this.#mp.rejectMalformed(from, 'Invalid RPC packet: missing argument count.');
       argc = packet[offset++]!;
     }
-    const raw = (packet[0]! & RpcMeta.NO_ARGS_OR_RAW) !== 0;
-    const args = decodeRpcArguments(packet.subarray(0, end), offset, argc, raw, this.#policy.allowObjectDecoding);
+    const body = end === packet.length ? packet : packet.subarray(0, end);
+    const args = decodeRpcArguments(body, offset, argc, raw, this.#policy.allowObjectDecoding);
     if (typeof args === 'number') {
       return this.#mp.rejectMalformed(from, `Invalid RPC '${entry.name}' on "${node.getPath()}": arguments do not decode.`);
     }
@@ -182,21 +184,24 @@ export class SceneRPCInterface {
   /** Calls the method; a throwing or mismatched call is logged and never escapes into the poll loop. */
   #invoke(node: Node, entry: RpcEntry, args: readonly unknown[], sender: number, local: boolean): void {
     const fn = (node as unknown as Record<string, unknown>)[entry.name];
-    const where = `RPC '${entry.name}' on "${node.getPath()}" from ${sender}`;
-    if (typeof fn !== 'function') return this.#mp.log.error(`${where}: the node has no such method.`);
+    if (typeof fn !== 'function') return this.#mp.log.error(`${describeCall(node, entry, sender)}: the node has no such method.`);
     if (args.length < fn.length) {
-      return this.#mp.log.error(`${where}: expects ${fn.length} arguments, got ${args.length}; dropped.`);
+      return this.#mp.log.error(`${describeCall(node, entry, sender)}: expects ${fn.length} arguments, got ${args.length}; dropped.`);
     }
     const previous = this.#localSender;
     if (local) this.#localSender = sender;
     try {
       fn.apply(node, args);
     } catch (err) {
-      this.#mp.log.error(`${where} threw: ${err instanceof Error ? err.message : String(err)}`, err);
+      this.#mp.log.error(`${describeCall(node, entry, sender)} threw: ${err instanceof Error ? err.message : String(err)}`, err);
     } finally {
       this.#localSender = previous;
     }
   }
+}
+
+function describeCall(node: Node, entry: RpcEntry, sender: number): string {
+  return `RPC '${entry.name}' on "${node.getPath()}" from ${sender}`;
 }
 
 function compressionFor(cacheId: number): number {
@@ -210,7 +215,7 @@ function buildRpcPacket(
   cacheId: number,
   compression: number,
   methodId: number,
-  args: { raw: boolean; bytes: Uint8Array; count: number },
+  args: EncodedArguments,
   path: Uint8Array | null,
 ): Uint8Array {
   const nodeIdSize = 1 << compression;
@@ -218,26 +223,25 @@ function buildRpcPacket(
   const header = 1 + nodeIdSize + nameIdSize + (args.raw ? 0 : 1);
   const ofs = header + args.bytes.length;
   const packet = new Uint8Array(ofs + (path === null ? 0 : path.length + 1));
-  const view = new DataView(packet.buffer);
   packet[0] =
     Command.REMOTE_CALL |
     (compression << RpcMeta.NODE_ID_SHIFT) |
     (nameIdSize === 2 ? RpcMeta.NAME_ID_MASK : 0) |
     (args.raw ? RpcMeta.NO_ARGS_OR_RAW : 0);
-  const target = path === null ? cacheId : (PATH_FLAG | ofs) >>> 0;
-  if (nodeIdSize === 1) packet[1] = target;
-  else if (nodeIdSize === 2) view.setUint16(1, target, true);
-  else view.setUint32(1, target, true);
-  if (nameIdSize === 1) packet[1 + nodeIdSize] = methodId;
-  else view.setUint16(1 + nodeIdSize, methodId, true);
+  writeUintLE(packet, 1, nodeIdSize, path === null ? cacheId : (PATH_FLAG | ofs) >>> 0);
+  writeUintLE(packet, 1 + nodeIdSize, nameIdSize, methodId);
   if (!args.raw) packet[header - 1] = args.count;
   packet.set(args.bytes, header);
   if (path !== null) packet.set(path, ofs);
   return packet;
 }
 
-function readUint(view: DataView, offset: number, size: number): number {
-  if (size === 1) return view.getUint8(offset);
-  if (size === 2) return view.getUint16(offset, true);
-  return view.getUint32(offset, true);
+function readUintLE(bytes: Uint8Array, offset: number, size: number): number {
+  let value = 0;
+  for (let i = size - 1; i >= 0; i--) value = value * 256 + bytes[offset + i]!;
+  return value;
+}
+
+function writeUintLE(bytes: Uint8Array, offset: number, size: number, value: number): void {
+  for (let i = 0; i < size; i++, value = Math.floor(value / 256)) bytes[offset + i] = value & 0xff;
 }
