@@ -6,13 +6,13 @@ import { ErrorCode } from '../error-code.js';
 import { MultiplayerError } from '../errors.js';
 import { ByteWriter } from './byte-writer.js';
 import { ContainerType, ENCODED_OBJECT_AS_ID_CLASS, TypedArray, TypedDictionary } from './containers.js';
-import type { PackedColorArray, PackedStringArray, PackedVector2Array, PackedVector3Array, PackedVector4Array } from './containers.js';
 import { EncodedObject, EncodedObjectAsID, Float } from './engine-types.js';
 import type { RID, SignalRef, StringName } from './engine-types.js';
-import type { AABB, Basis, Color, Plane, Projection, Quaternion, Rect2, Rect2i, Transform2D, Transform3D } from './math-types.js';
+import type { Color, Quaternion } from './math-types.js';
 import type { NodePath } from './node-path.js';
 import type { Vector2, Vector2i, Vector3, Vector3i, Vector4, Vector4i } from './vectors.js';
 import { MAX_RECURSION_DEPTH, VariantType } from './variant-type.js';
+import { ints, notAVariant, quad, writeMath, writePacked } from './variant-encoder-values.js';
 import { fitsInt32, isInt64, isIntNumber, isPlainObject, variantTypeOf } from './variant.js';
 import type { Variant, VariantArray, VariantMap, VariantRecord } from './variant.js';
 
@@ -30,7 +30,6 @@ const FLAG_OBJECT_AS_ID = 1 << 16;
 const KIND_BUILTIN = 1;
 const KIND_CLASS_NAME = 2;
 const KIND_SCRIPT = 3;
-const LITTLE_ENDIAN = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
 
 let shared: ByteWriter | null = new ByteWriter(256);
 
@@ -104,11 +103,6 @@ export function writeVariant(w: ByteWriter, value: Variant, fullObjects: boolean
   }
 }
 
-function notAVariant(value: unknown): MultiplayerError {
-  const what = typeof value === 'object' && value !== null ? (value.constructor?.name ?? 'object') : typeof value;
-  return new MultiplayerError(ErrorCode.ERR_INVALID_PARAMETER, `Cannot encode a ${what} as a Variant.`);
-}
-
 function writeNumber(w: ByteWriter, v: number): void {
   if (isIntNumber(v)) return writeInt(w, v);
   writeFloat(w, v);
@@ -133,24 +127,6 @@ function writeFloat(w: ByteWriter, v: number): void {
     w.u32(VariantType.FLOAT | FLAG_64);
     w.f64(v);
   }
-}
-
-function reals(w: ByteWriter, type: VariantType, ...values: number[]): void {
-  w.u32(type);
-  for (const v of values) w.f32(v);
-}
-
-function quad(w: ByteWriter, type: VariantType, a: number, b: number, c: number, d: number): void {
-  w.u32(type);
-  w.f32(a);
-  w.f32(b);
-  w.f32(c);
-  w.f32(d);
-}
-
-function ints(w: ByteWriter, type: VariantType, ...values: number[]): void {
-  w.u32(type);
-  for (const v of values) w.u32(v);
 }
 
 function writeObject(w: ByteWriter, value: object, fullObjects: boolean, depth: number): void {
@@ -217,49 +193,6 @@ function writeObject(w: ByteWriter, value: object, fullObjects: boolean, depth: 
     default:
       return type >= VariantType.PACKED_BYTE_ARRAY ? writePacked(w, type, value) : writeMath(w, type, value);
   }
-}
-
-function writeMath(w: ByteWriter, type: VariantType, value: object): void {
-  switch (type) {
-    case VariantType.RECT2: {
-      const r = value as Rect2;
-      return reals(w, type, r.position.x, r.position.y, r.size.x, r.size.y);
-    }
-    case VariantType.RECT2I: {
-      const r = value as Rect2i;
-      return ints(w, type, r.position.x, r.position.y, r.size.x, r.size.y);
-    }
-    case VariantType.TRANSFORM2D: {
-      const t = value as Transform2D;
-      return reals(w, type, t.x.x, t.x.y, t.y.x, t.y.y, t.origin.x, t.origin.y);
-    }
-    case VariantType.PLANE: {
-      const p = value as Plane;
-      return reals(w, type, p.normal.x, p.normal.y, p.normal.z, p.d);
-    }
-    case VariantType.AABB: {
-      const b = value as AABB;
-      return reals(w, type, b.position.x, b.position.y, b.position.z, b.size.x, b.size.y, b.size.z);
-    }
-    case VariantType.BASIS:
-      return reals(w, type, ...basisRows(value as Basis));
-    case VariantType.TRANSFORM3D: {
-      const t = value as Transform3D;
-      return reals(w, type, ...basisRows(t.basis), t.origin.x, t.origin.y, t.origin.z);
-    }
-    case VariantType.PROJECTION: {
-      const p = value as Projection;
-      const cols = [p.x, p.y, p.z, p.w].flatMap((c) => [c.x, c.y, c.z, c.w]);
-      return reals(w, type, ...cols);
-    }
-    default:
-      throw notAVariant(value);
-  }
-}
-
-/** Basis on the wire: row-major (Godot's `rows[i][j]`), i.e. the i-th component of each column. */
-function basisRows(b: Basis): number[] {
-  return [b.x.x, b.y.x, b.z.x, b.x.y, b.y.y, b.z.y, b.x.z, b.y.z, b.z.z];
 }
 
 function writeNodePath(w: ByteWriter, np: NodePath): void {
@@ -352,67 +285,5 @@ function writeDictionary(w: ByteWriter, value: VariantMap | VariantRecord | Type
   for (const [k, v] of entries) {
     writeVariant(w, k, fullObjects, depth + 1);
     writeVariant(w, v, fullObjects, depth + 1);
-  }
-}
-
-function rawBytes(a: Int32Array | BigInt64Array | Float32Array | Float64Array): Uint8Array {
-  return new Uint8Array(a.buffer, a.byteOffset, a.byteLength);
-}
-
-function writePacked(w: ByteWriter, type: VariantType, value: object): void {
-  w.u32(type);
-  switch (type) {
-    case VariantType.PACKED_BYTE_ARRAY: {
-      const b = value as Uint8Array;
-      const start = w.length;
-      w.u32(b.length);
-      w.bytes(b);
-      return w.pad4(start);
-    }
-    case VariantType.PACKED_INT32_ARRAY:
-    case VariantType.PACKED_INT64_ARRAY:
-    case VariantType.PACKED_FLOAT32_ARRAY:
-    case VariantType.PACKED_FLOAT64_ARRAY:
-      return writeNumericArray(w, value as Int32Array | BigInt64Array | Float32Array | Float64Array);
-    case VariantType.PACKED_STRING_ARRAY: {
-      const a = (value as PackedStringArray).values;
-      w.u32(a.length);
-      for (const s of a) w.string(s, true);
-      return;
-    }
-    case VariantType.PACKED_VECTOR2_ARRAY: {
-      const a = (value as PackedVector2Array).values;
-      w.u32(a.length);
-      for (const v of a) (w.f32(v.x), w.f32(v.y));
-      return;
-    }
-    case VariantType.PACKED_VECTOR3_ARRAY: {
-      const a = (value as PackedVector3Array).values;
-      w.u32(a.length);
-      for (const v of a) (w.f32(v.x), w.f32(v.y), w.f32(v.z));
-      return;
-    }
-    case VariantType.PACKED_COLOR_ARRAY: {
-      const a = (value as PackedColorArray).values;
-      w.u32(a.length);
-      for (const c of a) (w.f32(c.r), w.f32(c.g), w.f32(c.b), w.f32(c.a));
-      return;
-    }
-    default: {
-      const a = (value as PackedVector4Array).values;
-      w.u32(a.length);
-      for (const v of a) (w.f32(v.x), w.f32(v.y), w.f32(v.z), w.f32(v.w));
-    }
-  }
-}
-
-function writeNumericArray(w: ByteWriter, a: Int32Array | BigInt64Array | Float32Array | Float64Array): void {
-  w.u32(a.length);
-  if (LITTLE_ENDIAN) return w.bytes(rawBytes(a));
-  for (const v of a) {
-    if (typeof v === 'bigint') w.i64(v);
-    else if (a instanceof Int32Array) w.u32(v);
-    else if (a instanceof Float32Array) w.f32(v);
-    else w.f64(v);
   }
 }
