@@ -60,6 +60,61 @@ function bindOne(type: 'udp4' | 'udp6', address: string, port: number): Promise<
   });
 }
 
+/**
+ * A socket whose bind is still in flight: sends are queued until it is bound (dropped if the bind
+ * fails). Lets synchronous Godot calls (`create_host`, `create_client`) start at once.
+ */
+export class DeferredDatagramSocket implements DatagramSocket {
+  #socket: DatagramSocket | null = null;
+  #receiver: DatagramReceiver | null = null;
+  #queue: Array<[Uint8Array, string, number]> = [];
+  #closed = false;
+  /** True once the bind failed. */
+  failed = false;
+
+  constructor(pending: Promise<DatagramSocket | null>) {
+    void pending.then((socket) => {
+      if (socket === null) {
+        this.failed = true;
+        this.#queue = [];
+        return;
+      }
+      if (this.#closed) return socket.close();
+      this.#socket = socket;
+      socket.setReceiver(this.#receiver);
+      for (const [data, address, port] of this.#queue.splice(0)) socket.send(data, address, port);
+    });
+  }
+
+  get address(): string {
+    return this.#socket?.address ?? '';
+  }
+  get port(): number {
+    return this.#socket?.port ?? 0;
+  }
+  get family(): 'IPv4' | 'IPv6' {
+    return this.#socket?.family ?? 'IPv4';
+  }
+
+  setReceiver(receiver: DatagramReceiver | null): void {
+    this.#receiver = receiver;
+    this.#socket?.setReceiver(receiver);
+  }
+
+  send(data: Uint8Array, address: string, port: number): void {
+    if (this.#closed || this.failed) return;
+    if (this.#socket !== null) this.#socket.send(data, address, port);
+    else if (this.#queue.length < 1024) this.#queue.push([data, address, port]);
+  }
+
+  close(): void {
+    if (this.#closed) return;
+    this.#closed = true;
+    this.#queue = [];
+    this.#socket?.close();
+  }
+}
+
 /** `node:dgram` adapter. */
 class UdpDatagramSocket implements DatagramSocket {
   readonly #socket: Socket;
@@ -68,6 +123,10 @@ class UdpDatagramSocket implements DatagramSocket {
   readonly family: 'IPv4' | 'IPv6';
   #receiver: DatagramReceiver | null = null;
   #closed = false;
+  #inFlight = 0;
+  readonly #sent = (): void => {
+    if (--this.#inFlight === 0 && this.#closed) this.#socket.close();
+  };
 
   constructor(socket: Socket, family: 'IPv4' | 'IPv6') {
     this.#socket = socket;
@@ -75,7 +134,9 @@ class UdpDatagramSocket implements DatagramSocket {
     const local = socket.address();
     this.address = local.address;
     this.port = local.port;
-    socket.on('message', (msg, rinfo) => this.#receiver?.(msg, rinfo.address, rinfo.port));
+    // IPv4-mapped sources are reported as plain IPv4, so addresses compare equal whichever socket
+    // family saw them (send() maps them back).
+    socket.on('message', (msg, rinfo) => this.#receiver?.(msg, displayAddress(rinfo.address), rinfo.port));
     // A send to an unreachable port can surface as an asynchronous socket error; UDP is lossy, so
     // it is ignored rather than allowed to crash the process.
     socket.on('error', () => {});
@@ -89,18 +150,18 @@ class UdpDatagramSocket implements DatagramSocket {
     if (this.#closed) return;
     const target = this.family === 'IPv6' && isIPv4(address) ? `::ffff:${address}` : address;
     if (this.family === 'IPv4' && !isIPv4(address)) return;
-    this.#socket.send(data, port, target, noop);
+    this.#inFlight++;
+    this.#socket.send(data, port, target, this.#sent);
   }
 
   close(): void {
     if (this.#closed) return;
     this.#closed = true;
     this.#receiver = null;
-    this.#socket.close();
+    // Closing cancels queued sends; a final DISCONNECT must still leave, so wait for them.
+    if (this.#inFlight === 0) this.#socket.close();
   }
 }
-
-function noop(): void {}
 
 /** Strips the IPv4-mapped prefix so IPv4 peers read as IPv4 (as Godot prints them). */
 export function displayAddress(address: string): string {

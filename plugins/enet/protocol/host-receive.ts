@@ -9,7 +9,7 @@ import { notifyDisconnect } from './host-send.js';
 import { receiveData } from './host-receive-data.js';
 import type { Peer } from './peer.js';
 import {
-  clamp, Command, COMMAND_MASK, COMMAND_SIZES, Defaults, FLAG_ACKNOWLEDGE, HEADER_FLAG_COMPRESSED,
+  clamp, Command, COMMAND_MASK, COMMAND_SIZES, Defaults, FLAG_ACKNOWLEDGE, FLAG_UNSEQUENCED, HEADER_FLAG_COMPRESSED,
   HEADER_FLAG_SENT_TIME, HEADER_SESSION_MASK, HEADER_SESSION_SHIFT, Limits, PeerState, timeDifference, timeLess,
   windowForBandwidth,
 } from './protocol.js';
@@ -137,6 +137,10 @@ function nextSession(requested: number, fallback: number, current: number): numb
 /** Accepts a CONNECT into a free slot and queues VERIFY_CONNECT. Godot: enet_protocol_handle_connect. */
 function handleConnect(ctx: CommandContext, address: string, port: number): Peer | null {
   const { host, view, at } = ctx;
+  if (host.refuseNewConnections) {
+    refuse(host, view.getUint16(at + 4), view.getUint32(at + 40), address, port);
+    return null;
+  }
   const requested = view.getUint32(at + 16);
   if (requested < Limits.MINIMUM_CHANNEL_COUNT || requested > Limits.MAXIMUM_CHANNEL_COUNT) return null;
   const connectID = view.getUint32(at + 40);
@@ -186,6 +190,25 @@ function handleConnect(ctx: CommandContext, address: string, port: number): Peer
   });
   peer.queueOutgoingCommand(Command.VERIFY_CONNECT | FLAG_ACKNOWLEDGE, 0xff, header, null, 0, 0);
   return peer;
+}
+
+/**
+ * Answers a refused CONNECT with one unsequenced DISCONNECT, so the remote fails at once instead of
+ * timing out. Divergence from Godot: its fork ignores the CONNECT silently (the client times out).
+ */
+function refuse(host: ENetHost, remotePeerID: number, connectID: number, address: string, port: number): void {
+  if (remotePeerID >= Limits.MAXIMUM_PEER_ID) return;
+  const header = host.checksum ? 6 : 2;
+  const d = new Uint8Array(header + 8);
+  const v = new DataView(d.buffer);
+  v.setUint16(0, remotePeerID);
+  d[header] = Command.DISCONNECT | FLAG_UNSEQUENCED;
+  d[header + 1] = 0xff;
+  if (host.checksum) {
+    v.setUint32(2, connectID);
+    v.setUint32(2, crc32(d));
+  }
+  host.socket.send(d, address, port);
 }
 
 /** Window for sending to a peer from our outgoing and its incoming bandwidth (spec §7.5, §17.2). */

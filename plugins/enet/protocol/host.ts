@@ -66,6 +66,8 @@ export class ENetHost {
   checksum = false;
   /** Range-coder compression. Both ends must agree. */
   compression = false;
+  /** Refuse new CONNECTs (Godot's fork: enet_host_refuse_new_connections). */
+  refuseNewConnections = false;
   serviceTime = 0;
   connectedPeers = 0;
   bandwidthLimitedPeers = 0;
