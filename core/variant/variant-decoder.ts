@@ -62,12 +62,14 @@ export class VariantReader {
     return false;
   }
 
+  /** Reads a u32 (callers check `need` first). */
   u32(): number {
     const v = this.view.getUint32(this.pos, true);
     this.pos += 4;
     return v;
   }
 
+  /** Reads an i32. */
   i32(): number {
     const v = this.view.getInt32(this.pos, true);
     this.pos += 4;
@@ -84,6 +86,7 @@ export class VariantReader {
     return v;
   }
 
+  /** Reads a u64 as a bigint (ids). */
   u64(): bigint {
     const v = this.view.getBigUint64(this.pos, true);
     this.pos += 8;
