@@ -154,3 +154,18 @@ t.test('decode_and_decompress_variants: too few bytes for the count is ERR_INVAL
   t.equal(decodeAndDecompressVariants(unhex('02 05'), 0, -1).error, ErrorCode.ERR_INVALID_PARAMETER);
   t.end();
 });
+
+t.test('encode_and_compress_variants raw: the argument bytes of the spec §6.6 RPC examples', (t) => {
+  const cases: Array<[string, unknown[], string, boolean]> = [
+    ['hit(25)', [25], '02 19', false],
+    ['move(Vector2(0.5, -1))', [new Vector2(0.5, -1)], '05 00 00 00 00 00 00 3f 00 00 80 bf', false],
+    ['ping()', [], '', true],
+    ['upload(PackedByteArray([0xde, 0xad, 0xbe, 0xef]))', [new Uint8Array([0xde, 0xad, 0xbe, 0xef])], 'de ad be ef', true],
+    ['hit(25, true, "x")', [25, true, 'x'], '02 19 81 04 00 00 00 01 00 00 00 78 00 00 00', false],
+  ];
+  for (const [name, args, want, raw] of cases) {
+    t.equal(hex(ok(encodeAndCompressVariants(args, { raw: true }))), want, name);
+    t.equal(isRawArguments(args), raw, `${name}: raw/no-args flag ${raw}`);
+  }
+  t.end();
+});
