@@ -42,7 +42,7 @@ t.test('rpc: return codes for unknown methods, self-calls, unknown peers, outsid
   t.equal(p.rpcId(1, 'hit', 1), ErrorCode.ERR_INVALID_PARAMETER, 'self without call_local');
   t.equal(p.rpcId(424242, 'hit', 1), ErrorCode.ERR_INVALID_PARAMETER, 'unknown peer');
   t.equal(new SpecPlayer().rpc('hit', 1), ErrorCode.ERR_UNCONFIGURED, 'outside a tree');
-  t.equal(p.rpc('hit', () => 0), ErrorCode.ERR_INVALID_PARAMETER, 'an argument with no Variant encoding');
+  t.equal(p.rpc('hit', (() => 0) as never), ErrorCode.ERR_INVALID_PARAMETER, 'an argument with no Variant encoding');
   sim.clients[0]!.peer.close();
   sim.step(2);
   t.equal(playerOf<SpecPlayer>(sim, 1).rpc('hit', 1), ErrorCode.ERR_CONNECTION_ERROR, 'a closed peer is not connected');
