@@ -188,7 +188,7 @@ export function decodeAndDecompressVariants(bytes: Uint8Array, offset: number, c
   if (options.raw === true) {
     if (count === 0) return { error: ErrorCode.OK, values, length: 0 };
     if (count !== 1) return { error: ErrorCode.ERR_INVALID_DATA, values, length: 0 };
-    values[0] = bytes.slice(offset);
+    values[0] = Uint8Array.prototype.slice.call(bytes, offset); // a copy even for a Node Buffer
     return { error: ErrorCode.OK, values, length: Math.max(0, bytes.length - offset) };
   }
   const r = new VariantReader(bytes, offset, options.allowObjects === true);

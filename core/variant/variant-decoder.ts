@@ -37,7 +37,9 @@ export class VariantReader {
   error: ErrorCode = ErrorCode.OK;
 
   constructor(bytes: Uint8Array, offset: number, allowObjects: boolean) {
-    this.bytes = bytes;
+    // A Node Buffer's slice() is a view, not a copy: read through a plain Uint8Array view instead, so
+    // decoded packed arrays never alias (or, via `.buffer`, over-read) the caller's packet memory.
+    this.bytes = bytes.constructor === Uint8Array ? bytes : new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength);
     this.view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
     this.end = bytes.length;
     this.pos = offset;

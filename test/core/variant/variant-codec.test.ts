@@ -275,3 +275,19 @@ t.test('decodeVariant: a negative or fractional offset is ERR_INVALID_PARAMETER'
   t.equal(decodeVariant(unhex('00 00 00 00'), 9).error, ErrorCode.ERR_INVALID_DATA, 'past the end: no data');
   t.end();
 });
+
+t.test('decodeVariant: a Node Buffer slice of a larger pool decodes into copies, not views of the pool', (t) => {
+  const pool = Buffer.alloc(64, 0xee);
+  const encoded = ok(encodeVariant([new Int32Array([1, -1]), new Uint8Array([7])]));
+  pool.set(encoded, 8);
+  const packet = pool.subarray(8, 8 + encoded.length);
+  const r = decodeVariant(packet);
+  t.equal(r.error, ErrorCode.OK);
+  const [ints, bytes] = r.value as [Int32Array, Uint8Array];
+  t.same([...ints], [1, -1]);
+  t.equal(ints.buffer.byteLength, 8, 'its own buffer, not the pool');
+  t.equal(bytes.constructor, Uint8Array, 'a plain Uint8Array, not a Buffer view');
+  pool.fill(0);
+  t.same([...ints, ...bytes], [1, -1, 7], 'unchanged when the pool is reused');
+  t.end();
+});
