@@ -15,8 +15,8 @@
  *   --frames N             stop after N frames at most (default: until done, or forever for --server)
  *   --fps F                frames per second (default 60)
  *
- * A client is done when it is connected to N-1 peers and has had a hello and a ping from each; it
- * then lingers half a second so its own RPCs land, and leaves. Exit code: 0 when every client
+ * A client is done when it is connected to N-1 peers, has had a hello and a ping from each, and each
+ * has said (a reliable `finish` RPC) that it is done too; it then lingers half a second and leaves. Exit code: 0 when every client
  * finished (or the server listened), 1 otherwise, 2 for bad arguments.
  */
 import { parseArgs } from 'node:util';
@@ -135,10 +135,21 @@ async function runServer(options: SignalingOptions, print: Print): Promise<numbe
   return 0;
 }
 
-/** Whether a client has everything it waits for. */
-function isDone(c: MeshClient, expect: number): boolean {
+/** Whether a client has heard a hello and a ping from each of the other `expect - 1` members. */
+function heardAll(c: MeshClient, expect: number): boolean {
   const peers = c.connectedPeers();
   return peers.length === expect - 1 && peers.every((id) => c.game.hellos.has(id) && c.game.pings.has(id));
+}
+
+function stats(c: MeshClient): string {
+  return `peers ${c.connectedPeers().length}, hellos ${c.game.hellos.size}, pings ${c.game.pings.size}`;
+}
+
+/** Whether a client may leave: it heard from all, and all of them said they heard from everyone too. */
+function isDone(c: MeshClient, expect: number): boolean {
+  if (!heardAll(c, expect)) return false;
+  c.game.announceFinished();
+  return c.connectedPeers().every((id) => c.game.finished.has(id));
 }
 
 async function runClients(
@@ -165,16 +176,17 @@ async function runClients(
         clients[0]!.seal();
         sealed = true;
       }
-      for (const c of clients) if (!doneAt.has(c) && isDone(c, options.expect)) doneAt.set(c, frame);
+      for (const c of clients) {
+        if (doneAt.has(c) || !isDone(c, options.expect)) continue;
+        doneAt.set(c, frame);
+        print(`[${c.name}] done: ${stats(c)}`);
+      }
       if (doneAt.size === clients.length && Math.max(...doneAt.values()) + lingerFrames <= frame) break;
       await new Promise((resolve) => setTimeout(resolve, frameMs));
     }
+    for (const c of clients) if (!doneAt.has(c)) print(`[${c.name}] NOT done: ${stats(c)}`);
   } finally {
     for (const c of clients) c.close();
-  }
-  for (const c of clients) {
-    const done = doneAt.has(c);
-    print(`[${c.name}] ${done ? 'done' : 'NOT done'}: peers ${c.connectedPeers().length}, hellos ${c.game.hellos.size}, pings ${c.game.pings.size}`);
   }
   return doneAt.size === clients.length ? 0 : 1;
 }

@@ -28,6 +28,9 @@ export class MeshGame extends Node {
   readonly hellos = new Map<number, string>();
   /** Who pinged us (unreliable RPCs), by peer id. */
   readonly pings = new Set<number>();
+  /** Who announced it has heard from everyone (so nobody leaves before the whole mesh is done). */
+  readonly finished = new Set<number>();
+  #announced = false;
   readonly #print: Print;
   readonly #label: string;
   #frame = 0;
@@ -38,6 +41,19 @@ export class MeshGame extends Node {
     this.#label = label;
     this.rpcConfig('hello', { rpcMode: RPCMode.ANY_PEER, transferMode: TransferMode.RELIABLE });
     this.rpcConfig('ping', { rpcMode: RPCMode.ANY_PEER, transferMode: TransferMode.UNRELIABLE });
+    this.rpcConfig('finish', { rpcMode: RPCMode.ANY_PEER, transferMode: TransferMode.RELIABLE });
+  }
+
+  /** Tells every peer, once, that this one has heard from all of them. */
+  announceFinished(): void {
+    if (this.#announced) return;
+    this.#announced = true;
+    this.rpc('finish');
+  }
+
+  /** RPC, reliable: the sender has heard from everyone. */
+  finish(): void {
+    this.finished.add(this.multiplayer!.getRemoteSenderId());
   }
 
   /** RPC, reliable: a peer introduces itself. */

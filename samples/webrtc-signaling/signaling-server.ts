@@ -52,7 +52,8 @@ export class SignalingServer {
   /** Listens on `host:port` (port 0 picks one); resolves with the port. */
   listen(port = 0, host = '127.0.0.1'): Promise<number> {
     return new Promise((resolve, reject) => {
-      const wss = new WebSocketServer({ port, host, maxPayload: MAX_MESSAGE_BYTES });
+      // Frames up to 4x the message limit get an ERROR reply; ws closes the socket (1009) above that.
+      const wss = new WebSocketServer({ port, host, maxPayload: 4 * MAX_MESSAGE_BYTES });
       wss.once('error', reject);
       wss.once('listening', () => {
         wss.off('error', reject);
