@@ -77,7 +77,7 @@ export function errorCode(err: unknown): ErrorCode {
  * Appends the encoding of `value` to `w` (the building block of encodeVariant). Low level: throws
  * `MultiplayerError` (ERR_INVALID_PARAMETER / ERR_OUT_OF_MEMORY) where encodeVariant returns the code.
  */
-export function writeVariant(w: ByteWriter, value: Variant, fullObjects: boolean, depth: number): void {
+export function writeVariant(w: ByteWriter, value: Variant, fullObjects = false, depth = 0): void {
   if (depth > MAX_RECURSION_DEPTH) {
     throw new MultiplayerError(ErrorCode.ERR_OUT_OF_MEMORY, 'Potential infinite recursion detected. Bailing.');
   }
