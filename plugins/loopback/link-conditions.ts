@@ -29,6 +29,7 @@ export const PERFECT_LINK: LinkConditions = Object.freeze({
   bandwidthBytesPerSec: 0,
 });
 
+const { RELIABLE } = TransferMode;
 const PROBABILITIES = ['loss', 'duplicate', 'reorder'] as const;
 const NON_NEGATIVE = ['latencyMs', 'jitterMs', 'bandwidthBytesPerSec'] as const;
 
@@ -94,7 +95,7 @@ export function transmit(
     state.busyUntilMs = departMs;
   }
   if (c.loss > 0 && randomFloat(rng) < c.loss) return { lost: true, arrivals: [] };
-  const unreliable = mode !== TransferMode.RELIABLE;
+  const unreliable = mode !== RELIABLE;
   let first = departMs + delayMs(c, rng);
   if (unreliable && c.reorder > 0 && randomFloat(rng) < c.reorder) first += reorderDelayMs(c);
   if (unreliable && c.duplicate > 0 && randomFloat(rng) < c.duplicate) {

@@ -49,7 +49,11 @@ interface Incoming {
 /** Transfer channels a loopback peer accepts: 0 … CHANNEL_COUNT - 1. */
 export const LOOPBACK_CHANNEL_COUNT = 256;
 const EMPTY = new Uint8Array(0);
-const MODES: readonly number[] = [TransferMode.UNRELIABLE, TransferMode.UNRELIABLE_ORDERED, TransferMode.RELIABLE];
+// Module constants for the hot paths: imported enum objects are live bindings (a getter per access
+// under some loaders).
+const { OK } = ErrorCode;
+const { CONNECTED } = ConnectionStatus;
+const { UNRELIABLE, RELIABLE } = TransferMode;
 
 /**
  * An in-memory `MultiplayerPeer` on a `VirtualNetwork`: Godot's ENet peer semantics without sockets.
@@ -164,7 +168,7 @@ export class LoopbackMultiplayerPeer extends MultiplayerPeer {
   /** Godot: ENetMultiplayerPeer::put_packet. */
   override putPacket(packet: Uint8Array): ErrorCode {
     if (this.#network === null) return this.#fail(ErrorCode.ERR_UNCONFIGURED, "The multiplayer instance isn't currently active.");
-    if (this.#status !== ConnectionStatus.CONNECTED) {
+    if (this.#status !== CONNECTED) {
       return this.#fail(ErrorCode.ERR_UNCONFIGURED, "The multiplayer instance isn't currently connected to any server or client.");
     }
     const target = this.#targetPeer;
@@ -172,7 +176,7 @@ export class LoopbackMultiplayerPeer extends MultiplayerPeer {
     if (packet.length > this.getMaxPacketSize()) return this.#fail(ErrorCode.ERR_INVALID_PARAMETER, `Packet too big: ${packet.length} bytes.`);
     const mode = this.transferMode;
     const channel = this.transferChannel;
-    if (!MODES.includes(mode)) return this.#fail(ErrorCode.ERR_INVALID_PARAMETER, `Invalid transfer mode: ${mode}`);
+    if (!(mode === UNRELIABLE || mode === TransferMode.UNRELIABLE_ORDERED || mode === RELIABLE)) return this.#fail(ErrorCode.ERR_INVALID_PARAMETER, `Invalid transfer mode: ${mode}`);
     if (!Number.isInteger(channel) || channel < 0 || channel >= LOOPBACK_CHANNEL_COUNT) {
       return this.#fail(ErrorCode.ERR_INVALID_PARAMETER, `The transfer channel must be in [0, ${LOOPBACK_CHANNEL_COUNT - 1}], got ${channel}.`);
     }
@@ -180,7 +184,7 @@ export class LoopbackMultiplayerPeer extends MultiplayerPeer {
       if (target > 0 ? id !== target : id === -target) continue;
       this.#network.send(this.#address, address, { message: 'data', mode, channel, payload: packet.slice(), value: 0 });
     }
-    return ErrorCode.OK;
+    return OK;
   }
 
   /**

@@ -56,8 +56,9 @@ export interface PacketTraceOptions {
 }
 
 /**
- * An append-only record of packet events with a running FNV-1a 64 hash over a canonical text form of
- * every entry. Pure JS (no `node:crypto`), so it runs in browsers; the same entries give the same
+ * An append-only record of packet events with a running FNV-1a 64 hash over a canonical binary form
+ * of every entry (a tag byte, then each field: numbers as little-endian float64, strings as their
+ * UTF-8 length and bytes). Pure JS (no `node:crypto`), so it runs in browsers; the same entries give the same
  * hash on every platform.
  */
 export class PacketTrace {
@@ -84,11 +85,32 @@ export class PacketTrace {
 
   /** Records a packet event. */
   packet(event: PacketEvent): PacketTraceEntry {
-    const entry: PacketTraceEntry = { type: 'packet', index: this.#count, ...event };
-    this.#hash.update(
-      `P|${entry.timeMs}|${entry.from}|${entry.to}|${entry.message}|${entry.mode}|${entry.channel}|` +
-        `${entry.size}|${entry.attempt}|${entry.outcome}|${entry.deliverAtMs ?? '-'}\n`,
-    );
+    const entry: PacketTraceEntry = {
+      type: 'packet',
+      index: this.#count,
+      timeMs: event.timeMs,
+      from: event.from,
+      to: event.to,
+      message: event.message,
+      mode: event.mode,
+      channel: event.channel,
+      size: event.size,
+      attempt: event.attempt,
+      outcome: event.outcome,
+      deliverAtMs: event.deliverAtMs,
+    };
+    this.#hash
+      .byte(0x50) // 'P'
+      .number(entry.timeMs)
+      .string(entry.from)
+      .string(entry.to)
+      .string(entry.message)
+      .number(entry.mode)
+      .number(entry.channel)
+      .number(entry.size)
+      .number(entry.attempt)
+      .string(entry.outcome)
+      .number(entry.deliverAtMs ?? -1);
     this.#append(entry);
     return entry;
   }
@@ -96,7 +118,7 @@ export class PacketTrace {
   /** Records an annotation; it is part of the hash. */
   note(timeMs: number, text: string): NoteTraceEntry {
     const entry: NoteTraceEntry = { type: 'note', index: this.#count, timeMs, text };
-    this.#hash.update(`N|${timeMs}|${text}\n`);
+    this.#hash.byte(0x4e).number(timeMs).string(text); // 'N'
     this.#append(entry);
     return entry;
   }
@@ -109,12 +131,19 @@ export class PacketTrace {
   #append(entry: TraceEntry): void {
     this.#count++;
     if (this.#keep) this.#entries.push(entry);
-    this.recorded.emit(entry);
+    if (this.recorded.connectionCount > 0) this.recorded.emit(entry);
   }
 }
 
+const F64 = new Float64Array(1);
+const U32 = new Uint32Array(F64.buffer);
+// Word order of a double in memory differs on big-endian hosts; pick the halves so bytes are LE.
+const LITTLE_ENDIAN = new Uint8Array(Uint32Array.of(1).buffer)[0] === 1;
+const LO = LITTLE_ENDIAN ? 0 : 1;
+const HI = LITTLE_ENDIAN ? 1 : 0;
+
 /**
- * Streaming FNV-1a 64 over the UTF-8 bytes of strings, in four 16-bit limbs (exact in doubles, no
+ * Streaming FNV-1a 64 over bytes, strings (UTF-8) and numbers (float64), in four 16-bit limbs (exact in doubles, no
  * BigInt on the hot path).
  */
 export class Fnv1a64 {
@@ -126,41 +155,75 @@ export class Fnv1a64 {
 
   /** Feeds the UTF-8 encoding of `text`. */
   update(text: string): this {
+    // ASCII (every trace line in practice) runs on locals: private-field access per byte is slow.
+    let h0 = this.#h0;
+    let h1 = this.#h1;
+    let h2 = this.#h2;
+    let h3 = this.#h3;
     for (let i = 0; i < text.length; i++) {
-      let c = text.charCodeAt(i);
-      if (c < 0x80) {
-        this.#byte(c);
+      const c = text.charCodeAt(i);
+      if (c >= 0x80) {
+        [this.#h0, this.#h1, this.#h2, this.#h3] = [h0, h1, h2, h3];
+        if (c >= 0xd800 && c < 0xdc00 && i + 1 < text.length) {
+          const low = text.charCodeAt(i + 1);
+          if (low >= 0xdc00 && low < 0xe000) {
+            this.#codePoint(0x10000 + ((c - 0xd800) << 10) + (low - 0xdc00));
+            i++;
+          } else this.#codePoint(c);
+        } else this.#codePoint(c);
+        [h0, h1, h2, h3] = [this.#h0, this.#h1, this.#h2, this.#h3];
         continue;
       }
-      if (c >= 0xd800 && c < 0xdc00 && i + 1 < text.length) {
-        const low = text.charCodeAt(i + 1);
-        if (low >= 0xdc00 && low < 0xe000) {
-          c = 0x10000 + ((c - 0xd800) << 10) + (low - 0xdc00);
-          i++;
-        }
-      }
-      if (c < 0x800) {
-        this.#byte(0xc0 | (c >> 6));
-      } else if (c < 0x10000) {
-        this.#byte(0xe0 | (c >> 12));
-        this.#byte(0x80 | ((c >> 6) & 0x3f));
-      } else {
-        this.#byte(0xf0 | (c >> 18));
-        this.#byte(0x80 | ((c >> 12) & 0x3f));
-        this.#byte(0x80 | ((c >> 6) & 0x3f));
-      }
-      this.#byte(0x80 | (c & 0x3f));
+      // h ^= b; h *= 0x100000001b3 (= 2^40 + 0x1b3), modulo 2^64.
+      h0 ^= c;
+      const t0 = h0 * 0x1b3;
+      const t1 = h1 * 0x1b3 + (t0 >>> 16);
+      const t2 = h2 * 0x1b3 + (h0 << 8) + (t1 >>> 16);
+      const t3 = h3 * 0x1b3 + (h1 << 8) + (t2 >>> 16);
+      h0 = t0 & 0xffff;
+      h1 = t1 & 0xffff;
+      h2 = t2 & 0xffff;
+      h3 = t3 & 0xffff;
     }
+    [this.#h0, this.#h1, this.#h2, this.#h3] = [h0, h1, h2, h3];
     return this;
   }
 
-  /** The hash as 16 lowercase hex digits. */
-  digest(): string {
-    return [this.#h3, this.#h2, this.#h1, this.#h0].map((l) => l.toString(16).padStart(4, '0')).join('');
+  #codePoint(c: number): void {
+    if (c < 0x800) {
+      this.#byte(0xc0 | (c >> 6));
+    } else if (c < 0x10000) {
+      this.#byte(0xe0 | (c >> 12));
+      this.#byte(0x80 | ((c >> 6) & 0x3f));
+    } else {
+      this.#byte(0xf0 | (c >> 18));
+      this.#byte(0x80 | ((c >> 12) & 0x3f));
+      this.#byte(0x80 | ((c >> 6) & 0x3f));
+    }
+    this.#byte(0x80 | (c & 0x3f));
+  }
+
+  /** Four bytes of a 32-bit word, least significant first. */
+  #word(w: number): void {
+    let h0 = this.#h0;
+    let h1 = this.#h1;
+    let h2 = this.#h2;
+    let h3 = this.#h3;
+    for (let shift = 0; shift < 32; shift += 8) {
+      h0 ^= (w >>> shift) & 0xff;
+      const t0 = h0 * 0x1b3;
+      const t1 = h1 * 0x1b3 + (t0 >>> 16);
+      const t2 = h2 * 0x1b3 + (h0 << 8) + (t1 >>> 16);
+      const t3 = h3 * 0x1b3 + (h1 << 8) + (t2 >>> 16);
+      h0 = t0 & 0xffff;
+      h1 = t1 & 0xffff;
+      h2 = t2 & 0xffff;
+      h3 = t3 & 0xffff;
+    }
+    [this.#h0, this.#h1, this.#h2, this.#h3] = [h0, h1, h2, h3];
   }
 
   #byte(b: number): void {
-    // h ^= b; h *= 0x100000001b3 (= 2^40 + 0x1b3), modulo 2^64.
     const h0 = this.#h0 ^ b;
     const t0 = h0 * 0x1b3;
     const t1 = this.#h1 * 0x1b3 + (t0 >>> 16);
@@ -170,5 +233,29 @@ export class Fnv1a64 {
     this.#h1 = t1 & 0xffff;
     this.#h2 = t2 & 0xffff;
     this.#h3 = t3 & 0xffff;
+  }
+
+  /** Feeds one byte. */
+  byte(b: number): this {
+    this.#byte(b & 0xff);
+    return this;
+  }
+
+  /** Feeds the 8 bytes of `x` as a little-endian IEEE 754 double (exact and platform-independent). */
+  number(x: number): this {
+    F64[0] = x;
+    this.#word(U32[LO]!);
+    this.#word(U32[HI]!);
+    return this;
+  }
+
+  /** Feeds `text` unambiguously: its UTF-16 length as a number, then its UTF-8 bytes. */
+  string(text: string): this {
+    return this.number(text.length).update(text);
+  }
+
+  /** The hash as 16 lowercase hex digits. */
+  digest(): string {
+    return [this.#h3, this.#h2, this.#h1, this.#h0].map((l) => l.toString(16).padStart(4, '0')).join('');
   }
 }

@@ -50,6 +50,10 @@ interface Flight {
   /** Per-stream sequence number (RELIABLE and UNRELIABLE_ORDERED), else 0. */
   readonly seq: number;
   readonly attempt: number;
+  /** `from + SEP + to`, computed once per send. */
+  readonly link: string;
+  /** The (from, to, channel) stream for RELIABLE and UNRELIABLE_ORDERED, else null. */
+  readonly stream: Stream | null;
 }
 
 interface Stream {
@@ -60,6 +64,8 @@ interface Stream {
 }
 
 const SEP = '\u0000';
+// Module constants: imported enum objects are live bindings, read on every access in some loaders.
+const { UNRELIABLE, UNRELIABLE_ORDERED, RELIABLE } = TransferMode;
 
 /**
  * An in-memory network of named endpoints, driven only by an injected Clock and Rng. Directed links
@@ -144,7 +150,11 @@ export class VirtualNetwork {
 
   /** The conditions in force on `from → to`. */
   getLinkConditions(from: string, to: string): LinkConditions {
-    return this.#overrides.get(from + SEP + to) ?? this.#defaults;
+    return this.#conditionsOf(from + SEP + to);
+  }
+
+  #conditionsOf(link: string): LinkConditions {
+    return this.#overrides.size === 0 ? this.#defaults : (this.#overrides.get(link) ?? this.#defaults);
   }
 
   /** Cuts both directions between `a` and `b`, or between `a` and everyone when `b` is omitted. */
@@ -173,6 +183,7 @@ export class VirtualNetwork {
 
   /** True if packets from `from` to `to` are currently blocked. */
   isPartitioned(from: string, to: string): boolean {
+    if (this.#isolated.size === 0 && this.#blocked.size === 0) return false;
     return this.#isolated.has(from) || this.#isolated.has(to) || this.#blocked.has(from + SEP + to);
   }
 
@@ -217,13 +228,21 @@ export class VirtualNetwork {
   send(from: string, to: string, datagram: Omit<Datagram, 'from'>): boolean {
     const now = this.clock.nowMs();
     this.#service(now);
-    const full: Datagram = { from, ...datagram };
+    const full: Datagram = {
+      from,
+      message: datagram.message,
+      mode: datagram.mode,
+      channel: datagram.channel,
+      payload: datagram.payload,
+      value: datagram.value,
+    };
     if (!this.#endpoints.has(to)) {
       this.#record(full, to, now, 0, 'unreachable', null);
       return false;
     }
-    const seq = datagram.mode === TransferMode.UNRELIABLE ? 0 : this.#stream(from, to, datagram.channel).nextSend++;
-    this.#attempt({ datagram: full, to, atMs: now, order: this.#order++, seq, attempt: 0 });
+    const stream = datagram.mode === UNRELIABLE ? null : this.#stream(from, to, datagram.channel);
+    const seq = stream === null ? 0 : stream.nextSend++;
+    this.#attempt({ datagram: full, to, atMs: now, order: this.#order++, seq, attempt: 0, link: from + SEP + to, stream });
     return true;
   }
 
@@ -242,12 +261,12 @@ export class VirtualNetwork {
 
   #release(flight: Flight, now: number, out: Datagram[]): void {
     const d = flight.datagram;
-    if (d.mode === TransferMode.UNRELIABLE) {
+    if (d.mode === UNRELIABLE) {
       out.push(d);
       return;
     }
-    const stream = this.#stream(d.from, flight.to, d.channel);
-    if (d.mode === TransferMode.UNRELIABLE_ORDERED) {
+    const stream = flight.stream!;
+    if (d.mode === UNRELIABLE_ORDERED) {
       if (flight.seq < stream.nextDeliver) {
         this.#record(d, flight.to, now, flight.attempt, 'stale', null);
         return;
@@ -275,10 +294,9 @@ export class VirtualNetwork {
 
   /** One transmission of `flight` at `flight.atMs`: trace it, then queue its arrivals or its retry. */
   #attempt(flight: Flight): void {
-    const { datagram: d, to, atMs, attempt } = flight;
-    const key = d.from + SEP + to;
-    const conditions = this.getLinkConditions(d.from, to);
-    const reliable = d.mode === TransferMode.RELIABLE;
+    const { datagram: d, to, atMs, attempt, link: key } = flight;
+    const conditions = this.#conditionsOf(key);
+    const reliable = d.mode === RELIABLE;
     let lost: 'dropped' | 'partitioned' | null = this.isPartitioned(d.from, to) ? 'partitioned' : null;
     let arrivals: readonly number[] = [];
     if (lost === null) {
@@ -298,10 +316,12 @@ export class VirtualNetwork {
     }
     let inbox = this.#inbox.get(to);
     if (inbox === undefined) this.#inbox.set(to, (inbox = []));
-    for (const [i, arrival] of arrivals.entries()) {
+    for (let i = 0; i < arrivals.length; i++) {
+      const arrival = arrivals[i]!;
       this.#record(d, to, atMs, attempt, i === 0 ? 'delivered' : 'duplicated', arrival);
-      const copy = i === 0 ? d : { ...d, payload: d.payload.slice() };
-      insertSorted(inbox, { ...flight, datagram: copy, atMs: arrival, order: i === 0 ? flight.order : this.#order++ });
+      const datagram = i === 0 ? d : { ...d, payload: d.payload.slice() };
+      const order = i === 0 ? flight.order : this.#order++;
+      insertSorted(inbox, { datagram, to, atMs: arrival, order, seq: flight.seq, attempt, link: key, stream: flight.stream });
     }
   }
 

@@ -7,7 +7,7 @@ import {
   type LinkConditions,
 } from '../../../plugins/loopback/index.js';
 import { runMultiplayerPeerConformance } from '../../conformance/multiplayer-peer.js';
-import { drain, put, step, stepUntil } from './setup.js';
+import { drain, put, step, stepUntil } from './fixtures/network.js';
 
 const { UNRELIABLE, UNRELIABLE_ORDERED, RELIABLE } = TransferMode;
 

@@ -1,7 +1,7 @@
 import t from 'tap';
 import { TransferMode } from '../../../core/index.js';
 import type { LinkConditions } from '../../../plugins/loopback/index.js';
-import { connect, drain, makeNetwork, put, step } from './setup.js';
+import { connect, drain, makeNetwork, put, step } from './fixtures/network.js';
 
 const BAD_NETWORK: Partial<LinkConditions> = {
   latencyMs: 30, jitterMs: 20, loss: 0.1, duplicate: 0.05, reorder: 0.05, bandwidthBytesPerSec: 64_000,

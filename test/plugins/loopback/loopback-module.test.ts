@@ -10,7 +10,7 @@ import {
   type PeerFactory,
 } from '../../../core/index.js';
 import { LoopbackMultiplayerPeer, VirtualNetwork, loopbackModule } from '../../../plugins/loopback/index.js';
-import { stepUntil } from './setup.js';
+import { stepUntil } from './fixtures/network.js';
 
 t.test('loopbackModule: getAll(TOKENS.PeerFactory) includes "loopback"', (t) => {
   const container = createContainer(loopbackModule);

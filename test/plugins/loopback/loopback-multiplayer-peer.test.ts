@@ -1,7 +1,7 @@
 import t from 'tap';
 import { ConnectionStatus, ErrorCode, MemoryLogger, MultiplayerError, SeededRng, TransferMode } from '../../../core/index.js';
 import { LoopbackMultiplayerPeer } from '../../../plugins/loopback/index.js';
-import { connect, drain, makeNetwork, put, step, stepUntil } from './setup.js';
+import { connect, drain, makeNetwork, put, step, stepUntil } from './fixtures/network.js';
 
 const { CONNECTING, CONNECTED, DISCONNECTED } = ConnectionStatus;
 const { RELIABLE, UNRELIABLE } = TransferMode;

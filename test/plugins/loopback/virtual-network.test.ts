@@ -1,7 +1,7 @@
 import t from 'tap';
 import { ErrorCode, MultiplayerError, TransferMode } from '../../../core/index.js';
 import { Fnv1a64, type PacketTraceEntry, type TraceEntry, type VirtualNetwork } from '../../../plugins/loopback/index.js';
-import { makeNetwork } from './setup.js';
+import { makeNetwork } from './fixtures/network.js';
 
 const { UNRELIABLE, UNRELIABLE_ORDERED, RELIABLE } = TransferMode;
 
