@@ -5,6 +5,7 @@ import { Node, isInstanceValid } from './node.js';
 import { dataOf, type NodeData } from './node-data.js';
 import { sortInTreeOrder, walk } from './node-lookup.js';
 import { freeNode, setTree } from './node-lifecycle.js';
+import { SceneSwitcher } from './scene-tree-scenes.js';
 import { type PackedScene, SceneRegistry } from './packed-scene.js';
 import { runLoop, type RunOptions } from './scene-tree-loop.js';
 import { TreeMultiplayers } from './scene-tree-multiplayer.js';
@@ -27,8 +28,9 @@ export interface SceneTreeOptions {
  * real-time loop. One process frame runs, in Godot's order:
  *
  * 1. `poll()` on every MultiplayerAPI (the default one, then each subtree's);
- * 2. `processFrameSignal`;
- * 3. `_process(delta)` on every processing node, in tree order (skipped while `paused`);
+ * 2. `processFrameSignal`, then the deferred calls queued so far;
+ * 3. `_process(delta)` on every processing node, in tree order (skipped while `paused`), then the
+ *    deferred calls queued so far;
  * 4. a pending scene change;
  * 5. timers (their `timeout` signals);
  * 6. freeing the nodes queued with `queueFree()`.
@@ -73,11 +75,10 @@ export class SceneTree {
   readonly #groups = new Map<string, Set<Node>>();
   #timers: SceneTreeTimer[] = [];
   #deleteQueue: Node[] = [];
+  #deferred: Array<() => void> = [];
   /** Nodes removed during a group call, which the rest of that call skips. */
   #removedDuringGroupCall: Set<Node> | null = null;
-  #currentScene: Node | null = null;
-  #pendingScene: Node | null = null;
-  #previousScene: Node | null = null;
+  readonly #scenes: SceneSwitcher;
   #physicsFrames = 0;
   #processFrames = 0;
   #quitCode: number | null = null;
@@ -98,6 +99,7 @@ export class SceneTree {
     });
     this.#multiplayers = new TreeMultiplayers(this);
     this.root = new Node('root');
+    this.#scenes = new SceneSwitcher(this.root, this.scenes, this.logger, () => this.sceneChanged.emit());
     setTree(this.root, this);
     this.#multiplayers.set(options.multiplayer ?? new SceneMultiplayer({ clock: this.clock, logger: this.logger }), NodePath.EMPTY);
   }
@@ -111,8 +113,10 @@ export class SceneTree {
     this.#processFrames++;
     if (this.multiplayerPoll) for (const api of this.#multiplayers.all()) guard(() => api.poll());
     guard(() => this.processFrameSignal.emit());
+    this.#flushDeferred(guard);
     if (!this.paused) this.#processNodes((d) => d.process, (n) => n._process(delta), guard);
-    if (this.#pendingScene !== null || this.#previousScene !== null) guard(() => this.#flushSceneChange());
+    this.#flushDeferred(guard);
+    guard(() => this.#scenes.flush());
     this.#processTimers(delta, false, guard);
     guard(() => this.#flushDeleteQueue());
     rethrow(errors);
@@ -125,6 +129,7 @@ export class SceneTree {
     this.#physicsFrames++;
     guard(() => this.physicsFrameSignal.emit());
     if (!this.paused) this.#processNodes((d) => d.physicsProcess, (n) => n._physicsProcess(delta), guard);
+    this.#flushDeferred(guard);
     this.#processTimers(delta, true, guard);
     guard(() => this.#flushDeleteQueue());
     rethrow(errors);
@@ -169,6 +174,14 @@ export class SceneTree {
     const timer = new SceneTreeTimer(seconds, options);
     this.#timers.push(timer);
     return timer;
+  }
+
+  /**
+   * Runs `fn` at the next flush point of a frame (Godot: Callable.call_deferred, flushed from the
+   * MessageQueue during SceneTree::process and physics_process). The way to add a sibling from `_ready`.
+   */
+  callDeferred(fn: () => void): void {
+    this.#deferred.push(fn);
   }
 
   /** Godot: SceneTree::get_node_count. */
@@ -242,67 +255,39 @@ export class SceneTree {
 
   /** Godot property `current_scene`: a child of the root, or null. */
   get currentScene(): Node | null {
-    return this.#currentScene;
+    return this.#scenes.current;
   }
   set currentScene(scene: Node | null) {
-    if (scene !== null && scene.getParent() !== this.root) {
-      throw new MultiplayerError(ErrorCode.ERR_INVALID_PARAMETER, 'The current scene must be a child of the root.');
-    }
-    this.#currentScene = scene;
+    this.#scenes.setCurrent(scene);
   }
 
   /** Godot: SceneTree::change_scene_to_file. ERR_CANT_OPEN when no scene is registered at `path`. */
   changeSceneToFile(path: string): ErrorCode {
-    const scene = this.scenes.load(path);
-    if (scene === null) {
-      this.logger.error(`changeSceneToFile: no scene registered at '${path}'.`);
-      return ErrorCode.ERR_CANT_OPEN;
-    }
-    return this.changeSceneToPacked(scene);
+    return this.#scenes.changeToFile(path);
   }
 
   /** Godot: SceneTree::change_scene_to_packed. ERR_CANT_CREATE when the factory throws. */
   changeSceneToPacked(scene: PackedScene | null): ErrorCode {
-    if (scene === null) return ErrorCode.ERR_INVALID_PARAMETER;
-    let node: Node;
-    try {
-      node = scene.instantiate();
-    } catch (err) {
-      this.logger.error(`changeSceneToPacked: instantiating '${scene.resourcePath}' failed.`, err);
-      return ErrorCode.ERR_CANT_CREATE;
-    }
-    return this.changeSceneToNode(node);
+    return this.#scenes.changeToPacked(scene);
   }
 
   /**
-   * Godot: SceneTree::change_scene_to_node. The current scene leaves the tree now and is freed at the
-   * end of the frame; `node` is added under the root and becomes `currentScene` during the next frame.
+   * Godot: SceneTree::change_scene_to_node. The current scene leaves the tree now and is freed during
+   * the next frame, when `node` is added under the root and becomes `currentScene`.
+   * ERR_UNCONFIGURED if `node` is already inside a tree.
    */
   changeSceneToNode(node: Node): ErrorCode {
-    if (node.isInsideTree()) return ErrorCode.ERR_UNCONFIGURED;
-    if (this.#pendingScene !== null) freeNode(this.#pendingScene);
-    this.#pendingScene = null;
-    const current = this.#currentScene;
-    if (current !== null) {
-      this.#previousScene = current;
-      this.root.removeChild(current);
-    }
-    this.#pendingScene = node;
-    return ErrorCode.OK;
+    return this.#scenes.changeToNode(node);
   }
 
-  /** Godot: SceneTree::reload_current_scene. ERR_UNCONFIGURED without a current scene. */
+  /** Godot: SceneTree::reload_current_scene (by its `sceneFilePath`). ERR_UNCONFIGURED without a current scene. */
   reloadCurrentScene(): ErrorCode {
-    if (this.#currentScene === null) return ErrorCode.ERR_UNCONFIGURED;
-    return this.changeSceneToFile(this.#currentScene.sceneFilePath);
+    return this.#scenes.reload();
   }
 
   /** Godot: SceneTree::unload_current_scene. */
   unloadCurrentScene(): void {
-    const scene = this.#currentScene;
-    if (scene === null) return;
-    this.#currentScene = null;
-    scene.free();
+    this.#scenes.unload();
   }
 
   // ---- private ----------------------------------------------------------------------------------
@@ -327,6 +312,11 @@ export class SceneTree {
     }
   }
 
+  /** Godot: MessageQueue::flush. Calls deferred while flushing run in the same flush. */
+  #flushDeferred(guard: Guard): void {
+    while (this.#deferred.length > 0) for (const fn of this.#deferred.splice(0)) guard(fn);
+  }
+
   #queueDelete(node: Node): void {
     if (node === this.root) throw new MultiplayerError(ErrorCode.ERR_INVALID_PARAMETER, 'The root of a SceneTree cannot be freed.');
     dataOf(node).queuedForDeletion = true;
@@ -340,21 +330,8 @@ export class SceneTree {
     }
   }
 
-  /** Godot: SceneTree::_flush_scene_change. */
-  #flushSceneChange(): void {
-    const previous = this.#previousScene;
-    this.#previousScene = null;
-    if (previous !== null && isInstanceValid(previous)) freeNode(previous);
-    const next = this.#pendingScene;
-    this.#pendingScene = null;
-    if (next === null) return;
-    this.#currentScene = next;
-    this.root.addChild(next);
-    this.sceneChanged.emit();
-  }
-
   #onNodeRemoved(node: Node): void {
-    if (this.#currentScene === node) this.#currentScene = null;
+    this.#scenes.onNodeRemoved(node);
     this.#removedDuringGroupCall?.add(node);
     this.nodeRemoved.emit(node);
   }

@@ -305,3 +305,29 @@ t.test('run: with a ManualClock the deltas are what the clock says (0 unless adv
   await tree.run({ fps: 200, frames: 3 });
   t.same(deltas, [0, 0.25, 0.25]);
 });
+
+t.test('callDeferred: runs after processFrameSignal and after _process; the way to add a sibling from _ready', (t) => {
+  const log: string[] = [];
+  const { tree } = newTree();
+  const parent = new Node('Parent');
+  class Spawner extends Node {
+    override _ready(): void {
+      tree.callDeferred(() => {
+        log.push('deferred add');
+        this.getParent()!.addChild(new Node('Sibling'));
+      });
+    }
+    override _process(): void {
+      log.push('process');
+      tree.callDeferred(() => void log.push('deferred from process'));
+    }
+  }
+  parent.addChild(new Spawner('S'));
+  tree.root.addChild(parent);
+  t.equal(parent.getChildCount(), 1, 'nothing ran yet');
+  tree.processFrameSignal.connect(() => void log.push('signal'));
+  tree.processFrame(0);
+  t.same(log, ['signal', 'deferred add', 'process', 'deferred from process']);
+  t.ok(parent.hasNode('Sibling'));
+  t.end();
+});
