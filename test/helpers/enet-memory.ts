@@ -1,5 +1,6 @@
 /** Test helper: ENet hosts on an in-memory network driven by a manual clock. */
 import { ManualClock, SeededRng } from '../../core/index.js';
+import type { DatagramReceiver, DatagramSocket } from '../../plugins/enet/datagram-socket.js';
 import { MemoryNetwork, type LinkConditions } from '../../plugins/enet/memory-datagram-socket.js';
 import { ENetHost, HostEventType, type HostEvent, type HostOptions } from '../../plugins/enet/protocol/host.js';
 
@@ -52,3 +53,63 @@ export class MemoryWorld {
 }
 
 export { HostEventType };
+
+/** A socket that records what a host sends and lets a test inject datagrams. */
+export class RecordingSocket implements DatagramSocket {
+  readonly address = '10.0.0.1';
+  readonly port = 7000;
+  readonly family = 'IPv4' as const;
+  readonly sent: Array<{ data: Uint8Array; address: string; port: number }> = [];
+  #receiver: DatagramReceiver | null = null;
+
+  setReceiver(receiver: DatagramReceiver | null): void {
+    this.#receiver = receiver;
+  }
+  send(data: Uint8Array, address: string, port: number): void {
+    this.sent.push({ data, address, port });
+  }
+  close(): void {
+    this.#receiver = null;
+  }
+  /** Delivers a datagram as if it came from `address:port`. */
+  inject(data: Uint8Array, address = '10.0.0.2', port = 7001): void {
+    this.#receiver?.(data, address, port);
+  }
+  /** Hex of every datagram sent since the last call. */
+  drain(): string[] {
+    return this.sent.splice(0).map((s) => Buffer.from(s.data).toString('hex'));
+  }
+}
+
+/** An Rng that returns the given values in turn (then repeats the last). */
+export function fixedRng(...values: number[]): { nextUint32(): number } {
+  let i = 0;
+  return { nextUint32: () => values[Math.min(i++, values.length - 1)]! >>> 0 };
+}
+
+/** One datagram of a reference capture. */
+export interface CapturedDatagram {
+  readonly dir: 'C->S' | 'S->C';
+  readonly hex: string;
+  readonly sentTime: number | null;
+  readonly compressed: boolean;
+  readonly commands: string[];
+}
+
+/** Parses a capture file of test/fixtures/enet/captures. */
+export function parseCapture(text: string): CapturedDatagram[] {
+  const out: Array<{ dir: 'C->S' | 'S->C'; hex: string; sentTime: number | null; compressed: boolean; commands: string[] }> = [];
+  for (const line of text.split('\n')) {
+    const head = line.match(/^\s+\d+ms (C->S|S->C) len=\d+ peer=\d+ sess=\d+( COMPRESSED)?(?: sentTime=(\d+))?/);
+    if (head) {
+      out.push({ dir: head[1] as 'C->S' | 'S->C', hex: '', sentTime: head[3] ? Number(head[3]) : null, compressed: !!head[2], commands: [] });
+      continue;
+    }
+    const cur = out[out.length - 1];
+    if (!cur) continue;
+    const hex = line.match(/^\s+hex=([0-9a-f]+)/);
+    if (hex) cur.hex = hex[1]!;
+    else if (/^\s{4}[A-Z_]+ ack=/.test(line)) cur.commands.push(line.trim());
+  }
+  return out;
+}

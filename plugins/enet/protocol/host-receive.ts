@@ -220,6 +220,7 @@ function sendWindow(localOutgoing: number, remoteIncoming: number): number {
 
 function notifyConnect(host: ENetHost, peer: Peer): void {
   host.recalculateBandwidthLimits = true;
+  host.urgentEvent = true;
   host.changeState(peer, PeerState.CONNECTED);
   peer.pendingConnectEvent = true;
   host.queueDispatch(peer);

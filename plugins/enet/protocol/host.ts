@@ -66,6 +66,8 @@ export class ENetHost {
   checksum = false;
   /** Range-coder compression. Both ends must agree. */
   compression = false;
+  /** Set when a connect or disconnect became pending while receiving (ends the receive pass). */
+  urgentEvent = false;
   /** Refuse new CONNECTs (Godot's fork: enet_host_refuse_new_connections). */
   refuseNewConnections = false;
   serviceTime = 0;
@@ -147,8 +149,11 @@ export class ENetHost {
       bandwidthThrottle(this);
     }
     sendOutgoingCommands(this, true);
+    this.urgentEvent = false;
     this.#receiveIncoming();
-    sendOutgoingCommands(this, true);
+    // Like enet_host_service, a connect or disconnect is returned before the second send, so that
+    // what the application queues in response shares a datagram with the acknowledgements.
+    if (!this.urgentEvent) sendOutgoingCommands(this, true);
     return this.checkEvents();
   }
 
@@ -227,6 +232,7 @@ export class ENetHost {
 
   /** Godot: enet_protocol_dispatch_state. */
   dispatchState(peer: Peer, state: PeerState): void {
+    if (state === PeerState.ZOMBIE) this.urgentEvent = true;
     this.changeState(peer, state);
     this.queueDispatch(peer);
   }
@@ -248,9 +254,9 @@ export class ENetHost {
 
   #receiveIncoming(): void {
     const n = Math.min(this.#received.length, MAX_DATAGRAMS_PER_SERVICE);
-    if (n === 0) return;
-    const batch = this.#received.splice(0, n);
-    for (const d of batch) {
+    let i = 0;
+    while (i < n) {
+      const d = this.#received[i++]!;
       this.totalReceivedData += d.data.length;
       this.totalReceivedPackets++;
       if (d.data.length > Limits.MAXIMUM_MTU) continue;
@@ -260,7 +266,9 @@ export class ENetHost {
         // A decoder bug must not take the host down; the datagram is dropped.
         this.log.error('ENet: dropped a datagram that broke the decoder.', err);
       }
+      if (this.urgentEvent) break;
     }
+    this.#received.splice(0, i);
   }
 
   #now(): number {
