@@ -1,0 +1,287 @@
+/**
+ * WebSocket throughput and memory: `npx tsx test/bench/websocket.bench.ts [throughput] [memory]`
+ *
+ * Throughput: one server, 1 and 50 clients, every client sends `PAYLOAD`-byte messages to the server
+ * (all in this process, so the figures include both ends). Three ways, same payloads, same batching
+ * (each client sends up to BATCH messages, then one turn of the event loop), interleaved and repeated
+ * (best of ROUNDS) because the machine is shared:
+ *   - raw `ws` (the baseline): WebSocket#send, a 'message' listener counts;
+ *   - WebSocketMultiplayerPeer: putPacket, the server polls and drains getPacket();
+ *   - SceneMultiplayer RPCs over WebSocketMultiplayerPeer: rpcId(1, 'recv', bytes), the server's
+ *     SceneTree processes frames.
+ * Memory: heap + external bytes per idle connection with 1,000 clients, after a forced GC.
+ */
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
+import { WebSocket, WebSocketServer } from 'ws';
+import { ConnectionStatus, ErrorCode, RPCMode, isPacket } from '../../core/index.js';
+import { WebSocketMultiplayerPeer } from '../../plugins/websocket/index.js';
+import { Node, SceneTree } from '../../scenetree/index.js';
+
+setFlagsFromString('--expose_gc');
+const gc = runInNewContext('gc') as () => void;
+
+const PAYLOAD = 100;
+const TOTAL = 60_000;
+const BATCH = 200;
+const ROUNDS = 3;
+const IDLE_CLIENTS = 1000;
+
+const turn = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
+const payload = new Uint8Array(PAYLOAD).map((_, i) => i);
+
+interface Result {
+  readonly ms: number;
+}
+
+/**
+ * Sends `perClient` messages from each sender in batches (a sender returns false when its transport
+ * refuses, e.g. ERR_OUT_OF_MEMORY: it retries next turn); `tick` runs once per turn.
+ */
+async function pump(senders: Array<() => boolean>, perClient: number, tick: () => void, done: () => boolean): Promise<void> {
+  const sent = senders.map(() => 0);
+  const deadline = performance.now() + 60_000;
+  while (!done()) {
+    for (let i = 0; i < senders.length; i++) {
+      for (let n = 0; n < BATCH && sent[i]! < perClient; n++) {
+        if (!senders[i]!()) break;
+        sent[i]!++;
+      }
+    }
+    tick();
+    await turn();
+    if (performance.now() > deadline) throw new Error(`stuck: sent ${sent.reduce((a, b) => a + b, 0)} of ${TOTAL}`);
+  }
+}
+
+async function rawWs(clients: number): Promise<Result> {
+  const wss = new WebSocketServer({ port: 0, host: '127.0.0.1', perMessageDeflate: false, clientTracking: true });
+  await new Promise((r) => wss.once('listening', r));
+  let received = 0;
+  wss.on('connection', (ws) => ws.on('message', () => received++));
+  const port = (wss.address() as { port: number }).port;
+  const socks = await Promise.all(
+    Array.from({ length: clients }, () => new Promise<WebSocket>((resolve) => {
+      const ws = new WebSocket(`ws://127.0.0.1:${port}`, { perMessageDeflate: false });
+      ws.once('open', () => resolve(ws));
+    })),
+  );
+  const perClient = TOTAL / clients;
+  const start = performance.now();
+  await pump(socks.map((ws) => () => (ws.send(payload, { binary: true }), true)), perClient, () => undefined, () => received >= TOTAL);
+  const ms = performance.now() - start;
+  for (const ws of socks) ws.terminate();
+  for (const ws of wss.clients) ws.terminate();
+  await new Promise((r) => wss.close(r));
+  return { ms };
+}
+
+async function connectPeers(clients: number): Promise<{ server: WebSocketMultiplayerPeer; peers: WebSocketMultiplayerPeer[] }> {
+  const server = new WebSocketMultiplayerPeer();
+  if ((await server.createServer(0, '127.0.0.1')) !== ErrorCode.OK) throw new Error('bind failed');
+  const peers = Array.from({ length: clients }, () => {
+    const p = new WebSocketMultiplayerPeer();
+    p.createClient(`ws://127.0.0.1:${server.getLocalPort()}`);
+    return p;
+  });
+  while (server.getConnectionStatus() === ConnectionStatus.CONNECTED && peers.some((p) => p.getConnectionStatus() !== ConnectionStatus.CONNECTED)) {
+    server.poll();
+    for (const p of peers) p.poll();
+    await turn();
+  }
+  return { server, peers };
+}
+
+async function multiplayerPeer(clients: number): Promise<Result> {
+  const { server, peers } = await connectPeers(clients);
+  let received = 0;
+  const perClient = TOTAL / clients;
+  const start = performance.now();
+  await pump(
+    peers.map((p) => () => p.putPacket(payload) === ErrorCode.OK),
+    perClient,
+    () => {
+      for (const p of peers) p.poll();
+      server.poll();
+      for (let pkt = server.getPacket(); isPacket(pkt); pkt = server.getPacket()) received++;
+    },
+    () => received >= TOTAL,
+  );
+  const ms = performance.now() - start;
+  for (const p of peers) p.close();
+  server.close();
+  return { ms };
+}
+
+class Sink extends Node {
+  received = 0;
+  constructor() {
+    super('Sink');
+    this.rpcConfig('recv', { rpcMode: RPCMode.ANY_PEER });
+  }
+  recv(_bytes: Uint8Array): void {
+    this.received++;
+  }
+}
+
+async function sceneMultiplayer(clients: number): Promise<Result> {
+  // SceneMultiplayer must hold the peers before they connect, to see their peer_connected.
+  const server = new WebSocketMultiplayerPeer();
+  if ((await server.createServer(0, '127.0.0.1')) !== ErrorCode.OK) throw new Error('bind failed');
+  const peers = Array.from({ length: clients }, () => {
+    const p = new WebSocketMultiplayerPeer();
+    p.createClient(`ws://127.0.0.1:${server.getLocalPort()}`);
+    return p;
+  });
+  const trees = [server, ...peers].map((peer) => {
+    const tree = new SceneTree();
+    const sink = new Sink();
+    tree.root.addChild(sink);
+    tree.getMultiplayer().multiplayerPeer = peer;
+    return { tree, sink };
+  });
+  const [host, ...guests] = trees;
+  while (host!.tree.getMultiplayer().getPeers().length < clients || guests.some(({ tree }) => tree.getMultiplayer().getPeers().length === 0)) {
+    for (const { tree } of trees) tree.processFrame(0);
+    await turn();
+  }
+  const perClient = TOTAL / clients;
+  const start = performance.now();
+  await pump(
+    guests.map(({ sink }) => () => sink.rpcId(1, 'recv', payload) === ErrorCode.OK),
+    perClient,
+    () => {
+      for (const { tree } of guests) tree.processFrame(0);
+      host!.tree.processFrame(0);
+    },
+    () => host!.sink.received >= TOTAL,
+  );
+  const ms = performance.now() - start;
+  for (const p of peers) p.close();
+  server.close();
+  return { ms };
+}
+
+function memory(): number {
+  gc();
+  gc();
+  const m = process.memoryUsage();
+  return m.heapUsed + m.external;
+}
+
+/** Bytes per connection with IDLE_CLIENTS raw `ws` clients connected to `listen()`'s server. */
+async function idle(listen: () => Promise<IdleServer>, rawClients: boolean): Promise<number> {
+  const before = memory();
+  const server = await listen();
+  let clients: Array<{ close: () => void }> = [];
+  const deadline = performance.now() + 60_000;
+  const wait = async (ready: () => boolean, poll: () => void): Promise<void> => {
+    while (!ready()) {
+      poll();
+      await turn();
+      if (performance.now() > deadline) throw new Error('idle clients did not all connect');
+    }
+  };
+  if (rawClients) {
+    let open = 0;
+    const socks = Array.from({ length: IDLE_CLIENTS }, () => {
+      const ws = new WebSocket(`ws://127.0.0.1:${server.port}`, { perMessageDeflate: false });
+      ws.once('message', () => open++); // the id announcement (WebSocketMultiplayerPeer server)
+      ws.once('open', () => server.announces || open++);
+      return ws;
+    });
+    await wait(() => open === IDLE_CLIENTS, server.poll);
+    clients = socks.map((ws) => ({ close: () => ws.terminate() }));
+  } else {
+    const peers = Array.from({ length: IDLE_CLIENTS }, () => {
+      const p = new WebSocketMultiplayerPeer();
+      p.handshakeTimeout = 60;
+      p.createClient(`ws://127.0.0.1:${server.port}`);
+      return p;
+    });
+    await wait(() => peers.every((p) => p.getConnectionStatus() === ConnectionStatus.CONNECTED), () => {
+      server.poll();
+      for (const p of peers) p.poll();
+    });
+    clients = peers;
+  }
+  const after = memory();
+  for (const c of clients) c.close();
+  server.close();
+  await new Promise((r) => setTimeout(r, 50));
+  return (after - before) / IDLE_CLIENTS;
+}
+
+interface IdleServer {
+  readonly port: number;
+  /** True when the server sends a first message (the id) to each client. */
+  readonly announces: boolean;
+  poll(): void;
+  close(): void;
+}
+
+async function rawServer(): Promise<IdleServer> {
+  const wss = new WebSocketServer({ port: 0, host: '127.0.0.1', perMessageDeflate: false });
+  await new Promise((r) => wss.once('listening', r));
+  return {
+    port: (wss.address() as { port: number }).port,
+    announces: false,
+    poll: () => undefined,
+    close: () => {
+      for (const ws of wss.clients) ws.terminate();
+      wss.close();
+    },
+  };
+}
+
+async function peerServer(): Promise<IdleServer> {
+  const server = new WebSocketMultiplayerPeer();
+  server.handshakeTimeout = 60;
+  await server.createServer(0, '127.0.0.1');
+  return { port: server.getLocalPort(), announces: true, poll: () => server.poll(), close: () => server.close() };
+}
+
+const fmt = (n: number, digits = 0): string => n.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits });
+
+async function main(parts: string[]): Promise<void> {
+  if (parts.length === 0 || parts.includes('throughput')) await throughput();
+  if (parts.length === 0 || parts.includes('memory')) await idleMemory();
+}
+
+async function throughput(): Promise<void> {
+  console.log(`websocket throughput: ${TOTAL.toLocaleString('en-US')} messages of ${PAYLOAD} B per scenario, batches of ${BATCH}, best of ${ROUNDS} (interleaved)`);
+  const variants: Array<[string, (clients: number) => Promise<Result>]> = [
+    ['raw ws (baseline)', rawWs],
+    ['WebSocketMultiplayerPeer', multiplayerPeer],
+    ['SceneMultiplayer RPC', sceneMultiplayer],
+  ];
+  for (const clients of [1, 50]) {
+    const best = new Map<string, number>();
+    for (let round = 0; round < ROUNDS; round++) {
+      for (const [name, run] of variants) {
+        const { ms } = await run(clients);
+        best.set(name, Math.min(best.get(name) ?? Infinity, ms));
+      }
+    }
+    const base = best.get(variants[0]![0])!;
+    console.log(`\n${clients} client${clients === 1 ? '' : 's'} → 1 server`);
+    for (const [name] of variants) {
+      const ms = best.get(name)!;
+      const rate = (TOTAL / ms) * 1000;
+      const mbs = (TOTAL * PAYLOAD) / ms / 1000;
+      console.log(`  ${name.padEnd(26)} ${fmt(rate).padStart(9)} msg/s  ${fmt(mbs, 2).padStart(6)} MB/s  ${fmt((base / ms) * 100).padStart(4)} % of raw ws`);
+    }
+  }
+}
+
+async function idleMemory(): Promise<void> {
+  console.log(`\nmemory per idle connection, ${IDLE_CLIENTS} clients (heap + external, both ends in this process)`);
+  const rawBoth = await idle(rawServer, true);
+  const peerServerRawClients = await idle(peerServer, true);
+  const peerBoth = await idle(peerServer, false);
+  console.log(`  raw ws server + raw ws clients (baseline)          ${fmt(rawBoth / 1024, 1).padStart(6)} KB`);
+  console.log(`  WebSocketMultiplayerPeer server + raw ws clients   ${fmt(peerServerRawClients / 1024, 1).padStart(6)} KB  (${fmt((peerServerRawClients - rawBoth) / 1024, 1)} KB more than a raw ws server)`);
+  console.log(`  WebSocketMultiplayerPeer server + peer clients     ${fmt(peerBoth / 1024, 1).padStart(6)} KB`);
+}
+
+await main(process.argv.slice(2));
