@@ -135,23 +135,6 @@ async function runServer(options: SignalingOptions, print: Print): Promise<numbe
   return 0;
 }
 
-/** Whether a client has heard a hello and a ping from each of the other `expect - 1` members. */
-function heardAll(c: MeshClient, expect: number): boolean {
-  const peers = c.connectedPeers();
-  return peers.length === expect - 1 && peers.every((id) => c.game.hellos.has(id) && c.game.pings.has(id));
-}
-
-function stats(c: MeshClient): string {
-  return `peers ${c.connectedPeers().length}, hellos ${c.game.hellos.size}, pings ${c.game.pings.size}`;
-}
-
-/** Whether a client may leave: it heard from all, and all of them said they heard from everyone too. */
-function isDone(c: MeshClient, expect: number): boolean {
-  if (!heardAll(c, expect)) return false;
-  c.game.announceFinished();
-  return c.connectedPeers().every((id) => c.game.finished.has(id));
-}
-
 async function runClients(
   options: SignalingOptions,
   print: Print,
@@ -177,14 +160,14 @@ async function runClients(
         sealed = true;
       }
       for (const c of clients) {
-        if (doneAt.has(c) || !isDone(c, options.expect)) continue;
+        if (doneAt.has(c) || !c.isDone(options.expect)) continue;
         doneAt.set(c, frame);
-        print(`[${c.name}] done: ${stats(c)}`);
+        print(`[${c.name}] done: ${c.stats()}`);
       }
       if (doneAt.size === clients.length && Math.max(...doneAt.values()) + lingerFrames <= frame) break;
       await new Promise((resolve) => setTimeout(resolve, frameMs));
     }
-    for (const c of clients) if (!doneAt.has(c)) print(`[${c.name}] NOT done: ${stats(c)}`);
+    for (const c of clients) if (!doneAt.has(c)) print(`[${c.name}] NOT done: ${c.stats()}`);
   } finally {
     for (const c of clients) c.close();
   }

@@ -146,6 +146,27 @@ export class MeshClient {
     return this.id === 0 ? [] : this.tree.getMultiplayer().getPeers();
   }
 
+  /** Whether this member heard a hello and a ping from each of the other `expect - 1` members. */
+  heardAll(expect: number): boolean {
+    const peers = this.connectedPeers();
+    return peers.length === expect - 1 && peers.every((id) => this.game.hellos.has(id) && this.game.pings.has(id));
+  }
+
+  /**
+   * Whether this member may leave: it heard from all, and all of them announced (a reliable `finish`
+   * RPC, sent here once `heardAll` holds) that they heard from everyone too.
+   */
+  isDone(expect: number): boolean {
+    if (!this.heardAll(expect)) return false;
+    this.game.announceFinished();
+    return this.connectedPeers().every((id) => this.game.finished.has(id));
+  }
+
+  /** A one-line summary for logs. */
+  stats(): string {
+    return `peers ${this.connectedPeers().length}, hellos ${this.game.hellos.size}, pings ${this.game.pings.size}`;
+  }
+
   /** One frame: signaling, then the tree (which polls the mesh and runs the game). */
   frame(delta: number): void {
     this.#socket.poll();
