@@ -97,7 +97,7 @@ export class LoopbackMultiplayerPeer extends MultiplayerPeer {
     return this.#address;
   }
 
-  /** Godot: ENetMultiplayerPeer::create_server (synchronous here: nothing to bind). */
+  /** Serves at `address` (synchronously: nothing to bind). Godot: ENetMultiplayerPeer::create_server (modules/enet/enet_multiplayer_peer.cpp) */
   createServer(network: VirtualNetwork, options: LoopbackServerOptions = {}): ErrorCode {
     const { address = 'server', maxClients = 32 } = options;
     if (this.#network !== null) return this.#fail(ErrorCode.ERR_ALREADY_IN_USE, 'The multiplayer instance is already active.');
@@ -113,7 +113,7 @@ export class LoopbackMultiplayerPeer extends MultiplayerPeer {
     return ErrorCode.OK;
   }
 
-  /** Godot: ENetMultiplayerPeer::create_client. Sends the connect request; CONNECTING until answered. */
+  /** Sends the connect request; CONNECTING until answered. Godot: ENetMultiplayerPeer::create_client (modules/enet/enet_multiplayer_peer.cpp) */
   createClient(network: VirtualNetwork, options: LoopbackClientOptions = {}): ErrorCode {
     const { address = 'server' } = options;
     if (this.#network !== null) return this.#fail(ErrorCode.ERR_ALREADY_IN_USE, 'The multiplayer instance is already active.');
@@ -158,14 +158,14 @@ export class LoopbackMultiplayerPeer extends MultiplayerPeer {
     return this.#options.maxPacketSize ?? 1 << 24;
   }
 
-  /** Godot: ENetMultiplayerPeer::get_packet. */
+  /** The next packet, or ERR_UNAVAILABLE. Godot: ENetMultiplayerPeer::get_packet (modules/enet/enet_multiplayer_peer.cpp) */
   override getPacket(): Uint8Array | ErrorCode {
     const next = this.#incoming.shift();
     if (next === undefined) return this.#fail(ErrorCode.ERR_UNAVAILABLE, 'No incoming packets available.');
     return next.data;
   }
 
-  /** Godot: ENetMultiplayerPeer::put_packet. */
+  /** Sends to the target peer(s) with the current mode and channel. Godot: ENetMultiplayerPeer::put_packet (modules/enet/enet_multiplayer_peer.cpp) */
   override putPacket(packet: Uint8Array): ErrorCode {
     if (this.#network === null) return this.#fail(ErrorCode.ERR_UNCONFIGURED, "The multiplayer instance isn't currently active.");
     if (this.#status !== CONNECTED) {
@@ -188,8 +188,8 @@ export class LoopbackMultiplayerPeer extends MultiplayerPeer {
   }
 
   /**
-   * Godot: ENetMultiplayerPeer::disconnect_peer. The remote side is told either way; unless `force`,
-   * this side emits `peerDisconnected(id)` on its next poll.
+   * Drops peer `id`. The remote side is told either way; unless `force`, this side emits
+   * `peerDisconnected(id)` on its next poll. Godot: ENetMultiplayerPeer::disconnect_peer (modules/enet/enet_multiplayer_peer.cpp)
    */
   override disconnectPeer(id: number, force = false): void {
     if (this.#network === null) throw new MultiplayerError(ErrorCode.ERR_UNCONFIGURED, "The multiplayer instance isn't currently active.");
@@ -209,7 +209,7 @@ export class LoopbackMultiplayerPeer extends MultiplayerPeer {
     return this.#server && this.#network !== null;
   }
 
-  /** Surfaces what has arrived: connection changes become signals, packets become readable. */
+  /** Surfaces what has arrived: connection changes become signals, packets become readable. Godot: ENetMultiplayerPeer::poll (modules/enet/enet_multiplayer_peer.cpp) */
   override poll(): void {
     for (const event of this.#pending.splice(0)) event();
     const network = this.#network;
@@ -222,12 +222,13 @@ export class LoopbackMultiplayerPeer extends MultiplayerPeer {
     }
   }
 
-  /** Godot: ENetMultiplayerPeer::close. Tells every remote, emits nothing. */
+  /** Tells every remote, emits nothing. Godot: ENetMultiplayerPeer::close (modules/enet/enet_multiplayer_peer.cpp) */
   override close(): void {
     this.#pending = [];
     if (this.#network === null) return;
     for (const address of this.#peers.values()) this.#control(address, 'disconnect');
     this.#reset();
+    this.refuseNewConnections = false; // as Godot's close()
   }
 
   override getUniqueId(): number {
@@ -238,11 +239,12 @@ export class LoopbackMultiplayerPeer extends MultiplayerPeer {
     return this.#status;
   }
 
+  /** True while serving or connected as a client. Godot: ENetMultiplayerPeer::is_server_relay_supported (modules/enet/enet_multiplayer_peer.cpp) */
   override isServerRelaySupported(): boolean {
-    return true;
+    return this.#network !== null;
   }
 
-  /** Godot: MultiplayerPeer::generate_unique_id, from this peer's Rng or else the network's. */
+  /** From this peer's Rng, else the network's. Godot: MultiplayerPeer::generate_unique_id (scene/main/multiplayer_peer.cpp) */
   override generateUniqueId(): number {
     const rng = this.#options.rng ?? this.#network?.rng ?? this.rng;
     for (;;) {
