@@ -22,6 +22,7 @@ export { Node, isInstanceValid } from './node.js';
 export type { NodeClass } from './node-lookup.js';
 export type { RpcArgs, RpcMethodName } from './node-multiplayer.js';
 export { INVALID_NODE_NAME_CHARACTERS, validateNodeName } from './node-name.js';
+export { ProcessMode } from './node-process.js';
 export { rpc, getNodeRpcConfigs, getScriptRpcConfigs, parseRpcAnnotation } from './rpc.js';
 export type {
   RpcAnnotationArg,

@@ -1,5 +1,6 @@
 import { ErrorCode, MultiplayerError } from '../core/index.js';
 import type { Node } from './node.js';
+import { ProcessMode } from './node-process.js';
 import type { SceneTree } from './scene-tree.js';
 
 /**
@@ -21,6 +22,9 @@ export interface NodeData {
   readonly groups: Set<string>;
   process: boolean;
   physicsProcess: boolean;
+  processMode: ProcessMode;
+  processPriority: number;
+  physicsProcessPriority: number;
   /** `_ready` has not run yet (or `requestReady()` asked for it again). */
   readyFirst: boolean;
   /** The node is in a tree and its ready propagation has run. */
@@ -49,6 +53,9 @@ export function createNodeData(): NodeData {
     groups: new Set(),
     process: false,
     physicsProcess: false,
+    processMode: ProcessMode.INHERIT,
+    processPriority: 0,
+    physicsProcessPriority: 0,
     readyFirst: true,
     readyNotified: false,
     blocked: 0,

@@ -5,6 +5,7 @@ import { cleanUpOwner, freeNode } from './node-lifecycle.js';
 import { addChild, moveChild, removeChild, reparent } from './node-children.js';
 import { absolutePath, findChildren, pathTo, resolvePath, type NodeClass } from './node-lookup.js';
 import { callRpc, type RpcArgs, type RpcMethodName } from './node-multiplayer.js';
+import { canProcess, type ProcessMode } from './node-process.js';
 import { generateSerialChildName, matchesPattern, validateNodeName } from './node-name.js';
 import { setNodeRpcConfig, type RpcConfigInput } from './rpc.js';
 import type { SceneTree } from './scene-tree.js';
@@ -316,6 +317,31 @@ export class Node {
   /** Godot: Node::is_physics_processing. */
   isPhysicsProcessing(): boolean {
     return this.#d.physicsProcess;
+  }
+  /** Godot property `process_mode` (default INHERIT; the root behaves as PAUSABLE). */
+  get processMode(): ProcessMode {
+    return this.#d.processMode;
+  }
+  set processMode(mode: ProcessMode) {
+    this.#d.processMode = mode;
+  }
+  /** Godot: Node::can_process: whether `_process` runs now, given the tree's `paused` state. */
+  canProcess(): boolean {
+    return canProcess(this);
+  }
+  /** Godot property `process_priority`: lower runs first in a process frame; ties keep tree order. */
+  get processPriority(): number {
+    return this.#d.processPriority;
+  }
+  set processPriority(priority: number) {
+    this.#d.processPriority = priority;
+  }
+  /** Godot property `process_physics_priority`: the same for physics frames. */
+  get physicsProcessPriority(): number {
+    return this.#d.physicsProcessPriority;
+  }
+  set physicsProcessPriority(priority: number) {
+    this.#d.physicsProcessPriority = priority;
   }
 
   // ---- multiplayer ------------------------------------------------------------------------------

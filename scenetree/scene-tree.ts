@@ -29,7 +29,8 @@ export interface SceneTreeOptions {
  *
  * 1. `poll()` on every MultiplayerAPI (the default one, then each subtree's);
  * 2. `processFrameSignal`, then the deferred calls queued so far;
- * 3. `_process(delta)` on every processing node, in tree order (skipped while `paused`), then the
+ * 3. `_process(delta)` on every processing node that `canProcess()`, by `processPriority` then tree
+ *    order, then the
  *    deferred calls queued so far;
  * 4. a pending scene change;
  * 5. timers (their `timeout` signals);
@@ -65,8 +66,10 @@ export class SceneTree {
   /** Godot signal `scene_changed`: a scene change completed. */
   readonly sceneChanged = new Signal();
 
-  /** Godot property `paused`: stops `_process`/`_physicsProcess` and timers without `processAlways`. */
-  // Divergence from Godot: no per-node process_mode; every node is PROCESS_MODE_PAUSABLE.
+  /**
+   * Godot property `paused`: PAUSABLE nodes (the default) stop processing, WHEN_PAUSED ones start,
+   * ALWAYS ones go on; timers without `processAlways` stop. Polling the MultiplayerAPIs goes on.
+   */
   paused = false;
   /** Godot property `multiplayer_poll`: poll the MultiplayerAPIs at the start of each process frame. */
   multiplayerPoll = true;
@@ -114,7 +117,7 @@ export class SceneTree {
     if (this.multiplayerPoll) for (const api of this.#multiplayers.all()) guard(() => api.poll());
     guard(() => this.processFrameSignal.emit());
     this.#flushDeferred(guard);
-    if (!this.paused) this.#processNodes((d) => d.process, (n) => n._process(delta), guard);
+    this.#processNodes((d) => d.process, (d) => d.processPriority, (n) => n._process(delta), guard);
     this.#flushDeferred(guard);
     guard(() => this.#scenes.flush());
     this.#processTimers(delta, false, guard);
@@ -128,7 +131,7 @@ export class SceneTree {
     const guard = collect(errors);
     this.#physicsFrames++;
     guard(() => this.physicsFrameSignal.emit());
-    if (!this.paused) this.#processNodes((d) => d.physicsProcess, (n) => n._physicsProcess(delta), guard);
+    this.#processNodes((d) => d.physicsProcess, (d) => d.physicsProcessPriority, (n) => n._physicsProcess(delta), guard);
     this.#flushDeferred(guard);
     this.#processTimers(delta, true, guard);
     guard(() => this.#flushDeleteQueue());
@@ -292,13 +295,17 @@ export class SceneTree {
 
   // ---- private ----------------------------------------------------------------------------------
 
-  #processNodes(enabled: (d: NodeData) => boolean, call: (node: Node) => void, guard: Guard): void {
+  /**
+   * Godot: SceneTree::_process_group: enabled nodes sorted by priority, then tree order; each runs if
+   * it still can (it may have left the tree, or the tree may have been paused, earlier in the frame).
+   */
+  #processNodes(enabled: (d: NodeData) => boolean, priority: (d: NodeData) => number, call: (node: Node) => void, guard: Guard): void {
     const nodes: Node[] = [];
     walk(this.root, (node) => {
       if (enabled(dataOf(node))) nodes.push(node);
     });
-    // Godot skips nodes that left the tree earlier in the same frame.
-    for (const node of nodes) if (dataOf(node).tree === this) guard(() => call(node));
+    nodes.sort((a, b) => priority(dataOf(a)) - priority(dataOf(b))); // Stable: ties keep tree order.
+    for (const node of nodes) if (dataOf(node).tree === this && node.canProcess()) guard(() => call(node));
   }
 
   /** Godot: SceneTree::process_timers. Timers created during the pass wait for the next one. */

@@ -1,6 +1,6 @@
 import t from 'tap';
 import { ErrorCode, ManualClock, MultiplayerError } from '../../core/index.js';
-import { Node, SceneTree, isInstanceValid } from '../../scenetree/index.js';
+import { Node, ProcessMode, SceneTree, isInstanceValid } from '../../scenetree/index.js';
 import { SceneMultiplayer } from '../../scenetree/multiplayer/scene-multiplayer.js';
 import { RecordingMultiplayerAPI } from '../helpers/recording-multiplayer-api.js';
 
@@ -329,5 +329,43 @@ t.test('callDeferred: runs after processFrameSignal and after _process; the way 
   tree.processFrame(0);
   t.same(log, ['signal', 'deferred add', 'process', 'deferred from process']);
   t.ok(parent.hasNode('Sibling'));
+  t.end();
+});
+
+t.test('processMode: PAUSABLE stops while paused, WHEN_PAUSED runs only then, ALWAYS always, DISABLED never; INHERIT follows the parent', (t) => {
+  const log: string[] = [];
+  const { tree } = newTree();
+  const always = new Node('Always');
+  always.processMode = ProcessMode.ALWAYS;
+  const child = new Ticker('InheritsAlways', log);
+  always.addChild(child);
+  const pausable = new Ticker('Pausable', log);
+  const whenPaused = new Ticker('WhenPaused', log);
+  whenPaused.processMode = ProcessMode.WHEN_PAUSED;
+  const disabled = new Ticker('Disabled', log);
+  disabled.processMode = ProcessMode.DISABLED;
+  for (const n of [always, pausable, whenPaused, disabled]) tree.root.addChild(n);
+  t.equal(child.processMode, ProcessMode.INHERIT);
+  tree.processFrame(1);
+  t.same(log, ['process InheritsAlways 1', 'process Pausable 1']);
+  log.length = 0;
+  tree.paused = true;
+  t.notOk(pausable.canProcess());
+  tree.processFrame(1);
+  t.same(log, ['process InheritsAlways 1', 'process WhenPaused 1']);
+  t.notOk(new Node().canProcess(), 'outside a tree');
+  t.end();
+});
+
+t.test('processPriority: lower priorities run first; equal priorities keep tree order', (t) => {
+  const log: string[] = [];
+  const { tree } = newTree();
+  const [a, b, c] = [new Ticker('A', log), new Ticker('B', log), new Ticker('C', log)];
+  for (const n of [a, b, c]) tree.root.addChild(n);
+  c.processPriority = -1;
+  a.physicsProcessPriority = 5;
+  tree.processFrame(0);
+  tree.physicsFrame(0);
+  t.same(log, ['process C 0', 'process A 0', 'process B 0', 'physics B 0', 'physics C 0', 'physics A 0']);
   t.end();
 });
