@@ -1,3 +1,10 @@
+interface Parts {
+  readonly names: readonly string[];
+  readonly subnames: readonly string[];
+  readonly absolute: boolean;
+}
+
+
 /**
  * Godot: NodePath (core/string/node_path.h). An immutable pre-parsed path to a node, and optionally to
  * a property of it: `/root/Game/Player`, `../Sibling`, `Sprite2D:modulate:a`.
@@ -10,12 +17,15 @@ export class NodePath {
   readonly #absolute: boolean;
   #string: string | null = null;
 
-  /** Parses a path string, or copies the parts given explicitly. */
-  constructor(path: string | NodePath = '') {
-    if (path instanceof NodePath) {
-      this.#names = path.#names;
-      this.#subnames = path.#subnames;
-      this.#absolute = path.#absolute;
+  /** Parses a path string, or copies another path. */
+  constructor(path?: string | NodePath);
+  // The parts form is internal (used by `fromParts`); only the signature above is public.
+  constructor(path: string | NodePath | Parts = '') {
+    if (typeof path !== 'string') {
+      const parts: Parts = path instanceof NodePath ? { names: path.#names, subnames: path.#subnames, absolute: path.#absolute } : path;
+      this.#names = parts.names;
+      this.#subnames = parts.subnames;
+      this.#absolute = parts.absolute;
       return;
     }
     const colon = path.indexOf(':');
@@ -25,10 +35,13 @@ export class NodePath {
     this.#subnames = colon === -1 ? [] : path.slice(colon + 1).split(':').filter((n) => n.length > 0);
   }
 
-  /** Builds a path from its parts (Godot: NodePath(names, subnames, absolute)). */
+  /**
+   * Builds a path from its parts as given, without re-parsing them (Godot: NodePath(names, subnames,
+   * absolute)), so names decoded from the wire keep their exact text.
+   */
   static fromParts(names: readonly string[], subnames: readonly string[] = [], absolute = false): NodePath {
-    const p = new NodePath(`${absolute ? '/' : ''}${names.join('/')}${subnames.length ? ':' + subnames.join(':') : ''}`);
-    return p;
+    const parts: Parts = { names: Object.freeze([...names]), subnames: Object.freeze([...subnames]), absolute };
+    return new (NodePath as unknown as new (parts: Parts) => NodePath)(parts);
   }
 
   /** Accepts a NodePath or a string and returns a NodePath. */

@@ -55,6 +55,11 @@ export class LobbySession {
   readonly #expectedPlayers: number;
   #cheated = false;
 
+  /** Whether a client of this process tried the (rejected) cheat. */
+  get cheatAttempted(): boolean {
+    return this.#cheated;
+  }
+
   constructor(peers: readonly LobbyPeer[], options: LobbySessionOptions) {
     this.#peers = peers;
     this.#options = options;

@@ -109,21 +109,22 @@ export async function runRealTime(
     const server = peers.find((p) => p.isServer);
     for (const p of peers) if (!p.isServer) p.lobby.removeMultiplayerPeer();
     while (server !== undefined && server.lobby.multiplayer!.getPeers().length > 0 && frames < options.maxFrames + 600) await frame();
-    return report(session, rejected, frames, undefined, options.print, options.server === undefined && options.client === undefined);
+    return report(session, rejected, frames, undefined, options.print);
   } finally {
     for (const t of transports) t.close();
     for (const p of peers) p.tree.quit();
   }
 }
 
-function report(session: LobbySession, rejected: number, frames: number, traceHash: string | undefined, print: (l: string) => void, expectCheat = true): LobbyRunResult {
+function report(session: LobbySession, rejected: number, frames: number, traceHash: string | undefined, print: (l: string) => void): LobbyRunResult {
   const summaries = session.summaries();
   const agreed = summaries.every((s) => s === summaries[0]);
   const done = session.phase === 'done';
   print(`final positions (every peer's view ${agreed ? 'agrees' : 'DIFFERS'}): ${summaries[0]}`);
   print(`non-authority teleports rejected by receivers: ${rejected}`);
   if (traceHash !== undefined) print(`packet trace hash: ${traceHash} (same seed → same hash)`);
-  const ok = done && agreed && (!expectCheat || rejected > 0);
+  // Every receiver of a non-authority call must have refused it (relay delivers it to all of them).
+  const ok = done && agreed && (!session.cheatAttempted || rejected > 0);
   const summary = `${done ? 'round completed' : `stopped in phase "${session.phase}"`} in ${frames} frames; views ${agreed ? 'agree' : 'differ'}; ${rejected} cheat rejections`;
   return traceHash === undefined ? { ok, summary, frames } : { ok, summary, frames, traceHash };
 }

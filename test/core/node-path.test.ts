@@ -61,3 +61,12 @@ t.test('startsWith, equals, from, fromParts, copy constructor', (t) => {
   t.ok(new NodePath(p).equals(p));
   t.end();
 });
+
+t.test('fromParts: keeps names as given (no re-parse), so wire names survive exactly', (t) => {
+  const p = NodePath.fromParts(['a/b', 'c:d'], ['e'], true);
+  t.same(p.getNames(), ['a/b', 'c:d']);
+  t.same(p.getSubnames(), ['e']);
+  t.ok(p.isAbsolute());
+  t.same(NodePath.fromParts(['', 'x']).getNames(), ['', 'x'], 'empty names are kept');
+  t.end();
+});
