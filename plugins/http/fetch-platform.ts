@@ -1,5 +1,5 @@
 import { FetchHTTPClient } from './http-client-fetch.js';
-import type { HTTPRequestPlatform } from './http-request-base.js';
+import type { HTTPRequestPlatform } from './http-request-platform.js';
 
 /**
  * HTTPRequest's browser platform: `fetch` (which also inflates gzip), and no files: `downloadFile`

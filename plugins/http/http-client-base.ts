@@ -163,3 +163,45 @@ export const READ_CHUNK_SIZE_MIN = 256;
 export const READ_CHUNK_SIZE_MAX = 1 << 24;
 /** Godot's default read_chunk_size (64 KiB). */
 export const READ_CHUNK_SIZE_DEFAULT = 65536;
+
+/** Godot: HTTPRequest::has_header (prefix match, case-insensitive). */
+export function hasHeader(headers: readonly string[], name: string): boolean {
+  const lower = name.toLowerCase();
+  return headers.some((h) => h.trim().toLowerCase().startsWith(lower));
+}
+
+/** Godot: HTTPRequest::get_header_value (first match, case-insensitive name). */
+export function headerValue(headers: readonly string[], name: string): string {
+  const lower = name.toLowerCase();
+  for (const line of headers) {
+    const sp = line.indexOf(':');
+    if (sp > 0 && line.slice(0, sp).trim().toLowerCase() === lower) return line.slice(sp + 1).trim();
+  }
+  return '';
+}
+
+/** The body's Content-Encoding when it is one HTTPRequest inflates. */
+export function contentEncoding(headers: readonly string[]): 'gzip' | 'deflate' | null {
+  const value = headerValue(headers, 'Content-Encoding').toLowerCase();
+  return value === 'gzip' || value === 'deflate' ? value : null;
+}
+
+const USER_AGENT = 'scenenet/0.1 (Godot HTTPClient port)';
+
+/**
+ * Header lines → Node's raw `[name, value, …]` list, plus Godot's defaults when missing: Host,
+ * Content-Length (for a body), User-Agent and Accept. Godot: HTTPClientTCP::request
+ */
+export function requestHeaderPairs(headers: readonly string[], bodyLength: number, host: string): string[] {
+  const raw: string[] = [];
+  const has = (name: string): boolean => headers.some((h) => h.toLowerCase().startsWith(name));
+  for (const h of headers) {
+    const i = h.indexOf(':');
+    raw.push(h.slice(0, i).trim(), h.slice(i + 1).trim());
+  }
+  if (!has('host:')) raw.push('Host', host);
+  if (bodyLength > 0 && !has('content-length:')) raw.push('Content-Length', String(bodyLength));
+  if (!has('user-agent:')) raw.push('User-Agent', USER_AGENT);
+  if (!has('accept:')) raw.push('Accept', '*/*');
+  return raw;
+}

@@ -5,7 +5,7 @@ import {
 } from '../../core/index.js';
 import {
   METHOD_NAMES, Method, PORT_HTTP, PORT_HTTPS, READ_CHUNK_SIZE_DEFAULT, READ_CHUNK_SIZE_MAX, READ_CHUNK_SIZE_MIN, Status,
-  checkRequestUrl, headersToDictionary, queryStringFromDict, stripScheme, verifyHeaders,
+  checkRequestUrl, headersToDictionary, queryStringFromDict, requestHeaderPairs, stripScheme, verifyHeaders,
   type HTTPClientBackend, type QueryValue,
 } from './http-client-base.js';
 import { OwnSocketAgent, openTcp, openTunnel, resolveHost, startTls, type HttpStream } from './node-socket.js';
@@ -31,8 +31,6 @@ type Event =
   | { kind: 'tunnel'; ok: boolean; detail: string }
   | { kind: 'tls'; ok: boolean; detail: string }
   | { kind: 'closed'; detail: string };
-
-const USER_AGENT = 'scenenet/0.1 (Godot HTTPClient port; Node)';
 
 /**
  * Godot's low-level HTTP client, polled: `connectToHost`, then `poll()` until CONNECTED, `request`,
@@ -154,7 +152,7 @@ export class HTTPClient implements HTTPClientBackend {
     const bad = verifyHeaders(headers, this.#log);
     if (bad !== ErrorCode.OK) return bad;
     const uri = this.#tls === null && this.#httpProxy !== null ? `http://${this.#hostPort()}${url}` : url;
-    const raw = this.#headerPairs(headers, body.length);
+    const raw = requestHeaderPairs(headers, body.length, this.#hostHeader());
     const gen = this.#gen;
     let req: http.ClientRequest;
     try {
@@ -387,22 +385,10 @@ export class HTTPClient implements HTTPClientBackend {
     return `${this.#connHost}:${this.#connPort}`;
   }
 
-  /** Header lines → Node's raw `[name, value, …]` list, plus Godot's default headers. */
-  #headerPairs(headers: readonly string[], bodyLength: number): string[] {
-    const raw: string[] = [];
-    const has = (name: string): boolean => headers.some((h) => h.toLowerCase().startsWith(name));
-    for (const h of headers) {
-      const i = h.indexOf(':');
-      raw.push(h.slice(0, i).trim(), h.slice(i + 1).trim());
-    }
-    if (!has('host:')) {
-      const standard = (this.#tls !== null && this.#connPort === PORT_HTTPS) || (this.#tls === null && this.#connPort === PORT_HTTP);
-      raw.push('Host', standard ? this.#connHost : this.#hostPort());
-    }
-    if (bodyLength > 0 && !has('content-length:')) raw.push('Content-Length', String(bodyLength));
-    if (!has('user-agent:')) raw.push('User-Agent', USER_AGENT);
-    if (!has('accept:')) raw.push('Accept', '*/*');
-    return raw;
+  /** The Host header value: the port is left out when it is the scheme's standard one. */
+  #hostHeader(): string {
+    const standard = (this.#tls !== null && this.#connPort === PORT_HTTPS) || (this.#tls === null && this.#connPort === PORT_HTTP);
+    return standard ? this.#connHost : this.#hostPort();
   }
 
   #fail(code: ErrorCode, message: string): ErrorCode {

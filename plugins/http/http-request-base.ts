@@ -2,52 +2,8 @@ import {
   ErrorCode, MultiplayerError, Signal, TLSOptions, silentLogger, systemClock, type Clock, type Logger,
 } from '../../core/index.js';
 import { Node } from '../../scenetree/index.js';
-import { Method, Status, type HTTPClientBackend } from './http-client-base.js';
-
-/** Godot: HTTPRequest::Result (scene/main/http_request.h). */
-export const Result = {
-  SUCCESS: 0,
-  CHUNKED_BODY_SIZE_MISMATCH: 1,
-  CANT_CONNECT: 2,
-  CANT_RESOLVE: 3,
-  CONNECTION_ERROR: 4,
-  TLS_HANDSHAKE_ERROR: 5,
-  NO_RESPONSE: 6,
-  BODY_SIZE_LIMIT_EXCEEDED: 7,
-  BODY_DECOMPRESS_FAILED: 8,
-  REQUEST_FAILED: 9,
-  DOWNLOAD_FILE_CANT_OPEN: 10,
-  DOWNLOAD_FILE_WRITE_ERROR: 11,
-  REDIRECT_LIMIT_REACHED: 12,
-  TIMEOUT: 13,
-} as const;
-export type Result = (typeof Result)[keyof typeof Result];
-
-/** A file being downloaded to (`downloadFile`). */
-export interface DownloadFile {
-  /** False on a write error. */
-  write(bytes: Uint8Array): boolean;
-  close(): void;
-}
-
-/** What differs between the Node and browser builds of HTTPRequest. */
-export interface HTTPRequestPlatform {
-  createClient(options: { clock: Clock; logger: Logger; readTimeoutMs?: number }): HTTPClientBackend;
-  /** Inflates a whole gzip or deflate body; `'limit'` past `maxBytes` (-1: none), `'corrupt'` on bad data. */
-  decompress(data: Uint8Array, encoding: 'gzip' | 'deflate', maxBytes: number): Uint8Array | 'corrupt' | 'limit';
-  /** Opens `path` for writing, or null when that is impossible. */
-  openFile(path: string): DownloadFile | null;
-}
-
-/** Options of `new HTTPRequest(name, options)`; all optional. */
-export interface HTTPRequestOptions {
-  /** Defaults to the SceneTree's clock (then `systemClock` outside a tree). */
-  readonly clock?: Clock;
-  /** Defaults to the SceneTree's logger. */
-  readonly logger?: Logger;
-  /** The HTTPClient read timeout (see `HTTPClientOptions.readTimeoutMs`). */
-  readonly readTimeoutMs?: number;
-}
+import { Method, Status, contentEncoding, hasHeader, headerValue, type HTTPClientBackend } from './http-client-base.js';
+import { Result, concat, deferredLogger, type DownloadFile, type HTTPRequestOptions, type HTTPRequestPlatform } from './http-request-platform.js';
 
 type Done = [result: Result, code: number, headers: string[], body: Uint8Array];
 const EMPTY = new Uint8Array(0);
@@ -95,12 +51,7 @@ export class HTTPRequestBase extends Node {
     this.#platform = platform;
     this.#options = options;
     const clock: Clock = { nowMs: () => this.#clock().nowMs() };
-    const logger: Logger = {
-      debug: (m, ...c) => this.#logger().debug(m, ...c),
-      info: (m, ...c) => this.#logger().info(m, ...c),
-      warn: (m, ...c) => this.#logger().warn(m, ...c),
-      error: (m, ...c) => this.#logger().error(m, ...c),
-    };
+    const logger = deferredLogger(() => this.#logger());
     this.#client = platform.createClient({ clock, logger, ...(options.readTimeoutMs !== undefined ? { readTimeoutMs: options.readTimeoutMs } : {}) });
   }
 
@@ -453,36 +404,4 @@ export class HTTPRequestBase extends Node {
     this.#body = [];
     return body;
   }
-}
-
-/** Godot: HTTPRequest::has_header (prefix match, case-insensitive). */
-function hasHeader(headers: readonly string[], name: string): boolean {
-  const lower = name.toLowerCase();
-  return headers.some((h) => h.trim().toLowerCase().startsWith(lower));
-}
-
-/** Godot: HTTPRequest::get_header_value (first match, case-insensitive name). */
-function headerValue(headers: readonly string[], name: string): string {
-  const lower = name.toLowerCase();
-  for (const line of headers) {
-    const sp = line.indexOf(':');
-    if (sp > 0 && line.slice(0, sp).trim().toLowerCase() === lower) return line.slice(sp + 1).trim();
-  }
-  return '';
-}
-
-function contentEncoding(headers: readonly string[]): 'gzip' | 'deflate' | null {
-  const value = headerValue(headers, 'Content-Encoding').toLowerCase();
-  return value === 'gzip' || value === 'deflate' ? value : null;
-}
-
-function concat(parts: readonly Uint8Array[]): Uint8Array {
-  if (parts.length === 1) return parts[0]!;
-  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
-  let at = 0;
-  for (const p of parts) {
-    out.set(p, at);
-    at += p.length;
-  }
-  return out;
 }

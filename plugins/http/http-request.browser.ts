@@ -1,5 +1,6 @@
 import { fetchPlatform } from './fetch-platform.js';
-import { HTTPRequestBase, type HTTPRequestOptions } from './http-request-base.js';
+import { HTTPRequestBase } from './http-request-base.js';
+import type { HTTPRequestOptions } from './http-request-platform.js';
 
 /**
  * Godot's HTTPRequest node (browser build), on `fetch`. Differences from the Node build, all forced

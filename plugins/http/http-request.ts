@@ -1,4 +1,5 @@
-import { HTTPRequestBase, type HTTPRequestOptions } from './http-request-base.js';
+import { HTTPRequestBase } from './http-request-base.js';
+import type { HTTPRequestOptions } from './http-request-platform.js';
 import { nodePlatform } from './node-platform.js';
 
 /**

@@ -1,7 +1,7 @@
 import { closeSync, openSync, writeSync } from 'node:fs';
 import { inflateRawSync, unzipSync } from 'node:zlib';
 import { HTTPClient } from './http-client.js';
-import type { DownloadFile, HTTPRequestPlatform } from './http-request-base.js';
+import type { DownloadFile, HTTPRequestPlatform } from './http-request-platform.js';
 
 /** HTTPRequest's Node platform: the TCP HTTPClient, `node:zlib` and `node:fs`. */
 export const nodePlatform: HTTPRequestPlatform = {
