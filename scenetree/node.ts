@@ -86,7 +86,11 @@ export class Node {
     }
   }
 
-  /** Godot: Object::get_class. The class name used for auto-names (`@Player@2`, `Player2`). */
+  /**
+   * Godot: Object::get_class. The class name used for auto-names (`@Player@2`, `Player2`).
+   * Override it to return a Godot native class name when names must match a Godot peer's.
+   */
+  // Divergence from Godot: the JS class name; Godot gives the native class (`Node` for a scripted node).
   getClass(): string {
     return this.constructor.name || 'Node';
   }

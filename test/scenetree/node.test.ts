@@ -423,3 +423,22 @@ t.test('setMultiplayerAuthority: recursive by default, or only this node', (t) =
   t.notOk(a.isMultiplayerAuthority(), 'false outside a tree');
   t.end();
 });
+
+t.test('auto-names are a pure function of the tree history: two identical builds get identical names (per-parent serial)', (t) => {
+  const build = (): string[] => {
+    const tree = newTree();
+    const a = new Node('A');
+    const b = new Node('B');
+    tree.root.addChild(a);
+    tree.root.addChild(b);
+    for (let i = 0; i < 3; i++) a.addChild(new Node());
+    b.addChild(new Enemy());
+    a.removeChild(a.getChild(0));
+    a.addChild(new Node());
+    return [...a.getChildren(), ...b.getChildren()].map((n) => n.getPath().toString());
+  };
+  const first = build();
+  t.same(first, ['/root/A/@Node@3', '/root/A/@Node@4', '/root/A/@Node@5', '/root/B/@Enemy@2']);
+  t.same(build(), first);
+  t.end();
+});
