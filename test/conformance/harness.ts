@@ -37,6 +37,8 @@ export class Harness<P extends MultiplayerPeer> {
   readonly #peers: P[] = [];
   readonly #timelines = new Map<P, TimelineEntry[]>();
   #inside: P | null = null;
+  /** Runs right after each `poll(peer)` and drain (a case may send from here, at the poll's instant). */
+  afterPoll: ((peer: P) => void) | null = null;
 
   constructor(t: Tap, fx: PeerFixture<P>) {
     this.#t = t;
@@ -99,6 +101,7 @@ export class Harness<P extends MultiplayerPeer> {
   poll(peer: P): void {
     this.#within(peer, () => peer.poll());
     this.#drain(peer);
+    this.afterPoll?.(peer);
   }
 
   /** `peer.close()`, with signals allowed. */

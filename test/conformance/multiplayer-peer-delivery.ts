@@ -1,4 +1,4 @@
-import { ErrorCode, MultiplayerPeer, TransferMode } from '../../core/index.js';
+import { ConnectionStatus, ErrorCode, MultiplayerPeer, TransferMode } from '../../core/index.js';
 import type { PeerFixture } from './fixture.js';
 import { Harness, bytesEqual, pattern, send, type ReceivedPacket, type Tap } from './harness.js';
 
@@ -118,11 +118,20 @@ export function runDeliveryCases<P extends MultiplayerPeer>(t: Tap, fx: PeerFixt
         if (fx.capabilities.unreliable) send(client, SERVER, pattern(6, 4), TransferMode.UNRELIABLE);
       });
     }
+    // Besides the sends from inside the signals, each side also sends every round as soon as it can
+    // (a server broadcast reaches a client whose accept it has just sent; a client sends once its
+    // status says CONNECTED), so a transport that signals late is caught too.
+    h.afterPoll = (peer) => {
+      if (peer.getConnectionStatus() !== ConnectionStatus.CONNECTED) return;
+      if (peer === server) send(server, MultiplayerPeer.TARGET_PEER_BROADCAST, pattern(6, 5));
+      else send(peer, SERVER, pattern(6, 6));
+    };
     await h.until(
-      () => h.packets(server).filter((p) => p.mode === TransferMode.RELIABLE).length >= 2 &&
-        clients.every((c) => h.packets(c).some((p) => p.mode === TransferMode.RELIABLE)),
+      () => h.packets(server).filter((p) => p.mode === TransferMode.RELIABLE).length >= 4 &&
+        clients.every((c) => h.packets(c).filter((p) => p.mode === TransferMode.RELIABLE).length >= 2),
       'reliable packets both ways',
     );
+    h.afterPoll = null;
     t.same(early, [], 'no packet from x was queued when peerConnected(x) fired');
     for (const peer of [server, ...clients]) {
       const line = h.timeline(peer);
