@@ -112,7 +112,7 @@ export class WebSocketPeer implements PacketPeer {
     return [...this.#supportedProtocols];
   }
   set supportedProtocols(protocols: string[]) {
-    this.#supportedProtocols = [...protocols];
+    this.#supportedProtocols = protocols.map((p) => p.trim()); // Godot strips the edges
   }
 
   /** Godot property `inbound_buffer_size` (bytes): the largest message, and the unread-bytes limit. */

@@ -7,11 +7,13 @@
  *                           (neither: a server and two clients, alice and bob, in one process)
  *   --name NAME             the client's name (default "client")
  *   --say TEXT              a line to send once connected (repeatable)
- *   --frames N              stop after N frames (default: run until interrupted)
+ *   --frames N              stop after N frames (default: run until interrupted; a lone client then
+ *                           also sends each line typed on stdin)
  *   --fps F                 frames per second (default 30)
  *
  * Exit code: 0 when the server listened and every client connected, 1 otherwise, 2 for bad arguments.
  */
+import { createInterface } from 'node:readline';
 import { parseArgs } from 'node:util';
 import { startClient, startServer, type Participant } from './multiplayer-chat.js';
 import { RawChatClient, RawChatServer, type Print } from './raw-chat.js';
@@ -71,6 +73,16 @@ function parseOptions(argv: string[]): ChatOptions | string {
   return { mode: values.mode, server: values.server || both, clients, port, frames, fps };
 }
 
+/** For a lone client with no --frames limit: each stdin line is sent as a chat line. */
+function interactive(options: ChatOptions, send: (line: string) => void): { close(): void } | null {
+  if (options.frames !== undefined || options.server || options.clients.length !== 1) return null;
+  const rl = createInterface({ input: process.stdin });
+  rl.on('line', (line) => {
+    if (line.trim() !== '') send(line);
+  });
+  return rl;
+}
+
 /** Calls `step` at `fps` until `frames` have run (or forever), like a game's main loop. */
 async function runFrames(options: ChatOptions, step: () => void): Promise<void> {
   const frameMs = 1000 / options.fps;
@@ -93,12 +105,14 @@ async function runRaw(options: ChatOptions, print: Print): Promise<number> {
     client.connect(c.url ?? `ws://127.0.0.1:${port}`);
     return client;
   });
+  const stdin = interactive(options, (line) => clients[0]!.say(line));
   try {
     await runFrames(options, () => {
       server?.poll();
       for (const c of clients) c.poll();
     });
   } finally {
+    stdin?.close();
     for (const c of clients) c.close();
     server?.close();
   }
@@ -116,11 +130,14 @@ async function runMultiplayer(options: ChatOptions, print: Print): Promise<numbe
     print(`[server] listening on port ${port}`);
   }
   for (const c of options.clients) participants.push(startClient(print, c.name, c.url ?? `ws://127.0.0.1:${port}`, c.say));
+  const last = participants[participants.length - 1]!;
+  const stdin = interactive(options, (line) => last.say(line));
   try {
     await runFrames(options, () => {
       for (const p of participants) p.tree.processFrame(1 / options.fps);
     });
   } finally {
+    stdin?.close();
     for (const p of participants) p.peer.close();
   }
   return participants.every((p) => p.ok) ? 0 : 1;

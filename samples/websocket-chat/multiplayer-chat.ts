@@ -39,13 +39,29 @@ export interface Participant {
   readonly chat: Chat;
   /** True once connected (clients) or listening (server). */
   ok: boolean;
+  /** Sends a chat line to the server (queued until connected). */
+  say(text: string): void;
 }
 
 function participant(print: Print, label: string): Participant {
   const tree = new SceneTree();
   const chat = new Chat(print, label);
   tree.root.addChild(chat);
-  return { tree, peer: new WebSocketMultiplayerPeer(), chat, ok: false };
+  const outbox: string[] = [];
+  const p: Participant = {
+    tree,
+    peer: new WebSocketMultiplayerPeer(),
+    chat,
+    ok: false,
+    say(text) {
+      if (p.ok) chat.rpcId(1, 'post', text);
+      else outbox.push(text);
+    },
+  };
+  tree.getMultiplayer().connectedToServer.connect(() => {
+    for (const text of outbox.splice(0)) chat.rpcId(1, 'post', text);
+  });
+  return p;
 }
 
 /** Starts the chat server on `port`; `ok` is false if binding failed. */
@@ -77,8 +93,8 @@ export function startClient(print: Print, name: string, url: string, say: readon
   mp.connectedToServer.connect(() => {
     p.ok = true;
     print(`${label} connected as ${mp.getUniqueId()}`);
-    for (const text of say) p.chat.rpcId(1, 'post', text);
   });
+  for (const text of say) p.say(text);
   mp.connectionFailed.connect(() => print(`${label} connection failed`));
   mp.serverDisconnected.connect(() => print(`${label} server disconnected`));
   return p;

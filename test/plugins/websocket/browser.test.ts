@@ -5,14 +5,14 @@ import { ErrorCode } from '../../../core/index.js';
 import { WebSocketMultiplayerPeer } from '../../../plugins/websocket/index.js';
 import { SceneTree } from '../../../scenetree/index.js';
 import { openPage, serveFiles } from '../../helpers/browser.js';
-import { Chat } from './browser-chat-node.js';
-import { pollUntil } from './poll.js';
+import { Chat } from '../../helpers/websocket-chat-node.js';
+import { pollUntil } from '../../helpers/websocket-poll.js';
 
 // Headless Debian chromium joins a Node WebSocketMultiplayerPeer server with the browser build of the
 // plugin (the `browser` entry, native WebSocket), and the two exchange RPCs through SceneMultiplayer.
 t.test('browser: chromium joins a Node server through index.browser.ts and RPCs flow both ways', async (t) => {
   const bundle = await build({
-    entryPoints: [fileURLToPath(new URL('./browser-page.ts', import.meta.url))],
+    entryPoints: [fileURLToPath(new URL('../../helpers/websocket-browser-page.ts', import.meta.url))],
     bundle: true,
     format: 'esm',
     platform: 'browser',

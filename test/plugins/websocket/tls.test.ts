@@ -2,7 +2,7 @@ import { X509Certificate } from 'node:crypto';
 import t, { type Test } from 'tap';
 import { ConnectionStatus, ErrorCode, MemoryLogger, MultiplayerError, TLSOptions } from '../../../core/index.js';
 import { Crypto, State, WebSocketMultiplayerPeer, WebSocketPeer, generateSelfSigned } from '../../../plugins/websocket/index.js';
-import { pollUntil } from './poll.js';
+import { pollUntil } from '../../helpers/websocket-poll.js';
 
 // One RSA key and certificate for the whole file (key generation is the slow part).
 const { key, certificate } = await generateSelfSigned('localhost');

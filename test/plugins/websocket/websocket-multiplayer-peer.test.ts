@@ -14,7 +14,7 @@ import {
   type PeerFactory,
 } from '../../../core/index.js';
 import { State, WebSocketMultiplayerPeer, webSocketModule } from '../../../plugins/websocket/index.js';
-import { pollUntil, settle } from './poll.js';
+import { pollUntil, settle } from '../../helpers/websocket-poll.js';
 
 async function server(t: Test, peer = new WebSocketMultiplayerPeer()): Promise<WebSocketMultiplayerPeer> {
   t.teardown(() => peer.close());

@@ -3,7 +3,7 @@ import t, { type Test } from 'tap';
 import { WebSocket as RawWebSocket, WebSocketServer } from 'ws';
 import { ErrorCode, ManualClock, MemoryLogger, MultiplayerError, TLSOptions } from '../../../core/index.js';
 import { State, WebSocketPeer, WriteMode } from '../../../plugins/websocket/index.js';
-import { pollUntil, settle } from './poll.js';
+import { pollUntil, settle } from '../../helpers/websocket-poll.js';
 
 const text = (b: Uint8Array | number): string => (typeof b === 'number' ? `<error ${b}>` : Buffer.from(b).toString('utf8'));
 
@@ -207,7 +207,8 @@ t.test('supportedProtocols and handshakeHeaders: negotiated and sent both ways',
   const seen = new Promise<Record<string, unknown>>((resolve) => raw.once('connection', (_ws, req) => resolve(req.headers)));
   const client = new WebSocketPeer();
   t.teardown(() => client.close(-1));
-  client.supportedProtocols = ['a', 'b'];
+  client.supportedProtocols = ['a', ' b '];
+  t.same(client.supportedProtocols, ['a', 'b'], 'edges stripped, as Godot');
   client.handshakeHeaders = ['X-Game: scenenet', 'X-Other:  two '];
   client.connectToUrl(`ws://127.0.0.1:${(raw.address() as { port: number }).port}`);
   await pollUntil([client], () => client.getReadyState() === State.OPEN);

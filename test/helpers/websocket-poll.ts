@@ -1,4 +1,4 @@
-/** Test helpers for the WebSocket plugin (not a test file). */
+/** Poll helpers for the WebSocket plugin tests (not a test file): poll anything with a poll(). */
 
 /** Something with a `poll()`. */
 export interface Pollable {

@@ -1,12 +1,12 @@
 /**
- * The page script of browser.test.ts (bundled for the browser, not a test file): a SceneTree whose
+ * The page script of test/plugins/websocket/browser.test.ts (bundled for the browser, not a test file): a SceneTree whose
  * SceneMultiplayer runs on the browser build of WebSocketMultiplayerPeer (native WebSocket). It joins
  * the server given in `?server=`, calls `say` on the server, and logs what comes back.
  */
-import { ConnectionStatus } from '../../../core/index.js';
-import { WebSocketMultiplayerPeer } from '../../../plugins/websocket/index.browser.js';
-import { SceneTree } from '../../../scenetree/index.js';
-import { Chat } from './browser-chat-node.js';
+import { ConnectionStatus } from '../../core/index.js';
+import { WebSocketMultiplayerPeer } from '../../plugins/websocket/index.browser.js';
+import { SceneTree } from '../../scenetree/index.js';
+import { Chat } from './websocket-chat-node.js';
 
 const server = new URLSearchParams(location.search).get('server') ?? '';
 const tree = new SceneTree();

@@ -1,6 +1,6 @@
 /** The RPC node shared by the browser test's page and its Node server (not a test file). */
-import { RPCMode } from '../../../core/index.js';
-import { Node } from '../../../scenetree/index.js';
+import { RPCMode } from '../../core/index.js';
+import { Node } from '../../scenetree/index.js';
 
 /** `/root/Chat`: `say` goes to the server, `reply` comes back; both record the remote sender. */
 export class Chat extends Node {
