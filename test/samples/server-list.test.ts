@@ -1,9 +1,11 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import fc from 'fast-check';
 import t, { type Test } from 'tap';
 import { ErrorCode, ManualClock, SeededRng } from '../../core/index.js';
 import { LobbyService } from '../../samples/server-list/lobby-service.js';
+import { parseHeartbeat, parseListFilters, parseRegistration } from '../../samples/server-list/lobby-schema.js';
 import { main } from '../../samples/server-list/main.js';
 import { startLobby } from '../../samples/server-list/run-server-list.js';
 import { MemoryServerStore, type ServerStore } from '../../samples/server-list/server-store.js';
@@ -83,6 +85,22 @@ t.test('lobby: bad input gets a clear 4xx (413, 415, 400, 422, 403, 404, 405)', 
   t.same([wrong.status, wrong.body.error], [403, 'wrong token']);
   const look = await call('POST', '/servers', { status: 200, body: 'not an answer' });
   t.equal(look.status, 422, 'a body shaped like an answer is still just input');
+});
+
+t.test('lobby schema: property: any JSON value is either accepted within limits or refused with a message, never thrown', (t) => {
+  fc.assert(fc.property(fc.oneof(fc.jsonValue(), fc.record({ name: fc.string(), game: fc.string(), port: fc.integer(), maxPlayers: fc.integer(), players: fc.integer(), tags: fc.array(fc.string()) })), (value) => {
+    const r = parseRegistration(value);
+    if (typeof r !== 'string') {
+      t.ok(r.name.length >= 1 && r.name.length <= 64 && r.port >= 1 && r.port <= 65535 && r.players <= r.maxPlayers && r.tags.length <= 8);
+    }
+    const h = parseHeartbeat(value);
+    t.ok(typeof h === 'string' || /^[0-9a-f]{32}$/.test(h.token));
+  }), { numRuns: 300 });
+  fc.assert(fc.property(fc.array(fc.tuple(fc.string(), fc.string()), { maxLength: 5 }), (pairs) => {
+    const f = parseListFilters(new URLSearchParams(pairs));
+    t.ok(typeof f === 'string' || (f.limit >= 1 && f.limit <= 100));
+  }), { numRuns: 300 });
+  t.end();
 });
 
 t.test('lobby: maxServers answers 503; a custom ServerStore is used', async (t) => {

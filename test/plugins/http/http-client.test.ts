@@ -1,4 +1,5 @@
 import net from 'node:net';
+import fc from 'fast-check';
 import t, { type Test } from 'tap';
 import { ErrorCode, MultiplayerError, TLSOptions } from '../../../core/index.js';
 import { HTTPClient, Method, Status, queryStringFromDict } from '../../../plugins/http/index.js';
@@ -254,5 +255,14 @@ t.test('queryStringFromDict: arrays repeat the key, null gives a bare key, value
   t.equal(queryStringFromDict({ 'a b': "x&y=z!'()*~" }), 'a%20b=x%26y%3Dz%21%27%28%29%2A~');
   t.equal(new HTTPClient().queryStringFromDict(new Map([['k', 'v']])), 'k=v');
   t.equal(queryStringFromDict({}), '');
+  t.end();
+});
+
+t.test('queryStringFromDict: property: URLSearchParams reads back every key and value', (t) => {
+  fc.assert(fc.property(fc.dictionary(fc.string({ minLength: 1 }), fc.oneof(fc.string(), fc.integer(), fc.array(fc.string(), { maxLength: 3 }))), (dict) => {
+    const parsed = [...new URLSearchParams(queryStringFromDict(dict)).entries()];
+    const expected = Object.entries(dict).flatMap(([k, v]) => (Array.isArray(v) ? v.map((x) => [k, x]) : [[k, String(v)]]));
+    t.same(parsed, expected);
+  }), { numRuns: 200 });
   t.end();
 });
