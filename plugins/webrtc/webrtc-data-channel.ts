@@ -57,6 +57,7 @@ export class WebRTCDataChannel implements PacketPeer {
   #queuedBytes = 0;
   #state: ChannelState = ChannelState.CONNECTING;
   #lastWasString = false;
+  #maxMessageSize = 0;
   #overflowLogged = false;
 
   /** @internal Wraps a backend handle; use `WebRTCPeerConnection.createDataChannel`. */
@@ -81,7 +82,10 @@ export class WebRTCDataChannel implements PacketPeer {
       if (this.#state === ChannelState.CLOSED) break;
       switch (e.kind) {
         case 'open':
-          if (this.#state === ChannelState.CONNECTING) this.#state = ChannelState.OPEN;
+          if (this.#state !== ChannelState.CONNECTING) break;
+          this.#state = ChannelState.OPEN;
+          // Fixed once the SCTP association is up; read once rather than per packet (a native call).
+          this.#maxMessageSize = this.#readMaxMessageSize();
           break;
         case 'closed':
           this.#state = ChannelState.CLOSED;
@@ -90,7 +94,7 @@ export class WebRTCDataChannel implements PacketPeer {
           this.#log.warn(`WebRTCDataChannel "${this.getLabel()}": ${e.message}`);
           break;
         case 'message':
-          this.#packets.push({ data: e.data, isString: e.isString });
+          this.#packets.push(e);
           break;
       }
     }
@@ -143,7 +147,15 @@ export class WebRTCDataChannel implements PacketPeer {
 
   /** Largest message the channel accepts (the SCTP max-message-size the peers agreed on). */
   getMaxPacketSize(): number {
-    return this.#handle.maxMessageSize();
+    return this.#maxMessageSize > 0 ? this.#maxMessageSize : this.#readMaxMessageSize();
+  }
+
+  #readMaxMessageSize(): number {
+    try {
+      return this.#handle.maxMessageSize();
+    } catch {
+      return 0;
+    }
   }
 
   /** Godot: WebRTCDataChannel::was_string_packet. Whether the last packet read arrived as text. */

@@ -359,21 +359,31 @@ export class WebRTCMultiplayerPeer extends MultiplayerPeer {
 
   /** Godot: WebRTCMultiplayerPeer::_find_next_peer. Round-robin over connected peers, after the current one. */
   #findNextPeer(): void {
-    const ids = [...this.#peers.keys()];
-    const start = ids.indexOf(this.#nextPacketPeer) + 1; // 0 when the current peer is gone
-    for (let k = 0; k < ids.length; k++) {
-      const id = ids[(start + k) % ids.length]!;
-      const peer = this.#peers.get(id)!;
-      if (!peer.connected) continue;
-      const idx = peer.channels.findIndex((c) => c.getAvailablePacketCount() > 0);
-      if (idx >= 0) {
-        this.#nextPacketPeer = id;
-        this.#nextPacketChannel = idx;
-        return;
-      }
+    // Peers after the current one first, then from the start up to and including it (Godot's order).
+    const current = this.#nextPacketPeer;
+    let after = !this.#peers.has(current);
+    for (const [id, peer] of this.#peers) {
+      if (after && this.#takeFrom(id, peer)) return;
+      if (id === current) after = true;
+    }
+    for (const [id, peer] of this.#peers) {
+      if (this.#takeFrom(id, peer)) return;
+      if (id === current) break;
     }
     this.#nextPacketPeer = 0;
     this.#nextPacketChannel = 0;
+  }
+
+  #takeFrom(id: number, peer: ConnectedPeer): boolean {
+    if (!peer.connected) return false;
+    const channels = peer.channels;
+    for (let i = 0; i < channels.length; i++) {
+      if (channels[i]!.getAvailablePacketCount() === 0) continue;
+      this.#nextPacketPeer = id;
+      this.#nextPacketChannel = i;
+      return true;
+    }
+    return false;
   }
 
   #fail(code: ErrorCode, message: string): ErrorCode {

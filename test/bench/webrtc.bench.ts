@@ -1,0 +1,220 @@
+/**
+ * WebRTC throughput and setup: `npx tsx test/bench/webrtc.bench.ts`.
+ *
+ * Between two peers in this process, over loopback: messages/s and MB/s of 1000-byte messages on a
+ * reliable (ordered) and an unreliable (unordered, maxPacketLifeTime 1 ms) channel, through
+ * WebRTCMultiplayerPeer (poll/getPacket, Godot's channel layout) versus raw node-datachannel data
+ * channels with the same settings (the baseline, measured in the same run). Then the
+ * connection setup time of one pair (raw and through the plugin) and of an 8-peer mesh.
+ *
+ * Raw and plugin runs alternate (ROUNDS × RUN_MS each), so machine load hits both alike.
+ * Both sides of each measurement use the same loop: send while the sender's bufferedAmount is under
+ * HIGH_WATER, then let the event loop run once; the receiver counts what it has read by the end of
+ * the run. "not received" is what was still in flight then, plus (unreliable) what was dropped.
+ */
+import { PeerConnection, type DataChannel } from 'node-datachannel';
+import { ErrorCode, isPacket, TransferMode } from '../../core/index.js';
+import { WebRTCMultiplayerPeer } from '../../plugins/webrtc/index.js';
+import { loopbackConnection, pollUntilDone, wireSignaling } from '../helpers/webrtc-signaling.js';
+
+const MESSAGE_BYTES = 1000;
+const RUN_MS = 1000;
+/** Raw and plugin runs alternate this many times per channel kind; the figures add the rounds up. */
+const ROUNDS = 5;
+const HIGH_WATER = 1 << 20;
+const SETTLE_MS = 300;
+const MESH_PEERS = 8;
+
+interface Figures {
+  readonly sent: number;
+  readonly received: number;
+  readonly ms: number;
+}
+
+function turn(): Promise<void> {
+  return new Promise((resolve) => setImmediate(resolve));
+}
+
+function report(label: string, f: Figures, baseline?: Figures): void {
+  const perSec = (f.received * 1000) / f.ms;
+  const mb = (perSec * MESSAGE_BYTES) / 1e6;
+  const unreceived = f.sent === 0 ? 0 : (1 - f.received / f.sent) * 100;
+  const vs = baseline === undefined ? '' : `  (${((perSec / ((baseline.received * 1000) / baseline.ms)) * 100).toFixed(0)} % of raw)`;
+  console.log(`${label.padEnd(44)} ${perSec.toFixed(0).padStart(8)} msg/s ${mb.toFixed(1).padStart(7)} MB/s  not received ${unreceived.toFixed(1)} %${vs}`);
+}
+
+// ---- raw node-datachannel -------------------------------------------------------------------
+
+async function rawPair(): Promise<{ a: PeerConnection; b: PeerConnection; setupMs: number; channels: Array<[DataChannel, DataChannel]> }> {
+  const start = performance.now();
+  const config = { iceServers: [], bindAddress: '127.0.0.1', disableAutoNegotiation: true };
+  const a = new PeerConnection('bench-a', config);
+  const b = new PeerConnection('bench-b', config);
+  // node-datachannel's callbacks come through separate queues, so a candidate can overtake its
+  // description: hold candidates until the remote description is in (the plugin does the same).
+  const early = new Map<PeerConnection, Array<[string, string]>>([[a, []], [b, []]]);
+  const described = new Set<PeerConnection>();
+  const describe = (pc: PeerConnection, sdp: string, type: 'offer' | 'answer'): void => {
+    pc.setRemoteDescription(sdp, type);
+    described.add(pc);
+    for (const [c, mid] of early.get(pc)!.splice(0)) pc.addRemoteCandidate(c, mid);
+  };
+  const candidate = (pc: PeerConnection, c: string, mid: string): void => {
+    if (described.has(pc)) pc.addRemoteCandidate(c, mid);
+    else early.get(pc)!.push([c, mid]);
+  };
+  a.onLocalDescription((sdp) => {
+    describe(b, sdp, 'offer');
+    b.setLocalDescription('answer');
+  });
+  b.onLocalDescription((sdp) => describe(a, sdp, 'answer'));
+  a.onLocalCandidate((c, mid) => candidate(b, c, mid));
+  b.onLocalCandidate((c, mid) => candidate(a, c, mid));
+  const make = (pc: PeerConnection, id: number, unordered: boolean): DataChannel =>
+    pc.createDataChannel(`c${id}`, { negotiated: true, id, unordered, ...(unordered ? { maxPacketLifeTime: 1 } : {}) });
+  const channels: Array<[DataChannel, DataChannel]> = [
+    [make(a, 1, false), make(b, 1, false)],
+    [make(a, 3, true), make(b, 3, true)],
+  ];
+  let open = 0;
+  for (const pair of channels) for (const dc of pair) dc.onOpen(() => void open++);
+  a.setLocalDescription('offer');
+  while (open < 4) await turn();
+  return { a, b, setupMs: performance.now() - start, channels };
+}
+
+async function rawRun(from: DataChannel, to: DataChannel): Promise<Figures> {
+  let received = 0;
+  to.onMessage(() => void received++);
+  const payload = new Uint8Array(MESSAGE_BYTES);
+  let sent = 0;
+  const start = performance.now();
+  while (performance.now() - start < RUN_MS) {
+    while (from.bufferedAmount() < HIGH_WATER) {
+      from.sendMessageBinary(payload);
+      sent++;
+    }
+    await turn();
+  }
+  const ms = performance.now() - start;
+  const counted = received;
+  await settle(() => undefined);
+  return { sent, received: counted, ms };
+}
+
+/** Lets what is still in flight arrive (uncounted), so it does not land in the next run. */
+async function settle(drain: () => void): Promise<void> {
+  const end = performance.now() + SETTLE_MS;
+  while (performance.now() < end) {
+    drain();
+    await new Promise((resolve) => setTimeout(resolve, 5));
+  }
+}
+
+// ---- WebRTCMultiplayerPeer -----------------------------------------------------------------
+
+async function pluginPair(): Promise<{ a: WebRTCMultiplayerPeer; b: WebRTCMultiplayerPeer; setupMs: number }> {
+  const start = performance.now();
+  const a = new WebRTCMultiplayerPeer();
+  const b = new WebRTCMultiplayerPeer();
+  a.createMesh(2);
+  b.createMesh(3);
+  const ca = loopbackConnection();
+  const cb = loopbackConnection();
+  a.addPeer(ca, 3);
+  b.addPeer(cb, 2);
+  wireSignaling(ca, cb);
+  ca.createOffer();
+  await pollUntilDone([a, b], () => !!a.getPeer(3)?.connected && !!b.getPeer(2)?.connected);
+  return { a, b, setupMs: performance.now() - start };
+}
+
+async function pluginRun(a: WebRTCMultiplayerPeer, b: WebRTCMultiplayerPeer, mode: TransferMode): Promise<Figures> {
+  const channel = a.getPeer(3)!.channels[mode === TransferMode.RELIABLE ? 0 : 2]!;
+  a.setTargetPeer(3);
+  a.transferMode = mode;
+  const payload = new Uint8Array(MESSAGE_BYTES);
+  let sent = 0;
+  let received = 0;
+  const start = performance.now();
+  while (performance.now() - start < RUN_MS) {
+    while (channel.getBufferedAmount() < HIGH_WATER) {
+      if (a.putPacket(payload) !== ErrorCode.OK) throw new Error('putPacket failed');
+      sent++;
+    }
+    await turn();
+    a.poll();
+    b.poll();
+    while (b.getAvailablePacketCount() > 0) if (isPacket(b.getPacket())) received++;
+  }
+  const ms = performance.now() - start;
+  await settle(() => {
+    a.poll();
+    b.poll();
+    while (b.getAvailablePacketCount() > 0) b.getPacket();
+  });
+  return { sent, received, ms };
+}
+
+// ---- 8-peer mesh ------------------------------------------------------------------------------
+
+async function meshSetup(): Promise<{ ms: number; rounds: number }> {
+  const start = performance.now();
+  const ids = Array.from({ length: MESH_PEERS }, (_, i) => 10 + i);
+  const peers = ids.map((id) => {
+    const p = new WebRTCMultiplayerPeer();
+    p.createMesh(id);
+    return p;
+  });
+  const connected = peers.map(() => 0);
+  peers.forEach((p, i) => p.peerConnected.connect(() => void connected[i]!++));
+  for (let i = 0; i < MESH_PEERS; i++) {
+    for (let j = i + 1; j < MESH_PEERS; j++) {
+      const ci = loopbackConnection();
+      const cj = loopbackConnection();
+      peers[i]!.addPeer(ci, ids[j]!);
+      peers[j]!.addPeer(cj, ids[i]!);
+      wireSignaling(ci, cj);
+      ci.createOffer();
+    }
+  }
+  try {
+    const rounds = await pollUntilDone(peers, () => connected.every((n) => n === MESH_PEERS - 1), { timeoutMs: 30_000 });
+    return { ms: performance.now() - start, rounds };
+  } catch (err) {
+    const missing = peers.flatMap((p, i) => [...p.getPeers()].filter(([, info]) => !info.connected).map(([id, info]) =>
+      `${ids[i]}->${id} (connection ${info.connection.getConnectionState()}, channels ${info.channels.map((c) => c.getReadyState()).join('')})`));
+    throw new Error(`${(err as Error).message}; not connected: ${missing.join(', ')}`);
+  } finally {
+    for (const p of peers) p.close();
+  }
+}
+
+async function benchMain(): Promise<void> {
+  console.log(`webrtc: ${MESSAGE_BYTES}-byte messages, ${ROUNDS} x ${RUN_MS} ms per figure, loopback, one process`);
+  const raw = await rawPair();
+  const plugin = await pluginPair();
+  const totals = { rawReliable: [] as Figures[], plReliable: [] as Figures[], rawUnreliable: [] as Figures[], plUnreliable: [] as Figures[] };
+  for (let round = 0; round < ROUNDS; round++) {
+    totals.rawReliable.push(await rawRun(raw.channels[0]![0], raw.channels[0]![1]));
+    totals.plReliable.push(await pluginRun(plugin.a, plugin.b, TransferMode.RELIABLE));
+    totals.rawUnreliable.push(await rawRun(raw.channels[1]![0], raw.channels[1]![1]));
+    totals.plUnreliable.push(await pluginRun(plugin.a, plugin.b, TransferMode.UNRELIABLE));
+  }
+  raw.a.close();
+  raw.b.close();
+  plugin.a.close();
+  plugin.b.close();
+  const sum = (fs: Figures[]): Figures => fs.reduce((a, f) => ({ sent: a.sent + f.sent, received: a.received + f.received, ms: a.ms + f.ms }), { sent: 0, received: 0, ms: 0 });
+  report('raw node-datachannel, reliable', sum(totals.rawReliable));
+  report('WebRTCMultiplayerPeer, RELIABLE', sum(totals.plReliable), sum(totals.rawReliable));
+  report('raw node-datachannel, unreliable', sum(totals.rawUnreliable));
+  report('WebRTCMultiplayerPeer, UNRELIABLE', sum(totals.plUnreliable), sum(totals.rawUnreliable));
+
+  const mesh = await meshSetup();
+  console.log(`setup, one pair, raw node-datachannel:          ${raw.setupMs.toFixed(0)} ms`);
+  console.log(`setup, one pair, WebRTCMultiplayerPeer:         ${plugin.setupMs.toFixed(0)} ms`);
+  console.log(`setup, ${MESH_PEERS}-peer mesh (28 connections):        ${mesh.ms.toFixed(0)} ms, ${mesh.rounds} poll rounds`);
+}
+
+await benchMain();
