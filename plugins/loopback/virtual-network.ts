@@ -240,7 +240,7 @@ export class VirtualNetwork {
       this.#record(full, to, now, 0, 'unreachable', null);
       return false;
     }
-    const stream = datagram.mode === UNRELIABLE ? null : this.#stream(from, to, datagram.channel);
+    const stream = datagram.mode === UNRELIABLE ? null : this.#stream(from, to, datagram.channel, datagram.mode);
     const seq = stream === null ? 0 : stream.nextSend++;
     this.#attempt({ datagram: full, to, atMs: now, order: this.#order++, seq, attempt: 0, link: from + SEP + to, stream });
     return true;
@@ -325,8 +325,9 @@ export class VirtualNetwork {
     }
   }
 
-  #stream(from: string, to: string, channel: number): Stream {
-    const key = from + SEP + to + SEP + channel;
+  /** RELIABLE and UNRELIABLE_ORDERED keep separate sequence spaces, even on one channel. */
+  #stream(from: string, to: string, channel: number, mode: TransferMode): Stream {
+    const key = from + SEP + to + SEP + channel + SEP + mode;
     let stream = this.#streams.get(key);
     if (stream === undefined) this.#streams.set(key, (stream = { nextSend: 0, nextDeliver: 0, held: new Map() }));
     return stream;

@@ -82,6 +82,20 @@ t.test('UNRELIABLE_ORDERED with jitter and reordering: never out of order; late 
   t.end();
 });
 
+t.test('RELIABLE and UNRELIABLE_ORDERED on one channel keep separate sequences (no stall, no false stale)', (t) => {
+  const { clock, send, network } = pair(14, { latencyMs: 20, jitterMs: 15, loss: 0.3 });
+  const reliable: number[] = [];
+  const ordered: number[] = [];
+  for (let ms = 0; ms < 3000; ms++) {
+    if (ms < 200) send(ms, ms % 2 === 0 ? RELIABLE : UNRELIABLE_ORDERED);
+    clock.advance(1);
+    for (const d of network.receive('b')) (d.mode === RELIABLE ? reliable : ordered).push(d.payload[0]!);
+  }
+  t.same(reliable, Array.from({ length: 100 }, (_, i) => 2 * i), 'every reliable packet, in order');
+  t.ok(ordered.length > 0 && ordered.every((v, i) => i === 0 || v > ordered[i - 1]!), 'ordered ones never go backwards');
+  t.end();
+});
+
 t.test('UNRELIABLE with jitter: arrival order differs from send order (reordering is real)', (t) => {
   const { clock, send, indices } = pair(4, { latencyMs: 20, jitterMs: 15 });
   const got: number[] = [];
