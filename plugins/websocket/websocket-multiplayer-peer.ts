@@ -12,6 +12,7 @@ import {
   type TLSOptions,
 } from '../../core/index.js';
 import { nativeBackend } from './native-backend.js';
+import { PacketBuffer } from './packet-buffer.js';
 import type { StreamListener, WebSocketBackend } from './websocket-backend.js';
 import { State, WebSocketPeer } from './websocket-peer.js';
 
@@ -61,8 +62,7 @@ export class WebSocketMultiplayerPeer extends MultiplayerPeer {
   #accepted: unknown[] = [];
   #pending = new Map<number, PendingPeer>();
   #peers = new Map<number, WebSocketPeer>();
-  #incoming: Packet[] = [];
-  #incomingHead = 0;
+  #incoming = new PacketBuffer<Packet>();
 
   constructor(options: WebSocketMultiplayerPeerOptions = {}) {
     super(options);
@@ -203,7 +203,7 @@ export class WebSocketMultiplayerPeer extends MultiplayerPeer {
   }
 
   override getPacketPeer(): number {
-    return this.#incoming[this.#incomingHead]?.source ?? 1;
+    return this.#incoming.peek()?.source ?? 1;
   }
 
   override getPacketMode(): TransferMode {
@@ -215,7 +215,7 @@ export class WebSocketMultiplayerPeer extends MultiplayerPeer {
   }
 
   override getAvailablePacketCount(): number {
-    return this.#incoming.length - this.#incomingHead;
+    return this.#incoming.count;
   }
 
   /** Godot: get_max_packet_size = outbound buffer size − 9. */
@@ -225,16 +225,12 @@ export class WebSocketMultiplayerPeer extends MultiplayerPeer {
 
   /** Godot: WebSocketMultiplayerPeer::get_packet. */
   override getPacket(): Uint8Array | ErrorCode {
-    const p = this.#incoming[this.#incomingHead];
+    const p = this.#incoming.peek();
     // Divergence from Godot: ERR_UNAVAILABLE (nothing queued) is checked before the status, which
     // Godot reports as ERR_UNCONFIGURED; the shared conformance suite asks for the former.
     if (p === undefined) return ErrorCode.ERR_UNAVAILABLE;
     if (this.#status !== ConnectionStatus.CONNECTED) return ErrorCode.ERR_UNCONFIGURED;
-    this.#incoming[this.#incomingHead++] = undefined as unknown as Packet;
-    if (this.#incomingHead === this.#incoming.length) {
-      this.#incoming = [];
-      this.#incomingHead = 0;
-    }
+    this.#incoming.shift();
     return p.data;
   }
 
@@ -446,8 +442,7 @@ export class WebSocketMultiplayerPeer extends MultiplayerPeer {
     for (const stream of this.#accepted.splice(0)) this.#listener?.drop(stream);
     this.#listener?.close();
     this.#listener = null;
-    this.#incoming = [];
-    this.#incomingHead = 0;
+    this.#incoming.clear();
   }
 
   #fail(code: ErrorCode, message: string): ErrorCode {

@@ -9,7 +9,9 @@ import {
   type TLSOptions,
 } from '../../core/index.js';
 import { nativeBackend } from './native-backend.js';
-import type { SocketHandle, SocketSink, WebSocketBackend } from './websocket-backend.js';
+import { PacketBuffer } from './packet-buffer.js';
+import { SocketConnection, type SocketEvent } from './socket-connection.js';
+import type { WebSocketBackend } from './websocket-backend.js';
 
 /** Godot: WebSocketPeer::State. */
 export const State = { CONNECTING: 0, OPEN: 1, CLOSING: 2, CLOSED: 3 } as const;
@@ -33,13 +35,6 @@ export interface WebSocketPeerOptions {
   /** The socket implementation; the entry point you imported picks the default. */
   readonly backend?: WebSocketBackend;
 }
-
-type SocketEvent =
-  | { readonly kind: 'open'; readonly protocol: string; readonly host: string; readonly port: number }
-  | { readonly kind: 'message'; readonly data: Uint8Array; readonly isString: boolean }
-  | { readonly kind: 'pong' }
-  | { readonly kind: 'failed'; readonly code: number; readonly reason: string }
-  | { readonly kind: 'closed'; readonly clean: boolean; readonly code: number; readonly reason: string };
 
 interface Packet {
   readonly data: Uint8Array;
@@ -69,14 +64,9 @@ export class WebSocketPeer implements PacketPeer {
   #heartbeatInterval = 0;
 
   #state: State = State.CLOSED;
-  #handle: SocketHandle | null = null;
-  #events: SocketEvent[] = [];
-  #paused = false;
+  #conn: SocketConnection | null = null;
   #closeDeferred = false;
-  #inbound: Packet[] = [];
-  #inboundHead = 0;
-  #inboundBytes = 0;
-  #unsent = 0;
+  #inbound = new PacketBuffer<Packet>();
   #wasString = false;
   #closeCode = -1;
   #closeReason = '';
@@ -167,13 +157,10 @@ export class WebSocketPeer implements PacketPeer {
       return this.#fail(ErrorCode.ERR_INVALID_PARAMETER, `Invalid protocol: "${parsed.protocol}//" (must be either "ws://" or "wss://").`);
     }
     this.#reset();
-    const sink = this.#sink();
-    const result = this.#backend.connect(
-      { url: full, protocols: this.#supportedProtocols, headers: this.#handshakeHeaders, maxPayload: this.#inboundBufferSize, tls: tlsClientOptions },
-      sink,
-    );
+    const options = { url: full, protocols: this.#supportedProtocols, headers: this.#handshakeHeaders, maxPayload: this.#inboundBufferSize, tls: tlsClientOptions };
+    const result = SocketConnection.open(this.#log, (sink) => this.#backend.connect(options, sink));
     if ('error' in result) return this.#fail(result.error, result.message);
-    this.#attach(result, sink);
+    this.#attach(result);
     this.#requestedUrl = url;
     return ErrorCode.OK;
   }
@@ -186,20 +173,21 @@ export class WebSocketPeer implements PacketPeer {
     if (stream === null || stream === undefined) return this.#fail(ErrorCode.ERR_INVALID_PARAMETER, 'The stream is null.');
     if (this.#state !== State.CLOSED && this.#state !== State.CLOSING) return this.#fail(ErrorCode.ERR_ALREADY_IN_USE, 'The peer is already in use.');
     if (this.#backend.accept === undefined) return this.#fail(ErrorCode.ERR_UNAVAILABLE, `The ${this.#backend.name} backend cannot accept streams.`);
+    const accept = this.#backend.accept.bind(this.#backend);
     this.#reset();
-    const sink = this.#sink();
     const options = { protocols: this.#supportedProtocols, headers: this.#handshakeHeaders, maxPayload: this.#inboundBufferSize };
-    const result = this.#backend.accept(stream, options, sink);
+    const result = SocketConnection.open(this.#log, (sink) => accept(stream, options, sink));
     if ('error' in result) return this.#fail(result.error, result.message);
-    this.#attach(result, sink);
+    this.#attach(result);
     return ErrorCode.OK;
   }
 
   /** Applies what the socket reported since the last call. Godot: WSLPeer::poll (modules/websocket/wsl_peer.cpp) */
   poll(): void {
     if (this.#state === State.CLOSED) return;
-    if (this.#state === State.OPEN && !this.#heartbeat()) return;
-    const events = this.#events;
+    const conn = this.#conn;
+    if (conn === null || (this.#state === State.OPEN && !this.#heartbeat(conn))) return;
+    const events = conn.events;
     let i = 0;
     for (; i < events.length && !this.#isClosed(); i++) {
       const e = events[i]!;
@@ -207,7 +195,7 @@ export class WebSocketPeer implements PacketPeer {
         if (!this.#store(e)) break;
         continue;
       }
-      if (e.kind === 'closed' && this.#closeDeferred === false && this.#inbound.length > this.#inboundHead) {
+      if (e.kind === 'closed' && this.#closeDeferred === false && this.#inbound.count > 0) {
         // Divergence from Godot: WSLPeer drops messages that arrive in the same poll as the close;
         // we apply the close one poll later so they can still be read.
         this.#closeDeferred = true;
@@ -216,8 +204,8 @@ export class WebSocketPeer implements PacketPeer {
       this.#apply(e);
     }
     if (this.#isClosed()) return;
-    this.#events = i === events.length ? [] : events.slice(i);
-    this.#backpressure(this.#events.length > 0 && this.#events[0]!.kind === 'message');
+    conn.events = i === events.length ? [] : events.slice(i);
+    conn.backpressure(conn.events.length > 0 && conn.events[0]!.kind === 'message');
   }
 
   /** Godot: WebSocketPeer::get_ready_state. */
@@ -243,24 +231,15 @@ export class WebSocketPeer implements PacketPeer {
   /** The next received message (text arrives as UTF-8 bytes). Godot: WSLPeer::get_packet */
   getPacket(): Uint8Array | ErrorCode {
     if (this.#state !== State.OPEN) return ErrorCode.FAILED;
-    if (this.#inboundHead >= this.#inbound.length) return ErrorCode.ERR_UNAVAILABLE;
-    const p = this.#inbound[this.#inboundHead]!;
-    this.#inbound[this.#inboundHead++] = undefined as unknown as Packet;
-    if (this.#inboundHead === this.#inbound.length) {
-      this.#inbound = [];
-      this.#inboundHead = 0;
-    } else if (this.#inboundHead > 1024 && this.#inboundHead * 2 > this.#inbound.length) {
-      this.#inbound = this.#inbound.slice(this.#inboundHead);
-      this.#inboundHead = 0;
-    }
-    this.#inboundBytes -= p.data.byteLength;
+    const p = this.#inbound.shift();
+    if (p === undefined) return ErrorCode.ERR_UNAVAILABLE;
     this.#wasString = p.isString;
     return p.data;
   }
 
   /** Godot: WSLPeer::get_available_packet_count. 0 unless OPEN. */
   getAvailablePacketCount(): number {
-    return this.#state === State.OPEN ? this.#inbound.length - this.#inboundHead : 0;
+    return this.#state === State.OPEN ? this.#inbound.count : 0;
   }
 
   /** Godot: PacketPeer::get_max_packet_size: the inbound buffer size. */
@@ -279,13 +258,13 @@ export class WebSocketPeer implements PacketPeer {
    */
   close(code = 1000, reason = ''): void {
     if (code >= 0) checkClose(code, reason);
-    const handle = this.#handle;
+    const conn = this.#conn;
     if (code < 0 || this.#state === State.CONNECTING) {
       this.#state = State.CLOSED;
       this.#detach();
-      handle?.terminate();
-    } else if (this.#state === State.OPEN && handle !== null) {
-      handle.close(code, reason);
+      conn?.handle.terminate();
+    } else if (this.#state === State.OPEN && conn !== null) {
+      conn.handle.close(code, reason);
       this.#state = State.CLOSING;
     }
     this.#heartbeatWaiting = false;
@@ -324,13 +303,13 @@ export class WebSocketPeer implements PacketPeer {
 
   /** Godot: get_current_outbound_buffered_amount. Bytes sent but not yet handed to the OS. */
   getCurrentOutboundBufferedAmount(): number {
-    return this.#state === State.OPEN && this.#handle !== null ? this.#handle.bufferedAmount : 0;
+    return this.#state === State.OPEN && this.#conn !== null ? this.#conn.handle.bufferedAmount : 0;
   }
 
   /** Godot: set_no_delay. Disables Nagle's algorithm (Node only; a no-op in browsers). */
   setNoDelay(enabled: boolean): void {
-    if (this.#handle === null) throw new MultiplayerError(ErrorCode.ERR_UNCONFIGURED, 'The peer is not connected.');
-    this.#handle.setNoDelay(enabled);
+    if (this.#conn === null) throw new MultiplayerError(ErrorCode.ERR_UNCONFIGURED, 'The peer is not connected.');
+    this.#conn.handle.setNoDelay(enabled);
   }
 
   #isClosed(): boolean {
@@ -338,27 +317,23 @@ export class WebSocketPeer implements PacketPeer {
   }
 
   #send(data: Uint8Array, isString: boolean): ErrorCode {
-    const handle = this.#handle;
-    if (this.#state !== State.OPEN || handle === null) return this.#fail(ErrorCode.FAILED, 'The WebSocket is not open.');
-    if (this.#unsent >= this.#maxQueuedPackets) return this.#fail(ErrorCode.ERR_OUT_OF_MEMORY, 'Too many packets queued for sending.');
-    if (handle.bufferedAmount + data.byteLength > this.#outboundBufferSize) {
+    const conn = this.#conn;
+    if (this.#state !== State.OPEN || conn === null) return this.#fail(ErrorCode.FAILED, 'The WebSocket is not open.');
+    if (conn.unsent >= this.#maxQueuedPackets) return this.#fail(ErrorCode.ERR_OUT_OF_MEMORY, 'Too many packets queued for sending.');
+    if (conn.handle.bufferedAmount + data.byteLength > this.#outboundBufferSize) {
       return this.#fail(ErrorCode.ERR_OUT_OF_MEMORY, 'The outbound buffer is full.');
     }
-    this.#unsent++;
-    handle.send(data, isString, () => {
-      if (this.#handle === handle) this.#unsent--;
-    });
+    conn.send(data, isString);
     return ErrorCode.OK;
   }
 
   #store(e: { data: Uint8Array; isString: boolean }): boolean {
     if (this.#state !== State.OPEN) return true; // closing: data after our close is discarded
-    const queued = this.#inbound.length - this.#inboundHead;
-    if (queued > 0 && (queued >= this.#maxQueuedPackets || this.#inboundBytes + e.data.byteLength > this.#inboundBufferSize)) {
+    const queued = this.#inbound.count;
+    if (queued > 0 && (queued >= this.#maxQueuedPackets || this.#inbound.bytes + e.data.byteLength > this.#inboundBufferSize)) {
       return false;
     }
     this.#inbound.push({ data: e.data, isString: e.isString });
-    this.#inboundBytes += e.data.byteLength;
     return true;
   }
 
@@ -396,8 +371,8 @@ export class WebSocketPeer implements PacketPeer {
   }
 
   /** Sends the heartbeat ping; false when the last one went unanswered and the peer was closed. */
-  #heartbeat(): boolean {
-    if (this.#heartbeatInterval <= 0 || this.#handle === null) return true;
+  #heartbeat(conn: SocketConnection): boolean {
+    if (this.#heartbeatInterval <= 0) return true;
     const now = this.#clock.nowMs();
     if (now - this.#lastHeartbeat <= this.#heartbeatInterval * 1000) return true;
     if (this.#heartbeatWaiting) {
@@ -405,71 +380,28 @@ export class WebSocketPeer implements PacketPeer {
       this.close(-1);
       return false;
     }
-    if (this.#handle.ping()) this.#heartbeatWaiting = true;
+    if (conn.handle.ping()) this.#heartbeatWaiting = true;
     this.#lastHeartbeat = now;
     return true;
   }
 
-  #backpressure(full: boolean): void {
-    if (full === this.#paused || this.#handle === null) return;
-    if (full) this.#paused = this.#handle.pause();
-    else {
-      this.#paused = false;
-      this.#handle.resume();
-    }
-  }
-
-  #sink(): SocketSink {
-    // Each connection gets its own sink; events from a connection we already dropped are ignored.
-    const sink: SocketSink = {
-      open: (protocol, host, port) => this.#queue(sink, { kind: 'open', protocol, host, port }),
-      message: (data, isString) => this.#queue(sink, { kind: 'message', data, isString }),
-      pong: () => this.#queue(sink, { kind: 'pong' }),
-      failed: (code, reason, detail) => {
-        if (this.#sinkLive(sink)) this.#log.warn(`WebSocket closed with ${code} (${reason}): ${detail}`);
-        this.#queue(sink, { kind: 'failed', code, reason });
-      },
-      closed: (clean, code, reason, detail) => {
-        if (!clean && detail !== '' && this.#sinkLive(sink)) this.#log.warn(`WebSocket connection lost: ${detail}`);
-        this.#queue(sink, { kind: 'closed', clean, code, reason });
-      },
-    };
-    return sink;
-  }
-
-  #currentSink: SocketSink | null = null;
-
-  #sinkLive(sink: SocketSink): boolean {
-    return this.#currentSink === sink;
-  }
-
-  #queue(sink: SocketSink, e: SocketEvent): void {
-    if (this.#currentSink === sink) this.#events.push(e);
-  }
-
-  #attach(handle: SocketHandle, sink: SocketSink): void {
-    this.#handle = handle;
-    this.#currentSink = sink;
+  #attach(conn: SocketConnection): void {
+    this.#conn = conn;
     this.#state = State.CONNECTING;
   }
 
   #detach(): void {
-    this.#handle = null;
-    this.#currentSink = null;
-    this.#events = [];
-    this.#paused = false;
+    this.#conn?.dispose();
+    this.#conn = null;
     this.#closeDeferred = false;
-    this.#unsent = 0;
   }
 
   #clearInbound(): void {
-    this.#inbound = [];
-    this.#inboundHead = 0;
-    this.#inboundBytes = 0;
+    this.#inbound.clear();
   }
 
   #reset(): void {
-    this.#handle?.terminate();
+    this.#conn?.handle.terminate();
     this.#detach();
     this.#clearInbound();
     this.#state = State.CLOSED;
