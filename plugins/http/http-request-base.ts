@@ -72,6 +72,8 @@ export class HTTPRequestBase extends Node {
     }
     const err = this.#parseUrl(url);
     if (err !== ErrorCode.OK) return err;
+    // Divergence from Godot: a deadline on the injected clock instead of a Timer child node, so
+    // tests move time with a ManualClock and the node has no hidden child.
     this.#deadlineMs = this.#timeout > 0 ? this.#clock().nowMs() + this.#timeout * 1000 : null;
     this.#method = method;
     this.#headers = [...customHeaders];
@@ -272,6 +274,9 @@ export class HTTPRequestBase extends Node {
     return true;
   }
 
+  // Divergence from Godot: Godot 4 inflates while downloading (StreamPeerGZIP); Node's zlib has no
+  // synchronous streaming API, so the body is inflated once complete, capped by bodySizeLimit inside
+  // zlib (maxOutputLength), which bounds a "zip bomb" just the same.
   /** Godot: HTTPRequest::_request_done: cancel, inflate if needed, emit. */
   #emitPending(): void {
     let [result, code, headers, body] = this.#pending!;
