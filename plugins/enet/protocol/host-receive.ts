@@ -7,7 +7,7 @@ import { crc32 } from './crc32.js';
 import type { ENetHost } from './host.js';
 import { notifyDisconnect } from './host-send.js';
 import { receiveData } from './host-receive-data.js';
-import type { Peer } from './peer.js';
+import { isOther, type Peer } from './peer.js';
 import {
   clamp, Command, COMMAND_MASK, COMMAND_SIZES, Defaults, FLAG_ACKNOWLEDGE, FLAG_UNSEQUENCED, HEADER_FLAG_COMPRESSED,
   HEADER_FLAG_SENT_TIME, HEADER_SESSION_MASK, HEADER_SESSION_SHIFT, Limits, PeerState, timeDifference, timeLess,
@@ -279,7 +279,9 @@ function removeSentReliableCommand(peer: Peer, seq: number, channelID: number): 
       if (windows[w] === 0) channel.usedReliableWindows &= ~(1 << w);
     }
   }
-  list.splice(i, 1);
+  if (i === 0) list.shift();
+  else list.splice(i, 1);
+  if (!wasSent && isOther(c)) peer.outgoingOther--;
   if (wasSent && c.data !== null) peer.reliableDataInTransit -= c.fragmentLength;
   const first = peer.sentReliableCommands[0];
   if (first !== undefined) peer.nextTimeout = (first.sentTime + first.roundTripTimeout) >>> 0;

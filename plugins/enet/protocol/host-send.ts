@@ -6,7 +6,7 @@ import type { OutgoingCommand } from './channel.js';
 import { commandWireSize, writeCommand } from './commands.js';
 import { crc32 } from './crc32.js';
 import type { ENetHost } from './host.js';
-import type { Peer } from './peer.js';
+import { isOther, type Peer } from './peer.js';
 import {
   Command, COMMAND_MASK, COMMAND_SIZES, Defaults, FLAG_ACKNOWLEDGE, HEADER_FLAG_COMPRESSED,
   HEADER_FLAG_SENT_TIME, HEADER_SESSION_MASK, HEADER_SESSION_SHIFT, Limits, PeerState, timeDifference,
@@ -109,6 +109,7 @@ function checkTimeouts(host: ENetHost, peer: Peer): boolean {
     if (c.data !== null) peer.reliableDataInTransit -= c.fragmentLength;
     sent.splice(i, 1);
     peer.outgoingCommands.splice(insertAt++, 0, c);
+    if (isOther(c)) peer.outgoingOther++;
     if (i === 0 && sent.length > 0) peer.nextTimeout = (sent[0]!.sentTime + sent[0]!.roundTripTimeout) >>> 0;
   }
   return false;
@@ -143,6 +144,9 @@ function checkOutgoingCommands(host: ENetHost, peer: Peer, d: Datagram): boolean
   let canPing = true;
   let windowWrap = false;
   let windowExceeded = false;
+  // Commands before `i` are consumed except those in `kept` (held back); the queue is compacted
+  // once at the end, so a long queue is not shifted once per command.
+  const kept: OutgoingCommand[] = [];
   let i = 0;
   while (i < queue.length) {
     const c = queue[i]!;
@@ -151,14 +155,25 @@ function checkOutgoingCommands(host: ENetHost, peer: Peer, d: Datagram): boolean
     if (reliable) {
       if (channel !== null) {
         if (!windowWrap && windowBlocked(peer, c)) windowWrap = true;
-        if (windowWrap) { i++; continue; }
+        if (windowWrap) {
+          // Only reliable data is left: all of it is held back, stop scanning.
+          if (peer.outgoingOther === 0) break;
+          kept.push(c);
+          i++;
+          continue;
+        }
       }
       if (c.data !== null) {
         if (!windowExceeded) {
           const window = Math.floor((peer.packetThrottle * peer.windowSize) / Defaults.PACKET_THROTTLE_SCALE);
           if (peer.reliableDataInTransit + c.fragmentLength > Math.max(window, peer.mtu)) windowExceeded = true;
         }
-        if (windowExceeded) { i++; continue; }
+        if (windowExceeded) {
+          if (peer.outgoingOther === 0) break;
+          kept.push(c);
+          i++;
+          continue;
+        }
       }
       canPing = false;
     }
@@ -168,7 +183,8 @@ function checkOutgoingCommands(host: ENetHost, peer: Peer, d: Datagram): boolean
       d.full = true;
       break;
     }
-    queue.splice(i, 1);
+    i++;
+    if (isOther(c)) peer.outgoingOther--;
     if (reliable) {
       if (channel !== null && c.sendAttempts < 1) {
         const w = Math.floor(c.reliableSequenceNumber / Defaults.RELIABLE_WINDOW_SIZE);
@@ -188,7 +204,8 @@ function checkOutgoingCommands(host: ENetHost, peer: Peer, d: Datagram): boolean
         // Throttled: drop the packet and all its queued fragments.
         while (i < queue.length && queue[i]!.reliableSequenceNumber === c.reliableSequenceNumber &&
                queue[i]!.unreliableSequenceNumber === c.unreliableSequenceNumber && queue[i]!.data === c.data) {
-          queue.splice(i, 1);
+          i++;
+          peer.outgoingOther--;
         }
         continue;
       }
@@ -197,6 +214,10 @@ function checkOutgoingCommands(host: ENetHost, peer: Peer, d: Datagram): boolean
     d.size += commandWireSize(c);
     d.commands++;
     peer.packetsSent++;
+  }
+  if (i > 0) {
+    if (kept.length === 0) queue.splice(0, i);
+    else queue.splice(0, i, ...kept);
   }
   return canPing;
 }

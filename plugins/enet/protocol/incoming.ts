@@ -134,6 +134,13 @@ export function dispatchIncomingReliableCommands(peer: Peer, channel: Channel): 
  */
 export function dispatchIncomingUnreliableCommands(peer: Peer, channel: Channel): void {
   const list = channel.incomingUnreliableCommands;
+  // Fast path: the head waits for a future reliable epoch, so nothing can move (the C library
+  // also stops its walk there); avoids rebuilding a long pending list on every arrival.
+  const head = list[0];
+  if (head === undefined || (head.reliableSequenceNumber !== channel.incomingReliableSequenceNumber &&
+      inReceiveWindow(channel, head.reliableSequenceNumber))) {
+    return;
+  }
   const keep: IncomingCommand[] = [];
   let i = 0;
   for (; i < list.length; i++) {
@@ -154,7 +161,7 @@ export function dispatchIncomingUnreliableCommands(peer: Peer, channel: Channel)
   const current = channel.incomingReliableSequenceNumber;
   const stale = (c: IncomingCommand): boolean =>
     c.reliableSequenceNumber === current && c.unreliableSequenceNumber <= channel.incomingUnreliableSequenceNumber;
-  const rest = list.slice(i);
+  const rest = i < list.length ? list.slice(i) : [];
   list.length = 0;
   for (const c of keep) {
     if (stale(c)) peer.totalWaitingData -= c.data.length;

@@ -66,6 +66,8 @@ export class Peer {
   acknowledgements: Acknowledgement[] = [];
   sentReliableCommands: OutgoingCommand[] = [];
   outgoingCommands: OutgoingCommand[] = [];
+  /** Queued commands that are not reliable data (so the window rules never hold them back). */
+  outgoingOther = 0;
   dispatchedCommands: DispatchedPacket[] = [];
   needsDispatch = false;
   /** A CONNECT event is owed to the application (delivered before any packet of this peer). */
@@ -158,6 +160,7 @@ export class Peer {
       }
     }
     this.outgoingCommands.push(c);
+    if (isOther(c)) this.outgoingOther++;
     return c;
   }
 
@@ -284,10 +287,16 @@ export class Peer {
     this.acknowledgements = [];
     this.sentReliableCommands = [];
     this.outgoingCommands = [];
+    this.outgoingOther = 0;
     this.dispatchedCommands = [];
     this.channels = [];
     this.totalWaitingData = 0;
     // A CONNECT event already owed to the application survives (ENet returns it with the datagram).
     if (!this.pendingConnectEvent) this.host.unqueueDispatch(this);
   }
+}
+
+/** True for commands the reliable window rules never hold back: everything but reliable data. */
+export function isOther(c: OutgoingCommand): boolean {
+  return !(c.command & FLAG_ACKNOWLEDGE) || c.data === null;
 }

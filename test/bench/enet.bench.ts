@@ -1,0 +1,208 @@
+/**
+ * ENet benchmark: our TypeScript ENet against the reference C library (libenet), same harness and
+ * sizes, client and server in separate processes on loopback:
+ *   unreliable 64-byte packets/s, reliable 64-byte packets/s, 100 KB fragmented reliable MB/s
+ *   (counted at the receiving server), and memory per connected idle peer with 1,000 peers.
+ *
+ *   npx tsx test/bench/enet.bench.ts            (about 60 s)
+ *
+ * The same file is the TypeScript server and client (`--role server|client|mem-client`); the C
+ * side is test/fixtures/enet/echo-peer.c (`server --sink`, `bench`), built on demand.
+ */
+import { spawn, type ChildProcessByStdio } from 'node:child_process';
+import type { Readable, Writable } from 'node:stream';
+import { fileURLToPath } from 'node:url';
+import { bindUdpSocket } from '../../plugins/enet/datagram-socket.js';
+import { ENetHost, HostEventType } from '../../plugins/enet/protocol/host.js';
+import { PacketFlag, PeerState } from '../../plugins/enet/protocol/protocol.js';
+import { buildEchoPeer } from '../helpers/enet-c-peer.js';
+
+const SECONDS = 3;
+const IDLE_PEERS = 1000;
+const self = fileURLToPath(import.meta.url);
+const arg = (name: string, fallback = ''): string => {
+  const i = process.argv.indexOf(name);
+  return i >= 0 ? process.argv[i + 1]! : fallback;
+};
+const tick = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
+
+// ---------------------------------------------------------------- TypeScript roles (child processes)
+
+async function tsServer(): Promise<void> {
+  const socket = await bindUdpSocket({ address: '127.0.0.1', port: 0 });
+  const host = new ENetHost(socket!, { peerCount: Number(arg('--peers', '64')) });
+  console.log(`LISTEN ${socket!.port}`);
+  let packets = 0;
+  let bytes = 0;
+  let first = 0;
+  let last = 0;
+  process.stdin.setEncoding('utf8');
+  process.stdin.on('data', (line: string) => {
+    if (!line.startsWith('mem')) return;
+    (globalThis as { gc?: () => void }).gc?.();
+    const connected = host.peers.filter((p) => p.state === PeerState.CONNECTED).length;
+    console.log(`MEM ${Math.round(process.memoryUsage().rss / 1024)} ${connected} ${Math.round(process.memoryUsage().heapUsed / 1024)}`);
+  });
+  process.stdin.on('end', () => process.exit(0));
+  for (;;) {
+    for (let e = host.service(); e !== null; e = host.service()) {
+      if (e.type === HostEventType.RECEIVE) {
+        const now = performance.now();
+        if (packets === 0) first = now;
+        last = now;
+        packets++;
+        bytes += e.packet!.length;
+      } else if (e.type === HostEventType.DISCONNECT && packets > 0) {
+        console.log(`TOTAL ${packets} ${bytes} ${(last - first).toFixed(1)}`);
+        packets = bytes = 0;
+      }
+    }
+    await tick();
+  }
+}
+
+async function tsConnect(peers: number, port: number): Promise<ENetHost> {
+  const socket = await bindUdpSocket({ address: '127.0.0.1', port: 0 });
+  const host = new ENetHost(socket!, { peerCount: peers });
+  for (let i = 0; i < peers; i++) host.connect('127.0.0.1', port, 2, i + 2);
+  let connected = 0;
+  const deadline = performance.now() + 30000;
+  while (connected < peers && performance.now() < deadline) {
+    for (let e = host.service(); e !== null; e = host.service()) if (e.type === HostEventType.CONNECT) connected++;
+    await tick();
+  }
+  console.log(`CONNECTED ${connected}`);
+  return host;
+}
+
+async function tsClient(): Promise<void> {
+  const host = await tsConnect(1, Number(arg('--port')));
+  const peer = host.peers[0]!;
+  const payload = new Uint8Array(Number(arg('--size')));
+  const flags = arg('--flags') === 'r' ? PacketFlag.RELIABLE : 0;
+  const end = performance.now() + Number(arg('--seconds', String(SECONDS))) * 1000;
+  let sent = 0;
+  while (performance.now() < end) {
+    while (peer.outgoingCommands.length < 4096 && peer.send(0, payload, flags)) sent++;
+    while (host.service() !== null);
+    await tick();
+  }
+  console.log(`SENT ${sent}`);
+  peer.disconnect(7);
+  for (let done = false; !done;) {
+    for (let e = host.service(); e !== null; e = host.service()) if (e.type === HostEventType.DISCONNECT) done = true;
+    await tick();
+  }
+  host.destroy();
+}
+
+async function tsMemClient(): Promise<void> {
+  const host = await tsConnect(IDLE_PEERS, Number(arg('--port')));
+  for (;;) {
+    while (host.service() !== null);
+    await new Promise((resolve) => setTimeout(resolve, 5));
+  }
+}
+
+// ---------------------------------------------------------------- orchestration
+
+class Proc {
+  readonly child: ChildProcessByStdio<Writable, Readable, null>;
+  readonly lines: string[] = [];
+  constructor(cmd: string, args: string[]) {
+    this.child = spawn(cmd, args, { stdio: ['pipe', 'pipe', 'inherit'] });
+    let buf = '';
+    this.child.stdout.setEncoding('utf8');
+    this.child.stdout.on('data', (c: string) => {
+      buf += c;
+      const parts = buf.split('\n');
+      buf = parts.pop()!;
+      this.lines.push(...parts);
+    });
+  }
+  async wait(re: RegExp, timeoutMs = 60000): Promise<RegExpMatchArray> {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      const i = this.lines.findIndex((l) => re.test(l));
+      if (i >= 0) return this.lines.splice(i, 1)[0]!.match(re)!;
+      if (Date.now() > deadline) throw new Error(`no ${re}; saw ${this.lines.join(' | ')}`);
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+  }
+  kill(): void {
+    this.child.kill('SIGKILL');
+  }
+}
+
+const ts = (role: string, ...args: string[]): Proc => new Proc(process.execPath, ['--expose-gc', '--import', 'tsx', self, '--role', role, ...args]);
+
+async function throughput(impl: 'C' | 'TS', size: number, flags: 'u' | 'r'): Promise<{ pps: number; mbps: number }> {
+  const bin = buildEchoPeer();
+  const server = impl === 'C' ? new Proc(bin, ['server', '--port', '0', '--sink']) : ts('server');
+  try {
+    const port = (await server.wait(/^LISTEN (\d+)/))[1]!;
+    const args = ['--port', port, '--size', String(size), '--flags', flags, '--seconds', String(SECONDS)];
+    const client = impl === 'C' ? new Proc(bin, ['bench', ...args]) : ts('client', ...args);
+    try {
+      const [, packets, bytes, ms] = await server.wait(/^TOTAL (\d+) (\d+) ([\d.]+)/);
+      const seconds = Number(ms) / 1000;
+      return { pps: Number(packets) / seconds, mbps: Number(bytes) / seconds / 1e6 };
+    } finally {
+      client.kill();
+    }
+  } finally {
+    server.kill();
+  }
+}
+
+async function idleMemory(impl: 'C' | 'TS'): Promise<number> {
+  const bin = buildEchoPeer();
+  const peers = String(IDLE_PEERS + 24);
+  const server = impl === 'C' ? new Proc(bin, ['server', '--port', '0', '--sink', '--peers', peers]) : ts('server', '--peers', peers);
+  try {
+    const port = (await server.wait(/^LISTEN (\d+)/))[1]!;
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    server.child.stdin.write('mem\n');
+    const before = Number((await server.wait(/^MEM (\d+)/))[1]);
+    const client = ts('mem-client', '--port', port);
+    try {
+      await client.wait(/^CONNECTED (\d+)/);
+      await new Promise((resolve) => setTimeout(resolve, 2000));
+      server.child.stdin.write('mem\n');
+      const [, after, connected] = await server.wait(/^MEM (\d+) (\d+)/);
+      return ((Number(after) - before) * 1024) / Number(connected);
+    } finally {
+      client.kill();
+    }
+  } finally {
+    server.kill();
+  }
+}
+
+async function main(): Promise<void> {
+  console.log(`enet.bench: loopback, separate processes, ${SECONDS} s per run (npx tsx test/bench/enet.bench.ts)`);
+  const rows: Array<[string, string, number, number]> = [];
+  for (const [name, size, flags, unit] of [
+    ['unreliable 64 B packets/s', 64, 'u', 'pps'],
+    ['reliable 64 B packets/s', 64, 'r', 'pps'],
+    ['reliable 100 KB fragmented MB/s', 100 * 1024, 'r', 'mbps'],
+  ] as const) {
+    const c = await throughput('C', size, flags);
+    const t = await throughput('TS', size, flags);
+    rows.push([name, unit, c[unit], t[unit]]);
+    console.log(`${name.padEnd(34)} C ${fmt(c[unit])}   TS ${fmt(t[unit])}   TS/C ${((100 * t[unit]) / c[unit]).toFixed(0)} %`);
+  }
+  const cMem = await idleMemory('C');
+  const tMem = await idleMemory('TS');
+  console.log(`${'memory per idle peer (1,000 peers)'.padEnd(34)} C ${fmt(cMem)} B   TS ${fmt(tMem)} B   (server RSS delta / peers; clients: 2 channels)`);
+}
+
+function fmt(v: number): string {
+  return v >= 1e6 ? `${(v / 1e6).toFixed(2)} M` : v >= 1e3 ? `${(v / 1e3).toFixed(1)} k` : v.toFixed(1);
+}
+
+const role = arg('--role');
+if (role === 'server') await tsServer();
+else if (role === 'client') await tsClient();
+else if (role === 'mem-client') await tsMemClient();
+else await main();
