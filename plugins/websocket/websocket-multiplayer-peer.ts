@@ -13,6 +13,7 @@ import {
 } from '../../core/index.js';
 import { nativeBackend } from './native-backend.js';
 import { PacketBuffer } from './packet-buffer.js';
+import { PendingPeers } from './pending-peers.js';
 import type { StreamListener, WebSocketBackend } from './websocket-backend.js';
 import { State, WebSocketPeer } from './websocket-peer.js';
 
@@ -25,12 +26,6 @@ export interface WebSocketMultiplayerPeerOptions extends MultiplayerPeerOptions 
   readonly logger?: Logger;
   /** The socket implementation; the entry point you imported picks the default. */
   readonly backend?: WebSocketBackend;
-}
-
-interface PendingPeer {
-  readonly time: number;
-  readonly stream: unknown;
-  ws: WebSocketPeer | null;
 }
 
 interface Packet {
@@ -60,7 +55,8 @@ export class WebSocketMultiplayerPeer extends MultiplayerPeer {
   #generation = 0;
   #listener: StreamListener | null = null;
   #accepted: unknown[] = [];
-  #pending = new Map<number, PendingPeer>();
+  #pending: PendingPeers;
+  #clientStart = 0;
   #peers = new Map<number, WebSocketPeer>();
   #incoming = new PacketBuffer<Packet>();
 
@@ -71,6 +67,12 @@ export class WebSocketMultiplayerPeer extends MultiplayerPeer {
     this.#backend = options.backend ?? nativeBackend;
     this.#config = new WebSocketPeer({ backend: this.#backend });
     this.#config.maxQueuedPackets = 2048;
+    this.#pending = new PendingPeers({
+      clock: this.#clock,
+      logger: this.#log,
+      createPeer: () => this.#createPeer(),
+      drop: (stream) => this.#listener?.drop(stream),
+    });
   }
 
   /** Godot property `supported_protocols`, copied to every connection. */
@@ -172,7 +174,7 @@ export class WebSocketMultiplayerPeer extends MultiplayerPeer {
     const ws = this.#createPeer();
     const err = ws.connectToUrl(url, tlsClientOptions);
     if (err !== ErrorCode.OK) return err;
-    this.#pending.set(1, { time: this.#clock.nowMs(), stream: null, ws });
+    this.#clientStart = this.#clock.nowMs();
     this.#peers.set(1, ws);
     this.#status = ConnectionStatus.CONNECTING;
     return ErrorCode.OK;
@@ -304,7 +306,6 @@ export class WebSocketMultiplayerPeer extends MultiplayerPeer {
         if (ws.getAvailablePacketCount() === 0) return this.#checkClientTimeout();
         if (!this.#takeId(ws)) return;
         this.#status = ConnectionStatus.CONNECTED;
-        this.#pending.delete(1);
         const generation = this.#generation;
         this.peerConnected.emit(1);
         if (generation !== this.#generation) return;
@@ -332,8 +333,7 @@ export class WebSocketMultiplayerPeer extends MultiplayerPeer {
   }
 
   #checkClientTimeout(): void {
-    const pending = this.#pending.get(1);
-    if (pending !== undefined && this.#clock.nowMs() - pending.time > this.#handshakeTimeoutMs) {
+    if (this.#clock.nowMs() - this.#clientStart > this.#handshakeTimeoutMs) {
       this.#log.info(`WebSocket handshake timed out after ${this.handshakeTimeout.toFixed(3)} seconds.`);
       this.#clear();
     }
@@ -343,11 +343,10 @@ export class WebSocketMultiplayerPeer extends MultiplayerPeer {
   #pollServer(): void {
     const generation = this.#generation;
     this.#acceptStreams();
-    for (const [id, pending] of [...this.#pending]) {
-      if (this.#pollPending(id, pending) && this.#peers.has(id)) {
-        this.peerConnected.emit(id);
-        if (generation !== this.#generation) return;
-      }
+    for (const [id, ws] of this.#pending.poll(this.#handshakeTimeoutMs, this.refuseNewConnections)) {
+      this.#peers.set(id, ws);
+      this.peerConnected.emit(id);
+      if (generation !== this.#generation) return;
     }
     const gone: number[] = [];
     for (const [id, ws] of this.#peers) {
@@ -371,41 +370,8 @@ export class WebSocketMultiplayerPeer extends MultiplayerPeer {
       }
       let id = this.generateUniqueId();
       while (this.#peers.has(id) || this.#pending.has(id)) id = this.generateUniqueId();
-      this.#pending.set(id, { time: this.#clock.nowMs(), stream, ws: null });
+      this.#pending.add(id, stream);
     }
-  }
-
-  /** Advances one pending connection; true when it just became peer `id`. */
-  #pollPending(id: number, pending: PendingPeer): boolean {
-    const drop = (): false => {
-      this.#pending.delete(id);
-      if (pending.ws !== null) pending.ws.close(-1);
-      else this.#listener?.drop(pending.stream);
-      return false;
-    };
-    if (this.#clock.nowMs() - pending.time > this.#handshakeTimeoutMs) {
-      this.#log.info(`WebSocket handshake timed out after ${this.handshakeTimeout.toFixed(3)} seconds.`);
-      return drop();
-    }
-    if (pending.ws === null) {
-      pending.ws = this.#createPeer();
-      if (pending.ws.acceptStream(pending.stream) !== ErrorCode.OK) return drop();
-    }
-    const ws = pending.ws;
-    ws.poll();
-    const state = ws.getReadyState();
-    if (state === State.CONNECTING) return false;
-    if (state !== State.OPEN || this.refuseNewConnections) return drop();
-    this.#pending.delete(id);
-    const announce = new Uint8Array(4);
-    new DataView(announce.buffer).setInt32(0, id, true);
-    if (ws.putPacket(announce) !== ErrorCode.OK) {
-      this.#log.error('Failed to send ID to newly connected peer.');
-      ws.close(-1);
-      return false;
-    }
-    this.#peers.set(id, ws);
-    return true;
   }
 
   #drain(ws: WebSocketPeer, source: number): void {
@@ -434,10 +400,6 @@ export class WebSocketMultiplayerPeer extends MultiplayerPeer {
     this.#server = false;
     for (const ws of this.#peers.values()) ws.close(-1);
     this.#peers.clear();
-    for (const pending of this.#pending.values()) {
-      if (pending.ws !== null) pending.ws.close(-1);
-      else if (pending.stream !== null) this.#listener?.drop(pending.stream);
-    }
     this.#pending.clear();
     for (const stream of this.#accepted.splice(0)) this.#listener?.drop(stream);
     this.#listener?.close();
