@@ -14,6 +14,7 @@ import {
   type LinkConditions,
   type LinkState,
 } from './link-conditions.js';
+import { FlightQueue } from './flight-queue.js';
 import { PacketTrace, type MessageKind, type TraceEntry } from './packet-trace.js';
 
 /** Construction options of `VirtualNetwork`. */
@@ -50,10 +51,16 @@ interface Flight {
   /** Per-stream sequence number (RELIABLE and UNRELIABLE_ORDERED), else 0. */
   readonly seq: number;
   readonly attempt: number;
-  /** `from + SEP + to`, computed once per send. */
-  readonly link: string;
-  /** The (from, to, channel) stream for RELIABLE and UNRELIABLE_ORDERED, else null. */
+  readonly link: Link;
+  /** The (from, to, channel, mode) stream for RELIABLE and UNRELIABLE_ORDERED, else null. */
   readonly stream: Stream | null;
+}
+
+/** Per directed link: its key for overrides and partitions, serialiser state and streams. */
+interface Link {
+  readonly key: string;
+  readonly state: LinkState;
+  readonly streams: Map<number, Stream>;
 }
 
 interface Stream {
@@ -92,11 +99,11 @@ export class VirtualNetwork {
   readonly #overrides = new Map<string, LinkConditions>();
   readonly #blocked = new Set<string>();
   readonly #isolated = new Set<string>();
-  readonly #linkState = new Map<string, LinkState>();
+  /** from → to → Link; two lookups on the endpoints' own strings beat building a key per packet. */
+  readonly #links = new Map<string, Map<string, Link>>();
   readonly #endpoints = new Set<string>();
-  readonly #inbox = new Map<string, Flight[]>();
-  readonly #streams = new Map<string, Stream>();
-  #retries: Flight[] = [];
+  readonly #inbox = new Map<string, FlightQueue<Flight>>();
+  readonly #retries = new FlightQueue<Flight>();
   #order = 0;
   #addressCounter = 0;
 
@@ -215,10 +222,9 @@ export class VirtualNetwork {
   detach(address: string): void {
     if (!this.#endpoints.delete(address)) return;
     this.#inbox.delete(address);
-    this.#retries = this.#retries.filter((f) => f.to !== address);
-    for (const key of [...this.#streams.keys()]) {
-      if (key.split(SEP)[1] === address) this.#streams.delete(key);
-    }
+    this.#retries.retain((f) => f.to !== address);
+    // Streams towards the address restart from 0 if it is attached again.
+    for (const byTo of this.#links.values()) byTo.delete(address);
   }
 
   /**
@@ -240,9 +246,10 @@ export class VirtualNetwork {
       this.#record(full, to, now, 0, 'unreachable', null);
       return false;
     }
-    const stream = datagram.mode === UNRELIABLE ? null : this.#stream(from, to, datagram.channel, datagram.mode);
+    const link = this.#link(from, to);
+    const stream = datagram.mode === UNRELIABLE ? null : streamOf(link, datagram.channel, datagram.mode);
     const seq = stream === null ? 0 : stream.nextSend++;
-    this.#attempt({ datagram: full, to, atMs: now, order: this.#order++, seq, attempt: 0, link: from + SEP + to, stream });
+    this.#attempt({ datagram: full, to, atMs: now, order: this.#order++, seq, attempt: 0, link, stream });
     return true;
   }
 
@@ -251,11 +258,11 @@ export class VirtualNetwork {
     const now = this.clock.nowMs();
     this.#service(now);
     const inbox = this.#inbox.get(address);
-    if (inbox === undefined || inbox.length === 0 || inbox[0]!.atMs > now) return [];
-    let due = 0;
-    while (due < inbox.length && inbox[due]!.atMs <= now) due++;
     const out: Datagram[] = [];
-    for (const flight of inbox.splice(0, due)) this.#release(flight, now, out);
+    if (inbox === undefined) return out;
+    for (let next = inbox.peek(); next !== undefined && next.atMs <= now; next = inbox.peek()) {
+      this.#release(inbox.pop()!, now, out);
+    }
     return out;
   }
 
@@ -289,20 +296,20 @@ export class VirtualNetwork {
 
   /** Runs every retransmission due by `now`, in (time, send order) order. */
   #service(now: number): void {
-    while (this.#retries.length > 0 && this.#retries[0]!.atMs <= now) this.#attempt(this.#retries.shift()!);
+    for (let next = this.#retries.peek(); next !== undefined && next.atMs <= now; next = this.#retries.peek()) {
+      this.#attempt(this.#retries.pop()!);
+    }
   }
 
   /** One transmission of `flight` at `flight.atMs`: trace it, then queue its arrivals or its retry. */
   #attempt(flight: Flight): void {
-    const { datagram: d, to, atMs, attempt, link: key } = flight;
-    const conditions = this.#conditionsOf(key);
+    const { datagram: d, to, atMs, attempt, link } = flight;
+    const conditions = this.#conditionsOf(link.key);
     const reliable = d.mode === RELIABLE;
     let lost: 'dropped' | 'partitioned' | null = this.isPartitioned(d.from, to) ? 'partitioned' : null;
     let arrivals: readonly number[] = [];
     if (lost === null) {
-      let state = this.#linkState.get(key);
-      if (state === undefined) this.#linkState.set(key, (state = { busyUntilMs: 0 }));
-      const result = transmit(conditions, this.rng, state, atMs, d.payload.length, d.mode);
+      const result = transmit(conditions, this.rng, link.state, atMs, d.payload.length, d.mode);
       if (result.lost) lost = 'dropped';
       arrivals = result.arrivals;
     }
@@ -310,27 +317,27 @@ export class VirtualNetwork {
       this.#record(d, to, atMs, attempt, lost, null);
       if (reliable) {
         const retry = { ...flight, atMs: atMs + retransmitDelayMs(conditions, attempt), attempt: attempt + 1 };
-        insertSorted(this.#retries, retry);
+        this.#retries.push(retry);
       }
       return;
     }
     let inbox = this.#inbox.get(to);
-    if (inbox === undefined) this.#inbox.set(to, (inbox = []));
+    if (inbox === undefined) this.#inbox.set(to, (inbox = new FlightQueue()));
     for (let i = 0; i < arrivals.length; i++) {
       const arrival = arrivals[i]!;
       this.#record(d, to, atMs, attempt, i === 0 ? 'delivered' : 'duplicated', arrival);
       const datagram = i === 0 ? d : { ...d, payload: d.payload.slice() };
       const order = i === 0 ? flight.order : this.#order++;
-      insertSorted(inbox, { datagram, to, atMs: arrival, order, seq: flight.seq, attempt, link: key, stream: flight.stream });
+      inbox.push({ datagram, to, atMs: arrival, order, seq: flight.seq, attempt, link, stream: flight.stream });
     }
   }
 
-  /** RELIABLE and UNRELIABLE_ORDERED keep separate sequence spaces, even on one channel. */
-  #stream(from: string, to: string, channel: number, mode: TransferMode): Stream {
-    const key = from + SEP + to + SEP + channel + SEP + mode;
-    let stream = this.#streams.get(key);
-    if (stream === undefined) this.#streams.set(key, (stream = { nextSend: 0, nextDeliver: 0, held: new Map() }));
-    return stream;
+  #link(from: string, to: string): Link {
+    let byTo = this.#links.get(from);
+    if (byTo === undefined) this.#links.set(from, (byTo = new Map()));
+    let link = byTo.get(to);
+    if (link === undefined) byTo.set(to, (link = { key: from + SEP + to, state: { busyUntilMs: 0 }, streams: new Map() }));
+    return link;
   }
 
   #record(
@@ -356,13 +363,10 @@ export class VirtualNetwork {
   }
 }
 
-/** Inserts keeping (atMs, order) ascending; appends in O(1) in the common in-order case. */
-function insertSorted(list: Flight[], flight: Flight): void {
-  let i = list.length;
-  while (i > 0 && before(flight, list[i - 1]!)) i--;
-  list.splice(i, 0, flight);
-}
-
-function before(a: Flight, b: Flight): boolean {
-  return a.atMs < b.atMs || (a.atMs === b.atMs && a.order < b.order);
+/** RELIABLE and UNRELIABLE_ORDERED keep separate sequence spaces, even on one channel. */
+function streamOf(link: Link, channel: number, mode: TransferMode): Stream {
+  const key = channel * 4 + mode;
+  let stream = link.streams.get(key);
+  if (stream === undefined) link.streams.set(key, (stream = { nextSend: 0, nextDeliver: 0, held: new Map() }));
+  return stream;
 }
