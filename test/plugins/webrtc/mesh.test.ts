@@ -38,6 +38,11 @@ t.test('createMesh: 8 peers in one process form a full mesh, exchange packets pa
   const rounds = await pollUntilDone(peers, () => connected.every((s) => s.size === PEERS - 1), {
     timeoutMs: 30_000,
     what: 'full mesh',
+  }).catch((err: Error) => {
+    const missing = peers.flatMap((p, i) => [...p.getPeers()].filter(([, x]) => !x.connected).map(([id, x]) =>
+      `${ids[i]}->${id}: connection ${x.connection.getConnectionState()}/${x.connection.getSignalingState()}/${x.connection.getGatheringState()}, channels ${x.channels.map((c) => c.getReadyState()).join('')}`));
+    const removed = peers.flatMap((p, i) => ids.filter((id) => id !== ids[i] && !p.hasPeer(id)).map((id) => `${ids[i]}->${id}`));
+    throw new Error(`${err.message}; not connected: ${missing.join('; ')}; removed (failed or closed): ${removed.join(', ')}`);
   });
   t.ok(rounds <= MAX_CONNECT_ROUNDS, `mesh connected within ${rounds} poll rounds (bound ${MAX_CONNECT_ROUNDS})`);
   connected.forEach((s, i) => t.same([...s].sort(), ids.filter((id) => id !== ids[i]), `peer ${ids[i]} saw every other peer`));
