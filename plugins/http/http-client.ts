@@ -149,6 +149,9 @@ export class HTTPClient implements HTTPClientBackend {
     if (!checkRequestUrl(method, url)) return this.#fail(ErrorCode.ERR_INVALID_PARAMETER, `Invalid request URL '${url}'.`);
     if (this.#status !== Status.CONNECTED) return this.#fail(ErrorCode.ERR_INVALID_PARAMETER, 'HTTPClient is not connected.');
     if (this.#agent === null) return this.#fail(ErrorCode.ERR_INVALID_DATA, 'HTTPClient has no connection.');
+    // Divergence from Godot: a CONNECT request turns the connection into a raw tunnel, which this
+    // client cannot hand out (Godot's get_connection); HTTPS proxies use it internally (setHttpsProxy).
+    if (method === Method.CONNECT) return this.#fail(ErrorCode.ERR_UNAVAILABLE, 'CONNECT requests are not supported; use setHttpsProxy.');
     const bad = verifyHeaders(headers, this.#log);
     if (bad !== ErrorCode.OK) return bad;
     const uri = this.#tls === null && this.#httpProxy !== null ? `http://${this.#hostPort()}${url}` : url;

@@ -83,6 +83,7 @@ t.test('request: guards return ERR_INVALID_PARAMETER (not connected, bad URL, ba
   t.equal(c.request(Method.GET, '/', ['NoColon']), ErrorCode.ERR_INVALID_PARAMETER);
   t.equal(c.request(Method.GET, '/', ['Bad Name\u0001: x']), ErrorCode.ERR_INVALID_PARAMETER, 'Node rejects the header');
   t.equal(c.request(99 as Method, '/'), ErrorCode.ERR_INVALID_PARAMETER);
+  t.equal(c.request(Method.CONNECT, 'example.com:443'), ErrorCode.ERR_UNAVAILABLE, 'Divergence: no raw tunnels');
   t.equal(c.getStatus(), Status.CONNECTED, 'a refused request changes nothing');
 });
 
