@@ -369,7 +369,7 @@ export class Node {
 
   /** Godot property `multiplayer`: the MultiplayerAPI serving this node's path; null outside a tree. */
   get multiplayer(): MultiplayerAPI | null {
-    return this.#d.tree === null ? null : this.#d.tree.getMultiplayer(this.getPath());
+    return this.#d.tree === null ? null : this.#d.tree.getMultiplayerFor(this);
   }
 
   // The `this: Partial<T>` parameter makes TypeScript infer the node's concrete class even inside

@@ -57,6 +57,11 @@ export class TreeMultiplayers {
     return this.#default;
   }
 
+  /** True when some subtree has its own API (only then does a node's path decide its API). */
+  hasCustom(): boolean {
+    return this.#custom.length > 0;
+  }
+
   /** Every distinct API, the default first: what the tree polls each frame. */
   all(): MultiplayerAPI[] {
     const apis = new Set<MultiplayerAPI>();

@@ -254,6 +254,11 @@ export class SceneTree {
     return this.#multiplayers.get(forPath);
   }
 
+  /** The API that governs `node` (what `node.multiplayer` returns); its path is only built when subtrees have APIs. */
+  getMultiplayerFor(node: Node): MultiplayerAPI {
+    return this.#multiplayers.get(this.#multiplayers.hasCustom() ? node.getPath() : NodePath.EMPTY);
+  }
+
   // ---- scenes -----------------------------------------------------------------------------------
 
   /** Godot property `current_scene`: a child of the root, or null. */

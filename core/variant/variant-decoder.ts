@@ -28,9 +28,15 @@ export type VariantDecodeResult =
   | { readonly error: Exclude<ErrorCode, typeof ErrorCode.OK>; readonly value: null; readonly length: 0 };
 
 /** Cursor over the input; `error` is set by the first failure and everything after it unwinds. */
+// Scratch for float reads: copying 4 or 8 bytes here is cheaper than a DataView per decode.
+const scratch = new ArrayBuffer(8);
+const scratchBytes = new Uint8Array(scratch);
+const scratchF32 = new Float32Array(scratch, 0, 1);
+const scratchF64 = new Float64Array(scratch, 0, 1);
+const LITTLE_ENDIAN_HOST = new Uint8Array(new Uint32Array([1]).buffer)[0] === 1;
+
 export class VariantReader {
   readonly bytes: Uint8Array;
-  readonly view: DataView;
   readonly end: number;
   readonly allowObjects: boolean;
   pos: number;
@@ -40,7 +46,6 @@ export class VariantReader {
     // A Node Buffer's slice() is a view, not a copy: read through a plain Uint8Array view instead, so
     // decoded packed arrays never alias (or, via `.buffer`, over-read) the caller's packet memory.
     this.bytes = bytes.constructor === Uint8Array ? bytes : new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-    this.view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
     this.end = bytes.length;
     this.pos = offset;
     this.allowObjects = allowObjects;
@@ -64,28 +69,33 @@ export class VariantReader {
     return false;
   }
 
+  #view: DataView | null = null;
+
+  /** A DataView over the input, made on first use (most decodes never need one). */
+  get view(): DataView {
+    return (this.#view ??= new DataView(this.bytes.buffer, this.bytes.byteOffset, this.bytes.byteLength));
+  }
+
   /** Reads a u32 (callers check `need` first). */
   u32(): number {
-    const v = this.view.getUint32(this.pos, true);
-    this.pos += 4;
-    return v;
+    return this.i32() >>> 0;
   }
 
   /** Reads an i32. */
   i32(): number {
-    const v = this.view.getInt32(this.pos, true);
-    this.pos += 4;
-    return v;
+    const b = this.bytes;
+    const p = this.pos;
+    this.pos = p + 4;
+    return b[p]! | (b[p + 1]! << 8) | (b[p + 2]! << 16) | (b[p + 3]! << 24);
   }
 
   /** An i64 as a number when safe, else a bigint. */
   i64(): number | bigint {
-    const lo = this.view.getUint32(this.pos, true);
-    const hi = this.view.getInt32(this.pos + 4, true);
+    const start = this.pos;
+    const lo = this.u32();
+    const hi = this.i32();
     const n = hi * 0x1_0000_0000 + lo;
-    const v = Number.isSafeInteger(n) ? n : this.view.getBigInt64(this.pos, true);
-    this.pos += 8;
-    return v;
+    return Number.isSafeInteger(n) ? n : this.view.getBigInt64(start, true);
   }
 
   /** Reads a u64 as a bigint (ids). */
@@ -97,9 +107,16 @@ export class VariantReader {
 
   /** One real_t component: f64 when the header's 64-bit flag is set, else f32. */
   real(wide: boolean): number {
-    const v = wide ? this.view.getFloat64(this.pos, true) : this.view.getFloat32(this.pos, true);
-    this.pos += wide ? 8 : 4;
-    return v;
+    const size = wide ? 8 : 4;
+    if (!LITTLE_ENDIAN_HOST) {
+      const v = wide ? this.view.getFloat64(this.pos, true) : this.view.getFloat32(this.pos, true);
+      this.pos += size;
+      return v;
+    }
+    const b = this.bytes;
+    for (let i = 0; i < size; i++) scratchBytes[i] = b[this.pos + i]!;
+    this.pos += size;
+    return wide ? scratchF64[0]! : scratchF32[0]!;
   }
 
   /**
