@@ -83,11 +83,11 @@ const fmt = (n: number) => Math.round(n).toLocaleString('en-US');
 codecRate();
 rpcRate(); // warm-up
 const codec = codecRate();
-const rpc = rpcRate();
+const full = rpcRate();
 const wire = wireBytes();
 console.log('rpc.bench — server → client RPC through SceneMultiplayer over loopback (zero latency)');
 console.log(`  command: npx tsx test/bench/rpc.bench.ts   (node ${process.version})`);
 console.log(`  arguments: int 42, float 0.5, Vector2(12.5, -3), "orc"; ${fmt(FRAMES * PER_FRAME)} calls in ${FRAMES} frames`);
 console.log(`  raw codec (encode + decode args):   ${fmt(codec)} ops/s   (baseline)`);
-console.log(`  full RPC path:                      ${fmt(rpc.perSec)} RPC/s   (${((rpc.perSec / codec) * 100).toFixed(0)} % of the codec rate; target ≥ 500,000)`);
+console.log(`  full RPC path:                      ${fmt(full.perSec)} RPC/s   (${((full.perSec / codec) * 100).toFixed(0)} % of the codec rate; target ≥ 500,000)`);
 console.log(`  bytes per RPC on the wire:          ${wire.bytes} B = header ${wire.header} B (meta, cached node id, method id; target ≤ 3) + 1 B argument count + ${wire.bytes - wire.header - 1} B arguments`);
