@@ -55,10 +55,16 @@ export interface PacketTraceOptions {
   readonly keepEntries?: boolean;
 }
 
+const MESSAGE_CODES: Record<MessageKind, number> = { data: 0, connect: 1, accept: 2, reject: 3, disconnect: 4 };
+const OUTCOME_CODES: Record<PacketOutcome, number> = {
+  delivered: 0, duplicated: 1, dropped: 2, partitioned: 3, unreachable: 4, stale: 5,
+};
+
 /**
  * An append-only record of packet events with a running FNV-1a 64 hash over a canonical binary form
- * of every entry (a tag byte, then each field: numbers as little-endian float64, strings as their
- * UTF-8 length and bytes). Pure JS (no `node:crypto`), so it runs in browsers; the same entries give the same
+ * of every entry (a tag byte, then its fields: small integers as little-endian uint32, times as
+ * little-endian float64, addresses by the id they got on first appearance, when their text is
+ * hashed too). Pure JS (no `node:crypto`), so it runs in browsers; the same entries give the same
  * hash on every platform.
  */
 export class PacketTrace {
@@ -67,6 +73,7 @@ export class PacketTrace {
   readonly #entries: TraceEntry[] = [];
   readonly #keep: boolean;
   readonly #hash = new Fnv1a64();
+  readonly #names = new Map<string, number>();
   #count = 0;
 
   constructor(options: PacketTraceOptions = {}) {
@@ -99,17 +106,19 @@ export class PacketTrace {
       outcome: event.outcome,
       deliverAtMs: event.deliverAtMs,
     };
+    // Compact canonical form: names are hashed once (with the small id they get, in order of first
+    // appearance), then every packet is a tag, five 32-bit words and two doubles.
+    const from = this.#nameId(entry.from);
+    const to = this.#nameId(entry.to);
     this.#hash
       .byte(0x50) // 'P'
+      .uint32(from)
+      .uint32(to)
+      .uint32(MESSAGE_CODES[entry.message] | (entry.mode << 4) | (OUTCOME_CODES[entry.outcome] << 8))
+      .uint32(entry.channel)
+      .uint32(entry.size)
+      .uint32(entry.attempt)
       .number(entry.timeMs)
-      .string(entry.from)
-      .string(entry.to)
-      .string(entry.message)
-      .number(entry.mode)
-      .number(entry.channel)
-      .number(entry.size)
-      .number(entry.attempt)
-      .string(entry.outcome)
       .number(entry.deliverAtMs ?? -1);
     this.#append(entry);
     return entry;
@@ -126,6 +135,16 @@ export class PacketTrace {
   /** FNV-1a 64 of every entry so far, as 16 lowercase hex digits. */
   hash(): string {
     return this.#hash.digest();
+  }
+
+  #nameId(name: string): number {
+    let id = this.#names.get(name);
+    if (id === undefined) {
+      id = this.#names.size;
+      this.#names.set(name, id);
+      this.#hash.byte(0x41).uint32(id).string(name); // 'A': an address appears
+    }
+    return id;
   }
 
   #append(entry: TraceEntry): void {
@@ -238,6 +257,12 @@ export class Fnv1a64 {
   /** Feeds one byte. */
   byte(b: number): this {
     this.#byte(b & 0xff);
+    return this;
+  }
+
+  /** Feeds `w` (taken modulo 2^32) as 4 little-endian bytes. */
+  uint32(w: number): this {
+    this.#word(w >>> 0);
     return this;
   }
 
