@@ -155,7 +155,8 @@ async function throughput(impl: 'C' | 'TS', size: number, flags: 'u' | 'r'): Pro
   }
 }
 
-async function idleMemory(impl: 'C' | 'TS'): Promise<number> {
+/** Server memory growth per connected idle peer in bytes: RSS delta (and, for TS, the JS heap delta after GC). */
+async function idleMemory(impl: 'C' | 'TS'): Promise<{ rss: number; heap: number }> {
   const bin = buildEchoPeer();
   const peers = String(IDLE_PEERS + 24);
   const server = impl === 'C' ? new Proc(bin, ['server', '--port', '0', '--sink', '--peers', peers]) : ts('server', '--peers', peers);
@@ -163,14 +164,15 @@ async function idleMemory(impl: 'C' | 'TS'): Promise<number> {
     const port = (await server.wait(/^LISTEN (\d+)/))[1]!;
     await new Promise((resolve) => setTimeout(resolve, 500));
     server.child.stdin.write('mem\n');
-    const before = Number((await server.wait(/^MEM (\d+)/))[1]);
+    const [, before, , heapBefore] = await server.wait(/^MEM (\d+) (\d+) ?(\d*)/);
     const client = ts('mem-client', '--port', port);
     try {
       await client.wait(/^CONNECTED (\d+)/);
       await new Promise((resolve) => setTimeout(resolve, 2000));
       server.child.stdin.write('mem\n');
-      const [, after, connected] = await server.wait(/^MEM (\d+) (\d+)/);
-      return ((Number(after) - before) * 1024) / Number(connected);
+      const [, after, connected, heapAfter] = await server.wait(/^MEM (\d+) (\d+) ?(\d*)/);
+      const per = (a: string | undefined, b: string | undefined): number => ((Number(a) - Number(b)) * 1024) / Number(connected);
+      return { rss: per(after, before), heap: impl === 'TS' ? per(heapAfter, heapBefore) : NaN };
     } finally {
       client.kill();
     }
@@ -194,7 +196,7 @@ async function main(): Promise<void> {
   }
   const cMem = await idleMemory('C');
   const tMem = await idleMemory('TS');
-  console.log(`${'memory per idle peer (1,000 peers)'.padEnd(34)} C ${fmt(cMem)} B   TS ${fmt(tMem)} B   (server RSS delta / peers; clients: 2 channels)`);
+  console.log(`${'memory per idle peer (1,000 peers)'.padEnd(34)} C ${fmt(cMem.rss)} B RSS   TS ${fmt(tMem.rss)} B RSS, ${fmt(tMem.heap)} B JS heap after GC   (server growth / peers; clients ask for 2 channels)`);
 }
 
 function fmt(v: number): string {

@@ -222,33 +222,13 @@ export function rangeCoderDecompress(input: Uint8Array, limit: number): Uint8Arr
       const escapes = m.escapes[ctx]!;
       const total = m.total[ctx]!;
       if (escapes === 0 || escapes >= total) continue;
-      let c = peek(total);
+      const c = peek(total);
       if (c < escapes) { consume(0, escapes); continue; }
-      c -= escapes;
-      let under = 0;
-      let n = m.symbols[ctx]!;
+      const n = searchSubContext(m, ctx, c - escapes);
       if (n === 0) return null;
-      let count = 0;
-      for (;;) {
-        const after = (under + m.under[n]!) & 0xffff;
-        const before = m.count[n]!;
-        if (c >= after) {
-          under = after;
-          n = m.right[n]!;
-          if (n === 0) return null;
-        } else if (c < after - before) {
-          m.under[n] += SUB_INCREMENT;
-          n = m.left[n]!;
-          if (n === 0) return null;
-        } else {
-          v = m.value[n]!;
-          count = before;
-          under = after - before;
-          m.under[n] += SUB_INCREMENT;
-          m.count[n] += SUB_INCREMENT;
-          break;
-        }
-      }
+      v = m.value[n]!;
+      const count = m.foundCount;
+      const under = m.foundUnder;
       bottom = n;
       consume(escapes + under, count);
       m.total[ctx] += SUB_INCREMENT;
@@ -282,6 +262,30 @@ export function rangeCoderDecompress(input: Uint8Array, limit: number): Uint8Arr
     if (order >= 2) predicted = m.parent[predicted]!; else order++;
     if (m.next >= RESET_AT) { m.reset(); predicted = 0; order = 0; }
   }
+}
+
+/** Finds the symbol whose slice holds `c` in sub-context `ctx`, updating its counts; 0 when malformed. */
+function searchSubContext(m: Model, ctx: number, c: number): number {
+  let under = 0;
+  let n = m.symbols[ctx]!;
+  while (n !== 0) {
+    const after = (under + m.under[n]!) & 0xffff;
+    const before = m.count[n]!;
+    if (c >= after) {
+      under = after;
+      n = m.right[n]!;
+    } else if (c < after - before) {
+      m.under[n] += SUB_INCREMENT;
+      n = m.left[n]!;
+    } else {
+      m.foundCount = before;
+      m.foundUnder = after - before;
+      m.under[n] += SUB_INCREMENT;
+      m.count[n] += SUB_INCREMENT;
+      return n;
+    }
+  }
+  return 0;
 }
 
 /** Decodes one symbol in the root context. Returns the node, -1 at end of stream, null on error. */
