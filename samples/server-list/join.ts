@@ -1,4 +1,5 @@
 import { ErrorCode } from '../../core/index.js';
+import { ENetMultiplayerPeer } from '../../plugins/enet/index.js';
 import { WebSocketMultiplayerPeer } from '../../plugins/websocket/index.js';
 import type { SceneTree } from '../../scenetree/index.js';
 import type { ListedServer } from './lobby-service.js';
@@ -18,4 +19,18 @@ export function joinOverWebSocket(server: ListedServer, tree: SceneTree): ErrorC
   if (err !== ErrorCode.OK) return err;
   tree.getMultiplayer().multiplayerPeer = peer;
   return ErrorCode.OK;
+}
+
+/** Joins over ENet (UDP `host:port`). */
+export function joinOverENet(server: ListedServer, tree: SceneTree): ErrorCode {
+  const peer = new ENetMultiplayerPeer();
+  const err = peer.createClient(server.host, server.port);
+  if (err !== ErrorCode.OK) return err;
+  tree.getMultiplayer().multiplayerPeer = peer;
+  return ErrorCode.OK;
+}
+
+/** Joins with the transport the server announced. */
+export function joinByTransport(server: ListedServer, tree: SceneTree): ErrorCode {
+  return server.transport === 'enet' ? joinOverENet(server, tree) : joinOverWebSocket(server, tree);
 }

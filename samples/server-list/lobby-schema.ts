@@ -6,6 +6,8 @@
 
 /** A game server's registration (`POST /servers`). */
 export interface Registration {
+  /** How players join: WebSocket (`ws`) or ENet (`enet`). */
+  readonly transport: Transport;
   readonly name: string;
   readonly game: string;
   readonly port: number;
@@ -14,6 +16,10 @@ export interface Registration {
   readonly maxPlayers: number;
   readonly tags: readonly string[];
 }
+
+/** The transports a game server may announce. */
+export type Transport = 'ws' | 'enet';
+const TRANSPORTS: readonly string[] = ['ws', 'enet'];
 
 /** A heartbeat (`POST /servers/:id/heartbeat`). */
 export interface Heartbeat {
@@ -24,6 +30,7 @@ export interface Heartbeat {
 /** Filters of `GET /servers`. */
 export interface ListFilters {
   readonly game: string | null;
+  readonly transport: Transport | null;
   readonly tag: string | null;
   readonly hasSpace: boolean;
   readonly limit: number;
@@ -50,7 +57,7 @@ function int(v: unknown, name: string, min: number, max: number): number | strin
 
 /** Checks a registration body. */
 export function parseRegistration(value: unknown): Registration | string {
-  const o = object(value, ['name', 'game', 'port', 'host', 'players', 'maxPlayers', 'tags']);
+  const o = object(value, ['transport', 'name', 'game', 'port', 'host', 'players', 'maxPlayers', 'tags']);
   if (typeof o === 'string') return o;
   if (typeof o.name !== 'string' || o.name.trim().length === 0 || o.name.length > 64 || /\p{Cc}/u.test(o.name)) {
     return 'name must be 1 to 64 printable characters';
@@ -62,12 +69,14 @@ export function parseRegistration(value: unknown): Registration | string {
   if (typeof maxPlayers === 'string') return maxPlayers;
   const players = int(o.players ?? 0, 'players', 0, maxPlayers);
   if (typeof players === 'string') return players;
+  const transport = o.transport ?? 'ws';
+  if (typeof transport !== 'string' || !TRANSPORTS.includes(transport)) return 'transport must be "ws" or "enet"';
   if (o.host !== undefined && (typeof o.host !== 'string' || o.host.length > 253 || !HOST.test(o.host))) return 'host must be a host name or an IP address';
   const tags = o.tags ?? [];
   if (!Array.isArray(tags) || tags.length > 8 || !tags.every((t) => typeof t === 'string' && TAG.test(t))) {
     return 'tags must be at most 8 strings matching [a-z0-9][a-z0-9-]{0,23}';
   }
-  return { name: o.name.trim(), game: o.game, port, host: (o.host as string | undefined) ?? null, players, maxPlayers, tags: [...new Set(tags as string[])] };
+  return { transport: transport as Transport, name: o.name.trim(), game: o.game, port, host: (o.host as string | undefined) ?? null, players, maxPlayers, tags: [...new Set(tags as string[])] };
 }
 
 /** Checks a heartbeat body (`players` is checked against the entry's maximum by the caller). */
@@ -82,10 +91,12 @@ export function parseHeartbeat(value: unknown): Heartbeat | string {
 
 /** Checks the query of `GET /servers`. */
 export function parseListFilters(query: URLSearchParams): ListFilters | string {
-  const unknown = [...query.keys()].filter((k) => !['game', 'tag', 'has_space', 'limit'].includes(k));
+  const unknown = [...query.keys()].filter((k) => !['game', 'transport', 'tag', 'has_space', 'limit'].includes(k));
   if (unknown.length > 0) return `unknown filter(s): ${unknown.join(', ')}`;
   const game = query.get('game');
   if (game !== null && !GAME.test(game)) return 'game must match [a-z0-9][a-z0-9._-]{0,31}';
+  const transport = query.get('transport');
+  if (transport !== null && !TRANSPORTS.includes(transport)) return 'transport must be "ws" or "enet"';
   const tag = query.get('tag');
   if (tag !== null && !TAG.test(tag)) return 'tag must match [a-z0-9][a-z0-9-]{0,23}';
   const space = query.get('has_space');
@@ -93,5 +104,5 @@ export function parseListFilters(query: URLSearchParams): ListFilters | string {
   const limitText = query.get('limit') ?? String(MAX_LIST);
   const limit = /^\d{1,3}$/.test(limitText) ? Number(limitText) : -1;
   if (limit < 1 || limit > MAX_LIST) return `limit must be an integer in [1, ${MAX_LIST}]`;
-  return { game, tag, hasSpace: space === 'true', limit };
+  return { game, transport: transport as Transport | null, tag, hasSpace: space === 'true', limit };
 }

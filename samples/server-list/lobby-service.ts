@@ -9,6 +9,7 @@ import { MemoryServerStore, type ServerEntry, type ServerStore } from './server-
 /** A server as `GET /servers` lists it (no token). */
 export interface ListedServer {
   readonly id: string;
+  readonly transport: 'ws' | 'enet';
   readonly name: string;
   readonly game: string;
   readonly host: string;
@@ -43,7 +44,7 @@ const ROUTE_HEARTBEAT = /^\/servers\/([0-9a-f]{16})\/heartbeat$/;
 
 /**
  * The lobby: game servers register (`POST /servers`) and heartbeat (`POST /servers/:id/heartbeat`);
- * players list them (`GET /servers?game=&tag=&has_space=&limit=`). Entries expire `ttlSeconds` after
+ * players list them (`GET /servers?game=&transport=&tag=&has_space=&limit=`). Entries expire `ttlSeconds` after
  * their last heartbeat, on the injected clock. Every input is validated (body size, content type,
  * strict JSON schema) and refused with a clear 4xx JSON `{ error }`.
  */
@@ -101,6 +102,7 @@ export class LobbyService {
     this.#expire();
     return this.#store.all()
       .filter((e) => (filters.game === null || e.game === filters.game)
+        && (filters.transport === null || e.transport === filters.transport)
         && (filters.tag === null || e.tags.includes(filters.tag))
         && (!filters.hasSpace || e.players < e.maxPlayers))
       .slice(0, filters.limit)
@@ -173,7 +175,7 @@ export class LobbyService {
     if (this.#store.size() >= this.#maxServers) return { status: 503, body: { error: 'lobby is full' }, headers: { 'Retry-After': '30' } };
     const host = r.host ?? (req.socket.remoteAddress ?? '127.0.0.1').replace(/^::ffff:/, '');
     const entry: ServerEntry = {
-      id: this.#hex(8), token: this.#hex(16), name: r.name, game: r.game, host, port: r.port,
+      id: this.#hex(8), token: this.#hex(16), transport: r.transport, name: r.name, game: r.game, host, port: r.port,
       players: r.players, maxPlayers: r.maxPlayers, tags: r.tags, expiresAtMs: this.#clock.nowMs() + this.#ttlMs,
     };
     this.#store.put(entry);

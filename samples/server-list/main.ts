@@ -2,11 +2,13 @@
  * A lobby for game servers over HTTP, headless (`npx scenenet server-list …` or
  * `node --import tsx samples/server-list/main.ts …`).
  *
- *   (no role)               lobby + two game servers + a player, in one process
+ *   (no role)               lobby + two game servers (one WebSocket, one ENet) + a player, in one process
  *   --lobby [--port P]      only the lobby service (prints "lobby listening on port P")
- *   --game --lobby-url URL [--name N]   only a game server (WebSocket), registered with the lobby
- *   --client --lobby-url URL            only a player: lists servers, joins the first
- *   --join websocket|none   how the player joins (default websocket; none stops after listing)
+ *   --game --lobby-url URL [--name N] [--transport ws|enet]   only a game server, registered with the lobby
+ *   --client --lobby-url URL [--transport ws|enet]            only a player: lists servers, joins the first
+ *   --transport ws|enet     the game server's transport (default ws); for a player, a list filter
+ *   --join auto|websocket|enet|none   how the player joins (default auto: the transport the server
+ *                           announced; none stops after listing)
  *   --frames N              stop after N frames (default: until done; roles --lobby/--game: forever)
  *   --fps F                 frames per second (default 30)
  *
@@ -14,9 +16,9 @@
  * served), 1 otherwise, 2 for bad arguments.
  */
 import { parseArgs } from 'node:util';
-import { joinOverWebSocket, type JoinServer } from './join.js';
+import { joinByTransport, joinOverENet, joinOverWebSocket, type JoinServer } from './join.js';
 import {
-  closeTree, runFrames, startGameServer, startLobby, startPlayer, type Frames, type GameServer, type Print,
+  closeTree, runFrames, startGameServer, startLobby, startPlayer, type Frames, type GameServer, type Print, type Transport,
 } from './run-server-list.js';
 
 interface Options extends Frames {
@@ -24,8 +26,11 @@ interface Options extends Frames {
   readonly port: number;
   readonly lobbyUrl: string | undefined;
   readonly name: string;
+  readonly transport: Transport | undefined;
   readonly join: JoinServer | null;
 }
+
+const JOINS: Record<string, JoinServer | null> = { auto: joinByTransport, websocket: joinOverWebSocket, enet: joinOverENet, none: null };
 
 /** Runs the sample with command-line arguments; resolves with the exit code. */
 export async function main(argv: string[], print: Print = (line) => console.log(line)): Promise<number> {
@@ -54,7 +59,8 @@ function parseOptions(argv: string[]): Options | string {
         port: { type: 'string', default: '0' },
         'lobby-url': { type: 'string' },
         name: { type: 'string', default: 'Arena' },
-        join: { type: 'string', default: 'websocket' },
+        join: { type: 'string', default: 'auto' },
+        transport: { type: 'string' },
         frames: { type: 'string' },
         fps: { type: 'string', default: '30' },
       },
@@ -67,7 +73,8 @@ function parseOptions(argv: string[]): Options | string {
   if (roles.length > 1) return 'choose one of --lobby, --game, --client';
   const role = (roles[0] || 'all') as Options['role'];
   if ((role === 'game' || role === 'client') && values['lobby-url'] === undefined) return `--${role} needs --lobby-url URL`;
-  if (values.join !== 'websocket' && values.join !== 'none') return `unknown --join "${values.join}" (websocket, none)`;
+  if (!(values.join in JOINS)) return `unknown --join "${values.join}" (${Object.keys(JOINS).join(', ')})`;
+  if (values.transport !== undefined && values.transport !== 'ws' && values.transport !== 'enet') return `unknown --transport "${values.transport}" (ws, enet)`;
   const port = Number(values.port);
   const fps = Number(values.fps);
   const frames = values.frames === undefined ? undefined : Number(values.frames);
@@ -76,7 +83,7 @@ function parseOptions(argv: string[]): Options | string {
   if (frames !== undefined && !(Number.isInteger(frames) && frames >= 0)) return `bad --frames ${values.frames}`;
   return {
     role, port, fps, frames, name: values.name, lobbyUrl: values['lobby-url'],
-    join: values.join === 'websocket' ? joinOverWebSocket : null,
+    transport: values.transport as Transport | undefined, join: JOINS[values.join]!,
   };
 }
 
@@ -89,7 +96,7 @@ async function runLobby(o: Options, print: Print): Promise<number> {
 }
 
 async function runGame(o: Options, print: Print): Promise<number> {
-  const game = await startGameServer(o.lobbyUrl!, o.name, print);
+  const game = await startGameServer(o.lobbyUrl!, o.name, o.transport ?? 'ws', print);
   if (game === null) return 1;
   print(`game server "${o.name}" listening on port ${game.peer.getLocalPort()}`);
   await runFrames([game.tree], o, () => false);
@@ -98,7 +105,7 @@ async function runGame(o: Options, print: Print): Promise<number> {
 }
 
 async function runClient(o: Options, lobbyUrl: string, print: Print): Promise<number> {
-  const player = startPlayer(lobbyUrl, { game: 'arena', hasSpace: true }, o.join, print);
+  const player = startPlayer(lobbyUrl, filters(o), o.join, print);
   let frame = 0;
   // The game servers may not have registered yet: ask again each second until a list arrives.
   const ok = await runFrames([player.tree], o, () => {
@@ -114,11 +121,11 @@ async function runAll(o: Options, print: Print): Promise<number> {
   if (lobby === null) return 1;
   const lobbyUrl = `http://127.0.0.1:${lobby.port}`;
   const games: GameServer[] = [];
-  for (const name of ['Arena 1', 'Arena 2']) {
-    const game = await startGameServer(lobbyUrl, name, print);
+  for (const [name, transport] of [['Arena 1', 'ws'], ['Arena 2', 'enet']] as const) {
+    const game = await startGameServer(lobbyUrl, name, transport, print);
     if (game !== null) games.push(game);
   }
-  const player = startPlayer(lobbyUrl, { game: 'arena', hasSpace: true }, o.join, print);
+  const player = startPlayer(lobbyUrl, filters(o), o.join, print);
   let asked = false;
   const ok = await runFrames([...games.map((g) => g.tree), player.tree], o, () => {
     if (!asked && games.length === 2 && games.every((g) => g.announcer.serverId !== null)) {
@@ -133,6 +140,10 @@ async function runAll(o: Options, print: Print): Promise<number> {
   const success = ok && player.state() !== 'failed';
   print(success ? 'server-list: OK' : 'server-list: FAILED');
   return success ? 0 : 1;
+}
+
+function filters(o: Options): { game: string; hasSpace: boolean; transport?: Transport } {
+  return { game: 'arena', hasSpace: true, ...(o.transport !== undefined ? { transport: o.transport } : {}) };
 }
 
 function finished(state: string, join: JoinServer | null): boolean {

@@ -1,4 +1,5 @@
 import { ErrorCode } from '../../core/index.js';
+import { ENetMultiplayerPeer } from '../../plugins/enet/index.js';
 import { WebSocketMultiplayerPeer } from '../../plugins/websocket/index.js';
 import { SceneTree } from '../../scenetree/index.js';
 import type { JoinServer } from './join.js';
@@ -37,30 +38,34 @@ export async function startLobby(port: number, print: Print, ttlSeconds = 30): P
   return lobby;
 }
 
-/** A game server: a WebSocketMultiplayerPeer server plus an announcer registered with the lobby. */
+/** The transports a game server of this sample can listen with. */
+export type Transport = 'ws' | 'enet';
+
+/** A game server: a WebSocket or ENet multiplayer server plus an announcer registered with the lobby. */
 export interface GameServer {
   readonly tree: SceneTree;
   readonly announcer: ServerAnnouncer;
-  readonly peer: WebSocketMultiplayerPeer;
+  readonly peer: WebSocketMultiplayerPeer | ENetMultiplayerPeer;
   players(): number;
 }
 
-/** Starts a game server named `name` and announces it to the lobby at `lobbyUrl`. */
-export async function startGameServer(lobbyUrl: string, name: string, print: Print): Promise<GameServer | null> {
-  const peer = new WebSocketMultiplayerPeer();
-  if ((await peer.createServer(0, '127.0.0.1')) !== ErrorCode.OK) {
-    print(`game server "${name}": cannot listen`);
+/** Starts a game server named `name` on `transport` and announces it to the lobby at `lobbyUrl`. */
+export async function startGameServer(lobbyUrl: string, name: string, transport: Transport, print: Print): Promise<GameServer | null> {
+  const peer = transport === 'enet' ? new ENetMultiplayerPeer() : new WebSocketMultiplayerPeer();
+  const err = peer instanceof ENetMultiplayerPeer ? await peer.createServer(0, 8) : await peer.createServer(0, '127.0.0.1');
+  if (err !== ErrorCode.OK) {
+    print(`game server "${name}": cannot listen (${transport}, error ${err})`);
     return null;
   }
   const tree = new SceneTree();
   tree.getMultiplayer().multiplayerPeer = peer;
-  const announcer = new ServerAnnouncer(lobbyUrl, { name, game: 'arena', host: '127.0.0.1', port: peer.getLocalPort(), maxPlayers: 8, tags: ['sample'] }, 5);
+  const announcer = new ServerAnnouncer(lobbyUrl, { transport, name, game: 'arena', host: '127.0.0.1', port: peer.getLocalPort(), maxPlayers: 8, tags: ['sample'] }, 5);
   let players = 0;
   tree.getMultiplayer().peerConnected.connect((id) => {
     announcer.players = ++players;
     print(`game server "${name}": player ${id} joined`);
   });
-  announcer.registered.connect((id) => print(`game server "${name}" (port ${peer.getLocalPort()}) registered as ${id}`));
+  announcer.registered.connect((id) => print(`game server "${name}" (${transport} port ${peer.getLocalPort()}) registered as ${id}`));
   announcer.announceFailed.connect((why) => print(`game server "${name}": ${why}`));
   tree.root.addChild(announcer);
   return { tree, announcer, peer, players: () => players };
@@ -81,7 +86,7 @@ export function startPlayer(lobbyUrl: string, filters: ServerFilters, join: Join
   const browser = new ServerBrowser(lobbyUrl);
   let state: ReturnType<Player['state']> = 'waiting';
   browser.serversListed.connect((servers: ListedServer[]) => {
-    print(`player: ${servers.length} server(s): ${servers.map((s) => `${s.name} ${s.host}:${s.port} ${s.players}/${s.maxPlayers}`).join(', ') || '-'}`);
+    print(`player: ${servers.length} server(s): ${servers.map((s) => `${s.name} ${s.transport}://${s.host}:${s.port} ${s.players}/${s.maxPlayers}`).join(', ') || '-'}`);
     const chosen = servers[0];
     if (chosen === undefined) return;
     state = 'listed';
@@ -91,7 +96,7 @@ export function startPlayer(lobbyUrl: string, filters: ServerFilters, join: Join
       state = 'failed';
       return print(`player: joining ${chosen.name} failed (error ${err})`);
     }
-    print(`player: joining ${chosen.name} at ${chosen.host}:${chosen.port}`);
+    print(`player: joining ${chosen.name} at ${chosen.transport}://${chosen.host}:${chosen.port}`);
   });
   browser.listFailed.connect((why) => print(`player: listing failed: ${why}`));
   tree.getMultiplayer().connectedToServer.connect(() => {

@@ -4,6 +4,7 @@ import { Node } from '../../scenetree/index.js';
 
 /** What a game server tells the lobby about itself. */
 export interface Announcement {
+  readonly transport: 'ws' | 'enet';
   readonly name: string;
   readonly game: string;
   readonly port: number;

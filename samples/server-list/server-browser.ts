@@ -6,6 +6,7 @@ import type { ListedServer } from './lobby-service.js';
 /** Filters a player can ask the lobby for. */
 export interface ServerFilters {
   readonly game?: string;
+  readonly transport?: 'ws' | 'enet';
   readonly tag?: string;
   readonly hasSpace?: boolean;
   readonly limit?: number;
@@ -39,6 +40,7 @@ export class ServerBrowser extends Node {
   refresh(filters: ServerFilters = {}): ErrorCode {
     const query: Record<string, QueryValue> = {};
     if (filters.game !== undefined) query.game = filters.game;
+    if (filters.transport !== undefined) query.transport = filters.transport;
     if (filters.tag !== undefined) query.tag = filters.tag;
     if (filters.hasSpace !== undefined) query.has_space = filters.hasSpace;
     if (filters.limit !== undefined) query.limit = filters.limit;
@@ -65,5 +67,6 @@ export class ServerBrowser extends Node {
 function isListedServer(v: unknown): v is ListedServer {
   const s = v as Record<string, unknown>;
   return typeof s === 'object' && s !== null && typeof s.id === 'string' && typeof s.name === 'string'
+    && (s.transport === 'ws' || s.transport === 'enet')
     && typeof s.host === 'string' && Number.isInteger(s.port) && Number.isInteger(s.players) && Number.isInteger(s.maxPlayers);
 }

@@ -3,6 +3,8 @@ export interface ServerEntry {
   readonly id: string;
   /** Secret the game server must send with heartbeats; never listed. */
   readonly token: string;
+  /** How players join: `ws` or `enet`. */
+  readonly transport: 'ws' | 'enet';
   readonly name: string;
   readonly game: string;
   readonly host: string;

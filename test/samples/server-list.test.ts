@@ -36,13 +36,15 @@ t.test('lobby: register, list with filters, heartbeat, expiry on the injected cl
   t.equal(a.status, 201);
   t.match(a.body, { id: /^[0-9a-f]{16}$/, token: /^[0-9a-f]{32}$/, ttlSeconds: 30 });
   const full = await call('POST', '/servers', { ...arena, name: 'Full', players: 4, tags: ['us'] });
-  await call('POST', '/servers', { ...arena, name: 'Other', game: 'racing', host: 'racing.example' });
+  await call('POST', '/servers', { ...arena, name: 'Other', game: 'racing', host: 'racing.example', transport: 'enet' });
   let list = await call('GET', '/servers');
   t.same((list.body.servers as Array<{ name: string }>).map((s) => s.name), ['Arena', 'Full', 'Other']);
   t.notOk(JSON.stringify(list.body).includes(String(a.body.token)), 'tokens are never listed');
   t.equal((list.body.servers as Array<{ host: string }>)[0]!.host, '127.0.0.1', 'host defaults to the sender address');
   list = await call('GET', '/servers?game=arena&has_space=true');
   t.same((list.body.servers as Array<{ name: string }>).map((s) => s.name), ['Arena']);
+  list = await call('GET', '/servers?transport=enet');
+  t.same((list.body.servers as Array<{ name: string; transport: string }>).map((s) => [s.name, s.transport]), [['Other', 'enet']]);
   list = await call('GET', '/servers?tag=us&limit=1');
   t.same((list.body.servers as Array<{ name: string }>).map((s) => s.name), ['Full']);
   clock.advance(20_000);
@@ -67,6 +69,8 @@ t.test('lobby: bad input gets a clear 4xx (413, 415, 400, 422, 403, 404, 405)', 
     ['bad game', () => call('POST', '/servers', { ...arena, game: 'Bad Game!' }), 422, /game must match/],
     ['too many tags', () => call('POST', '/servers', { ...arena, tags: Array.from({ length: 9 }, (_, i) => `t${i}`) }), 422, /tags/],
     ['bad filter', () => call('GET', '/servers?has_space=maybe'), 400, /has_space/],
+    ['bad transport', () => call('POST', '/servers', { ...arena, transport: 'carrier-pigeon' }), 422, /transport/],
+    ['bad transport filter', () => call('GET', '/servers?transport=udp'), 400, /transport/],
     ['unknown filter', () => call('GET', '/servers?sort=name'), 400, /unknown filter/],
     ['bad limit', () => call('GET', '/servers?limit=1000'), 400, /limit/],
     ['unknown route', () => call('GET', '/admin'), 404, /no route/],
@@ -125,9 +129,16 @@ t.test('main: lobby, two game servers and a player in one process; the player jo
   const lines: string[] = [];
   const code = await main(['--frames', '900', '--fps', '60'], (l) => lines.push(l));
   t.equal(code, 0, lines.join('\n'));
-  t.ok(lines.some((l) => /player: 2 server\(s\): Arena 1 .*Arena 2/.test(l)), 'both servers listed');
+  t.ok(lines.some((l) => /player: 2 server\(s\): Arena 1 ws:.*Arena 2 enet:/.test(l)), 'both servers listed');
   t.ok(lines.some((l) => /game server "Arena 1": player \d+ joined/.test(l)), 'the game server saw the player');
   t.ok(lines.includes('server-list: OK'));
+});
+
+t.test('main: --transport enet lists only the ENet server; the player joins over ENet', async (t) => {
+  const lines: string[] = [];
+  t.equal(await main(['--transport', 'enet', '--frames', '900', '--fps', '60'], (l) => lines.push(l)), 0, lines.join('\n'));
+  t.ok(lines.some((l) => /player: 1 server\(s\): Arena 2 enet:\/\/127\.0\.0\.1:\d+ 0\/8/.test(l)));
+  t.ok(lines.some((l) => /game server "Arena 2": player \d+ joined/.test(l)), 'the ENet game server saw the player');
 });
 
 t.test('main: --join none stops after listing', async (t) => {
@@ -148,6 +159,7 @@ t.test('main: bad arguments exit with 2', async (t) => {
   t.equal(await main(['--lobby', '--client', '--lobby-url', 'x'], () => {}), 2);
   t.equal(await main(['--join', 'carrier-pigeon'], () => {}), 2);
   t.equal(await main(['--fps', '0'], () => {}), 2);
+  t.equal(await main(['--transport', 'udp'], () => {}), 2);
 });
 
 /** Starts `main.ts` in its own process; resolves the first stdout line matching `ready`. */
@@ -182,6 +194,6 @@ t.test('main: game server and player as separate processes, around a lobby in th
   const player = spawnSample(t, ['--client', '--lobby-url', url, '--frames', '1800'], null);
   t.ok(await game.match, game.out());
   t.equal(await player.exit, 0, player.out());
-  t.match(player.out(), /player: 1 server\(s\): Solo 127\.0\.0\.1:\d+ 0\/8/);
+  t.match(player.out(), /player: 1 server\(s\): Solo ws:\/\/127\.0\.0\.1:\d+ 0\/8/);
   t.match(player.out(), /player: joined the game server/);
 });
