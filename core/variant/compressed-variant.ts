@@ -162,7 +162,7 @@ function readCompressed(r: VariantReader): Variant {
       return r.need(1) ? (r.bytes[r.pos++]! << 24) >> 24 : null;
     case MODE_16: {
       if (!r.need(2)) return null;
-      const v = r.view.getInt16(r.pos, true);
+      const v = ((r.bytes[r.pos]! | (r.bytes[r.pos + 1]! << 8)) << 16) >> 16;
       r.pos += 2;
       return v;
     }

@@ -206,7 +206,8 @@ export function readVariant(r: VariantReader, depth: number): Variant {
 
 function readNodePath(r: VariantReader): NodePath | null {
   if (!r.need(4)) return null;
-  const first = r.view.getUint32(r.pos, true);
+  const first = r.u32();
+  r.pos -= 4;
   if ((first & 0x8000_0000) === 0) return r.fail(ErrorCode.ERR_INVALID_DATA); // old format: refused
   if (!r.need(12)) return null;
   const nameCount = r.u32() & 0x7fff_ffff;

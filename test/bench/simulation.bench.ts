@@ -37,7 +37,8 @@ async function run(traffic: boolean): Promise<{ seconds: number; hash: string; i
     conditions: { loss: 0.05, latencyMs: 50, jitterMs: 20 },
     setup: (p) => p.root.addChild(new Avatar()),
   });
-  const avatar = (i: number) => sim.peers[i]!.root.getNodeOrNull('Avatar') as Avatar;
+  const avatars = sim.peers.map((p) => p.root.getNode('Avatar', Avatar));
+  const avatar = (i: number) => avatars[i]!;
   await sim.until(() => sim.server.multiplayer.getPeers().length === CLIENTS);
   const positions = new Float32Array(16);
   const start = performance.now();
