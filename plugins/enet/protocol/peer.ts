@@ -177,7 +177,7 @@ export class Peer {
   /** Godot: enet_peer_ping. */
   ping(): void {
     if (this.state !== PeerState.CONNECTED) return;
-    this.queueOutgoingCommand(Command.PING | FLAG_ACKNOWLEDGE, 0xff, new Uint8Array(4), null, 0, 0);
+    this.queueOutgoingCommand(Command.PING | FLAG_ACKNOWLEDGE, 0xff, null, null, 0, 0);
   }
 
   /** Sets the keep-alive interval in ms (0 = default). Godot: enet_peer_ping_interval. */

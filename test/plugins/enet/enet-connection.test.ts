@@ -150,3 +150,22 @@ t.test('broadcast, channelLimit, bandwidthLimit, refuseNewConnections', async (t
   t.equal(latePeer.isActive(), false);
   t.equal(late.connectToHost('not-an-ip', 1), null, 'no DNS: unresolvable addresses give null');
 });
+
+t.test('createHostBound/connectToHost: IPv6 loopback works end to end', async (t) => {
+  const server = new ENetConnection();
+  t.equal(await server.createHostBound('::1', 0, 2), ErrorCode.OK);
+  const client = new ENetConnection();
+  t.equal(await client.createHostBound('::1', 0, 1), ErrorCode.OK);
+  t.teardown(() => {
+    server.destroy();
+    client.destroy();
+  });
+  const peer = client.connectToHost('::1', server.getLocalPort(), 2, 5)!;
+  const seen: ENetEvent[] = [];
+  await serviceUntil([server, client], seen, () => seen.filter((e) => e.type === EventType.EVENT_CONNECT).length === 2);
+  peer.send(1, new Uint8Array([6, 6]), 0);
+  await serviceUntil([server, client], seen, () => seen.some((e) => e.type === EventType.EVENT_RECEIVE));
+  const remote = seen.find((e) => e.type === EventType.EVENT_CONNECT && e.data === 5)!.peer!;
+  t.equal(remote.getRemoteAddress(), '::1');
+  t.same(seen.find((e) => e.type === EventType.EVENT_RECEIVE)!.packet, new Uint8Array([6, 6]));
+});
