@@ -124,6 +124,8 @@ export class WebRTCPeerConnection {
   #generation = 0;
   #hasRemoteDescription = false;
   #pendingCandidates: Array<[media: string, index: number, name: string]> = [];
+  #described = false;
+  #heldCandidates: Array<Extract<ConnectionEvent, { kind: 'candidate' }>> = [];
 
   constructor(backend: RtcBackend, options: WebRTCPeerConnectionOptions = {}) {
     this.#backend = backend;
@@ -248,8 +250,17 @@ export class WebRTCPeerConnection {
   #dispatch(e: ConnectionEvent): void {
     switch (e.kind) {
       case 'description':
-        return this.sessionDescriptionCreated.emit(e.type, e.sdp);
+        this.#described = true;
+        this.sessionDescriptionCreated.emit(e.type, e.sdp);
+        for (const c of this.#heldCandidates.splice(0)) {
+          if (this.#closed) break;
+          this.iceCandidateCreated.emit(c.media, c.index, c.name);
+        }
+        return;
       case 'candidate':
+        // node-datachannel reports descriptions and candidates through separate queues, so a
+        // candidate can overtake its description; the remote must see the description first.
+        if (!this.#described) return void this.#heldCandidates.push(e);
         return this.iceCandidateCreated.emit(e.media, e.index, e.name);
       case 'state':
         this.#state = e.state;
@@ -318,6 +329,8 @@ export class WebRTCPeerConnection {
     this.#generation++;
     this.#pendingCandidates = [];
     this.#hasRemoteDescription = false;
+    this.#described = false;
+    this.#heldCandidates = [];
     const handle = this.#handle;
     this.#handle = null;
     if (handle === null) return;
