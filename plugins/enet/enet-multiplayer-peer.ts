@@ -87,8 +87,14 @@ export class ENetMultiplayerPeer extends MultiplayerPeer {
     const host = this.#connection();
     this.#starting = true;
     const err = await host.createHostBound(this.#bindIp, port, maxClients, maxChannels > 0 ? maxChannels + SYSCH_MAX : 0, inBandwidth, outBandwidth);
+    const cancelled = !this.#starting;
     this.#starting = false;
     if (err !== ErrorCode.OK) return err;
+    if (cancelled) {
+      // close() ran while the socket was binding: do not come alive afterwards.
+      host.destroy();
+      return this.#fail(ErrorCode.ERR_UNAVAILABLE, 'The multiplayer instance was closed while starting.');
+    }
     this.#mode = Mode.SERVER;
     this.#uniqueId = MultiplayerPeer.TARGET_PEER_SERVER;
     this.#status = ConnectionStatus.CONNECTED;
@@ -378,6 +384,7 @@ export class ENetMultiplayerPeer extends MultiplayerPeer {
 
   /** Godot: ENetMultiplayerPeer::close: disconnects every peer at once; emits nothing. */
   override close(): void {
+    this.#starting = false;
     if (this.#mode === Mode.NONE) return;
     for (const peer of this.#peers.values()) {
       if (peer.getState() === ENetPeerState.STATE_CONNECTED) peer.peerDisconnectNow(0);

@@ -179,3 +179,14 @@ t.test('enetModule: the "enet" PeerFactory makes peers; unbindAll closes them', 
   await container.unbindAll();
   t.equal(peer.getConnectionStatus(), ConnectionStatus.DISCONNECTED, 'closed on deactivation');
 });
+
+t.test('createServer: close() while the socket binds cancels the start (no socket left open)', async (t) => {
+  const peer = new ENetMultiplayerPeer();
+  peer.setBindIp('127.0.0.1');
+  const pending = peer.createServer(0);
+  peer.close();
+  t.equal(await pending, ErrorCode.ERR_UNAVAILABLE);
+  t.equal(peer.getConnectionStatus(), ConnectionStatus.DISCONNECTED);
+  t.equal(await peer.createServer(0), ErrorCode.OK, 'can start again');
+  peer.close();
+});
