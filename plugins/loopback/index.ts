@@ -3,7 +3,7 @@
  * simulations, plus a network conditioner for any transport.
  *
  * ```ts
- * import { ManualClock, SeededRng, TransferMode } from 'scenenet';
+ * import { ConnectionStatus, ManualClock, SeededRng, TransferMode, isPacket } from 'scenenet';
  * import { LoopbackMultiplayerPeer, VirtualNetwork } from 'scenenet/plugins/loopback';
  *
  * const clock = new ManualClock();
@@ -11,13 +11,18 @@
  * const server = new LoopbackMultiplayerPeer();
  * const client = new LoopbackMultiplayerPeer();
  * server.createServer(network);               // id 1 at address "server"
- * client.createClient(network);               // CONNECTING: the handshake crosses the link
- * network.partition('client-1');              // cut the client off …
- * network.heal('client-1');                   // … and reconnect it; reliable packets are retransmitted
- * while (client.getConnectionStatus() !== 2) { clock.advance(5); server.poll(); client.poll(); }
+ * client.createClient(network);               // "client-1", CONNECTING: the handshake crosses the link
+ * const step = () => { clock.advance(5); server.poll(); client.poll(); };
+ * while (client.getConnectionStatus() !== ConnectionStatus.CONNECTED) step();
+ *
+ * network.partition(client.address);          // cut the client off …
  * client.transferMode = TransferMode.RELIABLE;
- * client.putPacket(Uint8Array.of(1, 2, 3));   // delivered once, in order, whatever the loss
- * console.log(network.traceHash());           // same seed + same steps → same hash, every run
+ * client.putPacket(Uint8Array.of(1, 2, 3));   // … the packet is retransmitted until …
+ * for (let i = 0; i < 100; i++) step();
+ * network.heal(client.address);               // … the link heals: delivered once, in order
+ * while (server.getAvailablePacketCount() === 0) step();
+ * const packet = server.getPacket();          // Uint8Array [1, 2, 3] from client.getUniqueId()
+ * console.log(isPacket(packet), network.traceHash()); // same seed + same steps → same hash, every run
  * ```
  *
  * With a container: `createContainer(coreModuleWith({ clock, rng }), loopbackModule)`, then
