@@ -53,6 +53,12 @@ t.test('main: server and three mesh clients in one process finish (RPCs between 
   t.ok(lines.some((l) => /lobby \w+ sealed/.test(l)), 'the host sealed the lobby');
 });
 
+t.test('main: eight mesh clients in one process exchange reliable and unreliable RPCs between every pair', async (t) => {
+  const lines: string[] = [];
+  t.equal(await main(['--peers', '8', '--frames', '3600'], (line) => lines.push(line)), 0, 'exit code 0');
+  t.equal(lines.filter((l) => / done: peers 7, hellos 7, pings 7$/.test(l)).length, 8, 'all 8 heard a hello and a ping from the 7 others');
+});
+
 t.test('main: bad arguments exit 2', async (t) => {
   const errors: string[] = [];
   const original = console.error;
