@@ -202,7 +202,8 @@ export class MeshClient {
       case MessageType.PEER_CONNECT:
         return this.#addPeer(msg.id);
       case MessageType.PEER_DISCONNECT:
-        if (this.peer.hasPeer(msg.id)) this.peer.removePeer(msg.id);
+        if (this.peer.hasPeer(msg.id)) this.peer.removePeer(msg.id); // closes the connection too
+        this.#connections.get(msg.id)?.close();
         this.#connections.delete(msg.id);
         return;
       case MessageType.OFFER:
