@@ -90,18 +90,46 @@ function bindEvents(ws: WebSocket, sink: SocketSink): void {
   });
 }
 
+/** Corked bytes that trigger an immediate flush, so one tick cannot hide an unbounded backlog. */
+const CORK_FLUSH_BYTES = 16 * 1024;
+
 function handleFor(ws: () => WebSocket | null, socket: () => Socket | null): SocketHandle {
+  // Sends made in one tick leave in as few writes as possible: the socket is corked on the first send
+  // and uncorked on the next tick (Node's idiom for batching small writes), or at once past
+  // CORK_FLUSH_BYTES. Corked bytes are not "buffered" in Godot's sense: they are about to be written.
+  let corked = 0;
+  let corking = false;
+  const flush = (): void => {
+    if (!corking) return;
+    corking = false;
+    corked = 0;
+    socket()?.uncork();
+  };
   return {
     send(data, isString, onSent) {
-      ws()?.send(data, { binary: !isString }, onSent);
+      const w = ws();
+      if (w === null) return;
+      const s = socket();
+      if (s !== null && !corking) {
+        corking = true;
+        s.cork();
+        process.nextTick(flush);
+      }
+      const before = w.bufferedAmount;
+      w.send(data, { binary: !isString }, onSent);
+      if (corking) {
+        corked += w.bufferedAmount - before;
+        if (corked >= CORK_FLUSH_BYTES) flush();
+      }
     },
     get bufferedAmount() {
-      return ws()?.bufferedAmount ?? 0;
+      return Math.max(0, (ws()?.bufferedAmount ?? 0) - corked);
     },
     close(code, reason) {
       ws()?.close(code, reason);
     },
     terminate() {
+      flush(); // what was sent before a forced close still leaves, as with Godot's immediate writes
       const w = ws();
       if (w !== null) w.terminate();
       else socket()?.destroy();

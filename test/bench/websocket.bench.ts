@@ -6,6 +6,8 @@
  * (each client sends up to BATCH messages, then one turn of the event loop), interleaved and repeated
  * (best of ROUNDS) because the machine is shared:
  *   - raw `ws` (the baseline): WebSocket#send, a 'message' listener counts;
+ *   - raw `ws` corked per batch: the same, with the socket corked for each batch as our backend
+ *     does per tick (so the gain of that batching is visible on its own);
  *   - WebSocketMultiplayerPeer: putPacket, the server polls and drains getPacket();
  *   - SceneMultiplayer RPCs over WebSocketMultiplayerPeer: rpcId(1, 'recv', bytes), the server's
  *     SceneTree processes frames.
@@ -13,6 +15,7 @@
  */
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
+import type { Socket } from 'node:net';
 import { WebSocket, WebSocketServer } from 'ws';
 import { ConnectionStatus, ErrorCode, RPCMode, isPacket } from '../../core/index.js';
 import { WebSocketMultiplayerPeer } from '../../plugins/websocket/index.js';
@@ -54,7 +57,8 @@ async function pump(senders: Array<() => boolean>, perClient: number, tick: () =
   }
 }
 
-async function rawWs(clients: number): Promise<Result> {
+/** Raw `ws`; with `cork`, each client's sends of one batch leave in one write (what our backend does). */
+async function rawWs(clients: number, cork = false): Promise<Result> {
   const wss = new WebSocketServer({ port: 0, host: '127.0.0.1', perMessageDeflate: false, clientTracking: true });
   await new Promise((r) => wss.once('listening', r));
   let received = 0;
@@ -68,12 +72,27 @@ async function rawWs(clients: number): Promise<Result> {
   );
   const perClient = TOTAL / clients;
   const start = performance.now();
-  await pump(socks.map((ws) => () => (ws.send(payload, { binary: true }), true)), perClient, () => undefined, () => received >= TOTAL);
+  const sockets = cork ? await Promise.all(socks.map(socketOf)) : [];
+  const senders = socks.map((ws, i) => () => {
+    const s = sockets[i];
+    if (s !== undefined && !s.writableCorked) {
+      s.cork();
+      process.nextTick(() => s.uncork());
+    }
+    ws.send(payload, { binary: true });
+    return true;
+  });
+  await pump(senders, perClient, () => undefined, () => received >= TOTAL);
   const ms = performance.now() - start;
   for (const ws of socks) ws.terminate();
   for (const ws of wss.clients) ws.terminate();
   await new Promise((r) => wss.close(r));
   return { ms };
+}
+
+/** The TCP socket under a client `ws` (a private field; this is a benchmark, not library code). */
+async function socketOf(ws: WebSocket): Promise<Socket> {
+  return (ws as unknown as { _socket: Socket })._socket;
 }
 
 async function connectPeers(clients: number): Promise<{ server: WebSocketMultiplayerPeer; peers: WebSocketMultiplayerPeer[] }> {
@@ -251,7 +270,8 @@ async function main(parts: string[]): Promise<void> {
 async function throughput(): Promise<void> {
   console.log(`websocket throughput: ${TOTAL.toLocaleString('en-US')} messages of ${PAYLOAD} B per scenario, batches of ${BATCH}, best of ${ROUNDS} (interleaved)`);
   const variants: Array<[string, (clients: number) => Promise<Result>]> = [
-    ['raw ws (baseline)', rawWs],
+    ['raw ws (baseline)', (n) => rawWs(n)],
+    ['raw ws, corked per batch', (n) => rawWs(n, true)],
     ['WebSocketMultiplayerPeer', multiplayerPeer],
     ['SceneMultiplayer RPC', sceneMultiplayer],
   ];

@@ -132,6 +132,19 @@ t.test('close: data that arrives with the close is still readable for one poll',
   t.equal(client.getCloseReason(), 'done');
 });
 
+t.test('close(-1): messages sent earlier in the same tick still leave (sends are batched per tick)', async (t) => {
+  const { client, server } = await openPair(t);
+  for (let i = 0; i < 3; i++) t.equal(server.putPacket(new Uint8Array([i])), ErrorCode.OK);
+  server.close(-1);
+  const got: number[] = [];
+  await pollUntil([client], () => {
+    for (let p = client.getPacket(); typeof p !== 'number'; p = client.getPacket()) got.push(p[0]!);
+    return client.getReadyState() === State.CLOSED;
+  });
+  t.same(got, [0, 1, 2]);
+  t.equal(client.getCloseCode(), -1, 'not a clean close');
+});
+
 t.test('inboundBufferSize: a larger message closes with 1009 "Message too big"', async (t) => {
   const client = new WebSocketPeer();
   client.inboundBufferSize = 100;
