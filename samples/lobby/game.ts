@@ -49,12 +49,18 @@ export class Game extends Node {
   }
 
   override _ready(): void {
-    for (const id of [...this.#lobby.players.keys()].sort((a, b) => a - b)) {
-      const player = new Player(`Player${id}`);
-      player.setMultiplayerAuthority(id);
-      this.addChild(player);
-    }
+    for (const id of [...this.#lobby.players.keys()].sort((a, b) => a - b)) this.#addPlayer(id);
+    // Over a real network a peer may load the scene before it has heard of every other player.
+    const off = this.#lobby.playerConnected.connect((id) => this.#addPlayer(id));
+    this.treeExiting.connect(off, { once: true });
     this.#lobby.rpcId(1, 'playerLoaded');
+  }
+
+  #addPlayer(id: number): void {
+    if (this.hasNode(`Player${id}`)) return;
+    const player = new Player(`Player${id}`);
+    player.setMultiplayerAuthority(id);
+    this.addChild(player);
   }
 
   /** The server's start signal, once every player has loaded. */
@@ -75,7 +81,8 @@ export class Game extends Node {
 
   /** A one-line summary of every player's position, as this peer sees it. */
   summary(): string {
-    return this.players().map((p) => `${p.name}@(${p.position.x},${p.position.y})`).join(' ');
+    const players = this.players().sort((a, b) => a.getMultiplayerAuthority() - b.getMultiplayerAuthority());
+    return players.map((p) => `${p.name}@(${p.position.x},${p.position.y})`).join(' ');
   }
 
   /** Frames played in this round. */

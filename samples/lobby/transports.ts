@@ -25,5 +25,18 @@ export async function socketTransport(name: SocketTransportName): Promise<Socket
       },
     };
   }
-  throw new Error(`transport ${name} is not available`);
+  const { ENetMultiplayerPeer } = await import('../../plugins/enet/index.js');
+  return {
+    async createServer(port, maxClients) {
+      const peer = new ENetMultiplayerPeer();
+      peer.setBindIp('127.0.0.1');
+      const err = await peer.createServer(port, maxClients);
+      return { peer, port: peer.getLocalPort(), err };
+    },
+    createClient(address) {
+      const peer = new ENetMultiplayerPeer();
+      const colon = address.lastIndexOf(':');
+      return { peer, err: peer.createClient(address.slice(0, colon), Number(address.slice(colon + 1))) };
+    },
+  };
 }

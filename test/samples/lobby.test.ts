@@ -33,6 +33,44 @@ t.test('lobby: over real WebSocket sockets in one process', async (t) => {
   t.ok(result.ok, result.summary);
 });
 
+t.test('lobby: over real ENet (UDP) sockets in one process', async (t) => {
+  const result = await runRealTime({ ...quiet, mode: 'host', clients: 2, transport: 'enet' });
+  t.ok(result.ok, result.summary);
+});
+
+/** Runs `scenenet lobby` with `args`; resolves with its exit code and output. */
+function cli(args: string[], onLine?: (line: string) => void): Promise<{ code: number | null; stdout: string }> {
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, ['--import', 'tsx', 'bin/scenenet.ts', 'lobby', ...args], { stdio: ['ignore', 'pipe', 'inherit'] });
+    let stdout = '';
+    child.stdout.on('data', (d: Buffer) => {
+      stdout += d.toString();
+      for (const line of d.toString().split('\n')) if (line) onLine?.(line);
+    });
+    child.on('close', (code) => resolve({ code, stdout }));
+  });
+}
+
+for (const transport of ['ws', 'enet']) {
+  t.test(`lobby: server and two clients as three processes over ${transport}`, async (t) => {
+    let announce: (port: string) => void = () => {};
+    const port = new Promise<string>((resolve) => (announce = resolve));
+    const server = cli(['--transport', transport, '--server', '--clients', '2', '--quiet'].filter((a) => a !== '--quiet').concat(['--frames', '6000']), (line) => {
+      const m = /listening on 127\.0\.0\.1:(\d+)/.exec(line);
+      if (m) announce(m[1]!);
+    });
+    const address = `127.0.0.1:${await port}`;
+    const clients = [1, 2].map(() => cli(['--transport', transport, '--client', address, '--clients', '2']));
+    const results = await Promise.all([server, ...clients]);
+    for (const [i, r] of results.entries()) {
+      t.equal(r.code, 0, `process ${i} exits 0`);
+      t.match(r.stdout, /lobby: OK/);
+    }
+    const views = results.map((r) => /final positions \(every peer's view agrees\): (.*)/.exec(r.stdout)?.[1]);
+    t.ok(views[0] !== undefined && views.every((v) => v === views[0]), 'all three processes end with the same positions');
+  });
+}
+
 t.test('lobby: `scenenet lobby` CLI exits 0 and prints OK', async (t) => {
   const out = await new Promise<{ code: number | null; stdout: string }>((resolve) => {
     const child = spawn(process.execPath, ['--import', 'tsx', 'bin/scenenet.ts', 'lobby', '--clients', '2'], { stdio: ['ignore', 'pipe', 'inherit'] });
