@@ -3,7 +3,7 @@ import fc from 'fast-check';
 import t, { type Test } from 'tap';
 import { ErrorCode, MultiplayerError, TLSOptions } from '../../../core/index.js';
 import { HTTPClient, Method, Status, queryStringFromDict } from '../../../plugins/http/index.js';
-import { connect, fetchBody, pollUntil, startHttpServer, startPythonServer, startRawServer } from './servers.js';
+import { connect, fetchBody, pollUntil, startHttpServer, startPythonServer, startRawServer, tick } from './servers.js';
 
 function client(t: Test): HTTPClient {
   const c = new HTTPClient();
@@ -266,4 +266,23 @@ t.test('queryStringFromDict: property: URLSearchParams reads back every key and 
     t.same(parsed, expected);
   }), { numRuns: 200 });
   t.end();
+});
+
+t.test('poll: socket events only queue; the status moves only inside poll()', async (t) => {
+  let answered = false;
+  const server = await startHttpServer(t, (_req, res) => res.end('queued', () => (answered = true)));
+  const c = client(t);
+  c.connectToHost('127.0.0.1', server.port);
+  while (server.connections() === 0) await tick();
+  await new Promise((r) => setTimeout(r, 20));
+  t.equal(c.getStatus(), Status.CONNECTING, 'the server accepted, but nothing moves without poll()');
+  t.equal(await connect(c), Status.CONNECTED);
+  c.request(Method.GET, '/');
+  while (!answered) await tick();
+  await new Promise((r) => setTimeout(r, 20));
+  t.equal(c.getStatus(), Status.REQUESTING, 'the answer was sent, but waits for poll()');
+  t.equal(c.hasResponse(), false);
+  await pollUntil(() => c.poll(), () => c.getStatus() !== Status.REQUESTING);
+  t.equal(c.getStatus(), Status.BODY);
+  t.equal(c.getResponseCode(), 200);
 });

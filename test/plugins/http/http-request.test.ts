@@ -290,3 +290,24 @@ t.test('setTlsOptions: HTTPS with a trusted self-signed certificate works; untru
   const done = await completion(tree, node);
   t.same([done.result, done.text], [Result.SUCCESS, 'over tls']);
 });
+
+t.test('requestCompleted: fires only inside a process frame', async (t) => {
+  const server = await routes(t);
+  const { tree, node } = treeWith(t, new HTTPRequest());
+  let fired = 0;
+  let inFrame = false;
+  let firedInFrame = false;
+  node.requestCompleted.connect(() => {
+    fired++;
+    firedInFrame = inFrame;
+  });
+  node.request(`http://127.0.0.1:${server.port}/text`);
+  for (let i = 0; i < 200 && fired === 0; i++) {
+    inFrame = true;
+    tree.processFrame(1 / 60);
+    inFrame = false;
+    for (let k = 0; k < 3; k++) await tick();
+  }
+  t.equal(fired, 1);
+  t.ok(firedInFrame);
+});
