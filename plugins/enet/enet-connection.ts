@@ -88,9 +88,24 @@ export class ENetConnection {
    * Godot: the socket binds in the background and early datagrams wait for it.
    */
   createHost(maxPeers = 32, maxChannels = 0, inBandwidth = 0, outBandwidth = 0): ErrorCode {
+    return this.createHostDeferred('*', 0, maxPeers, maxChannels, inBandwidth, outBandwidth);
+  }
+
+  /**
+   * Not in Godot: a host whose socket binds `bindAddress:bindPort` in the background (synchronous
+   * start; a failed bind shows as `bindFailed()`). Used by ENetMultiplayerPeer.createClient.
+   */
+  createHostDeferred(bindAddress: string, bindPort: number, maxPeers = 32, maxChannels = 0, inBandwidth = 0, outBandwidth = 0): ErrorCode {
     const invalid = this.#check(maxPeers, maxChannels, inBandwidth, outBandwidth);
     if (invalid !== ErrorCode.OK) return invalid;
-    return this.createHostOnSocket(new DeferredDatagramSocket(bindUdpSocket({ address: '*', port: 0 })), maxPeers, maxChannels, inBandwidth, outBandwidth);
+    const socket = new DeferredDatagramSocket(bindUdpSocket({ address: bindAddress, port: bindPort }));
+    return this.createHostOnSocket(socket, maxPeers, maxChannels, inBandwidth, outBandwidth);
+  }
+
+  /** Not in Godot: true when the socket of a deferred host failed to bind. */
+  bindFailed(): boolean {
+    const socket = this.#host?.socket;
+    return socket instanceof DeferredDatagramSocket && socket.failed;
   }
 
   /** Not in Godot: a host on a given socket (for example a `MemoryNetwork` socket in tests). */

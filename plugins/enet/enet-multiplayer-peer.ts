@@ -104,16 +104,18 @@ export class ENetMultiplayerPeer extends MultiplayerPeer {
 
   /**
    * Godot: ENetMultiplayerPeer::create_client (`channelCount` 0 = 255 ENet channels). Synchronous as
-   * in Godot: the local socket binds in the background (a non-zero `localPort` is bound the same way).
+   * in Godot: the local socket (bind IP, `localPort`) binds in the background; if that bind fails,
+   * the next poll() closes the peer (status DISCONNECTED, so SceneMultiplayer reports a failure).
    */
   createClient(address: string, port: number, channelCount = 0, inBandwidth = 0, outBandwidth = 0, localPort = 0): ErrorCode {
     if (this.#active()) return this.#fail(ErrorCode.ERR_ALREADY_IN_USE, 'The multiplayer instance is already active.');
     if (!(port >= 1 && port <= 65535)) return this.#fail(ErrorCode.ERR_INVALID_PARAMETER, 'The remote port number must be between 1 and 65535 (inclusive).');
     if (!(channelCount >= 0 && channelCount <= 253)) return this.#fail(ErrorCode.ERR_INVALID_PARAMETER, 'Invalid channel count.');
     super.refuseNewConnections = false;
+    if (!(localPort >= 0 && localPort <= 65535)) return this.#fail(ErrorCode.ERR_INVALID_PARAMETER, 'The local port number must be between 0 and 65535 (inclusive).');
     const host = this.#connection();
-    const err = localPort !== 0 ? ErrorCode.ERR_UNAVAILABLE : host.createHost(1, 0, inBandwidth, outBandwidth);
-    if (err !== ErrorCode.OK) return this.#fail(err, 'Binding a client to a fixed local port is not supported; use 0.');
+    const err = host.createHostDeferred(this.#bindIp, localPort, 1, 0, inBandwidth, outBandwidth);
+    if (err !== ErrorCode.OK) return err;
     const id = this.generateUniqueId();
     const peer = host.connectToHost(address, port, channelCount > 0 ? channelCount + SYSCH_MAX : 0, id);
     if (peer === null) {
@@ -286,7 +288,7 @@ export class ENetMultiplayerPeer extends MultiplayerPeer {
     if (this.#mode === Mode.NONE) return;
     if (this.#mode === Mode.MESH) return this.#pollMesh();
     const host = this.#hosts.get(0);
-    if (host === undefined || (this.#mode === Mode.CLIENT && !this.#peers.has(1))) return this.close();
+    if (host === undefined || (this.#mode === Mode.CLIENT && (!this.#peers.has(1) || host.bindFailed()))) return this.close();
     if (this.#mode === Mode.SERVER) {
       for (const [id, peer] of this.#peers) {
         if (peer.isActive()) continue;

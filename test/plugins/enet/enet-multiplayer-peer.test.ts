@@ -190,3 +190,24 @@ t.test('createServer: close() while the socket binds cancels the start (no socke
   t.equal(await peer.createServer(0), ErrorCode.OK, 'can start again');
   peer.close();
 });
+
+t.test('createClient: a local port binds that port; a port in use makes the next poll() close the client', async (t) => {
+  const server = new ENetMultiplayerPeer();
+  server.setBindIp('127.0.0.1');
+  t.equal(await server.createServer(0), ErrorCode.OK);
+  t.teardown(() => server.close());
+  const blocker = new ENetConnection();
+  t.equal(await blocker.createHostBound('127.0.0.1', 0, 1), ErrorCode.OK);
+  t.teardown(() => blocker.destroy());
+  const bad = new ENetMultiplayerPeer();
+  bad.setBindIp('127.0.0.1');
+  t.equal(bad.createClient('127.0.0.1', server.getLocalPort(), 0, 0, 0, blocker.getLocalPort()), ErrorCode.OK);
+  await pollUntil([bad], () => bad.getConnectionStatus() === ConnectionStatus.DISCONNECTED);
+  t.pass('the failed bind closed the client');
+  const good = new ENetMultiplayerPeer();
+  t.teardown(() => good.close());
+  good.setBindIp('127.0.0.1');
+  t.equal(good.createClient('127.0.0.1', server.getLocalPort(), 0, 0, 0, 0), ErrorCode.OK);
+  await pollUntil([good, server], () => good.getConnectionStatus() === ConnectionStatus.CONNECTED && server.getPeer(good.getUniqueId()) !== null);
+  t.equal(server.getPeer(good.getUniqueId())!.getRemotePort(), good.getLocalPort(), 'the server sees the client\'s local port');
+});
