@@ -78,6 +78,8 @@ export class LoopbackMultiplayerPeer extends MultiplayerPeer {
   #incoming: Incoming[] = [];
   /** Client: packets from the server that overtook its `accept`. */
   #early: Datagram[] = [];
+  /** Datagrams received from the network, not yet dispatched. */
+  #backlog: Datagram[] = [];
   /** Events to surface on the next poll (they arose outside one). */
   #pending: Array<() => void> = [];
 
@@ -211,14 +213,17 @@ export class LoopbackMultiplayerPeer extends MultiplayerPeer {
 
   /** Surfaces what has arrived: connection changes become signals, packets become readable. Godot: ENetMultiplayerPeer::poll (modules/enet/enet_multiplayer_peer.cpp) */
   override poll(): void {
-    for (const event of this.#pending.splice(0)) event();
+    // Work is taken off queues one item at a time, so a slot that throws (the Signal rethrows after
+    // running every slot) leaves the rest for the next poll instead of losing it.
+    for (let event = this.#pending.shift(); event !== undefined; event = this.#pending.shift()) event();
     const network = this.#network;
     if (network === null) return;
     if (this.#status === ConnectionStatus.CONNECTING && this.#timedOut()) return;
-    for (const datagram of network.receive(this.#address)) {
+    for (const datagram of network.receive(this.#address)) this.#backlog.push(datagram);
+    for (let d = this.#backlog.shift(); d !== undefined; d = this.#backlog.shift()) {
+      if (this.#server) this.#serverReceive(d);
+      else this.#clientReceive(d);
       if (this.#network === null) return; // a slot closed us mid-poll
-      if (this.#server) this.#serverReceive(datagram);
-      else this.#clientReceive(datagram);
     }
   }
 
@@ -359,6 +364,7 @@ export class LoopbackMultiplayerPeer extends MultiplayerPeer {
     this.#ids.clear();
     if (!keepIncoming) this.#incoming = [];
     this.#early = [];
+    this.#backlog = [];
   }
 
   #clock(): Clock {

@@ -228,3 +228,24 @@ t.test('unreliable: data arriving before the accept waits for peerConnected(1)',
   t.same(drain(client).map((p) => [p.from, p.channel, p.data[0]]), [[1, 3, 5]]);
   t.end();
 });
+
+t.test('poll: a throwing slot loses nothing; the rest is processed on the next poll', (t) => {
+  const { clock, network } = makeNetwork(13);
+  const server = new LoopbackMultiplayerPeer();
+  t.teardown(() => server.close());
+  server.createServer(network);
+  const clients = [new LoopbackMultiplayerPeer(), new LoopbackMultiplayerPeer()];
+  for (const c of clients) c.createClient(network);
+  const seen: number[] = [];
+  server.peerConnected.connect((id) => {
+    seen.push(id);
+    if (seen.length === 1) throw new Error('slot failure');
+  });
+  clock.advance(1);
+  t.throws(() => server.poll(), /slot failure/, 'the slot error reaches the caller');
+  t.equal(seen.length, 1, 'the poll stopped at the failing signal');
+  server.poll();
+  t.equal(seen.length, 2, 'the second connection was kept for the next poll');
+  stepUntil(clock, [server, ...clients], () => clients.every((c) => c.getConnectionStatus() === CONNECTED));
+  t.end();
+});
