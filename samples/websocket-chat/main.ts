@@ -73,6 +73,21 @@ function parseOptions(argv: string[]): ChatOptions | string {
   return { mode: values.mode, server: values.server || both, clients, port, frames, fps };
 }
 
+/**
+ * The --say lines wait until every client of this process is connected, so that in the one-process
+ * run each client hears every line. Returns the per-frame check that releases them.
+ */
+function holdLines<C>(options: ChatOptions, clients: readonly C[], connected: (c: C) => boolean, say: (c: C, line: string) => void): () => void {
+  let held = true;
+  return () => {
+    if (!held || !clients.every(connected)) return;
+    held = false;
+    clients.forEach((c, i) => {
+      for (const line of options.clients[i]!.say) say(c, line);
+    });
+  };
+}
+
 /** For a lone client with no --frames limit: each stdin line is sent as a chat line. */
 function interactive(options: ChatOptions, send: (line: string) => void): { close(): void } | null {
   if (options.frames !== undefined || options.server || options.clients.length !== 1) return null;
@@ -101,15 +116,17 @@ async function runRaw(options: ChatOptions, print: Print): Promise<number> {
     print(`[server] listening on port ${port}`);
   }
   const clients = options.clients.map((c) => {
-    const client = new RawChatClient(print, c.name, c.say);
+    const client = new RawChatClient(print, c.name, []);
     client.connect(c.url ?? `ws://127.0.0.1:${port}`);
     return client;
   });
   const stdin = interactive(options, (line) => clients[0]!.say(line));
   try {
+    const release = holdLines(options, clients, (c) => c.connected, (c, line) => c.say(line));
     await runFrames(options, () => {
       server?.poll();
       for (const c of clients) c.poll();
+      release();
     });
   } finally {
     stdin?.close();
@@ -129,12 +146,15 @@ async function runMultiplayer(options: ChatOptions, print: Print): Promise<numbe
     port = server.port;
     print(`[server] listening on port ${port}`);
   }
-  for (const c of options.clients) participants.push(startClient(print, c.name, c.url ?? `ws://127.0.0.1:${port}`, c.say));
+  const clients = options.clients.map((c) => startClient(print, c.name, c.url ?? `ws://127.0.0.1:${port}`, []));
+  participants.push(...clients);
+  const release = holdLines(options, clients, (c) => c.ok, (c, line) => c.say(line));
   const last = participants[participants.length - 1]!;
   const stdin = interactive(options, (line) => last.say(line));
   try {
     await runFrames(options, () => {
       for (const p of participants) p.tree.processFrame(1 / options.fps);
+      release();
     });
   } finally {
     stdin?.close();

@@ -8,7 +8,7 @@ const entry = fileURLToPath(new URL('../../samples/websocket-chat/main.ts', impo
 for (const mode of ['multiplayer', 'raw'] as const) {
   t.test(`websocket-chat (${mode}): server and two clients in one process`, async (t) => {
     const lines: string[] = [];
-    const code = await main(['--mode', mode, '--frames', '40', '--fps', '100'], (l) => lines.push(l));
+    const code = await main(['--mode', mode, '--frames', '80', '--fps', '100'], (l) => lines.push(l));
     t.equal(code, 0, lines.join('\n'));
     t.match(lines[0], /^\[server\] listening on port \d+$/);
     for (const who of ['alice', 'bob']) {
@@ -60,7 +60,7 @@ for (const mode of ['multiplayer', 'raw'] as const) {
   t.test(`websocket-chat (${mode}): server and client as two processes`, async (t) => {
     const server = run(t, ['--mode', mode, '--server', '--port', '0', '--fps', '100']);
     const [, port] = await waitFor(server.lines, /^\[server\] listening on port (\d+)$/);
-    const client = run(t, ['--mode', mode, '--client', `ws://127.0.0.1:${port}`, '--name', 'carol', '--say', 'hi from carol', '--frames', '60', '--fps', '100']);
+    const client = run(t, ['--mode', mode, '--client', `ws://127.0.0.1:${port}`, '--name', 'carol', '--say', 'hi from carol', '--frames', '150', '--fps', '100']);
     t.equal(await client.exit, 0, client.lines.join('\n'));
     t.ok(client.lines.some((l) => /^\[client carol\] connected/.test(l)), 'connected');
     t.ok(client.lines.some((l) => /^\[client carol\] \d+: hi from carol$/.test(l)), 'its line came back from the server');
