@@ -7,21 +7,30 @@
  * @example
  * ```ts
  * import { ErrorCode, TLSOptions, createContainer } from 'scenenet';
+ * import { SceneTree } from 'scenenet/scenetree';
  * import { WebSocketMultiplayerPeer, webSocketModule, generateSelfSigned } from 'scenenet/plugins/websocket';
  *
+ * // A server and a client; SceneMultiplayer drives both through the trees' process frames.
+ * const serverTree = new SceneTree();
  * const server = new WebSocketMultiplayerPeer();
  * if ((await server.createServer(0)) !== ErrorCode.OK) throw new Error('bind failed');
+ * serverTree.getMultiplayer().multiplayerPeer = server;
+ *
+ * const clientTree = new SceneTree();
  * const client = new WebSocketMultiplayerPeer();
  * client.createClient(`ws://127.0.0.1:${server.getLocalPort()}`);
- * client.peerConnected.connect((id) => console.log('connected to', id));  // id 1: the server
- * setInterval(() => { server.poll(); client.poll(); }, 16);
+ * clientTree.getMultiplayer().multiplayerPeer = client;
+ * clientTree.getMultiplayer().connectedToServer.connect(() => console.log('joined as', client.getUniqueId()));
+ * setInterval(() => { serverTree.processFrame(1 / 60); clientTree.processFrame(1 / 60); }, 16);
  *
- * // wss with a self-signed certificate, trusted explicitly:
+ * // wss with a self-signed certificate, trusted explicitly by the client:
  * const { key, certificate } = await generateSelfSigned('localhost');
+ * const secure = new WebSocketMultiplayerPeer();
  * await secure.createServer(0, '*', TLSOptions.server(key, certificate));
- * other.createClient(`wss://localhost:${secure.getLocalPort()}`, TLSOptions.client(certificate));
+ * new WebSocketMultiplayerPeer().createClient(`wss://localhost:${secure.getLocalPort()}`, TLSOptions.client(certificate));
  *
- * // or through the container: createContainer(webSocketModule).get(WebSocketMultiplayerPeer)
+ * // Or from a container (peers close on container.unbindAll()):
+ * const peer = createContainer(webSocketModule).get(WebSocketMultiplayerPeer);
  * ```
  *
  * @packageDocumentation
