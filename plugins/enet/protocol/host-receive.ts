@@ -2,6 +2,7 @@
  * Datagram acceptance and the command handlers (spec §3.6, §7, §8.2, §17.2, §18.2, §19). Hostile
  * input is dropped here: every read is bounds-checked, and a failing command stops the datagram.
  */
+import type { OutgoingCommand } from './channel.js';
 import { encodeConnect } from './commands.js';
 import { crc32 } from './crc32.js';
 import type { ENetHost } from './host.js';
@@ -254,22 +255,29 @@ function handleVerifyConnect(ctx: CommandContext): number {
 
 /** Retires an acknowledged command; returns its command number or NONE. Godot: enet_protocol_remove_sent_reliable_command. */
 function removeSentReliableCommand(peer: Peer, seq: number, channelID: number): number {
-  let list = peer.sentReliableCommands;
-  let wasSent = true;
-  let i = list.findIndex((c) => c.reliableSequenceNumber === seq && c.channelID === channelID);
-  if (i < 0) {
-    list = peer.outgoingCommands;
-    wasSent = false;
-    i = -1;
-    for (let k = 0; k < list.length; k++) {
-      const c = list[k]!;
-      if (!(c.command & FLAG_ACKNOWLEDGE)) continue;
-      if (c.sendAttempts < 1) return Command.NONE;
-      if (c.reliableSequenceNumber === seq && c.channelID === channelID) { i = k; break; }
+  const sent = peer.sentReliableCommands;
+  let c: OutgoingCommand | undefined;
+  const i = sent.findIndex((x) => x.reliableSequenceNumber === seq && x.channelID === channelID);
+  if (i >= 0) {
+    c = sent[i]!;
+    if (i === 0) sent.shift();
+    else sent.splice(i, 1);
+    if (c.data !== null) peer.reliableDataInTransit -= c.fragmentLength;
+  } else {
+    // A retransmission waiting in the queue can be acknowledged by an earlier copy.
+    const queue = peer.outgoingCommands;
+    for (let k = 0; k < queue.length && c === undefined; k++) {
+      const x = queue.at(k);
+      if (!(x.command & FLAG_ACKNOWLEDGE)) continue;
+      if (x.sendAttempts < 1) return Command.NONE;
+      if (x.reliableSequenceNumber === seq && x.channelID === channelID) {
+        c = x;
+        queue.removeAt(k);
+        if (isOther(x)) peer.outgoingOther--;
+      }
     }
-    if (i < 0) return Command.NONE;
+    if (c === undefined) return Command.NONE;
   }
-  const c = list[i]!;
   if (channelID < peer.channels.length) {
     const channel = peer.channels[channelID]!;
     const w = Math.floor(seq / Defaults.RELIABLE_WINDOW_SIZE);
@@ -279,11 +287,7 @@ function removeSentReliableCommand(peer: Peer, seq: number, channelID: number): 
       if (windows[w] === 0) channel.usedReliableWindows &= ~(1 << w);
     }
   }
-  if (i === 0) list.shift();
-  else list.splice(i, 1);
-  if (!wasSent && isOther(c)) peer.outgoingOther--;
-  if (wasSent && c.data !== null) peer.reliableDataInTransit -= c.fragmentLength;
-  const first = peer.sentReliableCommands[0];
+  const first = sent[0];
   if (first !== undefined) peer.nextTimeout = (first.sentTime + first.roundTripTimeout) >>> 0;
   return c.command & COMMAND_MASK;
 }

@@ -108,7 +108,7 @@ function checkTimeouts(host: ENetHost, peer: Peer): boolean {
     c.roundTripTimeout *= 2;
     if (c.data !== null) peer.reliableDataInTransit -= c.fragmentLength;
     sent.splice(i, 1);
-    peer.outgoingCommands.splice(insertAt++, 0, c);
+    peer.outgoingCommands.insert(insertAt++, c);
     if (isOther(c)) peer.outgoingOther++;
     if (i === 0 && sent.length > 0) peer.nextTimeout = (sent[0]!.sentTime + sent[0]!.roundTripTimeout) >>> 0;
   }
@@ -149,7 +149,7 @@ function checkOutgoingCommands(host: ENetHost, peer: Peer, d: Datagram): boolean
   const kept: OutgoingCommand[] = [];
   let i = 0;
   while (i < queue.length) {
-    const c = queue[i]!;
+    const c = queue.at(i);
     const reliable = (c.command & FLAG_ACKNOWLEDGE) !== 0;
     const channel = c.channelID < peer.channels.length ? peer.channels[c.channelID]! : null;
     if (reliable) {
@@ -202,8 +202,8 @@ function checkOutgoingCommands(host: ENetHost, peer: Peer, d: Datagram): boolean
       peer.packetThrottleCounter = (peer.packetThrottleCounter + Defaults.PACKET_THROTTLE_COUNTER) % Defaults.PACKET_THROTTLE_SCALE;
       if (peer.packetThrottleCounter > peer.packetThrottle) {
         // Throttled: drop the packet and all its queued fragments.
-        while (i < queue.length && queue[i]!.reliableSequenceNumber === c.reliableSequenceNumber &&
-               queue[i]!.unreliableSequenceNumber === c.unreliableSequenceNumber && queue[i]!.data === c.data) {
+        while (i < queue.length && queue.at(i).reliableSequenceNumber === c.reliableSequenceNumber &&
+               queue.at(i).unreliableSequenceNumber === c.unreliableSequenceNumber && queue.at(i).data === c.data) {
           i++;
           peer.outgoingOther--;
         }
@@ -215,10 +215,7 @@ function checkOutgoingCommands(host: ENetHost, peer: Peer, d: Datagram): boolean
     d.commands++;
     peer.packetsSent++;
   }
-  if (i > 0) {
-    if (kept.length === 0) queue.splice(0, i);
-    else queue.splice(0, i, ...kept);
-  }
+  if (i > 0) queue.replaceFront(i, kept);
   return canPing;
 }
 

@@ -3,6 +3,7 @@
  * protocol (spec §6, §9–§12, §14–§18). The receiving half lives in host-receive.ts.
  */
 import { Channel, reliableWindowOf, type DispatchedPacket, type OutgoingCommand } from './channel.js';
+import { CommandQueue } from './command-queue.js';
 import { encodeU32Body } from './commands.js';
 import { Command, COMMAND_SIZES, Defaults, FLAG_ACKNOWLEDGE, FLAG_UNSEQUENCED, Limits, PacketFlag, PeerState } from './protocol.js';
 import type { ENetHost } from './host.js';
@@ -65,7 +66,7 @@ export class Peer {
   outgoingReliableSequenceNumber = 0;
   acknowledgements: Acknowledgement[] = [];
   sentReliableCommands: OutgoingCommand[] = [];
-  outgoingCommands: OutgoingCommand[] = [];
+  readonly outgoingCommands = new CommandQueue<OutgoingCommand>();
   /** Queued commands that are not reliable data (so the window rules never hold them back). */
   outgoingOther = 0;
   dispatchedCommands: DispatchedPacket[] = [];
@@ -286,7 +287,7 @@ export class Peer {
   resetQueues(): void {
     this.acknowledgements = [];
     this.sentReliableCommands = [];
-    this.outgoingCommands = [];
+    this.outgoingCommands.clear();
     this.outgoingOther = 0;
     this.dispatchedCommands = [];
     this.channels = [];
