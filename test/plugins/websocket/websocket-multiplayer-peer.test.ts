@@ -292,3 +292,60 @@ t.test('webSocketModule: unbindAll() closes the peers the container made', async
   t.equal(peer.getConnectionStatus(), ConnectionStatus.DISCONNECTED);
   t.equal(made.getConnectionStatus(), ConnectionStatus.DISCONNECTED);
 });
+
+t.test('createClient: any first message either yields its id (4 bytes, LE, ≥ 2) or a clean failure, never a throw', async (t) => {
+  const fc = await import('fast-check');
+  const { wss, url } = await rawServer(t);
+  let first: Uint8Array = new Uint8Array(0);
+  wss.on('connection', (ws) => ws.send(first));
+  await fc.assert(
+    fc.asyncProperty(fc.oneof(fc.uint8Array({ maxLength: 9 }), fc.integer({ min: -(2 ** 31), max: 2 ** 31 - 1 }).map((id) => {
+      const b = new Uint8Array(4);
+      new DataView(b.buffer).setInt32(0, id, true);
+      return b;
+    })), async (bytes) => {
+      first = bytes;
+      const peer = new WebSocketMultiplayerPeer();
+      try {
+        t.equal(peer.createClient(url), ErrorCode.OK);
+        await pollUntil([peer], () => peer.getConnectionStatus() !== ConnectionStatus.CONNECTING);
+        const id = bytes.length === 4 ? new DataView(bytes.buffer, bytes.byteOffset).getInt32(0, true) : 0;
+        return id >= 2 ? peer.getUniqueId() === id : peer.getConnectionStatus() === ConnectionStatus.DISCONNECTED;
+      } finally {
+        peer.close();
+      }
+    }),
+    { numRuns: 25 },
+  );
+});
+
+t.test('server: random bytes from a TCP client never throw, and never disturb a connected peer', async (t) => {
+  const fc = await import('fast-check');
+  const srv = await server(t);
+  const good = client(t, srv);
+  await pollUntil([srv, good], connected(good));
+  await fc.assert(
+    fc.asyncProperty(fc.uint8Array({ minLength: 1, maxLength: 300 }), fc.boolean(), async (bytes, asHttp) => {
+      const sock = connect(srv.getLocalPort(), '127.0.0.1');
+      sock.on('error', () => undefined);
+      const closed = new Promise<void>((resolve) => sock.once('close', () => resolve()));
+      try {
+        await new Promise((r) => sock.once('connect', r));
+        if (asHttp) sock.write('GET / HTTP/1.1\r\nHost: x\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Version: 13\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n\r\n');
+        sock.write(bytes);
+        await settle(3);
+        srv.poll();
+        good.poll();
+        t.equal(good.putPacket(new Uint8Array([7])), ErrorCode.OK);
+        await pollUntil([srv, good], () => srv.getAvailablePacketCount() > 0);
+        return srv.getPacketPeer() === good.getUniqueId() && (srv.getPacket() as Uint8Array)[0] === 7;
+      } finally {
+        sock.destroy();
+        await closed;
+      }
+    }),
+    { numRuns: 15 },
+  );
+  await pollUntil([srv], () => srv.getPeer(good.getUniqueId()) !== null);
+  t.equal(good.getConnectionStatus(), ConnectionStatus.CONNECTED);
+});
