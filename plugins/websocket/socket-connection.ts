@@ -31,6 +31,7 @@ export class SocketConnection {
     let conn: SocketConnection | null = null;
     const early: SocketEvent[] = []; // anything a backend reports before `start` returns
     const live = (): boolean => conn === null || conn.#live;
+    let logged = false; // one log line per socket, as ws emits one 'error'
     const queue = (e: SocketEvent): void => {
       if (conn === null) early.push(e);
       else if (conn.#live) conn.events.push(e);
@@ -40,11 +41,13 @@ export class SocketConnection {
       message: (data, isString) => queue({ kind: 'message', data, isString }),
       pong: () => queue({ kind: 'pong' }),
       failed: (code, reason, detail) => {
-        if (live()) logger.warn(`WebSocket closed with ${code} (${reason}): ${detail}`);
+        if (live() && !logged) logger.warn(`WebSocket closed with ${code} (${reason}): ${detail}`);
+        logged = true;
         queue({ kind: 'failed', code, reason });
       },
       closed: (clean, code, reason, detail) => {
-        if (!clean && detail !== '' && live()) logger.warn(`WebSocket connection lost: ${detail}`);
+        if (!clean && detail !== '' && live() && !logged) logger.warn(`WebSocket connection lost: ${detail}`);
+        logged = true;
         queue({ kind: 'closed', clean, code, reason });
       },
     });

@@ -145,8 +145,9 @@ t.test('close(-1): messages sent earlier in the same tick still leave (sends are
   t.equal(client.getCloseCode(), -1, 'not a clean close');
 });
 
-t.test('inboundBufferSize: a larger message closes with 1009 "Message too big"', async (t) => {
-  const client = new WebSocketPeer();
+t.test('inboundBufferSize: a larger message closes with 1009 "Message too big", logged once', async (t) => {
+  const logger = new MemoryLogger();
+  const client = new WebSocketPeer({ logger });
   client.inboundBufferSize = 100;
   const { server } = await openPair(t, undefined, client);
   t.equal(server.putPacket(new Uint8Array(100)), ErrorCode.OK, 'exactly the limit is fine');
@@ -156,6 +157,7 @@ t.test('inboundBufferSize: a larger message closes with 1009 "Message too big"',
   await pollUntil([client, server], () => client.getReadyState() === State.CLOSED);
   t.equal(client.getCloseCode(), 1009);
   t.equal(client.getCloseReason(), 'Message too big');
+  t.equal(logger.at(2).length, 1, 'one warning for the socket');
   await pollUntil([server], () => server.getReadyState() === State.CLOSED);
 });
 
