@@ -1,15 +1,23 @@
 import {
+  ConnectionStatus,
   ErrorCode,
   MultiplayerPeer,
   TransferMode,
+  errorName,
   isPacket,
   silentLogger,
   type Clock,
-  type ConnectionStatus,
   type Logger,
   type Rng,
 } from '../../core/index.js';
-import { PERFECT_LINK, mergeConditions, transmit, type LinkConditions, type LinkState } from './link-conditions.js';
+import {
+  PERFECT_LINK,
+  mergeConditions,
+  transmit,
+  type LinkConditions,
+  type LinkState,
+  type Transmission,
+} from './link-conditions.js';
 import { PacketTrace, type TraceEntry } from './packet-trace.js';
 
 /** Construction options of `ConditionedMultiplayerPeer`. */
@@ -23,6 +31,21 @@ export interface ConditionedMultiplayerPeerOptions {
   readonly conditions?: Partial<LinkConditions>;
   /** Keep trace entries in memory (the hash is always kept). Default true. */
   readonly keepTrace?: boolean;
+  /**
+   * Which packets are conditioned: those received from the inner peer (`receive`, the default),
+   * those put into it (`send`: held back in this peer, handed to the inner peer from `poll()`), or
+   * both. Wrapping only one end with `both` conditions the two directions of its links.
+   */
+  readonly direction?: 'receive' | 'send' | 'both';
+}
+
+interface Outgoing {
+  readonly target: number;
+  readonly mode: TransferMode;
+  readonly channel: number;
+  readonly data: Uint8Array;
+  readonly atMs: number;
+  readonly order: number;
 }
 
 interface Held {
@@ -38,14 +61,17 @@ interface Held {
 
 type Readable = Omit<Held, 'atMs' | 'order' | 'seq'>;
 
+const { CONNECTED } = ConnectionStatus;
+
 /**
  * A network conditioner around ANY `MultiplayerPeer` (real ENet/WebSocket/WebRTC included), for
- * play-testing over real sockets. Packets the inner peer receives are held back by latency ± jitter
- * and bandwidth (all modes), and may be lost, duplicated or reordered (unreliable modes only: a
- * reliable transport stays reliable and ordered per channel; UNRELIABLE_ORDERED stays ordered, late
- * packets are discarded). It conditions what this side receives; wrap both ends to condition both
- * directions. Everything else (sending, ids, status, disconnects) is delegated to the inner peer,
- * whose signals are re-emitted from this peer's `poll()`/`close()`/`disconnectPeer()`.
+ * play-testing over real sockets. Packets are held back by latency ± jitter and bandwidth (all
+ * modes), and may be lost, duplicated or reordered (unreliable modes only: a reliable transport stays
+ * reliable and ordered per channel; UNRELIABLE_ORDERED stays ordered, late packets are discarded).
+ * By default it conditions what the inner peer receives; `direction: 'send' | 'both'` also holds
+ * back what is put into it (handed over from `poll()`; unknown targets are refused at once, other
+ * refusals by the inner peer are logged). Everything else (ids, status, disconnects) is delegated
+ * to the inner peer, whose signals are re-emitted from this peer's `poll()`/`close()`/`disconnectPeer()`.
  */
 export class ConditionedMultiplayerPeer extends MultiplayerPeer {
   /** The wrapped peer. Poll and close this wrapper, not the inner peer. */
@@ -56,13 +82,20 @@ export class ConditionedMultiplayerPeer extends MultiplayerPeer {
   readonly #trace: PacketTrace;
   #defaults: LinkConditions;
   readonly #overrides = new Map<number, LinkConditions>();
-  readonly #links = new Map<number, LinkState>();
+  /** Serialiser state per direction and remote peer: `in:<id>` / `out:<target>`. */
+  readonly #links = new Map<string, LinkState>();
   /** Per (from, channel): arrival time of the last RELIABLE packet (FIFO), newest UNRELIABLE_ORDERED seq. */
   readonly #lastReliableMs = new Map<string, number>();
   readonly #orderedSent = new Map<string, number>();
   readonly #orderedReleased = new Map<string, number>();
   #held: Held[] = [];
   #readable: Readable[] = [];
+  #outbox: Outgoing[] = [];
+  /** Remote peers the inner peer has announced: held packets are checked against them, as Godot's put_packet does. */
+  readonly #known = new Set<number>();
+  #target = 0;
+  readonly #receive: boolean;
+  readonly #send: boolean;
   #order = 0;
 
   constructor(inner: MultiplayerPeer, options: ConditionedMultiplayerPeerOptions) {
@@ -73,7 +106,13 @@ export class ConditionedMultiplayerPeer extends MultiplayerPeer {
     this.#logger = options.logger ?? silentLogger;
     this.#defaults = mergeConditions(PERFECT_LINK, options.conditions ?? {});
     this.#trace = new PacketTrace({ keepEntries: options.keepTrace ?? true });
-    inner.peerConnected.connect((id) => this.peerConnected.emit(id));
+    const direction = options.direction ?? 'receive';
+    this.#receive = direction !== 'send';
+    this.#send = direction !== 'receive';
+    inner.peerConnected.connect((id) => {
+      this.#known.add(id);
+      this.peerConnected.emit(id);
+    });
     inner.peerDisconnected.connect((id) => this.#onPeerDisconnected(id));
   }
 
@@ -130,6 +169,7 @@ export class ConditionedMultiplayerPeer extends MultiplayerPeer {
   }
 
   override setTargetPeer(id: number): void {
+    this.#target = id;
     this.inner.setTargetPeer(id);
   }
 
@@ -162,8 +202,27 @@ export class ConditionedMultiplayerPeer extends MultiplayerPeer {
     return next.data;
   }
 
+  /** Sends through the inner peer, or (direction `send`/`both`, while connected) holds it back first. */
   override putPacket(packet: Uint8Array): ErrorCode {
-    return this.inner.putPacket(packet);
+    if (!this.#send || this.inner.getConnectionStatus() !== CONNECTED) return this.inner.putPacket(packet);
+    const [mode, channel, target] = [this.inner.transferMode, this.inner.transferChannel, this.#target];
+    if (target !== 0 && !this.#known.has(Math.abs(target))) {
+      this.#logger.debug(`Invalid target peer: ${target}`);
+      return ErrorCode.ERR_INVALID_PARAMETER;
+    }
+    const now = this.#clock.nowMs();
+    const fate = this.#shape(now, `out:${target}`, target, mode, packet.length);
+    const event = { timeMs: now, from: String(this.getUniqueId()), to: String(target), message: 'data' as const, mode, channel, size: packet.length, attempt: 0 };
+    if (fate.lost) {
+      this.#trace.packet({ ...event, outcome: 'dropped', deliverAtMs: null });
+      return ErrorCode.OK; // as a lossy network would: the sender never knows
+    }
+    // One FIFO per channel whatever the target: a broadcast and a targeted packet reach the same peer.
+    for (const [i, atMs] of this.#fifo(fate.arrivals, `out:${channel}`, mode).entries()) {
+      this.#trace.packet({ ...event, outcome: i === 0 ? 'delivered' : 'duplicated', deliverAtMs: atMs });
+      insertTimed(this.#outbox, { target, mode, channel, data: packet.slice(), atMs, order: this.#order++ });
+    }
+    return ErrorCode.OK;
   }
 
   override disconnectPeer(id: number, force?: boolean): void {
@@ -176,6 +235,7 @@ export class ConditionedMultiplayerPeer extends MultiplayerPeer {
 
   /** Polls the inner peer, conditions what it received, then releases what is due. */
   override poll(): void {
+    this.#flush(this.#clock.nowMs());
     this.inner.poll();
     const now = this.#clock.nowMs();
     this.#drainInner(now);
@@ -186,6 +246,8 @@ export class ConditionedMultiplayerPeer extends MultiplayerPeer {
     this.inner.close();
     this.#held = [];
     this.#readable = [];
+    this.#outbox = [];
+    this.#known.clear();
   }
 
   override getUniqueId(): number {
@@ -212,19 +274,53 @@ export class ConditionedMultiplayerPeer extends MultiplayerPeer {
       const channel = this.inner.getPacketChannel();
       const data = this.inner.getPacket();
       if (!isPacket(data)) break;
-      this.#admit(now, from, mode, channel, data);
+      if (this.#receive) this.#admit(now, from, mode, channel, data);
+      else this.#readable.push({ from, mode, channel, data });
     }
+  }
+
+  /** Hands the held outgoing packets that are due to the inner peer, then restores the user's settings. */
+  #flush(now: number): void {
+    let due = 0;
+    while (due < this.#outbox.length && this.#outbox[due]!.atMs <= now) due++;
+    if (due === 0) return;
+    const [mode, channel] = [this.inner.transferMode, this.inner.transferChannel];
+    for (const out of this.#outbox.splice(0, due)) {
+      this.inner.setTargetPeer(out.target);
+      this.inner.transferMode = out.mode;
+      this.inner.transferChannel = out.channel;
+      const err = this.inner.putPacket(out.data);
+      if (err !== ErrorCode.OK) this.#logger.debug(`Conditioned: a held packet for ${out.target} was refused (${errorName(err)}).`);
+    }
+    this.inner.setTargetPeer(this.#target);
+    this.inner.transferMode = mode;
+    this.inner.transferChannel = channel;
+  }
+
+  /** The fate of one packet on the link `key` with `peer`'s conditions; reliable packets are only delayed. */
+  #shape(now: number, key: string, peer: number, mode: TransferMode, size: number): Transmission {
+    const conditions = this.#overrides.get(peer) ?? this.#defaults;
+    let link = this.#links.get(key);
+    if (link === undefined) this.#links.set(key, (link = { busyUntilMs: 0 }));
+    // A reliable transport already paid for loss with retransmits: only delay its packets.
+    const reliable = mode === TransferMode.RELIABLE;
+    const applied = reliable ? { ...conditions, loss: 0, duplicate: 0, reorder: 0 } : conditions;
+    return transmit(applied, this.#rng, link, now, size, mode);
+  }
+
+  /** Reliable packets keep their order per stream `key`: none arrives before the previous one. */
+  #fifo(arrivals: readonly number[], key: string, mode: TransferMode): number[] {
+    if (mode !== TransferMode.RELIABLE) return [...arrivals];
+    return arrivals.map((arrival) => {
+      const atMs = Math.max(arrival, this.#lastReliableMs.get(key) ?? 0);
+      this.#lastReliableMs.set(key, atMs);
+      return atMs;
+    });
   }
 
   /** Decides the fate of one packet received at `now`. */
   #admit(now: number, from: number, mode: TransferMode, channel: number, data: Uint8Array): void {
-    const conditions = this.#overrides.get(from) ?? this.#defaults;
-    let link = this.#links.get(from);
-    if (link === undefined) this.#links.set(from, (link = { busyUntilMs: 0 }));
-    const reliable = mode === TransferMode.RELIABLE;
-    // A reliable transport already paid for loss with retransmits: only delay its packets.
-    const applied = reliable ? { ...conditions, loss: 0, duplicate: 0, reorder: 0 } : conditions;
-    const { lost, arrivals } = transmit(applied, this.#rng, link, now, data.length, mode);
+    const { lost, arrivals } = this.#shape(now, `in:${from}`, from, mode, data.length);
     const event = { timeMs: now, from: String(from), to: String(this.getUniqueId()), message: 'data' as const, mode, channel, size: data.length, attempt: 0 };
     if (lost) {
       this.#trace.packet({ ...event, outcome: 'dropped', deliverAtMs: null });
@@ -236,15 +332,10 @@ export class ConditionedMultiplayerPeer extends MultiplayerPeer {
       seq = this.#orderedSent.get(key) ?? 0;
       this.#orderedSent.set(key, seq + 1);
     }
-    for (const [i, arrival] of arrivals.entries()) {
-      let atMs = arrival;
-      if (reliable) {
-        atMs = Math.max(atMs, this.#lastReliableMs.get(key) ?? 0);
-        this.#lastReliableMs.set(key, atMs);
-      }
+    for (const [i, atMs] of this.#fifo(arrivals, `in:${key}`, mode).entries()) {
       this.#trace.packet({ ...event, outcome: i === 0 ? 'delivered' : 'duplicated', deliverAtMs: atMs });
       const copy = i === 0 ? data : data.slice();
-      insertHeld(this.#held, { from, mode, channel, data: copy, atMs, order: this.#order++, seq });
+      insertTimed(this.#held, { from, mode, channel, data: copy, atMs, order: this.#order++, seq });
     }
   }
 
@@ -277,13 +368,16 @@ export class ConditionedMultiplayerPeer extends MultiplayerPeer {
     const mine = this.#held.filter((h) => h.from === id);
     this.#held = this.#held.filter((h) => h.from !== id);
     for (const held of mine) this.#makeReadable(held, now);
-    this.#links.delete(id);
+    this.#links.delete(`in:${id}`);
+    this.#links.delete(`out:${id}`);
+    this.#outbox = this.#outbox.filter((out) => out.target !== id);
+    this.#known.delete(id);
     this.peerDisconnected.emit(id);
   }
 }
 
-function insertHeld(list: Held[], held: Held): void {
+function insertTimed<T extends { atMs: number; order: number }>(list: T[], item: T): void {
   let i = list.length;
-  while (i > 0 && (list[i - 1]!.atMs > held.atMs || (list[i - 1]!.atMs === held.atMs && list[i - 1]!.order > held.order))) i--;
-  list.splice(i, 0, held);
+  while (i > 0 && (list[i - 1]!.atMs > item.atMs || (list[i - 1]!.atMs === item.atMs && list[i - 1]!.order > item.order))) i--;
+  list.splice(i, 0, item);
 }

@@ -159,13 +159,59 @@ t.test('traceHash: same seeds and steps → same hash', (t) => {
   t.end();
 });
 
+t.test('direction send: putPacket is held back and handed to the inner peer from poll()', (t) => {
+  const clock = new ManualClock();
+  const network = new VirtualNetwork({ clock, rng: new SeededRng(10) });
+  const server = new LoopbackMultiplayerPeer();
+  server.createServer(network);
+  const inner = new LoopbackMultiplayerPeer();
+  const client = new ConditionedMultiplayerPeer(inner, { clock, rng: new SeededRng(11), conditions: { latencyMs: 50 }, direction: 'send' });
+  t.teardown(() => server.close());
+  inner.createClient(network);
+  stepUntil(clock, [server, client], () => client.getConnectionStatus() === ConnectionStatus.CONNECTED);
+  t.equal(put(client, 1, Uint8Array.of(1), RELIABLE, 2), ErrorCode.OK);
+  t.equal(put(client, 777, Uint8Array.of(2), RELIABLE), ErrorCode.ERR_INVALID_PARAMETER, 'unknown targets are refused at once');
+  step(clock, [server, client], 49);
+  t.same(drain(server), [], 'still held at 49 ms');
+  step(clock, [client, server], 1);
+  t.same(drain(server).map((p) => [p.channel, p.data[0]]), [[2, 1]], 'sent at 50 ms, on its channel');
+  t.equal(client.transferChannel, 0, 'the user\'s transfer settings are restored after the flush');
+  t.end();
+});
+
+t.test('direction send: RELIABLE exactly once and in order under loss; UNRELIABLE loses some', (t) => {
+  const clock = new ManualClock();
+  const network = new VirtualNetwork({ clock, rng: new SeededRng(12) });
+  const server = new LoopbackMultiplayerPeer();
+  server.createServer(network);
+  const inner = new LoopbackMultiplayerPeer();
+  const conditions = { latencyMs: 10, jitterMs: 8, loss: 0.4, duplicate: 0.2, reorder: 0.2 };
+  const client = new ConditionedMultiplayerPeer(inner, { clock, rng: new SeededRng(13), conditions, direction: 'both' });
+  t.teardown(() => server.close());
+  inner.createClient(network);
+  stepUntil(clock, [server, client], () => client.getConnectionStatus() === ConnectionStatus.CONNECTED);
+  for (let i = 0; i < 100; i++) {
+    put(client, 1, Uint8Array.of(i), RELIABLE);
+    put(client, 1, Uint8Array.of(i), UNRELIABLE, 1);
+  }
+  const got: Array<[number, number]> = [];
+  for (let ms = 0; ms < 300; ms++) {
+    step(clock, [client, server]);
+    got.push(...drain(server).map((p): [number, number] => [p.channel, p.data[0]!]));
+  }
+  t.same(got.filter(([c]) => c === 0).map(([, v]) => v), Array.from({ length: 100 }, (_, i) => i));
+  const unreliable = got.filter(([c]) => c === 1).length;
+  t.ok(unreliable > 0 && unreliable < 100, `some unreliable packets lost (${100 - unreliable} of 100)`);
+  t.end();
+});
+
 // The conditioner is itself a MultiplayerPeer: it must pass the same suite, over a bad network.
 const clock = new ManualClock();
 const network = new VirtualNetwork({ clock, rng: new SeededRng(77), conditions: { latencyMs: 5, loss: 0.1 } });
 const conditions = { latencyMs: 15, jitterMs: 10, loss: 0.2, duplicate: 0.1, reorder: 0.1, bandwidthBytesPerSec: 2_000_000 };
 let seed = 1000;
 const wrap = (inner: LoopbackMultiplayerPeer) =>
-  new ConditionedMultiplayerPeer(inner, { clock, rng: new SeededRng(seed++), conditions });
+  new ConditionedMultiplayerPeer(inner, { clock, rng: new SeededRng(seed++), conditions, direction: 'both' });
 runMultiplayerPeerConformance<ConditionedMultiplayerPeer>(t, {
   name: 'conditioned loopback',
   capabilities: { channels: 4, unreliable: true, serverRelay: true, maxTestedPacketSize: 1 << 20 },
