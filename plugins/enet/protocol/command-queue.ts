@@ -1,10 +1,13 @@
 /**
  * A FIFO with cheap removal at the front and indexed access: the outgoing command queue, which a
- * sender drains from the front while long queues wait behind the reliable window.
+ * sender drains from the front while long queues wait behind the reliable window, and the
+ * dispatched-packet queue the application drains one event at a time (Array#shift is O(n) once an
+ * array is large, which made draining a big receive batch quadratic).
  */
 export class CommandQueue<T> {
   #items: Array<T | undefined> = [];
   #head = 0;
+  static readonly #NONE: readonly never[] = [];
 
   /** Number of queued items. */
   get length(): number {
@@ -20,6 +23,14 @@ export class CommandQueue<T> {
     this.#items.push(item);
   }
 
+  /** Removes and returns the front item, or undefined when empty. */
+  shift(): T | undefined {
+    if (this.#head >= this.#items.length) return undefined;
+    const item = this.#items[this.#head];
+    this.replaceFront(1, CommandQueue.#NONE);
+    return item;
+  }
+
   /** Inserts `item` at position `i`. */
   insert(i: number, item: T): void {
     if (i === 0 && this.#head > 0) this.#items[--this.#head] = item;
@@ -28,7 +39,7 @@ export class CommandQueue<T> {
 
   /** Removes the item at position `i`. */
   removeAt(i: number): void {
-    if (i === 0) this.replaceFront(1, []);
+    if (i === 0) this.replaceFront(1, CommandQueue.#NONE);
     else this.#items.splice(this.#head + i, 1);
   }
 

@@ -69,7 +69,7 @@ export class Peer {
   readonly outgoingCommands = new CommandQueue<OutgoingCommand>();
   /** Queued commands that are not reliable data (so the window rules never hold them back). */
   outgoingOther = 0;
-  dispatchedCommands: DispatchedPacket[] = [];
+  readonly dispatchedCommands = new CommandQueue<DispatchedPacket>();
   needsDispatch = false;
   /** A CONNECT event is owed to the application (delivered before any packet of this peer). */
   pendingConnectEvent = false;
@@ -289,7 +289,7 @@ export class Peer {
     this.sentReliableCommands = [];
     this.outgoingCommands.clear();
     this.outgoingOther = 0;
-    this.dispatchedCommands = [];
+    this.dispatchedCommands.clear();
     this.channels = [];
     this.totalWaitingData = 0;
     // A CONNECT event already owed to the application survives (ENet returns it with the datagram).
