@@ -1,4 +1,4 @@
-import { ErrorCode, RPCMode } from '../../core/index.js';
+import { ByteWriter, ErrorCode, RPCMode, encodeAndCompressVariants, isRawArguments } from '../../core/index.js';
 import type { Node } from '../node.js';
 import { Command, NodeIdCompression, PATH_FLAG, RpcMeta } from './commands.js';
 import type { MultiplayerContext } from './multiplayer-context.js';
@@ -24,6 +24,7 @@ export class SceneRPCInterface {
   // Godot caches a node's table on first use too; later rpcConfig() calls are not seen by it.
   readonly #tables = new WeakMap<Node, RpcTable>();
   #localSender = 0;
+  readonly #writer = new ByteWriter(256);
 
   constructor(mp: MultiplayerContext, policy: RpcPolicy) {
     this.#mp = mp;
@@ -102,18 +103,16 @@ export class SceneRPCInterface {
       }
     }
     if (targets.length === 0) return ErrorCode.OK;
-    const encoded = encodeRpcArguments(args, this.#policy.allowObjectDecoding);
-    if (typeof encoded === 'number') {
-      this.#mp.log.error(`RPC '${entry.name}' on "${node.getPath()}": an argument cannot be encoded as a Variant.`);
-      return encoded;
-    }
     const cacheId = this.#cache.ensureId(node);
     const { transferMode, channel } = entry.config;
     if (allConfirmed) {
-      const packet = buildRpcPacket(cacheId, compressionFor(cacheId), entry.id, encoded, null);
+      const packet = this.#compactPacket(cacheId, entry.id, args);
+      if (typeof packet === 'number') return this.#unencodable(node, entry, packet);
       for (const p of targets) this.#mp.sendCommand(p, packet, transferMode, channel);
       return ErrorCode.OK;
     }
+    const encoded = encodeRpcArguments(args, this.#policy.allowObjectDecoding);
+    if (typeof encoded === 'number') return this.#unencodable(node, entry, encoded);
     const path = encoder.encode(this.#mp.rootPath.relPathTo(node.getPath()).toString());
     for (const p of targets) {
       const confirmed = this.#cache.isCacheConfirmed(node, p);
@@ -121,6 +120,36 @@ export class SceneRPCInterface {
       this.#mp.sendCommand(p, packet, transferMode, channel);
     }
     return ErrorCode.OK;
+  }
+
+  /**
+   * The compact form every confirmed target gets: header and arguments written into one reused
+   * writer, then copied out once (the hot path of every RPC after the first few).
+   */
+  #compactPacket(cacheId: number, methodId: number, args: readonly unknown[]): Uint8Array | ErrorCode {
+    const compression = compressionFor(cacheId);
+    const raw = isRawArguments(args);
+    const w = this.#writer;
+    w.reset();
+    w.u8(
+      Command.REMOTE_CALL |
+        (compression << RpcMeta.NODE_ID_SHIFT) |
+        (methodId > 0xff ? RpcMeta.NAME_ID_MASK : 0) |
+        (raw ? RpcMeta.NO_ARGS_OR_RAW : 0),
+    );
+    if (compression === NodeIdCompression.BITS_8) w.u8(cacheId);
+    else if (compression === NodeIdCompression.BITS_16) w.u16(cacheId);
+    else w.u32(cacheId);
+    if (methodId > 0xff) w.u16(methodId);
+    else w.u8(methodId);
+    if (!raw) w.u8(args.length);
+    const err = encodeAndCompressVariants(args, { fullObjects: this.#policy.allowObjectDecoding, raw: true }, w);
+    return typeof err === 'number' ? err : w.toBytes();
+  }
+
+  #unencodable(node: Node, entry: RpcEntry, err: ErrorCode): ErrorCode {
+    this.#mp.log.error(`RPC '${entry.name}' on "${node.getPath()}": an argument cannot be encoded as a Variant.`);
+    return err;
   }
 
   /** Godot: SceneRPCInterface::process_rpc. */

@@ -68,6 +68,30 @@ function rpcRate(): { perSec: number; checksum: number } {
   return { perSec: total / seconds, checksum: client.checksum };
 }
 
+/** The same number of 38-byte packets through the same loopback peers, without SceneMultiplayer. */
+function transportRate(): number {
+  const sim = connect(false);
+  const server = sim.server.loopback;
+  const client = sim.clients[0]!.loopback;
+  const id = sim.clients[0]!.multiplayer.getUniqueId();
+  const packet = new Uint8Array(38);
+  let received = 0;
+  const start = performance.now();
+  for (let f = 0; f < FRAMES; f++) {
+    for (let i = 0; i < PER_FRAME; i++) {
+      server.setTargetPeer(id);
+      server.putPacket(packet);
+    }
+    sim.clock.advance(1000 / 60);
+    client.poll();
+    while (client.getAvailablePacketCount() > 0) if (typeof client.getPacket() !== 'number') received++;
+  }
+  const seconds = (performance.now() - start) / 1000;
+  if (received !== FRAMES * PER_FRAME) throw new Error(`transport delivered ${received}`);
+  sim.close();
+  return (FRAMES * PER_FRAME) / seconds;
+}
+
 function codecRate(): number {
   const n = FRAMES * PER_FRAME;
   const start = performance.now();
@@ -83,11 +107,15 @@ const fmt = (n: number) => Math.round(n).toLocaleString('en-US');
 codecRate();
 rpcRate(); // warm-up
 const codec = codecRate();
+const transport = transportRate();
 const full = rpcRate();
 const wire = wireBytes();
 console.log('rpc.bench — server → client RPC through SceneMultiplayer over loopback (zero latency)');
 console.log(`  command: npx tsx test/bench/rpc.bench.ts   (node ${process.version})`);
 console.log(`  arguments: int 42, float 0.5, Vector2(12.5, -3), "orc"; ${fmt(FRAMES * PER_FRAME)} calls in ${FRAMES} frames`);
 console.log(`  raw codec (encode + decode args):   ${fmt(codec)} ops/s   (baseline)`);
+console.log(`  loopback transport alone (38 B):   ${fmt(transport)} packets/s   (baseline)`);
+const perRpcUs = 1e6 / full.perSec - 1e6 / transport;
+console.log(`  SceneMultiplayer's own cost:        ${perRpcUs.toFixed(2)} µs per RPC beyond the transport (codec included)`);
 console.log(`  full RPC path:                      ${fmt(full.perSec)} RPC/s   (${((full.perSec / codec) * 100).toFixed(0)} % of the codec rate; target ≥ 500,000)`);
 console.log(`  bytes per RPC on the wire:          ${wire.bytes} B = header ${wire.header} B (meta, cached node id, method id; target ≤ 3) + 1 B argument count + ${wire.bytes - wire.header - 1} B arguments`);
