@@ -3,6 +3,7 @@
  * address helpers. Tests swap in `MemoryNetwork` sockets.
  */
 import { createSocket, type Socket } from 'node:dgram';
+import { lookup, type LookupOneOptions } from 'node:dns';
 import { isIP, isIPv4 } from 'node:net';
 
 /** Receives one datagram. Implementations call it from socket callbacks; it must only queue. */
@@ -47,7 +48,7 @@ export async function bindUdpSocket(options: BindOptions = {}): Promise<Datagram
 
 function bindOne(type: 'udp4' | 'udp6', address: string, port: number): Promise<DatagramSocket | null> {
   return new Promise((resolve) => {
-    const socket = createSocket({ type, recvBufferSize: BUFFER_SIZE, sendBufferSize: BUFFER_SIZE });
+    const socket = createSocket({ type, recvBufferSize: BUFFER_SIZE, sendBufferSize: BUFFER_SIZE, lookup: literalLookup });
     const onError = (): void => {
       socket.close();
       resolve(null);
@@ -115,6 +116,22 @@ export class DeferredDatagramSocket implements DatagramSocket {
   }
 }
 
+/**
+ * `node:dgram`'s default lookup answers even an IP literal through `process.nextTick`, so every
+ * `send` would wait for a tick and allocate a closure. Peers are addressed by IP literals, so
+ * they are answered synchronously; names still go through `dns.lookup`.
+ */
+function literalLookup(hostname: string, options: LookupOneOptions, callback: LookupCallback): void {
+  const family = isIP(hostname);
+  if (family !== 0) callback(null, hostname, family);
+  else lookup(hostname, options, callback);
+}
+
+type LookupCallback = (err: NodeJS.ErrnoException | null, address: string, family: number) => void;
+
+/** How long `close()` waits at most for sends queued in the kernel-full case to leave. */
+const CLOSE_DRAIN_MS = 1000;
+
 /** `node:dgram` adapter. */
 class UdpDatagramSocket implements DatagramSocket {
   readonly #socket: Socket;
@@ -123,10 +140,9 @@ class UdpDatagramSocket implements DatagramSocket {
   readonly family: 'IPv4' | 'IPv6';
   #receiver: DatagramReceiver | null = null;
   #closed = false;
-  #inFlight = 0;
-  readonly #sent = (): void => {
-    if (--this.#inFlight === 0 && this.#closed) this.#socket.close();
-  };
+  /** Last destination and its socket-family form (a server sends mostly to one address in a row). */
+  #lastAddress = '';
+  #lastTarget: string | null = null;
 
   constructor(socket: Socket, family: 'IPv4' | 'IPv6') {
     this.#socket = socket;
@@ -148,10 +164,14 @@ class UdpDatagramSocket implements DatagramSocket {
 
   send(data: Uint8Array, address: string, port: number): void {
     if (this.#closed) return;
-    const target = this.family === 'IPv6' && isIPv4(address) ? `::ffff:${address}` : address;
-    if (this.family === 'IPv4' && !isIPv4(address)) return;
-    this.#inFlight++;
-    this.#socket.send(data, port, target, this.#sent);
+    if (address !== this.#lastAddress) {
+      this.#lastAddress = address;
+      this.#lastTarget = this.family === 'IPv6' ? (isIPv4(address) ? `::ffff:${address}` : address) : isIPv4(address) ? address : null;
+    }
+    if (this.#lastTarget === null) return;
+    // No completion callback: Node sends synchronously when the kernel takes the datagram and
+    // would otherwise schedule a `process.nextTick` per send just to report that.
+    this.#socket.send(data, port, this.#lastTarget);
   }
 
   close(): void {
@@ -159,7 +179,13 @@ class UdpDatagramSocket implements DatagramSocket {
     this.#closed = true;
     this.#receiver = null;
     // Closing cancels queued sends; a final DISCONNECT must still leave, so wait for them.
-    if (this.#inFlight === 0) this.#socket.close();
+    const socket = this.#socket;
+    const deadline = performance.now() + CLOSE_DRAIN_MS;
+    const drain = (): void => {
+      if (socket.getSendQueueCount() === 0 || performance.now() > deadline) socket.close();
+      else setTimeout(drain, 1);
+    };
+    drain();
   }
 }
 

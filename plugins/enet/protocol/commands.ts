@@ -84,9 +84,18 @@ export function writeCommand(buf: Uint8Array, view: DataView, off: number, c: Ou
       if (c.header !== null) buf.set(c.header.subarray(4), off + 4);
   }
   off += COMMAND_SIZES[number]!;
-  if (c.data !== null && c.fragmentLength > 0) {
-    buf.set(c.data.subarray(c.fragmentOffset, c.fragmentOffset + c.fragmentLength), off);
-    off += c.fragmentLength;
+  const data = c.data;
+  const length = c.fragmentLength;
+  if (data !== null && length > 0) {
+    // Small payloads are copied byte by byte: a subarray view per command costs more than the copy.
+    if (length <= 64) {
+      for (let i = 0, from = c.fragmentOffset; i < length; i++) buf[off + i] = data[from + i]!;
+    } else if (c.fragmentOffset === 0 && length === data.length) {
+      buf.set(data, off);
+    } else {
+      buf.set(data.subarray(c.fragmentOffset, c.fragmentOffset + length), off);
+    }
+    off += length;
   }
   return off;
 }
