@@ -124,6 +124,7 @@ export class SceneMultiplayer extends MultiplayerAPI {
       throw new MultiplayerError(ErrorCode.ERR_INVALID_PARAMETER, 'SceneMultiplayer root path must be absolute.');
     }
     this.#rootPath = path;
+    this.#rpc.forgetPaths();
   }
 
   /** Godot property `auth_callback`: `(peerId, data)`; setting one makes new peers authenticate. */
@@ -271,7 +272,17 @@ export class SceneMultiplayer extends MultiplayerAPI {
     this.#detachTree?.();
     this.#detachTree = null;
     this.#tree = tree;
-    if (tree !== null) this.#detachTree = tree.nodeRemoved.connect((node) => this.#cache.onNodeRemoved(node));
+    this.#rpc.forgetPaths();
+    if (tree === null) return;
+    const offRemoved = tree.nodeRemoved.connect((node) => {
+      this.#cache.onNodeRemoved(node);
+      this.#rpc.forgetPaths();
+    });
+    const offRenamed = tree.nodeRenamed.connect(() => this.#rpc.forgetPaths());
+    this.#detachTree = () => {
+      offRemoved();
+      offRenamed();
+    };
   }
 
   #rootNode(): Node | null {

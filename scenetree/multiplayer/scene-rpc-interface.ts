@@ -7,6 +7,8 @@ import { buildRpcTable, describeMismatch, type RpcEntry, type RpcTable } from '.
 import { readCString, type SceneCacheInterface } from './scene-cache-interface.js';
 
 const encoder = new TextEncoder();
+/** Bound on the path memo, so hostile peers cannot grow it without limit. */
+const MAX_REMEMBERED_PATHS = 1024;
 
 /** Options the RPC layer reads from SceneMultiplayer on every call. */
 export interface RpcPolicy {
@@ -25,6 +27,8 @@ export class SceneRPCInterface {
   readonly #tables = new WeakMap<Node, RpcTable>();
   #localSender = 0;
   readonly #writer = new ByteWriter(256);
+  readonly #paths = new Map<string, Node>();
+  readonly #encodedPaths = new Map<Node, Uint8Array>();
 
   constructor(mp: MultiplayerContext, policy: RpcPolicy) {
     this.#mp = mp;
@@ -113,7 +117,7 @@ export class SceneRPCInterface {
     }
     const encoded = encodeRpcArguments(args, this.#policy.allowObjectDecoding);
     if (typeof encoded === 'number') return this.#unencodable(node, entry, encoded);
-    const path = encoder.encode(this.#mp.rootPath.relPathTo(node.getPath()).toString());
+    const path = this.#pathBytes(node);
     for (const p of targets) {
       const confirmed = this.#cache.isCacheConfirmed(node, p);
       const packet = buildRpcPacket(cacheId, NodeIdCompression.BITS_32, entry.id, encoded, confirmed ? null : path);
@@ -172,7 +176,7 @@ export class SceneRPCInterface {
       }
       const path = readCString(packet, end);
       if (path === null) return this.#mp.rejectMalformed(from, 'Invalid RPC packet: node path is not UTF-8.');
-      node = this.#mp.getRootNode()?.getNodeOrNull(path) ?? null;
+      node = this.#resolvePath(path);
       if (node === null) return this.#mp.log.error(`RPC from peer ${from} for unknown node "${path}": dropped.`);
     } else {
       node = this.#cache.getCachedObject(from, target);
@@ -197,6 +201,35 @@ export class SceneRPCInterface {
       return this.#mp.rejectMalformed(from, `Invalid RPC '${entry.name}' on "${node.getPath()}": arguments do not decode.`);
     }
     this.#invoke(node, entry, args, from, false);
+  }
+
+  /** Forgets resolved paths: the tree changed (a node left, was renamed, or the root moved). */
+  forgetPaths(): void {
+    this.#paths.clear();
+    this.#encodedPaths.clear();
+  }
+
+  /** The node's path relative to the multiplayer root, UTF-8, as path-form RPCs carry it. */
+  #pathBytes(node: Node): Uint8Array {
+    let bytes = this.#encodedPaths.get(node);
+    if (bytes === undefined) {
+      bytes = encoder.encode(this.#mp.rootPath.relPathTo(node.getPath()).toString());
+      if (this.#encodedPaths.size >= MAX_REMEMBERED_PATHS) this.#encodedPaths.clear();
+      this.#encodedPaths.set(node, bytes);
+    }
+    return bytes;
+  }
+
+  // Until a target confirms a node, every RPC for it carries the path: resolve each path text once.
+  #resolvePath(path: string): Node | null {
+    let node = this.#paths.get(path);
+    if (node === undefined || !node.isInsideTree()) {
+      node = this.#mp.getRootNode()?.getNodeOrNull(path) ?? undefined;
+      if (node === undefined) return null;
+      if (this.#paths.size >= MAX_REMEMBERED_PATHS) this.#paths.clear();
+      this.#paths.set(path, node);
+    }
+    return node;
   }
 
   #allowed(node: Node, entry: RpcEntry, from: number): boolean {

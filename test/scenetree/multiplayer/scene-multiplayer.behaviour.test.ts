@@ -133,3 +133,24 @@ t.test('checksum mismatch: a readable contract error names the method the remote
   sim.step(5);
   t.match(errors(sim, 0).filter((m) => m.includes('RPC checksum mismatch')).at(-1), /remote side lacks \[set_position\]/);
 });
+
+t.test('path-form RPCs: resolved paths are forgotten when the node is renamed or removed', async (t) => {
+  const sim = await connectedSim(1);
+  t.teardown(() => sim.close());
+  const client = sim.clients[0]!.loopback;
+  const server = playerOf<SpecPlayer>(sim, 0);
+  const pathForm = (path: string) => fromHex('20 09 00 00 80 00 01 02 19 ' + [...new TextEncoder().encode(path)].map((b) => b.toString(16).padStart(2, '0')).join(' ') + ' 00');
+  client.setTargetPeer(1);
+  client.putPacket(pathForm('Game/Player'));
+  await sim.until(() => server.calls.length === 1);
+  server.name = 'Hero';
+  client.putPacket(pathForm('Game/Player'));
+  client.putPacket(pathForm('Game/Hero'));
+  await sim.until(() => server.calls.length === 2);
+  t.equal(errors(sim, 0).filter((m) => m.includes('unknown node "Game/Player"')).length, 1, 'the old path no longer resolves');
+  server.getParent()!.removeChild(server);
+  client.putPacket(pathForm('Game/Hero'));
+  sim.step(3);
+  t.equal(server.calls.length, 2, 'a removed node is not called through a remembered path');
+  t.equal(errors(sim, 0).filter((m) => m.includes('unknown node "Game/Hero"')).length, 1);
+});
