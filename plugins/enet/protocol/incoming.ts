@@ -141,7 +141,9 @@ export function dispatchIncomingUnreliableCommands(peer: Peer, channel: Channel)
       inReceiveWindow(channel, head.reliableSequenceNumber))) {
     return;
   }
-  const keep: IncomingCommand[] = [];
+  // Compacted in place (kept entries move down over consumed ones): this runs once per arriving
+  // unreliable packet, so it allocates nothing.
+  let kept = 0;
   let i = 0;
   for (; i < list.length; i++) {
     const c = list[i]!;
@@ -150,7 +152,7 @@ export function dispatchIncomingUnreliableCommands(peer: Peer, channel: Channel)
         channel.incomingUnreliableSequenceNumber = c.unreliableSequenceNumber;
         deliver(peer, channel, c);
       } else {
-        keep.push(c);
+        list[kept++] = c;
       }
     } else if (inReceiveWindow(channel, c.reliableSequenceNumber)) {
       break;
@@ -158,16 +160,19 @@ export function dispatchIncomingUnreliableCommands(peer: Peer, channel: Channel)
       peer.totalWaitingData -= c.data.length;
     }
   }
+  // Incomplete fragments overtaken by a delivered packet are stale.
   const current = channel.incomingReliableSequenceNumber;
-  const stale = (c: IncomingCommand): boolean =>
-    c.reliableSequenceNumber === current && c.unreliableSequenceNumber <= channel.incomingUnreliableSequenceNumber;
-  const rest = i < list.length ? list.slice(i) : [];
-  list.length = 0;
-  for (const c of keep) {
-    if (stale(c)) peer.totalWaitingData -= c.data.length;
-    else list.push(c);
+  let n = 0;
+  for (let k = 0; k < kept; k++) {
+    const c = list[k]!;
+    if (c.reliableSequenceNumber === current && c.unreliableSequenceNumber <= channel.incomingUnreliableSequenceNumber) {
+      peer.totalWaitingData -= c.data.length;
+    } else {
+      list[n++] = c;
+    }
   }
-  for (const c of rest) list.push(c);
+  for (; i < list.length; i++) list[n++] = list[i]!;
+  list.length = n;
 }
 
 function deliver(peer: Peer, channel: Channel, c: IncomingCommand): void {
