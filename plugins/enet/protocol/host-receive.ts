@@ -257,7 +257,15 @@ function handleVerifyConnect(ctx: CommandContext): number {
 function removeSentReliableCommand(peer: Peer, seq: number, channelID: number): number {
   const sent = peer.sentReliableCommands;
   let c: OutgoingCommand | undefined;
-  const i = sent.findIndex((x) => x.reliableSequenceNumber === seq && x.channelID === channelID);
+  // Acknowledgements mostly retire the oldest command: a plain scan from the front, no closure.
+  let i = -1;
+  for (let k = 0; k < sent.length; k++) {
+    const x = sent[k]!;
+    if (x.reliableSequenceNumber === seq && x.channelID === channelID) {
+      i = k;
+      break;
+    }
+  }
   if (i >= 0) {
     c = sent[i]!;
     if (i === 0) sent.shift();
