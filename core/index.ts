@@ -73,3 +73,5 @@ export {
   decodeDouble,
   encodeCString,
 } from './variant/marshalls.js';
+export { ClosingPool, bindClosingPool, bindPeerPlugin } from './closing-pool.js';
+export type { Closable, CoreServices } from './closing-pool.js';
