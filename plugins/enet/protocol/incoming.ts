@@ -39,7 +39,7 @@ export function queueIncomingCommand(
   } else {
     return 'discard';
   }
-  if (peer.totalWaitingData >= peer.host.maximumWaitingData) return 'error';
+  if (peer.totalWaitingData >= peer.host.maximumWaitingData && !unblocksUnreliable(channel, number, seq)) return 'error';
   const incoming: IncomingCommand = {
     command, reliableSequenceNumber: seq, unreliableSequenceNumber: useq & 0xffff,
     fragmentCount, fragmentsRemaining: fragmentCount,
@@ -57,6 +57,21 @@ export function queueIncomingCommand(
   if (list === channel.incomingReliableCommands) dispatchIncomingReliableCommands(peer, channel);
   else dispatchIncomingUnreliableCommands(peer, channel);
   return incoming;
+}
+
+/**
+ * Divergence from ENet: the reliable packet that opens the epoch the queued unreliable packets
+ * wait for is accepted even over maximumWaitingData. Unreliable packets of a future epoch count
+ * as waiting data, so when that reliable packet is lost (a sender wraps to a new epoch every
+ * 65,535 unreliable packets) and the queue fills to the limit meanwhile, ENet refuses its
+ * retransmission forever and the channel stalls for good. At most one such packet per channel
+ * gets past the limit: delivering it empties the queue, so the exemption cannot repeat until
+ * the limit allows queueing again.
+ */
+function unblocksUnreliable(channel: Channel, number: number, seq: number): boolean {
+  const head = channel.incomingUnreliableCommands[0];
+  return number === Command.SEND_RELIABLE && head !== undefined && head.reliableSequenceNumber === seq &&
+    seq === ((channel.incomingReliableSequenceNumber + 1) & 0xffff);
 }
 
 /** Distance of `seq` ahead of the channel's delivered reliable sequence number (mod 2^16). */
