@@ -22,6 +22,7 @@ const SOURCE = String.raw`
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/time.h>
 
 static double now_ms(void) {
@@ -66,7 +67,12 @@ int main(int argc, char **argv) {
     while (enet_host_service(host, &event, 0) > 0)
       if (event.type == ENET_EVENT_TYPE_RECEIVE) enet_packet_destroy(event.packet);
   }
+  struct rusage usage;
+  getrusage(RUSAGE_SELF, &usage);
   printf("SENT %lu\n", sent);
+  printf("STATS client cpu_us %.0f (user %.0f)\n",
+         usage.ru_utime.tv_sec * 1e6 + usage.ru_utime.tv_usec + usage.ru_stime.tv_sec * 1e6 + usage.ru_stime.tv_usec,
+         usage.ru_utime.tv_sec * 1e6 + usage.ru_utime.tv_usec);
   enet_peer_disconnect(peer, 7);
   deadline = now_ms() + 20000;
   while (now_ms() < deadline) {
