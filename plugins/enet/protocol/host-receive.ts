@@ -16,19 +16,22 @@ import {
 } from './protocol.js';
 import { rangeCoderDecompress } from './range-coder.js';
 
-/** Everything a handler needs about the command being processed. */
+/**
+ * Everything a handler needs about the command being processed. One object per datagram, updated
+ * for each command (handlers never keep it).
+ */
 export interface CommandContext {
   readonly host: ENetHost;
   peer: Peer | null;
   readonly data: Uint8Array;
   readonly view: DataView;
   /** Offset of the command's first byte. */
-  readonly at: number;
+  at: number;
   /** Offset just after the command's fixed part (where a payload starts). */
-  readonly end: number;
-  readonly command: number;
-  readonly channelID: number;
-  readonly seq: number;
+  end: number;
+  command: number;
+  channelID: number;
+  seq: number;
 }
 
 /** Validates, decompresses and checks one datagram, then runs its commands. Godot: enet_protocol_handle_incoming_commands. */
@@ -79,6 +82,7 @@ function runCommands(
 ): void {
   let peer = first;
   let off = start;
+  const ctx: CommandContext = { host, peer, data, view, at: 0, end: 0, command: 0, channelID: 0, seq: 0 };
   while (off < data.length) {
     if (off + 4 > data.length) break;
     const command = data[off]!;
@@ -87,9 +91,12 @@ function runCommands(
     const size = COMMAND_SIZES[number]!;
     if (size === 0 || off + size > data.length) break;
     if (peer === null && number !== Command.CONNECT) break;
-    const ctx: CommandContext = {
-      host, peer, data, view, at: off, end: off + size, command, channelID: data[off + 1]!, seq: view.getUint16(off + 2),
-    };
+    ctx.peer = peer;
+    ctx.at = off;
+    ctx.end = off + size;
+    ctx.command = command;
+    ctx.channelID = data[off + 1]!;
+    ctx.seq = view.getUint16(off + 2);
     let next: number;
     if (number === Command.CONNECT) {
       if (peer !== null) break;
