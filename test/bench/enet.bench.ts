@@ -26,14 +26,21 @@
  *   after  (5.1-4.6)    C 789 k  TS 278 k     C 417 k  TS 507 k     C 58.2  TS 89.8 MB/s
  *   after  (4.3-4.8)    C 795 k  TS 72 k (*)  C 524 k  TS 322 k     C 55.5  TS 38.9 MB/s
  *   after  (3.2-4.1)    C 919 k  TS 369 k     C 1.31 M TS 244 k     C 49.4  TS 21.0 MB/s
- *   (*) a stalled unreliable epoch, fixed afterwards (plugins/enet/protocol/incoming.ts).
+ *   + ctx  (4.2-4.2)    C 983 k  TS 451 k     C 542 k  TS 378 k     C 51.3  TS 20.5 MB/s
+ *   + ctx  (4.0-4.4)    C 1.21 M TS 176 k (*) C 839 k  TS 437 k     C 117   TS 61.7 MB/s
+ *   (*) unreliable epoch stalls: every 65,535 unreliable packets ENet sends one reliable packet;
+ *   when the TS receiver falls behind and the kernel drops it, the new epoch's packets wait for
+ *   its retransmission, whose timeout still rests on the 500 ms initial RTT (an unreliable stream
+ *   yields no RTT samples). The first such run never recovered (waiting-data limit); that
+ *   deadlock is fixed (incoming.ts), the RTO wait is ENet's rule and stays. libenet's faster
+ *   receiver rarely drops that packet.
  *
  * - The rates swing 2-5x from run to run for both libraries: each process gets 0.5-0.6 of a core,
  *   and the reliable rate is window/RTT-bound (64 KB window = 1,024 packets of 64 B per RTT), so
  *   scheduler latency decides it. TS/C by rate reaches the 70 % target in some runs (reliable and
  *   fragmented) and not in others. The steadier comparison is CPU per packet (the bench prints
- *   it): send + receive µs per 64 B packet, unreliable C 0.8-1.1 vs TS 2.0-2.8 (C/TS ~40 %),
- *   reliable C 1.1-2.4 vs TS 3.4-4.0 (~30-70 %); per 100 KB packet C 1.8-2.0 ms vs TS 2.0-4.6 ms.
+ *   it): send + receive µs per 64 B packet, unreliable C 0.8-1.1 vs TS 1.75-2.8 outside stalls (C/TS ~40-45 %),
+ *   reliable C 1.1-2.4 vs TS 3.0-4.0 (~30-70 %); per 100 KB packet C 1.1-2.0 ms vs TS 2.0-4.7 ms.
  * - Sender (TS client profile, reliable, 64 B): one node:dgram send per datagram (19 commands per
  *   datagram, packed to the MTU exactly as enet_protocol_send_outgoing_commands does) costs ~6.8 µs
  *   CPU, 1 µs of it in JS/C++ binding and the rest in the kernel (enet-dgram-floor.ts:
@@ -41,7 +48,7 @@
  *   writeCommand 3.5 %, checkOutgoingCommands 2.6 %, transmit 2.0 %, acknowledgement handling
  *   2.3 %, creating commands (peer.send) 2.5 %. Node has no sendmmsg, so datagrams cannot be
  *   batched into one syscall; an array of buffers in one send still makes one datagram.
- * - Receiver (unreliable is receiver-bound): 1.3-1.8 µs per packet vs libenet's 0.4-0.5. node:dgram
+ * - Receiver (unreliable is receiver-bound): 1.1-1.8 µs per packet vs libenet's 0.4-0.5. node:dgram
  *   reads one datagram per recvmsg and emits a 'message' event with a new Buffer and rinfo object
  *   each; per packet we allocate an IncomingCommand, a payload view, a DispatchedPacket and the
  *   HostEvent (GC was 17.5 % of the server's samples before the in-place dispatch fix). When the
@@ -49,10 +56,13 @@
  *   socket buffer drops the rest, as it would for libenet.
  * - Fixed along the way: events were drained with Array#shift (quadratic on large batches); two
  *   process.nextTick per dgram send (default lookup and the send callback); per-packet closures
- *   and arrays in unreliable dispatch and acknowledgement handling; Buffer#slice per payload.
- * - Not done: one reusable CommandContext per datagram instead of one per command, folding
- *   DispatchedPacket into IncomingCommand, sending straight from the host's buffer when the
- *   socket's send queue is empty (saves the per-datagram copy).
+ *   and arrays in unreliable dispatch and acknowledgement handling; Buffer#slice per payload; a
+ *   context object per received command (now one per datagram).
+ * - 100 KB fragmented (TS client profile): 24 µs CPU per datagram (one fragment each) vs libenet's
+ *   ~9-16; doSend alone is 22 % of the client's samples (~12 µs per send under this load).
+ * - Not done: folding DispatchedPacket into IncomingCommand, sending straight from the host's
+ *   buffer when the socket's send queue is empty (saves the per-datagram copy), an RTT sample for
+ *   unreliable-only streams (would be a wire-level divergence from ENet).
  */
 import { spawn, spawnSync, type ChildProcessByStdio } from 'node:child_process';
 import { readFileSync } from 'node:fs';
