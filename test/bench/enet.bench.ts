@@ -39,8 +39,9 @@
  *   and the reliable rate is window/RTT-bound (64 KB window = 1,024 packets of 64 B per RTT), so
  *   scheduler latency decides it. TS/C by rate reaches the 70 % target in some runs (reliable and
  *   fragmented) and not in others. The steadier comparison is CPU per packet (the bench prints
- *   it): send + receive µs per 64 B packet, unreliable C 0.8-1.1 vs TS 1.75-2.8 outside stalls (C/TS ~40-45 %),
- *   reliable C 1.1-2.4 vs TS 3.0-4.0 (~30-70 %); per 100 KB packet C 1.1-2.0 ms vs TS 2.0-4.7 ms.
+ *   it): send + receive µs per 64 B packet, unreliable C 0.8-1.1 vs TS 1.75-2.8 outside stalls
+ *   (C/TS ~40-45 %), reliable C 1.1-2.4 vs TS 3.0-4.0 (~30-70 %); per 100 KB packet C 1.1-2.0 ms
+ *   vs TS 2.0-4.7 ms.
  * - Sender (TS client profile, reliable, 64 B): one node:dgram send per datagram (19 commands per
  *   datagram, packed to the MTU exactly as enet_protocol_send_outgoing_commands does) costs ~6.8 µs
  *   CPU, 1 µs of it in JS/C++ binding and the rest in the kernel (enet-dgram-floor.ts:
