@@ -1,3 +1,5 @@
+import { encodeUint32 } from '../../core/index.js';
+
 /** SceneMultiplayer wire constants (Godot: modules/multiplayer/scene_multiplayer.h; wire spec §4). */
 export const Command = {
   REMOTE_CALL: 0,
@@ -41,7 +43,7 @@ export function sysPacket(cmd: SysCommand, peer: number, payload?: Uint8Array): 
   const out = new Uint8Array(SYS_CMD_SIZE + (payload?.length ?? 0));
   out[0] = Command.SYS;
   out[1] = cmd;
-  new DataView(out.buffer).setInt32(2, peer, true);
+  encodeUint32(peer, out, 2);
   if (payload) out.set(payload, SYS_CMD_SIZE);
   return out;
 }

@@ -1,22 +1,4 @@
-import { ErrorCode, decodeAndDecompressVariants, encodeAndCompressVariants, isRawArguments } from '../../core/index.js';
-
-/** Encoded RPC arguments: either compressed Variants with a count byte, or the raw/no-args form. */
-export interface EncodedArguments {
-  /** True for zero arguments or exactly one PackedByteArray (meta bit 7, no count byte). */
-  readonly raw: boolean;
-  readonly bytes: Uint8Array;
-  readonly count: number;
-}
-
-/**
- * Godot: SceneRPCInterface::_encode_arguments with the raw-bytes shortcut (wire spec §2.10, §6.2).
- * Returns `ERR_INVALID_PARAMETER` for a value that has no Variant encoding.
- */
-export function encodeRpcArguments(args: readonly unknown[], fullObjects: boolean): EncodedArguments | ErrorCode {
-  const bytes = encodeAndCompressVariants(args, { fullObjects, raw: true });
-  if (typeof bytes === 'number') return bytes;
-  return { raw: isRawArguments(args), bytes, count: args.length };
-}
+import { ErrorCode, decodeAndDecompressVariants } from '../../core/index.js';
 
 /**
  * Decodes `argc` arguments starting at `offset` (the packet is already cut at the path offset).

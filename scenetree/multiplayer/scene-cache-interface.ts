@@ -1,4 +1,4 @@
-import { TransferMode } from '../../core/index.js';
+import { TransferMode, decodeUint32, encodeUint32 } from '../../core/index.js';
 import type { Node } from '../node.js';
 import { Command } from './commands.js';
 import type { MultiplayerContext } from './multiplayer-context.js';
@@ -83,7 +83,7 @@ export class SceneCacheInterface {
       return this.#mp.rejectMalformed(from, `Invalid SIMPLIFY_PATH packet (${packet.length} bytes).`);
     }
     const md5 = readAscii(packet, 1, MD5_HEX_LENGTH);
-    const id = new DataView(packet.buffer, packet.byteOffset, packet.length).getUint32(34, true);
+    const id = decodeUint32(packet, 34);
     const path = readCString(packet, SIMPLIFY_MIN_SIZE);
     if (md5 === null || path === null) {
       return this.#mp.rejectMalformed(from, 'Invalid SIMPLIFY_PATH packet: bad checksum or path text.');
@@ -105,7 +105,7 @@ export class SceneCacheInterface {
     const confirm = new Uint8Array(CONFIRM_SIZE);
     confirm[0] = Command.CONFIRM_PATH;
     confirm[1] = valid ? 1 : 0;
-    new DataView(confirm.buffer).setUint32(2, id, true);
+    encodeUint32(id, confirm, 2);
     this.#mp.sendCommand(from, confirm, TransferMode.RELIABLE, 0);
   }
 
@@ -115,7 +115,7 @@ export class SceneCacheInterface {
       return this.#mp.rejectMalformed(from, `Invalid CONFIRM_PATH packet (${packet.length} bytes, expected 6).`);
     }
     const valid = packet[1] !== 0;
-    const id = new DataView(packet.buffer, packet.byteOffset, packet.length).getUint32(2, true);
+    const id = decodeUint32(packet, 2);
     const node = this.#sentById.get(id);
     if (node === undefined) return; // The node left the tree since: Godot ignores it too.
     const entry = this.#sent.get(node)!;
@@ -155,7 +155,7 @@ export class SceneCacheInterface {
     const packet = new Uint8Array(SIMPLIFY_MIN_SIZE + path.length + 1);
     packet[0] = Command.SIMPLIFY_PATH;
     packet.set(encoder.encode(this.#rpc.getRpcMd5(node)), 1);
-    new DataView(packet.buffer).setUint32(34, id, true);
+    encodeUint32(id, packet, 34);
     packet.set(path, SIMPLIFY_MIN_SIZE);
     return packet;
   }

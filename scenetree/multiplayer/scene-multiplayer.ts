@@ -8,6 +8,7 @@ import {
   OfflineMultiplayerPeer,
   Signal,
   TransferMode,
+  decodeUint32,
   isPacket,
   silentLogger,
   systemClock,
@@ -399,7 +400,7 @@ export class SceneMultiplayer extends MultiplayerAPI {
       return;
     }
     if (packet.length < SYS_CMD_SIZE) return this.#rejectMalformed(from, 'Invalid SYS packet: size too small.');
-    const peer = new DataView(packet.buffer, packet.byteOffset, packet.length).getInt32(2, true);
+    const peer = decodeUint32(packet, 2) | 0; // i32 on the wire
     const fromServerToClient = this.#relaying() && this.getUniqueId() !== 1 && from === 1;
     switch (packet[1]) {
       case SysCommand.ADD_PEER:

@@ -1,8 +1,8 @@
-import { ByteWriter, ErrorCode, RPCMode, encodeAndCompressVariants, isRawArguments } from '../../core/index.js';
+import { ByteWriter, ErrorCode, RPCMode, decodeUint16, decodeUint32, encodeAndCompressVariants, encodeUint32, isRawArguments } from '../../core/index.js';
 import type { Node } from '../node.js';
 import { Command, NodeIdCompression, PATH_FLAG, RpcMeta } from './commands.js';
 import type { MultiplayerContext } from './multiplayer-context.js';
-import { decodeRpcArguments, encodeRpcArguments, type EncodedArguments } from './rpc-arguments.js';
+import { decodeRpcArguments } from './rpc-arguments.js';
 import { buildRpcTable, describeMismatch, type RpcEntry, type RpcTable } from './rpc-table.js';
 import { readCString, type SceneCacheInterface } from './scene-cache-interface.js';
 
@@ -109,29 +109,25 @@ export class SceneRPCInterface {
     if (targets.length === 0) return ErrorCode.OK;
     const cacheId = this.#cache.ensureId(node);
     const { transferMode, channel } = entry.config;
-    if (allConfirmed) {
-      const packet = this.#compactPacket(cacheId, entry.id, args);
-      if (typeof packet === 'number') return this.#unencodable(node, entry, packet);
-      for (const p of targets) this.#mp.sendCommand(p, packet, transferMode, channel);
-      return ErrorCode.OK;
+    // Until every target confirmed the node, the id is always 4 bytes (wire spec §6.2).
+    const compression = allConfirmed ? compressionFor(cacheId) : NodeIdCompression.BITS_32;
+    const packet = this.#buildPacket(cacheId, compression, entry.id, args);
+    if (typeof packet === 'number') {
+      this.#mp.log.error(`RPC '${entry.name}' on "${node.getPath()}": an argument cannot be encoded as a Variant.`);
+      return packet;
     }
-    const encoded = encodeRpcArguments(args, this.#policy.allowObjectDecoding);
-    if (typeof encoded === 'number') return this.#unencodable(node, entry, encoded);
-    const path = this.#pathBytes(node);
     for (const p of targets) {
-      const confirmed = this.#cache.isCacheConfirmed(node, p);
-      const packet = buildRpcPacket(cacheId, NodeIdCompression.BITS_32, entry.id, encoded, confirmed ? null : path);
-      this.#mp.sendCommand(p, packet, transferMode, channel);
+      const confirmed = allConfirmed || this.#cache.isCacheConfirmed(node, p);
+      this.#mp.sendCommand(p, confirmed ? packet : withPath(packet, this.#pathBytes(node)), transferMode, channel);
     }
     return ErrorCode.OK;
   }
 
   /**
-   * The compact form every confirmed target gets: header and arguments written into one reused
-   * writer, then copied out once (the hot path of every RPC after the first few).
+   * `[meta][node id][method id][argc]?[args]` (wire spec §6.2), written into one reused writer and
+   * copied out once. The node target is the cache id; `withPath` turns a copy into the path form.
    */
-  #compactPacket(cacheId: number, methodId: number, args: readonly unknown[]): Uint8Array | ErrorCode {
-    const compression = compressionFor(cacheId);
+  #buildPacket(cacheId: number, compression: number, methodId: number, args: readonly unknown[]): Uint8Array | ErrorCode {
     const raw = isRawArguments(args);
     const w = this.#writer;
     w.reset();
@@ -151,11 +147,6 @@ export class SceneRPCInterface {
     return typeof err === 'number' ? err : w.toBytes();
   }
 
-  #unencodable(node: Node, entry: RpcEntry, err: ErrorCode): ErrorCode {
-    this.#mp.log.error(`RPC '${entry.name}' on "${node.getPath()}": an argument cannot be encoded as a Variant.`);
-    return err;
-  }
-
   /** Godot: SceneRPCInterface::process_rpc. */
   processRpc(from: number, packet: Uint8Array): void {
     const meta = packet[0]!;
@@ -165,8 +156,8 @@ export class SceneRPCInterface {
     const nameIdSize = meta & RpcMeta.NAME_ID_MASK ? 2 : 1;
     let offset = 1 + nodeIdSize + nameIdSize;
     if (packet.length < offset) return this.#mp.rejectMalformed(from, 'Invalid RPC packet: size too small.');
-    const target = readUintLE(packet, 1, nodeIdSize);
-    const methodId = readUintLE(packet, 1 + nodeIdSize, nameIdSize);
+    const target = readUint(packet, 1, nodeIdSize);
+    const methodId = readUint(packet, 1 + nodeIdSize, nameIdSize);
     let end = packet.length;
     let node: Node | null;
     if (nodeIdSize === 4 && target & PATH_FLAG) {
@@ -272,38 +263,16 @@ function compressionFor(cacheId: number): number {
   return NodeIdCompression.BITS_32;
 }
 
-/** `[meta][node id][method id][argc]?[args][path NUL]?` (wire spec §6.2). */
-function buildRpcPacket(
-  cacheId: number,
-  compression: number,
-  methodId: number,
-  args: EncodedArguments,
-  path: Uint8Array | null,
-): Uint8Array {
-  const nodeIdSize = 1 << compression;
-  const nameIdSize = methodId > 0xff ? 2 : 1;
-  const header = 1 + nodeIdSize + nameIdSize + (args.raw ? 0 : 1);
-  const ofs = header + args.bytes.length;
-  const packet = new Uint8Array(ofs + (path === null ? 0 : path.length + 1));
-  packet[0] =
-    Command.REMOTE_CALL |
-    (compression << RpcMeta.NODE_ID_SHIFT) |
-    (nameIdSize === 2 ? RpcMeta.NAME_ID_MASK : 0) |
-    (args.raw ? RpcMeta.NO_ARGS_OR_RAW : 0);
-  writeUintLE(packet, 1, nodeIdSize, path === null ? cacheId : (PATH_FLAG | ofs) >>> 0);
-  writeUintLE(packet, 1 + nodeIdSize, nameIdSize, methodId);
-  if (!args.raw) packet[header - 1] = args.count;
-  packet.set(args.bytes, header);
-  if (path !== null) packet.set(path, ofs);
-  return packet;
+/** The path form of a 4-byte-id packet: target `0x80000000 | ofs`, then the path and a NUL at `ofs`. */
+function withPath(packet: Uint8Array, path: Uint8Array): Uint8Array {
+  const out = new Uint8Array(packet.length + path.length + 1);
+  out.set(packet);
+  encodeUint32((PATH_FLAG | packet.length) >>> 0, out, 1);
+  out.set(path, packet.length);
+  return out;
 }
 
-function readUintLE(bytes: Uint8Array, offset: number, size: number): number {
-  let value = 0;
-  for (let i = size - 1; i >= 0; i--) value = value * 256 + bytes[offset + i]!;
-  return value;
-}
-
-function writeUintLE(bytes: Uint8Array, offset: number, size: number, value: number): void {
-  for (let i = 0; i < size; i++, value = Math.floor(value / 256)) bytes[offset + i] = value & 0xff;
+function readUint(bytes: Uint8Array, offset: number, size: number): number {
+  if (size === 1) return bytes[offset]!;
+  return size === 2 ? decodeUint16(bytes, offset) : decodeUint32(bytes, offset);
 }
