@@ -16,7 +16,7 @@ export { OfflineMultiplayerPeer } from './offline-multiplayer-peer.js';
 export { MultiplayerAPI, RPCMode } from './multiplayer-api.js';
 export { systemClock, ManualClock } from './clock.js';
 export type { Clock } from './clock.js';
-export { LogLevel, silentLogger, consoleLogger, MemoryLogger } from './logger.js';
+export { LogLevel, silentLogger, consoleLogger, teeLogger, MemoryLogger } from './logger.js';
 export type { Logger, LogRecord } from './logger.js';
 export { SeededRng, cryptoRng, randomFloat, randomInt } from './rng.js';
 export type { Rng } from './rng.js';

@@ -27,6 +27,16 @@ export function consoleLogger(level: LogLevel = LogLevel.INFO, prefix = 'scenene
   };
 }
 
+/** A logger that writes every line to both `a` and `b` (e.g. keep lines in memory and print them). */
+export function teeLogger(a: Logger, b: Logger): Logger {
+  return {
+    debug: (m, ...c) => (a.debug(m, ...c), b.debug(m, ...c)),
+    info: (m, ...c) => (a.info(m, ...c), b.info(m, ...c)),
+    warn: (m, ...c) => (a.warn(m, ...c), b.warn(m, ...c)),
+    error: (m, ...c) => (a.error(m, ...c), b.error(m, ...c)),
+  };
+}
+
 /** One recorded log line. */
 export interface LogRecord {
   readonly level: Exclude<LogLevel, typeof LogLevel.SILENT>;

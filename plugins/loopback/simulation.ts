@@ -5,6 +5,7 @@ import {
   MultiplayerError,
   NodePath,
   SeededRng,
+  teeLogger,
   type Logger,
   type MultiplayerPeer,
 } from '../../core/index.js';
@@ -232,12 +233,3 @@ export class Simulation {
   }
 }
 
-/** A logger that writes every line to both loggers. */
-function teeLogger(a: Logger, b: Logger): Logger {
-  return {
-    debug: (m, ...c) => (a.debug(m, ...c), b.debug(m, ...c)),
-    info: (m, ...c) => (a.info(m, ...c), b.info(m, ...c)),
-    warn: (m, ...c) => (a.warn(m, ...c), b.warn(m, ...c)),
-    error: (m, ...c) => (a.error(m, ...c), b.error(m, ...c)),
-  };
-}

@@ -28,12 +28,14 @@ export interface LobbySessionOptions {
   readonly print: (line: string) => void;
 }
 
+/** One line of the sample's log: `[   1.234s] client1  | message`. */
+export function logLine(clock: Clock, peer: string, message: string): string {
+  return `[${(clock.nowMs() / 1000).toFixed(3).padStart(8)}s] ${peer.padEnd(8)} | ${message}`;
+}
+
 /** Builds a peer's scene: `/root/Lobby` and the registered game scene. */
 export function createLobbyPeer(tree: SceneTree, name: string, isServer: boolean, index: number, options: LobbySessionOptions): LobbyPeer {
-  const print = (message: string): void => {
-    const t = (options.clock.nowMs() / 1000).toFixed(3).padStart(8);
-    options.print(`[${t}s] ${name.padEnd(8)} | ${message}`);
-  };
+  const print = (message: string): void => options.print(logLine(options.clock, name, message));
   const info: PlayerInfo | null = isServer && options.mode === 'dedicated' ? null : { name: NAMES[index % NAMES.length]! };
   const lobby = new Lobby({ playerInfo: info, gameScene: GAME_SCENE, log: print });
   tree.root.addChild(lobby);

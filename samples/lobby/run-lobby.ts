@@ -1,7 +1,7 @@
-import { ErrorCode, LogLevel, ManualClock, MemoryLogger, systemClock, type Logger, type MultiplayerPeer } from '../../core/index.js';
+import { ErrorCode, LogLevel, ManualClock, MemoryLogger, systemClock, teeLogger, type Clock, type Logger, type MultiplayerPeer } from '../../core/index.js';
 import { SceneMultiplayer, SceneTree } from '../../scenetree/index.js';
 import { Simulation } from '../../plugins/loopback/index.js';
-import { createLobbyPeer, LobbySession, type LobbyPeer } from './lobby-session.js';
+import { createLobbyPeer, LobbySession, logLine, type LobbyPeer } from './lobby-session.js';
 import { socketTransport, type SocketTransportName } from './transports.js';
 
 /** What a lobby run reports. */
@@ -23,9 +23,8 @@ export interface LobbyRunOptions {
 
 const REJECTED = /RPC 'teleport' is not allowed/;
 
-function printingLogger(name: string, clock: { nowMs(): number }, print: (line: string) => void): Logger {
-  const line = (level: string) => (message: string) =>
-    print(`[${(clock.nowMs() / 1000).toFixed(3).padStart(8)}s] ${name.padEnd(8)} | ${level}: ${message}`);
+function printingLogger(name: string, clock: Clock, print: (line: string) => void): Logger {
+  const line = (level: string) => (message: string) => print(logLine(clock, name, `${level}: ${message}`));
   return { debug: () => {}, info: () => {}, warn: line('warning'), error: line('error') };
 }
 
@@ -70,7 +69,7 @@ export async function runRealTime(
   const add = (name: string, isServer: boolean, index: number, peer: MultiplayerPeer): void => {
     const log = new MemoryLogger();
     logs.push(log);
-    const multiplayer = new SceneMultiplayer({ clock: systemClock, logger: teeTo(log, printingLogger(name, systemClock, options.print)) });
+    const multiplayer = new SceneMultiplayer({ clock: systemClock, logger: teeLogger(log, printingLogger(name, systemClock, options.print)) });
     const tree = new SceneTree({ clock: systemClock, multiplayer });
     peers.push(createLobbyPeer(tree, name, isServer, index, sessionOptions));
     multiplayer.multiplayerPeer = peer;
@@ -129,11 +128,3 @@ function report(session: LobbySession, rejected: number, frames: number, traceHa
   return traceHash === undefined ? { ok, summary, frames } : { ok, summary, frames, traceHash };
 }
 
-function teeTo(a: Logger, b: Logger): Logger {
-  return {
-    debug: (m, ...c) => (a.debug(m, ...c), b.debug(m, ...c)),
-    info: (m, ...c) => (a.info(m, ...c), b.info(m, ...c)),
-    warn: (m, ...c) => (a.warn(m, ...c), b.warn(m, ...c)),
-    error: (m, ...c) => (a.error(m, ...c), b.error(m, ...c)),
-  };
-}

@@ -19,6 +19,7 @@ import {
   randomInt,
   silentLogger,
   systemClock,
+  teeLogger,
 } from '../../core/index.js';
 
 t.test('ErrorCode: Godot numbers, names both ways', (t) => {
@@ -88,6 +89,17 @@ t.test('loggers: silent, memory (per level), console (threshold and prefix)', (t
     console.info = original.info;
   }
   t.same(lines, [['[test] shown', 7]]);
+  t.end();
+});
+
+t.test('teeLogger: every line reaches both loggers, at its level, with its context', (t) => {
+  const [a, b] = [new MemoryLogger(), new MemoryLogger()];
+  const log = teeLogger(a, b);
+  log.debug('d');
+  log.info('i');
+  log.warn('w', 1);
+  log.error('e', 2);
+  for (const m of [a, b]) t.same(m.records.map((r) => [r.level, r.message, r.context]), [[LogLevel.DEBUG, 'd', []], [LogLevel.INFO, 'i', []], [LogLevel.WARN, 'w', [1]], [LogLevel.ERROR, 'e', [2]]]);
   t.end();
 });
 

@@ -106,6 +106,13 @@ export function toHex(bytes: Uint8Array): string {
   return [...bytes].map((b) => b.toString(16).padStart(2, '0')).join(' ');
 }
 
+/** An int32 as the wire writes it (little-endian), in hex: `int32Hex(1234567)` → `'87 d6 12 00'`. */
+export function int32Hex(value: number): string {
+  const bytes = new Uint8Array(4);
+  new DataView(bytes.buffer).setInt32(0, value, true);
+  return toHex(bytes);
+}
+
 export function fromHex(hex: string): Uint8Array {
   const clean = hex.replace(/\s+/g, '');
   return Uint8Array.from(clean.match(/../g) ?? [], (h) => parseInt(h, 16));

@@ -2,10 +2,9 @@
 import t from 'tap';
 import { EncodedObject, ErrorCode, LogLevel } from '../../../core/index.js';
 import { Simulation } from '../../../plugins/loopback/index.js';
-import { RecordingPeer, toHex } from '../../helpers/recording-peer.js';
+import { RecordingPeer, int32Hex } from '../../helpers/recording-peer.js';
 import { SpecPlayer, addGame } from '../../helpers/sim-nodes.js';
 
-const le = (id: number) => toHex(Uint8Array.from([id & 0xff, (id >> 8) & 0xff, (id >> 16) & 0xff, (id >>> 24) & 0xff]));
 
 async function relaySim() {
   const recorders = new Map<string, RecordingPeer>();
@@ -28,14 +27,15 @@ t.test('sendBytes: raw bytes direct from the server, relayed from a client (spec
   const { sim, rec } = await relaySim();
   t.teardown(() => sim.close());
   const [a, b] = sim.clients.map((c) => c.multiplayer.getUniqueId()) as [number, number];
+  t.equal(int32Hex(1234567), '87 d6 12 00', 'the spec §4.3 example id, as the helper writes it');
   const hi = new TextEncoder().encode('hi');
   sim.server.multiplayer.sendBytes(hi, a);
   t.same(rec('server').hex(a), ['03 68 69'], 'server → client: RAW, no relay');
   sim.clients[0]!.multiplayer.sendBytes(hi);
   sim.clients[0]!.multiplayer.sendBytes(hi, -b);
-  t.same(rec('client1').hex(1), ['07 03 00 00 00 00 03 68 69', `07 03 ${le(-b)} 03 68 69`], 'relayed broadcast, relayed "all but B"');
+  t.same(rec('client1').hex(1), ['07 03 00 00 00 00 03 68 69', `07 03 ${int32Hex(-b)} 03 68 69`], 'relayed broadcast, relayed "all but B"');
   sim.step(3);
-  t.same(rec('server').hex(b), [`07 03 ${le(a)} 03 68 69`], 'the server forwards to B with the true source');
+  t.same(rec('server').hex(b), [`07 03 ${int32Hex(a)} 03 68 69`], 'the server forwards to B with the true source');
 });
 
 t.test('rpc: a negative target reaches everyone but that peer, through the relay', async (t) => {

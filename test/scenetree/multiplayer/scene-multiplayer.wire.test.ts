@@ -2,7 +2,7 @@
 import t from 'tap';
 import { ErrorCode, TransferMode, Vector2 } from '../../../core/index.js';
 import { Simulation } from '../../../plugins/loopback/simulation.js';
-import { RecordingPeer, fromHex, toHex } from '../../helpers/recording-peer.js';
+import { RecordingPeer, fromHex, int32Hex, toHex } from '../../helpers/recording-peer.js';
 import { NodeLevelPlayer, SpecPlayer, addGame } from '../../helpers/sim-nodes.js';
 
 function recordedSim(clients: number, player: () => import('../../../scenetree/index.js').Node) {
@@ -117,14 +117,13 @@ t.test('SYS §4.3: ADD_PEER to each client on admission, DEL_PEER on departure',
   t.teardown(() => sim.close());
   await connected(sim);
   const [a, b] = sim.clients.map((c) => c.multiplayer.getUniqueId()) as [number, number];
-  const le = (id: number) => toHex(Uint8Array.from([id & 0xff, (id >> 8) & 0xff, (id >> 16) & 0xff, (id >>> 24) & 0xff]));
   const sys = rec('server').sent.filter((p) => p.bytes[0] === 7).map((p) => [p.to, toHex(p.bytes)]);
   t.equal(sys.length, 2, 'two ADD_PEER packets');
-  t.ok(sys.some(([to, hex]) => to === a && hex === `07 01 ${le(b)}`));
-  t.ok(sys.some(([to, hex]) => to === b && hex === `07 01 ${le(a)}`));
+  t.ok(sys.some(([to, hex]) => to === a && hex === `07 01 ${int32Hex(b)}`));
+  t.ok(sys.some(([to, hex]) => to === b && hex === `07 01 ${int32Hex(a)}`));
   t.same(sim.clients[0]!.multiplayer.getPeers().sort(), [1, b].sort(), 'client A knows B through the relay');
   rec('server').sent.length = 0;
   sim.clients[1]!.peer.close();
   await sim.until(() => sim.clients[0]!.multiplayer.getPeers().length === 1);
-  t.same(rec('server').hex(a), [`07 02 ${le(b)}`]);
+  t.same(rec('server').hex(a), [`07 02 ${int32Hex(b)}`]);
 });
