@@ -13,6 +13,7 @@ export type { PacketPeer } from './packet-peer.js';
 export { MultiplayerPeer, TransferMode, ConnectionStatus, isClientPeerId } from './multiplayer-peer.js';
 export type { MultiplayerPeerOptions } from './multiplayer-peer.js';
 export { OfflineMultiplayerPeer } from './offline-multiplayer-peer.js';
+export { MultiplayerPeerWrapper } from './multiplayer-peer-wrapper.js';
 export { MultiplayerAPI, RPCMode } from './multiplayer-api.js';
 export { systemClock, ManualClock } from './clock.js';
 export type { Clock } from './clock.js';

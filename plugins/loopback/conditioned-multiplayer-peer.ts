@@ -1,8 +1,9 @@
 import {
   ConnectionStatus,
   ErrorCode,
-  MultiplayerPeer,
+  MultiplayerPeerWrapper,
   TransferMode,
+  type MultiplayerPeer,
   errorName,
   isPacket,
   silentLogger,
@@ -72,10 +73,9 @@ const { CONNECTED } = ConnectionStatus;
  * back what is put into it (handed over from `poll()`; unknown targets are refused at once, other
  * refusals by the inner peer are logged). Everything else (ids, status, disconnects) is delegated
  * to the inner peer, whose signals are re-emitted from this peer's `poll()`/`close()`/`disconnectPeer()`.
+ * Poll and close this wrapper, not the inner peer.
  */
-export class ConditionedMultiplayerPeer extends MultiplayerPeer {
-  /** The wrapped peer. Poll and close this wrapper, not the inner peer. */
-  readonly inner: MultiplayerPeer;
+export class ConditionedMultiplayerPeer extends MultiplayerPeerWrapper {
   readonly #clock: Clock;
   readonly #rng: Rng;
   readonly #logger: Logger;
@@ -99,8 +99,7 @@ export class ConditionedMultiplayerPeer extends MultiplayerPeer {
   #order = 0;
 
   constructor(inner: MultiplayerPeer, options: ConditionedMultiplayerPeerOptions) {
-    super({ rng: options.rng });
-    this.inner = inner;
+    super(inner, { rng: options.rng });
     this.#clock = options.clock;
     this.#rng = options.rng;
     this.#logger = options.logger ?? silentLogger;
@@ -109,11 +108,15 @@ export class ConditionedMultiplayerPeer extends MultiplayerPeer {
     const direction = options.direction ?? 'receive';
     this.#receive = direction !== 'send';
     this.#send = direction !== 'receive';
-    inner.peerConnected.connect((id) => {
-      this.#known.add(id);
-      this.peerConnected.emit(id);
-    });
-    inner.peerDisconnected.connect((id) => this.#onPeerDisconnected(id));
+  }
+
+  protected override onInnerPeerConnected(id: number): void {
+    this.#known.add(id);
+    super.onInnerPeerConnected(id);
+  }
+
+  protected override onInnerPeerDisconnected(id: number): void {
+    this.#onPeerDisconnected(id);
   }
 
   /** Conditions applied to packets from peers without an override. */
@@ -147,27 +150,6 @@ export class ConditionedMultiplayerPeer extends MultiplayerPeer {
     return this.#trace.hash();
   }
 
-  override get transferMode(): TransferMode {
-    return this.inner.transferMode;
-  }
-  override set transferMode(mode: TransferMode) {
-    this.inner.transferMode = mode;
-  }
-
-  override get transferChannel(): number {
-    return this.inner.transferChannel;
-  }
-  override set transferChannel(channel: number) {
-    this.inner.transferChannel = channel;
-  }
-
-  override get refuseNewConnections(): boolean {
-    return this.inner.refuseNewConnections;
-  }
-  override set refuseNewConnections(refuse: boolean) {
-    this.inner.refuseNewConnections = refuse;
-  }
-
   override setTargetPeer(id: number): void {
     this.#target = id;
     this.inner.setTargetPeer(id);
@@ -187,10 +169,6 @@ export class ConditionedMultiplayerPeer extends MultiplayerPeer {
 
   override getAvailablePacketCount(): number {
     return this.#readable.length;
-  }
-
-  override getMaxPacketSize(): number {
-    return this.inner.getMaxPacketSize();
   }
 
   override getPacket(): Uint8Array | ErrorCode {
@@ -225,14 +203,6 @@ export class ConditionedMultiplayerPeer extends MultiplayerPeer {
     return ErrorCode.OK;
   }
 
-  override disconnectPeer(id: number, force?: boolean): void {
-    this.inner.disconnectPeer(id, force);
-  }
-
-  override isServer(): boolean {
-    return this.inner.isServer();
-  }
-
   /** Polls the inner peer, conditions what it received, then releases what is due. */
   override poll(): void {
     this.#flush(this.#clock.nowMs());
@@ -248,22 +218,6 @@ export class ConditionedMultiplayerPeer extends MultiplayerPeer {
     this.#readable = [];
     this.#outbox = [];
     this.#known.clear();
-  }
-
-  override getUniqueId(): number {
-    return this.inner.getUniqueId();
-  }
-
-  override getConnectionStatus(): ConnectionStatus {
-    return this.inner.getConnectionStatus();
-  }
-
-  override isServerRelaySupported(): boolean {
-    return this.inner.isServerRelaySupported();
-  }
-
-  override generateUniqueId(): number {
-    return this.inner.generateUniqueId();
   }
 
   /** Conditions everything the inner peer has made readable. */

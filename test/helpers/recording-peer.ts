@@ -1,9 +1,4 @@
-import {
-  MultiplayerPeer,
-  type ConnectionStatus,
-  type ErrorCode,
-  type TransferMode,
-} from '../../core/index.js';
+import { MultiplayerPeerWrapper, type ErrorCode, type MultiplayerPeer, type TransferMode } from '../../core/index.js';
 
 /** One packet a RecordingPeer passed on. */
 export interface SentPacket {
@@ -15,18 +10,14 @@ export interface SentPacket {
 
 /**
  * Wraps a real peer and records every packet sent through it (target, mode, channel, bytes), for
- * byte-exact assertions on what SceneMultiplayer puts on the wire. Everything else is delegated.
+ * byte-exact assertions on what SceneMultiplayer puts on the wire. Everything else is forwarded.
  */
-export class RecordingPeer extends MultiplayerPeer {
+export class RecordingPeer extends MultiplayerPeerWrapper {
   readonly sent: SentPacket[] = [];
-  readonly inner: MultiplayerPeer;
   #target = 0;
 
   constructor(inner: MultiplayerPeer) {
-    super();
-    this.inner = inner;
-    inner.peerConnected.connect((id) => this.peerConnected.emit(id));
-    inner.peerDisconnected.connect((id) => this.peerDisconnected.emit(id));
+    super(inner);
   }
 
   /** Sent packets as lowercase hex, optionally only those to one peer. */
@@ -34,71 +25,14 @@ export class RecordingPeer extends MultiplayerPeer {
     return this.sent.filter((p) => to === undefined || p.to === to).map((p) => toHex(p.bytes));
   }
 
-  override get transferMode(): TransferMode {
-    return this.inner.transferMode;
-  }
-  override set transferMode(mode: TransferMode) {
-    this.inner.transferMode = mode;
-  }
-  override get transferChannel(): number {
-    return this.inner.transferChannel;
-  }
-  override set transferChannel(channel: number) {
-    this.inner.transferChannel = channel;
-  }
-  override get refuseNewConnections(): boolean {
-    return this.inner.refuseNewConnections;
-  }
-  override set refuseNewConnections(refuse: boolean) {
-    this.inner.refuseNewConnections = refuse;
+  override setTargetPeer(id: number): void {
+    this.#target = id;
+    super.setTargetPeer(id);
   }
 
-  setTargetPeer(id: number): void {
-    this.#target = id;
-    this.inner.setTargetPeer(id);
-  }
-  putPacket(packet: Uint8Array): ErrorCode {
-    this.sent.push({ to: this.#target, mode: this.inner.transferMode, channel: this.inner.transferChannel, bytes: packet.slice() });
-    return this.inner.putPacket(packet);
-  }
-  getPacketPeer(): number {
-    return this.inner.getPacketPeer();
-  }
-  getPacketMode(): TransferMode {
-    return this.inner.getPacketMode();
-  }
-  getPacketChannel(): number {
-    return this.inner.getPacketChannel();
-  }
-  getAvailablePacketCount(): number {
-    return this.inner.getAvailablePacketCount();
-  }
-  getMaxPacketSize(): number {
-    return this.inner.getMaxPacketSize();
-  }
-  getPacket(): Uint8Array | ErrorCode {
-    return this.inner.getPacket();
-  }
-  disconnectPeer(id: number, force?: boolean): void {
-    this.inner.disconnectPeer(id, force);
-  }
-  isServer(): boolean {
-    return this.inner.isServer();
-  }
-  poll(): void {
-    this.inner.poll();
-  }
-  close(): void {
-    this.inner.close();
-  }
-  getUniqueId(): number {
-    return this.inner.getUniqueId();
-  }
-  getConnectionStatus(): ConnectionStatus {
-    return this.inner.getConnectionStatus();
-  }
-  override isServerRelaySupported(): boolean {
-    return this.inner.isServerRelaySupported();
+  override putPacket(packet: Uint8Array): ErrorCode {
+    this.sent.push({ to: this.#target, mode: this.transferMode, channel: this.transferChannel, bytes: packet.slice() });
+    return super.putPacket(packet);
   }
 }
 
