@@ -87,7 +87,12 @@ export class SceneMultiplayer extends MultiplayerAPI {
       sendCommand: (to, packet, mode, channel) => this.#sendCommand(to, packet, mode, channel),
       rejectMalformed: (from, reason) => this.#rejectMalformed(from, reason),
     };
-    this.#rpc = new SceneRPCInterface(this.#ctx, this);
+    this.#rpc = new SceneRPCInterface(this.#ctx, {
+      get allowObjectDecoding() {
+        return self.allowObjectDecoding;
+      },
+      isRpcVisible: () => true,
+    });
     this.#cache = new SceneCacheInterface(this.#ctx, this.#rpc);
     this.#rpc.setCache(this.#cache);
     this.#auth = new AuthSessions({

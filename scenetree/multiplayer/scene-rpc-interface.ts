@@ -13,6 +13,8 @@ const MAX_REMEMBERED_PATHS = 1024;
 /** Options the RPC layer reads from SceneMultiplayer on every call. */
 export interface RpcPolicy {
   readonly allowObjectDecoding: boolean;
+  /** Whether `peer` may receive RPCs on `node` (replication visibility). Godot: SceneReplicationInterface::is_rpc_visible. */
+  isRpcVisible(node: Node, peer: number): boolean;
 }
 
 /**
@@ -97,11 +99,15 @@ export class SceneRPCInterface {
     const targets: number[] = [];
     let allConfirmed = true;
     if (to > 0) {
+      if (!this.#policy.isRpcVisible(node, to)) {
+        this.#mp.log.error(`Attempt to call RPC '${entry.name}' on "${node.getPath()}" to peer ${to}, which cannot see this node.`);
+        return ErrorCode.ERR_INVALID_PARAMETER;
+      }
       targets.push(to);
       allConfirmed = this.#cache.sendObjectCache(node, to);
     } else {
       for (const p of this.#mp.getConnectedPeers()) {
-        if (to < 0 && p === -to) continue;
+        if ((to < 0 && p === -to) || !this.#policy.isRpcVisible(node, p)) continue;
         targets.push(p);
         allConfirmed = this.#cache.sendObjectCache(node, p) && allConfirmed;
       }
