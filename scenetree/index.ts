@@ -1,6 +1,7 @@
 /**
  * scenenet/scenetree: a headless Godot 4 SceneTree (Node, SceneTree, timers, groups, packed-scene
- * stand-in), per-subtree MultiplayerAPIs, `@rpc` and typed `rpc`/`rpcId`.
+ * stand-in), per-subtree MultiplayerAPIs, `@rpc` and typed `rpc`/`rpcId`, and replication
+ * (MultiplayerSpawner, MultiplayerSynchronizer, SceneReplicationConfig).
  *
  * ```ts
  * import { Node, SceneTree, rpc } from 'scenenet/scenetree';
@@ -43,4 +44,9 @@ export type { SceneFactory } from './packed-scene.js';
 export { SceneMultiplayer } from './multiplayer/scene-multiplayer.js';
 export type { SceneMultiplayerOptions, SendBytesOptions } from './multiplayer/scene-multiplayer.js';
 export type { AuthCallback } from './multiplayer/auth-sessions.js';
+export { MultiplayerSpawner, CUSTOM_SPAWN } from './multiplayer/multiplayer-spawner.js';
+export type { SpawnFunction } from './multiplayer/multiplayer-spawner.js';
+export { MultiplayerSynchronizer, VisibilityUpdateMode } from './multiplayer/multiplayer-synchronizer.js';
+export type { VisibilityFilter } from './multiplayer/multiplayer-synchronizer.js';
+export { SceneReplicationConfig, ReplicationMode, MAX_WATCHED_PROPERTIES } from './multiplayer/scene-replication-config.js';
 export { scenetreeModule } from './scenetree-module.js';

@@ -16,6 +16,12 @@ export type Command = (typeof Command)[keyof typeof Command];
 /** Bits 0–2 of the first byte hold the command. */
 export const CMD_MASK = 7;
 
+/** Set on a SYNC command byte for a delta packet (Godot: 1 << CMD_FLAG_0_SHIFT; wire spec §7.5). */
+export const SYNC_DELTA_FLAG = 0x10;
+
+/** Replication net ids with this bit are path-cache ids of static synchronizers (wire spec §7.1). */
+export const PATH_NET_ID = 0x80000000;
+
 /** SYS sub-commands (second byte of a SYS packet). */
 export const SysCommand = { AUTH: 0, ADD_PEER: 1, DEL_PEER: 2, RELAY: 3 } as const;
 export type SysCommand = (typeof SysCommand)[keyof typeof SysCommand];

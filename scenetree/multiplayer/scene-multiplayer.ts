@@ -20,7 +20,10 @@ import type { SceneTree } from '../scene-tree.js';
 import { AuthSessions, type AuthCallback } from './auth-sessions.js';
 import { CMD_MASK, Command, SYS_CMD_SIZE, SysCommand, sysPacket } from './commands.js';
 import type { MultiplayerContext } from './multiplayer-context.js';
+import { MultiplayerSpawner } from './multiplayer-spawner.js';
+import { MultiplayerSynchronizer } from './multiplayer-synchronizer.js';
 import { SceneCacheInterface } from './scene-cache-interface.js';
+import { SceneReplicationInterface } from './scene-replication-interface.js';
 import { SceneRPCInterface } from './scene-rpc-interface.js';
 
 /** Dependencies of a SceneMultiplayer; all optional. */
@@ -37,8 +40,8 @@ export interface SendBytesOptions {
 
 /**
  * Godot: SceneMultiplayer (modules/multiplayer/scene_multiplayer.cpp): the default high-level
- * multiplayer API. Owns the path cache and the RPC interface (wired in the constructor, as in Godot),
- * authentication, server relay and raw packets. Its default peer is an OfflineMultiplayerPeer.
+ * multiplayer API. Owns the path cache, the replication and RPC interfaces (wired in the constructor,
+ * as in Godot), authentication, server relay and raw packets. Its default peer is an OfflineMultiplayerPeer.
  *
  * Beyond Godot (local policy, no byte changes on the wire): a structurally malformed packet disconnects
  * its sender; an RPC checksum mismatch names the methods that differ when it can tell.
@@ -58,6 +61,7 @@ export class SceneMultiplayer extends MultiplayerAPI {
   readonly #ctx: MultiplayerContext;
   readonly #rpc: SceneRPCInterface;
   readonly #cache: SceneCacheInterface;
+  readonly #replicator: SceneReplicationInterface;
   readonly #auth: AuthSessions;
   #peer: MultiplayerPeer = new OfflineMultiplayerPeer();
   #lastStatus: ConnectionStatus = ConnectionStatus.CONNECTED;
@@ -91,10 +95,11 @@ export class SceneMultiplayer extends MultiplayerAPI {
       get allowObjectDecoding() {
         return self.allowObjectDecoding;
       },
-      isRpcVisible: () => true,
+      isRpcVisible: (node, peer) => this.#replicator.isRpcVisible(node, peer),
     });
     this.#cache = new SceneCacheInterface(this.#ctx, this.#rpc);
     this.#rpc.setCache(this.#cache);
+    this.#replicator = new SceneReplicationInterface(this.#ctx, this.#cache, this.#clock);
     this.#auth = new AuthSessions({
       clock: this.#clock,
       send: (to, packet) => this.#putDirect(to, packet, TransferMode.RELIABLE, 0),
@@ -118,6 +123,7 @@ export class SceneMultiplayer extends MultiplayerAPI {
     this.#peer = next;
     next.peerConnected.connect(this.#onPeerConnected);
     next.peerDisconnected.connect(this.#onPeerDisconnected);
+    this.#replicator.onReset();
     this.#updateStatus();
   }
 
@@ -150,6 +156,22 @@ export class SceneMultiplayer extends MultiplayerAPI {
     this.#auth.timeoutSeconds = seconds;
   }
 
+  /** Godot property `max_sync_packet_size`: SYNC packets are split to stay under it (default 1350, at least 128). */
+  get maxSyncPacketSize(): number {
+    return this.#replicator.maxSyncPacketSize;
+  }
+  set maxSyncPacketSize(size: number) {
+    this.#replicator.maxSyncPacketSize = size;
+  }
+
+  /** Godot property `max_delta_packet_size`: delta packets are split to stay under it (default 65535, at least 128). */
+  get maxDeltaPacketSize(): number {
+    return this.#replicator.maxDeltaPacketSize;
+  }
+  set maxDeltaPacketSize(size: number) {
+    this.#replicator.maxDeltaPacketSize = size;
+  }
+
   /** Godot property `refuse_new_connections`, forwarded to the peer. */
   get refuseNewConnections(): boolean {
     return this.#peer.refuseNewConnections;
@@ -180,6 +202,7 @@ export class SceneMultiplayer extends MultiplayerAPI {
       this.#peer.disconnectPeer(id);
       this.peerAuthenticationFailed.emit(id);
     }
+    if (this.#lastStatus === ConnectionStatus.CONNECTED) this.#replicator.onNetworkProcess();
     return ErrorCode.OK;
   }
 
@@ -242,16 +265,24 @@ export class SceneMultiplayer extends MultiplayerAPI {
     this.#peer.disconnectPeer(id);
   }
 
+  /**
+   * Godot: object_configuration_add. `(tree, rootPath)` sets the root; `(node, spawner)` starts
+   * spawning `node`; `(rootNode, synchronizer)` starts replicating it. Spawners and synchronizers
+   * call this themselves.
+   */
   override objectConfigurationAdd(object: object | null, config: unknown): ErrorCode {
     if (config instanceof NodePath) {
       this.rootPath = config;
       this.#attachTree(object as SceneTree | null);
       return ErrorCode.OK;
     }
+    if (config instanceof MultiplayerSpawner) return this.#replicator.onSpawn(object as Node, config);
+    if (config instanceof MultiplayerSynchronizer) return this.#replicator.onReplicationStart(object as Node, config);
     return ErrorCode.ERR_INVALID_PARAMETER;
   }
 
-  override objectConfigurationRemove(_object: object | null, config: unknown): ErrorCode {
+  /** Godot: object_configuration_remove: the reverse of `objectConfigurationAdd`. */
+  override objectConfigurationRemove(object: object | null, config: unknown): ErrorCode {
     if (config instanceof NodePath) {
       if (this.#rootPath.equals(config)) {
         this.#rootPath = NodePath.EMPTY;
@@ -259,6 +290,8 @@ export class SceneMultiplayer extends MultiplayerAPI {
       }
       return ErrorCode.OK;
     }
+    if (config instanceof MultiplayerSpawner) return this.#replicator.onDespawn(object as Node, config);
+    if (config instanceof MultiplayerSynchronizer) return this.#replicator.onReplicationStop(object as Node, config);
     return ErrorCode.ERR_INVALID_PARAMETER;
   }
 
@@ -328,6 +361,7 @@ export class SceneMultiplayer extends MultiplayerAPI {
     }
     this.#connected.add(id);
     this.#cache.onPeerChange(id, true);
+    this.#replicator.onPeerChange(id, true);
     if (id === MultiplayerPeer.TARGET_PEER_SERVER) this.connectedToServer.emit();
     this.peerConnected.emit(id);
   }
@@ -344,6 +378,7 @@ export class SceneMultiplayer extends MultiplayerAPI {
         if (p !== id) this.#putDirect(p, sysPacket(SysCommand.DEL_PEER, id), TransferMode.RELIABLE, 0);
       }
     }
+    this.#replicator.onPeerChange(id, false);
     this.#cache.onPeerChange(id, false);
     this.#connected.delete(id);
     this.peerDisconnected.emit(id);
@@ -391,7 +426,7 @@ export class SceneMultiplayer extends MultiplayerAPI {
       case Command.SPAWN:
       case Command.DESPAWN:
       case Command.SYNC:
-        return this.#log.error(`Replication packet (command ${packet[0]! & CMD_MASK}) from peer ${from} dropped: replication is not supported yet.`);
+        return this.#replicator.processPacket(from, packet[0]! & CMD_MASK, packet);
       default:
         return this.#rejectMalformed(from, `Invalid network command ${packet[0]! & CMD_MASK} from ${from}.`);
     }

@@ -1,0 +1,100 @@
+import t from 'tap';
+import { Simulation } from '../../../plugins/loopback/index.js';
+import { LogLevel } from '../../../core/index.js';
+import { MultiplayerSpawner, MultiplayerSynchronizer } from '../../../scenetree/index.js';
+import { PLAYER_SCENE, Player, Vector2, addWorld, player, players } from '../../helpers/replication-nodes.js';
+
+function connected(clients = 2, conditions = {}): Simulation {
+  const sim = new Simulation({ seed: 7, clients, conditions, setup: (p) => addWorld(p) });
+  sim.step(5);
+  return sim;
+}
+
+function spawnPlayer(sim: Simulation, name: string, setup?: (p: Player) => void): Player {
+  const p = sim.server.tree.scenes.load(PLAYER_SCENE)!.instantiate() as Player;
+  p.name = name;
+  setup?.(p);
+  players(sim.server).addChild(p, true);
+  return p;
+}
+
+t.test('MultiplayerSpawner: a spawnable scene added on the authority appears on every client, with its spawn state before _ready', async (t) => {
+  const sim = connected();
+  t.teardown(() => sim.close());
+  const spawnedOn: string[] = [];
+  for (const c of sim.clients) c.root.getNode('World/Spawner', MultiplayerSpawner).spawned.connect((n) => spawnedOn.push(`${c.name}:${n.name}`));
+  spawnPlayer(sim, 'Alice', (p) => {
+    p.position = new Vector2(100, 50);
+    p.colour = 'red';
+    p.hp = 42; // not a spawn property
+  });
+  await sim.until(() => sim.clients.every((c) => player(c, 'Alice') !== null), { maxFrames: 30 });
+  for (const c of sim.clients) {
+    const alice = player(c, 'Alice')!;
+    t.same(alice.readyState, { position: new Vector2(100, 50), colour: 'red' }, `${c.name}: spawn state applied before _ready`);
+    t.equal(alice.sceneFilePath, PLAYER_SCENE, `${c.name}: instantiated from the same scene`);
+  }
+  t.same(spawnedOn.sort(), ['client1:Alice', 'client2:Alice'], 'spawned fires once on each client');
+  await sim.until(() => sim.clients.every((c) => player(c, 'Alice')!.hp === 42), { maxFrames: 30 });
+  t.pass('hp (ALWAYS, not spawn) arrives with the first SYNC');
+});
+
+t.test('MultiplayerSynchronizer: ALWAYS properties follow the authority every frame, ON_CHANGE ones when they change', async (t) => {
+  const sim = connected();
+  t.teardown(() => sim.close());
+  const alice = spawnPlayer(sim, 'Alice');
+  await sim.until(() => sim.clients.every((c) => player(c, 'Alice') !== null), { maxFrames: 30 });
+  const remote = player(sim.clients[0]!, 'Alice')!;
+  const sync = remote.getNode('Sync', MultiplayerSynchronizer);
+  let syncs = 0;
+  let deltas = 0;
+  sync.synchronized.connect(() => syncs++);
+  sync.deltaSynchronized.connect(() => deltas++);
+
+  alice.position = new Vector2(7, 8);
+  alice.score = 3;
+  await sim.until(() => remote.position.equals(new Vector2(7, 8)) && remote.score === 3, { maxFrames: 30 });
+  sim.step(10);
+  t.ok(syncs >= 10, `a SYNC every frame (${syncs})`);
+  t.equal(deltas, 1, 'one delta for one change');
+  alice.score = 4;
+  await sim.until(() => remote.score === 4, { maxFrames: 30 });
+  t.equal(deltas, 2, 'another change, another delta');
+});
+
+t.test('MultiplayerSynchronizer: a non-authority peer cannot change the state, and only the authority sends', async (t) => {
+  const sim = connected();
+  t.teardown(() => sim.close());
+  spawnPlayer(sim, 'Alice', (p) => (p.hp = 10));
+  await sim.until(() => sim.clients.every((c) => player(c, 'Alice')?.hp === 10), { maxFrames: 30 });
+  const onClient = player(sim.clients[0]!, 'Alice')!;
+  onClient.hp = 999; // local change on a non-authority
+  sim.step(5);
+  t.equal(player(sim.server, 'Alice')!.hp, 10, 'the server did not take it');
+  t.equal(onClient.hp, 10, 'the authority state overwrote the local change');
+});
+
+t.test('MultiplayerSpawner: removing the node on the authority despawns it everywhere', async (t) => {
+  const sim = connected();
+  t.teardown(() => sim.close());
+  const alice = spawnPlayer(sim, 'Alice');
+  await sim.until(() => sim.clients.every((c) => player(c, 'Alice') !== null), { maxFrames: 30 });
+  const despawned: string[] = [];
+  for (const c of sim.clients) c.root.getNode('World/Spawner', MultiplayerSpawner).despawned.connect((n) => despawned.push(n.name));
+  alice.queueFree();
+  await sim.until(() => sim.clients.every((c) => player(c, 'Alice') === null), { maxFrames: 30 });
+  t.same(despawned, ['Alice', 'Alice'], 'despawned fires on each client');
+  t.same(sim.peers.flatMap((p) => p.log.at(LogLevel.ERROR)), [], 'no errors anywhere');
+});
+
+t.test('MultiplayerSpawner: a peer that connects later receives every visible spawned node', async (t) => {
+  const sim = connected(1);
+  t.teardown(() => sim.close());
+  spawnPlayer(sim, 'Alice', (p) => (p.position = new Vector2(1, 2)));
+  spawnPlayer(sim, 'Bob');
+  sim.step(5);
+  const late = sim.clients[0]!;
+  t.ok(player(late, 'Alice') && player(late, 'Bob'), 'both spawned');
+  t.same(player(late, 'Alice')!.readyState!.position, new Vector2(1, 2));
+  t.same(players(late).getChildren().map((n) => n.name), ['Alice', 'Bob'], 'in spawn order');
+});
