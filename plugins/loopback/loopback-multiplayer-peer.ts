@@ -9,6 +9,7 @@ import {
   type Logger,
   type Rng,
 } from '../../core/index.js';
+import { PacketQueue } from './packet-queue.js';
 import type { Datagram, VirtualNetwork } from './virtual-network.js';
 
 /** Construction options of `LoopbackMultiplayerPeer`. Clock, Rng and Logger default to the network's. */
@@ -37,13 +38,6 @@ export interface LoopbackClientOptions {
   readonly address?: string;
   /** This client's own address. Default: a fresh `client-<n>` from the network. */
   readonly localAddress?: string;
-}
-
-interface Incoming {
-  readonly from: number;
-  readonly mode: TransferMode;
-  readonly channel: number;
-  readonly data: Uint8Array;
 }
 
 /** Transfer channels a loopback peer accepts: 0 … CHANNEL_COUNT - 1. */
@@ -75,11 +69,12 @@ export class LoopbackMultiplayerPeer extends MultiplayerPeer {
   #connectStartedMs = 0;
   readonly #peers = new Map<number, string>();
   readonly #ids = new Map<string, number>();
-  #incoming: Incoming[] = [];
+  readonly #incoming = new PacketQueue();
   /** Client: packets from the server that overtook its `accept`. */
   #early: Datagram[] = [];
-  /** Datagrams received from the network, not yet dispatched. */
+  /** Datagrams received from the network, not yet dispatched: `#backlog[#backlogHead]` is the next. */
   #backlog: Datagram[] = [];
+  #backlogHead = 0;
   /** Events to surface on the next poll (they arose outside one). */
   #pending: Array<() => void> = [];
 
@@ -141,19 +136,19 @@ export class LoopbackMultiplayerPeer extends MultiplayerPeer {
   }
 
   override getPacketPeer(): number {
-    return this.#incoming[0]?.from ?? 0;
+    return this.#incoming.nextFrom;
   }
 
   override getPacketMode(): TransferMode {
-    return this.#incoming[0]?.mode ?? TransferMode.RELIABLE;
+    return this.#incoming.nextMode(RELIABLE);
   }
 
   override getPacketChannel(): number {
-    return this.#incoming[0]?.channel ?? 0;
+    return this.#incoming.nextChannel;
   }
 
   override getAvailablePacketCount(): number {
-    return this.#incoming.length;
+    return this.#incoming.size;
   }
 
   override getMaxPacketSize(): number {
@@ -164,7 +159,7 @@ export class LoopbackMultiplayerPeer extends MultiplayerPeer {
   override getPacket(): Uint8Array | ErrorCode {
     const next = this.#incoming.shift();
     if (next === undefined) return this.#fail(ErrorCode.ERR_UNAVAILABLE, 'No incoming packets available.');
-    return next.data;
+    return next;
   }
 
   /** Sends to the target peer(s) with the current mode and channel. Godot: ENetMultiplayerPeer::put_packet (modules/enet/enet_multiplayer_peer.cpp) */
@@ -174,7 +169,8 @@ export class LoopbackMultiplayerPeer extends MultiplayerPeer {
       return this.#fail(ErrorCode.ERR_UNCONFIGURED, "The multiplayer instance isn't currently connected to any server or client.");
     }
     const target = this.#targetPeer;
-    if (target !== 0 && !this.#peers.has(Math.abs(target))) return this.#fail(ErrorCode.ERR_INVALID_PARAMETER, `Invalid target peer: ${target}`);
+    const address = target === 0 ? '' : this.#peers.get(Math.abs(target));
+    if (address === undefined) return this.#fail(ErrorCode.ERR_INVALID_PARAMETER, `Invalid target peer: ${target}`);
     if (packet.length > this.getMaxPacketSize()) return this.#fail(ErrorCode.ERR_INVALID_PARAMETER, `Packet too big: ${packet.length} bytes.`);
     const mode = this.transferMode;
     const channel = this.transferChannel;
@@ -182,9 +178,13 @@ export class LoopbackMultiplayerPeer extends MultiplayerPeer {
     if (!Number.isInteger(channel) || channel < 0 || channel >= LOOPBACK_CHANNEL_COUNT) {
       return this.#fail(ErrorCode.ERR_INVALID_PARAMETER, `The transfer channel must be in [0, ${LOOPBACK_CHANNEL_COUNT - 1}], got ${channel}.`);
     }
-    for (const [id, address] of this.#peers) {
-      if (target > 0 ? id !== target : id === -target) continue;
-      this.#network.send(this.#address, address, { message: 'data', mode, channel, payload: packet.slice(), value: 0 });
+    if (target > 0) {
+      this.#network.sendDatagram(address, { from: this.#address, message: 'data', mode, channel, payload: packet.slice(), value: 0 });
+      return OK;
+    }
+    for (const [id, to] of this.#peers) {
+      if (id === -target) continue;
+      this.#network.sendDatagram(to, { from: this.#address, message: 'data', mode, channel, payload: packet.slice(), value: 0 });
     }
     return OK;
   }
@@ -219,8 +219,8 @@ export class LoopbackMultiplayerPeer extends MultiplayerPeer {
     const network = this.#network;
     if (network === null) return;
     if (this.#status === ConnectionStatus.CONNECTING && this.#timedOut()) return;
-    for (const datagram of network.receive(this.#address)) this.#backlog.push(datagram);
-    for (let d = this.#backlog.shift(); d !== undefined; d = this.#backlog.shift()) {
+    network.receiveInto(this.#address, this.#backlog);
+    for (let d = this.#nextDatagram(); d !== undefined; d = this.#nextDatagram()) {
       if (this.#server) this.#serverReceive(d);
       else this.#clientReceive(d);
       if (this.#network === null) return; // a slot closed us mid-poll
@@ -258,6 +258,26 @@ export class LoopbackMultiplayerPeer extends MultiplayerPeer {
     }
   }
 
+  /**
+   * Takes the next datagram off the backlog (the head moves first: a throwing slot does not replay it).
+   * The taken ones are let go together when the backlog empties.
+   */
+  #nextDatagram(): Datagram | undefined {
+    const backlog = this.#backlog;
+    const head = this.#backlogHead;
+    if (head >= backlog.length) {
+      if (head > 0) this.#clearBacklog();
+      return undefined;
+    }
+    this.#backlogHead = head + 1;
+    return backlog[head];
+  }
+
+  #clearBacklog(): void {
+    this.#backlog = [];
+    this.#backlogHead = 0;
+  }
+
   #serverReceive(d: Datagram): void {
     const id = this.#ids.get(d.from);
     switch (d.message) {
@@ -265,7 +285,7 @@ export class LoopbackMultiplayerPeer extends MultiplayerPeer {
         return this.#accept(d.from);
       case 'data':
         if (id === undefined) return this.#logger.debug(`Loopback: dropped a packet from unknown address "${d.from}".`);
-        this.#incoming.push({ from: id, mode: d.mode, channel: d.channel, data: d.payload });
+        this.#incoming.push(id, d.mode, d.channel, d.payload);
         return;
       case 'disconnect':
         if (id === undefined) return;
@@ -304,7 +324,7 @@ export class LoopbackMultiplayerPeer extends MultiplayerPeer {
         return;
       case 'data':
         if (this.#status === ConnectionStatus.CONNECTING) this.#early.push(d);
-        else this.#incoming.push({ from: server, mode: d.mode, channel: d.channel, data: d.payload });
+        else this.#incoming.push(server, d.mode, d.channel, d.payload);
         return;
       case 'reject':
         return this.#reset();
@@ -362,9 +382,9 @@ export class LoopbackMultiplayerPeer extends MultiplayerPeer {
     this.#uniqueId = 0;
     this.#peers.clear();
     this.#ids.clear();
-    if (!keepIncoming) this.#incoming = [];
+    if (!keepIncoming) this.#incoming.clear();
     this.#early = [];
-    this.#backlog = [];
+    this.#clearBacklog();
   }
 
   #clock(): Clock {

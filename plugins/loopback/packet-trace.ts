@@ -75,6 +75,10 @@ export class PacketTrace {
   readonly #hash = new Fnv1a64();
   readonly #names = new Map<string, number>();
   #count = 0;
+  #lastName: string | null = null;
+  #lastId = 0;
+  #prevName: string | null = null;
+  #prevId = 0;
 
   constructor(options: PacketTraceOptions = {}) {
     this.#keep = options.keepEntries ?? true;
@@ -90,37 +94,50 @@ export class PacketTrace {
     return this.#count;
   }
 
-  /** Records a packet event. */
+    /** Records a packet event. */
   packet(event: PacketEvent): PacketTraceEntry {
-    const entry: PacketTraceEntry = {
-      type: 'packet',
-      index: this.#count,
-      timeMs: event.timeMs,
-      from: event.from,
-      to: event.to,
-      message: event.message,
-      mode: event.mode,
-      channel: event.channel,
-      size: event.size,
-      attempt: event.attempt,
-      outcome: event.outcome,
-      deliverAtMs: event.deliverAtMs,
-    };
+    const e = event;
+    const entry = this.record(e.timeMs, e.from, e.to, e.message, e.mode, e.channel, e.size, e.attempt, e.outcome, e.deliverAtMs);
+    return entry ?? { type: 'packet', index: this.#count - 1, ...e };
+  }
+
+  /**
+   * Records a packet event given field by field (the network's per-packet path). The entry object is
+   * only built when it is kept or observed; returns it then, else null. The hash is the same either way.
+   */
+  record(
+    timeMs: number,
+    from: string,
+    to: string,
+    message: MessageKind,
+    mode: TransferMode,
+    channel: number,
+    size: number,
+    attempt: number,
+    outcome: PacketOutcome,
+    deliverAtMs: number | null,
+  ): PacketTraceEntry | null {
     // Compact canonical form: names are hashed once (with the small id they get, in order of first
-    // appearance), then every packet is a tag, five 32-bit words and two doubles.
-    const from = this.#nameId(entry.from);
-    const to = this.#nameId(entry.to);
-    this.#hash
-      .byte(0x50) // 'P'
-      .uint32(from)
-      .uint32(to)
-      .uint32(MESSAGE_CODES[entry.message] | (entry.mode << 4) | (OUTCOME_CODES[entry.outcome] << 8))
-      .uint32(entry.channel)
-      .uint32(entry.size)
-      .uint32(entry.attempt)
-      .number(entry.timeMs)
-      .number(entry.deliverAtMs ?? -1);
-    this.#append(entry);
+    // appearance), then every packet is a tag, six 32-bit words and two doubles.
+    const fromId = this.#nameId(from);
+    const toId = this.#nameId(to);
+    this.#hash.packet(
+      fromId,
+      toId,
+      MESSAGE_CODES[message] | (mode << 4) | (OUTCOME_CODES[outcome] << 8),
+      channel,
+      size,
+      attempt,
+      timeMs,
+      deliverAtMs ?? -1,
+    );
+    const index = this.#count++;
+    if (!this.#keep && this.recorded.connectionCount === 0) return null;
+    const entry: PacketTraceEntry = {
+      type: 'packet', index, timeMs, from, to, message, mode, channel, size, attempt, outcome, deliverAtMs,
+    };
+    if (this.#keep) this.#entries.push(entry);
+    if (this.recorded.connectionCount > 0) this.recorded.emit(entry);
     return entry;
   }
 
@@ -138,12 +155,19 @@ export class PacketTrace {
   }
 
   #nameId(name: string): number {
+    // Packets alternate between a few addresses: two one-entry caches spare most Map lookups.
+    if (name === this.#lastName) return this.#lastId;
+    if (name === this.#prevName) return this.#prevId;
     let id = this.#names.get(name);
     if (id === undefined) {
       id = this.#names.size;
       this.#names.set(name, id);
       this.#hash.byte(0x41).uint32(id).string(name); // 'A': an address appears
     }
+    this.#prevName = this.#lastName;
+    this.#prevId = this.#lastId;
+    this.#lastName = name;
+    this.#lastId = id;
     return id;
   }
 
@@ -160,54 +184,63 @@ const U32 = new Uint32Array(F64.buffer);
 const LITTLE_ENDIAN = new Uint8Array(Uint32Array.of(1).buffer)[0] === 1;
 const LO = LITTLE_ENDIAN ? 0 : 1;
 const HI = LITTLE_ENDIAN ? 1 : 0;
+// A packet record's 40 bytes after its tag: six uint32 words, then two float64s (little-endian hosts).
+const RECORD = new ArrayBuffer(40);
+const RECORD_U32 = new Uint32Array(RECORD, 0, 6);
+const RECORD_F64 = new Float64Array(RECORD, 24, 2);
+const RECORD_BYTES = new Uint8Array(RECORD);
+
+/*
+ * One FNV-1a 64 step on a hash kept as two int32 halves (hi, lo): h ^= b; h *= 0x100000001b3
+ * (= 2^40 + 0x1b3), modulo 2^64. lo · 0x1b3 gives the new low half and a carry into the high half
+ * (computed from 16-bit pieces so everything stays in int32 arithmetic); h · 2^40 only adds lo << 8 to
+ * the high half. Written out at each use (a helper cannot return two halves without allocating):
+ *
+ *   lo ^= b;
+ *   hi = (Math.imul(hi, 0x1b3) + ((((lo >>> 16) * 0x1b3) + (((lo & 0xffff) * 0x1b3) >>> 16)) >>> 16) + (lo << 8)) | 0;
+ *   lo = Math.imul(lo, 0x1b3);
+ */
 
 /**
- * Streaming FNV-1a 64 over bytes, strings (UTF-8) and numbers (float64), in four 16-bit limbs (exact in doubles, no
- * BigInt on the hot path).
+ * Streaming FNV-1a 64 over bytes, strings (UTF-8) and numbers (float64), in two 32-bit halves (int32
+ * arithmetic only, no BigInt).
  */
 export class Fnv1a64 {
-  // Offset basis 0xcbf29ce484222325, least significant limb first.
-  #h0 = 0x2325;
-  #h1 = 0x8422;
-  #h2 = 0x9ce4;
-  #h3 = 0xcbf2;
+  // Offset basis 0xcbf29ce484222325.
+  #hi = 0xcbf29ce4 | 0;
+  #lo = 0x84222325 | 0;
 
   /** Feeds the UTF-8 encoding of `text`. */
   update(text: string): this {
-    // ASCII (every trace line in practice) runs on locals: private-field access per byte is slow.
-    let h0 = this.#h0;
-    let h1 = this.#h1;
-    let h2 = this.#h2;
-    let h3 = this.#h3;
+    let hi = this.#hi;
+    let lo = this.#lo;
     for (let i = 0; i < text.length; i++) {
-      const c = text.charCodeAt(i);
+      let c = text.charCodeAt(i);
       if (c >= 0x80) {
-        [this.#h0, this.#h1, this.#h2, this.#h3] = [h0, h1, h2, h3];
         if (c >= 0xd800 && c < 0xdc00 && i + 1 < text.length) {
           const low = text.charCodeAt(i + 1);
           if (low >= 0xdc00 && low < 0xe000) {
-            this.#codePoint(0x10000 + ((c - 0xd800) << 10) + (low - 0xdc00));
+            c = 0x10000 + ((c - 0xd800) << 10) + (low - 0xdc00);
             i++;
-          } else this.#codePoint(c);
-        } else this.#codePoint(c);
-        [h0, h1, h2, h3] = [this.#h0, this.#h1, this.#h2, this.#h3];
+          }
+        }
+        this.#hi = hi;
+        this.#lo = lo;
+        this.#codePoint(c);
+        hi = this.#hi;
+        lo = this.#lo;
         continue;
       }
-      // h ^= b; h *= 0x100000001b3 (= 2^40 + 0x1b3), modulo 2^64.
-      h0 ^= c;
-      const t0 = h0 * 0x1b3;
-      const t1 = h1 * 0x1b3 + (t0 >>> 16);
-      const t2 = h2 * 0x1b3 + (h0 << 8) + (t1 >>> 16);
-      const t3 = h3 * 0x1b3 + (h1 << 8) + (t2 >>> 16);
-      h0 = t0 & 0xffff;
-      h1 = t1 & 0xffff;
-      h2 = t2 & 0xffff;
-      h3 = t3 & 0xffff;
+      lo ^= c;
+      hi = (Math.imul(hi, 0x1b3) + (((lo >>> 16) * 0x1b3 + (((lo & 0xffff) * 0x1b3) >>> 16)) >>> 16) + (lo << 8)) | 0;
+      lo = Math.imul(lo, 0x1b3);
     }
-    [this.#h0, this.#h1, this.#h2, this.#h3] = [h0, h1, h2, h3];
+    this.#hi = hi;
+    this.#lo = lo;
     return this;
   }
 
+  /** The UTF-8 bytes of one code point of U+0080 or above (a lone surrogate is encoded as is, WTF-8). */
   #codePoint(c: number): void {
     if (c < 0x800) {
       this.#byte(0xc0 | (c >> 6));
@@ -222,36 +255,23 @@ export class Fnv1a64 {
     this.#byte(0x80 | (c & 0x3f));
   }
 
-  /** Four bytes of a 32-bit word, least significant first. */
-  #word(w: number): void {
-    let h0 = this.#h0;
-    let h1 = this.#h1;
-    let h2 = this.#h2;
-    let h3 = this.#h3;
-    for (let shift = 0; shift < 32; shift += 8) {
-      h0 ^= (w >>> shift) & 0xff;
-      const t0 = h0 * 0x1b3;
-      const t1 = h1 * 0x1b3 + (t0 >>> 16);
-      const t2 = h2 * 0x1b3 + (h0 << 8) + (t1 >>> 16);
-      const t3 = h3 * 0x1b3 + (h1 << 8) + (t2 >>> 16);
-      h0 = t0 & 0xffff;
-      h1 = t1 & 0xffff;
-      h2 = t2 & 0xffff;
-      h3 = t3 & 0xffff;
-    }
-    [this.#h0, this.#h1, this.#h2, this.#h3] = [h0, h1, h2, h3];
+  #byte(b: number): void {
+    const lo = this.#lo ^ b;
+    this.#hi = (Math.imul(this.#hi, 0x1b3) + (((lo >>> 16) * 0x1b3 + (((lo & 0xffff) * 0x1b3) >>> 16)) >>> 16) + (lo << 8)) | 0;
+    this.#lo = Math.imul(lo, 0x1b3);
   }
 
-  #byte(b: number): void {
-    const h0 = this.#h0 ^ b;
-    const t0 = h0 * 0x1b3;
-    const t1 = this.#h1 * 0x1b3 + (t0 >>> 16);
-    const t2 = this.#h2 * 0x1b3 + (h0 << 8) + (t1 >>> 16);
-    const t3 = this.#h3 * 0x1b3 + (this.#h1 << 8) + (t2 >>> 16);
-    this.#h0 = t0 & 0xffff;
-    this.#h1 = t1 & 0xffff;
-    this.#h2 = t2 & 0xffff;
-    this.#h3 = t3 & 0xffff;
+  /** Four bytes of a 32-bit word, least significant first. */
+  #word(w: number): void {
+    let hi = this.#hi;
+    let lo = this.#lo;
+    for (let shift = 0; shift < 32; shift += 8) {
+      lo ^= (w >>> shift) & 0xff;
+      hi = (Math.imul(hi, 0x1b3) + (((lo >>> 16) * 0x1b3 + (((lo & 0xffff) * 0x1b3) >>> 16)) >>> 16) + (lo << 8)) | 0;
+      lo = Math.imul(lo, 0x1b3);
+    }
+    this.#hi = hi;
+    this.#lo = lo;
   }
 
   /** Feeds one byte. */
@@ -274,6 +294,38 @@ export class Fnv1a64 {
     return this;
   }
 
+  /**
+   * One packet record of a trace: the same bytes as `byte(0x50)`, `uint32(a)` … `uint32(f)`,
+   * `number(x)`, `number(y)`, in one call.
+   */
+  packet(a: number, b: number, c: number, d: number, e: number, f: number, x: number, y: number): void {
+    if (!LITTLE_ENDIAN) {
+      this.byte(0x50).uint32(a).uint32(b).uint32(c).uint32(d).uint32(e).uint32(f).number(x).number(y);
+      return;
+    }
+    const words = RECORD_U32;
+    words[0] = a;
+    words[1] = b;
+    words[2] = c;
+    words[3] = d;
+    words[4] = e;
+    words[5] = f;
+    RECORD_F64[0] = x;
+    RECORD_F64[1] = y;
+    let hi = this.#hi;
+    let lo = this.#lo ^ 0x50;
+    hi = (Math.imul(hi, 0x1b3) + (((lo >>> 16) * 0x1b3 + (((lo & 0xffff) * 0x1b3) >>> 16)) >>> 16) + (lo << 8)) | 0;
+    lo = Math.imul(lo, 0x1b3);
+    const bytes = RECORD_BYTES;
+    for (let i = 0; i < 40; i++) {
+      lo ^= bytes[i]!;
+      hi = (Math.imul(hi, 0x1b3) + (((lo >>> 16) * 0x1b3 + (((lo & 0xffff) * 0x1b3) >>> 16)) >>> 16) + (lo << 8)) | 0;
+      lo = Math.imul(lo, 0x1b3);
+    }
+    this.#hi = hi;
+    this.#lo = lo;
+  }
+
   /** Feeds `text` unambiguously: its UTF-16 length as a number, then its UTF-8 bytes. */
   string(text: string): this {
     return this.number(text.length).update(text);
@@ -281,6 +333,6 @@ export class Fnv1a64 {
 
   /** The hash as 16 lowercase hex digits. */
   digest(): string {
-    return [this.#h3, this.#h2, this.#h1, this.#h0].map((l) => l.toString(16).padStart(4, '0')).join('');
+    return (this.#hi >>> 0).toString(16).padStart(8, '0') + (this.#lo >>> 0).toString(16).padStart(8, '0');
   }
 }

@@ -44,8 +44,8 @@ export interface Datagram {
 interface Flight {
   readonly datagram: Datagram;
   readonly to: string;
-  /** Arrival time, or (in the retry queue) the time of the next attempt. */
-  readonly atMs: number;
+  /** Arrival time, or (in the retry queue) the time of the next attempt. Set once more on delivery. */
+  atMs: number;
   /** Global send order: the tie-breaker that keeps equal times deterministic. */
   readonly order: number;
   /** Per-stream sequence number (RELIABLE and UNRELIABLE_ORDERED), else 0. */
@@ -61,6 +61,8 @@ interface Link {
   readonly key: string;
   readonly state: LinkState;
   readonly streams: Map<number, Stream>;
+  /** The receiver's inbox, once something was delivered over this link. */
+  inbox: FlightQueue<Flight> | null;
 }
 
 interface Stream {
@@ -232,38 +234,43 @@ export class VirtualNetwork {
    * if nobody is attached at `to` (recorded as `unreachable`), true otherwise, whatever the link does.
    */
   send(from: string, to: string, datagram: Omit<Datagram, 'from'>): boolean {
+    const { message, mode, channel, payload, value } = datagram;
+    return this.sendDatagram(to, { from, message, mode, channel, payload, value });
+  }
+
+  /** `send` for a datagram that already names its sender in `from` (the endpoints' per-packet path). */
+  sendDatagram(to: string, datagram: Datagram): boolean {
     const now = this.clock.nowMs();
     this.#service(now);
-    const full: Datagram = {
-      from,
-      message: datagram.message,
-      mode: datagram.mode,
-      channel: datagram.channel,
-      payload: datagram.payload,
-      value: datagram.value,
-    };
     if (!this.#endpoints.has(to)) {
-      this.#record(full, to, now, 0, 'unreachable', null);
+      this.#record(datagram, to, now, 0, 'unreachable', null);
       return false;
     }
-    const link = this.#link(from, to);
+    const link = this.#link(datagram.from, to);
     const stream = datagram.mode === UNRELIABLE ? null : streamOf(link, datagram.channel, datagram.mode);
     const seq = stream === null ? 0 : stream.nextSend++;
-    this.#attempt({ datagram: full, to, atMs: now, order: this.#order++, seq, attempt: 0, link, stream });
+    this.#attempt({ datagram, to, atMs: now, order: this.#order++, seq, attempt: 0, link, stream });
     return true;
   }
 
   /** Everything that has arrived at `address` by now, in delivery order (stream rules applied). */
   receive(address: string): Datagram[] {
+    const out: Datagram[] = [];
+    this.receiveInto(address, out);
+    return out;
+  }
+
+  /** `receive`, appending to `out`; returns how many datagrams were appended. */
+  receiveInto(address: string, out: Datagram[]): number {
     const now = this.clock.nowMs();
     this.#service(now);
     const inbox = this.#inbox.get(address);
-    const out: Datagram[] = [];
-    if (inbox === undefined) return out;
+    const before = out.length;
+    if (inbox === undefined) return 0;
     for (let next = inbox.peek(); next !== undefined && next.atMs <= now; next = inbox.peek()) {
       this.#release(inbox.pop()!, now, out);
     }
-    return out;
+    return out.length - before;
   }
 
   #release(flight: Flight, now: number, out: Datagram[]): void {
@@ -301,34 +308,49 @@ export class VirtualNetwork {
     }
   }
 
-  /** One transmission of `flight` at `flight.atMs`: trace it, then queue its arrivals or its retry. */
+  /**
+   * One transmission of `flight` (owned by the caller, reused as the first arrival) at `flight.atMs`:
+   * trace it, then queue its arrivals or its retry.
+   */
   #attempt(flight: Flight): void {
     const { datagram: d, to, atMs, attempt, link } = flight;
-    const conditions = this.#conditionsOf(link.key);
-    const reliable = d.mode === RELIABLE;
-    let lost: 'dropped' | 'partitioned' | null = this.isPartitioned(d.from, to) ? 'partitioned' : null;
-    let arrivals: readonly number[] = [];
-    if (lost === null) {
-      const result = transmit(conditions, this.rng, link.state, atMs, d.payload.length, d.mode);
-      if (result.lost) lost = 'dropped';
-      arrivals = result.arrivals;
+    const c = this.#conditionsOf(link.key);
+    if (this.isPartitioned(d.from, to)) return this.#lose(flight, c, 'partitioned');
+    if (c.loss === 0 && c.jitterMs === 0 && c.duplicate === 0 && c.reorder === 0 && c.bandwidthBytesPerSec === 0) {
+      // What transmit() decides on such a link, without its result objects: one arrival after the
+      // latency, no randomness drawn.
+      return this.#arrive(flight, atMs, atMs + c.latencyMs, 'delivered');
     }
-    if (lost !== null) {
-      this.#record(d, to, atMs, attempt, lost, null);
-      if (reliable) {
-        const retry = { ...flight, atMs: atMs + retransmitDelayMs(conditions, attempt), attempt: attempt + 1 };
-        this.#retries.push(retry);
-      }
-      return;
+    const result = transmit(c, this.rng, link.state, atMs, d.payload.length, d.mode);
+    if (result.lost) return this.#lose(flight, c, 'dropped');
+    const arrivals = result.arrivals;
+    this.#arrive(flight, atMs, arrivals[0]!, 'delivered');
+    for (let i = 1; i < arrivals.length; i++) {
+      const copy = { ...flight, datagram: { ...d, payload: d.payload.slice() }, order: this.#order++ };
+      this.#arrive(copy, atMs, arrivals[i]!, 'duplicated');
     }
-    let inbox = this.#inbox.get(to);
-    if (inbox === undefined) this.#inbox.set(to, (inbox = new FlightQueue()));
-    for (let i = 0; i < arrivals.length; i++) {
-      const arrival = arrivals[i]!;
-      this.#record(d, to, atMs, attempt, i === 0 ? 'delivered' : 'duplicated', arrival);
-      const datagram = i === 0 ? d : { ...d, payload: d.payload.slice() };
-      const order = i === 0 ? flight.order : this.#order++;
-      inbox.push({ datagram, to, atMs: arrival, order, seq: flight.seq, attempt, link, stream: flight.stream });
+  }
+
+  /** Traces a transmission sent at `sentMs` that arrives at `arrivalMs`, and queues it for the receiver. */
+  #arrive(flight: Flight, sentMs: number, arrivalMs: number, outcome: 'delivered' | 'duplicated'): void {
+    this.#record(flight.datagram, flight.to, sentMs, flight.attempt, outcome, arrivalMs);
+    const link = flight.link;
+    let inbox = link.inbox;
+    if (inbox === null) {
+      inbox = this.#inbox.get(flight.to) ?? null;
+      if (inbox === null) this.#inbox.set(flight.to, (inbox = new FlightQueue()));
+      link.inbox = inbox;
+    }
+    flight.atMs = arrivalMs;
+    inbox.push(flight);
+  }
+
+  /** Traces a lost transmission; a reliable one is tried again later. */
+  #lose(flight: Flight, c: LinkConditions, outcome: 'dropped' | 'partitioned'): void {
+    const { datagram: d, atMs, attempt } = flight;
+    this.#record(d, flight.to, atMs, attempt, outcome, null);
+    if (d.mode === RELIABLE) {
+      this.#retries.push({ ...flight, atMs: atMs + retransmitDelayMs(c, attempt), attempt: attempt + 1 });
     }
   }
 
@@ -336,7 +358,9 @@ export class VirtualNetwork {
     let byTo = this.#links.get(from);
     if (byTo === undefined) this.#links.set(from, (byTo = new Map()));
     let link = byTo.get(to);
-    if (link === undefined) byTo.set(to, (link = { key: from + SEP + to, state: { busyUntilMs: 0 }, streams: new Map() }));
+    if (link === undefined) {
+      byTo.set(to, (link = { key: from + SEP + to, state: { busyUntilMs: 0 }, streams: new Map(), inbox: null }));
+    }
     return link;
   }
 
@@ -348,18 +372,7 @@ export class VirtualNetwork {
     outcome: 'delivered' | 'duplicated' | 'dropped' | 'partitioned' | 'unreachable' | 'stale',
     deliverAtMs: number | null,
   ): void {
-    this.#trace.packet({
-      timeMs,
-      from: d.from,
-      to,
-      message: d.message,
-      mode: d.mode,
-      channel: d.channel,
-      size: d.payload.length,
-      attempt,
-      outcome,
-      deliverAtMs,
-    });
+    this.#trace.record(timeMs, d.from, to, d.message, d.mode, d.channel, d.payload.length, attempt, outcome, deliverAtMs);
   }
 }
 
