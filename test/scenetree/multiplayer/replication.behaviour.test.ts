@@ -98,3 +98,15 @@ t.test('MultiplayerSpawner: a peer that connects later receives every visible sp
   t.same(player(late, 'Alice')!.readyState!.position, new Vector2(1, 2));
   t.same(players(late).getChildren().map((n) => n.name), ['Alice', 'Bob'], 'in spawn order');
 });
+
+t.test('replication works with every peer as a subtree of one SceneTree (setMultiplayer per root)', async (t) => {
+  const sim = new Simulation({ seed: 7, clients: 2, layout: 'subtrees', setup: (p) => addWorld(p) });
+  t.teardown(() => sim.close());
+  sim.step(5);
+  t.equal(sim.server.tree, sim.clients[0]!.tree, 'one tree');
+  spawnPlayer(sim, 'Alice', (p) => (p.position = new Vector2(9, 9)));
+  await sim.until(() => sim.clients.every((c) => player(c, 'Alice')?.readyState?.position.equals(new Vector2(9, 9)) === true), { maxFrames: 30 });
+  player(sim.server, 'Alice')!.hp = 1;
+  await sim.until(() => sim.clients.every((c) => player(c, 'Alice')!.hp === 1), { maxFrames: 30 });
+  t.equal(players(sim.server).getChildCount(), 1, 'the server subtree still has exactly one Alice');
+});

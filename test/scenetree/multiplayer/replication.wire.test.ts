@@ -85,7 +85,7 @@ function withoutTime(hex: string): string {
   return hex.slice(0, 3) + 'tt tt' + hex.slice(8);
 }
 
-t.test('SPAWN/SYNC/delta/DESPAWN §7.2–§7.5: the authority writes the spec examples byte for byte', async (t) => {
+t.test('SPAWN/SYNC/delta/DESPAWN §7.2–§7.5: the authority writes the spec examples byte for byte (4.1+ layout; 4.0-stable SPAWN unverified, spec §10 Q3)', async (t) => {
   const { sim, server, client } = recordedSim();
   t.teardown(() => sim.close());
   const game = sim.server.root.getNode('Game');
