@@ -1,4 +1,4 @@
-/** The README's code is real: its two examples are files of this folder, verbatim (with package imports). */
+/** The README's code is real: its examples are files of this folder, verbatim (with package imports). */
 import t from 'tap';
 import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
@@ -13,7 +13,7 @@ function asInReadme(file: string): string {
     .replace(/'\.\.\/\.\.\/plugins\/(\w+)\/index\.js'/g, "'scenenet/plugins/$1'");
 }
 
-for (const file of ['./quickstart.ts', './simulation-example.test.ts']) {
+for (const file of ['./quickstart.ts', './simulation-example.test.ts', './replication-example.test.ts']) {
   t.test(`README shows ${file} verbatim`, (t) => {
     t.ok(readme.includes('```ts\n' + asInReadme(file) + '```'), 'README block matches the file');
     t.end();
