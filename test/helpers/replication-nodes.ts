@@ -1,6 +1,11 @@
 import { Vector2 } from '../../core/index.js';
-import { MultiplayerSpawner, MultiplayerSynchronizer, Node, ReplicationMode } from '../../scenetree/index.js';
-import type { SimPeer } from '../../plugins/loopback/simulation.js';
+import { MultiplayerSpawner, MultiplayerSynchronizer, Node, ReplicationMode, type SceneTree } from '../../scenetree/index.js';
+
+/** A peer's tree and root: a Simulation peer or a hand-built SceneTree. */
+export interface PeerTree {
+  readonly tree: SceneTree;
+  readonly root: Node;
+}
 
 export const PLAYER_SCENE = 'res://player.tscn';
 
@@ -35,7 +40,7 @@ export function makePlayer(): Player {
 }
 
 /** `/root/World` with `Players` and a spawner for the Player scene, on one peer. */
-export function addWorld(p: SimPeer): MultiplayerSpawner {
+export function addWorld(p: PeerTree): MultiplayerSpawner {
   p.tree.scenes.registerScene(PLAYER_SCENE, makePlayer);
   const world = new Node('World');
   world.addChild(new Node('Players'));
@@ -47,11 +52,11 @@ export function addWorld(p: SimPeer): MultiplayerSpawner {
   return spawner;
 }
 
-export function players(p: SimPeer): Node {
+export function players(p: PeerTree): Node {
   return p.root.getNode('World/Players');
 }
 
-export function player(p: SimPeer, name: string): Player | null {
+export function player(p: PeerTree, name: string): Player | null {
   return players(p).getNodeOrNull(name) as Player | null;
 }
 
