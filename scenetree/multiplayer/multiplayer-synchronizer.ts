@@ -1,6 +1,6 @@
-import { ErrorCode, MultiplayerError, NodePath, Signal, encodeAndCompressVariant, type MultiplayerAPI, type Variant } from '../../core/index.js';
+import { ErrorCode, MultiplayerError, NodePath, Signal, encodeAndCompressVariant, type MultiplayerAPI } from '../../core/index.js';
 import { Node } from '../node.js';
-import { readProperty, isPropertyError } from './replication-state.js';
+import { getState } from './replication-state.js';
 import { SceneReplicationConfig } from './scene-replication-config.js';
 
 /** When visibility filters are re-run. Godot: MultiplayerSynchronizer::VisibilityUpdateMode. */
@@ -86,11 +86,11 @@ export class SynchronizerState {
 
   #watch(root: Node, props: readonly NodePath[], nowMs: number): string | null {
     if (this.#watchers.length > props.length) this.#watchers.length = props.length;
+    const values = getState(props, root);
+    if (typeof values === 'string') return values;
     for (let i = 0; i < props.length; i++) {
       const prop = props[i]!;
-      const value = readProperty(root, prop);
-      if (isPropertyError(value)) return value.message;
-      const bytes = encodeAndCompressVariant(value as Variant);
+      const bytes = encodeAndCompressVariant(values[i]!);
       if (typeof bytes === 'number') return `Property '${prop.toString()}' cannot be encoded as a Variant.`;
       const key = prop.toString();
       const w = this.#watchers[i];
@@ -128,12 +128,11 @@ export class MultiplayerSynchronizer extends Node {
 
   /** Godot property `replication_config`. Divergence from Godot: an empty config instead of null. */
   replicationConfig: SceneReplicationConfig | null = new SceneReplicationConfig();
-  /** Godot property `visibility_update_mode`: when filters are re-evaluated (each process frame by default). */
-  visibilityUpdateMode: VisibilityUpdateMode = VisibilityUpdateMode.IDLE;
 
   /** Replication bookkeeping, for the replication interface. */
   readonly state = new SynchronizerState();
 
+  #visibilityUpdateMode: VisibilityUpdateMode = VisibilityUpdateMode.IDLE;
   #rootPath = new NodePath('..');
   #replicationIntervalMs = 0;
   #deltaIntervalMs = 0;
@@ -145,6 +144,8 @@ export class MultiplayerSynchronizer extends Node {
     super(name);
     this.treeEntered.connect(() => this.#start());
     this.treeExiting.connect(() => this.#stop());
+    // `ready` comes after the tree turned processing on for the `_process` override below.
+    this.ready.connect(() => this.#updateProcess());
   }
 
   /** Godot property `root_path` (default `..`): the node whose properties are replicated. */
@@ -185,6 +186,15 @@ export class MultiplayerSynchronizer extends Node {
     return this.#deltaIntervalMs;
   }
 
+  /** Godot property `visibility_update_mode`: when filters are re-evaluated (each process frame by default). */
+  get visibilityUpdateMode(): VisibilityUpdateMode {
+    return this.#visibilityUpdateMode;
+  }
+  set visibilityUpdateMode(mode: VisibilityUpdateMode) {
+    this.#visibilityUpdateMode = mode;
+    this.#updateProcess();
+  }
+
   /** Godot property `public_visibility`: visible to every peer (filters still apply). */
   get publicVisibility(): boolean {
     return this.#visibility.has(0);
@@ -196,11 +206,13 @@ export class MultiplayerSynchronizer extends Node {
   /** Godot: add_visibility_filter. */
   addVisibilityFilter(filter: VisibilityFilter): void {
     this.#filters.add(filter);
+    this.#updateProcess();
   }
 
   /** Godot: remove_visibility_filter. */
   removeVisibilityFilter(filter: VisibilityFilter): void {
     this.#filters.delete(filter);
+    this.#updateProcess();
   }
 
   /** Godot: set_visibility_for (peer 0 = public). */
@@ -245,12 +257,20 @@ export class MultiplayerSynchronizer extends Node {
     this.#start();
   }
 
+  // Godot uses internal processing, on only while there are filters; these overrides stand in for it.
   override _process(_delta: number): void {
-    if (this.#filters.size > 0 && this.visibilityUpdateMode === VisibilityUpdateMode.IDLE) this.updateVisibility(0);
+    this.updateVisibility(0);
   }
 
   override _physicsProcess(_delta: number): void {
-    if (this.#filters.size > 0 && this.visibilityUpdateMode === VisibilityUpdateMode.PHYSICS) this.updateVisibility(0);
+    this.updateVisibility(0);
+  }
+
+  /** Godot: _update_process: re-run the filters each frame only when there are filters. */
+  #updateProcess(): void {
+    const filtering = this.#filters.size > 0;
+    this.setProcess(filtering && this.#visibilityUpdateMode === VisibilityUpdateMode.IDLE);
+    this.setPhysicsProcess(filtering && this.#visibilityUpdateMode === VisibilityUpdateMode.PHYSICS);
   }
 
   /** Godot: _start. */

@@ -1,4 +1,4 @@
-import { ErrorCode, decodeAndDecompressVariant, decodeAndDecompressVariants, decodeUint16, decodeUint32, decodeUint64, type NodePath } from '../../core/index.js';
+import { ErrorCode, type Signal, decodeAndDecompressVariant, decodeAndDecompressVariants, decodeUint16, decodeUint32, decodeUint64, type NodePath } from '../../core/index.js';
 import type { Node } from '../node.js';
 import { validateNodeName } from '../node-name.js';
 import { PATH_NET_ID, SYNC_DELTA_FLAG } from './commands.js';
@@ -111,7 +111,7 @@ export class ReplicationReceiver {
     } finally {
       this.#pending = null;
     }
-    spawner.spawned.emit(node);
+    this.#emit(spawner.spawned, node);
     if (pending.syncIds.length > 0) {
       this.#mp.log.error(`SPAWN of "${node.getPath()}" from peer ${from} listed ${pending.syncIds.length} synchronizer id(s) that no synchronizer took.`);
     }
@@ -158,7 +158,7 @@ export class ReplicationReceiver {
     if (from !== spawner.getMultiplayerAuthority()) return this.#drop(from, `DESPAWN on "${spawner.getPath()}", whose authority it is not`);
     node.getParent()?.removeChild(node);
     // Divergence from Godot: `despawned` fires before the node is freed (Godot queues the free).
-    spawner.despawned.emit(node);
+    this.#emit(spawner.despawned, node);
     node.free();
   }
 
@@ -182,7 +182,7 @@ export class ReplicationReceiver {
         const props = sync.replicationConfig.getSyncProperties();
         const r = decodeAndDecompressVariants(packet.subarray(0, end), ofs, props.length, { allowObjects: false });
         if (r.error !== ErrorCode.OK) return this.#drop(from, `SYNC for "${sync.getPath()}" does not decode (do both peers use the same replication config?)`);
-        if (this.#apply(props, root, r.values, sync, from) === ErrorCode.OK) sync.synchronized.emit();
+        if (this.#apply(props, root, r.values, sync, from) === ErrorCode.OK) this.#emit(sync.synchronized);
       }
       ofs = end;
     }
@@ -212,7 +212,7 @@ export class ReplicationReceiver {
       if (r.error !== ErrorCode.OK || r.length !== size) {
         return this.#drop(from, `delta for "${sync.getPath()}" does not decode to exactly its size`);
       }
-      if (this.#apply(props, root, r.values, sync, from) === ErrorCode.OK) sync.deltaSynchronized.emit();
+      if (this.#apply(props, root, r.values, sync, from) === ErrorCode.OK) this.#emit(sync.deltaSynchronized);
       ofs = end;
     }
   }
@@ -233,6 +233,15 @@ export class ReplicationReceiver {
     if (problem === null) return ErrorCode.OK;
     this.#mp.log.error(`State from peer ${from} for "${sync.getPath()}" partly refused: ${problem}`);
     return ErrorCode.ERR_INVALID_DATA;
+  }
+
+  /** Emits a signal to game code; a throwing slot is logged and never aborts the packet loop. */
+  #emit<A extends unknown[]>(signal: Signal<A>, ...args: A): void {
+    try {
+      signal.emit(...args);
+    } catch (err) {
+      this.#mp.log.error(`A replication signal handler threw: ${err instanceof Error ? err.message : String(err)}`, err);
+    }
   }
 
   #drop(from: number, what: string): void {

@@ -2,43 +2,33 @@ import { NodePath, variantTypeOf, type Variant } from '../../core/index.js';
 import type { Node } from '../node.js';
 
 /** A property path split once: the node part (null for the root itself) and the property chain. */
-interface ParsedProperty {
+interface CompiledProperty {
+  readonly path: NodePath;
   readonly node: NodePath | null;
   readonly chain: readonly string[];
 }
 
-const parsed = new WeakMap<NodePath, ParsedProperty>();
+// Keyed by the config's property lists, which are rebuilt whenever the config changes.
+const compiledLists = new WeakMap<readonly NodePath[], readonly CompiledProperty[]>();
 
-function parse(path: NodePath): ParsedProperty {
-  let p = parsed.get(path);
-  if (p === undefined) {
-    const names = path.getNames();
-    const node = names.length === 0 ? null : NodePath.fromParts(names, [], path.isAbsolute());
-    parsed.set(path, (p = { node, chain: path.getSubnames() }));
+function compile(properties: readonly NodePath[]): readonly CompiledProperty[] {
+  let compiled = compiledLists.get(properties);
+  if (compiled === undefined) {
+    compiled = properties.map((path) => {
+      const names = path.getNames();
+      const self = !path.isAbsolute() && names.every((n) => n === '.');
+      return { path, node: self ? null : NodePath.fromParts(names, [], path.isAbsolute()), chain: path.getSubnames() };
+    });
+    compiledLists.set(properties, compiled);
   }
-  return p;
+  return compiled;
 }
 
 /** The object a property path reads from: the root, or the node its names lead to. Godot: _get_prop_target. */
-function target(root: Node, path: NodePath): Record<string, unknown> | string {
-  const { node } = parse(path);
-  if (node === null) return root as unknown as Record<string, unknown>;
-  const found = root.getNodeOrNull(node);
-  return found === null ? `Node '${node.toString()}' not found.` : (found as unknown as Record<string, unknown>);
-}
-
-function readChain(obj: Record<string, unknown>, chain: readonly string[], path: NodePath): unknown {
-  let v: unknown = obj;
-  for (const name of chain) {
-    if (v === null || typeof v !== 'object' || !(name in v)) return new PropertyError(`Property '${path.toString()}' not found.`);
-    v = (v as Record<string, unknown>)[name];
-  }
-  return v;
-}
-
-/** A failed read, distinguishable from any property value. */
-class PropertyError {
-  constructor(readonly message: string) {}
+function target(root: Node, p: CompiledProperty): Record<string, unknown> | string {
+  if (p.node === null) return root as unknown as Record<string, unknown>;
+  const found = root.getNodeOrNull(p.node);
+  return found === null ? `Node '${p.node.toString()}' not found.` : (found as unknown as Record<string, unknown>);
 }
 
 /**
@@ -46,25 +36,20 @@ class PropertyError {
  * read. Godot: MultiplayerSynchronizer::get_state.
  */
 export function getState(properties: readonly NodePath[], root: Node): Variant[] | string {
-  const values = new Array<Variant>(properties.length);
-  for (let i = 0; i < properties.length; i++) {
-    const v = readProperty(root, properties[i]!);
-    if (v instanceof PropertyError) return v.message;
+  const compiled = compile(properties);
+  const values = new Array<Variant>(compiled.length);
+  for (let i = 0; i < compiled.length; i++) {
+    const p = compiled[i]!;
+    const obj = target(root, p);
+    if (typeof obj === 'string') return obj;
+    let v: unknown = obj;
+    for (const name of p.chain) {
+      if (v === null || typeof v !== 'object' || !(name in v)) return `Property '${p.path.toString()}' not found.`;
+      v = (v as Record<string, unknown>)[name];
+    }
     values[i] = v as Variant;
   }
   return values;
-}
-
-/** One property's value, or a PropertyError. */
-export function readProperty(root: Node, path: NodePath): unknown {
-  const obj = target(root, path);
-  if (typeof obj === 'string') return new PropertyError(obj);
-  return readChain(obj, parse(path).chain, path);
-}
-
-/** Whether `v` is the result of a failed `readProperty`. */
-export function isPropertyError(v: unknown): v is { readonly message: string } {
-  return v instanceof PropertyError;
 }
 
 /**
@@ -74,19 +59,21 @@ export function isPropertyError(v: unknown): v is { readonly message: string } {
  * refused (the other properties are still assigned). Godot: MultiplayerSynchronizer::set_state.
  */
 export function setState(properties: readonly NodePath[], root: Node, values: readonly Variant[]): string | null {
+  const compiled = compile(properties);
   let problem: string | null = null;
-  for (let i = 0; i < properties.length; i++) {
-    const err = writeProperty(root, properties[i]!, values[i]!);
+  for (let i = 0; i < compiled.length; i++) {
+    const err = writeProperty(root, compiled[i]!, values[i]!);
     if (err !== null) problem ??= err;
   }
   return problem;
 }
 
 // Divergence from Godot: Godot converts or silently ignores a mismatched type; we refuse and report it.
-function writeProperty(root: Node, path: NodePath, value: Variant): string | null {
-  const obj = target(root, path);
+function writeProperty(root: Node, p: CompiledProperty, value: Variant): string | null {
+  const obj = target(root, p);
   if (typeof obj === 'string') return obj;
-  const chain = parse(path).chain;
+  const { chain, path } = p;
+  if (chain.length === 1) return assign(obj, chain[0]!, value, path);
   // Containers from the root's property down to the one holding the last name.
   const containers: Record<string, unknown>[] = [obj];
   for (let i = 0; i < chain.length - 1; i++) {
@@ -97,15 +84,18 @@ function writeProperty(root: Node, path: NodePath, value: Variant): string | nul
     }
     containers.push(next as Record<string, unknown>);
   }
-  const last = chain[chain.length - 1]!;
-  const holder = containers[containers.length - 1]!;
-  if (!(last in holder)) return `Property '${path.toString()}' not found.`;
-  if (!sameKind(holder[last], value)) {
-    return `Property '${path.toString()}' holds ${describe(holder[last])}; refusing ${describe(value)}.`;
-  }
-  holder[last] = value;
+  const err = assign(containers[containers.length - 1]!, chain[chain.length - 1]!, value, path);
+  if (err !== null) return err;
   // Reassign each container to its parent, so accessors on the node see the change.
   for (let i = containers.length - 2; i >= 0; i--) containers[i]![chain[i]!] = containers[i + 1];
+  return null;
+}
+
+function assign(holder: Record<string, unknown>, name: string, value: Variant, path: NodePath): string | null {
+  if (!(name in holder)) return `Property '${path.toString()}' not found.`;
+  const current = holder[name];
+  if (!sameKind(current, value)) return `Property '${path.toString()}' holds ${describe(current)}; refusing ${describe(value)}.`;
+  holder[name] = value;
   return null;
 }
 

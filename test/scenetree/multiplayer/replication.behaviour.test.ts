@@ -110,3 +110,16 @@ t.test('replication works with every peer as a subtree of one SceneTree (setMult
   await sim.until(() => sim.clients.every((c) => player(c, 'Alice')!.hp === 1), { maxFrames: 30 });
   t.equal(players(sim.server).getChildCount(), 1, 'the server subtree still has exactly one Alice');
 });
+
+t.test('a throwing spawned/synchronized handler is logged and does not stop the packet loop', async (t) => {
+  const sim = connected(1);
+  t.teardown(() => sim.close());
+  const client = sim.clients[0]!;
+  client.root.getNode('World/Spawner', MultiplayerSpawner).spawned.connect(() => {
+    throw new Error('game bug');
+  });
+  spawnPlayer(sim, 'A');
+  spawnPlayer(sim, 'B');
+  await sim.until(() => player(client, 'A') !== null && player(client, 'B') !== null, { maxFrames: 20 });
+  t.equal(client.log.at(LogLevel.ERROR).filter((r) => r.message.includes('game bug')).length, 2, 'logged once per spawn');
+});
