@@ -1,7 +1,7 @@
 import t from 'tap';
 import { Simulation } from '../../../plugins/loopback/index.js';
 import { LogLevel } from '../../../core/index.js';
-import { MultiplayerSpawner, MultiplayerSynchronizer } from '../../../scenetree/index.js';
+import { MultiplayerSpawner, MultiplayerSynchronizer, Node } from '../../../scenetree/index.js';
 import { PLAYER_SCENE, Player, Vector2, addWorld, player, players } from '../../helpers/replication-nodes.js';
 
 function connected(clients = 2, conditions = {}): Simulation {
@@ -122,4 +122,43 @@ t.test('a throwing spawned/synchronized handler is logged and does not stop the 
   spawnPlayer(sim, 'B');
   await sim.until(() => player(client, 'A') !== null && player(client, 'B') !== null, { maxFrames: 20 });
   t.equal(client.log.at(LogLevel.ERROR).filter((r) => r.message.includes('game bug')).length, 2, 'logged once per spawn');
+});
+
+t.test('nested spawns: a spawned node that spawns in its _ready reaches clients parent first', async (t) => {
+  const SHIP = 'res://ship.tscn';
+  const TURRET = 'res://turret.tscn';
+  class Ship extends Node {
+    override _ready(): void {
+      if (!this.multiplayer!.isServer()) return;
+      const turret = this.getTree().scenes.load(TURRET)!.instantiate();
+      turret.name = 'Turret';
+      this.getNode('Mounts').addChild(turret, true); // spawned by the ship's own spawner
+    }
+  }
+  const shipScene = (): Node => {
+    const ship = new Ship();
+    ship.addChild(new Node('Mounts'));
+    const spawner = new MultiplayerSpawner('MountSpawner');
+    spawner.spawnPath = '../Mounts';
+    spawner.addSpawnableScene(TURRET);
+    ship.addChild(spawner);
+    return ship;
+  };
+  const sim = new Simulation({
+    seed: 3,
+    clients: 1,
+    setup: (p) => {
+      addWorld(p).addSpawnableScene(SHIP);
+      p.tree.scenes.registerScene(SHIP, shipScene);
+      p.tree.scenes.registerScene(TURRET, () => new Node());
+    },
+  });
+  t.teardown(() => sim.close());
+  sim.step(5);
+  const ship = sim.server.tree.scenes.load(SHIP)!.instantiate();
+  ship.name = 'Ship';
+  players(sim.server).addChild(ship, true);
+  const client = sim.clients[0]!;
+  await sim.until(() => client.root.getNodeOrNull('World/Players/Ship/Mounts/Turret') !== null, { maxFrames: 20 });
+  t.same(client.log.at(LogLevel.ERROR), [], 'no errors: the ship existed when the turret arrived');
 });
