@@ -7,16 +7,16 @@ import {
   encodeAndCompressVariants,
   encodeUint32,
   type Clock,
-  type NodePath,
   type Variant,
 } from '../../core/index.js';
 import type { Node } from '../node.js';
-import { Command, PATH_NET_ID, SYNC_DELTA_FLAG } from './commands.js';
+import { Command } from './commands.js';
 import type { MultiplayerContext } from './multiplayer-context.js';
 import { CUSTOM_SPAWN, type MultiplayerSpawner } from './multiplayer-spawner.js';
 import type { MultiplayerSynchronizer } from './multiplayer-synchronizer.js';
 import { getState } from './replication-state.js';
 import { ReplicationReceiver, type ReplicationTables } from './replication-receiver.js';
+import { ReplicationSyncSender } from './replication-sync-sender.js';
 import type { SceneCacheInterface } from './scene-cache-interface.js';
 
 /** Godot's floor for both packet size limits. */
@@ -58,6 +58,7 @@ export class SceneReplicationInterface implements ReplicationTables {
   readonly #cache: SceneCacheInterface;
   readonly #clock: Clock;
   readonly #receiver: ReplicationReceiver;
+  readonly #sender: ReplicationSyncSender;
   /** Locally spawned nodes that are ready (Godot: spawned_nodes). */
   readonly #spawned = new Set<Node>();
   /** Every started synchronizer (Godot: sync_nodes). */
@@ -65,8 +66,6 @@ export class SceneReplicationInterface implements ReplicationTables {
   /** Local spawns waiting for `ready` (Godot: spawn_queue). */
   readonly #spawnQueue = new Map<Node, () => void>();
   #lastNetId = 0;
-  #syncMtu = 1350;
-  #deltaMtu = 65535;
   readonly #writer = new ByteWriter(1536);
   /** Local failures already reported (sender-side errors would otherwise repeat every frame). */
   readonly #reported = new WeakSet<object>();
@@ -76,22 +75,23 @@ export class SceneReplicationInterface implements ReplicationTables {
     this.#cache = cache;
     this.#clock = clock;
     this.#receiver = new ReplicationReceiver(mp, cache, this);
+    this.#sender = new ReplicationSyncSender(mp, cache, (key, message) => this.#reportOnce(key, message));
   }
 
   /** Godot property `max_sync_packet_size` (default 1350, at least 128). */
   get maxSyncPacketSize(): number {
-    return this.#syncMtu;
+    return this.#sender.syncMtu;
   }
   set maxSyncPacketSize(size: number) {
-    this.#syncMtu = checkMtu(size);
+    this.#sender.syncMtu = checkMtu(size);
   }
 
   /** Godot property `max_delta_packet_size` (default 65535, at least 128). */
   get maxDeltaPacketSize(): number {
-    return this.#deltaMtu;
+    return this.#sender.deltaMtu;
   }
   set maxDeltaPacketSize(size: number) {
-    this.#deltaMtu = checkMtu(size);
+    this.#sender.deltaMtu = checkMtu(size);
   }
 
   /** Godot: on_peer_change. */
@@ -133,8 +133,8 @@ export class SceneReplicationInterface implements ReplicationTables {
       if (info.syncNodes.size === 0) continue;
       info.lastSentSync = (info.lastSentSync + 1) & 0xffff;
       const syncs = [...info.syncNodes];
-      this.#sendSync(peer, syncs, info.lastSentSync, now, states);
-      this.#sendDelta(peer, info, syncs, now);
+      this.#sender.sendSync(peer, syncs, info.lastSentSync, now, states);
+      this.#sender.sendDelta(peer, info, syncs, now);
     }
   }
 
@@ -366,100 +366,6 @@ export class SceneReplicationInterface implements ReplicationTables {
     }
     if (typeof encodeAndCompressVariants(values, {}, w) === 'number') return 'unable to encode spawn state.';
     return w.toBytes();
-  }
-
-  /** Godot: _verify_synchronizer: the net id to use toward `peer`, or null until the peer confirmed a static one. */
-  #verifySynchronizer(peer: number, sync: MultiplayerSynchronizer): number | null {
-    let netId = sync.state.netId;
-    if (netId !== 0 && (netId & PATH_NET_ID) === 0) return netId;
-    const confirmed = this.#cache.sendObjectCache(sync, peer);
-    if (netId === 0) sync.state.netId = netId = (this.#cache.ensureId(sync) | PATH_NET_ID) >>> 0;
-    return confirmed ? netId : null;
-  }
-
-  /** Godot: _send_sync (wire spec §7.4). The state is read and encoded once per frame for all peers. */
-  #sendSync(peer: number, syncs: readonly MultiplayerSynchronizer[], time: number, now: number, states: Map<MultiplayerSynchronizer, Uint8Array | null>): void {
-    const w = this.#writer;
-    const start = (): void => {
-      w.reset();
-      w.u8(Command.SYNC);
-      w.u16(time);
-    };
-    start();
-    for (const sync of syncs) {
-      const config = sync.replicationConfig;
-      const root = sync.getRootNode();
-      if (config === null || root === null || !this.#hasAuthority(sync)) continue;
-      if (!sync.state.updateOutboundSyncTime(now, sync.replicationIntervalMs)) continue;
-      const netId = this.#verifySynchronizer(peer, sync);
-      if (netId === null) continue; // The path-based id is not confirmed yet.
-      let bytes = states.get(sync);
-      if (bytes === undefined) states.set(sync, (bytes = this.#encodeState(sync, config.getSyncProperties(), root)));
-      if (bytes === null || bytes.length === 0) continue;
-      if (bytes.length > this.#syncMtu) {
-        this.#reportOnce(sync, `Node states bigger than MTU will not be sent (${bytes.length} > ${this.#syncMtu}): ${root.getPath()}`);
-        continue;
-      }
-      if (w.length + 8 + bytes.length > this.#syncMtu) {
-        this.#send(peer, w.toBytes(), false);
-        start();
-      }
-      w.u32(netId);
-      w.u32(bytes.length);
-      w.bytes(bytes);
-    }
-    if (w.length > 3) this.#send(peer, w.toBytes(), false);
-  }
-
-  /** Godot: _send_delta (wire spec §7.5). */
-  #sendDelta(peer: number, info: PeerInfo, syncs: readonly MultiplayerSynchronizer[], now: number): void {
-    const w = this.#writer;
-    w.reset();
-    w.u8(Command.SYNC | SYNC_DELTA_FLAG);
-    for (const sync of syncs) {
-      const config = sync.replicationConfig;
-      const root = sync.getRootNode();
-      if (config === null || root === null || !this.#hasAuthority(sync)) continue;
-      const netId = this.#verifySynchronizer(peer, sync);
-      if (netId === null) continue;
-      const last = info.lastWatchMs.get(sync) ?? -Infinity;
-      const delta = sync.state.getDeltaState(root, config.getWatchProperties(), now, last, sync.deltaIntervalMs);
-      if (typeof delta === 'string') {
-        this.#reportOnce(sync, `Unable to read the ON_CHANGE state of "${sync.getPath()}": ${delta}`);
-        continue;
-      }
-      if (delta.values.length === 0) continue;
-      const size = delta.values.reduce((n, v) => n + v.length, 0);
-      if (size > this.#deltaMtu) {
-        this.#reportOnce(sync, `Synchronizer delta bigger than MTU will not be sent (${size} > ${this.#deltaMtu}): ${sync.getPath()}`);
-        continue;
-      }
-      if (w.length + 16 + size > this.#deltaMtu) {
-        this.#send(peer, w.toBytes(), true);
-        w.reset();
-        w.u8(Command.SYNC | SYNC_DELTA_FLAG);
-      }
-      w.u32(netId);
-      w.i64(delta.mask);
-      w.u32(size);
-      for (const v of delta.values) w.bytes(v);
-      info.lastWatchMs.set(sync, now);
-    }
-    if (w.length > 1) this.#send(peer, w.toBytes(), true);
-  }
-
-  #encodeState(sync: MultiplayerSynchronizer, props: readonly NodePath[], root: Node): Uint8Array | null {
-    const state = getState(props, root);
-    if (typeof state === 'string') {
-      this.#reportOnce(sync, `Unable to retrieve sync state of "${sync.getPath()}": ${state}`);
-      return null;
-    }
-    const bytes = encodeAndCompressVariants(state);
-    if (typeof bytes === 'number') {
-      this.#reportOnce(sync, `Unable to encode sync state of "${sync.getPath()}".`);
-      return null;
-    }
-    return bytes;
   }
 
   /** Godot: _send_raw: reliable or unreliable on channel 0. */
