@@ -184,19 +184,27 @@ export function decodeAndDecompressVariants(bytes: Uint8Array, offset: number, c
   if (!Number.isInteger(offset) || offset < 0 || !Number.isInteger(count) || count < 0 || count > 0xffff) {
     return { error: ErrorCode.ERR_INVALID_PARAMETER, values: [], length: 0 };
   }
-  const values = new Array<Variant>(count).fill(null);
   if (options.raw === true) {
+    const values = nulls([], count);
     if (count === 0) return { error: ErrorCode.OK, values, length: 0 };
     if (count !== 1) return { error: ErrorCode.ERR_INVALID_DATA, values, length: 0 };
     values[0] = Uint8Array.prototype.slice.call(bytes, offset); // a copy even for a Node Buffer
     return { error: ErrorCode.OK, values, length: Math.max(0, bytes.length - offset) };
   }
+  // Filled by push (a packed array of the values' own kinds, not a holey one filled with null first).
+  const values: Variant[] = [];
   const r = new VariantReader(bytes, offset, options.allowObjects === true);
   for (let i = 0; i < count; i++) {
-    if (r.pos >= r.end) return { error: ErrorCode.ERR_INVALID_DATA, values, length: 0 }; // "Size too small."
+    if (r.pos >= r.end) return { error: ErrorCode.ERR_INVALID_DATA, values: nulls(values, count), length: 0 }; // "Size too small."
     const v = readCompressed(r);
-    if (r.error !== ErrorCode.OK) return { error: r.error, values, length: 0 };
-    values[i] = v;
+    if (r.error !== ErrorCode.OK) return { error: r.error, values: nulls(values, count), length: 0 };
+    values.push(v);
   }
   return { error: ErrorCode.OK, values, length: r.pos - offset };
+}
+
+/** Pads `values` with nulls to `count` entries (the ones a failed decode did not reach). */
+function nulls(values: Variant[], count: number): Variant[] {
+  while (values.length < count) values.push(null);
+  return values;
 }

@@ -1,4 +1,4 @@
-import { ErrorCode, decodeAndDecompressVariants } from '../../core/index.js';
+import { ErrorCode, decodeAndDecompressVariants, type DecompressOptions } from '../../core/index.js';
 
 /**
  * Decodes `argc` arguments starting at `offset` (the packet is already cut at the path offset).
@@ -12,6 +12,10 @@ export function decodeRpcArguments(
   raw: boolean,
   allowObjects: boolean,
 ): unknown[] | ErrorCode {
-  const result = decodeAndDecompressVariants(packet, offset, argc, { raw, allowObjects });
+  const result = decodeAndDecompressVariants(packet, offset, argc, raw ? RAW[allowObjects ? 1 : 0] : PLAIN[allowObjects ? 1 : 0]);
   return result.error === ErrorCode.OK ? result.values : result.error;
 }
+
+// The four option sets, made once (not an object per packet).
+const PLAIN: readonly DecompressOptions[] = [{ raw: false, allowObjects: false }, { raw: false, allowObjects: true }];
+const RAW: readonly DecompressOptions[] = [{ raw: true, allowObjects: false }, { raw: true, allowObjects: true }];

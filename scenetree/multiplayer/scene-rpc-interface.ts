@@ -1,4 +1,15 @@
-import { ByteWriter, ErrorCode, RPCMode, decodeUint16, decodeUint32, encodeAndCompressVariants, encodeUint32, isRawArguments } from '../../core/index.js';
+import {
+  ByteWriter,
+  ErrorCode,
+  MultiplayerError,
+  RPCMode,
+  decodeUint16,
+  decodeUint32,
+  encodeUint32,
+  isRawArguments,
+  writeCompressedVariant,
+  type Variant,
+} from '../../core/index.js';
 import type { Node } from '../node.js';
 import { Command, NodeIdCompression, PATH_FLAG, RpcMeta } from './commands.js';
 import type { MultiplayerContext } from './multiplayer-context.js';
@@ -27,8 +38,12 @@ export class SceneRPCInterface {
   #cache!: SceneCacheInterface;
   // Godot caches a node's table on first use too; later rpcConfig() calls are not seen by it.
   readonly #tables = new WeakMap<Node, RpcTable>();
+  #lastNode: Node | null = null;
+  #lastTable: RpcTable | null = null;
   #localSender = 0;
   readonly #writer = new ByteWriter(256);
+  /** Reused target list of `#send` (only its first entries are current); null while a send runs. */
+  #targets: number[] | null = [];
   readonly #paths = new Map<string, Node>();
   readonly #encodedPaths = new Map<Node, Uint8Array>();
 
@@ -48,8 +63,12 @@ export class SceneRPCInterface {
   }
 
   getRpcTable(node: Node): RpcTable {
+    // RPCs come in runs for one node: remember the last one (let go in forgetPaths(), on node removal).
+    if (node === this.#lastNode) return this.#lastTable!;
     let table = this.#tables.get(node);
     if (table === undefined) this.#tables.set(node, (table = buildRpcTable(node)));
+    this.#lastNode = node;
+    this.#lastTable = table;
     return table;
   }
 
@@ -96,23 +115,35 @@ export class SceneRPCInterface {
       this.#mp.log.error(`Attempt to call RPC with unknown peer ID: ${to}.`);
       return ErrorCode.ERR_INVALID_PARAMETER;
     }
-    const targets: number[] = [];
+    if (to > 0 && !this.#policy.isRpcVisible(node, to)) {
+      this.#mp.log.error(`Attempt to call RPC '${entry.name}' on "${node.getPath()}" to peer ${to}, which cannot see this node.`);
+      return ErrorCode.ERR_INVALID_PARAMETER;
+    }
+    // A re-entrant send (from a peer or policy callback) gets its own array.
+    const targets = this.#targets ?? [];
+    this.#targets = null;
+    try {
+      return this.#sendTo(node, to, entry, args, targets);
+    } finally {
+      this.#targets = targets;
+    }
+  }
+
+  /** `#send` once `to` is known to be valid, collecting the targets in `targets` (stale entries past the count). */
+  #sendTo(node: Node, to: number, entry: RpcEntry, args: readonly unknown[], targets: number[]): ErrorCode {
     let allConfirmed = true;
+    let count = 0;
     if (to > 0) {
-      if (!this.#policy.isRpcVisible(node, to)) {
-        this.#mp.log.error(`Attempt to call RPC '${entry.name}' on "${node.getPath()}" to peer ${to}, which cannot see this node.`);
-        return ErrorCode.ERR_INVALID_PARAMETER;
-      }
-      targets.push(to);
+      targets[count++] = to;
       allConfirmed = this.#cache.sendObjectCache(node, to);
     } else {
       for (const p of this.#mp.getConnectedPeers()) {
         if ((to < 0 && p === -to) || !this.#policy.isRpcVisible(node, p)) continue;
-        targets.push(p);
+        targets[count++] = p;
         allConfirmed = this.#cache.sendObjectCache(node, p) && allConfirmed;
       }
     }
-    if (targets.length === 0) return ErrorCode.OK;
+    if (count === 0) return ErrorCode.OK;
     const cacheId = this.#cache.ensureId(node);
     const { transferMode, channel } = entry.config;
     // Until every target confirmed the node, the id is always 4 bytes (wire spec §6.2).
@@ -122,7 +153,8 @@ export class SceneRPCInterface {
       this.#mp.log.error(`RPC '${entry.name}' on "${node.getPath()}": an argument cannot be encoded as a Variant.`);
       return packet;
     }
-    for (const p of targets) {
+    for (let i = 0; i < count; i++) {
+      const p = targets[i]!;
       const confirmed = allConfirmed || this.#cache.isCacheConfirmed(node, p);
       this.#mp.sendCommand(p, confirmed ? packet : withPath(packet, this.#pathBytes(node)), transferMode, channel);
     }
@@ -149,8 +181,19 @@ export class SceneRPCInterface {
     if (methodId > 0xff) w.u16(methodId);
     else w.u8(methodId);
     if (!raw) w.u8(args.length);
-    const err = encodeAndCompressVariants(args, { fullObjects: this.#policy.allowObjectDecoding, raw: true }, w);
-    return typeof err === 'number' ? err : w.toBytes();
+    // encodeAndCompressVariants(args, { raw: true, fullObjects }, w), without its options object and result view.
+    try {
+      if (!raw) {
+        const fullObjects = this.#policy.allowObjectDecoding;
+        for (let i = 0; i < args.length; i++) writeCompressedVariant(w, args[i] as Variant, fullObjects);
+      } else if (args.length === 1) {
+        w.bytes(args[0] as Uint8Array);
+      }
+    } catch (err) {
+      if (!MultiplayerError.is(err)) throw err;
+      return err.code;
+    }
+    return w.toBytes();
   }
 
   /** Godot: SceneRPCInterface::process_rpc. */
@@ -204,6 +247,8 @@ export class SceneRPCInterface {
   forgetPaths(): void {
     this.#paths.clear();
     this.#encodedPaths.clear();
+    this.#lastNode = null;
+    this.#lastTable = null;
   }
 
   /** The node's path relative to the multiplayer root, UTF-8, as path-form RPCs carry it. */
