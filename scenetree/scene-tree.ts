@@ -82,6 +82,7 @@ export class SceneTree {
   /** Nodes removed during a group call, which the rest of that call skips. */
   #removedDuringGroupCall: Set<Node> | null = null;
   readonly #scenes: SceneSwitcher;
+  #treeOrder: Node[] | null = null;
   #physicsFrames = 0;
   #processFrames = 0;
   #quitCode: number | null = null;
@@ -95,7 +96,10 @@ export class SceneTree {
       nodeAdded: (node) => this.nodeAdded.emit(node),
       nodeRemoved: (node) => this.#onNodeRemoved(node),
       nodeRenamed: (node) => this.nodeRenamed.emit(node),
-      treeChanged: () => this.treeChanged.emit(),
+      treeChanged: () => {
+        this.#treeOrder = null;
+        this.treeChanged.emit();
+      },
       addToGroup: (group, node) => this.#groupOf(group, true).add(node),
       removeFromGroup: (group, node) => this.#removeFromGroup(group, node),
       queueDelete: (node) => this.#queueDelete(node),
@@ -305,12 +309,19 @@ export class SceneTree {
    * it still can (it may have left the tree, or the tree may have been paused, earlier in the frame).
    */
   #processNodes(enabled: (d: NodeData) => boolean, priority: (d: NodeData) => number, call: (node: Node) => void, guard: Guard): void {
-    const nodes: Node[] = [];
-    walk(this.root, (node) => {
-      if (enabled(dataOf(node))) nodes.push(node);
-    });
+    const nodes = this.#inTreeOrder().filter((node) => enabled(dataOf(node)));
     nodes.sort((a, b) => priority(dataOf(a)) - priority(dataOf(b))); // Stable: ties keep tree order.
     for (const node of nodes) if (dataOf(node).tree === this && node.canProcess()) guard(() => call(node));
+  }
+
+  /** Every node, in tree order; walked again only after the tree's structure changed. */
+  #inTreeOrder(): readonly Node[] {
+    if (this.#treeOrder === null) {
+      const order: Node[] = [];
+      walk(this.root, (node) => void order.push(node));
+      this.#treeOrder = order;
+    }
+    return this.#treeOrder;
   }
 
   /** Godot: SceneTree::process_timers. Timers created during the pass wait for the next one. */
