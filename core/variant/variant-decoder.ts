@@ -114,9 +114,19 @@ export class VariantReader {
       return v;
     }
     const b = this.bytes;
-    for (let i = 0; i < size; i++) scratchBytes[i] = b[this.pos + i]!;
-    this.pos += size;
-    return wide ? scratchF64[0]! : scratchF32[0]!;
+    const p = this.pos;
+    this.pos = p + size;
+    // Unrolled byte copies into the scratch (a loop with a variable bound costs more than the copy).
+    scratchBytes[0] = b[p]!;
+    scratchBytes[1] = b[p + 1]!;
+    scratchBytes[2] = b[p + 2]!;
+    scratchBytes[3] = b[p + 3]!;
+    if (!wide) return scratchF32[0]!;
+    scratchBytes[4] = b[p + 4]!;
+    scratchBytes[5] = b[p + 5]!;
+    scratchBytes[6] = b[p + 6]!;
+    scratchBytes[7] = b[p + 7]!;
+    return scratchF64[0]!;
   }
 
   /**
