@@ -58,9 +58,14 @@ interface Flight {
 
 /** Per directed link: its key for overrides and partitions, serialiser state and streams. */
 interface Link {
+  readonly from: string;
+  readonly to: string;
   readonly key: string;
   readonly state: LinkState;
   readonly streams: Map<number, Stream>;
+  /** The stream used last (with its key), or null: packets come in runs on one stream. */
+  lastStream: Stream | null;
+  lastStreamKey: number;
   /** The receiver's inbox, once something was delivered over this link. */
   inbox: FlightQueue<Flight> | null;
 }
@@ -106,6 +111,8 @@ export class VirtualNetwork {
   readonly #endpoints = new Set<string>();
   readonly #inbox = new Map<string, FlightQueue<Flight>>();
   readonly #retries = new FlightQueue<Flight>();
+  /** The link used last (packets come in runs between the same endpoints); reset by `detach`. */
+  #lastLink: Link | null = null;
   #order = 0;
   #addressCounter = 0;
 
@@ -227,6 +234,7 @@ export class VirtualNetwork {
     this.#retries.retain((f) => f.to !== address);
     // Streams towards the address restart from 0 if it is attached again.
     for (const byTo of this.#links.values()) byTo.delete(address);
+    this.#lastLink = null;
   }
 
   /**
@@ -242,11 +250,15 @@ export class VirtualNetwork {
   sendDatagram(to: string, datagram: Datagram): boolean {
     const now = this.clock.nowMs();
     this.#service(now);
-    if (!this.#endpoints.has(to)) {
-      this.#record(datagram, to, now, 0, 'unreachable', null);
-      return false;
+    let link = this.#lastLink;
+    // The last link's receiver is attached: detach() forgets it.
+    if (link === null || link.to !== to || link.from !== datagram.from) {
+      if (!this.#endpoints.has(to)) {
+        this.#record(datagram, to, now, 0, 'unreachable', null);
+        return false;
+      }
+      this.#lastLink = link = this.#link(datagram.from, to);
     }
-    const link = this.#link(datagram.from, to);
     const stream = datagram.mode === UNRELIABLE ? null : streamOf(link, datagram.channel, datagram.mode);
     const seq = stream === null ? 0 : stream.nextSend++;
     this.#attempt({ datagram, to, atMs: now, order: this.#order++, seq, attempt: 0, link, stream });
@@ -359,7 +371,9 @@ export class VirtualNetwork {
     if (byTo === undefined) this.#links.set(from, (byTo = new Map()));
     let link = byTo.get(to);
     if (link === undefined) {
-      byTo.set(to, (link = { key: from + SEP + to, state: { busyUntilMs: 0 }, streams: new Map(), inbox: null }));
+      const key = from + SEP + to;
+      link = { from, to, key, state: { busyUntilMs: 0 }, streams: new Map(), lastStream: null, lastStreamKey: -1, inbox: null };
+      byTo.set(to, link);
     }
     return link;
   }
@@ -379,7 +393,10 @@ export class VirtualNetwork {
 /** RELIABLE and UNRELIABLE_ORDERED keep separate sequence spaces, even on one channel. */
 function streamOf(link: Link, channel: number, mode: TransferMode): Stream {
   const key = channel * 4 + mode;
+  if (key === link.lastStreamKey) return link.lastStream!;
   let stream = link.streams.get(key);
   if (stream === undefined) link.streams.set(key, (stream = { nextSend: 0, nextDeliver: 0, held: new Map() }));
+  link.lastStream = stream;
+  link.lastStreamKey = key;
   return stream;
 }
