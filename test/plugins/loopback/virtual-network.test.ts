@@ -209,6 +209,21 @@ t.test('detach: packets on their way to the address vanish; packets it sent stil
   t.end();
 });
 
+t.test('detach: right after a run of sends to it, the next send is unreachable; attached again, its streams restart', (t) => {
+  const { clock, network, send, indices } = pair(14);
+  for (let i = 0; i < 3; i++) t.ok(send(i, RELIABLE));
+  t.same(indices(), [0, 1, 2]);
+  network.detach('b');
+  t.notOk(send(3, RELIABLE), 'nobody at b any more');
+  t.equal(outcomes(network, 'unreachable'), 1);
+  t.equal(network.attach('b'), ErrorCode.OK);
+  t.ok(send(4, RELIABLE));
+  t.ok(send(5, UNRELIABLE_ORDERED));
+  clock.advance(1);
+  t.same(indices(), [4, 5], 'the new endpoint gets both: its reliable and ordered streams start from 0');
+  t.end();
+});
+
 t.test('traced and note(): the observer sees every entry; notes are part of the hash', (t) => {
   const { network, send } = pair(13);
   const seen: TraceEntry[] = [];
