@@ -1,8 +1,9 @@
 import type { ErrorCode, MultiplayerPeer } from '../../core/index.js';
 
 /**
- * What a transport can honestly do. The suite skips the cases a transport cannot support (with the
- * reason in the skip message); it never fakes them.
+ * What a transport can honestly do. Where a transport cannot support a case (one channel, no
+ * unreliable path), the suite checks the honest fallback instead: everything on channel 0, or
+ * everything delivered reliably and reported as RELIABLE. It never fakes a capability.
  */
 export interface PeerCapabilities {
   /** Usable transfer channels: `transferChannel` may be `0 … channels - 1`. 1 means channel 0 only. */

@@ -54,52 +54,86 @@ export function runDeliveryCases<P extends MultiplayerPeer>(t: Tap, fx: PeerFixt
     t.equal(h.packets(server)[0]!.from, idA);
   });
 
-  const channelsSkip = fx.capabilities.channels > 1 ? false : 'transport has a single channel';
-  t.test(`${fx.name}: 8. channels: the channel index is preserved`, { skip: channelsSkip }, async (t) => {
-    const h = new Harness(t, fx);
-    const server = await h.server();
-    const [client] = await h.connectedClients(server, 1);
-    const channels = Math.min(fx.capabilities.channels, 16);
-    for (let c = 0; c < channels; c++) {
-      t.equal(send(client!, SERVER, Uint8Array.of(c, 1), TransferMode.RELIABLE, c), ErrorCode.OK, `client on channel ${c}`);
-      t.equal(send(server, client!.getUniqueId(), Uint8Array.of(c, 2), TransferMode.RELIABLE, c), ErrorCode.OK, `server on channel ${c}`);
-    }
-    await h.until(
-      () => h.packets(server).length >= channels && h.packets(client!).length >= channels,
-      'one packet per channel each way',
-    );
-    for (const [side, peer] of [['server', server], ['client', client!]] as const) {
-      const seen = h.packets(peer).map((p) => [p.channel, p.data[0]]);
-      t.ok(seen.every(([channel, tag]) => channel === tag), `${side}: getPacketChannel() matches the sending channel`);
-      t.same(new Set(seen.map(([c]) => c)).size, channels, `${side}: every channel seen`);
-    }
-  });
-
-  const unreliableSkip = fx.capabilities.unreliable ? false : 'transport has no unreliable path';
-  t.test(`${fx.name}: 9. unreliable modes: accepted, never misrouted, never corrupted`, { skip: unreliableSkip }, async (t) => {
-    const h = new Harness(t, fx);
-    const server = await h.server();
-    const [a, b] = await h.connectedClients(server, 2);
-    const idA = a!.getUniqueId();
-    const modes = [TransferMode.UNRELIABLE, TransferMode.UNRELIABLE_ORDERED] as const;
-    let accepted = 0;
-    for (let i = 0; i < 32; i++) {
-      for (const mode of modes) {
-        accepted += Number(send(a!, SERVER, unreliablePayload(mode, i)) === ErrorCode.OK);
-        accepted += Number(send(server, idA, unreliablePayload(mode, i)) === ErrorCode.OK);
+  if (fx.capabilities.channels === 1) {
+    t.test(`${fx.name}: 8. channels (single-channel transport): a packet put on any channel arrives, reporting channel 0`, async (t) => {
+      const h = new Harness(t, fx);
+      const server = await h.server();
+      const [client] = await h.connectedClients(server, 1);
+      for (let c = 0; c < 3; c++) {
+        t.equal(send(client!, SERVER, Uint8Array.of(c, 1), TransferMode.RELIABLE, c), ErrorCode.OK, `client on channel ${c}`);
+        t.equal(send(server, client!.getUniqueId(), Uint8Array.of(c, 2), TransferMode.RELIABLE, c), ErrorCode.OK, `server on channel ${c}`);
       }
-    }
-    t.equal(accepted, 128, 'putPacket returned OK for every unreliable packet');
-    const end = pattern(5, 99);
-    send(a!, SERVER, end);
-    send(server, MultiplayerPeer.TARGET_PEER_BROADCAST, end);
-    const got = (peer: P) => h.packets(peer).some((p) => p.mode === TransferMode.RELIABLE && bytesEqual(p.data, end));
-    await h.until(() => got(server) && got(a!) && got(b!), 'reliable end markers');
-    await h.idle();
-    checkUnreliable(t, 'server', h.packets(server), idA);
-    checkUnreliable(t, 'client A', h.packets(a!), SERVER);
-    t.same(h.packets(b!).map((p) => p.mode), [TransferMode.RELIABLE], 'client B received only the broadcast marker');
-  });
+      await h.until(() => h.packets(server).length >= 3 && h.packets(client!).length >= 3, 'three packets each way');
+      for (const [side, peer] of [['server', server], ['client', client!]] as const) {
+        t.same(h.packets(peer).map((p) => [p.data[0], p.channel]), [[0, 0], [1, 0], [2, 0]], `${side}: all arrive in order on channel 0`);
+      }
+    });
+  } else {
+    t.test(`${fx.name}: 8. channels: the channel index is preserved`, async (t) => {
+      const h = new Harness(t, fx);
+      const server = await h.server();
+      const [client] = await h.connectedClients(server, 1);
+      const channels = Math.min(fx.capabilities.channels, 16);
+      for (let c = 0; c < channels; c++) {
+        t.equal(send(client!, SERVER, Uint8Array.of(c, 1), TransferMode.RELIABLE, c), ErrorCode.OK, `client on channel ${c}`);
+        t.equal(send(server, client!.getUniqueId(), Uint8Array.of(c, 2), TransferMode.RELIABLE, c), ErrorCode.OK, `server on channel ${c}`);
+      }
+      await h.until(
+        () => h.packets(server).length >= channels && h.packets(client!).length >= channels,
+        'one packet per channel each way',
+      );
+      for (const [side, peer] of [['server', server], ['client', client!]] as const) {
+        const seen = h.packets(peer).map((p) => [p.channel, p.data[0]]);
+        t.ok(seen.every(([channel, tag]) => channel === tag), `${side}: getPacketChannel() matches the sending channel`);
+        t.same(new Set(seen.map(([c]) => c)).size, channels, `${side}: every channel seen`);
+      }
+    });
+  }
+
+  if (!fx.capabilities.unreliable) {
+    t.test(`${fx.name}: 9. unreliable modes (reliable-only transport): accepted, delivered reliably and in order`, async (t) => {
+      const h = new Harness(t, fx);
+      const server = await h.server();
+      const [client] = await h.connectedClients(server, 1);
+      const modes = [TransferMode.UNRELIABLE, TransferMode.UNRELIABLE_ORDERED] as const;
+      for (let i = 0; i < 32; i++) {
+        t.equal(send(client!, SERVER, unreliablePayload(modes[i % 2]!, i)), ErrorCode.OK);
+        t.equal(send(server, client!.getUniqueId(), unreliablePayload(modes[i % 2]!, i)), ErrorCode.OK);
+      }
+      await h.until(() => h.packets(server).length >= 32 && h.packets(client!).length >= 32, 'all 32 each way');
+      for (const [side, peer] of [['server', server], ['client', client!]] as const) {
+        const got = h.packets(peer);
+        t.same(got.map((p) => p.data[1]), Array.from({ length: 32 }, (_, i) => i), `${side}: none lost, in order`);
+        t.ok(got.every((p) => p.mode === TransferMode.RELIABLE), `${side}: reported as RELIABLE, as they were really sent`);
+        t.ok(got.every((p, i) => bytesEqual(p.data, unreliablePayload(modes[i % 2]!, i))), `${side}: bytes intact`);
+      }
+    });
+  } else {
+    t.test(`${fx.name}: 9. unreliable modes: accepted, never misrouted, never corrupted`, async (t) => {
+      const h = new Harness(t, fx);
+      const server = await h.server();
+      const [a, b] = await h.connectedClients(server, 2);
+      const idA = a!.getUniqueId();
+      const modes = [TransferMode.UNRELIABLE, TransferMode.UNRELIABLE_ORDERED] as const;
+      let accepted = 0;
+      for (let i = 0; i < 32; i++) {
+        for (const mode of modes) {
+          accepted += Number(send(a!, SERVER, unreliablePayload(mode, i)) === ErrorCode.OK);
+          accepted += Number(send(server, idA, unreliablePayload(mode, i)) === ErrorCode.OK);
+        }
+      }
+      t.equal(accepted, 128, 'putPacket returned OK for every unreliable packet');
+      const end = pattern(5, 99);
+      send(a!, SERVER, end);
+      send(server, MultiplayerPeer.TARGET_PEER_BROADCAST, end);
+      const got = (peer: P) => h.packets(peer).some((p) => p.mode === TransferMode.RELIABLE && bytesEqual(p.data, end));
+      await h.until(() => got(server) && got(a!) && got(b!), 'reliable end markers');
+      await h.idle();
+      checkUnreliable(t, 'server', h.packets(server), idA);
+      checkUnreliable(t, 'client A', h.packets(a!), SERVER);
+      t.same(h.packets(b!).map((p) => p.mode), [TransferMode.RELIABLE], 'client B received only the broadcast marker');
+    });
+  }
 
   t.test(`${fx.name}: 13. peerConnected(x) is emitted before any packet from x is readable`, async (t) => {
     const h = new Harness(t, fx);
