@@ -140,7 +140,7 @@ export class SceneReplicationInterface implements ReplicationTables {
 
   /** Godot: on_spawn: `spawner` (its authority is us) tracks `node`; it is spawned once ready. */
   onSpawn(node: Node, spawner: MultiplayerSpawner): ErrorCode {
-    const t = this.#track(node);
+    const t = this.track(node);
     if (t.spawner !== null) return ErrorCode.ERR_ALREADY_IN_USE;
     t.spawner = spawner;
     // The spawn state is read after `ready`, but spawns are ordered by entering the tree.
@@ -165,7 +165,7 @@ export class SceneReplicationInterface implements ReplicationTables {
 
   /** Godot: on_replication_start: `sync` replicates `node`; a pending remote spawn hands it its id and spawn state. */
   onReplicationStart(node: Node, sync: MultiplayerSynchronizer): ErrorCode {
-    const t = this.#track(node);
+    const t = this.track(node);
     t.synchronizers.add(sync);
     this.#syncs.set(sync, sync.visibilityChanged.connect((peer) => this.#visibilityChanged(peer, sync)));
     this.#updateSyncVisibility(0, sync);
@@ -212,10 +212,6 @@ export class SceneReplicationInterface implements ReplicationTables {
 
   /** Godot: _track: a node the replication knows about, forgotten when it leaves the tree. */
   track(node: Node): TrackedNode {
-    return this.#track(node);
-  }
-
-  #track(node: Node): TrackedNode {
     let t = this.tracked.get(node);
     if (t === undefined) {
       t = { node, netId: 0, remotePeer: 0, spawner: null, synchronizers: new Set() };
