@@ -2,6 +2,7 @@ import { ErrorCode, MultiplayerError, silentLogger, systemClock, cryptoRng, type
 import { bindUdpSocket, DeferredDatagramSocket, type DatagramSocket } from './datagram-socket.js';
 import { ENetPacketPeer } from './enet-packet-peer.js';
 import { ENetHost, HostEventType, type HostEvent } from './protocol/host.js';
+import { fastlzCompressor, rangeCoderCompressor, zlibCompressor } from './protocol/compressor.js';
 import { Limits, PacketFlag } from './protocol/protocol.js';
 import { isIP } from 'node:net';
 
@@ -235,16 +236,25 @@ export class ENetConnection {
   }
 
   /**
-   * Godot: ENetConnection::compress. NONE and RANGE_CODER (ENet's own, bit-exact); Godot's FastLZ,
-   * zlib and Zstd framings are not implemented (spec open question 1) and throw ERR_UNAVAILABLE.
+   * Godot: ENetConnection::compress. Both ends must choose the same mode (the COMPRESSED header bit
+   * does not say which). COMPRESS_RANGE_CODER is ENet's own coder (bit-exact with libenet);
+   * COMPRESS_FASTLZ and COMPRESS_ZLIB are Godot's `Compression` formats placed after the ENet header
+   * (FastLZ level 1 with bodies under 16 bytes zero-padded; zlib-wrapped deflate), see
+   * protocol/compressor.ts. COMPRESS_ZSTD throws ERR_UNAVAILABLE (Node 20's node:zlib has no zstd).
    */
   compress(mode: CompressionMode): void {
     const host = this.#requireHost();
-    if (mode === CompressionMode.COMPRESS_NONE || mode === CompressionMode.COMPRESS_RANGE_CODER) {
-      host.compression = mode === CompressionMode.COMPRESS_RANGE_CODER;
-      return;
+    switch (mode) {
+      case CompressionMode.COMPRESS_NONE: host.compressor = null; return;
+      case CompressionMode.COMPRESS_RANGE_CODER: host.compressor = rangeCoderCompressor; return;
+      case CompressionMode.COMPRESS_FASTLZ: host.compressor = fastlzCompressor; return;
+      case CompressionMode.COMPRESS_ZLIB: host.compressor = zlibCompressor(); return;
+      case CompressionMode.COMPRESS_ZSTD:
+        // Divergence from Godot: no zstd in Node 20 (zlib.zstdCompressSync is missing).
+        throw new MultiplayerError(ErrorCode.ERR_UNAVAILABLE, 'COMPRESS_ZSTD is not available: this Node.js has no zstd in node:zlib.');
+      default:
+        throw new MultiplayerError(ErrorCode.ERR_INVALID_PARAMETER, `Unknown compression mode ${mode as number}.`);
     }
-    throw new MultiplayerError(ErrorCode.ERR_UNAVAILABLE, `Compression mode ${mode} is not supported (only NONE and RANGE_CODER).`);
   }
 
   /** Not in Godot (which never sets ENet's checksum): CRC32 on every datagram, as `host->checksum = enet_crc32`. */

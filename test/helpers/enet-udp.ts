@@ -1,17 +1,18 @@
 /** Test helper: protocol-level ENet hosts on real loopback UDP sockets, serviced in a loop. */
 import { bindUdpSocket } from '../../plugins/enet/datagram-socket.js';
+import { rangeCoderCompressor, type Compressor } from '../../plugins/enet/protocol/compressor.js';
 import { ENetHost, type HostEvent, type HostOptions } from '../../plugins/enet/protocol/host.js';
 
 /** An event with the host that produced it. */
 export type SeenEvent = HostEvent & { host: ENetHost };
 
 /** Binds 127.0.0.1 (or `address`) port 0 and wraps it in a host. */
-export async function udpHost(options: HostOptions & { address?: string; checksum?: boolean; compression?: boolean } = {}): Promise<ENetHost> {
+export async function udpHost(options: HostOptions & { address?: string; checksum?: boolean; compression?: boolean; compressor?: Compressor } = {}): Promise<ENetHost> {
   const socket = await bindUdpSocket({ address: options.address ?? '127.0.0.1', port: 0 });
   if (socket === null) throw new Error('bind failed');
   const host = new ENetHost(socket, options);
   host.checksum = options.checksum ?? false;
-  host.compression = options.compression ?? false;
+  host.compressor = options.compressor ?? (options.compression === true ? rangeCoderCompressor : null);
   return host;
 }
 

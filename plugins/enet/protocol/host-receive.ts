@@ -14,7 +14,6 @@ import {
   HEADER_FLAG_SENT_TIME, HEADER_SESSION_MASK, HEADER_SESSION_SHIFT, Limits, PeerState, timeDifference, timeLess,
   windowForBandwidth,
 } from './protocol.js';
-import { rangeCoderDecompress } from './range-coder.js';
 
 /**
  * Everything a handler needs about the command being processed. One object per datagram, updated
@@ -54,9 +53,8 @@ export function receiveDatagram(host: ENetHost, input: Uint8Array, address: stri
     }
   }
   if (flags & HEADER_FLAG_COMPRESSED) {
-    if (!host.compression) return;
-    const body = rangeCoderDecompress(data.subarray(headerSize), Limits.MAXIMUM_MTU - headerSize);
-    if (body === null || body.length === 0) return;
+    const body = decompressBody(host, data.subarray(headerSize), Limits.MAXIMUM_MTU - headerSize);
+    if (body === null) return;
     const whole = new Uint8Array(headerSize + body.length);
     whole.set(data.subarray(0, headerSize));
     whole.set(body, headerSize);
@@ -74,6 +72,19 @@ export function receiveDatagram(host: ENetHost, input: Uint8Array, address: stri
   if (peer !== null) peer.incomingDataTotal += data.length;
   const sentTime = flags & HEADER_FLAG_SENT_TIME ? view.getUint16(2) : -1;
   runCommands(host, peer, data, view, headerSize, sentTime, address, port);
+}
+
+/** The decompressed body, or null (dropped; counted, the first failure logged). Godot: enet_protocol_handle_incoming_commands. */
+function decompressBody(host: ENetHost, data: Uint8Array, limit: number): Uint8Array | null {
+  const compressor = host.compressor;
+  const body = compressor === null ? null : compressor.decompress(data, limit);
+  if (body !== null && body.length > 0 && body.length <= limit) return body;
+  if (host.decompressFailures++ === 0) {
+    host.log.warn(compressor === null
+      ? 'ENet: dropped a compressed datagram: this host has no compressor (both ends must call compress() with the same mode).'
+      : `ENet: dropped a datagram that did not decompress with ${compressor.name} (further ones are only counted).`);
+  }
+  return null;
 }
 
 function runCommands(

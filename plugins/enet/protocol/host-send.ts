@@ -12,7 +12,6 @@ import {
   HEADER_FLAG_SENT_TIME, HEADER_SESSION_MASK, HEADER_SESSION_SHIFT, Limits, PeerState, timeDifference,
   timeGreaterEqual, timeLess,
 } from './protocol.js';
-import { rangeCoderCompress } from './range-coder.js';
 
 /** Commands are written after room for the longest header (peer id, sentTime, checksum). */
 const BODY = 8;
@@ -239,9 +238,9 @@ function transmit(host: ENetHost, peer: Peer, d: Datagram): void {
   const bodyLength = d.offset - BODY;
   let flags = d.sentTime ? HEADER_FLAG_SENT_TIME : 0;
   let compressed: Uint8Array | null = null;
-  if (host.compression) {
-    compressed = rangeCoderCompress(buf.subarray(BODY, d.offset), bodyLength);
-    if (compressed !== null && compressed.length < bodyLength) flags |= HEADER_FLAG_COMPRESSED;
+  if (host.compressor !== null) {
+    compressed = host.compressor.compress(buf.subarray(BODY, d.offset));
+    if (compressed !== null && compressed.length > 0 && compressed.length < bodyLength) flags |= HEADER_FLAG_COMPRESSED;
     else compressed = null;
   }
   if (peer.outgoingPeerID < Limits.MAXIMUM_PEER_ID) flags |= (peer.outgoingSessionID << HEADER_SESSION_SHIFT) & HEADER_SESSION_MASK;

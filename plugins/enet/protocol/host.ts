@@ -4,6 +4,7 @@
  */
 import { silentLogger, systemClock, cryptoRng, type Clock, type Logger, type Rng } from '../../../core/index.js';
 import type { DatagramSocket } from '../datagram-socket.js';
+import type { Compressor } from './compressor.js';
 import { encodeConnect } from './commands.js';
 import { receiveDatagram } from './host-receive.js';
 import { sendOutgoingCommands } from './host-send.js';
@@ -64,8 +65,10 @@ export class ENetHost {
   duplicatePeers: number = Limits.MAXIMUM_PEER_ID;
   /** CRC32 checksums on every datagram (enet_crc32). Both ends must agree. */
   checksum = false;
-  /** Range-coder compression. Both ends must agree. */
-  compression = false;
+  /** Datagram-body compressor (range coder, FastLZ, zlib) or null. Both ends must use the same one. */
+  compressor: Compressor | null = null;
+  /** COMPRESSED datagrams dropped because they did not decompress (the first one is logged). */
+  decompressFailures = 0;
   /** Set when a connect or disconnect became pending while receiving (ends the receive pass). */
   urgentEvent = false;
   /** Refuse new CONNECTs (Godot's fork: enet_host_refuse_new_connections). */

@@ -11,6 +11,7 @@ import { crc32 } from '../../../../plugins/enet/protocol/crc32.js';
 import { ENetHost, HostEventType } from '../../../../plugins/enet/protocol/host.js';
 import { PacketFlag } from '../../../../plugins/enet/protocol/protocol.js';
 import { rangeCoderCompress, rangeCoderDecompress } from '../../../../plugins/enet/protocol/range-coder.js';
+import { rangeCoderCompressor } from '../../../../plugins/enet/protocol/compressor.js';
 import { describeDatagram } from '../../../../plugins/enet/protocol/trace.js';
 import { fixedRng, parseCapture, RecordingSocket } from '../../../helpers/enet-memory.js';
 
@@ -49,7 +50,7 @@ function client24(options: { checksum?: boolean; compression?: boolean } = {}, s
   const socket = new RecordingSocket();
   const host = new ENetHost(socket, { clock, rng: fixedRng(0x11223344), peerCount: 1 });
   host.checksum = options.checksum ?? false;
-  host.compression = options.compression ?? false;
+  host.compressor = options.compression === true ? rangeCoderCompressor : null;
   return { host, socket, clock };
 }
 
@@ -120,7 +121,7 @@ function replayServer(t: Test, name: string, options: { checksum?: boolean; comp
   const socket = new RecordingSocket();
   const host = new ENetHost(socket, { clock, rng: fixedRng(1), peerCount: 32, mtu: 1400 });
   host.checksum = options.checksum ?? false;
-  host.compression = options.compression ?? false;
+  host.compressor = options.compression === true ? rangeCoderCompressor : null;
   const produced: string[] = [];
   const datagrams = capture(name);
   datagrams.forEach((d, i) => {
