@@ -1,7 +1,7 @@
 /**
- * Test helper: the reference C ENet library as a peer. Installs Debian's libenet-dev when it is
- * missing, compiles test/fixtures/enet/echo-peer.c into the ignored build dir, and runs it as a
- * child process with a line reader.
+ * Test helper: the reference C ENet library as a peer. Installs Debian's libenet-dev (and zlib1g-dev
+ * for the zlib variant) when missing, compiles test/fixtures/enet/echo-peer.c into the ignored build
+ * dir, and runs it as a child process with a line reader.
  */
 import { spawn, spawnSync, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { existsSync, mkdirSync, statSync } from 'node:fs';
@@ -11,21 +11,32 @@ import { fileURLToPath } from 'node:url';
 const here = dirname(fileURLToPath(import.meta.url));
 const fixtures = join(here, '..', 'fixtures', 'enet');
 const source = join(fixtures, 'echo-peer.c');
-const binary = join(fixtures, 'build', 'echo-peer');
+const zlibSource = join(fixtures, 'godot-zlib.c');
 
-/** Makes sure libenet is installed and the echo peer is built; returns the binary path. */
-export function buildEchoPeer(): string {
-  if (!existsSync('/usr/include/enet/enet.h')) {
-    const sudo = process.getuid?.() === 0 ? [] : ['sudo', '-n'];
-    const cmd = [...sudo, 'apt-get', 'install', '-y', 'libenet-dev'];
-    const r = spawnSync(cmd[0]!, cmd.slice(1), { stdio: 'inherit', env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' } });
-    if (r.status !== 0) throw new Error('libenet-dev is missing and apt-get install failed');
-  }
-  if (!existsSync(binary) || statSync(binary).mtimeMs < statSync(source).mtimeMs) {
+/** Installs a Debian package when `header` is missing (root, or passwordless sudo). */
+function ensurePackage(header: string, pkg: string): void {
+  if (existsSync(header)) return;
+  const sudo = process.getuid?.() === 0 ? [] : ['sudo', '-n'];
+  const cmd = [...sudo, 'apt-get', 'install', '-y', pkg];
+  const r = spawnSync(cmd[0]!, cmd.slice(1), { stdio: 'inherit', env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' } });
+  if (r.status !== 0) throw new Error(`${pkg} is missing and apt-get install failed`);
+}
+
+/**
+ * Makes sure libenet is installed and the echo peer is built; returns the binary path. The `zlib`
+ * variant also compiles godot-zlib.c (Godot's COMPRESS_ZLIB, `--zlib`) and needs zlib1g-dev.
+ */
+export function buildEchoPeer(variant: 'plain' | 'zlib' = 'plain'): string {
+  ensurePackage('/usr/include/enet/enet.h', 'libenet-dev');
+  if (variant === 'zlib') ensurePackage('/usr/include/zlib.h', 'zlib1g-dev');
+  const binary = join(fixtures, 'build', variant === 'zlib' ? 'echo-peer-zlib' : 'echo-peer');
+  const inputs = variant === 'zlib' ? [source, zlibSource] : [source];
+  if (!existsSync(binary) || inputs.some((f) => statSync(binary).mtimeMs < statSync(f).mtimeMs)) {
     mkdirSync(dirname(binary), { recursive: true });
     const tmp = `${binary}.${process.pid}`;
-    const r = spawnSync('cc', ['-O2', '-o', tmp, source, '-lenet'], { stdio: 'inherit' });
-    if (r.status !== 0) throw new Error('compiling echo-peer.c failed');
+    const args = variant === 'zlib' ? ['-O2', '-DGODOT_ZLIB', '-o', tmp, source, '-lenet', '-lz'] : ['-O2', '-o', tmp, source, '-lenet'];
+    const r = spawnSync('cc', args, { stdio: 'inherit' });
+    if (r.status !== 0) throw new Error(`compiling ${variant} echo-peer.c failed`);
     spawnSync('mv', ['-f', tmp, binary]);
   }
   return binary;
@@ -39,8 +50,8 @@ export class CPeer {
   #waiters: Array<() => void> = [];
   exited = false;
 
-  constructor(args: string[]) {
-    this.child = spawn(buildEchoPeer(), args, { stdio: ['pipe', 'pipe', 'pipe'] });
+  constructor(args: string[], variant: 'plain' | 'zlib' = 'plain') {
+    this.child = spawn(buildEchoPeer(variant), args, { stdio: ['pipe', 'pipe', 'pipe'] });
     this.child.stdout.setEncoding('utf8');
     this.child.stdout.on('data', (chunk: string) => {
       this.#buffer += chunk;
