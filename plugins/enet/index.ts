@@ -31,8 +31,9 @@
  *
  * Divergences from Godot: `createServer` and `ENetConnection.createHostBound` are async (node:dgram
  * binds asynchronously); `service(timeout)` never blocks; no DNS (IP literals and "localhost");
- * DTLS returns ERR_UNAVAILABLE; only the range coder among Godot's compressors; a refused CONNECT
- * is answered with a DISCONNECT instead of silence.
+ * DTLS returns ERR_UNAVAILABLE; `compress(COMPRESS_ZSTD)` throws ERR_UNAVAILABLE (Node 20 has no zstd;
+ * the range coder, FastLZ and zlib modes are implemented); a refused CONNECT is answered with a
+ * DISCONNECT instead of silence.
  *
  * @packageDocumentation
  */
@@ -48,3 +49,5 @@ export { MemoryNetwork } from './memory-datagram-socket.js';
 export type { LinkConditions } from './memory-datagram-socket.js';
 export { crc32 } from './protocol/crc32.js';
 export { rangeCoderCompress, rangeCoderDecompress } from './protocol/range-coder.js';
+export { fastlzCompress, fastlzDecompress } from './protocol/fastlz.js';
+export type { FastLZLevel } from './protocol/fastlz.js';

@@ -18,7 +18,7 @@ async function serviceUntil(conns: ENetConnection[], seen: ENetEvent[], done: ()
   }
 }
 
-async function pair(t: Test, compress = false): Promise<{ server: ENetConnection; client: ENetConnection; peer: ENetPacketPeer; seen: ENetEvent[] }> {
+async function pair(t: Test, compress: boolean | CompressionMode = false): Promise<{ server: ENetConnection; client: ENetConnection; peer: ENetPacketPeer; seen: ENetEvent[] }> {
   const server = new ENetConnection();
   t.equal(await server.createHostBound('127.0.0.1', 0, 4), ErrorCode.OK);
   const client = new ENetConnection();
@@ -27,9 +27,10 @@ async function pair(t: Test, compress = false): Promise<{ server: ENetConnection
     if (server.host) server.destroy();
     if (client.host) client.destroy();
   });
-  if (compress) {
-    server.compress(CompressionMode.COMPRESS_RANGE_CODER);
-    client.compress(CompressionMode.COMPRESS_RANGE_CODER);
+  if (compress !== false) {
+    const mode = compress === true ? CompressionMode.COMPRESS_RANGE_CODER : compress;
+    server.compress(mode);
+    client.compress(mode);
   }
   const peer = client.connectToHost('127.0.0.1', server.getLocalPort(), 3, 1234)!;
   const seen: ENetEvent[] = [];
@@ -89,6 +90,26 @@ t.test('compress(RANGE_CODER) on both ends carries data; COMPRESS_ZSTD throws ER
   t.same(seen.find((e) => e.type === EventType.EVENT_RECEIVE)!.packet, text);
   t.throws(() => server.compress(CompressionMode.COMPRESS_ZSTD), { code: ErrorCode.ERR_UNAVAILABLE });
 });
+
+for (const [name, mode] of [['FASTLZ', CompressionMode.COMPRESS_FASTLZ], ['ZLIB', CompressionMode.COMPRESS_ZLIB]] as const) {
+  t.test(`compress(COMPRESS_${name}) on both ends: reliable, unreliable and fragmented packets arrive, fewer bytes on the wire`, async (t) => {
+    const { server, client, peer, seen } = await pair(t, mode);
+    client.popStatistic(HostStatistic.HOST_TOTAL_SENT_DATA);
+    const packets = [
+      { channel: 0, data: new TextEncoder().encode('reliable text '.repeat(30)), flags: ENetPacketPeer.FLAG_RELIABLE },
+      { channel: 1, data: new TextEncoder().encode('unreliable text '.repeat(20)), flags: 0 },
+      { channel: 2, data: new TextEncoder().encode('fragmented reliable '.repeat(400)), flags: ENetPacketPeer.FLAG_RELIABLE },
+      { channel: 1, data: new TextEncoder().encode('fragmented unreliable '.repeat(200)), flags: ENetPacketPeer.FLAG_UNRELIABLE_FRAGMENT },
+    ];
+    for (const p of packets) t.equal(peer.send(p.channel, p.data, p.flags), ErrorCode.OK);
+    const got = (): ENetEvent[] => seen.filter((e) => e.type === EventType.EVENT_RECEIVE && e.peer !== null && e.peer !== peer);
+    await serviceUntil([server, client], seen, () => got().length === packets.length);
+    for (const p of packets) t.ok(got().some((e) => e.channel === p.channel && Buffer.from(e.packet!).equals(p.data)), `${p.data.length} B on channel ${p.channel}`);
+    const payload = packets.reduce((n, p) => n + p.data.length, 0);
+    const wire = client.popStatistic(HostStatistic.HOST_TOTAL_SENT_DATA);
+    t.ok(wire < payload / 2, `${payload} B of repetitive text took ${wire} B on the wire`);
+  });
+}
 
 t.test('dtlsServerSetup/dtlsClientSetup: ERR_UNAVAILABLE (DTLS is out of scope)', async (t) => {
   const c = new ENetConnection();
