@@ -20,6 +20,9 @@ const MAX_FAR_DISTANCE = 65535 + MAX_L2_DISTANCE - 1;
 const HASH_LOG = 13;
 const HASH_MASK = (1 << HASH_LOG) - 1;
 
+/** The hash table, reused across calls (cleared each time, as fastlz.c does). */
+const htab = new Int32Array(1 << HASH_LOG);
+
 /** A FastLZ compression level. */
 export type FastLZLevel = 1 | 2;
 
@@ -49,7 +52,7 @@ export function fastlzCompress(input: Uint8Array, level: FastLZLevel = 1): Uint8
     return out;
   }
   const out = new Uint8Array(fastlzBound(length));
-  const htab = new Int32Array(1 << HASH_LOG);
+  htab.fill(0);
   const ipBound = length - 2;
   const ipLimit = length - 12 - 1;
   let ip = 0;
@@ -60,7 +63,7 @@ export function fastlzCompress(input: Uint8Array, level: FastLZLevel = 1): Uint8
   out[op++] = input[ip++]!;
   while (ip < ipLimit) {
     const anchor = ip;
-    const found = findMatch(input, htab, anchor, level);
+    const found = findMatch(input, anchor, level);
     if (found === null) {
       // Literal byte.
       out[op++] = input[anchor]!;
@@ -110,7 +113,7 @@ export function fastlzCompress(input: Uint8Array, level: FastLZLevel = 1): Uint8
 }
 
 /** Looks up the hash table at `anchor`; the match start and its first length, or null for a literal. */
-function findMatch(input: Uint8Array, htab: Int32Array, anchor: number, level: FastLZLevel): { ref: number; distance: number; len: number } | null {
+function findMatch(input: Uint8Array, anchor: number, level: FastLZLevel): { ref: number; distance: number; len: number } | null {
   if (level === 2 && input[anchor] === input[anchor - 1] && input[anchor] === input[anchor + 1] && input[anchor + 1] === input[anchor + 2]) {
     // A run of the previous byte.
     return { ref: anchor + 2, distance: 1, len: 3 };
