@@ -1,7 +1,7 @@
 import t, { type Test } from 'tap';
 import { ConnectionStatus, createContainer, ErrorCode, MultiplayerError, TOKENS, TransferMode, type PeerFactory } from '../../../core/index.js';
 import {
-  ENetConnection, ENetMultiplayerPeer, ENetPacketPeer, EventType, enetModule, type ENetEvent,
+  CompressionMode, ENetConnection, ENetMultiplayerPeer, ENetPacketPeer, EventType, enetModule, type ENetEvent,
 } from '../../../plugins/enet/index.js';
 import { pollUntil } from '../../conformance/poll-until.js';
 
@@ -165,6 +165,29 @@ t.test('createMesh/addMeshPeer: peerConnected from poll(), packets both ways, no
   a.disconnectPeer(20);
   await pollUntil([a, b], () => joined.includes('a-20') && joined.includes('b-10'));
   t.pass('both sides saw the mesh link close');
+});
+
+t.test('getHost().compress(FASTLZ / ZLIB) on server and client (Godot\'s way to compress): packets flow both ways', async (t) => {
+  for (const mode of [CompressionMode.COMPRESS_FASTLZ, CompressionMode.COMPRESS_ZLIB]) {
+    const server = new ENetMultiplayerPeer();
+    const client = new ENetMultiplayerPeer();
+    t.teardown(() => { server.close(); client.close(); });
+    t.equal(await server.createServer(0, 4), ErrorCode.OK);
+    server.getHost()!.compress(mode);
+    t.equal(client.createClient('127.0.0.1', server.getLocalPort()), ErrorCode.OK);
+    client.getHost()!.compress(mode); // before the first poll sends the CONNECT
+    await pollUntil([server, client], () => client.getConnectionStatus() === ConnectionStatus.CONNECTED);
+    const text = new TextEncoder().encode('state update '.repeat(200));
+    client.putPacket(text);
+    await pollUntil([server, client], () => server.getAvailablePacketCount() === 1);
+    t.same(server.getPacket(), text, `mode ${mode}: client → server`);
+    server.setTargetPeer(client.getUniqueId());
+    server.putPacket(text.subarray(0, 1000));
+    await pollUntil([server, client], () => client.getAvailablePacketCount() === 1);
+    t.same(client.getPacket(), text.subarray(0, 1000), `mode ${mode}: server → client`);
+    server.close();
+    client.close();
+  }
 });
 
 t.test('enetModule: the "enet" PeerFactory makes peers; unbindAll closes them', async (t) => {
