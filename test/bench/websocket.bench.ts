@@ -17,7 +17,8 @@
  * The machine is shared and noisy: after one untimed warm-up round, the variants take turns for ROUNDS
  * rounds (the order reversed every other round); each figure is the median with its range, and
  * "% of raw ws" is the median of the per-round ratios (each against the same round's baseline). The
- * load average is printed with each part.
+ * load average is printed with each part, and so is the CPU time (user + system, both ends) per
+ * message: other processes change the wall-clock rates much more than they change that.
  * Memory: heap + external bytes per idle connection with 1,000 clients, after a forced GC.
  */
 import { setFlagsFromString } from 'node:v8';
@@ -45,7 +46,20 @@ const LAST = PAYLOAD - 1;
 const intact = (data: Uint8Array): boolean => data.byteLength === PAYLOAD && data[LAST] === payload[LAST];
 
 interface Result {
+  /** Wall-clock time of the timed part. */
   readonly ms: number;
+  /** CPU time (user + system) this process spent in it: steadier than wall time on a shared machine. */
+  readonly cpuMs: number;
+}
+
+/** Starts timing; the returned function ends it. */
+function timer(): () => Result {
+  const start = performance.now();
+  const cpu = process.cpuUsage();
+  return () => {
+    const used = process.cpuUsage(cpu);
+    return { ms: performance.now() - start, cpuMs: (used.user + used.system) / 1000 };
+  };
 }
 
 /** Counts the messages a server received, and those that failed the check. */
@@ -114,7 +128,7 @@ async function rawWs(clients: number, cork = false): Promise<Result> {
   tally.verify(clients);
   tally.received = 0;
   const perClient = TOTAL / clients;
-  const start = performance.now();
+  const stop = timer();
   const sockets = cork ? socks.map(socketOf) : [];
   const senders = socks.map((ws, i) => () => {
     const s = sockets[i];
@@ -126,12 +140,12 @@ async function rawWs(clients: number, cork = false): Promise<Result> {
     return true;
   });
   await pump(senders, perClient, () => undefined, () => tally.received >= TOTAL);
-  const ms = performance.now() - start;
+  const result = stop();
   tally.verify(TOTAL);
   for (const ws of socks) ws.terminate();
   for (const ws of wss.clients) ws.terminate();
   await new Promise((r) => wss.close(r));
-  return { ms };
+  return result;
 }
 
 /** The TCP socket under a client `ws` (a private field; this is a benchmark, not library code). */
@@ -178,7 +192,7 @@ async function multiplayerPeer(clients: number): Promise<Result> {
   tally.verify(clients);
   tally.received = 0;
   const perClient = TOTAL / clients;
-  const start = performance.now();
+  const stop = timer();
   await pump(
     peers.map((p) => () => p.putPacket(payload) === ErrorCode.OK),
     perClient,
@@ -189,11 +203,11 @@ async function multiplayerPeer(clients: number): Promise<Result> {
     },
     () => tally.received >= TOTAL,
   );
-  const ms = performance.now() - start;
+  const result = stop();
   tally.verify(TOTAL);
   for (const p of peers) p.close();
   server.close();
-  return { ms };
+  return result;
 }
 
 /** The RPC target on every tree: the server's checks and counts; warm-up calls are answered with `ack`. */
@@ -243,18 +257,18 @@ async function sceneMultiplayer(clients: number): Promise<Result> {
   host!.sink.tally.verify(clients);
   host!.sink.tally.received = 0;
   const perClient = TOTAL / clients;
-  const start = performance.now();
+  const stop = timer();
   await pump(
     guests.map(({ sink }) => () => sink.rpcId(1, 'recv', payload) === ErrorCode.OK),
     perClient,
     frame,
     () => host!.sink.tally.received >= TOTAL,
   );
-  const ms = performance.now() - start;
+  const result = stop();
   host!.sink.tally.verify(TOTAL);
   for (const p of peers) p.close();
   server.close();
-  return { ms };
+  return result;
 }
 
 function memory(): number {
@@ -362,23 +376,27 @@ async function throughput(): Promise<void> {
   for (const clients of [1, 50]) {
     const loadBefore = load();
     const rates = variants.map((): number[] => []);
+    const cpu = variants.map((): number[] => []);
     for (let round = 0; round <= ROUNDS; round++) {
       const order = variants.map((_, i) => i);
       if (round % 2 === 1) order.reverse();
       for (const i of order) {
-        const { ms } = await variants[i]![1](clients);
-        if (round > 0) rates[i]!.push((TOTAL / ms) * 1000); // round 0 warms up
+        const { ms, cpuMs } = await variants[i]![1](clients);
+        if (round === 0) continue; // warm-up
+        rates[i]!.push((TOTAL / ms) * 1000);
+        cpu[i]!.push((cpuMs * 1000) / TOTAL);
       }
     }
     console.log(`\n${clients} client${clients === 1 ? '' : 's'} → 1 server (load average ${loadBefore} before, ${load()} after)`);
+    console.log(`  ${''.padEnd(26)} ${'msg/s [range]'.padStart(27)}  ${'MB/s'.padStart(6)}  ${'% of raw ws [range]'.padStart(20)}  CPU µs/msg (both ends) [range]`);
     const base = rates[0]!;
     for (const [i, [name]] of variants.entries()) {
       const r = rates[i]!;
       const ratios = r.map((x, k) => (x / base[k]!) * 100);
       const mbs = (median(r) * PAYLOAD) / 1e6;
       console.log(
-        `  ${name.padEnd(26)} ${fmt(median(r)).padStart(9)} msg/s [${range(r)}]  ${fmt(mbs, 2).padStart(6)} MB/s  ` +
-          `${fmt(median(ratios)).padStart(4)} % of raw ws [${range(ratios)}]`,
+        `  ${name.padEnd(26)} ${fmt(median(r)).padStart(9)} [${range(r)}]`.padEnd(56) +
+          `  ${fmt(mbs, 2).padStart(6)}  ${`${fmt(median(ratios))} % [${range(ratios)}]`.padStart(20)}  ${fmt(median(cpu[i]!), 2)} [${range(cpu[i]!, 2)}]`,
       );
     }
   }
