@@ -1,15 +1,18 @@
 /**
- * Godot: PacketBuffer (modules/websocket/packet_buffer.h): a FIFO of received packets that also
- * counts their payload bytes, so a peer can enforce its inbound limits. O(1) push and shift.
+ * Godot: PacketBuffer (modules/websocket/packet_buffer.h): a FIFO of received packets, each with one
+ * number of metadata (the source peer, or whether it was text), that also counts their payload bytes
+ * so a peer can enforce its inbound limits. O(1) push and shift; the packets and their tags live in
+ * two parallel arrays, so queuing a packet allocates nothing per packet.
  */
-export class PacketBuffer<T extends { readonly data: Uint8Array }> {
-  #items: Array<T | undefined> = [];
+export class PacketBuffer {
+  #data: Array<Uint8Array | undefined> = [];
+  #tags: number[] = [];
   #head = 0;
   #bytes = 0;
 
   /** Packets waiting. */
   get count(): number {
-    return this.#items.length - this.#head;
+    return this.#data.length - this.#head;
   }
 
   /** Payload bytes waiting. */
@@ -17,34 +20,40 @@ export class PacketBuffer<T extends { readonly data: Uint8Array }> {
     return this.#bytes;
   }
 
-  push(item: T): void {
-    this.#items.push(item);
-    this.#bytes += item.data.byteLength;
+  push(data: Uint8Array, tag: number): void {
+    this.#data.push(data);
+    this.#tags.push(tag);
+    this.#bytes += data.byteLength;
   }
 
-  /** The next packet, without removing it. */
-  peek(): T | undefined {
-    return this.#items[this.#head];
+  /** The tag of the next packet, or `fallback` when none waits. */
+  peekTag(fallback: number): number {
+    return this.#head < this.#data.length ? this.#tags[this.#head]! : fallback;
   }
 
   /** Removes and returns the next packet. */
-  shift(): T | undefined {
-    const item = this.#items[this.#head];
-    if (item === undefined) return undefined;
-    this.#items[this.#head++] = undefined;
-    this.#bytes -= item.data.byteLength;
-    if (this.#head === this.#items.length) {
-      this.#items = [];
+  shift(): Uint8Array | undefined {
+    const head = this.#head;
+    const data = this.#data[head];
+    if (data === undefined) return undefined;
+    this.#data[head] = undefined;
+    this.#head = head + 1;
+    this.#bytes -= data.byteLength;
+    if (this.#head === this.#data.length) {
+      this.#data.length = 0;
+      this.#tags.length = 0;
       this.#head = 0;
-    } else if (this.#head > 1024 && this.#head * 2 > this.#items.length) {
-      this.#items = this.#items.slice(this.#head);
+    } else if (this.#head > 1024 && this.#head * 2 > this.#data.length) {
+      this.#data.splice(0, this.#head);
+      this.#tags.splice(0, this.#head);
       this.#head = 0;
     }
-    return item;
+    return data;
   }
 
   clear(): void {
-    this.#items = [];
+    this.#data = [];
+    this.#tags = [];
     this.#head = 0;
     this.#bytes = 0;
   }

@@ -1,10 +1,14 @@
 import type { ErrorCode, Logger } from '../../core/index.js';
 import type { SocketHandle, SocketSink } from './websocket-backend.js';
 
-/** What a socket reported, queued until `WebSocketPeer.poll()` applies it. */
+/**
+ * What a socket reported, queued until `WebSocketPeer.poll()` applies it. A binary message, by far
+ * the most common event, is queued as its bytes alone (no wrapper object per message).
+ */
 export type SocketEvent =
+  | Uint8Array
   | { readonly kind: 'open'; readonly protocol: string; readonly host: string; readonly port: number }
-  | { readonly kind: 'message'; readonly data: Uint8Array; readonly isString: boolean }
+  | { readonly kind: 'text'; readonly data: Uint8Array }
   | { readonly kind: 'pong' }
   | { readonly kind: 'failed'; readonly code: number; readonly reason: string }
   | { readonly kind: 'closed'; readonly clean: boolean; readonly code: number; readonly reason: string };
@@ -21,6 +25,10 @@ export class SocketConnection {
   unsent = 0;
   #paused = false;
   #live = true;
+  /** One callback for every send (not a closure per message). */
+  readonly #onSent = (): void => {
+    this.unsent--;
+  };
 
   private constructor(handle: SocketHandle) {
     this.handle = handle;
@@ -38,7 +46,7 @@ export class SocketConnection {
     };
     const result = start({
       open: (protocol, host, port) => queue({ kind: 'open', protocol, host, port }),
-      message: (data, isString) => queue({ kind: 'message', data, isString }),
+      message: (data, isString) => queue(isString ? { kind: 'text', data } : data),
       pong: () => queue({ kind: 'pong' }),
       failed: (code, reason, detail) => {
         if (live() && !logged) logger.warn(`WebSocket closed with ${code} (${reason}): ${detail}`);
@@ -60,7 +68,7 @@ export class SocketConnection {
   /** Sends one message, counting it as unsent until the backend reports it handed over. */
   send(data: Uint8Array, isString: boolean): void {
     this.unsent++;
-    this.handle.send(data, isString, () => this.unsent--);
+    this.handle.send(data, isString, this.#onSent);
   }
 
   /** Pauses reading while unread packets are at their limit; resumes once they are not. */

@@ -28,11 +28,6 @@ export interface WebSocketMultiplayerPeerOptions extends MultiplayerPeerOptions 
   readonly backend?: WebSocketBackend;
 }
 
-interface Packet {
-  readonly data: Uint8Array;
-  readonly source: number;
-}
-
 /**
  * Godot: WebSocketMultiplayerPeer (modules/websocket/websocket_multiplayer_peer.cpp). The server
  * assigns each client's id and sends it as the first message (4 bytes, little-endian int32); a client
@@ -58,7 +53,8 @@ export class WebSocketMultiplayerPeer extends MultiplayerPeer {
   #pending: PendingPeers;
   #clientStart = 0;
   #peers = new Map<number, WebSocketPeer>();
-  #incoming = new PacketBuffer<Packet>();
+  /** Received packets, tagged with their source peer. */
+  #incoming = new PacketBuffer();
 
   constructor(options: WebSocketMultiplayerPeerOptions = {}) {
     super(options);
@@ -205,7 +201,7 @@ export class WebSocketMultiplayerPeer extends MultiplayerPeer {
   }
 
   override getPacketPeer(): number {
-    return this.#incoming.peek()?.source ?? 1;
+    return this.#incoming.peekTag(1);
   }
 
   override getPacketMode(): TransferMode {
@@ -227,13 +223,11 @@ export class WebSocketMultiplayerPeer extends MultiplayerPeer {
 
   /** Godot: WebSocketMultiplayerPeer::get_packet. */
   override getPacket(): Uint8Array | ErrorCode {
-    const p = this.#incoming.peek();
     // Divergence from Godot: ERR_UNAVAILABLE (nothing queued) is checked before the status, which
     // Godot reports as ERR_UNCONFIGURED; the shared conformance suite asks for the former.
-    if (p === undefined) return ErrorCode.ERR_UNAVAILABLE;
+    if (this.#incoming.count === 0) return ErrorCode.ERR_UNAVAILABLE;
     if (this.#status !== ConnectionStatus.CONNECTED) return ErrorCode.ERR_UNCONFIGURED;
-    this.#incoming.shift();
-    return p.data;
+    return this.#incoming.shift()!;
   }
 
   /** Godot: WebSocketMultiplayerPeer::put_packet. Always one binary message per packet. */
@@ -348,13 +342,13 @@ export class WebSocketMultiplayerPeer extends MultiplayerPeer {
       this.peerConnected.emit(id);
       if (generation !== this.#generation) return;
     }
-    const gone: number[] = [];
+    let gone: number[] | null = null;
     for (const [id, ws] of this.#peers) {
       ws.poll();
-      if (ws.getReadyState() !== State.OPEN) gone.push(id);
+      if (ws.getReadyState() !== State.OPEN) (gone ??= []).push(id);
       else this.#drain(ws, id);
     }
-    for (const id of gone) {
+    for (const id of gone ?? []) {
       this.#peers.delete(id);
       this.peerDisconnected.emit(id);
       if (generation !== this.#generation) return;
@@ -378,7 +372,7 @@ export class WebSocketMultiplayerPeer extends MultiplayerPeer {
     for (let n = ws.getAvailablePacketCount(); n > 0 && ws.getReadyState() === State.OPEN; n--) {
       const data = ws.getPacket();
       if (typeof data === 'number') break;
-      this.#incoming.push({ data, source });
+      this.#incoming.push(data, source);
     }
   }
 

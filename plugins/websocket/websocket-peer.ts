@@ -36,11 +36,6 @@ export interface WebSocketPeerOptions {
   readonly backend?: WebSocketBackend;
 }
 
-interface Packet {
-  readonly data: Uint8Array;
-  readonly isString: boolean;
-}
-
 const encoder = new TextEncoder();
 
 /**
@@ -66,7 +61,8 @@ export class WebSocketPeer implements PacketPeer {
   #state: State = State.CLOSED;
   #conn: SocketConnection | null = null;
   #closeDeferred = false;
-  #inbound = new PacketBuffer<Packet>();
+  /** Received messages; the tag is 1 for text, 0 for binary. */
+  #inbound = new PacketBuffer();
   #wasString = false;
   #closeCode = -1;
   #closeReason = '';
@@ -191,8 +187,12 @@ export class WebSocketPeer implements PacketPeer {
     let i = 0;
     for (; i < events.length && !this.#isClosed(); i++) {
       const e = events[i]!;
-      if (e.kind === 'message') {
-        if (!this.#store(e)) break;
+      if (e instanceof Uint8Array) {
+        if (!this.#store(e, false)) break;
+        continue;
+      }
+      if (e.kind === 'text') {
+        if (!this.#store(e.data, true)) break;
         continue;
       }
       if (e.kind === 'closed' && this.#closeDeferred === false && this.#inbound.count > 0) {
@@ -204,8 +204,9 @@ export class WebSocketPeer implements PacketPeer {
       this.#apply(e);
     }
     if (this.#isClosed()) return;
-    conn.events = i === events.length ? [] : events.slice(i);
-    conn.backpressure(conn.events.length > 0 && conn.events[0]!.kind === 'message');
+    if (i === events.length) events.length = 0; // the queue is reused: nothing else holds it
+    else if (i > 0) events.splice(0, i);
+    conn.backpressure(events.length > 0 && isMessage(events[0]!));
   }
 
   /** Godot: WebSocketPeer::get_ready_state. */
@@ -231,10 +232,11 @@ export class WebSocketPeer implements PacketPeer {
   /** The next received message (text arrives as UTF-8 bytes). Godot: WSLPeer::get_packet */
   getPacket(): Uint8Array | ErrorCode {
     if (this.#state !== State.OPEN) return ErrorCode.FAILED;
-    const p = this.#inbound.shift();
-    if (p === undefined) return ErrorCode.ERR_UNAVAILABLE;
-    this.#wasString = p.isString;
-    return p.data;
+    const isString = this.#inbound.peekTag(0) === 1;
+    const data = this.#inbound.shift();
+    if (data === undefined) return ErrorCode.ERR_UNAVAILABLE;
+    this.#wasString = isString;
+    return data;
   }
 
   /** Godot: WSLPeer::get_available_packet_count. 0 unless OPEN. */
@@ -327,17 +329,17 @@ export class WebSocketPeer implements PacketPeer {
     return ErrorCode.OK;
   }
 
-  #store(e: { data: Uint8Array; isString: boolean }): boolean {
+  #store(data: Uint8Array, isString: boolean): boolean {
     if (this.#state !== State.OPEN) return true; // closing: data after our close is discarded
     const queued = this.#inbound.count;
-    if (queued > 0 && (queued >= this.#maxQueuedPackets || this.#inbound.bytes + e.data.byteLength > this.#inboundBufferSize)) {
+    if (queued > 0 && (queued >= this.#maxQueuedPackets || this.#inbound.bytes + data.byteLength > this.#inboundBufferSize)) {
       return false;
     }
-    this.#inbound.push({ data: e.data, isString: e.isString });
+    this.#inbound.push(data, isString ? 1 : 0);
     return true;
   }
 
-  #apply(e: SocketEvent): void {
+  #apply(e: Exclude<SocketEvent, Uint8Array>): void {
     switch (e.kind) {
       case 'open':
         if (this.#state !== State.CONNECTING) return;
@@ -365,7 +367,7 @@ export class WebSocketPeer implements PacketPeer {
         this.#detach();
         this.#clearInbound();
         return;
-      case 'message':
+      case 'text':
         return;
     }
   }
@@ -420,6 +422,11 @@ export class WebSocketPeer implements PacketPeer {
     this.#log.debug(`WebSocketPeer: ${message}`);
     return code;
   }
+}
+
+/** Whether a queued socket event is a received message (binary, or text). */
+function isMessage(e: SocketEvent): boolean {
+  return e instanceof Uint8Array || e.kind === 'text';
 }
 
 function positiveInt(value: number, name: string): number {

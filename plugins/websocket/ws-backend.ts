@@ -92,6 +92,9 @@ function bindEvents(ws: WebSocket, sink: SocketSink): void {
 
 /** Corked bytes that trigger an immediate flush, so one tick cannot hide an unbounded backlog. */
 const CORK_FLUSH_BYTES = 16 * 1024;
+/** `ws` send options, shared by every send (ws copies them). */
+const BINARY = { binary: true } as const;
+const TEXT = { binary: false } as const;
 
 function handleFor(ws: () => WebSocket | null, socket: () => Socket | null): SocketHandle {
   // Sends made in one tick leave in as few writes as possible: the socket is corked on the first send
@@ -115,12 +118,14 @@ function handleFor(ws: () => WebSocket | null, socket: () => Socket | null): Soc
         s.cork();
         process.nextTick(flush);
       }
-      const before = w.bufferedAmount;
-      w.send(data, { binary: !isString }, onSent);
-      if (corking) {
-        corked += w.bufferedAmount - before;
-        if (corked >= CORK_FLUSH_BYTES) flush();
+      if (!corking) {
+        w.send(data, isString ? TEXT : BINARY, onSent);
+        return;
       }
+      const before = w.bufferedAmount;
+      w.send(data, isString ? TEXT : BINARY, onSent);
+      corked += w.bufferedAmount - before;
+      if (corked >= CORK_FLUSH_BYTES) flush();
     },
     get bufferedAmount() {
       return Math.max(0, (ws()?.bufferedAmount ?? 0) - corked);
