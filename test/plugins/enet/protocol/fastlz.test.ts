@@ -83,9 +83,18 @@ t.test('fastlzDecompress: hand-made vectors from the instruction format', async 
   t.equal(farOut?.length, 1 + 8191 + 3 + 1, 'far match output length');
   t.equal(hexOf(farOut!.subarray(8192)), '7861617a', 'far match copies from 8192 bytes back ("xaa"), then literal "z"');
   t.equal(fastlzDecompress(bytes('40 61'), 100), null, 'level marker 3 is unknown');
+});
+
+t.test('fastlzCompress: level 1 output traced by hand through fastlz1_compress (unsure: not checked against a C build, none is available here)', async (t) => {
+  // "abc" literal; at offset 3 the hash finds offset 0: a match of 27 bytes at distance 3, written
+  // as LLL=7, extension 27 − 9 = 18, biased distance 2; matching stops 13 bytes before the end, so
+  // the rest (18 bytes) is one literal run.
   t.equal(hexOf(fastlzCompress(ascii('abcabcabcabcabcabcabcabcabcabc hello hello hello'), 1)),
-    '02616263e01202' + '11' + Buffer.from(' hello hello hello').toString('hex'),
-    'level 1: "abc", a 27-byte match at distance 3, then the last bytes as literals (matches stop 13 bytes before the end)');
+    '02616263e01202' + '11' + Buffer.from(' hello hello hello').toString('hex'));
+  // Level 2 checks for a run before hashing: at offset 2 of 40 × "a" a distance-1 match runs to the
+  // bound (offset 38), minus the 3-byte bias: 35 bytes = LLL=7, extension 26; then 3 literals.
+  t.equal(hexOf(fastlzCompress(new Uint8Array(40).fill(0x61), 2)), '21 6161 e01a00 02 616161'.replace(/ /g, ''),
+    'level 2: marker 001 on a 2-literal run, a 35-byte run at distance 1, 3 literals');
 });
 
 t.test('fastlzDecompress: format edge cases as in fastlz.c (C quirks, unsure whether Godot relies on them)', async (t) => {
