@@ -18,9 +18,10 @@
  *   `Compression::zlib_level`, default Z_DEFAULT_COMPRESSION (project setting
  *   compression/formats/zlib/compression_level); decompression is `inflate(Z_FINISH)` into
  *   `outLimit` bytes and succeeds only on Z_STREAM_END (bytes after the stream end are ignored).
- * - thirdparty/enet/protocol.c (d96ee040): the sender calls `compress(..., inLimit = body length,
- *   outLimit = body length)` and keeps the result only when `0 < size < body length`; the receiver
- *   calls `decompress(..., outLimit = 4096 − headerSize)` and drops the datagram on 0 or a larger size.
+ * - thirdparty/enet/protocol.c (0dd74c50): the sender calls `compress(..., inLimit = body length,
+ *   outLimit = body length)` and keeps the result only when `0 < size < body length` (the CRC32, when
+ *   on, covers the uncompressed datagram); the receiver calls `decompress(..., outLimit = 4096 −
+ *   headerSize)` and drops the datagram on 0 or a larger size.
  * - MODE_ZSTD needs zstd, which Node 20's node:zlib lacks: COMPRESS_ZSTD stays ERR_UNAVAILABLE.
  */
 import { deflateSync, inflateSync } from 'node:zlib';
