@@ -80,11 +80,11 @@ t.test('compress(ZLIB): our client ↔ C server with Godot\'s zlib compressor, r
 });
 
 /** Our echo server (zlib) and a C client (zlib) running `client` arguments to completion. */
-async function echoServer(t: Test, client: string[]): Promise<{ c: CPeer; zlib: ReturnType<typeof countingZlib> }> {
+async function echoServer(t: Test, client: string[], checksum = false): Promise<{ c: CPeer; zlib: ReturnType<typeof countingZlib> }> {
   const zlib = countingZlib();
-  const host = await udpHost({ compressor: zlib, peerCount: 4 });
+  const host = await udpHost({ compressor: zlib, peerCount: 4, checksum });
   t.teardown(() => host.destroy());
-  const c = new CPeer(['client', '--port', String(host.socket.port), '--zlib', ...client], 'zlib');
+  const c = new CPeer(['client', '--port', String(host.socket.port), '--zlib', ...(checksum ? ['--checksum'] : []), ...client], 'zlib');
   t.teardown(() => c.stop());
   const seen: SeenEvent[] = [];
   let echoed = 0;
@@ -108,4 +108,13 @@ t.test('compress(ZLIB): C client with Godot\'s zlib compressor ↔ our server, C
     t.ok(stats.packed > 0 && zlib.unpacked > 0 && zlib.packed > 0 && stats.unpacked > 0 && stats.failed === 0,
       `flag ${flags}: compressed both ways (C ${stats.packed}/${stats.unpacked}, ours ${zlib.packed}/${zlib.unpacked})`);
   }
+});
+
+t.test('compress(ZLIB) with CRC32 on both ends: C client ↔ our server (the checksum covers the uncompressed datagram)', async (t) => {
+  const { c, zlib } = await echoServer(t, ['--channels', '2', '--sizes', `1,${MTU_SIZED},50000`, '--flags', 'r'], true);
+  const [, ok, bad] = await c.waitFor(/^ECHO ok=(\d+) bad=(\d+)/);
+  t.equal(bad, '0');
+  t.equal(ok, '6', 'every echo verified by C');
+  const stats = await cStats(c);
+  t.ok(stats.packed > 0 && zlib.unpacked > 0 && zlib.packed > 0 && stats.unpacked > 0, 'compressed both ways');
 });
