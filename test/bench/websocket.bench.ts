@@ -14,11 +14,12 @@
  *   - WebSocketMultiplayerPeer: putPacket, the server polls and drains getPacket();
  *   - SceneMultiplayer RPCs over WebSocketMultiplayerPeer: rpcId(1, 'recv', bytes), the server's
  *     SceneTree processes frames.
- * The machine is shared and noisy: after one untimed warm-up round, the variants take turns for ROUNDS
- * rounds (the order reversed every other round); each figure is the median with its range, and
- * "% of raw ws" is the median of the per-round ratios (each against the same round's baseline). The
- * load average is printed with each part, and so is the CPU time (user + system, both ends) per
- * message: other processes change the wall-clock rates much more than they change that.
+ * The machine is shared and noisy: after one untimed warm-up round, the variants take turns for
+ * ROUNDS rounds (the baseline and the RPC variant back to back, the order reversed every other round);
+ * each figure is the median with its range, and "% of raw ws" is the median of the per-round ratios
+ * (each against the same round's baseline). The load average is printed with each part, and so is
+ * the CPU time (user + system, both ends) per message: a second view of the same cost, which other
+ * processes disturb less than the wall-clock rates (but still visibly on this 2-core machine).
  * Memory: heap + external bytes per idle connection with 1,000 clients, after a forced GC.
  */
 import { setFlagsFromString } from 'node:v8';
@@ -36,7 +37,7 @@ const gc = runInNewContext('gc') as () => void;
 const PAYLOAD = 100;
 const TOTAL = 60_000;
 const BATCH = 200;
-const ROUNDS = 7;
+const ROUNDS = 9;
 const IDLE_CLIENTS = 1000;
 
 const turn = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
@@ -48,7 +49,7 @@ const intact = (data: Uint8Array): boolean => data.byteLength === PAYLOAD && dat
 interface Result {
   /** Wall-clock time of the timed part. */
   readonly ms: number;
-  /** CPU time (user + system) this process spent in it: steadier than wall time on a shared machine. */
+  /** CPU time (user + system) this process spent in it (less disturbed by other processes than wall time). */
   readonly cpuMs: number;
 }
 
@@ -378,7 +379,8 @@ async function throughput(): Promise<void> {
     const rates = variants.map((): number[] => []);
     const cpu = variants.map((): number[] => []);
     for (let round = 0; round <= ROUNDS; round++) {
-      const order = variants.map((_, i) => i);
+      // The baseline and the RPC variant run back to back, so each round's ratio compares like with like.
+      const order = [0, 3, 2, 1];
       if (round % 2 === 1) order.reverse();
       for (const i of order) {
         const { ms, cpuMs } = await variants[i]![1](clients);
