@@ -127,6 +127,7 @@ export class SceneReplicationInterface implements ReplicationTables {
       for (const off of this.#spawnQueue.values()) off();
       this.#spawnQueue.clear();
     }
+    if (this.#syncs.size === 0) return;
     const now = this.#clock.nowMs();
     const states = new Map<MultiplayerSynchronizer, Uint8Array | null>();
     for (const [peer, info] of this.peers) {
