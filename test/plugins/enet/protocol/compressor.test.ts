@@ -11,30 +11,11 @@ import { fastlzCompressor, rangeCoderCompressor, zlibCompressor, type Compressor
 import { fastlzCompress } from '../../../../plugins/enet/protocol/fastlz.js';
 import { HostEventType } from '../../../../plugins/enet/protocol/host.js';
 import { HEADER_FLAG_COMPRESSED, HEADER_FLAG_SENT_TIME, HEADER_SESSION_SHIFT, PacketFlag, PeerState } from '../../../../plugins/enet/protocol/protocol.js';
+import { counting } from '../../../helpers/enet-counting-compressor.js';
 import { MemoryWorld } from '../../../helpers/enet-memory.js';
 
 const hexOf = (b: Uint8Array | null): string | null => (b === null ? null : Buffer.from(b).toString('hex'));
 const LIMIT = 4096 - 4;
-
-/** A compressor that counts what it did, around a real one. */
-function counting(inner: Compressor): Compressor & { packed: number; unpacked: number } {
-  const c = {
-    name: inner.name,
-    packed: 0,
-    unpacked: 0,
-    compress(body: Uint8Array) {
-      const out = inner.compress(body);
-      if (out !== null && out.length < body.length) c.packed++;
-      return out;
-    },
-    decompress(data: Uint8Array, limit: number) {
-      const out = inner.decompress(data, limit);
-      if (out !== null) c.unpacked++;
-      return out;
-    },
-  };
-  return c;
-}
 
 t.test('fastlzCompressor: bodies under 16 bytes are zero-padded to 16 (Godot Compression::compress MODE_FASTLZ) and decode as 16 bytes', async (t) => {
   const body = Uint8Array.from([1, 2, 1, 2, 1, 2, 1, 2, 1, 2, 1, 2]);

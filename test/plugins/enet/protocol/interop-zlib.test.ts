@@ -4,36 +4,16 @@
  * (test/fixtures/enet/godot-zlib.c), against our zlibCompressor, both directions, every delivery kind.
  */
 import t, { type Test } from 'tap';
-import { zlibCompressor, type Compressor } from '../../../../plugins/enet/protocol/compressor.js';
+import { zlibCompressor } from '../../../../plugins/enet/protocol/compressor.js';
 import { HostEventType } from '../../../../plugins/enet/protocol/host.js';
 import { PacketFlag } from '../../../../plugins/enet/protocol/protocol.js';
 import { CPeer, buildEchoPeer, pattern } from '../../../helpers/enet-c-peer.js';
+import { counting, type CountingCompressor } from '../../../helpers/enet-counting-compressor.js';
 import { pump, udpHost, type SeenEvent } from '../../../helpers/enet-udp.js';
 
 buildEchoPeer('zlib');
 
 const MTU_SIZED = 1392 - 28;
-
-/** Our zlib compressor, counting datagrams it compressed and decompressed. */
-function countingZlib(): Compressor & { packed: number; unpacked: number } {
-  const inner = zlibCompressor();
-  const c = {
-    name: inner.name,
-    packed: 0,
-    unpacked: 0,
-    compress(body: Uint8Array) {
-      const out = inner.compress(body);
-      if (out !== null && out.length < body.length) c.packed++;
-      return out;
-    },
-    decompress(data: Uint8Array, limit: number) {
-      const out = inner.decompress(data, limit);
-      if (out !== null) c.unpacked++;
-      return out;
-    },
-  };
-  return c;
-}
 
 const received = (seen: SeenEvent[]): SeenEvent[] => seen.filter((e) => e.type === HostEventType.RECEIVE);
 
@@ -52,7 +32,7 @@ async function cServer(t: Test): Promise<{ c: CPeer; port: number }> {
 
 t.test('compress(ZLIB): our client ↔ C server with Godot\'s zlib compressor, reliable/unreliable/fragmented echoes byte-exact', async (t) => {
   const { c, port } = await cServer(t);
-  const zlib = countingZlib();
+  const zlib = counting(zlibCompressor());
   const host = await udpHost({ compressor: zlib });
   t.teardown(() => host.destroy());
   const seen: SeenEvent[] = [];
@@ -80,8 +60,8 @@ t.test('compress(ZLIB): our client ↔ C server with Godot\'s zlib compressor, r
 });
 
 /** Our echo server (zlib) and a C client (zlib) running `client` arguments to completion. */
-async function echoServer(t: Test, client: string[], checksum = false): Promise<{ c: CPeer; zlib: ReturnType<typeof countingZlib> }> {
-  const zlib = countingZlib();
+async function echoServer(t: Test, client: string[], checksum = false): Promise<{ c: CPeer; zlib: CountingCompressor }> {
+  const zlib = counting(zlibCompressor());
   const host = await udpHost({ compressor: zlib, peerCount: 4, checksum });
   t.teardown(() => host.destroy());
   const c = new CPeer(['client', '--port', String(host.socket.port), '--zlib', ...(checksum ? ['--checksum'] : []), ...client], 'zlib');
