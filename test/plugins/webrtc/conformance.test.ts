@@ -11,10 +11,8 @@ const CHANNELS = [TransferMode.RELIABLE, TransferMode.RELIABLE, TransferMode.REL
 runMultiplayerPeerConformance(t, {
   name: 'webrtc',
   capabilities: { channels: 1 + CHANNELS.length, unreliable: true, serverRelay: true },
-  // libdatachannel sometimes needs DTLS retransmissions before a connection is up; their timer doubles
-  // (1 s, 2 s, 4 s, 8 s …), so on a loaded machine two lost handshake datagrams already pass 10 s. This is
-  // a liveness bound, not a speed expectation.
-  pollTimeoutMs: 30_000,
+  // libdatachannel sometimes needs a DTLS retransmission (1 s) before a connection is up.
+  pollTimeoutMs: 10_000,
   createPeer: () => new WebRTCMultiplayerPeer(),
   startServer: (peer) => peer.createServer(CHANNELS),
   async createClient(server) {
