@@ -30,7 +30,7 @@ export { NodePath } from './variant/node-path.js';
 export { TLSOptions } from './tls-options.js';
 // Variant types and the binary codec (core/variant/).
 export { VariantType, VARIANT_MAX, MAX_RECURSION_DEPTH, variantTypeName } from './variant/variant-type.js';
-export { variantTypeOf } from './variant/variant.js';
+export { isPlainObject, variantTypeOf } from './variant/variant.js';
 export type { Variant, VariantArray, VariantMap, VariantRecord } from './variant/variant.js';
 export { Vector2, Vector2i, Vector3, Vector3i, Vector4, Vector4i } from './variant/vectors.js';
 export { Rect2, Rect2i, Transform2D, Plane, Quaternion, AABB, Basis, Transform3D, Projection, Color } from './variant/math-types.js';

@@ -1,4 +1,4 @@
-import { ErrorCode, type Signal, decodeAndDecompressVariant, decodeAndDecompressVariants, decodeUint16, decodeUint32, decodeUint64, type NodePath } from '../../core/index.js';
+import { ErrorCode, type Signal, decodeAndDecompressVariant, decodeAndDecompressVariants, decodeUint16, decodeUint32, decodeUint64, type NodePath, type Variant } from '../../core/index.js';
 import type { Node } from '../node.js';
 import { validateNodeName } from '../node-name.js';
 import { PATH_NET_ID, SYNC_DELTA_FLAG } from './commands.js';
@@ -228,7 +228,7 @@ export class ReplicationReceiver {
     return this.#tables.peers.get(from)?.recvSyncIds.get(netId) ?? null;
   }
 
-  #apply(props: readonly NodePath[], root: Node, values: Parameters<typeof setState>[2], sync: MultiplayerSynchronizer, from: number): ErrorCode {
+  #apply(props: readonly NodePath[], root: Node, values: readonly Variant[], sync: MultiplayerSynchronizer, from: number): ErrorCode {
     const problem = setState(props, root, values);
     if (problem === null) return ErrorCode.OK;
     this.#mp.log.error(`State from peer ${from} for "${sync.getPath()}" partly refused: ${problem}`);

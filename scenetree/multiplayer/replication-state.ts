@@ -1,4 +1,4 @@
-import { NodePath, variantTypeOf, type Variant } from '../../core/index.js';
+import { NodePath, isPlainObject, variantTypeOf, type Variant } from '../../core/index.js';
 import type { Node } from '../node.js';
 
 /** A property path split once: the node part (null for the root itself) and the property chain. */
@@ -103,11 +103,6 @@ function sameKind(current: unknown, next: unknown): boolean {
   if (current === null || current === undefined) return true;
   if (typeof current === 'number' || typeof current === 'bigint') return typeof next === 'number' || typeof next === 'bigint';
   return variantTypeOf(current) === variantTypeOf(next);
-}
-
-function isPlainObject(v: object): boolean {
-  const proto = Object.getPrototypeOf(v) as unknown;
-  return proto === Object.prototype || proto === null;
 }
 
 function describe(v: unknown): string {

@@ -7,6 +7,16 @@ import { getState } from './replication-state.js';
 import type { SceneCacheInterface } from './scene-cache-interface.js';
 import type { PeerInfo } from './scene-replication-interface.js';
 
+/** Whether this peer is the multiplayer authority of `node`. Godot: SceneReplicationInterface::_has_authority. */
+export function hasAuthority(mp: MultiplayerContext, node: Node): boolean {
+  return node.getMultiplayerAuthority() === mp.getUniqueId();
+}
+
+/** A replication packet to `peer`, reliable or unreliable, on channel 0. Godot: SceneReplicationInterface::_send_raw. */
+export function sendReplicationPacket(mp: MultiplayerContext, peer: number, packet: Uint8Array, reliable: boolean): void {
+  mp.sendCommand(peer, packet, reliable ? TransferMode.RELIABLE : TransferMode.UNRELIABLE, 0);
+}
+
 /**
  * Writes the SYNC and delta packets of one network frame (wire spec §7.4, §7.5). Godot: the _send_sync,
  * _send_delta and _verify_synchronizer parts of SceneReplicationInterface.
@@ -48,7 +58,7 @@ export class ReplicationSyncSender {
     for (const sync of syncs) {
       const config = sync.replicationConfig;
       const root = sync.getRootNode();
-      if (config === null || root === null || !this.#hasAuthority(sync)) continue;
+      if (config === null || root === null || !hasAuthority(this.#mp, sync)) continue;
       if (!sync.state.updateOutboundSyncTime(now, sync.replicationIntervalMs)) continue;
       const netId = this.#verifySynchronizer(peer, sync);
       if (netId === null) continue; // The path-based id is not confirmed yet.
@@ -60,14 +70,14 @@ export class ReplicationSyncSender {
         continue;
       }
       if (w.length + 8 + bytes.length > this.syncMtu) {
-        this.#send(peer, w.toBytes(), false);
+        sendReplicationPacket(this.#mp, peer, w.toBytes(), false);
         start();
       }
       w.u32(netId);
       w.u32(bytes.length);
       w.bytes(bytes);
     }
-    if (w.length > 3) this.#send(peer, w.toBytes(), false);
+    if (w.length > 3) sendReplicationPacket(this.#mp, peer, w.toBytes(), false);
   }
 
   /** Godot: _send_delta (wire spec §7.5). */
@@ -78,7 +88,7 @@ export class ReplicationSyncSender {
     for (const sync of syncs) {
       const config = sync.replicationConfig;
       const root = sync.getRootNode();
-      if (config === null || root === null || !this.#hasAuthority(sync)) continue;
+      if (config === null || root === null || !hasAuthority(this.#mp, sync)) continue;
       const netId = this.#verifySynchronizer(peer, sync);
       if (netId === null) continue;
       const last = info.lastWatchMs.get(sync) ?? -Infinity;
@@ -94,7 +104,7 @@ export class ReplicationSyncSender {
         continue;
       }
       if (w.length + 16 + size > this.deltaMtu) {
-        this.#send(peer, w.toBytes(), true);
+        sendReplicationPacket(this.#mp, peer, w.toBytes(), true);
         w.reset();
         w.u8(Command.SYNC | SYNC_DELTA_FLAG);
       }
@@ -104,7 +114,7 @@ export class ReplicationSyncSender {
       for (const v of delta.values) w.bytes(v);
       info.lastWatchMs.set(sync, now);
     }
-    if (w.length > 1) this.#send(peer, w.toBytes(), true);
+    if (w.length > 1) sendReplicationPacket(this.#mp, peer, w.toBytes(), true);
   }
 
   #encodeState(sync: MultiplayerSynchronizer, props: readonly NodePath[], root: Node): Uint8Array | null {
@@ -121,11 +131,4 @@ export class ReplicationSyncSender {
     return bytes;
   }
 
-  #hasAuthority(node: Node): boolean {
-    return node.getMultiplayerAuthority() === this.#mp.getUniqueId();
-  }
-
-  #send(peer: number, packet: Uint8Array, reliable: boolean): void {
-    this.#mp.sendCommand(peer, packet, reliable ? TransferMode.RELIABLE : TransferMode.UNRELIABLE, 0);
-  }
 }

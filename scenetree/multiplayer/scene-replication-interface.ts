@@ -2,7 +2,6 @@ import {
   ByteWriter,
   ErrorCode,
   MultiplayerError,
-  TransferMode,
   encodeAndCompressVariant,
   encodeAndCompressVariants,
   encodeUint32,
@@ -16,9 +15,10 @@ import { CUSTOM_SPAWN, type MultiplayerSpawner } from './multiplayer-spawner.js'
 import type { MultiplayerSynchronizer } from './multiplayer-synchronizer.js';
 import { getState } from './replication-state.js';
 import { ReplicationReceiver, type ReplicationTables } from './replication-receiver.js';
-import { ReplicationSyncSender } from './replication-sync-sender.js';
+import { ReplicationSyncSender, hasAuthority, sendReplicationPacket } from './replication-sync-sender.js';
 import type { SceneCacheInterface } from './scene-cache-interface.js';
 
+const encoder = new TextEncoder();
 /** Godot's floor for both packet size limits. */
 const MIN_PACKET_SIZE = 128;
 
@@ -155,7 +155,7 @@ export class SceneReplicationInterface implements ReplicationTables {
     if (t === undefined || t.spawner !== spawner) return ErrorCode.ERR_INVALID_PARAMETER;
     const packet = despawnPacket(t.netId);
     for (const [peer, info] of this.peers) {
-      if (info.spawnNodes.delete(node)) this.#send(peer, packet, true);
+      if (info.spawnNodes.delete(node)) sendReplicationPacket(this.#mp, peer, packet, true);
     }
     this.#spawnQueue.get(node)?.();
     this.#spawnQueue.delete(node);
@@ -248,12 +248,8 @@ export class SceneReplicationInterface implements ReplicationTables {
       const spawner = this.tracked.get(n)?.spawner;
       if (spawner == null) continue;
       this.#spawned.add(n);
-      if (this.#hasAuthority(spawner)) this.#updateSpawnVisibility(0, n);
+      if (hasAuthority(this.#mp, spawner)) this.#updateSpawnVisibility(0, n);
     }
-  }
-
-  #hasAuthority(node: Node): boolean {
-    return node.getMultiplayerAuthority() === this.#mp.getUniqueId();
   }
 
   /** Godot: _visibility_changed. */
@@ -266,7 +262,7 @@ export class SceneReplicationInterface implements ReplicationTables {
 
   /** Godot: _update_sync_visibility: which peers get this synchronizer's SYNC packets. */
   #updateSyncVisibility(peer: number, sync: MultiplayerSynchronizer): void {
-    if (!this.#hasAuthority(sync) || peer === this.#mp.getUniqueId()) return;
+    if (!hasAuthority(this.#mp, sync) || peer === this.#mp.getUniqueId()) return;
     const visible = sync.isVisibleTo(peer);
     const targets = peer === 0 ? this.peers : new Map([[peer, this.peers.get(peer)]]);
     for (const [id, info] of targets) {
@@ -285,10 +281,10 @@ export class SceneReplicationInterface implements ReplicationTables {
   #updateSpawnVisibility(peer: number, node: Node): void {
     const t = this.tracked.get(node);
     const spawner = t?.spawner;
-    if (t === undefined || spawner == null || !this.#hasAuthority(spawner)) return;
+    if (t === undefined || spawner == null || !hasAuthority(this.#mp, spawner)) return;
     let visible = true;
     for (const sync of t.synchronizers) {
-      if (!this.#hasAuthority(sync)) continue;
+      if (!hasAuthority(this.#mp, sync)) continue;
       // Spawn visibility is the OR of the owned synchronizers' visibility.
       visible = sync.isVisibleTo(peer);
       if (visible) break;
@@ -310,7 +306,7 @@ export class SceneReplicationInterface implements ReplicationTables {
       if (typeof packet === 'string') return this.#reportOnce(node, `Cannot spawn "${node.getPath()}": ${packet}`);
       for (const id of toSpawn) {
         this.#cache.sendObjectCache(spawner, id);
-        this.#send(id, packet, true);
+        sendReplicationPacket(this.#mp, id, packet, true);
         this.peers.get(id)!.spawnNodes.add(node);
       }
     }
@@ -318,7 +314,7 @@ export class SceneReplicationInterface implements ReplicationTables {
       const packet = despawnPacket(t.netId);
       for (const id of toDespawn) {
         this.peers.get(id)!.spawnNodes.delete(node);
-        this.#send(id, packet, true);
+        sendReplicationPacket(this.#mp, id, packet, true);
       }
     }
   }
@@ -336,7 +332,7 @@ export class SceneReplicationInterface implements ReplicationTables {
     const syncIds: number[] = [];
     const values: Variant[] = [];
     for (const sync of t.synchronizers) {
-      if (!this.#hasAuthority(sync)) continue;
+      if (!hasAuthority(this.#mp, sync)) continue;
       const config = sync.replicationConfig;
       if (config === null) return `synchronizer "${sync.getPath()}" has no replication config.`;
       const state = getState(config.getSpawnProperties(), t.node);
@@ -345,7 +341,7 @@ export class SceneReplicationInterface implements ReplicationTables {
       if (sync.state.netId === 0) sync.state.netId = ++this.#lastNetId;
       syncIds.push(sync.state.netId);
     }
-    const name = new TextEncoder().encode(t.node.name);
+    const name = encoder.encode(t.node.name);
     const w = this.#writer;
     w.reset();
     w.u8(Command.SPAWN);
@@ -363,11 +359,6 @@ export class SceneReplicationInterface implements ReplicationTables {
     }
     if (typeof encodeAndCompressVariants(values, {}, w) === 'number') return 'unable to encode spawn state.';
     return w.toBytes();
-  }
-
-  /** Godot: _send_raw: reliable or unreliable on channel 0. */
-  #send(peer: number, packet: Uint8Array, reliable: boolean): void {
-    this.#mp.sendCommand(peer, packet, reliable ? TransferMode.RELIABLE : TransferMode.UNRELIABLE, 0);
   }
 
   #reportOnce(key: object, message: string): void {
