@@ -44,6 +44,8 @@ export type { SceneFactory } from './packed-scene.js';
 export { SceneMultiplayer } from './multiplayer/scene-multiplayer.js';
 export type { SceneMultiplayerOptions, SendBytesOptions } from './multiplayer/scene-multiplayer.js';
 export type { AuthCallback } from './multiplayer/auth-sessions.js';
+export { DropReason, DROP_REASONS, MultiplayerStats, PeerStats, TrafficCounters } from './multiplayer/multiplayer-stats.js';
+export type { MultiplayerStatsSnapshot, TrafficSnapshot } from './multiplayer/multiplayer-stats.js';
 export { MultiplayerSpawner, CUSTOM_SPAWN } from './multiplayer/multiplayer-spawner.js';
 export type { SpawnFunction } from './multiplayer/multiplayer-spawner.js';
 export { MultiplayerSynchronizer, VisibilityUpdateMode } from './multiplayer/multiplayer-synchronizer.js';

@@ -25,6 +25,7 @@ import { MultiplayerSynchronizer } from './multiplayer-synchronizer.js';
 import { SceneCacheInterface } from './scene-cache-interface.js';
 import { SceneReplicationInterface } from './scene-replication-interface.js';
 import { SceneRPCInterface } from './scene-rpc-interface.js';
+import { MultiplayerStats, type DropReason, type PeerStats } from './multiplayer-stats.js';
 
 /** Dependencies of a SceneMultiplayer; all optional. */
 export interface SceneMultiplayerOptions {
@@ -55,6 +56,8 @@ export class SceneMultiplayer extends MultiplayerAPI {
   allowObjectDecoding = false;
   /** Godot property `server_relay`; must match on both ends. */
   serverRelay = true;
+  /** Traffic and drop counters, in total and per connected peer (not in Godot). */
+  readonly stats = new MultiplayerStats();
 
   readonly #clock: Clock;
   readonly #log: Logger;
@@ -67,6 +70,8 @@ export class SceneMultiplayer extends MultiplayerAPI {
   #lastStatus: ConnectionStatus = ConnectionStatus.CONNECTED;
   readonly #connected = new Set<number>();
   #remoteSender = 0;
+  /** Counters of the link the packet being processed came from. */
+  #inStats: PeerStats | undefined = undefined;
   #rootPath = NodePath.EMPTY;
   #tree: SceneTree | null = null;
   #detachTree: (() => void) | null = null;
@@ -90,6 +95,7 @@ export class SceneMultiplayer extends MultiplayerAPI {
       getRemoteSenderId: () => this.getRemoteSenderId(),
       sendCommand: (to, packet, mode, channel) => this.#sendCommand(to, packet, mode, channel),
       rejectMalformed: (from, reason) => this.#rejectMalformed(from, reason),
+      refuse: (from, reason, message) => this.#refuse(from, reason, message),
     };
     this.#rpc = new SceneRPCInterface(this.#ctx, {
       get allowObjectDecoding() {
@@ -300,6 +306,7 @@ export class SceneMultiplayer extends MultiplayerAPI {
     this.#connected.clear();
     this.#auth.clear();
     this.#cache.clear();
+    this.stats.clearPeers();
   }
 
   /** The RPC checksum Godot would compute for a node (for diagnostics and tests). */
@@ -343,6 +350,7 @@ export class SceneMultiplayer extends MultiplayerAPI {
 
   /** Godot: _add_peer. */
   #addPeer(id: number): void {
+    this.stats.addPeer(id, this.#clock.nowMs());
     if (this.#auth.callback !== null) {
       this.#auth.begin(id);
       this.peerAuthenticating.emit(id);
@@ -368,6 +376,7 @@ export class SceneMultiplayer extends MultiplayerAPI {
 
   /** Godot: _del_peer. */
   #delPeer(id: number): void {
+    this.stats.removePeer(id);
     if (this.#auth.drop(id)) {
       this.peerAuthenticationFailed.emit(id);
       return;
@@ -390,6 +399,8 @@ export class SceneMultiplayer extends MultiplayerAPI {
 
   /** One packet from the transport (the loop body of Godot's poll). */
   #receive(sender: number, packet: Uint8Array, mode: TransferMode, channel: number): void {
+    const stats = this.stats.peer(sender);
+    this.stats.countIn(stats, packet.length);
     if (this.#auth.isPending(sender)) {
       const problem = this.#auth.receive(sender, packet);
       if (problem !== null) this.#log.error(problem);
@@ -398,11 +409,13 @@ export class SceneMultiplayer extends MultiplayerAPI {
     if (!this.#connected.has(sender)) return;
     if (packet.length === 0) return this.#rejectMalformed(sender, 'Invalid packet received. Size too small.');
     this.#remoteSender = sender;
+    this.#inStats = stats;
     try {
       if ((packet[0]! & CMD_MASK) === Command.SYS) this.#processSys(sender, packet, mode, channel);
       else this.#processPacket(sender, packet);
     } finally {
       this.#remoteSender = 0;
+      this.#inStats = undefined;
     }
   }
 
@@ -419,6 +432,7 @@ export class SceneMultiplayer extends MultiplayerAPI {
       case Command.CONFIRM_PATH:
         return this.#cache.processConfirmPath(from, packet);
       case Command.REMOTE_CALL:
+        this.stats.countRpcIn(this.#inStats);
         return this.#rpc.processRpc(from, packet);
       case Command.RAW:
         if (packet.length < 2) return this.#rejectMalformed(from, 'Invalid RAW packet: no data.');
@@ -508,10 +522,19 @@ export class SceneMultiplayer extends MultiplayerAPI {
     this.#peer.transferMode = mode;
     this.#peer.transferChannel = channel;
     this.#peer.setTargetPeer(to);
-    return this.#peer.putPacket(packet);
+    const err = this.#peer.putPacket(packet);
+    if (err === ErrorCode.OK) this.stats.countOut(this.stats.peer(to), packet.length, carriesRpc(packet));
+    return err;
+  }
+
+  /** A refused packet or call: counted (against the link it came in on, else `from`), logged by the caller's rules. */
+  #refuse(from: number, reason: DropReason, message: string | null): void {
+    this.stats.countDrop(this.#inStats ?? this.stats.peer(from), reason);
+    if (message !== null) this.#log.error(message);
   }
 
   #rejectMalformed(from: number, reason: string): void {
+    this.stats.countDrop(this.#inStats ?? this.stats.peer(from), 'malformed');
     this.#log.error(`${reason} Disconnecting peer ${from}.`);
     if (this.isServer() || from === MultiplayerPeer.TARGET_PEER_SERVER) this.#peer.disconnectPeer(from);
   }
@@ -525,4 +548,11 @@ export class SceneMultiplayer extends MultiplayerAPI {
     if (typeof result === 'number') return result;
     return this.#fail(result.code, result.message);
   }
+}
+
+/** Whether a packet carries a REMOTE_CALL, directly or inside a RELAY. */
+function carriesRpc(packet: Uint8Array): boolean {
+  const cmd = packet[0]! & CMD_MASK;
+  if (cmd === Command.REMOTE_CALL) return true;
+  return cmd === Command.SYS && packet[1] === SysCommand.RELAY && packet.length > SYS_CMD_SIZE && (packet[SYS_CMD_SIZE]! & CMD_MASK) === Command.REMOTE_CALL;
 }

@@ -13,6 +13,7 @@ import {
 import type { Node } from '../node.js';
 import { Command, NodeIdCompression, PATH_FLAG, RpcMeta } from './commands.js';
 import type { MultiplayerContext } from './multiplayer-context.js';
+import { DropReason } from './multiplayer-stats.js';
 import { decodeRpcArguments } from './rpc-arguments.js';
 import { buildRpcTable, describeMismatch, type RpcEntry, type RpcTable } from './rpc-table.js';
 import { readCString, type SceneCacheInterface } from './scene-cache-interface.js';
@@ -278,7 +279,9 @@ export class SceneRPCInterface {
     const mode = entry.config.rpcMode;
     if (mode === RPCMode.ANY_PEER) return true;
     if (mode === RPCMode.AUTHORITY && from === node.getMultiplayerAuthority()) return true;
-    this.#mp.log.error(
+    this.#mp.refuse(
+      from,
+      DropReason.UNAUTHORIZED,
       `RPC '${entry.name}' is not allowed on node ${node.getPath()} from: ${from}. ` +
         `Mode is ${mode}, authority is ${node.getMultiplayerAuthority()}.`,
     );
