@@ -21,4 +21,6 @@ export interface MultiplayerContext {
   rejectMalformed(from: number, reason: string): void;
   /** A well-formed packet or call refused by policy: counted under `reason`, and `message` logged unless null. */
   refuse(from: number, reason: DropReason, message: string | null): void;
+  /** Like `refuse`, but `message` is logged only the first time this peer is refused for `reason`. */
+  refuseOnce(from: number, reason: DropReason, message: string): void;
 }

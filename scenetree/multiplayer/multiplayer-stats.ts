@@ -34,8 +34,9 @@ export interface TrafficSnapshot {
 /**
  * Counters for one link (a peer) or for the whole API. "In" counts every packet the transport handed
  * to SceneMultiplayer from that peer (dropped ones included); "out" every packet SceneMultiplayer put
- * on the transport for it (a broadcast counts once per peer). `rpcsIn` counts REMOTE_CALL commands
- * received (run or refused); `rpcsOut` those sent, relayed ones included. Read-only for users.
+ * on the transport for it (a broadcast counts once per peer). `rpcsIn` and `rpcsOut` count packets
+ * carrying a REMOTE_CALL, directly or inside a relay (received ones whether run or refused). Read-only
+ * for users.
  */
 export class TrafficCounters implements TrafficSnapshot {
   rpcsIn = 0;
@@ -120,13 +121,15 @@ export class MultiplayerStats {
     this.#peers.clear();
   }
 
-  /** @internal One packet received from `peer` (undefined: a sender with no record). */
-  countIn(peer: PeerStats | undefined, bytes: number): void {
+  /** @internal One packet received from `peer` (undefined: a sender with no record); `rpc` when it carries a REMOTE_CALL. */
+  countIn(peer: PeerStats | undefined, bytes: number, rpc: boolean): void {
     this.total.packetsIn++;
     this.total.bytesIn += bytes;
+    if (rpc) this.total.rpcsIn++;
     if (peer === undefined) return;
     peer.packetsIn++;
     peer.bytesIn += bytes;
+    if (rpc) peer.rpcsIn++;
   }
 
   /** @internal One packet sent to `peer`; `rpc` when it carries a REMOTE_CALL. */
@@ -138,12 +141,6 @@ export class MultiplayerStats {
     peer.packetsOut++;
     peer.bytesOut += bytes;
     if (rpc) peer.rpcsOut++;
-  }
-
-  /** @internal One REMOTE_CALL received from `peer`. */
-  countRpcIn(peer: PeerStats | undefined): void {
-    this.total.rpcsIn++;
-    if (peer !== undefined) peer.rpcsIn++;
   }
 
   /** @internal One drop attributed to `peer`. */

@@ -232,7 +232,7 @@ export class ReplicationReceiver {
   #apply(props: readonly NodePath[], root: Node, values: readonly Variant[], sync: MultiplayerSynchronizer, from: number): ErrorCode {
     const problem = setState(props, root, values);
     if (problem === null) return ErrorCode.OK;
-    this.#mp.log.error(`State from peer ${from} for "${sync.getPath()}" partly refused: ${problem}`);
+    this.#mp.refuseOnce(from, DropReason.BAD_ARGUMENTS, `State from peer ${from} for "${sync.getPath()}" partly refused: ${problem}`);
     return ErrorCode.ERR_INVALID_DATA;
   }
 
