@@ -42,6 +42,7 @@ export type { CreateTimerOptions } from './scene-tree-timer.js';
 export { PackedScene, SceneRegistry } from './packed-scene.js';
 export type { SceneFactory } from './packed-scene.js';
 export { SceneMultiplayer } from './multiplayer/scene-multiplayer.js';
+export { Command, CMD_MASK, SysCommand, SYS_CMD_SIZE } from './multiplayer/commands.js';
 export type { SceneMultiplayerOptions, SendBytesOptions } from './multiplayer/scene-multiplayer.js';
 export type { AuthCallback } from './multiplayer/auth-sessions.js';
 export { MultiplayerSpawner, CUSTOM_SPAWN } from './multiplayer/multiplayer-spawner.js';
