@@ -32,6 +32,8 @@ export interface CreateRoomOptions {
   /** The room's id (default: 8 random characters). */
   readonly id?: string;
   readonly metadata?: Record<string, unknown>;
+  /** Overrides the type's `emptyGraceMs` (Infinity: a standing room that is never disposed for being empty). */
+  readonly emptyGraceMs?: number;
 }
 
 /** Options of `shutdown`. */
@@ -160,6 +162,7 @@ export class GameServer {
       clock: this.clock,
       logger: this.#log,
       ...(options.metadata !== undefined ? { metadata: options.metadata } : {}),
+      ...(options.emptyGraceMs !== undefined ? { emptyGraceMs: options.emptyGraceMs } : {}),
       ...(this.#enet !== null ? { bindEnet: (maxClients: number) => this.#bindEnet(maxClients) } : {}),
     });
     this.#creating.set(id, creating);
@@ -175,6 +178,8 @@ export class GameServer {
     }
     this.#rooms.set(id, room);
     this.#emptySince.set(room, this.clock.nowMs());
+    // A room may also dispose itself (a match that is over): forget it then too.
+    room.disposed.connect(() => this.#forget(room), { once: true });
     this.#log.info(`GameServer: room ${id} (${type}) created${room.enetPort !== null ? `, ENet port ${room.enetPort}` : ''}.`);
     this.roomCreated.emit(room);
     return room;
@@ -204,8 +209,8 @@ export class GameServer {
       }
       const since = this.#emptySince.get(room);
       if (since === undefined) this.#emptySince.set(room, now);
-      else if (!this.#draining && now - since >= room.type.emptyGraceMs) {
-        this.#log.info(`GameServer: room ${room.id} empty for ${room.type.emptyGraceMs} ms: disposed.`);
+      else if (!this.#draining && now - since >= room.emptyGraceMs) {
+        this.#log.info(`GameServer: room ${room.id} empty for ${room.emptyGraceMs} ms: disposed.`);
         this.#remove(room, RoomCloseCode.CLOSED, 'room closed');
       }
     }
@@ -257,9 +262,13 @@ export class GameServer {
   }
 
   #remove(room: Room, code: number, reason: string): void {
+    room.dispose(code, reason); // emits `disposed`, which calls #forget
+  }
+
+  #forget(room: Room): void {
+    if (this.#rooms.get(room.id) !== room) return;
     this.#rooms.delete(room.id);
     this.#emptySince.delete(room);
-    room.dispose(code, reason);
     this.roomDisposed.emit(room);
   }
 

@@ -36,3 +36,5 @@ export { RoomCloseCode, JoinRefusal } from './close-codes.js';
 export { CountingPeer, emptyTraffic } from './counting-peer.js';
 export type { TransportTraffic } from './counting-peer.js';
 export { MultiplexPeer } from './multiplex-peer.js';
+export { runServe, serveHelp } from './serve.js';
+export type { ServeGame } from './serve.js';

@@ -38,6 +38,8 @@ export interface RoomOptions {
   readonly clock: Clock;
   readonly logger: Logger;
   readonly metadata?: Record<string, unknown>;
+  /** Overrides the type's `emptyGraceMs` for this room. */
+  readonly emptyGraceMs?: number;
   /** Binds an ENet server for this room; resolves with it, or null when no port could be bound. */
   readonly bindEnet?: (maxClients: number) => Promise<ENetMultiplayerPeer | null>;
 }
@@ -57,6 +59,8 @@ export class Room {
   readonly tree: SceneTree;
   readonly multiplayer: SceneMultiplayer;
   readonly createdAtMs: number;
+  /** A room left empty this long is disposed by its server (ms; Infinity: never). */
+  readonly emptyGraceMs: number;
   /** Free-form, JSON-serializable data listed by `rooms()` (a map name, a game mode…). */
   metadata: Record<string, unknown>;
   /** Emitted once, when the room is disposed. */
@@ -72,12 +76,16 @@ export class Room {
   #reservations: number[] = [];
   #locked = false;
   #disposed = false;
+  #ticking = false;
+  /** A `dispose` asked for during a tick, applied when the tick ends. */
+  #disposeAfterTick: [code: number, reason: string] | null = null;
   #tickMs = 0;
 
   private constructor(options: RoomOptions, enet: ENetMultiplayerPeer | null) {
     this.id = options.id;
     this.type = options.type;
     this.metadata = { ...options.metadata };
+    this.emptyGraceMs = options.emptyGraceMs ?? options.type.emptyGraceMs;
     this.#clock = options.clock;
     this.#log = options.logger;
     this.createdAtMs = this.#clock.nowMs();
@@ -200,8 +208,15 @@ export class Room {
     const start = performance.now();
     const now = this.#clock.nowMs();
     while (this.#reservations.length > 0 && now - this.#reservations[0]! > RESERVATION_MS) this.#reservations.shift();
-    this.tree.processFrame(delta);
-    this.#tickMs = performance.now() - start;
+    this.#ticking = true;
+    try {
+      this.tree.processFrame(delta);
+    } finally {
+      this.#ticking = false;
+      this.#tickMs = performance.now() - start;
+      const after = this.#disposeAfterTick;
+      if (after !== null) this.dispose(...after);
+    }
   }
 
   /**
@@ -219,9 +234,16 @@ export class Room {
     }
   }
 
-  /** Closes the room at once: its transports, its tree. Emits `disposed`. Idempotent. */
+  /**
+   * Closes the room: its transports, its tree; emits `disposed`. Idempotent. Called from the room's
+   * own code during a frame (a match that is over), it takes effect when the frame ends.
+   */
   dispose(code: number = RoomCloseCode.CLOSED, reason = 'room closed'): void {
     if (this.#disposed) return;
+    if (this.#ticking) {
+      this.#disposeAfterTick ??= [code, reason];
+      return;
+    }
     this.closeClients(code, reason);
     this.#disposed = true;
     this.#reservations = [];
