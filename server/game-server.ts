@@ -1,7 +1,10 @@
 import { ErrorCode, MultiplayerError, Signal, cryptoRng, randomInt, silentLogger, systemClock, type Clock, type Logger, type Rng } from '../core/index.js';
 import { ENetMultiplayerPeer } from '../plugins/enet/index.js';
 import { JoinRefusal, RoomCloseCode } from './close-codes.js';
+import { WebSocketServer } from 'ws';
 import { HttpFront, type UpgradeArgs } from './http-front.js';
+import { MAX_MESSAGE_BYTES } from './signaling/signaling-protocol.js';
+import { MAX_LOBBY_PEERS, SignalingServer } from './signaling/signaling-server.js';
 import { Room, type RoomInfo } from './room.js';
 import { parseRoomPath, type RoomRequest } from './room-path.js';
 import { isRoomName, roomType, type RoomType, type RoomTypeOptions } from './room-type.js';
@@ -25,7 +28,15 @@ export interface GameServerOptions {
   readonly fps?: number;
   /** ENet per room; omit for WebSocket only. */
   readonly enet?: EnetOptions;
+  /**
+   * Hosts WebRTC signaling lobbies (Godot's webrtc_signaling demo protocol) at `/.signaling` on the
+   * WebSocket port; `rooms()` lists them as `webrtc-lobby` rows (default false).
+   */
+  readonly signaling?: boolean;
 }
+
+/** The WebSocket path of the signaling lobbies (never a room id: ids have no dots). */
+export const SIGNALING_PATH = '/.signaling';
 
 /** Options of `createRoom`. */
 export interface CreateRoomOptions {
@@ -70,6 +81,8 @@ export class GameServer {
   readonly #creating = new Map<string, Promise<Room>>();
   readonly #emptySince = new Map<Room, number>();
   #front: HttpFront | null = null;
+  readonly #signaling: SignalingServer | null;
+  readonly #signalingWss: WebSocketServer | null;
   #loop: ReturnType<typeof setInterval> | null = null;
   #lastTick = 0;
   #draining = false;
@@ -81,6 +94,8 @@ export class GameServer {
     this.#maxRooms = options.maxRooms ?? 100;
     this.#fps = options.fps ?? 60;
     this.#enet = options.enet ?? null;
+    this.#signaling = options.signaling === true ? new SignalingServer({ clock: this.clock, log: (line) => this.#log.info(line) }) : null;
+    this.#signalingWss = options.signaling === true ? new WebSocketServer({ noServer: true, perMessageDeflate: false, clientTracking: false, maxPayload: 4 * MAX_MESSAGE_BYTES }) : null;
     if (!Number.isInteger(this.#maxRooms) || this.#maxRooms < 1) throw new RangeError(`maxRooms must be a positive integer, got ${this.#maxRooms}.`);
     if (!(this.#fps > 0)) throw new RangeError(`fps must be positive, got ${this.#fps}.`);
   }
@@ -133,9 +148,23 @@ export class GameServer {
     return this.#rooms.get(id) ?? null;
   }
 
-  /** Every room's listing, in creation order. */
+  /** Every room's listing, in creation order, then the WebRTC signaling lobbies. */
   rooms(): RoomInfo[] {
-    return [...this.#rooms.values()].map((room) => room.info());
+    const rows = [...this.#rooms.values()].map((room) => room.info());
+    for (const lobby of this.#signaling?.lobbyList() ?? []) {
+      rows.push({
+        kind: 'webrtc-lobby',
+        id: lobby.code,
+        type: 'webrtc',
+        clients: lobby.peers,
+        maxClients: MAX_LOBBY_PEERS,
+        locked: lobby.sealed,
+        metadata: { mesh: lobby.mesh, hostId: lobby.hostId },
+        createdAtMs: lobby.createdAtMs,
+        endpoints: { ws: SIGNALING_PATH, enet: null },
+      });
+    }
+    return rows;
   }
 
   /** The rooms themselves (for metrics and tests). */
@@ -240,14 +269,17 @@ export class GameServer {
       room.lock();
       room.closeClients(RoomCloseCode.SHUTTING_DOWN, reason);
     }
+    this.#signaling?.closeAll(RoomCloseCode.SHUTTING_DOWN, reason);
     const deadline = performance.now() + graceMs;
-    while (this.roomList().some((room) => room.clientCount > 0) && performance.now() < deadline) {
+    const busy = (): boolean => this.roomList().some((room) => room.clientCount > 0) || (this.#signaling?.memberCount ?? 0) > 0;
+    while (busy() && performance.now() < deadline) {
       if (this.#loop === null) this.#safeTick();
       await new Promise((resolve) => setTimeout(resolve, 1000 / this.#fps));
     }
     if (this.#loop !== null) clearInterval(this.#loop);
     this.#loop = null;
     for (const room of [...this.#rooms.values()]) this.#remove(room, RoomCloseCode.SHUTTING_DOWN, reason);
+    await this.#signaling?.close();
     this.#front = null;
     await frontClosed;
   }
@@ -282,6 +314,10 @@ export class GameServer {
       this.#front?.refuse(args, JoinRefusal[why], reason);
     };
     if (this.#draining) return refuse('shutting_down', 'server shutting down');
+    if (this.#signaling !== null && path.split('?')[0] === SIGNALING_PATH) {
+      const signaling = this.#signaling;
+      return this.#front?.handOver(args, this.#signalingWss!, (ws) => signaling.accept(ws));
+    }
     if (request === null) return refuse('bad_url', 'expected /<roomId>, /<type>/<roomId> or /<type>/');
     let room: Room | JoinRefusal;
     try {

@@ -1,6 +1,6 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
-import { WebSocketServer } from 'ws';
+import { WebSocketServer, type WebSocket } from 'ws';
 import { ErrorCode } from '../core/index.js';
 
 /** An upgrade request as Node's HTTP server hands it over. */
@@ -61,6 +61,12 @@ export class HttpFront {
   refuse({ request, socket, head }: UpgradeArgs, code: number, reason: string): void {
     if (socket.destroyed) return;
     this.#refuser.handleUpgrade(request, socket, head, (ws) => ws.close(code, reason));
+  }
+
+  /** Completes the handshake and hands the open WebSocket to `take` (for a service speaking its own protocol). */
+  handOver({ request, socket, head }: UpgradeArgs, server: WebSocketServer, take: (ws: WebSocket) => void): void {
+    if (socket.destroyed) return;
+    server.handleUpgrade(request, socket, head, take);
   }
 
   /** Stops listening; open connections stay (the rooms own them). */

@@ -24,7 +24,7 @@
  *
  * @packageDocumentation
  */
-export { GameServer } from './game-server.js';
+export { GameServer, SIGNALING_PATH } from './game-server.js';
 export type { GameServerOptions, EnetOptions, CreateRoomOptions, ShutdownOptions } from './game-server.js';
 export { Room } from './room.js';
 export type { RoomInfo, RoomClient, RoomOptions, RoomTransport } from './room.js';
@@ -38,3 +38,7 @@ export type { TransportTraffic } from './counting-peer.js';
 export { MultiplexPeer } from './multiplex-peer.js';
 export { runServe, serveHelp } from './serve.js';
 export type { ServeGame } from './serve.js';
+export { SignalingServer, MAX_LOBBY_PEERS } from './signaling/signaling-server.js';
+export type { SignalingServerOptions, LobbyInfo } from './signaling/signaling-server.js';
+export { MessageType, MAX_MESSAGE_BYTES, encodeMessage, parseMessage, encodeCandidate, parseCandidate } from './signaling/signaling-protocol.js';
+export type { SignalMessage } from './signaling/signaling-protocol.js';

@@ -20,6 +20,8 @@ export interface RoomClient {
 
 /** One row of `GameServer.rooms()`: what a server list or a matchmaker reads. */
 export interface RoomInfo {
+  /** `match`: a room hosted here; `webrtc-lobby`: a signaling lobby whose match runs peer to peer. */
+  readonly kind: 'match' | 'webrtc-lobby';
   readonly id: string;
   readonly type: string;
   readonly clients: number;
@@ -27,7 +29,7 @@ export interface RoomInfo {
   readonly locked: boolean;
   readonly metadata: Readonly<Record<string, unknown>>;
   readonly createdAtMs: number;
-  /** The WebSocket URL path that joins it, and its ENet port when it has one. */
+  /** The WebSocket URL path that joins it (for a lobby: the signaling path), and its ENet port if any. */
   readonly endpoints: { readonly ws: string; readonly enet: number | null };
 }
 
@@ -180,6 +182,7 @@ export class Room {
   /** The room's `rooms()` row. */
   info(): RoomInfo {
     return {
+      kind: 'match',
       id: this.id,
       type: this.type.name,
       clients: this.clientCount,

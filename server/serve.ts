@@ -1,11 +1,12 @@
 /**
  * `scenenet serve`: a dedicated headless game server hosting rooms of a registered game over WebSocket
- * (one port, rooms by URL path) and ENet (a port per room), until SIGINT/SIGTERM; then it drains
+ * (one port, rooms by URL path), ENet (a port per room) and WebRTC (signaling lobbies on the WebSocket
+ * port), until SIGINT/SIGTERM; then it drains
  * (clients are told why, reliable traffic is flushed) and exits 0 within its grace period.
  */
 import { parseArgs } from 'node:util';
 import { ErrorCode, type Logger } from '../core/index.js';
-import { GameServer } from './game-server.js';
+import { GameServer, SIGNALING_PATH } from './game-server.js';
 import type { Room } from './room.js';
 import type { RoomTypeOptions } from './room-type.js';
 
@@ -140,6 +141,7 @@ export async function runServe(argv: string[], games: Record<string, ServeGame>,
     maxRooms: options.maxRooms,
     fps: options.fps,
     logger: printingLogger(print),
+    signaling: true,
     ...(options.enet !== null ? { enet: { host: options.host, ports: options.enet } } : {}),
   });
   const types = game.roomTypes(print);
@@ -164,6 +166,7 @@ export async function runServe(argv: string[], games: Record<string, ServeGame>,
   const base = `ws://${options.host}:${server.getLocalPort()}`;
   print(`scenenet serve: ${options.game} (${game.description})`);
   print(`listening on ${base}/<roomId>, ${base}/<type>/<roomId>, ${base}/<type>/ (types: ${Object.keys(types).join(', ')})`);
+  print(`WebRTC signaling lobbies: ${base}${SIGNALING_PATH}`);
   const stopExtras: Array<() => Promise<void>> = [];
   try {
     const defaultType = Object.keys(types)[0]!;
