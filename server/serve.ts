@@ -46,7 +46,8 @@ export function serveHelp(games: Record<string, ServeGame>): string {
   lines.push(
     '',
     'clients join by URL: ws://HOST:PORT/<roomId> (an existing room), ws://HOST:PORT/<type>/<roomId>',
-    '(created on first join), ws://HOST:PORT/<type>/ (any open room of that type); ENet clients use a room\'s port.',
+    '(created on first join), ws://HOST:PORT/<type>/ (any open room of that type); ENet clients use a room\'s port;',
+    "WebRTC peers signal through ws://HOST:PORT/.signaling (lobbies of Godot's webrtc_signaling demo).",
     '',
     'examples:',
     '  scenenet serve --port 0',
