@@ -1,5 +1,5 @@
 import {
-  ConnectionStatus, ErrorCode, MultiplayerError, MultiplayerPeer, TransferMode, silentLogger, systemClock,
+  ConnectionStatus, ErrorCode, MultiplayerError, MultiplayerPeer, PacketQueue, TransferMode, silentLogger, systemClock,
   type Clock, type Logger, type MultiplayerPeerOptions,
 } from '../../core/index.js';
 import { isIP } from 'node:net';
@@ -21,11 +21,11 @@ const SYSCH_MAX = 2;
 const Mode = { NONE: 0, SERVER: 1, CLIENT: 2, MESH: 3 } as const;
 type Mode = (typeof Mode)[keyof typeof Mode];
 
-interface Packet {
-  readonly data: Uint8Array;
-  readonly channel: number;
-  readonly flags: number;
-  readonly from: number;
+/** The transfer mode a packet with ENet `flags` was sent with. Godot: ENetMultiplayerPeer::get_packet_mode. */
+function transferModeOf(flags: number): TransferMode {
+  if (flags & PacketFlag.RELIABLE) return TransferMode.RELIABLE;
+  if (flags & PacketFlag.UNSEQUENCED) return TransferMode.UNRELIABLE;
+  return TransferMode.UNRELIABLE_ORDERED;
 }
 
 /**
@@ -43,7 +43,8 @@ export class ENetMultiplayerPeer extends MultiplayerPeer {
   #bindIp = '*';
   #hosts = new Map<number, ENetConnection>();
   #peers = new Map<number, ENetPacketPeer>();
-  #incoming: Packet[] = [];
+  /** Received packets: sender, transfer mode (from the ENet flags) and ENet channel. */
+  #incoming = new PacketQueue();
   /** Mesh peers added since the last poll; their peerConnected waits for poll(). */
   #meshJoined: number[] = [];
   #starting = false;
@@ -190,23 +191,20 @@ export class ENetMultiplayerPeer extends MultiplayerPeer {
   }
 
   override getPacketPeer(): number {
-    return this.#incoming[0]?.from ?? MultiplayerPeer.TARGET_PEER_SERVER;
+    return this.#incoming.peekFrom(MultiplayerPeer.TARGET_PEER_SERVER);
   }
 
   override getPacketMode(): TransferMode {
-    const flags = this.#incoming[0]?.flags ?? PacketFlag.RELIABLE;
-    if (flags & PacketFlag.RELIABLE) return TransferMode.RELIABLE;
-    if (flags & PacketFlag.UNSEQUENCED) return TransferMode.UNRELIABLE;
-    return TransferMode.UNRELIABLE_ORDERED;
+    return this.#incoming.peekMode(TransferMode.RELIABLE);
   }
 
   override getPacketChannel(): number {
-    const ch = this.#incoming[0]?.channel ?? 0;
+    const ch = this.#incoming.peekChannel(0);
     return ch >= SYSCH_MAX ? ch - SYSCH_MAX + 1 : 0;
   }
 
   override getAvailablePacketCount(): number {
-    return this.#incoming.length;
+    return this.#incoming.size;
   }
 
   /** Godot: 1 << 24. */
@@ -215,9 +213,9 @@ export class ENetMultiplayerPeer extends MultiplayerPeer {
   }
 
   override getPacket(): Uint8Array | ErrorCode {
-    const p = this.#incoming.shift();
-    if (p === undefined) return this.#fail(ErrorCode.ERR_UNAVAILABLE, 'No incoming packets available.');
-    return p.data;
+    const data = this.#incoming.shift();
+    if (data === undefined) return this.#fail(ErrorCode.ERR_UNAVAILABLE, 'No incoming packets available.');
+    return data;
   }
 
   /** Godot: ENetMultiplayerPeer::put_packet. */
@@ -375,7 +373,7 @@ export class ENetMultiplayerPeer extends MultiplayerPeer {
   }
 
   #store(from: number, e: ENetEvent): void {
-    this.#incoming.push({ data: e.packet!, channel: e.channel, flags: e.flags, from });
+    this.#incoming.push(e.packet!, from, transferModeOf(e.flags), e.channel);
   }
 
   #destroyHost(id: number): void {
@@ -393,7 +391,7 @@ export class ENetMultiplayerPeer extends MultiplayerPeer {
     }
     for (const host of this.#hosts.values()) if (host.host) host.destroy();
     this.#mode = Mode.NONE;
-    this.#incoming = [];
+    this.#incoming.clear();
     this.#peers.clear();
     this.#hosts.clear();
     this.#meshJoined = [];

@@ -1,4 +1,4 @@
-import { ErrorCode, MultiplayerError, type PacketPeer } from '../../core/index.js';
+import { ErrorCode, MultiplayerError, PacketQueue, type PacketPeer } from '../../core/index.js';
 import { displayAddress } from './datagram-socket.js';
 import type { Peer } from './protocol/peer.js';
 import { Defaults, PacketFlag, PeerState } from './protocol/protocol.js';
@@ -37,12 +37,6 @@ export const PeerStatistic = {
 } as const;
 export type PeerStatistic = (typeof PeerStatistic)[keyof typeof PeerStatistic];
 
-/** A received packet waiting in an ENetPacketPeer. */
-interface QueuedPacket {
-  readonly data: Uint8Array;
-  readonly flags: number;
-}
-
 /**
  * Godot: ENetPacketPeer (modules/enet/enet_packet_peer.h): one connection of an ENetConnection.
  * `getPacket` reads packets that `ENetConnection.service()` queued on this peer.
@@ -55,7 +49,8 @@ export class ENetPacketPeer implements PacketPeer {
   static readonly FLAG_UNRELIABLE_FRAGMENT = PacketFlag.UNRELIABLE_FRAGMENT;
 
   #peer: Peer | null;
-  #queue: QueuedPacket[] = [];
+  /** Received packets with their ENet flags (kept in the queue's mode slot). */
+  #queue = new PacketQueue();
   #lastFlags = 0;
   /** Free slot for the owner (Godot keeps `_net_id` metadata here). */
   meta: number | null = null;
@@ -90,14 +85,15 @@ export class ENetPacketPeer implements PacketPeer {
 
   /** Godot: ENetPacketPeer::get_packet. */
   getPacket(): Uint8Array | ErrorCode {
-    const p = this.#queue.shift();
-    if (p === undefined) return ErrorCode.ERR_UNAVAILABLE;
-    this.#lastFlags = p.flags;
-    return p.data;
+    const flags = this.#queue.peekMode(0);
+    const data = this.#queue.shift();
+    if (data === undefined) return ErrorCode.ERR_UNAVAILABLE;
+    this.#lastFlags = flags;
+    return data;
   }
 
   getAvailablePacketCount(): number {
-    return this.#queue.length;
+    return this.#queue.size;
   }
 
   /** Godot: 1 << 24. */
@@ -201,7 +197,7 @@ export class ENetPacketPeer implements PacketPeer {
 
   /** @internal Godot: ENetPacketPeer::_queue_packet. */
   queuePacket(data: Uint8Array, flags: number): void {
-    this.#queue.push({ data, flags });
+    this.#queue.push(data, 0, flags);
   }
 
   /** @internal Godot: ENetPacketPeer::_on_disconnect: unbinds from the protocol peer. */

@@ -3,13 +3,13 @@ import {
   ErrorCode,
   MultiplayerError,
   MultiplayerPeer,
+  PacketQueue,
   TransferMode,
   silentLogger,
   type Clock,
   type Logger,
   type Rng,
 } from '../../core/index.js';
-import { PacketQueue } from './packet-queue.js';
 import type { Datagram, VirtualNetwork } from './virtual-network.js';
 
 /** Construction options of `LoopbackMultiplayerPeer`. Clock, Rng and Logger default to the network's. */
@@ -136,15 +136,15 @@ export class LoopbackMultiplayerPeer extends MultiplayerPeer {
   }
 
   override getPacketPeer(): number {
-    return this.#incoming.nextFrom;
+    return this.#incoming.peekFrom(0);
   }
 
   override getPacketMode(): TransferMode {
-    return this.#incoming.nextMode(RELIABLE);
+    return this.#incoming.peekMode(RELIABLE);
   }
 
   override getPacketChannel(): number {
-    return this.#incoming.nextChannel;
+    return this.#incoming.peekChannel(0);
   }
 
   override getAvailablePacketCount(): number {
@@ -285,7 +285,7 @@ export class LoopbackMultiplayerPeer extends MultiplayerPeer {
         return this.#accept(d.from);
       case 'data':
         if (id === undefined) return this.#logger.debug(`Loopback: dropped a packet from unknown address "${d.from}".`);
-        this.#incoming.push(id, d.mode, d.channel, d.payload);
+        this.#incoming.push(d.payload, id, d.mode, d.channel);
         return;
       case 'disconnect':
         if (id === undefined) return;
@@ -324,7 +324,7 @@ export class LoopbackMultiplayerPeer extends MultiplayerPeer {
         return;
       case 'data':
         if (this.#status === ConnectionStatus.CONNECTING) this.#early.push(d);
-        else this.#incoming.push(server, d.mode, d.channel, d.payload);
+        else this.#incoming.push(d.payload, server, d.mode, d.channel);
         return;
       case 'reject':
         return this.#reset();

@@ -17,52 +17,68 @@ export type SocketEvent =
  * One backend connection as a `WebSocketPeer` sees it: the handle, the events its callbacks queued,
  * the count of sends not yet handed to the OS, and whether reading is paused. Once disposed, late
  * callbacks of the old socket are ignored, so a reused peer never sees its previous connection.
+ *
+ * It is itself the backend's `SocketSink`: the callbacks are methods shared by every connection, not
+ * closures made per connection (an idle server holds one of these per client).
  */
-export class SocketConnection {
-  readonly handle: SocketHandle;
+export class SocketConnection implements SocketSink {
+  /** Set by `open` as soon as the backend returns it. */
+  handle!: SocketHandle;
   events: SocketEvent[] = [];
   /** Messages sent but not yet handed to the OS (Godot's queued message count). */
   unsent = 0;
+  readonly #logger: Logger;
   #paused = false;
   #live = true;
+  /** One log line per socket, as ws emits one 'error'. */
+  #logged = false;
   /** One callback for every send (not a closure per message). */
   readonly #onSent = (): void => {
     this.unsent--;
   };
 
-  private constructor(handle: SocketHandle) {
-    this.handle = handle;
+  private constructor(logger: Logger) {
+    this.#logger = logger;
   }
 
-  /** Opens a connection through `start` (a backend's connect or accept), wiring its callbacks to the queue. */
+  /**
+   * Opens a connection through `start` (a backend's connect or accept) with this connection as its
+   * sink; anything the backend reports before `start` returns is queued like the rest.
+   */
   static open(logger: Logger, start: (sink: SocketSink) => SocketHandle | { error: ErrorCode; message: string }): SocketConnection | { error: ErrorCode; message: string } {
-    let conn: SocketConnection | null = null;
-    const early: SocketEvent[] = []; // anything a backend reports before `start` returns
-    const live = (): boolean => conn === null || conn.#live;
-    let logged = false; // one log line per socket, as ws emits one 'error'
-    const queue = (e: SocketEvent): void => {
-      if (conn === null) early.push(e);
-      else if (conn.#live) conn.events.push(e);
-    };
-    const result = start({
-      open: (protocol, host, port) => queue({ kind: 'open', protocol, host, port }),
-      message: (data, isString) => queue(isString ? { kind: 'text', data } : data),
-      pong: () => queue({ kind: 'pong' }),
-      failed: (code, reason, detail) => {
-        if (live() && !logged) logger.warn(`WebSocket closed with ${code} (${reason}): ${detail}`);
-        logged = true;
-        queue({ kind: 'failed', code, reason });
-      },
-      closed: (clean, code, reason, detail) => {
-        if (!clean && detail !== '' && live() && !logged) logger.warn(`WebSocket connection lost: ${detail}`);
-        logged = true;
-        queue({ kind: 'closed', clean, code, reason });
-      },
-    });
+    const conn = new SocketConnection(logger);
+    const result = start(conn);
     if ('error' in result) return result;
-    conn = new SocketConnection(result);
-    conn.events = early;
+    conn.handle = result;
     return conn;
+  }
+
+  open(protocol: string, host: string, port: number): void {
+    this.#queue({ kind: 'open', protocol, host, port });
+  }
+
+  message(data: Uint8Array, isString: boolean): void {
+    this.#queue(isString ? { kind: 'text', data } : data);
+  }
+
+  pong(): void {
+    this.#queue({ kind: 'pong' });
+  }
+
+  failed(code: number, reason: string, detail: string): void {
+    if (this.#live && !this.#logged) this.#logger.warn(`WebSocket closed with ${code} (${reason}): ${detail}`);
+    this.#logged = true;
+    this.#queue({ kind: 'failed', code, reason });
+  }
+
+  closed(clean: boolean, code: number, reason: string, detail: string): void {
+    if (!clean && detail !== '' && this.#live && !this.#logged) this.#logger.warn(`WebSocket connection lost: ${detail}`);
+    this.#logged = true;
+    this.#queue({ kind: 'closed', clean, code, reason });
+  }
+
+  #queue(e: SocketEvent): void {
+    if (this.#live) this.events.push(e);
   }
 
   /** Sends one message, counting it as unsent until the backend reports it handed over. */

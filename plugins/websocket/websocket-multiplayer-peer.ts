@@ -3,6 +3,7 @@ import {
   ErrorCode,
   MultiplayerError,
   MultiplayerPeer,
+  PacketQueue,
   TransferMode,
   silentLogger,
   systemClock,
@@ -12,7 +13,6 @@ import {
   type TLSOptions,
 } from '../../core/index.js';
 import { nativeBackend } from './native-backend.js';
-import { PacketBuffer } from './packet-buffer.js';
 import { PendingPeers } from './pending-peers.js';
 import type { StreamListener, WebSocketBackend } from './websocket-backend.js';
 import { State, WebSocketPeer } from './websocket-peer.js';
@@ -54,7 +54,7 @@ export class WebSocketMultiplayerPeer extends MultiplayerPeer {
   #clientStart = 0;
   #peers = new Map<number, WebSocketPeer>();
   /** Received packets, tagged with their source peer. */
-  #incoming = new PacketBuffer();
+  #incoming = new PacketQueue();
 
   constructor(options: WebSocketMultiplayerPeerOptions = {}) {
     super(options);
@@ -231,7 +231,7 @@ export class WebSocketMultiplayerPeer extends MultiplayerPeer {
   }
 
   override getPacketPeer(): number {
-    return this.#incoming.peekTag(1);
+    return this.#incoming.peekFrom(1);
   }
 
   override getPacketMode(): TransferMode {
@@ -243,7 +243,7 @@ export class WebSocketMultiplayerPeer extends MultiplayerPeer {
   }
 
   override getAvailablePacketCount(): number {
-    return this.#incoming.count;
+    return this.#incoming.size;
   }
 
   /** Godot: get_max_packet_size = outbound buffer size − 9. */
@@ -255,7 +255,7 @@ export class WebSocketMultiplayerPeer extends MultiplayerPeer {
   override getPacket(): Uint8Array | ErrorCode {
     // Divergence from Godot: ERR_UNAVAILABLE (nothing queued) is checked before the status, which
     // Godot reports as ERR_UNCONFIGURED; the shared conformance suite asks for the former.
-    if (this.#incoming.count === 0) return ErrorCode.ERR_UNAVAILABLE;
+    if (this.#incoming.size === 0) return ErrorCode.ERR_UNAVAILABLE;
     if (this.#status !== ConnectionStatus.CONNECTED) return ErrorCode.ERR_UNCONFIGURED;
     return this.#incoming.shift()!;
   }

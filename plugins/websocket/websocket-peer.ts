@@ -1,6 +1,7 @@
 import {
   ErrorCode,
   MultiplayerError,
+  PacketQueue,
   silentLogger,
   systemClock,
   type Clock,
@@ -9,7 +10,6 @@ import {
   type TLSOptions,
 } from '../../core/index.js';
 import { nativeBackend } from './native-backend.js';
-import { PacketBuffer } from './packet-buffer.js';
 import { SocketConnection, type SocketEvent } from './socket-connection.js';
 import type { WebSocketBackend } from './websocket-backend.js';
 
@@ -62,7 +62,7 @@ export class WebSocketPeer implements PacketPeer {
   #conn: SocketConnection | null = null;
   #closeDeferred = false;
   /** Received messages; the tag is 1 for text, 0 for binary. */
-  #inbound = new PacketBuffer();
+  #inbound = new PacketQueue();
   #wasString = false;
   #closeCode = -1;
   #closeReason = '';
@@ -195,7 +195,7 @@ export class WebSocketPeer implements PacketPeer {
         if (!this.#store(e.data, true)) break;
         continue;
       }
-      if (e.kind === 'closed' && this.#closeDeferred === false && this.#inbound.count > 0) {
+      if (e.kind === 'closed' && this.#closeDeferred === false && this.#inbound.size > 0) {
         // Divergence from Godot: WSLPeer drops messages that arrive in the same poll as the close;
         // we apply the close one poll later so they can still be read.
         this.#closeDeferred = true;
@@ -232,7 +232,7 @@ export class WebSocketPeer implements PacketPeer {
   /** The next received message (text arrives as UTF-8 bytes). Godot: WSLPeer::get_packet */
   getPacket(): Uint8Array | ErrorCode {
     if (this.#state !== State.OPEN) return ErrorCode.FAILED;
-    const isString = this.#inbound.peekTag(0) === 1;
+    const isString = this.#inbound.peekFrom(0) === 1;
     const data = this.#inbound.shift();
     if (data === undefined) return ErrorCode.ERR_UNAVAILABLE;
     this.#wasString = isString;
@@ -241,7 +241,7 @@ export class WebSocketPeer implements PacketPeer {
 
   /** Godot: WSLPeer::get_available_packet_count. 0 unless OPEN. */
   getAvailablePacketCount(): number {
-    return this.#state === State.OPEN ? this.#inbound.count : 0;
+    return this.#state === State.OPEN ? this.#inbound.size : 0;
   }
 
   /** Godot: PacketPeer::get_max_packet_size: the inbound buffer size. */
@@ -331,7 +331,7 @@ export class WebSocketPeer implements PacketPeer {
 
   #store(data: Uint8Array, isString: boolean): boolean {
     if (this.#state !== State.OPEN) return true; // closing: data after our close is discarded
-    const queued = this.#inbound.count;
+    const queued = this.#inbound.size;
     if (queued > 0 && (queued >= this.#maxQueuedPackets || this.#inbound.bytes + data.byteLength > this.#inboundBufferSize)) {
       return false;
     }

@@ -34,14 +34,14 @@ export const wsBackend: WebSocketBackend = {
     } catch (err) {
       return { error: ErrorCode.ERR_INVALID_PARAMETER, message: `Cannot connect: ${(err as Error).message}` };
     }
-    let socket: Socket | null = null;
+    const handle = new WsHandle(ws, null);
     ws.once('upgrade', (res: IncomingMessage) => {
-      socket = res.socket as Socket;
+      handle.socket = res.socket as Socket;
     });
     // ws itself fails the handshake when the server picks no sub-protocol, or one we did not offer.
-    ws.once('open', () => sink.open(ws.protocol, socket?.remoteAddress ?? '', socket?.remotePort ?? 0));
+    ws.once('open', () => sink.open(ws.protocol, handle.socket?.remoteAddress ?? '', handle.socket?.remotePort ?? 0));
     bindEvents(ws, sink);
-    return handleFor(() => ws, () => socket);
+    return handle;
   },
   accept(stream, options, sink) {
     if (isHttpUpgrade(stream)) {
@@ -96,20 +96,49 @@ function tlsClientOptions(tls: TLSOptions | null): ConnectionOptions {
   return out;
 }
 
+/** What a connected `ws` reports to, kept on the socket so its listeners need no closures. */
+interface Bound {
+  readonly sink: SocketSink;
+  /** The last error that was not a protocol failure, for the close's log line. */
+  detail: string;
+}
+const kBound = Symbol('scenenet.sink');
+type BoundWebSocket = WebSocket & { [kBound]: Bound };
+
+// The listeners are shared by every socket (ws calls them with the socket as `this`): an idle server
+// holds no closures per connection for them.
+function boundOf(ws: WebSocket): Bound {
+  return (ws as BoundWebSocket)[kBound];
+}
+
+function onMessage(this: WebSocket, data: Buffer, isBinary: boolean): void {
+  boundOf(this).sink.message(data, !isBinary);
+}
+
+function onPong(this: WebSocket): void {
+  boundOf(this).sink.pong();
+}
+
+function onError(this: WebSocket, err: Error & { code?: string }): void {
+  const bound = boundOf(this);
+  const failure = err.code !== undefined ? FAILURES[err.code] : undefined;
+  if (failure !== undefined) bound.sink.failed(failure[0], failure[1], err.message);
+  else if (err.code?.startsWith('WS_ERR_')) bound.sink.failed(1002, 'Protocol error', err.message);
+  else bound.detail = err.message;
+}
+
+function onClose(this: WebSocket, code: number, reason: Buffer): void {
+  const { sink, detail } = boundOf(this);
+  const clean = code !== 1006 && detail === '';
+  sink.closed(clean, code, reason.toString('utf8'), detail || (clean ? '' : 'connection closed without a close frame'));
+}
+
 function bindEvents(ws: WebSocket, sink: SocketSink): void {
-  let detail = '';
-  ws.on('message', (data: Buffer, isBinary: boolean) => sink.message(data, !isBinary));
-  ws.on('pong', () => sink.pong());
-  ws.on('error', (err: Error & { code?: string }) => {
-    const failure = err.code !== undefined ? FAILURES[err.code] : undefined;
-    if (failure !== undefined) sink.failed(failure[0], failure[1], err.message);
-    else if (err.code?.startsWith('WS_ERR_')) sink.failed(1002, 'Protocol error', err.message);
-    else detail = err.message;
-  });
-  ws.on('close', (code: number, reason: Buffer) => {
-    const clean = code !== 1006 && detail === '';
-    sink.closed(clean, code, reason.toString('utf8'), detail || (clean ? '' : 'connection closed without a close frame'));
-  });
+  (ws as BoundWebSocket)[kBound] = { sink, detail: '' };
+  ws.on('message', onMessage);
+  ws.on('pong', onPong);
+  ws.on('error', onError);
+  ws.on('close', onClose);
 }
 
 /** Corked bytes that trigger an immediate flush, so one tick cannot hide an unbounded backlog. */
@@ -118,70 +147,92 @@ const CORK_FLUSH_BYTES = 16 * 1024;
 const BINARY = { binary: true } as const;
 const TEXT = { binary: false } as const;
 
-function handleFor(ws: () => WebSocket | null, socket: () => Socket | null): SocketHandle {
-  // Sends made in one tick leave in as few writes as possible: the socket is corked on the first send
-  // and uncorked on the next tick (Node's idiom for batching small writes), or at once past
-  // CORK_FLUSH_BYTES. Corked bytes are not "buffered" in Godot's sense: they are about to be written.
-  let corked = 0;
-  let corking = false;
-  const flush = (): void => {
-    if (!corking) return;
-    corking = false;
-    corked = 0;
-    socket()?.uncork();
-  };
-  return {
-    send(data, isString, onSent) {
-      const w = ws();
-      if (w === null) return;
-      const s = socket();
-      if (s !== null && !corking) {
-        corking = true;
-        s.cork();
-        process.nextTick(flush);
-      }
-      if (!corking) {
-        w.send(data, isString ? TEXT : BINARY, onSent);
-        return;
-      }
-      const before = w.bufferedAmount;
+/**
+ * One `ws` connection as a SocketHandle. Sends made in one tick leave in as few writes as possible:
+ * the socket is corked on the first send and uncorked on the next tick (Node's idiom for batching
+ * small writes), or at once past CORK_FLUSH_BYTES. Corked bytes are not "buffered" in Godot's sense:
+ * they are about to be written. A class, not an object of closures: an idle server keeps one per client.
+ */
+class WsHandle implements SocketHandle {
+  /** Null on the server until the upgrade completes. */
+  ws: WebSocket | null;
+  /** Null on a client until the upgrade response names it. */
+  socket: Socket | null;
+  #corked = 0;
+  #corking = false;
+
+  constructor(ws: WebSocket | null, socket: Socket | null) {
+    this.ws = ws;
+    this.socket = socket;
+  }
+
+  flush(): void {
+    if (!this.#corking) return;
+    this.#corking = false;
+    this.#corked = 0;
+    this.socket?.uncork();
+  }
+
+  send(data: Uint8Array, isString: boolean, onSent?: () => void): void {
+    const w = this.ws;
+    if (w === null) return;
+    const s = this.socket;
+    if (s !== null && !this.#corking) {
+      this.#corking = true;
+      s.cork();
+      process.nextTick(flushHandle, this);
+    }
+    if (!this.#corking) {
       w.send(data, isString ? TEXT : BINARY, onSent);
-      corked += w.bufferedAmount - before;
-      if (corked >= CORK_FLUSH_BYTES) flush();
-    },
-    get bufferedAmount() {
-      return Math.max(0, (ws()?.bufferedAmount ?? 0) - corked);
-    },
-    close(code, reason) {
-      ws()?.close(code, reason);
-    },
-    terminate() {
-      flush(); // what was sent before a forced close still leaves, as with Godot's immediate writes
-      const w = ws();
-      if (w !== null) w.terminate();
-      else socket()?.destroy();
-    },
-    pause() {
-      ws()?.pause();
-      return true;
-    },
-    resume() {
-      ws()?.resume();
-    },
-    setNoDelay(enabled) {
-      socket()?.setNoDelay(enabled);
-    },
-    ping() {
-      ws()?.ping();
-      return true;
-    },
-  };
+      return;
+    }
+    const before = w.bufferedAmount;
+    w.send(data, isString ? TEXT : BINARY, onSent);
+    this.#corked += w.bufferedAmount - before;
+    if (this.#corked >= CORK_FLUSH_BYTES) this.flush();
+  }
+
+  get bufferedAmount(): number {
+    return Math.max(0, (this.ws?.bufferedAmount ?? 0) - this.#corked);
+  }
+
+  close(code: number, reason: string): void {
+    this.ws?.close(code, reason);
+  }
+
+  terminate(): void {
+    this.flush(); // what was sent before a forced close still leaves, as with Godot's immediate writes
+    if (this.ws !== null) this.ws.terminate();
+    else this.socket?.destroy();
+  }
+
+  pause(): boolean {
+    this.ws?.pause();
+    return true;
+  }
+
+  resume(): void {
+    this.ws?.resume();
+  }
+
+  setNoDelay(enabled: boolean): void {
+    this.socket?.setNoDelay(enabled);
+  }
+
+  ping(): boolean {
+    this.ws?.ping();
+    return true;
+  }
+}
+
+function flushHandle(handle: WsHandle): void {
+  handle.flush();
 }
 
 interface Pending {
   readonly options: ServerAcceptOptions;
   readonly sink: SocketSink;
-  ws: WebSocket | null;
+  readonly handle: WsHandle;
 }
 
 /**
@@ -196,7 +247,7 @@ class Upgrader {
   accept(socket: Socket, options: ServerAcceptOptions, sink: SocketSink): SocketHandle {
     const entry = this.#track(socket, options, sink);
     this.#httpServer().emit('connection', socket);
-    return handleFor(() => entry.ws, () => socket);
+    return entry.handle;
   }
 
   /** Completes an upgrade whose request another HTTP server has read. */
@@ -204,11 +255,11 @@ class Upgrader {
     const { request, socket, head } = upgrade;
     const entry = this.#track(socket, options, sink);
     this.#upgrade(request, socket, head);
-    return handleFor(() => entry.ws, () => socket);
+    return entry.handle;
   }
 
   #track(socket: Socket, options: ServerAcceptOptions, sink: SocketSink): Pending {
-    const entry: Pending = { options, sink, ws: null };
+    const entry: Pending = { options, sink, handle: new WsHandle(null, socket) };
     this.#pending.set(socket, entry);
     const onEarlyClose = (): void => sink.closed(false, 1006, '', 'the stream closed during the handshake');
     socket.once('close', onEarlyClose);
@@ -259,7 +310,7 @@ class Upgrader {
       return;
     }
     this.#wss(entry.options.maxPayload).handleUpgrade(req, socket, head, (ws) => {
-      entry.ws = ws;
+      entry.handle.ws = ws;
       socket.emit('scenenet:upgraded');
       this.#pending.delete(socket);
       bindEvents(ws, entry.sink);

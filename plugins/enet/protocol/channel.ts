@@ -33,7 +33,17 @@ export interface IncomingCommand {
   fragmentCount: number;
   fragmentsRemaining: number;
   fragments: Uint32Array | null;
+  /**
+   * The packet. For a fragmented packet still being reassembled it is empty: the fragments received
+   * so far wait in `pieces` and the whole packet is allocated only once every fragment has arrived,
+   * so a peer that declares a large packet and sends little holds only what it sent.
+   */
   data: Uint8Array;
+  /** The packet's declared length (what `totalWaitingData` counts for it). */
+  totalLength: number;
+  /** Fragments received so far (copies) with their offsets; null once assembled or when unfragmented. */
+  pieces: Uint8Array[] | null;
+  pieceOffsets: number[] | null;
   flags: number;
 }
 

@@ -4,7 +4,10 @@
  */
 import type { Channel } from './channel.js';
 import { connected, type CommandContext } from './host-receive.js';
-import { findReliableFragmentStart, findUnreliableFragmentStart, dispatchIncomingReliableCommands, dispatchIncomingUnreliableCommands, queueIncomingCommand } from './incoming.js';
+import {
+  addFragment, findReliableFragmentStart, findUnreliableFragmentStart, dispatchIncomingReliableCommands,
+  dispatchIncomingUnreliableCommands, queueIncomingCommand,
+} from './incoming.js';
 import { inReceiveWindow } from './channel.js';
 import { Command, Defaults, Limits, PacketFlag } from './protocol.js';
 
@@ -104,7 +107,7 @@ function handleSendFragment(ctx: CommandContext, reliable: boolean): number {
   }
   let entry = reliable ? findReliableFragmentStart(channel, start) : findUnreliableFragmentStart(channel, seq, start);
   if (entry !== undefined) {
-    if (entry.fragmentCount !== fragmentCount || entry.data.length !== totalLength ||
+    if (entry.fragmentCount !== fragmentCount || entry.totalLength !== totalLength ||
         (entry.flags & PacketFlag.RELIABLE) !== (reliable ? PacketFlag.RELIABLE : 0)) {
       return -1;
     }
@@ -112,22 +115,19 @@ function handleSendFragment(ctx: CommandContext, reliable: boolean): number {
     if (peer.totalWaitingData + totalLength > ctx.host.maximumWaitingData) return -1;
     const command = reliable ? ctx.command : Command.SEND_UNRELIABLE_FRAGMENT;
     const flags = reliable ? PacketFlag.RELIABLE : PacketFlag.UNRELIABLE_FRAGMENT;
-    const r = queueIncomingCommand(peer, channel, command, seq, start, new Uint8Array(totalLength), flags, fragmentCount);
+    const r = queueIncomingCommand(peer, channel, command, seq, start, ctx.data, flags, fragmentCount, totalLength);
     if (r === 'error') return -1;
     if (r === 'discard') return bounds[1];
     entry = r;
   }
-  const word = fragmentNumber >>> 5;
-  const bit = 1 << (fragmentNumber & 31);
-  if (!(entry.fragments![word]! & bit)) {
-    entry.fragmentsRemaining--;
-    entry.fragments![word]! |= bit;
-    const copy = Math.min(fragmentLength, entry.data.length - fragmentOffset);
-    entry.data.set(ctx.data.subarray(bounds[0], bounds[0] + copy), fragmentOffset);
-    if (entry.fragmentsRemaining <= 0) {
-      if (reliable) dispatchIncomingReliableCommands(peer, channel);
-      else dispatchIncomingUnreliableCommands(peer, channel);
-    }
+  if (entry.fragmentsRemaining <= 0) return bounds[1];
+  if (!addFragment(peer, entry, fragmentNumber, fragmentOffset, ctx.data.subarray(bounds[0], bounds[1]))) {
+    ctx.host.noteReassemblyRefused(peer);
+    return -1;
+  }
+  if (entry.fragmentsRemaining <= 0) {
+    if (reliable) dispatchIncomingReliableCommands(peer, channel);
+    else dispatchIncomingUnreliableCommands(peer, channel);
   }
   return bounds[1];
 }

@@ -164,6 +164,7 @@ function handleConnect(ctx: CommandContext, address: string, port: number): Peer
   if (requested < Limits.MINIMUM_CHANNEL_COUNT || requested > Limits.MAXIMUM_CHANNEL_COUNT) return null;
   const connectID = view.getUint32(at + 40);
   let free: Peer | null = null;
+  let oldestHalfOpen: Peer | null = null;
   let duplicates = 0;
   for (const p of host.peers) {
     if (p.state === PeerState.DISCONNECTED) {
@@ -172,9 +173,25 @@ function handleConnect(ctx: CommandContext, address: string, port: number): Peer
       if (p.port === port && p.connectID === connectID) return null;
       duplicates++;
     }
+    if (p.state === PeerState.ACKNOWLEDGING_CONNECT && (oldestHalfOpen === null || p.handshakeStartTime < oldestHalfOpen.handshakeStartTime)) {
+      oldestHalfOpen = p;
+    }
   }
-  if (free === null || duplicates >= host.duplicatePeers) return null;
+  if (duplicates >= host.duplicatePeers) return null;
+  if (free === null) {
+    if (oldestHalfOpen === null) return null;
+    // Divergence from ENet: a full host gives the slot of its oldest half-open handshake (a CONNECT
+    // answered, its VERIFY_CONNECT not yet acknowledged) to the newcomer. ENet ignores CONNECTs while
+    // full, so forged CONNECTs that are never acknowledged hold every slot until they time out and an
+    // honest client waits seconds between retries. Connected peers are never evicted; an honest
+    // handshake completes within one round trip, so a flood must send more CONNECTs than the host has
+    // slots per round trip to starve it.
+    host.noteHandshakeEvicted(oldestHalfOpen);
+    oldestHalfOpen.reset();
+    free = oldestHalfOpen;
+  }
   const peer = free;
+  peer.handshakeStartTime = host.serviceTime;
   peer.setupChannels(Math.min(requested, host.channelLimit));
   peer.state = PeerState.ACKNOWLEDGING_CONNECT;
   peer.connectID = connectID;

@@ -69,6 +69,15 @@ export class ENetHost {
   compressor: Compressor | null = null;
   /** COMPRESSED datagrams dropped because they did not decompress (the first one is logged). */
   decompressFailures = 0;
+  /**
+   * Fragment bytes held for packets still being reassembled, over all peers, and its limit: a
+   * fragment that would go past it is refused (not acknowledged, so an honest sender retransmits
+   * it once others completed). Divergence from ENet, which has no such total.
+   */
+  reassemblyBytes = 0;
+  maximumReassemblyData: number = Defaults.HOST_MAXIMUM_REASSEMBLY_DATA;
+  /** Fragments refused by `maximumReassemblyData` (the first one is logged). */
+  reassemblyRefusals = 0;
   /** Set when a connect or disconnect became pending while receiving (ends the receive pass). */
   urgentEvent = false;
   /** Refuse new CONNECTs (Godot's fork: enet_host_refuse_new_connections). */
@@ -183,6 +192,25 @@ export class ENetHost {
       return { type: HostEventType.RECEIVE, peer, data: 0, channelID: packet.channelID, packet: packet.data, flags: packet.flags };
     }
     return null;
+  }
+
+  /** Half-open handshakes whose slot went to a newer CONNECT while the host was full (the first one is logged). */
+  evictedHandshakes = 0;
+
+  /** Counts a half-open handshake evicted by a newer CONNECT; logs the first. */
+  noteHandshakeEvicted(peer: Peer): void {
+    if (this.evictedHandshakes++ === 0) {
+      this.log.warn(`ENet: all ${this.peers.length} slots are taken; the oldest unfinished handshake (${peer.address}:${peer.port}) ` +
+        'gave its slot to a newer CONNECT (a CONNECT flood? further evictions are only counted).');
+    }
+  }
+
+  /** Counts a fragment refused by `maximumReassemblyData`; logs the first. */
+  noteReassemblyRefused(peer: Peer): void {
+    if (this.reassemblyRefusals++ === 0) {
+      this.log.warn(`ENet: refused a fragment from ${peer.address}:${peer.port}: ${this.reassemblyBytes} bytes of ` +
+        `fragments are already waiting for reassembly (maximumReassemblyData ${this.maximumReassemblyData}; further refusals are only counted).`);
+    }
   }
 
   /** Sends everything queued now. Godot: enet_host_flush. */

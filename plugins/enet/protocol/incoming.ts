@@ -9,14 +9,17 @@ import type { Peer } from './peer.js';
 /** Outcome of queueing: the command record, 'discard' (ignored but acknowledged) or 'error'. */
 export type QueueResult = IncomingCommand | 'discard' | 'error';
 
+const NO_DATA = new Uint8Array(0);
+
 /**
- * Queues a received data command on `channel`. `data` is the payload for a whole packet; for a
- * fragmented packet it is a zeroed buffer of `totalLength` bytes to fill. Godot:
- * enet_peer_queue_incoming_command (thirdparty/enet/peer.c).
+ * Queues a received data command on `channel`. `data` is the payload of a whole packet; for a
+ * fragmented packet (`fragmentCount` > 0) it is ignored and `totalLength` is the declared length:
+ * the fragments are collected by `addFragment`. Godot: enet_peer_queue_incoming_command
+ * (thirdparty/enet/peer.c).
  */
 export function queueIncomingCommand(
   peer: Peer, channel: Channel, command: number, seq: number, useq: number,
-  data: Uint8Array, flags: number, fragmentCount: number,
+  data: Uint8Array, flags: number, fragmentCount: number, totalLength = data.length,
 ): QueueResult {
   if (peer.state === PeerState.DISCONNECT_LATER) return fragmentCount > 0 ? 'error' : 'discard';
   const number = command & COMMAND_MASK;
@@ -40,13 +43,18 @@ export function queueIncomingCommand(
     return 'discard';
   }
   if (peer.totalWaitingData >= peer.host.maximumWaitingData && !unblocksUnreliable(channel, number, seq)) return 'error';
+  const fragmented = fragmentCount > 0;
+  // Divergence from ENet: a fragmented packet's buffer is not allocated when its first fragment
+  // arrives (ENet mallocs the declared length, up to 32 MiB, at once) but when its last one does.
   const incoming: IncomingCommand = {
     command, reliableSequenceNumber: seq, unreliableSequenceNumber: useq & 0xffff,
     fragmentCount, fragmentsRemaining: fragmentCount,
-    fragments: fragmentCount > 0 ? new Uint32Array((fragmentCount + 31) >>> 5) : null,
-    data, flags,
+    fragments: fragmented ? new Uint32Array((fragmentCount + 31) >>> 5) : null,
+    data: fragmented ? NO_DATA : data, totalLength,
+    pieces: fragmented ? [] : null, pieceOffsets: fragmented ? [] : null,
+    flags,
   };
-  peer.totalWaitingData += data.length;
+  peer.totalWaitingData += totalLength;
   if (number === Command.SEND_UNSEQUENCED) {
     // Divergence from ENet: unsequenced packets are handed over at once instead of waiting behind
     // sequenced entries of a future reliable epoch in the shared list (spec §11 "immediately").
@@ -172,7 +180,7 @@ export function dispatchIncomingUnreliableCommands(peer: Peer, channel: Channel)
     } else if (inReceiveWindow(channel, c.reliableSequenceNumber)) {
       break;
     } else {
-      peer.totalWaitingData -= c.data.length;
+      forget(peer, c);
     }
   }
   // Incomplete fragments overtaken by a delivered packet are stale.
@@ -181,13 +189,65 @@ export function dispatchIncomingUnreliableCommands(peer: Peer, channel: Channel)
   for (let k = 0; k < kept; k++) {
     const c = list[k]!;
     if (c.reliableSequenceNumber === current && c.unreliableSequenceNumber <= channel.incomingUnreliableSequenceNumber) {
-      peer.totalWaitingData -= c.data.length;
+      forget(peer, c);
     } else {
       list[n++] = c;
     }
   }
   for (; i < list.length; i++) list[n++] = list[i]!;
   list.length = n;
+}
+
+/**
+ * Stores fragment `number` (`bytes` at `offset`; the caller validated both against the declared
+ * length) of a pending reassembly. Returns false when it is refused: the host's total of buffered
+ * fragment bytes (`maximumReassemblyData`, over all peers) would be exceeded. Once every fragment
+ * is in, the packet is assembled in one buffer.
+ */
+export function addFragment(peer: Peer, entry: IncomingCommand, number: number, offset: number, bytes: Uint8Array): boolean {
+  const word = number >>> 5;
+  const bit = 1 << (number & 31);
+  if (entry.fragments![word]! & bit) return true;
+  const host = peer.host;
+  if (host.reassemblyBytes + bytes.length > host.maximumReassemblyData) return false;
+  entry.fragments![word]! |= bit;
+  entry.fragmentsRemaining--;
+  entry.pieces!.push(bytes.slice());
+  entry.pieceOffsets!.push(offset);
+  host.reassemblyBytes += bytes.length;
+  if (entry.fragmentsRemaining <= 0) {
+    const data = new Uint8Array(entry.totalLength);
+    for (let i = 0; i < entry.pieces!.length; i++) data.set(entry.pieces![i]!, entry.pieceOffsets![i]!);
+    release(host, entry);
+    entry.data = data;
+  }
+  return true;
+}
+
+/** Bytes of `entry`'s fragments held so far. */
+function buffered(entry: IncomingCommand): number {
+  let n = 0;
+  if (entry.pieces !== null) for (const piece of entry.pieces) n += piece.length;
+  return n;
+}
+
+function release(host: Peer['host'], entry: IncomingCommand): void {
+  host.reassemblyBytes -= buffered(entry);
+  entry.pieces = entry.pieceOffsets = null;
+}
+
+/** Drops a queued entry that will never be delivered, returning what it held. */
+function forget(peer: Peer, c: IncomingCommand): void {
+  peer.totalWaitingData -= c.totalLength;
+  release(peer.host, c);
+}
+
+/** Returns the buffered fragment bytes of every pending reassembly of `channels` to the host (peer reset). */
+export function releaseReassemblies(peer: Peer, channels: readonly Channel[]): void {
+  for (const channel of channels) {
+    for (const c of channel.incomingReliableCommands) release(peer.host, c);
+    for (const c of channel.incomingUnreliableCommands) release(peer.host, c);
+  }
 }
 
 function deliver(peer: Peer, channel: Channel, c: IncomingCommand): void {

@@ -5,6 +5,7 @@
 import { Channel, reliableWindowOf, type DispatchedPacket, type OutgoingCommand } from './channel.js';
 import { CommandQueue } from './command-queue.js';
 import { encodeU32Body } from './commands.js';
+import { releaseReassemblies } from './incoming.js';
 import { Command, COMMAND_SIZES, Defaults, FLAG_ACKNOWLEDGE, FLAG_UNSEQUENCED, Limits, PacketFlag, PeerState } from './protocol.js';
 import type { ENetHost } from './host.js';
 
@@ -25,6 +26,8 @@ export class Peer {
   incomingSessionID = 0xff;
   outgoingSessionID = 0xff;
   connectID = 0;
+  /** Host service time at which this slot accepted a CONNECT (orders half-open handshakes for eviction). */
+  handshakeStartTime = 0;
   address = '';
   port = 0;
   channels: Channel[] = [];
@@ -290,6 +293,7 @@ export class Peer {
     this.outgoingCommands.clear();
     this.outgoingOther = 0;
     this.dispatchedCommands.clear();
+    releaseReassemblies(this, this.channels);
     this.channels = [];
     this.totalWaitingData = 0;
     // A CONNECT event already owed to the application survives (ENet returns it with the datagram).

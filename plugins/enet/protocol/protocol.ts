@@ -69,6 +69,8 @@ export const Defaults = {
   HOST_MTU: 1392,
   HOST_MAXIMUM_PACKET_SIZE: 32 * 1024 * 1024,
   HOST_MAXIMUM_WAITING_DATA: 32 * 1024 * 1024,
+  /** Not in ENet: fragment bytes buffered for reassembly over all of a host's peers. */
+  HOST_MAXIMUM_REASSEMBLY_DATA: 64 * 1024 * 1024,
   HOST_BANDWIDTH_THROTTLE_INTERVAL: 1000,
   PEER_ROUND_TRIP_TIME: 500,
   PEER_PACKET_THROTTLE: 32,
