@@ -12,6 +12,7 @@ export const entries: Record<string, string> = {
   'plugins/webrtc/index.browser': 'plugins/webrtc/index.browser.ts',
   'plugins/http/index': 'plugins/http/index.ts',
   'plugins/http/index.browser': 'plugins/http/index.browser.ts',
+  'server/index': 'server/index.ts',
   'bin/scenenet': 'bin/scenenet.ts',
 };
 
@@ -25,5 +26,5 @@ export default defineConfig({
   clean: true,
   splitting: true,
   outDir: 'dist',
-  external: ['ws', 'node-datachannel', 'inversify', 'reflect-metadata', 'selfsigned', /^node:/],
+  external: ['ws', 'node-datachannel', 'inversify', 'reflect-metadata', 'selfsigned', 'prom-client', /^node:/],
 });

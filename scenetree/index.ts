@@ -45,6 +45,7 @@ export type { CreateTimerOptions } from './scene-tree-timer.js';
 export { PackedScene, SceneRegistry } from './packed-scene.js';
 export type { SceneFactory } from './packed-scene.js';
 export { SceneMultiplayer } from './multiplayer/scene-multiplayer.js';
+export { Command, CMD_MASK, SysCommand, SYS_CMD_SIZE } from './multiplayer/commands.js';
 export type { SceneMultiplayerOptions, SendBytesOptions } from './multiplayer/scene-multiplayer.js';
 export type { AuthCallback } from './multiplayer/auth-sessions.js';
 export { DropReason, DROP_REASONS, MultiplayerStats, PeerStats, TrafficCounters } from './multiplayer/multiplayer-stats.js';

@@ -1,5 +1,5 @@
 /**
- * Design §1: imports only point down (core ← scenetree ← plugins ← samples), no plugin imports another,
+ * Design §1: imports only point down (core ← scenetree ← plugins ← server ← samples), no plugin imports another,
  * core/ and scenetree/ never import `node:*`, and the browser entries reach no Node-only module.
  */
 import t from 'tap';
@@ -8,7 +8,7 @@ import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
-const SOURCE_DIRS = ['core', 'scenetree', 'plugins', 'samples', 'bin'];
+const SOURCE_DIRS = ['core', 'scenetree', 'plugins', 'server', 'samples', 'bin'];
 const NODE_ONLY_PACKAGES = new Set(['ws', 'node-datachannel', 'selfsigned']);
 const IMPORT_RE = /(?:^|[\s;])(?:import|export)\s[^'"]*?from\s*['"]([^'"]+)['"]|import\s*\(\s*['"]([^'"]+)['"]\s*\)|^\s*import\s*['"]([^'"]+)['"]/gm;
 
@@ -38,7 +38,7 @@ function resolveImport(from: string, spec: string): string | null {
   return existsSync(target) ? target : null;
 }
 
-const RANK: Record<string, number> = { core: 0, scenetree: 1, plugins: 2, samples: 3, bin: 4 };
+const RANK: Record<string, number> = { core: 0, scenetree: 1, plugins: 2, server: 3, samples: 4, bin: 5 };
 
 /** Why `from` may not import `to`, or null if it may. */
 function violation(fromLayer: string, toLayer: string): string | null {
@@ -108,6 +108,10 @@ t.test('architecture: the checker itself flags what it should', (t) => {
   t.equal(violation('plugins/enet', 'plugins/websocket'), 'plugin imports another plugin');
   t.equal(violation('plugins/enet', 'scenetree'), null);
   t.equal(violation('samples/lobby', 'plugins/enet'), null);
+  t.equal(violation('server', 'plugins/enet'), null);
+  t.equal(violation('samples/lobby', 'server'), null);
+  t.equal(violation('plugins/enet', 'server'), 'upward import');
+  t.equal(violation('server', 'samples/lobby'), 'upward import');
   t.equal(layerOf(join(root, 'plugins/enet/protocol/host.ts')), 'plugins/enet');
   t.same(importsOf(join(root, 'core/create-container.ts')).sort(), ['./core-module.js', 'inversify', 'reflect-metadata'].sort());
   t.end();

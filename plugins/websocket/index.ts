@@ -47,6 +47,7 @@ export type {
   WebSocketBackend,
   SocketHandle,
   SocketSink,
+  HttpUpgrade,
   ClientConnectOptions,
   ServerAcceptOptions,
   ListenOptions,

@@ -65,6 +65,20 @@ export interface StreamListener {
   close(): void;
 }
 
+/**
+ * A WebSocket upgrade request whose HTTP head another server has already read (in Node, the
+ * arguments of an `http.Server` `'upgrade'` event). A server that routes one port to many peers
+ * (by URL path, say) reads the request, then hands it to the peer that should own the connection.
+ */
+export interface HttpUpgrade {
+  /** The request (Node `http.IncomingMessage`). */
+  readonly request: unknown;
+  /** The connection (Node `net.Socket` or `tls.TLSSocket`). */
+  readonly socket: unknown;
+  /** Bytes that arrived after the request head. */
+  readonly head: Uint8Array;
+}
+
 /** Options of `WebSocketBackend.listen`. */
 export interface ListenOptions {
   readonly port: number;
@@ -83,8 +97,13 @@ export interface WebSocketBackend {
   readonly name: string;
   /** Opens a client connection, or returns an error code with a reason for the log. */
   connect(options: ClientConnectOptions, sink: SocketSink): SocketHandle | { error: ErrorCode; message: string };
-  /** Runs the server handshake on an already accepted stream (Node `net.Socket`/`tls.TLSSocket`). */
+  /**
+   * Runs the server handshake on an already accepted stream (Node `net.Socket`/`tls.TLSSocket`), or
+   * completes it on an `HttpUpgrade` whose request was read elsewhere.
+   */
   accept?(stream: unknown, options: ServerAcceptOptions, sink: SocketSink): SocketHandle | { error: ErrorCode; message: string };
   /** Listens for TCP (or TLS) streams; resolves with an error code when binding fails. */
   listen?(options: ListenOptions, onStream: (stream: unknown) => void): Promise<StreamListener | { error: ErrorCode; message: string }>;
+  /** Closes a stream (or `HttpUpgrade`) that no peer took over. */
+  drop?(stream: unknown): void;
 }

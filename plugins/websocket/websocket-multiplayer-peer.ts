@@ -67,7 +67,7 @@ export class WebSocketMultiplayerPeer extends MultiplayerPeer {
       clock: this.#clock,
       logger: this.#log,
       createPeer: () => this.#createPeer(),
-      drop: (stream) => this.#listener?.drop(stream),
+      drop: (stream) => this.#dropStream(stream),
     });
   }
 
@@ -154,6 +154,36 @@ export class WebSocketMultiplayerPeer extends MultiplayerPeer {
     this.#server = true;
     this.#uniqueId = 1;
     this.#status = ConnectionStatus.CONNECTED;
+    return ErrorCode.OK;
+  }
+
+  /**
+   * Becomes a server (peer 1) that owns no listener: connections arrive through `acceptStream`. For a
+   * host that serves many peers behind one port and routes each connection (by URL path, say) to the
+   * peer that should own it; everything else behaves as after `createServer`.
+   */
+  // Divergence from Godot: Godot's WebSocketMultiplayerPeer always owns its TCPServer.
+  createStreamServer(): ErrorCode {
+    if (this.#status !== ConnectionStatus.DISCONNECTED || this.#binding) {
+      return this.#fail(ErrorCode.ERR_ALREADY_IN_USE, 'The multiplayer instance is already active.');
+    }
+    if (this.#backend.accept === undefined) return this.#fail(ErrorCode.ERR_UNAVAILABLE, `The ${this.#backend.name} backend cannot accept streams.`);
+    this.#clear();
+    this.#server = true;
+    this.#uniqueId = 1;
+    this.#status = ConnectionStatus.CONNECTED;
+    return ErrorCode.OK;
+  }
+
+  /**
+   * Hands a server a connection to take over: a stream its backend accepts (in Node a `net.Socket`,
+   * or an `HttpUpgrade` whose request was read by another HTTP server). The handshake runs in
+   * `poll()`, exactly as for a connection the server's own listener accepted.
+   */
+  acceptStream(stream: unknown): ErrorCode {
+    if (!this.#server || this.#status !== ConnectionStatus.CONNECTED) return this.#fail(ErrorCode.ERR_UNCONFIGURED, 'acceptStream needs a server.');
+    if (stream === null || typeof stream !== 'object') return this.#fail(ErrorCode.ERR_INVALID_PARAMETER, 'The stream is not an object.');
+    this.#accepted.push(stream);
     return ErrorCode.OK;
   }
 
@@ -359,7 +389,7 @@ export class WebSocketMultiplayerPeer extends MultiplayerPeer {
     for (const stream of this.#accepted.splice(0)) {
       if (this.refuseNewConnections) {
         // Divergence from Godot: refused TCP connections are closed at once instead of left in the backlog.
-        this.#listener?.drop(stream);
+        this.#dropStream(stream);
         continue;
       }
       let id = this.generateUniqueId();
@@ -395,10 +425,15 @@ export class WebSocketMultiplayerPeer extends MultiplayerPeer {
     for (const ws of this.#peers.values()) ws.close(-1);
     this.#peers.clear();
     this.#pending.clear();
-    for (const stream of this.#accepted.splice(0)) this.#listener?.drop(stream);
+    for (const stream of this.#accepted.splice(0)) this.#dropStream(stream);
     this.#listener?.close();
     this.#listener = null;
     this.#incoming.clear();
+  }
+
+  #dropStream(stream: unknown): void {
+    if (this.#backend.drop !== undefined) this.#backend.drop(stream);
+    else this.#listener?.drop(stream);
   }
 
   #fail(code: ErrorCode, message: string): ErrorCode {

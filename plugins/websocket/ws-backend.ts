@@ -4,6 +4,7 @@ import { checkServerIdentity, createServer as createTlsServer, type ConnectionOp
 import { WebSocket, WebSocketServer } from 'ws';
 import { ErrorCode, type TLSOptions } from '../../core/index.js';
 import type {
+  HttpUpgrade,
   ListenOptions,
   ServerAcceptOptions,
   SocketHandle,
@@ -43,6 +44,10 @@ export const wsBackend: WebSocketBackend = {
     return handle;
   },
   accept(stream, options, sink) {
+    if (isHttpUpgrade(stream)) {
+      if (stream.socket.destroyed) return { error: ErrorCode.ERR_INVALID_PARAMETER, message: 'The stream is closed.' };
+      return upgrader.acceptUpgrade(stream, options, sink);
+    }
     if (!(stream instanceof Socket)) {
       return { error: ErrorCode.ERR_INVALID_PARAMETER, message: 'acceptStream needs a net.Socket or tls.TLSSocket.' };
     }
@@ -50,7 +55,24 @@ export const wsBackend: WebSocketBackend = {
     return upgrader.accept(stream, options, sink);
   },
   listen,
+  drop(stream) {
+    if (isHttpUpgrade(stream)) stream.socket.destroy();
+    else if (stream instanceof Socket) stream.destroy();
+  },
 };
+
+/** An `HttpUpgrade` from Node's HTTP server, with the types this backend needs. */
+interface NodeHttpUpgrade extends HttpUpgrade {
+  readonly request: IncomingMessage;
+  readonly socket: Socket;
+  readonly head: Buffer;
+}
+
+function isHttpUpgrade(stream: unknown): stream is NodeHttpUpgrade {
+  if (typeof stream !== 'object' || stream === null) return false;
+  const { request, socket, head } = stream as Partial<HttpUpgrade>;
+  return socket instanceof Socket && typeof request === 'object' && request !== null && head instanceof Uint8Array;
+}
 
 /** Godot's `"Name: value"` header lines as an object. */
 function parseHeaders(lines: readonly string[]): Record<string, string> {
@@ -223,13 +245,26 @@ class Upgrader {
   #pending = new WeakMap<Socket, Pending>();
 
   accept(socket: Socket, options: ServerAcceptOptions, sink: SocketSink): SocketHandle {
+    const entry = this.#track(socket, options, sink);
+    this.#httpServer().emit('connection', socket);
+    return entry.handle;
+  }
+
+  /** Completes an upgrade whose request another HTTP server has read. */
+  acceptUpgrade(upgrade: NodeHttpUpgrade, options: ServerAcceptOptions, sink: SocketSink): SocketHandle {
+    const { request, socket, head } = upgrade;
+    const entry = this.#track(socket, options, sink);
+    this.#upgrade(request, socket, head);
+    return entry.handle;
+  }
+
+  #track(socket: Socket, options: ServerAcceptOptions, sink: SocketSink): Pending {
     const entry: Pending = { options, sink, handle: new WsHandle(null, socket) };
     this.#pending.set(socket, entry);
     const onEarlyClose = (): void => sink.closed(false, 1006, '', 'the stream closed during the handshake');
     socket.once('close', onEarlyClose);
     socket.once('scenenet:upgraded', () => socket.removeListener('close', onEarlyClose));
-    this.#httpServer().emit('connection', socket);
-    return entry.handle;
+    return entry;
   }
 
   #httpServer(): HttpServer {

@@ -1,0 +1,45 @@
+import type { Room } from './room.js';
+
+/** Room ids and type names: 1–64 of `A–Z a–z 0–9 _ -` (safe in a URL path segment as they are). */
+export const ROOM_NAME_PATTERN = /^[A-Za-z0-9_-]{1,64}$/;
+
+/** Whether `name` may be a room id or a room type name. */
+export function isRoomName(name: string): boolean {
+  return ROOM_NAME_PATTERN.test(name);
+}
+
+/** How a room type builds and runs its rooms (`GameServer.define(name, options)`). */
+export interface RoomTypeOptions {
+  /**
+   * Builds a new room's scene in `room.tree` (add nodes, register scenes, connect to
+   * `room.multiplayer`'s signals). Runs once, before any client can join.
+   */
+  setup(room: Room): void;
+  /** Most clients the room takes at once (default 16). */
+  readonly maxClients?: number;
+  /** Whether a client's `/<type>/<roomId>` (or `/<type>/`) URL may create a room (default true). */
+  readonly createOnJoin?: boolean;
+  /** A room left empty this long is disposed (ms, on the server's clock; default 30 000; Infinity: never). */
+  readonly emptyGraceMs?: number;
+  /** Whether rooms of this type also listen on an ENet port when the server has ENet (default true). */
+  readonly enet?: boolean;
+}
+
+/** A registered room type, defaults applied. */
+export interface RoomType {
+  readonly name: string;
+  readonly setup: (room: Room) => void;
+  readonly maxClients: number;
+  readonly createOnJoin: boolean;
+  readonly emptyGraceMs: number;
+  readonly enet: boolean;
+}
+
+/** Applies the defaults of `RoomTypeOptions`. */
+export function roomType(name: string, options: RoomTypeOptions): RoomType {
+  const maxClients = options.maxClients ?? 16;
+  if (!Number.isInteger(maxClients) || maxClients < 1 || maxClients > 4095) throw new RangeError(`maxClients must be an integer in 1..4095, got ${maxClients}.`);
+  const emptyGraceMs = options.emptyGraceMs ?? 30_000;
+  if (!(emptyGraceMs >= 0)) throw new RangeError(`emptyGraceMs must be >= 0, got ${emptyGraceMs}.`);
+  return { name, setup: options.setup, maxClients, createOnJoin: options.createOnJoin ?? true, emptyGraceMs, enet: options.enet ?? true };
+}

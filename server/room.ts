@@ -1,0 +1,258 @@
+import { ErrorCode, MultiplayerError, Signal, type Clock, type Logger, type MultiplayerPeer } from '../core/index.js';
+import { SceneMultiplayer, SceneTree } from '../scenetree/index.js';
+import { ENetMultiplayerPeer, PeerStatistic } from '../plugins/enet/index.js';
+import { State, WebSocketMultiplayerPeer, type HttpUpgrade } from '../plugins/websocket/index.js';
+import { RoomCloseCode } from './close-codes.js';
+import { CountingPeer, type TransportTraffic } from './counting-peer.js';
+import { MultiplexPeer } from './multiplex-peer.js';
+import type { RoomType } from './room-type.js';
+
+/** Transports a room can be reached over. */
+export type RoomTransport = 'ws' | 'enet';
+
+/** A client of a room, as `rooms()` and the metrics see it. */
+export interface RoomClient {
+  readonly id: number;
+  readonly transport: RoomTransport;
+  /** Smoothed round-trip time in ms, where the transport measures one (ENet), else null. */
+  readonly rttMs: number | null;
+}
+
+/** One row of `GameServer.rooms()`: what a server list or a matchmaker reads. */
+export interface RoomInfo {
+  /** `match`: a room hosted here; `webrtc-lobby`: a signaling lobby whose match runs peer to peer. */
+  readonly kind: 'match' | 'webrtc-lobby';
+  readonly id: string;
+  readonly type: string;
+  readonly clients: number;
+  readonly maxClients: number;
+  readonly locked: boolean;
+  readonly metadata: Readonly<Record<string, unknown>>;
+  readonly createdAtMs: number;
+  /** The WebSocket URL path that joins it (for a lobby: the signaling path), and its ENet port if any. */
+  readonly endpoints: { readonly ws: string; readonly enet: number | null };
+}
+
+/** What `Room.create` needs. */
+export interface RoomOptions {
+  readonly id: string;
+  readonly type: RoomType;
+  readonly clock: Clock;
+  readonly logger: Logger;
+  readonly metadata?: Record<string, unknown>;
+  /** Overrides the type's `emptyGraceMs` for this room. */
+  readonly emptyGraceMs?: number;
+  /** Binds an ENet server for this room; resolves with it, or null when no port could be bound. */
+  readonly bindEnet?: (maxClients: number) => Promise<ENetMultiplayerPeer | null>;
+}
+
+/** A WebSocket handshake older than this no longer holds a seat (the peer's handshake timeout is 3 s). */
+const RESERVATION_MS = 5000;
+
+/**
+ * One match: its own SceneTree with its own SceneMultiplayer (the room's server is peer 1), its own
+ * peer ids, authority, replication and relay. Clients reach it over WebSocket (connections handed
+ * over by the server's router) and, when the server has ENet, on the room's own ENet port. Nothing
+ * is shared with another room but the process and the clock.
+ */
+export class Room {
+  readonly id: string;
+  readonly type: RoomType;
+  readonly tree: SceneTree;
+  readonly multiplayer: SceneMultiplayer;
+  readonly createdAtMs: number;
+  /** A room left empty this long is disposed by its server (ms; Infinity: never). */
+  readonly emptyGraceMs: number;
+  /** Free-form, JSON-serializable data listed by `rooms()` (a map name, a game mode…). */
+  metadata: Record<string, unknown>;
+  /** Emitted once, when the room is disposed. */
+  readonly disposed = new Signal();
+
+  readonly #clock: Clock;
+  readonly #log: Logger;
+  readonly #ws: WebSocketMultiplayerPeer;
+  readonly #enet: ENetMultiplayerPeer | null;
+  readonly #counters: ReadonlyMap<RoomTransport, CountingPeer>;
+  readonly #peer: MultiplayerPeer;
+  /** Clock times of WebSocket connections handed over whose handshake has not finished. */
+  #reservations: number[] = [];
+  #locked = false;
+  #disposed = false;
+  #ticking = false;
+  /** A `dispose` asked for during a tick, applied when the tick ends. */
+  #disposeAfterTick: [code: number, reason: string] | null = null;
+  #tickMs = 0;
+
+  private constructor(options: RoomOptions, enet: ENetMultiplayerPeer | null) {
+    this.id = options.id;
+    this.type = options.type;
+    this.metadata = { ...options.metadata };
+    this.emptyGraceMs = options.emptyGraceMs ?? options.type.emptyGraceMs;
+    this.#clock = options.clock;
+    this.#log = options.logger;
+    this.createdAtMs = this.#clock.nowMs();
+    this.#ws = new WebSocketMultiplayerPeer({ clock: this.#clock, logger: this.#log });
+    if (this.#ws.createStreamServer() !== ErrorCode.OK) throw new MultiplayerError(ErrorCode.ERR_BUG, 'A stream server could not start.');
+    this.#ws.peerConnected.connect(() => void this.#reservations.shift());
+    this.#enet = enet;
+    const counters = new Map<RoomTransport, CountingPeer>([['ws', new CountingPeer(this.#ws)]]);
+    if (enet !== null) counters.set('enet', new CountingPeer(enet));
+    this.#counters = counters;
+    this.#peer = counters.size === 1 ? counters.get('ws')! : new MultiplexPeer([...counters.values()], this.#log);
+    this.multiplayer = new SceneMultiplayer({ clock: this.#clock, logger: this.#log });
+    this.tree = new SceneTree({ clock: this.#clock, logger: this.#log, multiplayer: this.multiplayer });
+    this.multiplayer.multiplayerPeer = this.#peer;
+  }
+
+  /** Builds a room (binding its ENet port when asked) and runs its type's `setup`. */
+  static async create(options: RoomOptions): Promise<Room> {
+    let enet: ENetMultiplayerPeer | null = null;
+    if (options.bindEnet !== undefined && options.type.enet) {
+      enet = await options.bindEnet(options.type.maxClients);
+      if (enet === null) throw new MultiplayerError(ErrorCode.ERR_CANT_CREATE, `No ENet port is free for room "${options.id}".`);
+    }
+    const room = new Room(options, enet);
+    try {
+      options.type.setup(room);
+    } catch (err) {
+      room.dispose();
+      throw err;
+    }
+    return room;
+  }
+
+  /** Whether the room refuses new clients (sealed). */
+  get locked(): boolean {
+    return this.#locked;
+  }
+
+  /** Refuses new clients from now on (WebSocket joins get `LOCKED`, ENet connects are refused). */
+  lock(): void {
+    this.#locked = true;
+    this.#peer.refuseNewConnections = true;
+  }
+
+  /** Takes new clients again (up to `maxClients`). */
+  unlock(): void {
+    this.#locked = false;
+    this.#peer.refuseNewConnections = false;
+  }
+
+  get maxClients(): number {
+    return this.type.maxClients;
+  }
+
+  get isDisposed(): boolean {
+    return this.#disposed;
+  }
+
+  /** The room's ENet port, or null when it has none. */
+  get enetPort(): number | null {
+    return this.#enet?.getLocalPort() ?? null;
+  }
+
+  /** Connected clients, plus WebSocket clients still in their handshake (they hold a seat). */
+  get clientCount(): number {
+    let count = this.#reservations.length;
+    for (const counter of this.#counters.values()) count += counter.peerCount;
+    return count;
+  }
+
+  /** Wall time of the last `tick` (ms): what the tick-time metric reports. */
+  get lastTickMs(): number {
+    return this.#tickMs;
+  }
+
+  /** Traffic per transport since the room was created. */
+  traffic(): ReadonlyMap<RoomTransport, Readonly<TransportTraffic>> {
+    return new Map([...this.#counters].map(([name, counter]) => [name, counter.traffic]));
+  }
+
+  /** The connected clients, in id order. */
+  clients(): RoomClient[] {
+    const out: RoomClient[] = [];
+    for (const id of this.multiplayer.getPeers()) {
+      const transport: RoomTransport = this.#enet?.getPeer(id) != null ? 'enet' : 'ws';
+      const enetPeer = transport === 'enet' ? this.#enet!.getPeer(id) : null;
+      out.push({ id, transport, rttMs: enetPeer !== null ? enetPeer.getStatistic(PeerStatistic.PEER_ROUND_TRIP_TIME) : null });
+    }
+    return out.sort((a, b) => a.id - b.id);
+  }
+
+  /** The room's `rooms()` row. */
+  info(): RoomInfo {
+    return {
+      kind: 'match',
+      id: this.id,
+      type: this.type.name,
+      clients: this.clientCount,
+      maxClients: this.maxClients,
+      locked: this.#locked,
+      metadata: this.metadata,
+      createdAtMs: this.createdAtMs,
+      endpoints: { ws: `/${this.id}`, enet: this.enetPort },
+    };
+  }
+
+  /**
+   * Takes over a WebSocket upgrade the router read (the caller checked `locked` and seats). The
+   * handshake completes in the next `tick`; the client then joins as a new peer of this room.
+   */
+  offer(upgrade: HttpUpgrade): ErrorCode {
+    if (this.#disposed) return ErrorCode.ERR_UNCONFIGURED;
+    const err = this.#ws.acceptStream(upgrade);
+    if (err === ErrorCode.OK) this.#reservations.push(this.#clock.nowMs());
+    return err;
+  }
+
+  /** One frame of the match: polls its transports and runs its tree. */
+  tick(delta: number): void {
+    if (this.#disposed) return;
+    const start = performance.now();
+    const now = this.#clock.nowMs();
+    while (this.#reservations.length > 0 && now - this.#reservations[0]! > RESERVATION_MS) this.#reservations.shift();
+    this.#ticking = true;
+    try {
+      this.tree.processFrame(delta);
+    } finally {
+      this.#ticking = false;
+      this.#tickMs = performance.now() - start;
+      const after = this.#disposeAfterTick;
+      if (after !== null) this.dispose(...after);
+    }
+  }
+
+  /**
+   * Tells every client the room is closing: WebSocket clients get a close frame with `code` and
+   * `reason` after everything already sent; ENet clients a disconnect once their reliable queue has
+   * drained. They leave over the next ticks.
+   */
+  closeClients(code: number, reason: string): void {
+    for (const { id, transport } of this.clients()) {
+      if (transport === 'enet') this.#enet!.getPeer(id)?.peerDisconnectLater(code);
+      else {
+        const ws = this.#ws.getPeer(id);
+        if (ws !== null && ws.getReadyState() === State.OPEN) ws.close(code, reason);
+      }
+    }
+  }
+
+  /**
+   * Closes the room: its transports, its tree; emits `disposed`. Idempotent. Called from the room's
+   * own code during a frame (a match that is over), it takes effect when the frame ends.
+   */
+  dispose(code: number = RoomCloseCode.CLOSED, reason = 'room closed'): void {
+    if (this.#disposed) return;
+    if (this.#ticking) {
+      this.#disposeAfterTick ??= [code, reason];
+      return;
+    }
+    this.closeClients(code, reason);
+    this.#disposed = true;
+    this.#reservations = [];
+    this.multiplayer.multiplayerPeer = null;
+    this.#peer.close();
+    this.tree.quit();
+    this.disposed.emit();
+  }
+}
