@@ -54,3 +54,19 @@ export type {
 export { loopbackModule } from './loopback-module.js';
 export { Simulation } from './simulation.js';
 export type { SimulationOptions, SimPeer, SimEvent } from './simulation.js';
+export { explore, generateWorld, runWorld, shrinkFailure, describeFailure, DEFAULT_RANGES } from './explore.js';
+export type {
+  ExploreContext,
+  ExploreScenario,
+  ExploreOptions,
+  ExploreResult,
+  ExploreFailure,
+  WorldFailure,
+  Invariant,
+  InvariantCheck,
+  ConditionRange,
+} from './explore.js';
+export { formatWorld, parseWorld, stableKey } from './world.js';
+export type { World, WorldConditions, WorldEvent } from './world.js';
+export { converges, neverRegresses, rpcRunsOnce } from './invariants.js';
+export type { ConvergesOptions, NeverRegressesOptions, RpcRunsOnceOptions } from './invariants.js';

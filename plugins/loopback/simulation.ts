@@ -14,6 +14,7 @@ import type { LinkConditions } from './link-conditions.js';
 import { LoopbackMultiplayerPeer } from './loopback-multiplayer-peer.js';
 import { Fnv1a64 } from './packet-trace.js';
 import { VirtualNetwork } from './virtual-network.js';
+import { explore, type ExploreOptions, type ExploreResult, type ExploreScenario } from './explore.js';
 
 /** One peer of a Simulation: its tree, the node game code goes under, its API, peer and log. */
 export interface SimPeer {
@@ -93,6 +94,15 @@ export class Simulation {
   readonly #trees: SceneTree[] = [];
   readonly #names = new Map<string, string>();
   #closed = false;
+
+  /**
+   * Deterministic simulation testing: runs `scenario` over many seeded worlds (randomised latency,
+   * jitter, loss, duplication, reordering, partitions, late joins, leaves), checks its invariants after
+   * every frame, stops at the first failing world and shrinks it. See `explore.ts`.
+   */
+  static explore(scenario: ExploreScenario, options?: ExploreOptions): ExploreResult {
+    return explore(scenario, options);
+  }
 
   constructor(options: SimulationOptions = {}) {
     const seed = options.seed ?? 1;
