@@ -70,3 +70,7 @@ export { formatWorld, parseWorld, stableKey } from './world.js';
 export type { World, WorldConditions, WorldEvent } from './world.js';
 export { converges, neverRegresses, rpcRunsOnce } from './invariants.js';
 export type { ConvergesOptions, NeverRegressesOptions, RpcRunsOnceOptions } from './invariants.js';
+export { renderTimeline, timelineModel, simulationTimeline, packetKind } from './timeline.js';
+export type { TimelineInput, TimelineOptions, TimelineModel, TimelinePacket, TimelineMark, PacketKind } from './timeline.js';
+export { timelineOnFailure, assertExplore, writeTimeline } from './timeline-tap.js';
+export type { TapLike, TimelineFileOptions } from './timeline-tap.js';
