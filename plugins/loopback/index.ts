@@ -74,3 +74,7 @@ export { renderTimeline, timelineModel, simulationTimeline, packetKind } from '.
 export type { TimelineInput, TimelineOptions, TimelineModel, TimelinePacket, TimelineMark, PacketKind } from './timeline.js';
 export { timelineOnFailure, assertExplore, writeTimeline } from './timeline-tap.js';
 export type { TapLike, TimelineFileOptions } from './timeline-tap.js';
+export { RecordingMultiplayerPeer, decodeRecording, digestSend } from './recording.js';
+export type { Recording, RecordedFrame, RecordedInput, RecordingOptions } from './recording.js';
+export { ReplayMultiplayerPeer, replayRecording } from './replay.js';
+export type { ReplayServer, ReplayOptions, ReplayResult, ReplayDivergence } from './replay.js';

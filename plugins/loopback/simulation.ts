@@ -15,6 +15,8 @@ import { LoopbackMultiplayerPeer } from './loopback-multiplayer-peer.js';
 import { Fnv1a64 } from './packet-trace.js';
 import { VirtualNetwork } from './virtual-network.js';
 import { explore, type ExploreOptions, type ExploreResult, type ExploreScenario } from './explore.js';
+import type { Recording } from './recording.js';
+import { replayRecording, type ReplayOptions, type ReplayResult, type ReplayServer } from './replay.js';
 
 /** One peer of a Simulation: its tree, the node game code goes under, its API, peer and log. */
 export interface SimPeer {
@@ -102,6 +104,14 @@ export class Simulation {
    */
   static explore(scenario: ExploreScenario, options?: ExploreOptions): ExploreResult {
     return explore(scenario, options);
+  }
+
+  /**
+   * Replays what a real server received (`RecordingMultiplayerPeer.toBytes()`) into a fresh server
+   * tree on a manual clock; `setup` builds its scene. See `replay.ts`.
+   */
+  static replay(recording: Uint8Array | Recording, setup: (server: ReplayServer) => void, options?: ReplayOptions): Promise<ReplayResult> {
+    return replayRecording(recording, setup, options);
   }
 
   constructor(options: SimulationOptions = {}) {
