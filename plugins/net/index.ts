@@ -1,0 +1,5 @@
+export { StreamPeerTCP, TCPStatus, DEFAULT_CONNECT_TIMEOUT_MS } from './stream-peer-tcp.js';
+export type { StreamPeerTCPOptions } from './stream-peer-tcp.js';
+export { TCPServer, MAX_PENDING_CONNECTIONS } from './tcp-server.js';
+export { DEFAULT_STREAM_BUFFER_SIZE } from './socket-stream-peer.js';
+export type { SocketStreamOptions } from './socket-stream-peer.js';
