@@ -5,3 +5,6 @@ export { DEFAULT_STREAM_BUFFER_SIZE } from './socket-stream-peer.js';
 export type { SocketStreamOptions } from './socket-stream-peer.js';
 export { StreamPeerTLS, TLSStatus, DEFAULT_HANDSHAKE_TIMEOUT_MS } from './stream-peer-tls.js';
 export type { StreamPeerTLSOptions } from './stream-peer-tls.js';
+export { PacketPeerUDP, PACKET_BUFFER_SIZE } from './packet-peer-udp.js';
+export type { PacketPeerUDPOptions } from './packet-peer-udp.js';
+export { UDPServer, DEFAULT_MAX_PENDING_CONNECTIONS } from './udp-server.js';

@@ -1,5 +1,6 @@
 import net from 'node:net';
 import { ErrorCode, MultiplayerError } from '../../core/index.js';
+import { normalizeAddress } from './net-address.js';
 import { SocketStreamPeer, type SocketEvent, type SocketStreamOptions } from './socket-stream-peer.js';
 
 /** Godot: StreamPeerTCP::Status. */
@@ -200,9 +201,4 @@ export class StreamPeerTCP extends SocketStreamPeer {
     this.log.debug(`StreamPeerTCP: ${message}`);
     return code;
   }
-}
-
-/** `::ffff:127.0.0.1` → `127.0.0.1`, as Godot prints IPv4-mapped addresses. */
-export function normalizeAddress(address: string): string {
-  return address.startsWith('::ffff:') && net.isIPv4(address.slice(7)) ? address.slice(7) : address;
 }
