@@ -9,10 +9,9 @@ import {
   type PacketPeer,
   type Variant,
 } from '../../core/index.js';
+import { PACKET_BUFFER_SIZE } from './status.js';
 import { interfaceAddress, ipLiteral, isMulticast, mappedIp, normalizeAddress } from './net-address.js';
 
-/** Godot: PacketPeerUDP::PACKET_BUFFER_SIZE, the receive ring buffer (bytes, 24 per packet included). */
-export const PACKET_BUFFER_SIZE = 65536;
 /** Bytes Godot's ring buffer spends per packet besides its data (address, port, size). */
 const PACKET_OVERHEAD = 24;
 /** The largest payload of one IPv4 UDP datagram. */

@@ -14,12 +14,8 @@ import {
   type StreamWriteResult,
 } from '../../core/index.js';
 import { ChunkQueue } from './chunk-queue.js';
+import { DEFAULT_STREAM_BUFFER_SIZE } from './status.js';
 
-/**
- * Godot has no buffer of its own here (the kernel's is used); 65536 bytes (1 << 16, the size of
- * Godot's PacketPeerStream and PacketPeerUDP buffers) is our default for both directions.
- */
-export const DEFAULT_STREAM_BUFFER_SIZE = 65536;
 
 /** Options shared by StreamPeerTCP and StreamPeerTLS; all optional. */
 export interface SocketStreamOptions {

@@ -1,14 +1,9 @@
 import net from 'node:net';
 import { ErrorCode, MultiplayerError } from '../../core/index.js';
 import { normalizeAddress } from './net-address.js';
+import { DEFAULT_CONNECT_TIMEOUT_MS, TCPStatus } from './status.js';
 import { SocketStreamPeer, type SocketEvent, type SocketStreamOptions } from './socket-stream-peer.js';
 
-/** Godot: StreamPeerTCP::Status. */
-export const TCPStatus = { NONE: 0, CONNECTING: 1, CONNECTED: 2, ERROR: 3 } as const;
-export type TCPStatus = (typeof TCPStatus)[keyof typeof TCPStatus];
-
-/** Godot's `network/limits/tcp/connect_timeout_seconds` default (30 s), in milliseconds. */
-export const DEFAULT_CONNECT_TIMEOUT_MS = 30_000;
 
 /** Options of `new StreamPeerTCP()`; all optional. */
 export interface StreamPeerTCPOptions extends SocketStreamOptions {

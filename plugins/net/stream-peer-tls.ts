@@ -2,14 +2,9 @@ import net from 'node:net';
 import { Duplex } from 'node:stream';
 import tls from 'node:tls';
 import { ErrorCode, TLSOptions, detachStream, type StreamPeer } from '../../core/index.js';
+import { DEFAULT_HANDSHAKE_TIMEOUT_MS, TLSStatus } from './status.js';
 import { SocketStreamPeer, type SocketEvent, type SocketStreamOptions } from './socket-stream-peer.js';
 
-/** Godot: StreamPeerTLS::Status. */
-export const TLSStatus = { DISCONNECTED: 0, HANDSHAKING: 1, CONNECTED: 2, ERROR: 3, ERROR_HOSTNAME_MISMATCH: 4 } as const;
-export type TLSStatus = (typeof TLSStatus)[keyof typeof TLSStatus];
-
-/** A handshake still running after this long (on the clock) fails with ERROR. */
-export const DEFAULT_HANDSHAKE_TIMEOUT_MS = 10_000;
 
 /** Options of `new StreamPeerTLS()`; all optional. */
 export interface StreamPeerTLSOptions extends SocketStreamOptions {

@@ -1,9 +1,8 @@
 import net from 'node:net';
 import { ErrorCode, silentLogger, type Logger } from '../../core/index.js';
+import { MAX_PENDING_CONNECTIONS } from './status.js';
 import { StreamPeerTCP, type StreamPeerTCPOptions } from './stream-peer-tcp.js';
 
-/** Godot: TCPServer's listen backlog (core/io/tcp_server.h, MAX_PENDING_CONNECTIONS). */
-export const MAX_PENDING_CONNECTIONS = 8;
 
 function noop(): void {}
 

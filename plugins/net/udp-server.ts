@@ -2,10 +2,9 @@ import dgram from 'node:dgram';
 import net from 'node:net';
 import { ErrorCode, MultiplayerError, silentLogger, type Logger } from '../../core/index.js';
 import { mappedIp, normalizeAddress } from './net-address.js';
-import { DatagramQueue, PACKET_BUFFER_SIZE, PacketPeerUDP, type Datagram, type SharedSocket } from './packet-peer-udp.js';
+import { DEFAULT_MAX_PENDING_CONNECTIONS, PACKET_BUFFER_SIZE } from './status.js';
+import { DatagramQueue, PacketPeerUDP, type Datagram, type SharedSocket } from './packet-peer-udp.js';
 
-/** Godot's default `max_pending_connections` of a UDPServer. */
-export const DEFAULT_MAX_PENDING_CONNECTIONS = 16;
 /** Datagrams waiting for the next `poll()`, in bytes (the kernel's receive buffer does this in Godot). */
 const SERVER_QUEUE_BYTES = 4 * PACKET_BUFFER_SIZE;
 
