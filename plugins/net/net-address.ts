@@ -1,3 +1,4 @@
+import type { EventEmitter } from 'node:events';
 import net from 'node:net';
 import os from 'node:os';
 
@@ -33,4 +34,28 @@ export function interfaceAddress(name: string, group: string): string | null {
 /** The IPv4-mapped IPv6 form of an IPv4 address (what a dual-stack `udp6` socket sends to). */
 export function mappedIp(ip: string): string {
   return net.isIPv4(ip) ? `::ffff:${ip}` : ip;
+}
+
+/** Why `port`/`bindAddress` cannot be bound (Godot's messages), or null when they can. */
+export function localAddressProblem(port: number, bindAddress: string): string | null {
+  if (!Number.isInteger(port) || port < 0 || port > 65535) return 'The local port number must be between 0 and 65535 (inclusive).';
+  if (bindAddress !== '*' && net.isIP(bindAddress) === 0) return `Invalid bind address '${bindAddress}'.`;
+  return null;
+}
+
+/** The socket type and address a UDP socket bound to `bindAddress` uses ('*': dual-stack `::`). */
+export function udpBindTarget(bindAddress: string): { type: 'udp4' | 'udp6'; address: string } {
+  if (bindAddress === '*') return { type: 'udp6', address: '::' };
+  return { type: net.isIPv6(bindAddress) ? 'udp6' : 'udp4', address: bindAddress };
+}
+
+/** Runs `start` (a bind or listen with a callback); resolves null once it called back, or the 'error' it failed with. */
+export function whenListening(target: EventEmitter, start: (done: () => void) => void): Promise<Error | null> {
+  return new Promise((resolve) => {
+    target.once('error', resolve);
+    start(() => {
+      target.removeListener('error', resolve);
+      resolve(null);
+    });
+  });
 }

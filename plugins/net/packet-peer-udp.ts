@@ -10,7 +10,7 @@ import {
   type Variant,
 } from '../../core/index.js';
 import { PACKET_BUFFER_SIZE } from './status.js';
-import { interfaceAddress, ipLiteral, isMulticast, mappedIp, normalizeAddress } from './net-address.js';
+import { interfaceAddress, ipLiteral, isMulticast, localAddressProblem, mappedIp, normalizeAddress, udpBindTarget, whenListening } from './net-address.js';
 
 /** Bytes Godot's ring buffer spends per packet besides its data (address, port, size). */
 const PACKET_OVERHEAD = 24;
@@ -127,19 +127,12 @@ export class PacketPeerUDP implements PacketPeer {
    */
   async bind(port: number, bindAddress = '*', recvBufSize = PACKET_BUFFER_SIZE): Promise<ErrorCode> {
     if (this.#socket !== null || this.#shared !== null) return this.#fail(ErrorCode.ERR_ALREADY_IN_USE, 'The socket is already bound.');
-    if (!Number.isInteger(port) || port < 0 || port > 65535) {
-      return this.#fail(ErrorCode.ERR_INVALID_PARAMETER, 'The local port number must be between 0 and 65535 (inclusive).');
-    }
-    if (bindAddress !== '*' && net.isIP(bindAddress) === 0) return this.#fail(ErrorCode.ERR_INVALID_PARAMETER, `Invalid bind address '${bindAddress}'.`);
-    const socket = this.#open(bindAddress === '*' || net.isIPv6(bindAddress) ? 'udp6' : 'udp4');
+    const problem = localAddressProblem(port, bindAddress);
+    if (problem !== null) return this.#fail(ErrorCode.ERR_INVALID_PARAMETER, problem);
+    const { type, address } = udpBindTarget(bindAddress);
+    const socket = this.#open(type);
     this.#socket = socket;
-    const error = await new Promise<Error | null>((resolve) => {
-      socket.once('error', resolve);
-      socket.bind({ port, address: bindAddress === '*' ? '::' : bindAddress }, () => {
-        socket.removeListener('error', resolve);
-        resolve(null);
-      });
-    });
+    const error = await whenListening(socket, (done) => socket.bind({ port, address }, done));
     if (this.#socket !== socket) return ErrorCode.ERR_UNCONFIGURED; // closed while binding
     if (error !== null) {
       this.close();

@@ -1,6 +1,6 @@
 import net from 'node:net';
 import { ErrorCode, MultiplayerError } from '../../core/index.js';
-import { normalizeAddress } from './net-address.js';
+import { localAddressProblem, normalizeAddress } from './net-address.js';
 import { DEFAULT_CONNECT_TIMEOUT_MS, TCPStatus } from './status.js';
 import { SocketStreamPeer, type SocketEvent, type SocketStreamOptions } from './socket-stream-peer.js';
 
@@ -49,10 +49,8 @@ export class StreamPeerTCP extends SocketStreamPeer {
    */
   bind(port: number, host = '*'): ErrorCode {
     if (this.#status !== TCPStatus.NONE) return this.#fail(ErrorCode.ERR_ALREADY_IN_USE, 'The socket is already in use.');
-    if (!Number.isInteger(port) || port < 0 || port > 65535) {
-      return this.#fail(ErrorCode.ERR_INVALID_PARAMETER, 'The local port number must be between 0 and 65535 (inclusive).');
-    }
-    if (host !== '*' && net.isIP(host) === 0) return this.#fail(ErrorCode.ERR_INVALID_PARAMETER, `Invalid bind address '${host}'.`);
+    const problem = localAddressProblem(port, host);
+    if (problem !== null) return this.#fail(ErrorCode.ERR_INVALID_PARAMETER, problem);
     this.#bind = { port, host };
     return ErrorCode.OK;
   }

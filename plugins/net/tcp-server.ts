@@ -1,5 +1,6 @@
 import net from 'node:net';
 import { ErrorCode, silentLogger, type Logger } from '../../core/index.js';
+import { localAddressProblem, whenListening } from './net-address.js';
 import { MAX_PENDING_CONNECTIONS } from './status.js';
 import { StreamPeerTCP, type StreamPeerTCPOptions } from './stream-peer-tcp.js';
 
@@ -33,20 +34,12 @@ export class TCPServer {
    */
   async listen(port: number, bindAddress = '*'): Promise<ErrorCode> {
     if (this.#server !== null) return this.#fail(ErrorCode.ERR_ALREADY_IN_USE, 'The server is already listening.');
-    if (!Number.isInteger(port) || port < 0 || port > 65535) {
-      return this.#fail(ErrorCode.ERR_INVALID_PARAMETER, 'The local port number must be between 0 and 65535 (inclusive).');
-    }
-    if (bindAddress !== '*' && net.isIP(bindAddress) === 0) return this.#fail(ErrorCode.ERR_INVALID_PARAMETER, `Invalid bind address '${bindAddress}'.`);
+    const problem = localAddressProblem(port, bindAddress);
+    if (problem !== null) return this.#fail(ErrorCode.ERR_INVALID_PARAMETER, problem);
     const server = net.createServer({ pauseOnConnect: true, noDelay: true }, (socket) => this.#accepted(socket));
     this.#server = server;
     const host = bindAddress === '*' ? undefined : bindAddress;
-    const error = await new Promise<Error | null>((resolve) => {
-      server.once('error', resolve);
-      server.listen({ port, host, backlog: MAX_PENDING_CONNECTIONS }, () => {
-        server.removeListener('error', resolve);
-        resolve(null);
-      });
-    });
+    const error = await whenListening(server, (done) => server.listen({ port, host, backlog: MAX_PENDING_CONNECTIONS }, done));
     if (this.#server !== server) return ErrorCode.ERR_UNCONFIGURED; // stopped while binding
     if (error !== null) {
       this.#server = null;

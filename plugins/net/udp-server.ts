@@ -1,7 +1,6 @@
 import dgram from 'node:dgram';
-import net from 'node:net';
 import { ErrorCode, MultiplayerError, silentLogger, type Logger } from '../../core/index.js';
-import { mappedIp, normalizeAddress } from './net-address.js';
+import { localAddressProblem, mappedIp, normalizeAddress, udpBindTarget, whenListening } from './net-address.js';
 import { DEFAULT_MAX_PENDING_CONNECTIONS, PACKET_BUFFER_SIZE } from './status.js';
 import { DatagramQueue, PacketPeerUDP, type Datagram, type SharedSocket } from './packet-peer-udp.js';
 
@@ -66,21 +65,13 @@ export class UDPServer {
    */
   async listen(port: number, bindAddress = '*'): Promise<ErrorCode> {
     if (this.#socket !== null) return this.#fail(ErrorCode.ERR_ALREADY_IN_USE, 'The server is already listening.');
-    if (!Number.isInteger(port) || port < 0 || port > 65535) {
-      return this.#fail(ErrorCode.ERR_INVALID_PARAMETER, 'The local port number must be between 0 and 65535 (inclusive).');
-    }
-    if (bindAddress !== '*' && net.isIP(bindAddress) === 0) return this.#fail(ErrorCode.ERR_INVALID_PARAMETER, `Invalid bind address '${bindAddress}'.`);
-    const type = bindAddress === '*' || net.isIPv6(bindAddress) ? 'udp6' : 'udp4';
+    const problem = localAddressProblem(port, bindAddress);
+    if (problem !== null) return this.#fail(ErrorCode.ERR_INVALID_PARAMETER, problem);
+    const { type, address } = udpBindTarget(bindAddress);
     const socket = dgram.createSocket({ type, ipv6Only: false });
     this.#socket = socket;
     this.#dualStack = type === 'udp6';
-    const error = await new Promise<Error | null>((resolve) => {
-      socket.once('error', resolve);
-      socket.bind({ port, address: bindAddress === '*' ? '::' : bindAddress }, () => {
-        socket.removeListener('error', resolve);
-        resolve(null);
-      });
-    });
+    const error = await whenListening(socket, (done) => socket.bind({ port, address }, done));
     if (this.#socket !== socket) return ErrorCode.ERR_UNCONFIGURED; // stopped while binding
     if (error !== null) {
       this.#socket = null;
