@@ -4,6 +4,7 @@
  * 32-bit length followed by exactly the Variant codec's bytes (the golden vectors of the wire spec).
  */
 import t from 'tap';
+import fc from 'fast-check';
 import { ErrorCode, MemoryLogger, StreamPeerBuffer, detachStream } from '../../core/index.js';
 import { BIG, VARIANT_VECTORS } from '../fixtures/variant/vectors.js';
 import { hex, unhex, variantEquals } from '../helpers/variant.js';
@@ -155,5 +156,25 @@ t.test('StreamPeerBuffer: Godot semantics of get_data, seek, resize, clear, dupl
 t.test('a StreamPeerBuffer has no platform stream to hand over', (t) => {
   t.equal(detachStream(new StreamPeerBuffer()), ErrorCode.ERR_INVALID_PARAMETER);
   t.equal(detachStream(null), ErrorCode.ERR_INVALID_PARAMETER);
+  t.end();
+});
+
+t.test('property: any bytes, any sequence of getters: nothing throws, the cursor never passes the end', (t) => {
+  const getters = ['get8', 'getU8', 'get16', 'getU16', 'get32', 'getU32', 'get64', 'getU64', 'getHalf', 'getFloat', 'getDouble', 'getString', 'getUtf8String', 'getVar'] as const;
+  fc.assert(
+    fc.property(fc.uint8Array({ maxLength: 256 }), fc.boolean(), fc.array(fc.constantFrom(...getters), { maxLength: 40 }), (bytes, bigEndian, calls) => {
+      const b = new StreamPeerBuffer();
+      b.dataArray = bytes;
+      b.bigEndian = bigEndian;
+      for (const call of calls) {
+        const before = b.getPosition();
+        b[call]();
+        if (b.getPosition() < before || b.getPosition() > bytes.length) return false;
+      }
+      return true;
+    }),
+    { numRuns: 500 },
+  );
+  t.pass('500 random streams');
   t.end();
 });
