@@ -130,6 +130,7 @@ export abstract class SocketStreamPeer extends StreamPeer implements DetachableS
     if (socket === null || !this.canHandOver()) return ErrorCode.ERR_INVALID_PARAMETER;
     socket.pause(); // first: a flowing socket with no 'data' listener would drop what it reads
     this.#unlisten(socket);
+    socket.on('error', noop); // until the new owner listens, an error must not go unhandled
     const head = this.#visible.read(this.#visible.bytes);
     const rest = this.#pending.read(this.#pending.bytes);
     this.socket = null;
