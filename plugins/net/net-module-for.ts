@@ -1,5 +1,5 @@
-import { ContainerModule, type ContainerModuleLoadOptions, type Newable } from 'inversify';
-import { TOKENS, type Clock, type Logger } from '../../core/index.js';
+import { ContainerModule, type Newable } from 'inversify';
+import { bindClosingPool, type Clock, type Logger } from '../../core/index.js';
 
 /** What every class of the plugin is made with from a container. */
 export interface NetServices {
@@ -16,52 +16,18 @@ export interface NetClasses {
   readonly UDPServer: Newable<{ stop(): void }, [NetServices]>;
 }
 
-/** Everything one class's binding made that is still alive, so `unbindAll()` can close it. */
-class Made<T extends object> {
-  readonly #refs = new Set<WeakRef<T>>();
-  readonly #make: () => T;
-  readonly #close: (made: T) => void;
-
-  constructor(make: () => T, close: (made: T) => void) {
-    this.#make = make;
-    this.#close = close;
-  }
-
-  create(): T {
-    const made = this.#make();
-    this.#refs.add(new WeakRef(made));
-    return made;
-  }
-
-  closeAll(): void {
-    for (const ref of this.#refs) {
-      const made = ref.deref();
-      if (made !== undefined) this.#close(made);
-    }
-    this.#refs.clear();
-  }
-}
-
-/** Binds `cls` (transient, on the container's Clock and Logger); `unbindAll()` runs `close` on each one made. */
-function bindClosing<T extends object>(bind: ContainerModuleLoadOptions['bind'], cls: Newable<T, [NetServices]>, close: (made: T) => void): void {
-  const registry = Symbol(`scenenet:net:${cls.name}`);
-  bind<Made<T>>(registry)
-    .toResolvedValue((clock: Clock, logger: Logger) => new Made(() => new cls({ clock, logger }), close), [TOKENS.Clock, TOKENS.Logger])
-    .inSingletonScope()
-    .onDeactivation((made) => made.closeAll());
-  bind(cls).toResolvedValue((made: Made<T>) => made.create(), [registry]).inTransientScope();
-}
-
 /**
- * The plugin's ContainerModule (our register_types): binds the five classes; `container.unbindAll()`
- * disconnects, closes and stops every one it made, freeing their ports. Load after coreModule.
+ * The plugin's ContainerModule (our register_types): binds the five classes (transient, on the
+ * container's Clock and Logger); `container.unbindAll()` disconnects, closes and stops every one it
+ * made, freeing their ports. Load after coreModule.
  */
 export function netModuleFor(classes: NetClasses): ContainerModule {
   return new ContainerModule(({ bind }) => {
-    bindClosing(bind, classes.StreamPeerTCP, (p) => p.disconnectFromHost());
-    bindClosing(bind, classes.StreamPeerTLS, (p) => p.disconnectFromStream());
-    bindClosing(bind, classes.TCPServer, (s) => s.stop());
-    bindClosing(bind, classes.PacketPeerUDP, (p) => p.close());
-    bindClosing(bind, classes.UDPServer, (s) => s.stop());
+    const { StreamPeerTCP, StreamPeerTLS, TCPServer, PacketPeerUDP, UDPServer } = classes;
+    bindClosingPool(bind, StreamPeerTCP, (s) => new StreamPeerTCP(s), (p) => p.disconnectFromHost());
+    bindClosingPool(bind, StreamPeerTLS, (s) => new StreamPeerTLS(s), (p) => p.disconnectFromStream());
+    bindClosingPool(bind, TCPServer, (s) => new TCPServer(s), (s) => s.stop());
+    bindClosingPool(bind, PacketPeerUDP, (s) => new PacketPeerUDP(s), (p) => p.close());
+    bindClosingPool(bind, UDPServer, (s) => new UDPServer(s), (s) => s.stop());
   });
 }
