@@ -136,6 +136,24 @@ t.test('bytes the StreamPeerTCP read before acceptStream still reach the handsha
   t.equal(server.getU8(), 42);
 });
 
+t.test('connectToStream on a StreamPeerTCP still CONNECTING: the handshake follows the connect', async (t) => {
+  const tcp = new TCPServer();
+  t.equal(await tcp.listen(0, '127.0.0.1'), ErrorCode.OK);
+  t.teardown(() => tcp.stop());
+  const base = new StreamPeerTCP();
+  base.connectToHost('127.0.0.1', tcp.getLocalPort());
+  t.equal(base.getStatus(), TCPStatus.CONNECTING);
+  const client = new StreamPeerTLS();
+  t.teardown(() => client.disconnectFromStream());
+  t.equal(client.connectToStream(base, 'localhost', TLSOptions.client(certificate)), ErrorCode.OK);
+  await pollUntil([client], () => tcp.isConnectionAvailable(), WAIT);
+  const server = new StreamPeerTLS();
+  t.teardown(() => server.disconnectFromStream());
+  t.equal(server.acceptStream(tcp.takeConnection()!, serverOptions), ErrorCode.OK);
+  await pollUntil([client, server], () => client.getStatus() === TLSStatus.CONNECTED && server.getStatus() === TLSStatus.CONNECTED, WAIT);
+  t.pass('both ends connected');
+});
+
 t.test('bad arguments are error codes', async (t) => {
   const tls = new StreamPeerTLS();
   t.equal(tls.connectToStream(new StreamPeerTCP(), 'localhost', serverOptions), ErrorCode.ERR_INVALID_PARAMETER, 'server options on a client');
