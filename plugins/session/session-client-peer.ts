@@ -10,7 +10,7 @@ import {
   type Clock,
   type Logger,
 } from '../../core/index.js';
-import { Received, SessionLink, resolveSessionOptions, type ResolvedSessionOptions, type SessionOptions } from './session-link.js';
+import { IncomingQueue, Received, SessionLink, resolveSessionOptions, type ResolvedSessionOptions, type SessionOptions } from './session-link.js';
 import { Frame, TOKEN_BYTES, WelcomeStatus, controlFrame, decodeWelcome, encodeHello, isWelcome } from './session-protocol.js';
 
 /** Options of `SessionClientPeer`. */
@@ -33,11 +33,6 @@ export interface SessionClientOptions extends SessionOptions {
 const State = { HELLO: 0, SESSION: 1, PLAIN: 2, PAUSED: 3, CLOSED: 4 } as const;
 type State = (typeof State)[keyof typeof State];
 
-interface Incoming {
-  readonly mode: TransferMode;
-  readonly channel: number;
-  readonly packet: Uint8Array;
-}
 
 /**
  * The client half of session resume: wraps a client transport peer, opens a session with a
@@ -71,8 +66,7 @@ export class SessionClientPeer extends MultiplayerPeer {
   #link: SessionLink | null = null;
   #pausedAtMs = 0;
   #nextAttemptMs = 0;
-  readonly #incoming: Incoming[] = [];
-  #head = 0;
+  readonly #incoming = new IncomingQueue();
   readonly #events: Array<() => void> = [];
 
   constructor(inner: MultiplayerPeer, options: SessionClientOptions) {
@@ -107,29 +101,22 @@ export class SessionClientPeer extends MultiplayerPeer {
     this.#inner.setTargetPeer(id);
   }
   override getAvailablePacketCount(): number {
-    return this.#incoming.length - this.#head;
+    return this.#incoming.count;
   }
   override getPacketPeer(): number {
-    return this.#incoming.length > this.#head ? MultiplayerPeer.TARGET_PEER_SERVER : 0;
+    return this.#incoming.next?.from ?? 0;
   }
   override getPacketMode(): TransferMode {
-    return this.#incoming[this.#head]?.mode ?? TransferMode.RELIABLE;
+    return this.#incoming.next?.mode ?? TransferMode.RELIABLE;
   }
   override getPacketChannel(): number {
-    return this.#incoming[this.#head]?.channel ?? 0;
+    return this.#incoming.next?.channel ?? 0;
   }
   override getMaxPacketSize(): number {
     return this.#inner.getMaxPacketSize() - 5;
   }
   override getPacket(): Uint8Array | ErrorCode {
-    const p = this.#incoming[this.#head];
-    if (p === undefined) return ErrorCode.ERR_UNAVAILABLE;
-    this.#incoming[this.#head++] = undefined as never;
-    if (this.#head === this.#incoming.length) {
-      this.#incoming.length = 0;
-      this.#head = 0;
-    }
-    return p.packet;
+    return this.#incoming.take();
   }
 
   override putPacket(packet: Uint8Array): ErrorCode {
@@ -223,14 +210,14 @@ export class SessionClientPeer extends MultiplayerPeer {
 
   #receive(packet: Uint8Array, mode: TransferMode, channel: number, now: number): void {
     if (this.#state === State.PLAIN) {
-      this.#incoming.push({ mode, channel, packet });
+      this.#incoming.push({ from: MultiplayerPeer.TARGET_PEER_SERVER, mode, channel, packet });
       return;
     }
     if (this.#state === State.HELLO) {
       if (!isWelcome(packet)) {
         // A stock server: no session; this packet is Godot's.
         this.#plainMode();
-        this.#incoming.push({ mode, channel, packet });
+        this.#incoming.push({ from: MultiplayerPeer.TARGET_PEER_SERVER, mode, channel, packet });
         return;
       }
       const w = decodeWelcome(packet);
@@ -256,7 +243,7 @@ export class SessionClientPeer extends MultiplayerPeer {
       this.resumed.emit();
       return;
     }
-    const result = link.receive(packet, mode, channel, now, (payload, m, c) => this.#incoming.push({ mode: m, channel: c, packet: payload }));
+    const result = link.receive(packet, mode, channel, now, (payload, m, c) => this.#incoming.push({ from: MultiplayerPeer.TARGET_PEER_SERVER, mode: m, channel: c, packet: payload }));
     if (result === Received.BYE) return this.#end(false);
     if (result === Received.ERROR) {
       this.#log.error(`Session: invalid session frame from the server (${packet.length} bytes, type ${packet[0]}); ending the session.`);

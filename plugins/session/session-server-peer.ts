@@ -13,7 +13,7 @@ import {
   type Logger,
   type Rng,
 } from '../../core/index.js';
-import { Received, SessionLink, resolveSessionOptions, type ResolvedSessionOptions, type SessionOptions } from './session-link.js';
+import { IncomingQueue, Received, SessionLink, resolveSessionOptions, type ResolvedSessionOptions, type SessionOptions } from './session-link.js';
 import { Frame, WelcomeStatus, controlFrame, decodeHello, encodeWelcome, isHello, newToken, tokenKey } from './session-protocol.js';
 
 /** Options of `SessionServerPeer`. */
@@ -34,12 +34,6 @@ interface Session {
   readonly link: SessionLink;
 }
 
-interface Incoming {
-  readonly from: number;
-  readonly mode: TransferMode;
-  readonly channel: number;
-  readonly packet: Uint8Array;
-}
 
 /**
  * Session resume for any server transport (WebSocket, ENet, WebRTC, loopback): wraps the server peer
@@ -74,8 +68,7 @@ export class SessionServerPeer extends MultiplayerPeerWrapper {
   readonly #sessions = new Map<number, Session>();
   readonly #byTransport = new Map<number, Session>();
   readonly #byToken = new Map<string, Session>();
-  readonly #incoming: Incoming[] = [];
-  #head = 0;
+  readonly #incoming = new IncomingQueue();
   readonly #events: Array<() => void> = [];
   /** Transport peers to drop on the next poll (after a refusal was sent). */
   readonly #dropSoon: number[] = [];
@@ -111,26 +104,19 @@ export class SessionServerPeer extends MultiplayerPeerWrapper {
   }
 
   override getAvailablePacketCount(): number {
-    return this.#incoming.length - this.#head;
+    return this.#incoming.count;
   }
   override getPacketPeer(): number {
-    return this.#incoming[this.#head]?.from ?? 0;
+    return this.#incoming.next?.from ?? 0;
   }
   override getPacketMode(): TransferMode {
-    return this.#incoming[this.#head]?.mode ?? TransferMode.RELIABLE;
+    return this.#incoming.next?.mode ?? TransferMode.RELIABLE;
   }
   override getPacketChannel(): number {
-    return this.#incoming[this.#head]?.channel ?? 0;
+    return this.#incoming.next?.channel ?? 0;
   }
   override getPacket(): Uint8Array | ErrorCode {
-    const p = this.#incoming[this.#head];
-    if (p === undefined) return ErrorCode.ERR_UNAVAILABLE;
-    this.#incoming[this.#head++] = undefined as never;
-    if (this.#head === this.#incoming.length) {
-      this.#incoming.length = 0;
-      this.#head = 0;
-    }
-    return p.packet;
+    return this.#incoming.take();
   }
 
   override putPacket(packet: Uint8Array): ErrorCode {
@@ -191,8 +177,7 @@ export class SessionServerPeer extends MultiplayerPeerWrapper {
     this.#byToken.clear();
     this.#plain.clear();
     this.#waiting.clear();
-    this.#incoming.length = 0;
-    this.#head = 0;
+    this.#incoming.clear();
     super.close();
   }
 
