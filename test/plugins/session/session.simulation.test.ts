@@ -4,10 +4,16 @@ import { ManualClock, MemoryLogger, SeededRng } from '../../../core/index.js';
 import { LoopbackMultiplayerPeer, Simulation, type SimPeer } from '../../../plugins/loopback/index.js';
 import { SessionClientPeer, SessionServerPeer } from '../../../plugins/session/index.js';
 import { Node, rpc } from '../../../scenetree/index.js';
+import { PLAYER_SCENE, Vector2, addWorld, player, players, type Player } from '../../helpers/replication-nodes.js';
 
 /** Both directions send numbered reliable RPCs; each receiver records what arrived, in order. */
 class Stream extends Node {
   readonly got = new Map<number, number[]>();
+  readonly owned: number[] = [];
+  @rpc('authority', 'reliable')
+  ownerSays(n: number): void {
+    this.owned.push(n);
+  }
   constructor() {
     super('Stream');
   }
@@ -29,7 +35,7 @@ interface SessionSim {
   offline(i: number, off: boolean): void;
 }
 
-function sessionSim(seed: number, clients: number, loss = 0, session: { graceMs?: number; maxBufferedPackets?: number } = {}): SessionSim {
+function sessionSim(seed: number, clients: number, loss = 0, session: { graceMs?: number; maxBufferedPackets?: number } = {}, setup?: (p: SimPeer) => void): SessionSim {
   const clock = new ManualClock();
   const wrappers = new Map<string, SessionClientPeer>();
   const addresses = new Map<string, string[]>();
@@ -42,7 +48,10 @@ function sessionSim(seed: number, clients: number, loss = 0, session: { graceMs?
     clients,
     clock,
     conditions: { latencyMs: 30, jitterMs: 10, loss },
-    setup: (p) => p.root.addChild(new Stream()),
+    setup: (p) => {
+      p.root.addChild(new Stream());
+      setup?.(p);
+    },
     wrapPeer: (lb, name) => {
       if (name === 'server') return (server = new SessionServerPeer(lb, { clock, tokenRng: rng.fork(), logger: serverLog, ...session }));
       const wrapper = new SessionClientPeer(lb, {
@@ -204,4 +213,33 @@ t.test('overflow: a gap longer than the buffer ends the session cleanly', async 
   sim.step(2);
   t.notOk(sim.server.multiplayer.getPeers().includes(id), 'the session ended');
   t.ok(sim.events.some((e) => e.peer === 'server' && e.event === 'peerDisconnected' && e.args[0] === id));
+});
+
+t.test('after a resume the client keeps its authority and the replicated nodes; state changed during the gap arrives', async (t) => {
+  const s = sessionSim(8, 2, 0.05, {}, (p) => addWorld(p));
+  const { sim } = s;
+  t.teardown(() => sim.close());
+  await sim.until(() => sim.peers.every((p) => p.multiplayer.getPeers().length === 2));
+  const victim = sim.clients[0]!;
+  const victimId = victim.multiplayer.getUniqueId();
+  for (const p of sim.peers) stream(p).setMultiplayerAuthority(victimId); // the victim owns Stream everywhere
+  const ship = sim.server.tree.scenes.load(PLAYER_SCENE)!.instantiate() as Player;
+  ship.name = 'Ship';
+  players(sim.server).addChild(ship, true);
+  await sim.until(() => sim.clients.every((c) => player(c, 'Ship') !== null));
+  s.offline(1, true);
+  await sim.until(() => s.client(1).isPaused, { maxFrames: 600 });
+  ship.position = new Vector2(7, 8); // ALWAYS (unreliable SYNC)
+  ship.score = 42; // ON_CHANGE (reliable delta): sent into the gap
+  sim.step(120);
+  t.equal(player(victim, 'Ship')!.score, 0, 'the victim has not seen it yet');
+  s.offline(1, false);
+  await sim.until(() => !s.client(1).isPaused, { maxFrames: 600 });
+  await sim.until(() => player(victim, 'Ship')!.score === 42 && player(victim, 'Ship')!.position.equals(new Vector2(7, 8)), { maxFrames: 600 });
+  t.pass('the replicated node was kept and caught up');
+  t.equal(stream(victim).rpc('ownerSays', 1), 0);
+  await sim.until(() => stream(sim.server).owned.length === 1 && stream(sim.clients[1]!).owned.length === 1);
+  t.same(stream(sim.server).owned, [1], 'the server still accepts the victim as the authority');
+  t.equal(victim.multiplayer.getUniqueId(), victimId);
+  t.same(sim.events.filter((e) => e.event === 'peerDisconnected'), [], 'no disconnection anywhere');
 });
