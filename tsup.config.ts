@@ -5,6 +5,7 @@ export const entries: Record<string, string> = {
   'core/index': 'core/index.ts',
   'scenetree/index': 'scenetree/index.ts',
   'plugins/loopback/index': 'plugins/loopback/index.ts',
+  'plugins/session/index': 'plugins/session/index.ts',
   'plugins/websocket/index': 'plugins/websocket/index.ts',
   'plugins/websocket/index.browser': 'plugins/websocket/index.browser.ts',
   'plugins/enet/index': 'plugins/enet/index.ts',
