@@ -33,6 +33,8 @@ export interface LoadTestOptions {
   readonly connectTimeout?: number;
   /** Stops connecting or sending early (SIGINT in the CLI); the summary covers what ran. */
   readonly signal?: AbortSignal;
+  /** Called once, when every bot is connected (or the connect timeout passed) and sending begins. */
+  readonly onSending?: () => void;
   /** Called about once a second with a progress line. */
   readonly onProgress?: (line: string) => void;
 }
@@ -144,6 +146,7 @@ export async function runLoadTest(options: LoadTestOptions): Promise<LoadTestSum
 
   const packet = new Uint8Array(size);
   const view = new DataView(packet.buffer);
+  options.onSending?.();
   const start = performance.now();
   const interval = 1000 / rate;
   let nextSend = start;
