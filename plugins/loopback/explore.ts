@@ -191,7 +191,7 @@ export function generateWorld(scenario: ExploreScenario, seed: number, options: 
   const events: WorldEvent[] = [];
   const frameIn = (from: number, to: number): number => randomInt(rng, Math.max(1, from), Math.max(1, to));
   const partitions = randomInt(rng, 0, options.partitions ?? 1);
-  for (let i = 0; i < partitions; i++) {
+  for (let i = 0; i < partitions && frames >= 2; i++) {
     const frame = frameIn(1, frames - 1);
     events.push({ type: 'partition', client: randomInt(rng, 1, clients), frame, until: frameIn(frame + 1, Math.min(frames, frame + 300)) });
   }
@@ -201,7 +201,7 @@ export function generateWorld(scenario: ExploreScenario, seed: number, options: 
     const client = randomInt(rng, 1, clients);
     if (joined.has(client)) continue;
     joined.add(client);
-    events.push({ type: 'join', client, frame: frameIn(1, frames / 2) });
+    events.push({ type: 'join', client, frame: frameIn(1, Math.floor(frames / 2)) });
   }
   const leaves = randomInt(rng, 0, Math.min(options.leaves ?? 1, clients));
   const left = new Set<number>();
@@ -210,7 +210,7 @@ export function generateWorld(scenario: ExploreScenario, seed: number, options: 
     if (left.has(client)) continue;
     left.add(client);
     const after = events.find((e) => e.type === 'join' && e.client === client)?.frame ?? 0;
-    events.push({ type: 'leave', client, frame: frameIn(after + 1, frames - 1) });
+    if (after + 1 <= frames - 1) events.push({ type: 'leave', client, frame: frameIn(after + 1, frames - 1) });
   }
   return { seed, clients, frames, conditions, events: sortEvents(events) };
 }

@@ -10,9 +10,9 @@ export interface TapLike {
   teardown(fn: () => void | Promise<void>): void;
   /** False once the test has a failure. */
   passing(): boolean;
-  comment(...message: unknown[]): void;
-  pass(message?: string): unknown;
-  fail(message?: string): unknown;
+  comment(...message: string[]): unknown;
+  pass(message: string): unknown;
+  fail(message: string): unknown;
   readonly name?: string;
   readonly fullname?: string;
 }

@@ -218,9 +218,11 @@ const PAGE_SCRIPT = `
   const summary = document.getElementById('summary');
   const kinds = [...new Set(M.packets.map((p) => p.kind))].sort();
   const state = { peers: new Set(M.peers), kinds: new Set(kinds), scale: 2 };
-  const times = M.packets.flatMap((p) => p.arriveMs === null ? [p.sentMs] : [p.sentMs, p.arriveMs]).concat(M.marks.map((m) => m.timeMs));
-  const t0 = times.length ? Math.min(...times) : 0;
-  const t1 = times.length ? Math.max(...times) : 0;
+  let t0 = Infinity, t1 = -Infinity;
+  const span = (t) => { if (t < t0) t0 = t; if (t > t1) t1 = t; };
+  for (const p of M.packets) { span(p.sentMs); if (p.arriveMs !== null) span(p.arriveMs); }
+  for (const m of M.marks) span(m.timeMs);
+  if (t0 > t1) t0 = t1 = 0;
   const SIDE = 260, COL = 230, TOP = 24;
   const esc = (s) => String(s).replace(/[&<>"]/g, (c) => '&#' + c.charCodeAt(0) + ';');
   function box(title, items, set) {

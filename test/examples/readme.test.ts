@@ -13,12 +13,21 @@ function asInReadme(file: string): string {
     .replace(/'\.\.\/\.\.\/plugins\/(\w+)\/index\.js'/g, "'scenenet/plugins/$1'");
 }
 
-for (const file of ['./quickstart.ts', './simulation-example.test.ts', './replication-example.test.ts']) {
+const FILES = ['./quickstart.ts', './simulation-example.test.ts', './replication-example.test.ts'];
+// The Simulation section's explore, timeline and record/replay examples.
+FILES.push('./explore-example.test.ts', './timeline-example.test.ts', './replay-example.test.ts');
+for (const file of FILES) {
   t.test(`README shows ${file} verbatim`, (t) => {
     t.ok(readme.includes('```ts\n' + asInReadme(file) + '```'), 'README block matches the file');
     t.end();
   });
 }
+
+t.test('README shows the timeline screenshot, and it is committed', (t) => {
+  t.match(readme, /!\[[^\]]*\]\(docs\/simulator-timeline\.png\)/);
+  t.equal(readFileSync(new URL('../../docs/simulator-timeline.png', import.meta.url)).subarray(1, 4).toString(), 'PNG');
+  t.end();
+});
 
 t.test('the quickstart runs: the RPC arrives locally and on the server', (t) => {
   const run = spawnSync(process.execPath, ['--import', 'tsx', new URL('./quickstart.ts', import.meta.url).pathname], {

@@ -1,12 +1,13 @@
 /**
- * Record and replay: a real WebSocket server with 4 clients is recorded (what it received and when),
+ * Record and replay: a real WebSocket (and ENet) server with 4 clients is recorded (what it received and when),
  * then replayed 3 times into fresh server trees on a manual clock: the same RPCs run, the same bytes
  * are sent (checked against the live server's own per-frame digests), the same trace hash every time.
  */
 import t from 'tap';
-import { ErrorCode, ManualClock, RPCMode, TransferMode, Vector2 } from '../../../core/index.js';
+import { ErrorCode, ManualClock, RPCMode, TransferMode, Vector2, type MultiplayerPeer } from '../../../core/index.js';
 import { Node, SceneMultiplayer, SceneTree } from '../../../scenetree/index.js';
 import { WebSocketMultiplayerPeer } from '../../../plugins/websocket/index.js';
+import { ENetMultiplayerPeer } from '../../../plugins/enet/index.js';
 import {
   RecordingMultiplayerPeer,
   Simulation,
@@ -62,94 +63,132 @@ function buildClient(tree: SceneTree): Game {
   return game;
 }
 
-t.test('record a real WebSocket session with 4 clients, replay it 3 times', { timeout: 120_000 }, async (t) => {
-  // The live server: a frame clock (changes only between frames), a recorder around its real peer.
-  const clock = new ManualClock(performance.now());
-  const serverTree = new SceneTree({ clock });
-  const serverMp = new SceneMultiplayer({ clock });
-  serverTree.setMultiplayer(serverMp);
-  const liveGame = buildServer(serverTree, serverMp);
-  const ws = new WebSocketMultiplayerPeer();
-  t.teardown(() => ws.close());
-  t.equal(await ws.createServer(0, '127.0.0.1'), ErrorCode.OK);
-  const recorder = new RecordingMultiplayerPeer(ws, { clock });
-  serverMp.multiplayerPeer = recorder;
+/** A real transport: how to start its server and connect a client to it. */
+interface Transport {
+  readonly name: string;
+  server(): Promise<MultiplayerPeer>;
+  client(server: MultiplayerPeer): MultiplayerPeer;
+}
 
-  const clients = Array.from({ length: 4 }, () => {
-    const tree = new SceneTree();
-    const game = buildClient(tree);
+const WEBSOCKET: Transport = {
+  name: 'WebSocket',
+  async server() {
+    const ws = new WebSocketMultiplayerPeer();
+    const err = await ws.createServer(0, '127.0.0.1');
+    if (err !== ErrorCode.OK) throw new Error(`WebSocket server: ${err}`);
+    return ws;
+  },
+  client(server) {
     const peer = new WebSocketMultiplayerPeer();
-    t.teardown(() => peer.close());
-    t.equal(peer.createClient(`ws://127.0.0.1:${ws.getLocalPort()}`), ErrorCode.OK);
-    tree.getMultiplayer().multiplayerPeer = peer;
-    return { tree, game, peer, mp: tree.getMultiplayer() as SceneMultiplayer };
-  });
-  let last = clock.nowMs();
-  const serverFrame = {
-    poll: () => {
-      const now = Math.max(performance.now(), clock.nowMs());
-      clock.set(now);
-      serverTree.processFrame((now - last) / 1000);
-      last = now;
-    },
-  };
-  const frames = [serverFrame, ...clients.map((c) => ({ poll: () => c.tree.processFrame(1 / 60) }))];
-  await pollUntil(frames, () => clients.every((c) => c.mp.getPeers().length === 4 && players({ tree: c.tree, root: c.tree.root }).getChildCount() === 4), 30_000);
+    peer.createClient(`ws://127.0.0.1:${(server as WebSocketMultiplayerPeer).getLocalPort()}`);
+    return peer;
+  },
+};
 
-  for (let step = 0; step < 10; step++) {
-    for (const [i, c] of clients.entries()) {
-      c.game.rpcId(1, 'move', step, i);
-      if (step % 4 === i % 4) c.game.rpcId(1, 'say', `hello ${step} from ${i}`);
-    }
-    await pollUntil(frames, () => true);
-    await pollUntil(frames, () => true);
-  }
-  const says = clients.reduce((n, _c, i) => n + Array.from({ length: 10 }, (_, s) => s).filter((s) => s % 4 === i % 4).length, 0);
-  await pollUntil(frames, () => liveGame.calls.filter((c) => c.startsWith('say')).length === says, 30_000);
-  clients[3]!.peer.close(); // one player leaves
-  await pollUntil(frames, () => serverMp.getPeers().length === 3, 30_000);
-  for (let i = 0; i < 5; i++) await pollUntil(frames, () => true);
-  const bytes = recorder.toBytes();
+const ENET: Transport = {
+  name: 'ENet',
+  async server() {
+    const peer = new ENetMultiplayerPeer();
+    peer.setBindIp('127.0.0.1');
+    const err = await peer.createServer(0);
+    if (err !== ErrorCode.OK) throw new Error(`ENet server: ${err}`);
+    return peer;
+  },
+  client(server) {
+    const peer = new ENetMultiplayerPeer();
+    peer.createClient('127.0.0.1', (server as ENetMultiplayerPeer).getLocalPort());
+    return peer;
+  },
+};
 
-  const recording = decodeRecording(bytes);
-  t.equal(recording.frames.length - 1, recorder.frames, 'every poll is a frame');
-  const inputs = recording.frames.flatMap((f) => f.inputs);
-  t.equal(inputs.filter((i) => i.type === 'connect').length, 4);
-  t.equal(inputs.filter((i) => i.type === 'disconnect').length, 1);
-  t.ok(inputs.filter((i) => i.type === 'packet').length >= 40 + says, 'the moves, the chat and the path-cache confirmations');
-  t.ok(recording.verified && recording.relaySupported);
-  t.comment(`recording: ${recorder.frames} frames, ${bytes.length} bytes`);
+for (const transport of [WEBSOCKET, ENET]) {
+  t.test(`record a real ${transport.name} session with 4 clients, replay it 3 times`, { timeout: 120_000 }, async (t) => {
+    // The live server: a frame clock (changes only between frames), a recorder around its real peer.
+    const clock = new ManualClock(performance.now());
+    const serverTree = new SceneTree({ clock });
+    const serverMp = new SceneMultiplayer({ clock });
+    serverTree.setMultiplayer(serverMp);
+    const liveGame = buildServer(serverTree, serverMp);
+    const ws = await transport.server();
+    t.teardown(() => ws.close());
+    const recorder = new RecordingMultiplayerPeer(ws, { clock });
+    serverMp.multiplayerPeer = recorder;
 
-  const replays: Array<{ result: ReplayResult; calls: string[]; players: string[] }> = [];
-  for (let i = 0; i < 3; i++) {
-    let game: Game | null = null;
-    const result = await Simulation.replay(bytes, (server) => {
-      game = buildServer(server.tree, server.multiplayer);
+    const clients = Array.from({ length: 4 }, () => {
+      const tree = new SceneTree();
+      const game = buildClient(tree);
+      const peer = transport.client(ws);
+      t.teardown(() => peer.close());
+      tree.getMultiplayer().multiplayerPeer = peer;
+      return { tree, game, peer, mp: tree.getMultiplayer() as SceneMultiplayer };
     });
-    replays.push({ result, calls: game!.calls, players: players({ tree: result.server.tree, root: result.server.root }).getChildren().map((n) => n.name) });
-  }
-  for (const [i, r] of replays.entries()) {
-    t.equal(r.result.divergence, null, `replay ${i + 1}: sent exactly what the live server sent, frame by frame`);
-    t.same(r.calls, liveGame.calls, `replay ${i + 1}: the same RPCs ran, in the same order`);
-    t.same(r.players, players({ tree: serverTree, root: serverTree.root }).getChildren().map((n) => n.name), `replay ${i + 1}: the same players exist`);
-    t.equal(r.result.frames, recorder.frames);
-  }
-  t.equal(replays[1]!.result.traceHash, replays[0]!.result.traceHash, 'same trace hash, replay 2');
-  t.equal(replays[2]!.result.traceHash, replays[0]!.result.traceHash, 'same trace hash, replay 3');
-  t.equal(replays[2]!.result.sentHash, replays[0]!.result.sentHash, 'same bytes sent');
-  t.ok(replays[0]!.result.trace.some((e) => e.type === 'packet' && e.from === 'server' && (e.head & 7) === 6), 'the replay sent SYNC packets');
-  t.ok(replays[0]!.result.trace.some((e) => e.type === 'packet' && e.from === 'server' && (e.head & 7) === 4), 'and SPAWN packets');
-  const model = timelineModel({ trace: replays[0]!.result.trace, names: replays[0]!.result.names, events: replays[0]!.result.events });
-  t.equal(model.peers[0], 'server', 'a replay draws as a timeline too');
+    let last = clock.nowMs();
+    const serverFrame = {
+      poll: () => {
+        const now = Math.max(performance.now(), clock.nowMs());
+        clock.set(now);
+        serverTree.processFrame((now - last) / 1000);
+        last = now;
+      },
+    };
+    const frames = [serverFrame, ...clients.map((c) => ({ poll: () => c.tree.processFrame(1 / 60) }))];
+    await pollUntil(frames, () => clients.every((c) => c.mp.getPeers().length === 4 && players({ tree: c.tree, root: c.tree.root }).getChildCount() === 4), 30_000);
 
-  // A different server (here: one that does not answer chat) is caught at the first frame it differs.
-  const other = await Simulation.replay(bytes, (server) => {
-    const g = buildServer(server.tree, server.multiplayer);
-    g.say = () => undefined;
+    for (let step = 0; step < 10; step++) {
+      for (const [i, c] of clients.entries()) {
+        c.game.rpcId(1, 'move', step, i);
+        if (step % 4 === i % 4) c.game.rpcId(1, 'say', `hello ${step} from ${i}`);
+      }
+      await pollUntil(frames, () => true);
+      await pollUntil(frames, () => true);
+    }
+    const says = clients.reduce((n, _c, i) => n + Array.from({ length: 10 }, (_, s) => s).filter((s) => s % 4 === i % 4).length, 0);
+    await pollUntil(frames, () => liveGame.calls.filter((c) => c.startsWith('say')).length === says, 30_000);
+    clients[3]!.peer.close(); // one player leaves
+    await pollUntil(frames, () => serverMp.getPeers().length === 3, 30_000);
+    for (let i = 0; i < 5; i++) await pollUntil(frames, () => true);
+    const bytes = recorder.toBytes();
+
+    const recording = decodeRecording(bytes);
+    t.equal(recording.frames.length - 1, recorder.frames, 'every poll is a frame');
+    const inputs = recording.frames.flatMap((f) => f.inputs);
+    t.equal(inputs.filter((i) => i.type === 'connect').length, 4);
+    t.equal(inputs.filter((i) => i.type === 'disconnect').length, 1);
+    t.ok(inputs.filter((i) => i.type === 'packet').length >= 40 + says, 'the moves, the chat and the path-cache confirmations');
+    t.ok(recording.verified && recording.relaySupported);
+    t.comment(`recording: ${recorder.frames} frames, ${bytes.length} bytes`);
+
+    const replays: Array<{ result: ReplayResult; calls: string[]; players: string[] }> = [];
+    for (let i = 0; i < 3; i++) {
+      let game: Game | null = null;
+      const result = await Simulation.replay(bytes, (server) => {
+        game = buildServer(server.tree, server.multiplayer);
+      });
+      replays.push({ result, calls: game!.calls, players: players({ tree: result.server.tree, root: result.server.root }).getChildren().map((n) => n.name) });
+    }
+    for (const [i, r] of replays.entries()) {
+      t.equal(r.result.divergence, null, `replay ${i + 1}: sent exactly what the live server sent, frame by frame`);
+      t.same(r.calls, liveGame.calls, `replay ${i + 1}: the same RPCs ran, in the same order`);
+      t.same(r.players, players({ tree: serverTree, root: serverTree.root }).getChildren().map((n) => n.name), `replay ${i + 1}: the same players exist`);
+      t.equal(r.result.frames, recorder.frames);
+    }
+    t.equal(replays[1]!.result.traceHash, replays[0]!.result.traceHash, 'same trace hash, replay 2');
+    t.equal(replays[2]!.result.traceHash, replays[0]!.result.traceHash, 'same trace hash, replay 3');
+    t.equal(replays[2]!.result.sentHash, replays[0]!.result.sentHash, 'same bytes sent');
+    t.ok(replays[0]!.result.trace.some((e) => e.type === 'packet' && e.from === 'server' && (e.head & 7) === 6), 'the replay sent SYNC packets');
+    t.ok(replays[0]!.result.trace.some((e) => e.type === 'packet' && e.from === 'server' && (e.head & 7) === 4), 'and SPAWN packets');
+    const model = timelineModel({ trace: replays[0]!.result.trace, names: replays[0]!.result.names, events: replays[0]!.result.events });
+    t.equal(model.peers[0], 'server', 'a replay draws as a timeline too');
+
+    // A different server (here: one that does not answer chat) is caught at the first frame it differs.
+    const other = await Simulation.replay(bytes, (server) => {
+      const g = buildServer(server.tree, server.multiplayer);
+      g.say = () => undefined;
+    });
+    t.not(other.divergence, null, 'a changed server diverges from the recording');
+    t.ok(other.divergence!.frame >= 1, `diverged at frame ${other.divergence!.frame} (where the first chat arrived)`);
   });
-  t.not(other.divergence, null, 'a changed server diverges from the recording');
-  t.ok(other.divergence!.frame >= 1, `diverged at frame ${other.divergence!.frame} (where the first chat arrived)`);
-});
+}
 
 t.test('recordings are hostile input: truncated, foreign or corrupt bytes throw one typed error', (t) => {
   const clock = new ManualClock();
