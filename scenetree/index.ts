@@ -44,6 +44,7 @@ export type { SceneFactory } from './packed-scene.js';
 export { SceneMultiplayer } from './multiplayer/scene-multiplayer.js';
 export type { SceneMultiplayerOptions, SendBytesOptions } from './multiplayer/scene-multiplayer.js';
 export type { AuthCallback } from './multiplayer/auth-sessions.js';
+export type { HeldStateStats } from './multiplayer/held-states.js';
 export { MultiplayerSpawner, CUSTOM_SPAWN } from './multiplayer/multiplayer-spawner.js';
 export type { SpawnFunction } from './multiplayer/multiplayer-spawner.js';
 export { MultiplayerSynchronizer, VisibilityUpdateMode } from './multiplayer/multiplayer-synchronizer.js';
