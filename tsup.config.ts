@@ -4,6 +4,7 @@ import { defineConfig } from 'tsup';
 export const entries: Record<string, string> = {
   'core/index': 'core/index.ts',
   'scenetree/index': 'scenetree/index.ts',
+  'netcode/index': 'netcode/index.ts',
   'plugins/loopback/index': 'plugins/loopback/index.ts',
   'plugins/websocket/index': 'plugins/websocket/index.ts',
   'plugins/websocket/index.browser': 'plugins/websocket/index.browser.ts',
