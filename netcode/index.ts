@@ -20,3 +20,16 @@ export { ClockSync } from './clock-sync.js';
 export type { ClockSample, ClockSyncOptions } from './clock-sync.js';
 export { NetworkTime } from './network-time.js';
 export type { NetworkTimeOptions } from './network-time.js';
+export { SnapshotInterpolator } from './snapshot-interpolator.js';
+export type { SnapshotInterpolatorOptions } from './snapshot-interpolator.js';
+export {
+  interpolateVariant,
+  interpolateTransform2D,
+  interpolateTransform3D,
+  lerp,
+  lerpAngle,
+  lerpVector2,
+  lerpVector3,
+  shortestAngle,
+  slerp,
+} from './interpolate.js';

@@ -1,6 +1,7 @@
-import type { Clock } from '../../core/index.js';
+import { Vector2, type Clock } from '../../core/index.js';
 import { NetworkTime, type NetworkTimeOptions } from '../../netcode/index.js';
 import { Simulation, type SimPeer, type SimulationOptions } from '../../plugins/loopback/index.js';
+import { MultiplayerSynchronizer, Node } from '../../scenetree/index.js';
 
 /** The issue's network: 100 ± 30 ms one way, 5 % loss. */
 export const WAN = { latencyMs: 100, jitterMs: 30, loss: 0.05 } as const;
@@ -34,4 +35,42 @@ export function timedSimulation(
   simRef = sim;
   for (const p of sim.peers) options.setupTimed?.(p, times.get(p)!, sim);
   return { sim, times };
+}
+
+/** A node moved by the server every network tick, with its position and tick replicated every frame. */
+export class Mover extends Node {
+  position = new Vector2(0, 0);
+  rotation = 0;
+  tick = 0;
+}
+
+/** Adds `/root/Mover` (with a `Sync` synchronizer for position, rotation and tick) to a peer. */
+export function addMover(p: SimPeer): Mover {
+  const mover = new Mover('Mover');
+  const sync = new MultiplayerSynchronizer('Sync');
+  for (const prop of ['position', 'rotation', 'tick']) sync.replicationConfig!.addProperty(`.:${prop}`);
+  mover.addChild(sync);
+  p.root.addChild(mover);
+  return mover;
+}
+
+/** Server side: moves `mover` at `speed` units/s along x (and spins it) on every network tick. */
+export function driveMover(mover: Mover, time: NetworkTime, speed: number): void {
+  time.networkTick.connect((tick, delta) => {
+    mover.position = new Vector2(mover.position.x + speed * delta, 0);
+    mover.rotation = (mover.rotation + 2 * delta) % (2 * Math.PI); // wraps: the client must go the short way
+    mover.tick = tick;
+  });
+}
+
+/** The largest per-frame movement of `node.position.x` over `frames` frames. */
+export function maxJump(sim: Simulation, node: Mover, frames: number): number {
+  let last = node.position.x;
+  let worst = 0;
+  for (let i = 0; i < frames; i++) {
+    sim.step();
+    worst = Math.max(worst, Math.abs(node.position.x - last));
+    last = node.position.x;
+  }
+  return worst;
 }
