@@ -22,7 +22,12 @@ export { NetworkTime } from './network-time.js';
 export type { NetworkTimeOptions } from './network-time.js';
 export { SnapshotInterpolator } from './snapshot-interpolator.js';
 export type { SnapshotInterpolatorOptions } from './snapshot-interpolator.js';
+export { ClientPrediction } from './client-prediction.js';
+export type { ClientPredictionOptions, PredictionModel } from './client-prediction.js';
 export {
+  addScaled,
+  difference,
+  magnitude,
   interpolateVariant,
   interpolateTransform2D,
   interpolateTransform3D,

@@ -143,3 +143,41 @@ export function interpolateVariant(a: Variant, b: Variant, t: number, angle = fa
   if (a instanceof Transform3D && b instanceof Transform3D) return interpolateTransform3D(a, b, t);
   return t < 1 ? a : b;
 }
+
+/**
+ * `a - b` for states made of numbers, Vector2/3 and arrays of them (what prediction smooths); null for
+ * anything else (those states snap).
+ */
+export function difference(a: Variant, b: Variant): Variant | null {
+  if (typeof a === 'number' && typeof b === 'number') return a - b;
+  if (a instanceof Vector2 && b instanceof Vector2) return new Vector2(a.x - b.x, a.y - b.y);
+  if (a instanceof Vector3 && b instanceof Vector3) return new Vector3(a.x - b.x, a.y - b.y, a.z - b.z);
+  if (Array.isArray(a) && Array.isArray(b) && a.length === b.length) {
+    const out: Variant[] = [];
+    for (let i = 0; i < a.length; i++) {
+      const d = difference(a[i] as Variant, b[i] as Variant);
+      if (d === null) return null;
+      out.push(d);
+    }
+    return out;
+  }
+  return null;
+}
+
+/** `s + d · k` for a difference `d` from `difference()`. */
+export function addScaled(s: Variant, d: Variant, k: number): Variant {
+  if (typeof s === 'number' && typeof d === 'number') return s + d * k;
+  if (s instanceof Vector2 && d instanceof Vector2) return new Vector2(s.x + d.x * k, s.y + d.y * k);
+  if (s instanceof Vector3 && d instanceof Vector3) return new Vector3(s.x + d.x * k, s.y + d.y * k, s.z + d.z * k);
+  if (Array.isArray(s) && Array.isArray(d)) return s.map((v, i) => addScaled(v as Variant, d[i] as Variant, k));
+  return s;
+}
+
+/** Euclidean size of a difference (all its numbers together). */
+export function magnitude(d: Variant): number {
+  if (typeof d === 'number') return Math.abs(d);
+  if (d instanceof Vector2) return Math.hypot(d.x, d.y);
+  if (d instanceof Vector3) return Math.hypot(d.x, d.y, d.z);
+  if (Array.isArray(d)) return Math.hypot(...d.map((v) => magnitude(v as Variant)));
+  return 0;
+}

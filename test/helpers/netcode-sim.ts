@@ -1,5 +1,5 @@
 import { Vector2, type Clock } from '../../core/index.js';
-import { NetworkTime, type NetworkTimeOptions } from '../../netcode/index.js';
+import { ClientPrediction, NetworkTime, type ClientPredictionOptions, type NetworkTimeOptions, type PredictionModel } from '../../netcode/index.js';
 import { Simulation, type SimPeer, type SimulationOptions } from '../../plugins/loopback/index.js';
 import { MultiplayerSynchronizer, Node } from '../../scenetree/index.js';
 
@@ -73,4 +73,40 @@ export function maxJump(sim: Simulation, node: Mover, frames: number): number {
     last = node.position.x;
   }
   return worst;
+}
+
+/** A walker: its position moves `speed` units/s along the held direction. The prediction model of the tests. */
+export class WalkerModel implements PredictionModel<Vector2, Vector2> {
+  /** The input peer's keys: set by the test between steps. */
+  held = new Vector2(0, 0);
+  readonly rendered: Vector2[] = [];
+  constructor(
+    readonly node: Node & { position: Vector2 },
+    readonly speed = 200,
+  ) {}
+  step(state: Vector2, input: Vector2, delta: number): Vector2 {
+    return new Vector2(state.x + input.x * this.speed * delta, state.y + input.y * this.speed * delta);
+  }
+  sampleInput(): Vector2 {
+    return this.held;
+  }
+  isInput(value: unknown): value is Vector2 {
+    return value instanceof Vector2 && Math.abs(value.x) <= 1 && Math.abs(value.y) <= 1;
+  }
+  isState(value: unknown): value is Vector2 {
+    return value instanceof Vector2 && Number.isFinite(value.x) && Number.isFinite(value.y);
+  }
+  render(state: Vector2): void {
+    this.node.position = state;
+  }
+}
+
+/** Adds `/root/Walker` with a ClientPrediction driven by `inputPeer`'s WalkerModel, on one peer. */
+export function addWalker(p: SimPeer, time: NetworkTime, inputPeer: number, options: Partial<ClientPredictionOptions<Vector2, Vector2>> = {}) {
+  const node = new Mover('Walker');
+  p.root.addChild(node);
+  const model = new WalkerModel(node);
+  const prediction = new ClientPrediction<Vector2, Vector2>({ model, time, initialState: new Vector2(0, 0), inputPeer, ...options });
+  node.addChild(prediction);
+  return { node, model, prediction };
 }
