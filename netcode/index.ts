@@ -38,3 +38,5 @@ export {
   shortestAngle,
   slerp,
 } from './interpolate.js';
+export { LagCompensation } from './lag-compensation.js';
+export type { HitShape, LagCompensationOptions, RewindRefusal } from './lag-compensation.js';

@@ -19,7 +19,10 @@ export interface SnapshotInterpolatorOptions {
    * which carries the network's jitter into the rendering.
    */
   readonly tickProperty?: string;
-  /** How far behind the network time remote nodes are rendered. Default 100 ms. */
+  /**
+   * The jitter buffer: remote nodes are rendered this far behind the newest state that can have arrived
+   * (network time minus half the RTT). Default 100 ms.
+   */
   readonly delayMs?: number;
   /** When snapshots are late, motion continues along the last two for at most this long, then holds. Default 100 ms. */
   readonly maxExtrapolationMs?: number;
@@ -57,6 +60,9 @@ export class SnapshotInterpolator extends Node {
   readonly #tickProperty: string | undefined;
   readonly #snapshots: Snapshot[] = [];
   #off: (() => void) | null = null;
+  /** Render lag behind the network time in ticks, slewed toward half the RTT plus the delay. */
+  #lagTicks = Number.NaN;
+  #lastLocalMs = Number.NaN;
 
   constructor(options: SnapshotInterpolatorOptions) {
     super(options.name ?? 'SnapshotInterpolator');
@@ -67,6 +73,24 @@ export class SnapshotInterpolator extends Node {
     this.#tickProperty = options.tickProperty;
     this.delayMs = options.delayMs ?? 100;
     this.maxExtrapolationMs = options.maxExtrapolationMs ?? 100;
+  }
+
+  /**
+   * The (fractional) server tick rendered now: network time minus half the RTT minus the delay. A shot
+   * stamped with it tells LagCompensation what this peer saw.
+   */
+  get renderTick(): number {
+    const time = this.#time;
+    const target = (time.rttMs / 2 + this.delayMs) / time.tickMs;
+    const now = time.timeMs;
+    if (Number.isNaN(this.#lagTicks) || Math.abs(target - this.#lagTicks) > 250 / time.tickMs) this.#lagTicks = target;
+    else if (now !== this.#lastLocalMs) {
+      // Like the clock's offset, the lag changes at most 5 % of elapsed time, so motion never jumps.
+      const step = (0.05 * Math.max(0, now - this.#lastLocalMs)) / time.tickMs;
+      this.#lagTicks += Math.max(-step, Math.min(step, target - this.#lagTicks));
+    }
+    this.#lastLocalMs = now;
+    return time.preciseTick - this.#lagTicks;
   }
 
   /** The server tick of the newest buffered snapshot (NaN before any). */
@@ -119,7 +143,7 @@ export class SnapshotInterpolator extends Node {
     const root = this.#sync.getRootNode();
     const snaps = this.#snapshots;
     if (root === null || snaps.length === 0 || !this.#time.isSynced) return;
-    const renderTick = this.#time.preciseTick - this.delayMs / this.#time.tickMs;
+    const renderTick = this.renderTick;
     // The first snapshot after renderTick (a late-arriving older one was already refused).
     let i = snaps.findIndex((s) => s.tick > renderTick);
     // Keep one snapshot before renderTick (two when extrapolating past the last).
