@@ -5,12 +5,14 @@
  *   scenenet chat [--server] [--client URL]         (WebSocket chat)
  *   scenenet signaling [...]                        (WebRTC signaling server and mesh)
  *   scenenet server-list [...]                      (HTTP lobby service)
+ *   scenenet arena [--port P]                       (Phaser browser game with netcode; prints the URL)
  */
 const SAMPLES: Record<string, () => Promise<{ main(argv: string[]): Promise<number> }>> = {
   lobby: () => import('../samples/lobby/main.js'),
   chat: () => import('../samples/websocket-chat/main.js'),
   signaling: () => import('../samples/webrtc-signaling/main.js'),
   'server-list': () => import('../samples/server-list/main.js'),
+  arena: () => import('../samples/arena/main.js'),
 };
 
 async function run(argv: string[]): Promise<number> {

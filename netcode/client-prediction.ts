@@ -52,8 +52,8 @@ const MAX_AHEAD_TICKS = 2;
  * - On each state, the input peer rewinds to it and replays the inputs the server has not processed.
  *   A misprediction shows as an offset that decays over `smoothingMs` (capped by `maxCorrectionSpeed`),
  *   so the object never visibly teleports unless the error exceeds `snapDistance`.
- * Other peers see the object through a MultiplayerSynchronizer (hide it from the input peer with
- * `setVisibilityFor`, so SYNCs do not fight the prediction) and a SnapshotInterpolator.
+ * Other peers see the object through a MultiplayerSynchronizer and a SnapshotInterpolator; on the input
+ * peer the prediction is rendered again every frame, after any SYNC the synchronizer applied.
  */
 export class ClientPrediction<S extends Variant, I extends Variant> extends Node {
   /** Off on the input peer: inputs still go to the server, but it shows only the server's state (what Godot does). */
@@ -127,12 +127,16 @@ export class ClientPrediction<S extends Variant, I extends Variant> extends Node
   }
 
   override _process(delta: number): void {
-    if (this.#role() !== 'input' || this.#offset === null) return;
-    const size = magnitude(this.#offset);
-    const decay = size * (1 - Math.exp((-delta * 1000) / this.#smoothingMs));
-    const shown = Math.min(size, decay, this.#maxSpeed * delta);
-    this.largestVisibleCorrection = Math.max(this.largestVisibleCorrection, shown);
-    this.#offset = size - shown <= 1e-9 ? null : addScaled(this.#offset, this.#offset, -shown / size);
+    if (this.#role() !== 'input' || !this.enabled) return;
+    if (this.#offset !== null) {
+      const size = magnitude(this.#offset);
+      const decay = size * (1 - Math.exp((-delta * 1000) / this.#smoothingMs));
+      const shown = Math.min(size, decay, this.#maxSpeed * delta);
+      this.largestVisibleCorrection = Math.max(this.largestVisibleCorrection, shown);
+      this.#offset = size - shown <= 1e-9 ? null : addScaled(this.#offset, this.#offset, -shown / size);
+    }
+    // Every frame: a MultiplayerSynchronizer that also replicates the object to this peer may have
+    // written the server's (older) state during poll; the prediction is what this peer shows.
     this.#model.render(this.displayState);
   }
 
