@@ -26,5 +26,6 @@ export default defineConfig({
   clean: true,
   splitting: true,
   outDir: 'dist',
-  external: ['ws', 'node-datachannel', 'inversify', 'reflect-metadata', 'selfsigned', /^node:/],
+  // esbuild: `scenenet arena` bundles its browser client at start (from a clone; a dev dependency).
+  external: ['ws', 'node-datachannel', 'inversify', 'reflect-metadata', 'selfsigned', 'esbuild', /^node:/],
 });

@@ -38,6 +38,7 @@ applyLatency();
 
 const sprites = new Map<string, Phaser.GameObjects.Arc>();
 let frames = 0;
+const labels = new Map<string, Phaser.GameObjects.Text>();
 
 type Keys = Record<'up' | 'down' | 'left' | 'right' | 'w' | 'a' | 's' | 'd', Phaser.Input.Keyboard.Key>;
 
@@ -47,6 +48,10 @@ class ArenaScene extends Phaser.Scene {
   create(): void {
     this.add.rectangle(ARENA_SIZE.x / 2, ARENA_SIZE.y / 2, ARENA_SIZE.x, ARENA_SIZE.y, 0x202830);
     this.#keys = this.input.keyboard!.addKeys('up,down,left,right,w,a,s,d') as Keys;
+    // Click to shoot where you see someone: the server rewinds to what you saw (lag compensation).
+    this.input.on('pointerdown', (pointer: Phaser.Input.Pointer) => {
+      (players.getNodeOrNull(String(mp.getUniqueId())) as Player | null)?.fire(new Vector2(pointer.x, pointer.y));
+    });
   }
 
   override update(_time: number, delta: number): void {
@@ -72,11 +77,19 @@ class ArenaScene extends Phaser.Scene {
         sprites.set(p.name, sprite);
       }
       sprite.setPosition(p.position.x, p.position.y);
+      let label = labels.get(p.name);
+      if (label === undefined) {
+        label = this.add.text(0, 0, '', { fontSize: '12px', color: '#ddd' }).setOrigin(0.5, 1.8);
+        labels.set(p.name, label);
+      }
+      label.setText(String(p.score)).setPosition(p.position.x, p.position.y);
     }
     for (const [name, sprite] of sprites) {
       if (seen.has(name)) continue;
       sprite.destroy();
+      labels.get(name)?.destroy();
       sprites.delete(name);
+      labels.delete(name);
     }
   }
 }
@@ -99,6 +112,7 @@ new Phaser.Game({
   frames: () => frames,
   rendered: () => Object.fromEntries([...sprites].map(([name, s]) => [name, [s.x, s.y]])),
   nodes: () => positions(players),
+  scores: () => Object.fromEntries(players.getChildren().filter((p): p is Player => p instanceof Player).map((p) => [p.name, p.score])),
   setLatency: (ms: number) => {
     control.latency.value = String(ms);
     applyLatency();

@@ -2,6 +2,7 @@
  * The arena's server: scenenet in Node. It bundles the Phaser client (esbuild), serves it over HTTP on
  * 127.0.0.1, and runs the game on a WebSocketMultiplayerPeer, the tree driven at 60 fps.
  */
+import { existsSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { fileURLToPath } from 'node:url';
@@ -15,7 +16,7 @@ const PAGE = `<!doctype html>
 <style>body{background:#101418;color:#ddd;font:14px system-ui;margin:16px}label{margin-right:16px}</style></head>
 <body>
 <div id="game"></div>
-<p>Move with the arrow keys or WASD.
+<p>Move with the arrow keys or WASD, click to shoot.
 <label><input type="checkbox" id="interpolation" checked> interpolation</label>
 <label><input type="checkbox" id="prediction" checked> prediction</label>
 <label>added latency (round trip) <input type="range" id="latency" min="0" max="500" step="10" value="0"> <span id="latency-ms"></span></label></p>
@@ -33,9 +34,13 @@ export interface ArenaServer {
 
 /** Bundles the client, starts the game and its HTTP page on 127.0.0.1 (port 0: any free port). */
 export async function startArenaServer(options: { port?: number; fps?: number } = {}): Promise<ArenaServer> {
-  const { build } = await import('esbuild'); // a dev dependency: the arena runs from a clone
+  const entry = fileURLToPath(new URL('./client.ts', import.meta.url));
+  if (!existsSync(entry)) {
+    throw new Error('scenenet arena bundles its Phaser client from the sources at start: run it from a clone (npx tsx bin/scenenet.ts arena).');
+  }
+  const { build } = await import('esbuild'); // a dev dependency, like phaser
   const bundle = await build({
-    entryPoints: [fileURLToPath(new URL('./client.ts', import.meta.url))],
+    entryPoints: [entry],
     bundle: true,
     format: 'esm',
     platform: 'browser',
