@@ -40,3 +40,4 @@ export {
 } from './interpolate.js';
 export { LagCompensation } from './lag-compensation.js';
 export type { HitShape, LagCompensationOptions, RewindRefusal } from './lag-compensation.js';
+export { isAxisInput2, isFiniteVector2 } from './validate.js';

@@ -5,7 +5,7 @@
  * SnapshotInterpolator. The server spawns a Player for every peer that joins.
  */
 import { RPCMode, Vector2 } from '../../core/index.js';
-import { ClientPrediction, LagCompensation, NetworkTime, SnapshotInterpolator, type PredictionModel } from '../../netcode/index.js';
+import { ClientPrediction, LagCompensation, NetworkTime, SnapshotInterpolator, isAxisInput2, isFiniteVector2, type PredictionModel } from '../../netcode/index.js';
 import { MultiplayerSpawner, MultiplayerSynchronizer, Node, type SceneMultiplayer, type SceneTree } from '../../scenetree/index.js';
 
 export const ARENA_SIZE = new Vector2(640, 400);
@@ -66,12 +66,8 @@ export class PlayerModel implements PredictionModel<Vector2, Vector2> {
   sampleInput(): Vector2 {
     return this.player.held;
   }
-  isInput(value: unknown): value is Vector2 {
-    return value instanceof Vector2 && Math.abs(value.x) <= 1 && Math.abs(value.y) <= 1;
-  }
-  isState(value: unknown): value is Vector2 {
-    return value instanceof Vector2 && Number.isFinite(value.x) && Number.isFinite(value.y);
-  }
+  readonly isInput = isAxisInput2;
+  readonly isState = isFiniteVector2;
   render(state: Vector2): void {
     this.player.position = state;
     this.player.tick = this.time.tick;

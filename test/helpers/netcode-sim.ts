@@ -1,5 +1,13 @@
 import { Vector2, type Clock } from '../../core/index.js';
-import { ClientPrediction, NetworkTime, type ClientPredictionOptions, type NetworkTimeOptions, type PredictionModel } from '../../netcode/index.js';
+import {
+  ClientPrediction,
+  NetworkTime,
+  isAxisInput2,
+  isFiniteVector2,
+  type ClientPredictionOptions,
+  type NetworkTimeOptions,
+  type PredictionModel,
+} from '../../netcode/index.js';
 import { Simulation, type SimPeer, type SimulationOptions } from '../../plugins/loopback/index.js';
 import { MultiplayerSynchronizer, Node } from '../../scenetree/index.js';
 
@@ -90,12 +98,8 @@ export class WalkerModel implements PredictionModel<Vector2, Vector2> {
   sampleInput(): Vector2 {
     return this.held;
   }
-  isInput(value: unknown): value is Vector2 {
-    return value instanceof Vector2 && Math.abs(value.x) <= 1 && Math.abs(value.y) <= 1;
-  }
-  isState(value: unknown): value is Vector2 {
-    return value instanceof Vector2 && Number.isFinite(value.x) && Number.isFinite(value.y);
-  }
+  readonly isInput = isAxisInput2;
+  readonly isState = isFiniteVector2;
   render(state: Vector2): void {
     this.node.position = state;
   }
