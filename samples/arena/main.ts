@@ -19,7 +19,13 @@ export async function main(argv: string[]): Promise<number> {
     console.error('bad --port');
     return 2;
   }
-  const server = await startArenaServer({ port });
+  let server;
+  try {
+    server = await startArenaServer({ port });
+  } catch (err) {
+    console.error((err as Error).message);
+    return 1;
+  }
   console.log(`arena: open ${server.url}`);
   await new Promise<void>((resolve) => process.once('SIGINT', () => resolve()));
   await server.close();
