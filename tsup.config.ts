@@ -4,6 +4,7 @@ import { defineConfig } from 'tsup';
 export const entries: Record<string, string> = {
   'core/index': 'core/index.ts',
   'scenetree/index': 'scenetree/index.ts',
+  'netcode/index': 'netcode/index.ts',
   'plugins/loopback/index': 'plugins/loopback/index.ts',
   'plugins/session/index': 'plugins/session/index.ts',
   'plugins/websocket/index': 'plugins/websocket/index.ts',
@@ -29,5 +30,6 @@ export default defineConfig({
   clean: true,
   splitting: true,
   outDir: 'dist',
-  external: ['ws', 'node-datachannel', 'inversify', 'reflect-metadata', 'selfsigned', 'prom-client', /^node:/],
+  // esbuild: `scenenet arena` bundles its browser client at start (from a clone; a dev dependency).
+  external: ['ws', 'node-datachannel', 'inversify', 'reflect-metadata', 'selfsigned', 'prom-client', 'esbuild', /^node:/],
 });

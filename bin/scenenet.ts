@@ -6,6 +6,7 @@
  *   scenenet signaling [...]                        (WebRTC signaling server and mesh)
  *   scenenet server-list [...]                      (HTTP lobby service)
  *   scenenet serve [...]                            (game server: rooms over WebSocket and ENet)
+ *   scenenet arena [--port P]                       (Phaser browser game with netcode; prints the URL)
  */
 const SAMPLES: Record<string, () => Promise<{ main(argv: string[]): Promise<number> }>> = {
   lobby: () => import('../samples/lobby/main.js'),
@@ -13,6 +14,7 @@ const SAMPLES: Record<string, () => Promise<{ main(argv: string[]): Promise<numb
   signaling: () => import('../samples/webrtc-signaling/main.js'),
   'server-list': () => import('../samples/server-list/main.js'),
   serve: () => import('./serve.js'),
+  arena: () => import('../samples/arena/main.js'),
 };
 
 async function run(argv: string[]): Promise<number> {

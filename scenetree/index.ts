@@ -52,6 +52,7 @@ export { DropReason, DROP_REASONS, MultiplayerStats, PeerStats, TrafficCounters 
 export type { MultiplayerStatsSnapshot, TrafficSnapshot } from './multiplayer/multiplayer-stats.js';
 export { DEFAULT_LIMITS, UNLIMITED } from './multiplayer/peer-limits.js';
 export type { MultiplayerLimits } from './multiplayer/peer-limits.js';
+export type { HeldStateStats } from './multiplayer/held-states.js';
 export { MultiplayerSpawner, CUSTOM_SPAWN } from './multiplayer/multiplayer-spawner.js';
 export type { SpawnFunction } from './multiplayer/multiplayer-spawner.js';
 export { MultiplayerSynchronizer, VisibilityUpdateMode } from './multiplayer/multiplayer-synchronizer.js';

@@ -1,5 +1,5 @@
 /**
- * Design §1: imports only point down (core ← scenetree ← plugins ← server ← samples), no plugin imports another,
+ * Design §1: imports only point down (core ← scenetree ← plugins | netcode ← server ← samples), no plugin imports another,
  * core/ and scenetree/ never import `node:*`, and the browser entries reach no Node-only module.
  */
 import t from 'tap';
@@ -8,7 +8,7 @@ import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
-const SOURCE_DIRS = ['core', 'scenetree', 'plugins', 'server', 'samples', 'bin'];
+const SOURCE_DIRS = ['core', 'scenetree', 'plugins', 'netcode', 'server', 'samples', 'bin'];
 const NODE_ONLY_PACKAGES = new Set(['ws', 'node-datachannel', 'selfsigned']);
 const IMPORT_RE = /(?:^|[\s;])(?:import|export)\s[^'"]*?from\s*['"]([^'"]+)['"]|import\s*\(\s*['"]([^'"]+)['"]\s*\)|^\s*import\s*['"]([^'"]+)['"]/gm;
 
@@ -38,7 +38,7 @@ function resolveImport(from: string, spec: string): string | null {
   return existsSync(target) ? target : null;
 }
 
-const RANK: Record<string, number> = { core: 0, scenetree: 1, plugins: 2, server: 3, samples: 4, bin: 5 };
+const RANK: Record<string, number> = { core: 0, scenetree: 1, plugins: 2, netcode: 2, server: 3, samples: 4, bin: 5 };
 
 /** Why `from` may not import `to`, or null if it may. */
 function violation(fromLayer: string, toLayer: string): string | null {
@@ -46,6 +46,7 @@ function violation(fromLayer: string, toLayer: string): string | null {
   const toTop = toLayer.split('/')[0]!;
   if (RANK[toTop]! > RANK[fromTop]!) return 'upward import';
   if (fromTop === 'plugins' && toTop === 'plugins' && fromLayer !== toLayer) return 'plugin imports another plugin';
+  if (fromTop !== toTop && RANK[fromTop] === RANK[toTop]) return 'netcode and plugins import each other';
   if (fromTop === 'samples' && toTop === 'samples' && fromLayer !== toLayer) return 'sample imports another sample';
   return null;
 }
@@ -71,9 +72,9 @@ t.test('architecture: imports point only down, and never sideways between plugin
   t.end();
 });
 
-t.test('architecture: core/ and scenetree/ import no node:* module and no Node-only package', (t) => {
+t.test('architecture: core/, scenetree/ and netcode/ import no node:* module and no Node-only package', (t) => {
   const problems: string[] = [];
-  for (const file of files.filter((f) => /^(core|scenetree)$/.test(layerOf(f)))) {
+  for (const file of files.filter((f) => /^(core|scenetree|netcode)$/.test(layerOf(f)))) {
     for (const spec of importsOf(file)) {
       if (spec.startsWith('node:') || NODE_ONLY_PACKAGES.has(spec)) problems.push(`${relative(root, file)} imports ${spec}`);
     }

@@ -6,6 +6,7 @@ import type { MultiplayerContext } from './multiplayer-context.js';
 import { DropReason } from './multiplayer-stats.js';
 import { CUSTOM_SPAWN, MultiplayerSpawner } from './multiplayer-spawner.js';
 import { MultiplayerSynchronizer } from './multiplayer-synchronizer.js';
+import type { HeldState, HeldStateStats } from './held-states.js';
 import { setState } from './replication-state.js';
 import { readCString, type SceneCacheInterface } from './scene-cache-interface.js';
 import type { PeerInfo, TrackedNode } from './scene-replication-interface.js';
@@ -15,6 +16,9 @@ export interface ReplicationTables {
   readonly tracked: Map<Node, TrackedNode>;
   readonly peers: Map<number, PeerInfo>;
   track(node: Node): TrackedNode;
+  /** Sync-before-spawn bound of held states per peer. */
+  readonly maxHeldStates: number;
+  readonly heldStats: HeldStateStats;
 }
 
 /** `[04][scene u8][u32 spawner][u32 net id][u32 sync count][u32 name length]`. */
@@ -103,6 +107,7 @@ export class ReplicationReceiver {
     t.remotePeer = from;
     info.recvNodes.set(netId, node);
     spawner.trackRemote(node);
+    const syncIds = [...pending.syncIds];
     this.#pending = pending;
     try {
       parent.addChild(node);
@@ -112,6 +117,7 @@ export class ReplicationReceiver {
     } finally {
       this.#pending = null;
     }
+    this.#applyHeld(from, info, syncIds);
     this.#emit(spawner.spawned, node);
     if (pending.syncIds.length > 0) {
       this.#mp.log.error(`SPAWN of "${node.getPath()}" from peer ${from} listed ${pending.syncIds.length} synchronizer id(s) that no synchronizer took.`);
@@ -176,15 +182,8 @@ export class ReplicationReceiver {
       if (size > packet.length - ofs) return this.#mp.rejectMalformed(from, 'Invalid SYNC packet: state size outside the packet.');
       const end = ofs + size;
       const sync = this.#findSynchronizer(from, netId);
-      const root = sync?.getRootNode() ?? null;
-      if (sync === null || root === null || sync.getMultiplayerAuthority() !== from) {
-        if (sync !== null) this.#drop(from, `SYNC for "${sync.getPath()}", whose authority it is not`, DropReason.UNAUTHORIZED);
-      } else if (sync.state.updateInboundSyncTime(time) && sync.replicationConfig !== null) {
-        const props = sync.replicationConfig.getSyncProperties();
-        const r = decodeAndDecompressVariants(packet.subarray(0, end), ofs, props.length, { allowObjects: false });
-        if (r.error !== ErrorCode.OK) return this.#drop(from, `SYNC for "${sync.getPath()}" does not decode (do both peers use the same replication config?)`);
-        if (this.#apply(props, root, r.values, sync, from) === ErrorCode.OK) this.#emit(sync.synchronized);
-      }
+      if (sync === null) this.#holdIfEarly(from, { netId, time, mask: 0n, bytes: packet.slice(ofs, end) });
+      else if (!this.#applySync(from, sync, time, packet.subarray(0, end), ofs)) return;
       ofs = end;
     }
   }
@@ -200,21 +199,95 @@ export class ReplicationReceiver {
       if (size > packet.length - ofs) return this.#mp.rejectMalformed(from, 'Invalid delta SYNC packet: state size outside the packet.');
       const end = ofs + size;
       const sync = this.#findSynchronizer(from, netId);
-      const root = sync?.getRootNode() ?? null;
-      if (sync === null || root === null || sync.getMultiplayerAuthority() !== from || sync.replicationConfig === null) {
-        this.#drop(from, `delta for synchronizer net id ${netId}, which is unknown or not its authority's`, DropReason.UNAUTHORIZED);
-        ofs = end;
-        continue;
-      }
-      const watched = sync.replicationConfig.getWatchProperties();
-      const props = watched.filter((_, i) => (mask & (1n << BigInt(i))) !== 0n);
-      if (props.length === 0) return this.#drop(from, `delta for "${sync.getPath()}" names no watched property`);
-      const r = decodeAndDecompressVariants(packet.subarray(0, end), ofs, props.length, { allowObjects: false });
-      if (r.error !== ErrorCode.OK || r.length !== size) {
-        return this.#drop(from, `delta for "${sync.getPath()}" does not decode to exactly its size`);
-      }
-      if (this.#apply(props, root, r.values, sync, from) === ErrorCode.OK) this.#emit(sync.deltaSynchronized);
+      if (sync === null) {
+        // Deltas are reliable and ordered behind their SPAWN on channel 0, so an unknown id is worth an error;
+        // it is still held (not lost) in case a transport delivers them apart.
+        this.#mp.log.error(`Replication delta from peer ${from} for synchronizer net id ${netId}, which is unknown or not its authority's: held until its SPAWN arrives.`);
+        this.#holdIfEarly(from, { netId, time: -1, mask, bytes: packet.slice(ofs, end) });
+      } else if (!this.#applyDelta(from, sync, mask, packet.subarray(0, end), ofs)) return;
       ofs = end;
+    }
+  }
+
+  /** Applies one SYNC entry (`data` ends where the entry ends); false stops the rest of the packet. */
+  #applySync(from: number, sync: MultiplayerSynchronizer, time: number, data: Uint8Array, ofs: number): boolean {
+    const root = sync.getRootNode();
+    if (root === null || sync.getMultiplayerAuthority() !== from) {
+      this.#drop(from, `SYNC for "${sync.getPath()}", whose authority it is not`, DropReason.UNAUTHORIZED);
+      return true;
+    }
+    if (!sync.state.updateInboundSyncTime(time) || sync.replicationConfig === null) return true;
+    const props = sync.replicationConfig.getSyncProperties();
+    const r = decodeAndDecompressVariants(data, ofs, props.length, { allowObjects: false });
+    if (r.error !== ErrorCode.OK) {
+      this.#drop(from, `SYNC for "${sync.getPath()}" does not decode (do both peers use the same replication config?)`);
+      return false;
+    }
+    if (this.#apply(props, root, r.values, sync, from) === ErrorCode.OK) this.#emit(sync.synchronized);
+    return true;
+  }
+
+  /** Applies one delta entry (`data` ends where the entry ends); false stops the rest of the packet. */
+  #applyDelta(from: number, sync: MultiplayerSynchronizer, mask: bigint, data: Uint8Array, ofs: number): boolean {
+    const root = sync.getRootNode();
+    if (root === null || sync.getMultiplayerAuthority() !== from || sync.replicationConfig === null) {
+      this.#drop(from, `delta for "${sync.getPath()}", which is unknown or not its authority's`, DropReason.UNAUTHORIZED);
+      return true;
+    }
+    const watched = sync.replicationConfig.getWatchProperties();
+    const props = watched.filter((_, i) => (mask & (1n << BigInt(i))) !== 0n);
+    if (props.length === 0) {
+      this.#drop(from, `delta for "${sync.getPath()}" names no watched property`);
+      return false;
+    }
+    const r = decodeAndDecompressVariants(data, ofs, props.length, { allowObjects: false });
+    if (r.error !== ErrorCode.OK || ofs + r.length !== data.length) {
+      this.#drop(from, `delta for "${sync.getPath()}" does not decode to exactly its size`);
+      return false;
+    }
+    if (this.#apply(props, root, r.values, sync, from) === ErrorCode.OK) this.#emit(sync.deltaSynchronized);
+    return true;
+  }
+
+  /**
+   * Sync before spawn: state for a synchronizer net id not spawned here yet (an unreliable SYNC can
+   * overtake its reliable SPAWN) is held, bounded per peer, and applied right after the SPAWN. Path ids
+   * (bit 31) and ids this peer already despawned are not early, so they are not held.
+   */
+  #holdIfEarly(from: number, entry: HeldState): void {
+    const info = this.#tables.peers.get(from);
+    if (info === undefined || (entry.netId & PATH_NET_ID) !== 0) return;
+    const stats = this.#tables.heldStats;
+    if (info.held.isRetired(entry.netId)) {
+      stats.stale++;
+      return;
+    }
+    stats.held++;
+    const evicted = info.held.push(entry, this.#tables.maxHeldStates);
+    if (evicted === null) return;
+    if (evicted === 'superseded') {
+      stats.superseded++;
+      return;
+    }
+    stats.dropped++;
+    if (info.held.overflowing) return;
+    info.held.overflowing = true;
+    this.#mp.log.error(
+      `Peer ${from} sent more than ${this.#tables.maxHeldStates} states for net ids it has not spawned here; the oldest held ones are dropped (net id ${evicted.netId} first).`,
+    );
+  }
+
+  /** Applies the states held for the synchronizers a SPAWN from `from` just created, in arrival order. */
+  #applyHeld(from: number, info: PeerInfo, syncIds: readonly number[]): void {
+    if (info.held.size === 0) return;
+    for (const netId of syncIds) {
+      const sync = info.recvSyncIds.get(netId);
+      if (sync === undefined) continue;
+      for (const e of info.held.take(netId)) {
+        this.#tables.heldStats.applied++;
+        if (e.time < 0) this.#applyDelta(from, sync, e.mask, e.bytes, 0);
+        else this.#applySync(from, sync, e.time, e.bytes, 0);
+      }
     }
   }
 

@@ -18,6 +18,7 @@ import {
 import type { Node } from '../node.js';
 import type { SceneTree } from '../scene-tree.js';
 import { AuthSessions, type AuthCallback } from './auth-sessions.js';
+import type { HeldStateStats } from './held-states.js';
 import { CMD_MASK, Command, SYS_CMD_SIZE, SysCommand, sysPacket } from './commands.js';
 import type { MultiplayerContext } from './multiplayer-context.js';
 import { MultiplayerSpawner } from './multiplayer-spawner.js';
@@ -205,6 +206,20 @@ export class SceneMultiplayer extends MultiplayerAPI {
   }
   set limits(limits: Partial<MultiplayerLimits>) {
     this.#limits = normalizeLimits(limits);
+  }
+
+  /** Sync before spawn (not in Godot): early SYNC/delta states held per peer until their SPAWN (default 64). */
+  get maxHeldStates(): number {
+    return this.#replicator.maxHeldStates;
+  }
+  set maxHeldStates(count: number) {
+    if (!Number.isInteger(count) || count < 0) throw new MultiplayerError(ErrorCode.ERR_INVALID_PARAMETER, 'maxHeldStates must be an integer >= 0.');
+    this.#replicator.maxHeldStates = count;
+  }
+
+  /** Sync-before-spawn counters: states held, applied after their SPAWN, dropped on overflow, stale. */
+  get heldStateStats(): Readonly<HeldStateStats> {
+    return this.#replicator.heldStats;
   }
 
   /** Godot property `refuse_new_connections`, forwarded to the peer. */

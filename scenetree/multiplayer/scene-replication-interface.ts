@@ -10,6 +10,7 @@ import {
 } from '../../core/index.js';
 import type { Node } from '../node.js';
 import { Command } from './commands.js';
+import { DEFAULT_MAX_HELD_STATES, HeldStates, type HeldStateStats } from './held-states.js';
 import type { MultiplayerContext } from './multiplayer-context.js';
 import { CUSTOM_SPAWN, type MultiplayerSpawner } from './multiplayer-spawner.js';
 import type { MultiplayerSynchronizer } from './multiplayer-synchronizer.js';
@@ -39,11 +40,21 @@ export interface PeerInfo {
   readonly lastWatchMs: Map<MultiplayerSynchronizer, number>;
   readonly recvSyncIds: Map<number, MultiplayerSynchronizer>;
   readonly recvNodes: Map<number, Node>;
+  /** Sync before spawn: states that arrived before their SPAWN. */
+  readonly held: HeldStates;
   lastSentSync: number;
 }
 
 function newPeerInfo(): PeerInfo {
-  return { syncNodes: new Set(), spawnNodes: new Set(), lastWatchMs: new Map(), recvSyncIds: new Map(), recvNodes: new Map(), lastSentSync: 0 };
+  return {
+    syncNodes: new Set(),
+    spawnNodes: new Set(),
+    lastWatchMs: new Map(),
+    recvSyncIds: new Map(),
+    recvNodes: new Map(),
+    held: new HeldStates(),
+    lastSentSync: 0,
+  };
 }
 
 /**
@@ -54,6 +65,11 @@ function newPeerInfo(): PeerInfo {
 export class SceneReplicationInterface implements ReplicationTables {
   readonly tracked = new Map<Node, TrackedNode>();
   readonly peers = new Map<number, PeerInfo>();
+  // Divergence from Godot: Godot skips state for a net id it has not spawned; we hold it until the SPAWN.
+  /** Sync before spawn: how many early states are held per peer (oldest dropped beyond). */
+  maxHeldStates = DEFAULT_MAX_HELD_STATES;
+  /** Sync-before-spawn counters. */
+  readonly heldStats: HeldStateStats = { held: 0, applied: 0, dropped: 0, superseded: 0, stale: 0 };
   readonly #mp: MultiplayerContext;
   readonly #cache: SceneCacheInterface;
   readonly #clock: Clock;
@@ -184,7 +200,10 @@ export class SceneReplicationInterface implements ReplicationTables {
     for (const info of this.peers.values()) {
       info.syncNodes.delete(sync);
       info.lastWatchMs.delete(sync);
-      if (netId !== 0 && info.recvSyncIds.get(netId) === sync) info.recvSyncIds.delete(netId);
+      if (netId !== 0 && info.recvSyncIds.get(netId) === sync) {
+        info.recvSyncIds.delete(netId);
+        info.held.retire(netId);
+      }
     }
     return ErrorCode.OK;
   }
