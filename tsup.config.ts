@@ -12,6 +12,8 @@ export const entries: Record<string, string> = {
   'plugins/webrtc/index.browser': 'plugins/webrtc/index.browser.ts',
   'plugins/http/index': 'plugins/http/index.ts',
   'plugins/http/index.browser': 'plugins/http/index.browser.ts',
+  'plugins/net/index': 'plugins/net/index.ts',
+  'plugins/net/index.browser': 'plugins/net/index.browser.ts',
   'server/index': 'server/index.ts',
   'bin/scenenet': 'bin/scenenet.ts',
 };

@@ -22,12 +22,15 @@ export interface CoreServices {
  * allows `onDeactivation` only on singleton bindings, so a plugin's transient objects come from this
  * singleton, whose deactivation closes them (design §5: unbinding a container frees every port).
  */
-export class ClosingPool<T extends Closable> {
+export class ClosingPool<T extends object> {
   readonly #make: () => T;
+  readonly #close: (made: T) => void;
   readonly #made = new Set<WeakRef<T>>();
 
-  constructor(make: () => T) {
+  /** `close` defaults to calling the object's `close()`; pass one for objects that stop otherwise. */
+  constructor(make: () => T, close: (made: T) => void = closeClosable) {
     this.#make = make;
+    this.#close = close;
   }
 
   create(): T {
@@ -38,25 +41,41 @@ export class ClosingPool<T extends Closable> {
 
   /** Closes everything this pool made that is still alive. */
   closeAll(): void {
-    for (const ref of this.#made) ref.deref()?.close();
+    for (const ref of this.#made) {
+      const made = ref.deref();
+      if (made !== undefined) this.#close(made);
+    }
     this.#made.clear();
   }
 }
 
 const CORE_DEPS: [symbol, symbol, symbol] = [TOKENS.Clock, TOKENS.Logger, TOKENS.Rng];
 
+function closeClosable(made: object): void {
+  (made as Closable).close();
+}
+
 /**
  * Binds `cls` as a transient service made by `make` on the container's core services, from a
- * singleton ClosingPool that closes everything it made on `unbindAll()`. Returns the pool's token.
+ * singleton ClosingPool that closes everything it made on `unbindAll()` (with `close`, for objects
+ * whose Godot API stops them otherwise: `stop()`, `disconnectFromHost()`). Returns the pool's token.
  */
-export function bindClosingPool<T extends Closable>(
+export function bindClosingPool<T extends Closable>(bind: ContainerModuleLoadOptions['bind'], cls: Newable<T>, make: (services: CoreServices) => T): symbol;
+export function bindClosingPool<T extends object>(
   bind: ContainerModuleLoadOptions['bind'],
   cls: Newable<T>,
   make: (services: CoreServices) => T,
+  close: (made: T) => void,
+): symbol;
+export function bindClosingPool<T extends object>(
+  bind: ContainerModuleLoadOptions['bind'],
+  cls: Newable<T>,
+  make: (services: CoreServices) => T,
+  close: (made: T) => void = closeClosable,
 ): symbol {
   const pool = Symbol(`scenenet:pool:${cls.name}`);
   bind<ClosingPool<T>>(pool)
-    .toResolvedValue((clock: Clock, logger: Logger, rng: Rng) => new ClosingPool(() => make({ clock, logger, rng })), CORE_DEPS)
+    .toResolvedValue((clock: Clock, logger: Logger, rng: Rng) => new ClosingPool(() => make({ clock, logger, rng }), close), CORE_DEPS)
     .inSingletonScope()
     .onDeactivation((p) => p.closeAll());
   bind(cls)

@@ -29,6 +29,9 @@ export type { CoreOverrides } from './core-module.js';
 export { createContainer } from './create-container.js';
 export { NodePath } from './variant/node-path.js';
 export { TLSOptions } from './tls-options.js';
+export { StreamPeer, DETACH_STREAM, detachStream } from './stream-peer.js';
+export type { StreamReadResult, StreamWriteResult, DetachedStream, DetachableStream } from './stream-peer.js';
+export { StreamPeerBuffer } from './stream-peer-buffer.js';
 // Variant types and the binary codec (core/variant/).
 export { VariantType, VARIANT_MAX, MAX_RECURSION_DEPTH, variantTypeName } from './variant/variant-type.js';
 export { isPlainObject, variantTypeOf } from './variant/variant.js';

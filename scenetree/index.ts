@@ -27,6 +27,7 @@ export { ProcessMode } from './node-process.js';
 export { rpc, getNodeRpcConfigs, getScriptRpcConfigs, parseRpcAnnotation } from './rpc.js';
 export type {
   RpcAnnotationArg,
+  RpcArgTypes,
   RpcConfig,
   RpcConfigInput,
   RpcDecorator,
@@ -34,6 +35,8 @@ export type {
   RpcModeName,
   RpcTransferName,
 } from './rpc.js';
+export { GODOT_TYPE_NAMES, matchesDeclaredType } from './declared-types.js';
+export type { DeclaredType, GodotTypeName } from './declared-types.js';
 export { SceneTree } from './scene-tree.js';
 export type { SceneTreeOptions } from './scene-tree.js';
 export type { RunOptions } from './scene-tree-loop.js';
@@ -45,6 +48,10 @@ export { SceneMultiplayer } from './multiplayer/scene-multiplayer.js';
 export { Command, CMD_MASK, SysCommand, SYS_CMD_SIZE } from './multiplayer/commands.js';
 export type { SceneMultiplayerOptions, SendBytesOptions } from './multiplayer/scene-multiplayer.js';
 export type { AuthCallback } from './multiplayer/auth-sessions.js';
+export { DropReason, DROP_REASONS, MultiplayerStats, PeerStats, TrafficCounters } from './multiplayer/multiplayer-stats.js';
+export type { MultiplayerStatsSnapshot, TrafficSnapshot } from './multiplayer/multiplayer-stats.js';
+export { DEFAULT_LIMITS, UNLIMITED } from './multiplayer/peer-limits.js';
+export type { MultiplayerLimits } from './multiplayer/peer-limits.js';
 export { MultiplayerSpawner, CUSTOM_SPAWN } from './multiplayer/multiplayer-spawner.js';
 export type { SpawnFunction } from './multiplayer/multiplayer-spawner.js';
 export { MultiplayerSynchronizer, VisibilityUpdateMode } from './multiplayer/multiplayer-synchronizer.js';

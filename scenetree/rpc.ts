@@ -1,4 +1,5 @@
-import { ErrorCode, MultiplayerError, RPCMode, TransferMode } from '../core/index.js';
+import { ErrorCode, MultiplayerError, RPCMode, TransferMode, type VariantType } from '../core/index.js';
+import { resolveDeclaredType, type DeclaredType } from './declared-types.js';
 import type { Node } from './node.js';
 
 /**
@@ -10,10 +11,21 @@ export interface RpcConfig {
   readonly transferMode: TransferMode;
   readonly callLocal: boolean;
   readonly channel: number;
+  /**
+   * Declared argument types (not in Godot's dictionary: GDScript takes them from the function's
+   * signature). Absent: untyped, any count. Present: calls must have exactly this many arguments,
+   * each of its type (`null`: any type). Local policy only; the RPC checksum and the wire ignore it.
+   */
+  readonly args?: readonly (VariantType | null)[];
 }
 
 /** What `node.rpcConfig()` takes: `rpcMode` is required, the rest default as in Godot. */
-export type RpcConfigInput = Partial<RpcConfig> & { readonly rpcMode: RPCMode };
+export type RpcConfigInput = Partial<Omit<RpcConfig, 'args'>> & { readonly rpcMode: RPCMode; readonly args?: readonly DeclaredType[] };
+
+/** The `@rpc` argument that declares argument types: `@rpc('any_peer', { args: ['int', 'float'] })`. */
+export interface RpcArgTypes {
+  readonly args: readonly DeclaredType[];
+}
 
 /** `@rpc` permission argument (`'disabled'` is ours: GDScript's annotation has no such word). */
 export type RpcModeName = 'authority' | 'any_peer' | 'disabled';
@@ -21,8 +33,8 @@ export type RpcModeName = 'authority' | 'any_peer' | 'disabled';
 export type RpcLocalityName = 'call_local' | 'call_remote';
 /** `@rpc` transfer-mode argument. */
 export type RpcTransferName = 'reliable' | 'unreliable' | 'unreliable_ordered';
-/** One argument of `@rpc(...)`: a word from the three groups above, or the channel number. */
-export type RpcAnnotationArg = RpcModeName | RpcLocalityName | RpcTransferName | number;
+/** One argument of `@rpc(...)`: a word from the three groups above, the channel number, or `{ args: [...] }`. */
+export type RpcAnnotationArg = RpcModeName | RpcLocalityName | RpcTransferName | number | RpcArgTypes;
 
 /** A method decorator usable under both standard (TC39 2023) and legacy (`experimentalDecorators`) compilation. */
 export interface RpcDecorator {
@@ -52,7 +64,10 @@ function normalizeConfig(config: RpcConfigInput): RpcConfig {
   if (!Object.values(TransferMode).includes(transferMode)) invalid(`Invalid RPC transfer mode: ${String(transferMode)}.`);
   if (typeof callLocal !== 'boolean') invalid(`Invalid RPC call_local: ${String(callLocal)}.`);
   if (!Number.isInteger(channel) || channel < 0 || channel > 255) invalid(`Invalid RPC channel: ${String(channel)}.`);
-  return Object.freeze({ rpcMode, transferMode, callLocal, channel });
+  if (config.args === undefined) return Object.freeze({ rpcMode, transferMode, callLocal, channel });
+  if (!Array.isArray(config.args) || config.args.length > 255) invalid('RPC argument types must be an array of at most 255 types.');
+  const args = Object.freeze(config.args.map(resolveDeclaredType));
+  return Object.freeze({ rpcMode, transferMode, callLocal, channel, args });
 }
 
 /**
@@ -65,9 +80,13 @@ export function parseRpcAnnotation(args: readonly RpcAnnotationArg[]): RpcConfig
   let transferMode: TransferMode = TransferMode.RELIABLE;
   let callLocal = false;
   let channel = 0;
-  const seen = { mode: 0, locality: 0, transfer: 0, channel: 0 };
+  let types: readonly DeclaredType[] | undefined;
+  const seen = { mode: 0, locality: 0, transfer: 0, channel: 0, types: 0 };
   for (const arg of args) {
-    if (typeof arg === 'number') {
+    if (typeof arg === 'object' && arg !== null) {
+      seen.types++;
+      types = arg.args;
+    } else if (typeof arg === 'number') {
       seen.channel++;
       channel = arg;
     } else if (Object.hasOwn(MODES, arg)) {
@@ -92,7 +111,8 @@ export function parseRpcAnnotation(args: readonly RpcAnnotationArg[]): RpcConfig
     invalid('Invalid RPC config. The transfer mode ("reliable"/"unreliable"/"unreliable_ordered") must be specified no more than once.');
   }
   if (seen.channel > 1) invalid('Invalid RPC config. The channel must be specified no more than once.');
-  return normalizeConfig({ rpcMode, transferMode, callLocal, channel });
+  if (seen.types > 1) invalid('Invalid RPC config. The argument types ({ args }) must be specified no more than once.');
+  return normalizeConfig(types === undefined ? { rpcMode, transferMode, callLocal, channel } : { rpcMode, transferMode, callLocal, channel, args: types });
 }
 
 // ---- script level: @rpc -------------------------------------------------------------------------

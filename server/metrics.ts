@@ -1,38 +1,20 @@
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import { DROP_REASONS, type DropReason } from '../scenetree/index.js';
 import { emptyTraffic, type TransportTraffic } from './counting-peer.js';
 import type { JoinRefusal } from './close-codes.js';
 import type { GameServer } from './game-server.js';
 import type { Room, RoomClient, RoomInfo, RoomTransport } from './room.js';
 
-/** Why SceneMultiplayer dropped a packet or call (its `stats`, when the build has them). */
-export const DROP_REASONS = ['malformed', 'rate_limited', 'unauthorized', 'bad_arguments'] as const;
-export type DropReasonName = (typeof DROP_REASONS)[number];
-
-/** Counters of one link or a whole SceneMultiplayer, as its `stats.toJSON()` gives them. */
-interface TrafficSnapshotLike {
-  readonly rpcsIn: number;
-  readonly rpcsOut: number;
-  readonly bytesIn: number;
-  readonly bytesOut: number;
-  readonly drops: Readonly<Record<string, number>>;
-}
-
-/** `SceneMultiplayer#stats` where the build has it (read structurally, so metrics work with or without it). */
-interface StatsLike {
-  toJSON(): { readonly total: TrafficSnapshotLike; readonly peers: Readonly<Record<string, TrafficSnapshotLike>> };
-}
-
-function statsOf(room: Room): ReturnType<StatsLike['toJSON']> | null {
-  const stats = (room.multiplayer as unknown as { stats?: Partial<StatsLike> }).stats;
-  return typeof stats?.toJSON === 'function' ? (stats as StatsLike).toJSON() : null;
-}
+/** Why SceneMultiplayer dropped a packet or call (its `stats`). */
+export type DropReasonName = DropReason;
 
 /** One room in the JSON snapshot. */
 export interface RoomSnapshot extends RoomInfo {
   readonly tickMs: number;
   readonly traffic: Readonly<Partial<Record<RoomTransport, TransportTraffic>>>;
   readonly drops: Readonly<Record<DropReasonName, number>>;
-  readonly peers: ReadonlyArray<RoomClient & { readonly rpcsIn?: number; readonly rpcsOut?: number; readonly bytesIn?: number; readonly bytesOut?: number }>;
+  /** Each client, with its SceneMultiplayer counters (`stats`) when it has them. */
+  readonly peers: ReadonlyArray<RoomClient & { readonly rpcsIn?: number; readonly rpcsOut?: number; readonly bytesIn?: number; readonly bytesOut?: number; readonly dropped?: number }>;
 }
 
 /** What `/metrics.json` serves and the monitor page draws. */
@@ -69,7 +51,7 @@ function add(into: TransportTraffic, from: Readonly<TransportTraffic>): void {
  * A game server's counters and gauges, per process, room and peer: in Prometheus form through
  * prom-client (its own `registry`, process metrics included) and as a JSON `snapshot()`. Values are
  * read from the rooms when scraped; nothing is counted twice (transport traffic comes from each
- * room's counting peers, drops from SceneMultiplayer's `stats` where the build has them).
+ * room's counting peers, drops and per-peer figures from SceneMultiplayer's `stats`).
  */
 export class ServerMetrics {
   readonly registry = new Registry();
@@ -144,8 +126,7 @@ export class ServerMetrics {
 
   #retire(room: Room): void {
     for (const [t, traffic] of room.traffic()) add(this.#retired[t], traffic);
-    const stats = statsOf(room);
-    for (const r of DROP_REASONS) this.#retiredDrops[r] += stats?.total.drops[r] ?? 0;
+    for (const r of DROP_REASONS) this.#retiredDrops[r] += room.multiplayer.stats.total.drops[r];
   }
 
   /** Gauges and counters whose values are read from the rooms at scrape time. */
@@ -176,7 +157,7 @@ export class ServerMetrics {
     traffic('scenenet_room_bytes_total', 'Bytes through one room, per transport.', 'bytes', true);
     new Counter({
       name: 'scenenet_drops_total',
-      help: "Packets and calls SceneMultiplayer dropped, by room and reason (from its stats; 0 where the build has none).",
+      help: 'Packets and calls SceneMultiplayer dropped, by room and reason (its stats).',
       labelNames: ['room', 'reason'],
       registers,
       collect() {
@@ -228,12 +209,11 @@ export class ServerMetrics {
 }
 
 function roomSnapshot(room: Room): RoomSnapshot {
-  const stats = statsOf(room);
-  const drops = zeroDrops();
-  for (const r of DROP_REASONS) drops[r] = stats?.total.drops[r] ?? 0;
+  const stats = room.multiplayer.stats;
+  const drops = { ...stats.total.drops };
   const peers = room.clients().map((c) => {
-    const s = stats?.peers[String(c.id)];
-    return s === undefined ? c : { ...c, rpcsIn: s.rpcsIn, rpcsOut: s.rpcsOut, bytesIn: s.bytesIn, bytesOut: s.bytesOut };
+    const s = stats.peer(c.id);
+    return s === undefined ? c : { ...c, rpcsIn: s.rpcsIn, rpcsOut: s.rpcsOut, bytesIn: s.bytesIn, bytesOut: s.bytesOut, dropped: s.dropped };
   });
   return { ...room.info(), tickMs: room.lastTickMs, traffic: Object.fromEntries(room.traffic()), drops, peers };
 }

@@ -1,7 +1,8 @@
 import http from 'node:http';
 import net from 'node:net';
+import tls from 'node:tls';
 import {
-  ErrorCode, MultiplayerError, TLSOptions, silentLogger, systemClock, type Clock, type Logger,
+  ErrorCode, MultiplayerError, TLSOptions, detachStream, silentLogger, systemClock, type Clock, type Logger, type StreamPeer,
 } from '../../core/index.js';
 import {
   METHOD_NAMES, Method, PORT_HTTP, PORT_HTTPS, READ_CHUNK_SIZE_DEFAULT, READ_CHUNK_SIZE_MAX, READ_CHUNK_SIZE_MIN, Status,
@@ -63,6 +64,7 @@ export class HTTPClient implements HTTPClientBackend {
   #readChunkSize = READ_CHUNK_SIZE_DEFAULT;
   #lastProgressMs = 0;
   #closedDetail: string | null = null;
+  #connection: StreamPeer | null = null;
 
   constructor(options: HTTPClientOptions = {}) {
     this.#clock = options.clock ?? systemClock;
@@ -105,6 +107,41 @@ export class HTTPClient implements HTTPClientBackend {
     const gen = this.#gen;
     resolveHost(serverHost, (addresses) => this.#push(gen, { kind: 'resolved', addresses }));
     return ErrorCode.OK;
+  }
+
+  /**
+   * Godot property `connection`: the StreamPeer the client talks over. Set it to a connected
+   * StreamPeerTCP or StreamPeerTLS (scenenet/plugins/net): the client takes its socket over and is
+   * CONNECTED on it (the Host header comes from the last `connectToHost`, else the peer's address).
+   * Divergence from Godot: reading it returns the stream you set, and null for a connection the
+   * client opened itself (Node's HTTP parser owns those bytes); a StreamPeer that cannot hand over a
+   * socket (a custom one, or one not connected) throws ERR_INVALID_PARAMETER.
+   * Godot: HTTPClientTCP::set_connection / get_connection (core/io/http_client_tcp.cpp)
+   */
+  get connection(): StreamPeer | null {
+    return this.#connection;
+  }
+  set connection(stream: StreamPeer) {
+    if (stream === this.#connection) return;
+    const detached = detachStream(stream);
+    if (typeof detached === 'number' || !(detached.socket instanceof net.Socket)) {
+      throw new MultiplayerError(ErrorCode.ERR_INVALID_PARAMETER, 'Connection is not a connected StreamPeerTCP or StreamPeerTLS.');
+    }
+    this.close();
+    const socket = detached.socket;
+    if (detached.head.length > 0) socket.unshift(Buffer.from(detached.head));
+    if (!(socket instanceof tls.TLSSocket)) this.#tls = null;
+    else this.#tls ??= TLSOptions.client();
+    if (this.#connHost === '') {
+      this.#connHost = socket.remoteAddress ?? '';
+      this.#connPort = socket.remotePort ?? 0;
+    }
+    const gen = this.#gen;
+    socket.on('error', () => undefined); // the close that follows reports it
+    socket.once('close', () => this.#push(gen, { kind: 'closed', detail: 'closed by the server' }));
+    this.#stream = socket;
+    this.#onConnected();
+    this.#connection = stream;
   }
 
   /** Godot: HTTPClient::get_status. */
@@ -167,6 +204,8 @@ export class HTTPClient implements HTTPClientBackend {
       return this.#fail(ErrorCode.ERR_INVALID_PARAMETER, `Invalid request: ${(err as Error).message}`);
     }
     this.#reader = new ResponseReader(req, method === Method.HEAD, () => this.#readChunkSize, () => this.#gen === gen);
+    // A socket taken over from a StreamPeer arrives paused; reading starts once Node's parser listens.
+    req.once('socket', (socket) => socket.resume());
     req.end(body.length > 0 ? body : undefined);
     this.#status = Status.REQUESTING;
     this.#touch();
@@ -256,6 +295,7 @@ export class HTTPClient implements HTTPClientBackend {
     this.#tcp = null;
     this.#candidates = [];
     this.#closedDetail = null;
+    this.#connection = null;
     this.#status = Status.DISCONNECTED;
   }
 

@@ -54,3 +54,27 @@ export type {
 export { loopbackModule } from './loopback-module.js';
 export { Simulation } from './simulation.js';
 export type { SimulationOptions, SimPeer, SimEvent } from './simulation.js';
+export { explore, generateWorld, runWorld, shrinkFailure, describeFailure, DEFAULT_RANGES } from './explore.js';
+export type {
+  ExploreContext,
+  ExploreScenario,
+  ExploreOptions,
+  ExploreResult,
+  ExploreFailure,
+  WorldFailure,
+  Invariant,
+  InvariantCheck,
+  ConditionRange,
+} from './explore.js';
+export { formatWorld, parseWorld, stableKey } from './world.js';
+export type { World, WorldConditions, WorldEvent } from './world.js';
+export { converges, neverRegresses, rpcRunsOnce } from './invariants.js';
+export type { ConvergesOptions, NeverRegressesOptions, RpcRunsOnceOptions } from './invariants.js';
+export { renderTimeline, timelineModel, simulationTimeline, packetKind } from './timeline.js';
+export type { TimelineInput, TimelineOptions, TimelineModel, TimelinePacket, TimelineMark, PacketKind } from './timeline.js';
+export { timelineOnFailure, assertExplore, writeTimeline } from './timeline-tap.js';
+export type { TapLike, TimelineFileOptions } from './timeline-tap.js';
+export { RecordingMultiplayerPeer, decodeRecording, digestSend } from './recording.js';
+export type { Recording, RecordedFrame, RecordedInput, RecordingOptions } from './recording.js';
+export { ReplayMultiplayerPeer, replayRecording } from './replay.js';
+export type { ReplayServer, ReplayOptions, ReplayResult, ReplayDivergence } from './replay.js';

@@ -33,6 +33,11 @@ export interface PacketTraceEntry {
   readonly outcome: PacketOutcome;
   /** Arrival time for `delivered`/`duplicated`, else null. */
   readonly deliverAtMs: number | null;
+  /**
+   * The payload's first byte, or -1 for an empty payload (not part of the hash). For SceneMultiplayer
+   * traffic it holds the command (`head & 7`: RPC, SPAWN, SYNC, SYS, …), which the timeline shows.
+   */
+  readonly head: number;
 }
 
 /** A free-form annotation (a Simulation marks frames or scenario steps with these). */
@@ -47,7 +52,7 @@ export interface NoteTraceEntry {
 export type TraceEntry = PacketTraceEntry | NoteTraceEntry;
 
 /** A packet entry before the trace numbers it. */
-export type PacketEvent = Omit<PacketTraceEntry, 'type' | 'index'>;
+export type PacketEvent = Omit<PacketTraceEntry, 'type' | 'index' | 'head'> & { readonly head?: number };
 
 /** Options of `PacketTrace`. */
 export interface PacketTraceOptions {
@@ -97,8 +102,9 @@ export class PacketTrace {
     /** Records a packet event. */
   packet(event: PacketEvent): PacketTraceEntry {
     const e = event;
-    const entry = this.record(e.timeMs, e.from, e.to, e.message, e.mode, e.channel, e.size, e.attempt, e.outcome, e.deliverAtMs);
-    return entry ?? { type: 'packet', index: this.#count - 1, ...e };
+    const head = e.head ?? -1;
+    const entry = this.record(e.timeMs, e.from, e.to, e.message, e.mode, e.channel, e.size, e.attempt, e.outcome, e.deliverAtMs, head);
+    return entry ?? { type: 'packet', index: this.#count - 1, ...e, head };
   }
 
   /**
@@ -116,6 +122,7 @@ export class PacketTrace {
     attempt: number,
     outcome: PacketOutcome,
     deliverAtMs: number | null,
+    head = -1,
   ): PacketTraceEntry | null {
     // Compact canonical form: names are hashed once (with the small id they get, in order of first
     // appearance), then every packet is a tag, six 32-bit words and two doubles.
@@ -134,7 +141,7 @@ export class PacketTrace {
     const index = this.#count++;
     if (!this.#keep && this.recorded.connectionCount === 0) return null;
     const entry: PacketTraceEntry = {
-      type: 'packet', index, timeMs, from, to, message, mode, channel, size, attempt, outcome, deliverAtMs,
+      type: 'packet', index, timeMs, from, to, message, mode, channel, size, attempt, outcome, deliverAtMs, head,
     };
     if (this.#keep) this.#entries.push(entry);
     if (this.recorded.connectionCount > 0) this.recorded.emit(entry);

@@ -14,6 +14,9 @@ import type { LinkConditions } from './link-conditions.js';
 import { LoopbackMultiplayerPeer } from './loopback-multiplayer-peer.js';
 import { Fnv1a64 } from './packet-trace.js';
 import { VirtualNetwork } from './virtual-network.js';
+import { explore, type ExploreOptions, type ExploreResult, type ExploreScenario } from './explore.js';
+import type { Recording } from './recording.js';
+import { replayRecording, type ReplayOptions, type ReplayResult, type ReplayServer } from './replay.js';
 
 /** One peer of a Simulation: its tree, the node game code goes under, its API, peer and log. */
 export interface SimPeer {
@@ -38,6 +41,16 @@ export interface SimulationOptions {
   readonly seed?: number;
   /** Number of clients. Default 2. */
   readonly clients?: number;
+  /**
+   * How many clients the server admits (the loopback's `maxClients`). Default: 32 (Godot's ENet
+   * default) or the number of clients, whichever is larger, so `clients: 100` just works.
+   */
+  readonly maxClients?: number;
+  /**
+   * Whether a client connects when the Simulation is built (default: every client does). A client
+   * left out starts disconnected; `sim.join(client)` connects it later.
+   */
+  connectAtStart?(client: SimPeer): boolean;
   /** Conditions of every link. Default: a perfect network. */
   readonly conditions?: Partial<LinkConditions>;
   /** Frames per virtual second: each `step()` advances the clock by 1000 / fps ms. Default 60. */
@@ -81,7 +94,25 @@ export class Simulation {
   readonly fps: number;
   #frame = 0;
   readonly #trees: SceneTree[] = [];
+  readonly #names = new Map<string, string>();
   #closed = false;
+
+  /**
+   * Deterministic simulation testing: runs `scenario` over many seeded worlds (randomised latency,
+   * jitter, loss, duplication, reordering, partitions, late joins, leaves), checks its invariants after
+   * every frame, stops at the first failing world and shrinks it. See `explore.ts`.
+   */
+  static explore(scenario: ExploreScenario, options?: ExploreOptions): ExploreResult {
+    return explore(scenario, options);
+  }
+
+  /**
+   * Replays what a real server received (`RecordingMultiplayerPeer.toBytes()`) into a fresh server
+   * tree on a manual clock; `setup` builds its scene. See `replay.ts`.
+   */
+  static replay(recording: Uint8Array | Recording, setup: (server: ReplayServer) => void, options?: ReplayOptions): Promise<ReplayResult> {
+    return replayRecording(recording, setup, options);
+  }
 
   constructor(options: SimulationOptions = {}) {
     const seed = options.seed ?? 1;
@@ -101,8 +132,44 @@ export class Simulation {
     this.server = peers[0]!;
     this.clients = peers.slice(1);
     for (const p of peers) options.setup?.(p);
-    this.#connect(this.server, (lb) => lb.createServer(this.network));
-    for (const c of this.clients) this.#connect(c, (lb) => lb.createClient(this.network));
+    const maxClients = options.maxClients ?? Math.max(32, this.clients.length);
+    this.#connect(this.server, (lb) => lb.createServer(this.network, { maxClients }));
+    for (const c of this.clients) if (options.connectAtStart?.(c) ?? true) this.join(c);
+  }
+
+  /**
+   * Connects a client that is not connected (one left out by `connectAtStart`, or one that left):
+   * it joins through the same handshake, from a fresh address. Throws if it is already active.
+   */
+  join(client: SimPeer): void {
+    this.#assertClient(client);
+    if (client.loopback.network !== null) {
+      throw new MultiplayerError(ErrorCode.ERR_ALREADY_IN_USE, `Simulation.join: ${client.name} is already connected.`);
+    }
+    // Detach the API from the old (closed) peer first, so it starts over as on a first connection.
+    client.multiplayer.multiplayerPeer = null;
+    this.#connect(client, (lb) => lb.createClient(this.network));
+  }
+
+  /** A client leaves: its peer closes (the server sees it disconnect once the goodbye arrives). */
+  leave(client: SimPeer): void {
+    this.#assertClient(client);
+    client.peer.close();
+  }
+
+  /** True while a client's transport is active (connecting or connected). */
+  isActive(p: SimPeer): boolean {
+    return p.loopback.network !== null;
+  }
+
+  /** Network address → peer name (`server`, `client1`, …) of every address a peer has used. */
+  get addressNames(): ReadonlyMap<string, string> {
+    return this.#names;
+  }
+
+  /** Adds an annotation to the trace (and its hash) at the current virtual time; the timeline shows it. */
+  note(text: string): void {
+    this.network.note(text);
   }
 
   /** The server first, then the clients. */
@@ -221,7 +288,15 @@ export class Simulation {
   #connect(p: SimPeer, start: (lb: LoopbackMultiplayerPeer) => ErrorCode): void {
     const err = start(p.loopback);
     if (err !== ErrorCode.OK) throw new MultiplayerError(err, `Simulation: ${p.name} could not start.`);
+    this.#names.set(p.loopback.address, p.name);
     p.multiplayer.multiplayerPeer = p.peer;
+  }
+
+  #assertClient(client: SimPeer): void {
+    this.#assertOpen();
+    if (this.clients[client.index - 1] !== client) {
+      throw new MultiplayerError(ErrorCode.ERR_INVALID_PARAMETER, `Simulation: ${client.name} is not a client of this simulation.`);
+    }
   }
 
   #record(peer: string, event: string, args: number[]): void {

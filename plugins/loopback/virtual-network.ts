@@ -386,7 +386,8 @@ export class VirtualNetwork {
     outcome: 'delivered' | 'duplicated' | 'dropped' | 'partitioned' | 'unreachable' | 'stale',
     deliverAtMs: number | null,
   ): void {
-    this.#trace.record(timeMs, d.from, to, d.message, d.mode, d.channel, d.payload.length, attempt, outcome, deliverAtMs);
+    const p = d.payload;
+    this.#trace.record(timeMs, d.from, to, d.message, d.mode, d.channel, p.length, attempt, outcome, deliverAtMs, p.length > 0 ? p[0]! : -1);
   }
 }
 

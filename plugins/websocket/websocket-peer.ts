@@ -162,8 +162,10 @@ export class WebSocketPeer implements PacketPeer {
   }
 
   /**
-   * Runs the server side of the handshake on a stream that a server accepted itself (in Node a
-   * `net.Socket` or `tls.TLSSocket`). Godot: WSLPeer::accept_stream (modules/websocket/wsl_peer.cpp)
+   * Runs the server side of the handshake on a stream a server accepted itself: a StreamPeerTCP from
+   * `TCPServer.takeConnection()`, or a StreamPeerTLS after its `acceptStream` (scenenet/plugins/net),
+   * which hands its socket over (it reads NONE/DISCONNECTED afterwards). A Node `net.Socket` or
+   * `tls.TLSSocket` is accepted too. Godot: WSLPeer::accept_stream (modules/websocket/wsl_peer.cpp)
    */
   acceptStream(stream: unknown): ErrorCode {
     if (stream === null || stream === undefined) return this.#fail(ErrorCode.ERR_INVALID_PARAMETER, 'The stream is null.');

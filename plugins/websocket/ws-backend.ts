@@ -2,7 +2,7 @@ import { createServer as createHttpServer, type IncomingMessage, type Server as 
 import { createServer as createNetServer, Socket, type AddressInfo, type Server as NetServer } from 'node:net';
 import { checkServerIdentity, createServer as createTlsServer, type ConnectionOptions } from 'node:tls';
 import { WebSocket, WebSocketServer } from 'ws';
-import { ErrorCode, type TLSOptions } from '../../core/index.js';
+import { ErrorCode, detachStream, type TLSOptions } from '../../core/index.js';
 import type {
   HttpUpgrade,
   ListenOptions,
@@ -48,11 +48,12 @@ export const wsBackend: WebSocketBackend = {
       if (stream.socket.destroyed) return { error: ErrorCode.ERR_INVALID_PARAMETER, message: 'The stream is closed.' };
       return upgrader.acceptUpgrade(stream, options, sink);
     }
-    if (!(stream instanceof Socket)) {
-      return { error: ErrorCode.ERR_INVALID_PARAMETER, message: 'acceptStream needs a net.Socket or tls.TLSSocket.' };
+    const socket = socketOf(stream);
+    if (socket === null) {
+      return { error: ErrorCode.ERR_INVALID_PARAMETER, message: 'acceptStream needs a connected StreamPeerTCP or StreamPeerTLS (or a net.Socket / tls.TLSSocket).' };
     }
-    if (stream.destroyed) return { error: ErrorCode.ERR_INVALID_PARAMETER, message: 'The stream is closed.' };
-    return upgrader.accept(stream, options, sink);
+    if (socket.destroyed) return { error: ErrorCode.ERR_INVALID_PARAMETER, message: 'The stream is closed.' };
+    return upgrader.accept(socket, options, sink);
   },
   listen,
   drop(stream) {
@@ -72,6 +73,18 @@ function isHttpUpgrade(stream: unknown): stream is NodeHttpUpgrade {
   if (typeof stream !== 'object' || stream === null) return false;
   const { request, socket, head } = stream as Partial<HttpUpgrade>;
   return socket instanceof Socket && typeof request === 'object' && request !== null && head instanceof Uint8Array;
+}
+
+/**
+ * The socket behind what `acceptStream` was given: a Node socket as it is, or the one a StreamPeerTCP /
+ * StreamPeerTLS hands over (core's `detachStream`), with the bytes it had received put back in front.
+ */
+function socketOf(stream: unknown): Socket | null {
+  if (stream instanceof Socket) return stream;
+  const detached = detachStream(stream);
+  if (typeof detached === 'number' || !(detached.socket instanceof Socket)) return null;
+  if (detached.head.length > 0) detached.socket.unshift(Buffer.from(detached.head));
+  return detached.socket;
 }
 
 /** Godot's `"Name: value"` header lines as an object. */
@@ -247,6 +260,9 @@ class Upgrader {
   accept(socket: Socket, options: ServerAcceptOptions, sink: SocketSink): SocketHandle {
     const entry = this.#track(socket, options, sink);
     this.#httpServer().emit('connection', socket);
+    // A socket handed over by a StreamPeerTCP (or accepted with pauseOnConnect) is paused; Node's HTTP
+    // server only attaches its listeners, so reading starts here.
+    socket.resume();
     return entry.handle;
   }
 

@@ -1,5 +1,6 @@
 import type { ErrorCode, Logger, NodePath, TransferMode } from '../../core/index.js';
 import type { Node } from '../node.js';
+import type { DropReason } from './multiplayer-stats.js';
 
 /**
  * What SceneMultiplayer lends its helper interfaces (cache, RPC): Godot passes them the
@@ -18,4 +19,8 @@ export interface MultiplayerContext {
   sendCommand(to: number, packet: Uint8Array, mode: TransferMode, channel: number): ErrorCode;
   /** A structurally invalid packet: log once and disconnect the sender (policy; no wire change). */
   rejectMalformed(from: number, reason: string): void;
+  /** A well-formed packet or call refused by policy: counted under `reason`, and `message` logged unless null. */
+  refuse(from: number, reason: DropReason, message: string | null): void;
+  /** Like `refuse`, but `message` is logged only the first time this peer is refused for `reason`. */
+  refuseOnce(from: number, reason: DropReason, message: string): void;
 }

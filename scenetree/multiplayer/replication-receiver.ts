@@ -3,6 +3,7 @@ import type { Node } from '../node.js';
 import { validateNodeName } from '../node-name.js';
 import { PATH_NET_ID, SYNC_DELTA_FLAG } from './commands.js';
 import type { MultiplayerContext } from './multiplayer-context.js';
+import { DropReason } from './multiplayer-stats.js';
 import { CUSTOM_SPAWN, MultiplayerSpawner } from './multiplayer-spawner.js';
 import { MultiplayerSynchronizer } from './multiplayer-synchronizer.js';
 import { setState } from './replication-state.js';
@@ -54,7 +55,7 @@ export class ReplicationReceiver {
     const sceneId = packet[1]!;
     const spawner = this.#cache.getCachedObject(from, decodeUint32(packet, 2));
     if (!(spawner instanceof MultiplayerSpawner)) return this.#drop(from, 'SPAWN for an unknown spawner');
-    if (from !== spawner.getMultiplayerAuthority()) return this.#drop(from, `SPAWN on "${spawner.getPath()}", whose authority it is not`);
+    if (from !== spawner.getMultiplayerAuthority()) return this.#drop(from, `SPAWN on "${spawner.getPath()}", whose authority it is not`, DropReason.UNAUTHORIZED);
     const netId = decodeUint32(packet, 6);
     const syncCount = decodeUint32(packet, 10);
     const nameLength = decodeUint32(packet, 14);
@@ -155,7 +156,7 @@ export class ReplicationReceiver {
     info.recvNodes.delete(netId);
     const spawner = this.#tables.tracked.get(node)?.spawner;
     if (spawner == null) return this.#drop(from, `DESPAWN of "${node.getPath()}", which has no spawner`);
-    if (from !== spawner.getMultiplayerAuthority()) return this.#drop(from, `DESPAWN on "${spawner.getPath()}", whose authority it is not`);
+    if (from !== spawner.getMultiplayerAuthority()) return this.#drop(from, `DESPAWN on "${spawner.getPath()}", whose authority it is not`, DropReason.UNAUTHORIZED);
     node.getParent()?.removeChild(node);
     // Divergence from Godot: `despawned` fires before the node is freed (Godot queues the free).
     this.#emit(spawner.despawned, node);
@@ -177,7 +178,7 @@ export class ReplicationReceiver {
       const sync = this.#findSynchronizer(from, netId);
       const root = sync?.getRootNode() ?? null;
       if (sync === null || root === null || sync.getMultiplayerAuthority() !== from) {
-        if (sync !== null) this.#drop(from, `SYNC for "${sync.getPath()}", whose authority it is not`);
+        if (sync !== null) this.#drop(from, `SYNC for "${sync.getPath()}", whose authority it is not`, DropReason.UNAUTHORIZED);
       } else if (sync.state.updateInboundSyncTime(time) && sync.replicationConfig !== null) {
         const props = sync.replicationConfig.getSyncProperties();
         const r = decodeAndDecompressVariants(packet.subarray(0, end), ofs, props.length, { allowObjects: false });
@@ -201,7 +202,7 @@ export class ReplicationReceiver {
       const sync = this.#findSynchronizer(from, netId);
       const root = sync?.getRootNode() ?? null;
       if (sync === null || root === null || sync.getMultiplayerAuthority() !== from || sync.replicationConfig === null) {
-        this.#drop(from, `delta for synchronizer net id ${netId}, which is unknown or not its authority's`);
+        this.#drop(from, `delta for synchronizer net id ${netId}, which is unknown or not its authority's`, DropReason.UNAUTHORIZED);
         ofs = end;
         continue;
       }
@@ -231,7 +232,7 @@ export class ReplicationReceiver {
   #apply(props: readonly NodePath[], root: Node, values: readonly Variant[], sync: MultiplayerSynchronizer, from: number): ErrorCode {
     const problem = setState(props, root, values);
     if (problem === null) return ErrorCode.OK;
-    this.#mp.log.error(`State from peer ${from} for "${sync.getPath()}" partly refused: ${problem}`);
+    this.#mp.refuseOnce(from, DropReason.BAD_ARGUMENTS, `State from peer ${from} for "${sync.getPath()}" partly refused: ${problem}`);
     return ErrorCode.ERR_INVALID_DATA;
   }
 
@@ -244,7 +245,9 @@ export class ReplicationReceiver {
     }
   }
 
-  #drop(from: number, what: string): void {
-    this.#mp.log.error(`Replication packet from peer ${from} dropped: ${what}.`);
+  #drop(from: number, what: string, reason?: DropReason): void {
+    const message = `Replication packet from peer ${from} dropped: ${what}.`;
+    if (reason === undefined) this.#mp.log.error(message);
+    else this.#mp.refuse(from, reason, message);
   }
 }

@@ -1,5 +1,14 @@
-import { NodePath, isPlainObject, variantTypeOf, type Variant } from '../../core/index.js';
+import { NodePath, isPlainObject, variantTypeOf, type Variant, type VariantType } from '../../core/index.js';
+import { asDeclared, describeDeclaredType, describeValueType, matchesDeclaredType } from '../declared-types.js';
 import type { Node } from '../node.js';
+
+// Declared types of a config's property lists (absent: every property untyped).
+const declaredTypes = new WeakMap<readonly NodePath[], readonly (VariantType | null)[]>();
+
+/** Registers the declared types of a property list (SceneReplicationConfig calls it when it builds one). */
+export function declarePropertyTypes(properties: readonly NodePath[], types: readonly (VariantType | null)[]): void {
+  declaredTypes.set(properties, types);
+}
 
 /** A property path split once: the node part (null for the root itself) and the property chain. */
 interface CompiledProperty {
@@ -37,6 +46,7 @@ function target(root: Node, p: CompiledProperty): Record<string, unknown> | stri
  */
 export function getState(properties: readonly NodePath[], root: Node): Variant[] | string {
   const compiled = compile(properties);
+  const types = declaredTypes.get(properties);
   const values = new Array<Variant>(compiled.length);
   for (let i = 0; i < compiled.length; i++) {
     const p = compiled[i]!;
@@ -47,7 +57,7 @@ export function getState(properties: readonly NodePath[], root: Node): Variant[]
       if (v === null || typeof v !== 'object' || !(name in v)) return `Property '${p.path.toString()}' not found.`;
       v = (v as Record<string, unknown>)[name];
     }
-    values[i] = v as Variant;
+    values[i] = types === undefined ? (v as Variant) : asDeclared(types[i]!, v);
   }
   return values;
 }
@@ -60,9 +70,13 @@ export function getState(properties: readonly NodePath[], root: Node): Variant[]
  */
 export function setState(properties: readonly NodePath[], root: Node, values: readonly Variant[]): string | null {
   const compiled = compile(properties);
+  const types = declaredTypes.get(properties);
   let problem: string | null = null;
   for (let i = 0; i < compiled.length; i++) {
-    const err = writeProperty(root, compiled[i]!, values[i]!);
+    const type = types?.[i] ?? null;
+    const err = matchesDeclaredType(type, values[i])
+      ? writeProperty(root, compiled[i]!, values[i]!)
+      : `Property '${compiled[i]!.path.toString()}' is declared ${describeDeclaredType(type)}; refusing ${describeValueType(values[i])}.`;
     if (err !== null) problem ??= err;
   }
   return problem;

@@ -25,11 +25,15 @@ import { MultiplayerSynchronizer } from './multiplayer-synchronizer.js';
 import { SceneCacheInterface } from './scene-cache-interface.js';
 import { SceneReplicationInterface } from './scene-replication-interface.js';
 import { SceneRPCInterface } from './scene-rpc-interface.js';
+import { DropReason, MultiplayerStats } from './multiplayer-stats.js';
+import { DEFAULT_LIMITS, PeerGuard, TokenBucket, normalizeLimits, type MultiplayerLimits } from './peer-limits.js';
 
 /** Dependencies of a SceneMultiplayer; all optional. */
 export interface SceneMultiplayerOptions {
   readonly clock?: Clock;
   readonly logger?: Logger;
+  /** Budgets and disconnection thresholds (see `limits`); missing keys take `DEFAULT_LIMITS`. */
+  readonly limits?: Partial<MultiplayerLimits>;
 }
 
 /** Options of `sendBytes`. */
@@ -43,8 +47,10 @@ export interface SendBytesOptions {
  * multiplayer API. Owns the path cache, the replication and RPC interfaces (wired in the constructor,
  * as in Godot), authentication, server relay and raw packets. Its default peer is an OfflineMultiplayerPeer.
  *
- * Beyond Godot (local policy, no byte changes on the wire): a structurally malformed packet disconnects
- * its sender; an RPC checksum mismatch names the methods that differ when it can tell.
+ * Beyond Godot (local policy, no byte changes on the wire): traffic and drop counters (`stats`);
+ * per-peer and per-API budgets (`limits`); a peer that keeps sending malformed packets is disconnected;
+ * declared RPC argument types are checked; an RPC checksum mismatch names the methods that differ
+ * when it can tell.
  */
 export class SceneMultiplayer extends MultiplayerAPI {
   readonly peerAuthenticating = new Signal<[id: number]>();
@@ -55,6 +61,8 @@ export class SceneMultiplayer extends MultiplayerAPI {
   allowObjectDecoding = false;
   /** Godot property `server_relay`; must match on both ends. */
   serverRelay = true;
+  /** Traffic and drop counters, in total and per connected peer (not in Godot). */
+  readonly stats = new MultiplayerStats();
 
   readonly #clock: Clock;
   readonly #log: Logger;
@@ -67,6 +75,14 @@ export class SceneMultiplayer extends MultiplayerAPI {
   #lastStatus: ConnectionStatus = ConnectionStatus.CONNECTED;
   readonly #connected = new Set<number>();
   #remoteSender = 0;
+  /** The link the packet being processed came from. */
+  #inGuard: PeerGuard | undefined = undefined;
+  readonly #guards = new Map<number, PeerGuard>();
+  #limits: MultiplayerLimits;
+  readonly #totalRpcs: TokenBucket;
+  readonly #totalBytes: TokenBucket;
+  /** Clock time read once per poll (budgets refill from it). */
+  #nowMs: number;
   #rootPath = NodePath.EMPTY;
   #tree: SceneTree | null = null;
   #detachTree: (() => void) | null = null;
@@ -77,6 +93,10 @@ export class SceneMultiplayer extends MultiplayerAPI {
     super();
     this.#clock = options.clock ?? systemClock;
     this.#log = options.logger ?? silentLogger;
+    this.#limits = normalizeLimits(options.limits ?? {});
+    this.#nowMs = this.#clock.nowMs();
+    this.#totalRpcs = new TokenBucket(this.#limits.totalRpcBurst, this.#nowMs);
+    this.#totalBytes = new TokenBucket(this.#limits.totalBytesBurst, this.#nowMs);
     const self = this;
     this.#ctx = {
       log: this.#log,
@@ -90,6 +110,8 @@ export class SceneMultiplayer extends MultiplayerAPI {
       getRemoteSenderId: () => this.getRemoteSenderId(),
       sendCommand: (to, packet, mode, channel) => this.#sendCommand(to, packet, mode, channel),
       rejectMalformed: (from, reason) => this.#rejectMalformed(from, reason),
+      refuse: (from, reason, message) => this.#refuse(from, reason, message, false),
+      refuseOnce: (from, reason, message) => this.#refuse(from, reason, message, true),
     };
     this.#rpc = new SceneRPCInterface(this.#ctx, {
       get allowObjectDecoding() {
@@ -172,6 +194,19 @@ export class SceneMultiplayer extends MultiplayerAPI {
     this.#replicator.maxDeltaPacketSize = size;
   }
 
+  /**
+   * Budgets and thresholds (not in Godot): RPCs and bytes per second per peer and for the whole API,
+   * and how many over-budget or malformed packets a peer may send per window before it is
+   * disconnected. Assign a partial object: missing keys take `DEFAULT_LIMITS`; `UNLIMITED` turns
+   * everything off (Godot's behaviour).
+   */
+  get limits(): MultiplayerLimits {
+    return this.#limits;
+  }
+  set limits(limits: Partial<MultiplayerLimits>) {
+    this.#limits = normalizeLimits(limits);
+  }
+
   /** Godot property `refuse_new_connections`, forwarded to the peer. */
   get refuseNewConnections(): boolean {
     return this.#peer.refuseNewConnections;
@@ -184,6 +219,7 @@ export class SceneMultiplayer extends MultiplayerAPI {
   override poll(): ErrorCode {
     this.#updateStatus();
     if (this.#lastStatus === ConnectionStatus.DISCONNECTED) return ErrorCode.OK;
+    this.#nowMs = this.#clock.nowMs();
     this.#peer.poll();
     this.#updateStatus();
     if (this.#lastStatus !== ConnectionStatus.CONNECTED) return ErrorCode.OK;
@@ -200,6 +236,7 @@ export class SceneMultiplayer extends MultiplayerAPI {
     }
     for (const id of this.#auth.expire()) {
       this.#peer.disconnectPeer(id);
+      this.#closing(id);
       this.peerAuthenticationFailed.emit(id);
     }
     if (this.#lastStatus === ConnectionStatus.CONNECTED) this.#replicator.onNetworkProcess();
@@ -263,6 +300,7 @@ export class SceneMultiplayer extends MultiplayerAPI {
   /** Godot: disconnect_peer(id): drops a connected or authenticating peer at the transport. */
   disconnectPeer(id: number): void {
     this.#peer.disconnectPeer(id);
+    this.#closing(id);
   }
 
   /**
@@ -300,6 +338,8 @@ export class SceneMultiplayer extends MultiplayerAPI {
     this.#connected.clear();
     this.#auth.clear();
     this.#cache.clear();
+    this.#guards.clear();
+    this.stats.clearPeers();
   }
 
   /** The RPC checksum Godot would compute for a node (for diagnostics and tests). */
@@ -343,6 +383,8 @@ export class SceneMultiplayer extends MultiplayerAPI {
 
   /** Godot: _add_peer. */
   #addPeer(id: number): void {
+    const now = this.#clock.nowMs();
+    this.#guards.set(id, new PeerGuard(this.stats.addPeer(id, now), this.#limits, now));
     if (this.#auth.callback !== null) {
       this.#auth.begin(id);
       this.peerAuthenticating.emit(id);
@@ -368,6 +410,8 @@ export class SceneMultiplayer extends MultiplayerAPI {
 
   /** Godot: _del_peer. */
   #delPeer(id: number): void {
+    this.#guards.delete(id);
+    this.stats.removePeer(id);
     if (this.#auth.drop(id)) {
       this.peerAuthenticationFailed.emit(id);
       return;
@@ -390,6 +434,12 @@ export class SceneMultiplayer extends MultiplayerAPI {
 
   /** One packet from the transport (the loop body of Godot's poll). */
   #receive(sender: number, packet: Uint8Array, mode: TransferMode, channel: number): void {
+    const guard = this.#guards.get(sender);
+    const rpc = carriesRpc(packet);
+    this.stats.countIn(guard?.stats, packet.length, rpc);
+    if (guard?.closing === true) return;
+    // A client trusts its server; everyone else has a budget.
+    if (guard !== undefined && sender !== MultiplayerPeer.TARGET_PEER_SERVER && !this.#withinBudget(sender, guard, packet, rpc)) return;
     if (this.#auth.isPending(sender)) {
       const problem = this.#auth.receive(sender, packet);
       if (problem !== null) this.#log.error(problem);
@@ -398,11 +448,13 @@ export class SceneMultiplayer extends MultiplayerAPI {
     if (!this.#connected.has(sender)) return;
     if (packet.length === 0) return this.#rejectMalformed(sender, 'Invalid packet received. Size too small.');
     this.#remoteSender = sender;
+    this.#inGuard = guard;
     try {
       if ((packet[0]! & CMD_MASK) === Command.SYS) this.#processSys(sender, packet, mode, channel);
       else this.#processPacket(sender, packet);
     } finally {
       this.#remoteSender = 0;
+      this.#inGuard = undefined;
     }
   }
 
@@ -508,12 +560,62 @@ export class SceneMultiplayer extends MultiplayerAPI {
     this.#peer.transferMode = mode;
     this.#peer.transferChannel = channel;
     this.#peer.setTargetPeer(to);
-    return this.#peer.putPacket(packet);
+    const err = this.#peer.putPacket(packet);
+    if (err === ErrorCode.OK) this.stats.countOut(this.#guards.get(to)?.stats, packet.length, carriesRpc(packet));
+    return err;
   }
 
+  #closing(id: number): void {
+    const guard = this.#guards.get(id);
+    if (guard !== undefined) guard.closing = true;
+  }
+
+  /** Takes a packet's cost from the peer's and the API's budgets; false (counted, maybe disconnecting) when over. */
+  #withinBudget(sender: number, guard: PeerGuard, packet: Uint8Array, rpc: boolean): boolean {
+    const l = this.#limits;
+    const now = this.#nowMs;
+    let over: string | null = null;
+    if (rpc && !guard.rpcs.take(1, l.peerRpcsPerSecond, l.peerRpcBurst, now)) over = `its budget of ${l.peerRpcsPerSecond} RPCs/s`;
+    else if (!guard.bytes.take(packet.length, l.peerBytesPerSecond, l.peerBytesBurst, now)) over = `its budget of ${l.peerBytesPerSecond} bytes/s`;
+    else if (rpc && !this.#totalRpcs.take(1, l.totalRpcsPerSecond, l.totalRpcBurst, now)) over = `the API's budget of ${l.totalRpcsPerSecond} RPCs/s`;
+    else if (!this.#totalBytes.take(packet.length, l.totalBytesPerSecond, l.totalBytesBurst, now)) over = `the API's budget of ${l.totalBytesPerSecond} bytes/s`;
+    if (over === null) return true;
+    this.stats.countDrop(guard.stats, DropReason.RATE_LIMITED);
+    if (guard.rateLimited.add(now, l.windowMs) > l.rateLimitedPerWindow) {
+      this.#log.error(`Peer ${sender} sent more than ${l.rateLimitedPerWindow} packets over budget within ${l.windowMs} ms. Disconnecting peer ${sender}.`);
+      this.#peer.disconnectPeer(sender);
+      guard.closing = true;
+    } else if (guard.firstOf(DropReason.RATE_LIMITED)) {
+      this.#log.error(`Peer ${sender} is over ${over}: its excess packets are dropped (counted, logged once).`);
+    }
+    return false;
+  }
+
+  /** A refused packet or call: counted against the link it came in on (else `from`), logged always or once per peer and reason. */
+  #refuse(from: number, reason: DropReason, message: string | null, once: boolean): void {
+    const link = this.#inGuard ?? this.#guards.get(from);
+    this.stats.countDrop(link?.stats, reason);
+    if (message !== null && (!once || link === undefined || link.firstOf(reason))) this.#log.error(message);
+  }
+
+  /**
+   * A structurally invalid packet: dropped and counted; logged the first time per peer; its sender is
+   * disconnected once it sent more than `limits.malformedPerWindow` in a window. A client never
+   * disconnects from its server for a packet the server only relayed.
+   */
+  // Divergence from Godot: Godot only drops; past the threshold (default 10 per 10 s) we disconnect.
   #rejectMalformed(from: number, reason: string): void {
-    this.#log.error(`${reason} Disconnecting peer ${from}.`);
-    if (this.isServer() || from === MultiplayerPeer.TARGET_PEER_SERVER) this.#peer.disconnectPeer(from);
+    const link = this.#inGuard ?? this.#guards.get(from);
+    this.stats.countDrop(link?.stats, DropReason.MALFORMED);
+    const own = this.#guards.get(from);
+    const l = this.#limits;
+    if ((this.isServer() || from === MultiplayerPeer.TARGET_PEER_SERVER) && own !== undefined && own.malformed.add(this.#nowMs, l.windowMs) > l.malformedPerWindow) {
+      this.#log.error(`${reason} Disconnecting peer ${from}.`);
+      this.#peer.disconnectPeer(from);
+      own.closing = true;
+    } else if (link === undefined || link.firstOf(DropReason.MALFORMED)) {
+      this.#log.error(`${reason} Dropped; further malformed packets from peer ${from} are counted, not logged (disconnected past ${l.malformedPerWindow} in ${l.windowMs} ms).`);
+    }
   }
 
   #fail(code: ErrorCode, message: string): ErrorCode {
@@ -525,4 +627,11 @@ export class SceneMultiplayer extends MultiplayerAPI {
     if (typeof result === 'number') return result;
     return this.#fail(result.code, result.message);
   }
+}
+
+/** Whether a packet carries a REMOTE_CALL, directly or inside a RELAY. */
+function carriesRpc(packet: Uint8Array): boolean {
+  const cmd = packet[0]! & CMD_MASK;
+  if (cmd === Command.REMOTE_CALL) return true;
+  return cmd === Command.SYS && packet[1] === SysCommand.RELAY && packet.length > SYS_CMD_SIZE && (packet[SYS_CMD_SIZE]! & CMD_MASK) === Command.REMOTE_CALL;
 }

@@ -1,4 +1,6 @@
-import { ErrorCode, MultiplayerError, NodePath } from '../../core/index.js';
+import { ErrorCode, MultiplayerError, NodePath, type VariantType } from '../../core/index.js';
+import { resolveDeclaredType, type DeclaredType } from '../declared-types.js';
+import { declarePropertyTypes } from './replication-state.js';
 
 /** How a property is kept in sync after the spawn. Godot: SceneReplicationConfig::ReplicationMode. */
 export const ReplicationMode = {
@@ -19,6 +21,7 @@ interface ReplicationProperty {
   readonly key: string;
   spawn: boolean;
   mode: ReplicationMode;
+  type: VariantType | null;
 }
 
 interface PropertyLists {
@@ -57,7 +60,7 @@ export class SceneReplicationConfig {
     if (this.#find(key) !== undefined) {
       throw new MultiplayerError(ErrorCode.ERR_ALREADY_EXISTS, `Property '${key}' is already in the replication config.`);
     }
-    const property: ReplicationProperty = { path: p, key, spawn: true, mode: ReplicationMode.ALWAYS };
+    const property: ReplicationProperty = { path: p, key, spawn: true, mode: ReplicationMode.ALWAYS, type: null };
     if (index < 0 || index === this.#properties.length) this.#properties.push(property);
     else if (index > this.#properties.length) {
       throw new MultiplayerError(ErrorCode.ERR_PARAMETER_RANGE_ERROR, `Index ${index} is out of range (${this.#properties.length} properties).`);
@@ -138,6 +141,21 @@ export class SceneReplicationConfig {
     else if (this.propertyGetWatch(path)) this.propertySetReplicationMode(path, ReplicationMode.NEVER);
   }
 
+  /**
+   * Declares the property's Variant type (not in Godot's config: GDScript knows a property's type from
+   * the script). A declared float is sent as FLOAT even when its value is integral; a received value
+   * that does not match is refused. `null` (the default) or `'Variant'`: any type.
+   */
+  propertySetType(path: NodePath | string, type: DeclaredType): void {
+    this.#get(path).type = resolveDeclaredType(type);
+    this.#lists = null;
+  }
+
+  /** The declared type of the property (null: any). */
+  propertyGetType(path: NodePath | string): VariantType | null {
+    return this.#get(path).type;
+  }
+
   /** Godot: get_spawn_properties: what a SPAWN carries, in config order. */
   getSpawnProperties(): readonly NodePath[] {
     return this.#update().spawn;
@@ -167,14 +185,21 @@ export class SceneReplicationConfig {
   /** Godot: _update. */
   #update(): PropertyLists {
     if (this.#lists !== null) return this.#lists;
-    const spawn: NodePath[] = [];
-    const sync: NodePath[] = [];
-    const watch: NodePath[] = [];
+    const spawn: ReplicationProperty[] = [];
+    const sync: ReplicationProperty[] = [];
+    const watch: ReplicationProperty[] = [];
     for (const p of this.#properties) {
-      if (p.spawn) spawn.push(p.path);
-      if (p.mode === ReplicationMode.ALWAYS) sync.push(p.path);
-      else if (p.mode === ReplicationMode.ON_CHANGE) watch.push(p.path);
+      if (p.spawn) spawn.push(p);
+      if (p.mode === ReplicationMode.ALWAYS) sync.push(p);
+      else if (p.mode === ReplicationMode.ON_CHANGE) watch.push(p);
     }
-    return (this.#lists = { spawn, sync, watch });
+    return (this.#lists = { spawn: paths(spawn), sync: paths(sync), watch: paths(watch) });
   }
+}
+
+/** The paths of a property list, with their declared types registered for the replication state code. */
+function paths(properties: readonly ReplicationProperty[]): readonly NodePath[] {
+  const list = properties.map((p) => p.path);
+  if (properties.some((p) => p.type !== null)) declarePropertyTypes(list, properties.map((p) => p.type));
+  return list;
 }

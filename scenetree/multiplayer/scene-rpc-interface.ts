@@ -9,10 +9,13 @@ import {
   isRawArguments,
   writeCompressedVariant,
   type Variant,
+  type VariantType,
 } from '../../core/index.js';
+import { asDeclared, checkDeclaredArguments } from '../declared-types.js';
 import type { Node } from '../node.js';
 import { Command, NodeIdCompression, PATH_FLAG, RpcMeta } from './commands.js';
 import type { MultiplayerContext } from './multiplayer-context.js';
+import { DropReason } from './multiplayer-stats.js';
 import { decodeRpcArguments } from './rpc-arguments.js';
 import { buildRpcTable, describeMismatch, type RpcEntry, type RpcTable } from './rpc-table.js';
 import { readCString, type SceneCacheInterface } from './scene-cache-interface.js';
@@ -119,6 +122,14 @@ export class SceneRPCInterface {
       this.#mp.log.error(`Attempt to call RPC '${entry.name}' on "${node.getPath()}" to peer ${to}, which cannot see this node.`);
       return ErrorCode.ERR_INVALID_PARAMETER;
     }
+    const types = entry.config.args;
+    if (types !== undefined) {
+      const problem = checkDeclaredArguments(types, args);
+      if (problem !== null) {
+        this.#mp.log.error(`RPC '${entry.name}' on "${node.getPath()}": ${problem}; not sent.`);
+        return ErrorCode.ERR_INVALID_PARAMETER;
+      }
+    }
     // A re-entrant send (from a peer or policy callback) gets its own array.
     const targets = this.#targets ?? [];
     this.#targets = null;
@@ -148,7 +159,7 @@ export class SceneRPCInterface {
     const { transferMode, channel } = entry.config;
     // Until every target confirmed the node, the id is always 4 bytes (wire spec §6.2).
     const compression = allConfirmed ? compressionFor(cacheId) : NodeIdCompression.BITS_32;
-    const packet = this.#buildPacket(cacheId, compression, entry.id, args);
+    const packet = this.#buildPacket(cacheId, compression, entry.id, args, entry.config.args);
     if (typeof packet === 'number') {
       this.#mp.log.error(`RPC '${entry.name}' on "${node.getPath()}": an argument cannot be encoded as a Variant.`);
       return packet;
@@ -165,7 +176,13 @@ export class SceneRPCInterface {
    * `[meta][node id][method id][argc]?[args]` (wire spec §6.2), written into one reused writer and
    * copied out once. The node target is the cache id; `withPath` turns a copy into the path form.
    */
-  #buildPacket(cacheId: number, compression: number, methodId: number, args: readonly unknown[]): Uint8Array | ErrorCode {
+  #buildPacket(
+    cacheId: number,
+    compression: number,
+    methodId: number,
+    args: readonly unknown[],
+    types: readonly (VariantType | null)[] | undefined,
+  ): Uint8Array | ErrorCode {
     const raw = isRawArguments(args);
     const w = this.#writer;
     w.reset();
@@ -185,7 +202,8 @@ export class SceneRPCInterface {
     try {
       if (!raw) {
         const fullObjects = this.#policy.allowObjectDecoding;
-        for (let i = 0; i < args.length; i++) writeCompressedVariant(w, args[i] as Variant, fullObjects);
+        if (types === undefined) for (let i = 0; i < args.length; i++) writeCompressedVariant(w, args[i] as Variant, fullObjects);
+        else for (let i = 0; i < args.length; i++) writeCompressedVariant(w, asDeclared(types[i]!, args[i]), fullObjects);
       } else if (args.length === 1) {
         w.bytes(args[0] as Uint8Array);
       }
@@ -240,6 +258,13 @@ export class SceneRPCInterface {
     if (typeof args === 'number') {
       return this.#mp.rejectMalformed(from, `Invalid RPC '${entry.name}' on "${node.getPath()}": arguments do not decode.`);
     }
+    const types = entry.config.args;
+    if (types !== undefined) {
+      const problem = checkDeclaredArguments(types, args);
+      if (problem !== null) {
+        return this.#mp.refuseOnce(from, DropReason.BAD_ARGUMENTS, `${describeCall(node, entry, from)}: ${problem}; dropped.`);
+      }
+    }
     this.#invoke(node, entry, args, from, false);
   }
 
@@ -278,7 +303,9 @@ export class SceneRPCInterface {
     const mode = entry.config.rpcMode;
     if (mode === RPCMode.ANY_PEER) return true;
     if (mode === RPCMode.AUTHORITY && from === node.getMultiplayerAuthority()) return true;
-    this.#mp.log.error(
+    this.#mp.refuse(
+      from,
+      DropReason.UNAUTHORIZED,
       `RPC '${entry.name}' is not allowed on node ${node.getPath()} from: ${from}. ` +
         `Mode is ${mode}, authority is ${node.getMultiplayerAuthority()}.`,
     );

@@ -3,6 +3,8 @@
  * 5 % loss and 50 ± 20 ms latency. Every client sends an unreliable input RPC every frame; the server
  * answers with a reliable state RPC to everyone every 6th frame. Reports wall time and the trace hash
  * (which must be the same on every run). Baseline in the same run: the same frames with no RPC traffic.
+ * Then the same match at scale, 1 server + 100 clients (beyond the loopback's default 32-client cap),
+ * three runs: time (median) and trace hash (identical on every run).
  *
  *   npx tsx test/bench/simulation.bench.ts
  */
@@ -29,7 +31,8 @@ class Avatar extends Node {
 const FRAMES = 10_000;
 const CLIENTS = 16;
 
-async function run(traffic: boolean): Promise<{ seconds: number; hash: string; inputs: number; states: number[] }> {
+async function run(traffic: boolean, clients = CLIENTS): Promise<{ seconds: number; hash: string; inputs: number; states: number[] }> {
+  const CLIENTS = clients;
   const sim = new Simulation({
     seed: 2026,
     clients: CLIENTS,
@@ -66,4 +69,13 @@ console.log(`  with traffic: run 1 ${a.seconds.toFixed(2)} s, run 2 ${b.seconds.
 console.log(`  inputs received by the server: ${a.inputs} of ${FRAMES * CLIENTS} sent (unreliable, 5 % loss)`);
 console.log(`  reliable states per client: min ${Math.min(...a.states)}, max ${Math.max(...a.states)} of ${expectedStates} (all must arrive; the last ones may still be in flight)`);
 console.log(`  trace hash: ${a.hash} / ${b.hash} — ${a.hash === b.hash ? 'identical' : 'DIFFERENT (determinism broken!)'}`);
-if (a.hash !== b.hash) process.exit(1);
+
+const BIG = 100;
+const big = [await run(true, BIG), await run(true, BIG), await run(true, BIG)];
+const bigSeconds = big.map((r) => r.seconds).sort((x, y) => x - y);
+const bigSame = big.every((r) => r.hash === big[0]!.hash);
+console.log(`  at scale, 1 server + ${BIG} clients, same match: ${bigSeconds.map((s) => s.toFixed(2)).join(' / ')} s (median ${bigSeconds[1]!.toFixed(2)} s; target < 5 s)`);
+console.log(`    inputs received ${big[0]!.inputs} of ${FRAMES * BIG}; reliable states per client min ${Math.min(...big[0]!.states)} of ${expectedStates}`);
+console.log(`    trace hash: ${big.map((r) => r.hash).join(' / ')} — ${bigSame ? 'identical' : 'DIFFERENT (determinism broken!)'}`);
+console.log(`simulation: 1+${BIG} peers, ${FRAMES} frames, 5 % loss in ${bigSeconds[1]!.toFixed(2)} s, trace hash ${big[0]!.hash}${bigSame ? ' (same every run)' : ' (DIFFERS)'}`);
+if (a.hash !== b.hash || !bigSame) process.exit(1);

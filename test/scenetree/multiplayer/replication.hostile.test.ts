@@ -62,6 +62,7 @@ t.test('malformed replication packets disconnect their sender, logged once', asy
     await t.test(name, async (t) => {
       const sim = await connected();
       t.teardown(() => sim.close());
+      sim.server.multiplayer.limits = { malformedPerWindow: 0 }; // the first malformed packet disconnects
       const [bad, good] = sim.clients as [SimPeer, SimPeer];
       const badId = id(bad);
       // The bad client owns the spawner, so its SPAWNs get past the authority check to the size checks.

@@ -101,6 +101,7 @@ t.test('malformed packets: the sender is disconnected, other peers are untouched
     await t.test(name, async (t) => {
       const sim = await connectedSim(2);
       t.teardown(() => sim.close());
+      sim.server.multiplayer.limits = { malformedPerWindow: 0 }; // the first malformed packet disconnects
       const [bad, good] = sim.clients;
       const badId = bad!.multiplayer.getUniqueId();
       bad!.loopback.setTargetPeer(1);

@@ -79,6 +79,7 @@ t.test('allowObjectDecoding: off by default (a full object disconnects its sende
     t.equal(sim.server.multiplayer.allowObjectDecoding, false, 'default off');
     sim.clients[0]!.multiplayer.allowObjectDecoding = true; // the sender encodes objects in full
     sim.server.multiplayer.allowObjectDecoding = allow;
+    sim.server.multiplayer.limits = { malformedPerWindow: 0 }; // the first malformed packet disconnects
     const object = new EncodedObject('Resource', { resource_name: 'sword' });
     sim.clients[0]!.root.getNode('Game/Player', SpecPlayer).rpcId(1, 'hit', object as never);
     sim.step(5);
