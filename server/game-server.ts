@@ -69,6 +69,8 @@ export class GameServer {
   readonly roomDisposed = new Signal<[room: Room]>();
   /** A WebSocket join was refused (`reason` is a `JoinRefusal` key). */
   readonly joinRefused = new Signal<[reason: JoinRefusal, path: string]>();
+  /** After each `tick`: how long it took (ms of wall time) for every room. */
+  readonly ticked = new Signal<[ms: number]>();
 
   readonly clock: Clock;
   readonly #log: Logger;
@@ -227,6 +229,7 @@ export class GameServer {
    * rooms that have been empty for their type's grace period.
    */
   tick(delta?: number): void {
+    const start = performance.now();
     const now = this.clock.nowMs();
     const seconds = delta ?? (this.#lastTick === 0 ? 1 / this.#fps : Math.max(0, now - this.#lastTick) / 1000);
     this.#lastTick = now;
@@ -243,6 +246,7 @@ export class GameServer {
         this.#remove(room, RoomCloseCode.CLOSED, 'room closed');
       }
     }
+    this.ticked.emit(performance.now() - start);
   }
 
   /** Runs `tick` in real time, `fps` times a second, until `shutdown`. */

@@ -42,3 +42,8 @@ export { SignalingServer, MAX_LOBBY_PEERS } from './signaling/signaling-server.j
 export type { SignalingServerOptions, LobbyInfo } from './signaling/signaling-server.js';
 export { MessageType, MAX_MESSAGE_BYTES, encodeMessage, parseMessage, encodeCandidate, parseCandidate } from './signaling/signaling-protocol.js';
 export type { SignalMessage } from './signaling/signaling-protocol.js';
+export { ServerMetrics } from './metrics.js';
+export type { MetricsSnapshot, RoomSnapshot, DropReasonName } from './metrics.js';
+export { MetricsHttpServer } from './metrics-http.js';
+export type { MetricsHttpOptions } from './metrics-http.js';
+export { monitorPage } from './monitor-page.js';

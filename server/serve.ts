@@ -7,6 +7,8 @@
 import { parseArgs } from 'node:util';
 import { ErrorCode, type Logger } from '../core/index.js';
 import { GameServer, SIGNALING_PATH } from './game-server.js';
+import { MetricsHttpServer } from './metrics-http.js';
+import { ServerMetrics } from './metrics.js';
 import type { Room } from './room.js';
 import type { RoomTypeOptions } from './room-type.js';
 
@@ -169,6 +171,22 @@ export async function runServe(argv: string[], games: Record<string, ServeGame>,
   print(`listening on ${base}/<roomId>, ${base}/<type>/<roomId>, ${base}/<type>/ (types: ${Object.keys(types).join(', ')})`);
   print(`WebRTC signaling lobbies: ${base}${SIGNALING_PATH}`);
   const stopExtras: Array<() => Promise<void>> = [];
+  if (options.metricsPort !== null) {
+    const metrics = new ServerMetrics(server);
+    const http = new MetricsHttpServer(metrics, options.metricsToken !== null ? { token: options.metricsToken } : {});
+    if ((await http.listen(options.metricsPort, options.host)) !== ErrorCode.OK) {
+      console.error(`scenenet serve: cannot listen for metrics on ${options.host}:${options.metricsPort}`);
+      await server.shutdown({ graceMs: 0 });
+      return 1;
+    }
+    const base = `http://${options.host}:${http.port}`;
+    print(`metrics: ${base}/metrics and ${base}/metrics.json (token ${http.token})`);
+    print(`monitor: ${base}/monitor?token=${http.token}`);
+    stopExtras.push(async () => {
+      metrics.close();
+      await http.close();
+    });
+  }
   try {
     const defaultType = Object.keys(types)[0]!;
     for (let i = 1; i <= options.rooms; i++) {

@@ -158,3 +158,26 @@ t.test('lifecycle: API errors; an empty room is disposed after its grace period 
   t.equal(server.disposeRoom('r2'), false);
   t.same(server.rooms(), []);
 });
+
+t.test('shutdown: reliable traffic queued before the drain arrives, then close code 4503; new joins are refused', async (t) => {
+  const server = await arenaServer(t);
+  const url = `ws://127.0.0.1:${server.getLocalPort()}`;
+  const client = rawClient(`${url}/arena/drain`);
+  t.teardown(() => client.ws.terminate());
+  const id = await joined(server, client);
+  const room = server.getRoom('drain')!;
+  await tickUntil(server, () => room.multiplayer.getPeers().includes(id));
+  for (let i = 0; i < 200; i++) t.equal(room.multiplayer.sendBytes(Uint8Array.of(i & 0xff, 0x42), id), ErrorCode.OK);
+  const got: number[] = [];
+  client.ws.on('message', (data: Buffer) => got.push(data[1]!));
+  const closed = client.closed;
+  const shutdown = server.shutdown({ graceMs: 10_000, reason: 'maintenance' });
+  const late = rawClient(`${url}/drain`);
+  t.teardown(() => late.ws.terminate());
+  t.same(await closed, { code: RoomCloseCode.SHUTTING_DOWN, reason: 'maintenance' });
+  t.equal(got.length, 200, 'every packet sent before shutdown arrived first');
+  await shutdown;
+  t.equal(server.getRoom('drain'), null, 'rooms are closed');
+  const lateClose = await late.closed;
+  t.ok(lateClose.code === RoomCloseCode.SHUTTING_DOWN || lateClose.code === 1006, `a join during the drain is refused (${lateClose.code})`);
+});

@@ -56,13 +56,19 @@ t.test('serve --help exits 0 and lists every option with its default and an exam
 });
 
 t.test('serve --port 0: prints its URLs, serves rooms by URL path and ENet port, drains on SIGTERM and exits 0', async (t) => {
-  const child = spawn(process.execPath, [...CLI, '--port', '0', '--enet-ports', '0', '--grace-ms', '4000'], { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [...CLI, '--port', '0', '--enet-ports', '0', '--grace-ms', '4000', '--metrics-port', '0', '--metrics-token', 'tok'], {
+    cwd: root,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   let stderr = '';
   child.stderr!.on('data', (c: Buffer) => (stderr += c.toString()));
   const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
   t.teardown(() => void child.kill('SIGKILL'));
   const out = lines(child);
   const [, wsBase] = await out.line(/^listening on (ws:\/\/127\.0\.0\.1:\d+)\/<roomId>/);
+  const [, metricsBase] = await out.line(/^metrics: (http:\/\/127\.0\.0\.1:\d+)\/metrics and .*\(token tok\)$/);
+  t.equal((await fetch(`${metricsBase}/metrics`)).status, 401, 'metrics need the token');
+  t.match(await (await fetch(`${metricsBase}/metrics?token=tok`)).text(), /scenenet_rooms\{type="lobby"\} 1\n/, 'the standing room is counted');
   const [, enetPort] = await out.line(/^room lobby-1 \(lobby\) created: ws:\/\/127\.0\.0\.1:\d+\/lobby-1, enet:\/\/127\.0\.0\.1:(\d+)/);
 
   // A client creates room "match1" by URL; another joins the standing room over ENet.
