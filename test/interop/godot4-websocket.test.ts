@@ -4,12 +4,10 @@
  * authority refusal on both sides, sender ids, and both disconnect directions. Each check reads both
  * sides: what scenenet recorded and what Godot printed.
  */
-import t, { type Test } from 'tap';
+import t from 'tap';
 import { encodeVariant, ErrorCode, type Variant } from '../../core/index.js';
-import { WebSocketMultiplayerPeer } from '../../plugins/websocket/index.js';
-import { SceneTree } from '../../scenetree/index.js';
-import { GodotHost, type GodotEngine } from '../helpers/godot4/engine.js';
-import { addMainScene, FramePump } from '../helpers/godot4/nodes.js';
+import { GodotHost } from '../helpers/godot4/engine.js';
+import { ScenenetServer } from '../helpers/godot4/server.js';
 
 const hex = (bytes: Uint8Array | ErrorCode): string =>
   typeof bytes === 'number' ? `error ${bytes}` : Buffer.from(bytes).toString('hex');
@@ -43,41 +41,20 @@ interface GodotValue {
 t.test('Godot 4.6 web export ↔ scenenet WebSocket server', async (t) => {
   const host = await GodotHost.start();
   t.teardown(() => host.close());
+  // Two engines, one after the other (pages that fetch the 37 MB wasm at the same time fail with a
+  // network error); the second joins for the relay test and reuses the cached engine files.
   const godot = await host.boot(t);
+  const second = await host.boot(t);
   t.match(godot.lines.join('\n'), /Godot Engine v4\.6\.stable\.official/, 'the official 4.6 release template runs our pack');
 
-  const tree = new SceneTree();
-  const { probe, owned } = addMainScene(tree);
-  const server = new WebSocketMultiplayerPeer();
-  t.equal(await server.createServer(0, '127.0.0.1'), ErrorCode.OK);
-  const mp = tree.getMultiplayer();
-  mp.multiplayerPeer = server;
-  const joined: number[] = [];
-  const left: number[] = [];
-  mp.peerConnected.connect((id) => joined.push(id));
-  mp.peerDisconnected.connect((id) => left.push(id));
-  const pump = new FramePump([tree]);
-  t.teardown(() => {
-    pump.stop();
-    server.close();
-  });
-  const url = `ws://127.0.0.1:${server.getLocalPort()}`;
-
-  /** Connects Godot and returns its peer id, checked on both sides. */
-  const connect = async (t: Test, engine: GodotEngine, nth: number): Promise<number> => {
-    await engine.send('connect_ws', url);
-    t.equal(await engine.waitFor(/^CREATE /), 'CREATE 0', 'Godot: create_client returns OK');
-    const line = (await engine.waitForAll(/^CONNECTED /, nth))[nth - 1]!;
-    const id = Number(line.split(' ')[1]);
-    await pump.until(() => joined.includes(id), 'scenenet sees the Godot peer');
-    t.ok(id > 1, `Godot got id ${id} from the scenenet server`);
-    return id;
-  };
+  const server = await ScenenetServer.start(t);
+  const { probe, owned } = server.scene;
+  const { mp, joined, left, pump } = server;
 
   let gid = 0;
   t.test('connect: ids agree on both sides', async (t) => {
     godot.attach(t);
-    gid = await connect(t, godot, 1);
+    gid = await server.connect(t, godot, 1);
     t.same(mp.getPeers(), [gid]);
     await godot.waitFor(/^PEER_CONNECTED 1$/);
   });
@@ -200,7 +177,7 @@ t.test('Godot 4.6 web export ↔ scenenet WebSocket server', async (t) => {
 
   t.test('the server disconnects Godot', async (t) => {
     godot.attach(t);
-    server.disconnectPeer(gid);
+    server.peer.disconnectPeer(gid);
     await godot.waitFor(/^SERVER_DISCONNECTED$/);
     await pump.until(() => left.includes(gid), 'scenenet emits peerDisconnected');
     t.same(mp.getPeers(), []);
@@ -208,11 +185,36 @@ t.test('Godot 4.6 web export ↔ scenenet WebSocket server', async (t) => {
 
   t.test('Godot reconnects, then closes its side', async (t) => {
     godot.attach(t);
-    const id = await connect(t, godot, 2);
+    const id = await server.connect(t, godot, 2);
     t.not(id, gid, 'a new id');
     await godot.send('close');
     t.equal(await godot.waitFor(/^CLOSED /), 'CLOSED 0', 'Godot: DISCONNECTED at once');
     await pump.until(() => left.includes(id), 'scenenet sees Godot leave');
     t.same(mp.getPeers(), []);
+  });
+
+  t.test('server relay: two Godot clients talk through the scenenet server', async (t) => {
+    godot.attach(t);
+    second.attach(t);
+    const a = await server.connect(t, godot, 3);
+    const b = await server.connect(t, second, 1);
+    t.equal(await godot.waitFor(new RegExp(`^PEER_CONNECTED ${b}$`)), `PEER_CONNECTED ${b}`, 'A learns of B from the server');
+    t.equal(await second.waitFor(new RegExp(`^PEER_CONNECTED ${a}$`)), `PEER_CONNECTED ${a}`, 'B learns of A');
+    await godot.send('rpc', 'Probe', String(b), 'msg_reliable', '42');
+    await godot.send('rpc', 'Probe', String(b), 'msg_channel', '43');
+    await godot.send('rpc', 'Probe', 'all', 'local_call', '44');
+    t.equal(await second.waitFor(/^HEARD msg_reliable /), `HEARD msg_reliable ${a} 42`, 'B hears A (targeted, relayed)');
+    t.equal(await second.waitFor(/^HEARD msg_channel /), `HEARD msg_channel ${a} 43`, 'on a custom channel too');
+    t.equal(await second.waitFor(/^HEARD local_call \d+ 44$/), `HEARD local_call ${a} 44`, 'B hears A broadcast');
+    await pump.until(() => probe.calls('local_call').some((h) => h.args[0] === 44), 'the server hears the broadcast');
+    t.same(probe.calls('local_call').at(-1), { method: 'local_call', sender: a, args: [44] });
+    t.notOk(probe.calls('msg_reliable').some((h) => h.args[0] === 42), 'the server only relays a call meant for B');
+    await second.send('rpc', 'Probe', String(a), 'msg_unreliable', '45');
+    t.equal(await godot.waitFor(/^HEARD msg_unreliable \d+ 45$/), `HEARD msg_unreliable ${b} 45`, 'A hears B');
+
+    await second.send('close');
+    t.equal(await godot.waitFor(new RegExp(`^PEER_DISCONNECTED ${b}$`)), `PEER_DISCONNECTED ${b}`, 'A learns that B left');
+    await godot.send('close');
+    await pump.until(() => mp.getPeers().length === 0, 'both gone');
   });
 });

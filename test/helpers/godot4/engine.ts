@@ -272,6 +272,6 @@ engine.startGame({
   onPrint: out('stdout'),
   onPrintError: out('stderr'),
   onExit: (code) => window.__godotOut('exit', 'pageerror: the engine exited with code ' + code),
-}).catch((err) => window.__godotOut('page', 'pageerror: startGame failed: ' + (err && err.message ? err.message : err)));
+}).catch((err) => window.__godotOut('page', 'pageerror: startGame failed: ' + (err && err.stack ? err.stack : err)));
 </script>
 `;

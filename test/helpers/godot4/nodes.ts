@@ -3,8 +3,8 @@
  * settings as probe.gd and owned.gd (Godot's RPC checksum covers the names, so they stay snake_case),
  * and a frame pump that runs a SceneTree while a test awaits.
  */
-import type { Variant } from '../../../core/index.js';
-import { Node, rpc, SceneTree } from '../../../scenetree/index.js';
+import { Vector2, type Variant } from '../../../core/index.js';
+import { MultiplayerSpawner, MultiplayerSynchronizer, Node, ReplicationMode, rpc, SceneTree } from '../../../scenetree/index.js';
 
 /** One RPC a node received. */
 export interface Heard {
@@ -81,15 +81,78 @@ export class Owned extends RecordingNode {
   }
 }
 
-/** /root/Main with Probe and Owned, as main.tscn builds it. */
-export function addMainScene(tree: SceneTree): { main: Node; probe: Probe; owned: Owned } {
+/** main.gd's ShipNode: a ship named `c<peer id>_<n>` belongs to that client. */
+export class Ship extends Node {
+  position = new Vector2(0, 0);
+  hp = 100;
+
+  override _enterTree(): void {
+    const owner = /^c(\d+)_/.exec(this.name);
+    if (owner !== null) this.setMultiplayerAuthority(Number(owner[1]));
+  }
+
+  get sync(): MultiplayerSynchronizer {
+    return this.getNode('Sync', MultiplayerSynchronizer);
+  }
+}
+
+/**
+ * The spawners' spawn function (main.gd's ShipNode.build): `[name, position, hp]` → a ship whose
+ * synchronizer sends position ALWAYS and hp ON_CHANGE. A name starting with `h` makes a ship that no
+ * peer sees until the server says so (the server's own choice; Godot's build has no such rule, and
+ * needs none: it never spawns hidden ships).
+ */
+export function buildShip(data: Variant): Ship {
+  const [name, position, hp] = data as [string, Vector2, number];
+  const ship = new Ship(name);
+  ship.position = position;
+  ship.hp = hp;
+  const sync = new MultiplayerSynchronizer('Sync');
+  sync.replicationConfig!.addProperty('.:position');
+  sync.replicationConfig!.addProperty('.:hp');
+  sync.replicationConfig!.propertySetReplicationMode('.:hp', ReplicationMode.ON_CHANGE);
+  if (name.startsWith('h')) sync.publicVisibility = false;
+  ship.addChild(sync);
+  return ship;
+}
+
+/** main.tscn's nodes on the scenenet side. */
+export interface MainScene {
+  readonly main: Node;
+  readonly probe: Probe;
+  readonly owned: Owned;
+  /** World/Ships, replicated by World/ShipSpawner (authority 1). */
+  readonly ships: Node;
+  readonly shipSpawner: MultiplayerSpawner;
+  /** World/ClientShips, replicated by World/ClientSpawner (authority: the Godot client). */
+  readonly clientShips: Node;
+  readonly clientSpawner: MultiplayerSpawner;
+}
+
+/** /root/Main as main.tscn builds it. */
+export function addMainScene(tree: SceneTree): MainScene {
   const main = new Node('Main');
   const probe = new Probe();
   const owned = new Owned();
   main.addChild(probe);
   main.addChild(owned);
+  const world = new Node('World');
+  const ships = new Node('Ships');
+  const clientShips = new Node('ClientShips');
+  world.addChild(ships);
+  world.addChild(clientShips);
+  const spawner = (name: string, path: string): MultiplayerSpawner => {
+    const s = new MultiplayerSpawner(name);
+    s.spawnPath = path;
+    s.spawnFunction = buildShip;
+    world.addChild(s);
+    return s;
+  };
+  const shipSpawner = spawner('ShipSpawner', '../Ships');
+  const clientSpawner = spawner('ClientSpawner', '../ClientShips');
+  main.addChild(world);
   tree.root.addChild(main);
-  return { main, probe, owned };
+  return { main, probe, owned, ships, shipSpawner, clientShips, clientSpawner };
 }
 
 /**
