@@ -155,3 +155,18 @@ t.test('rpc / rpcId: inside a tree they delegate to the node API rpcp and return
   t.same(def.callsOf('rpcp'), [], 'the subtree API served the call');
   t.end();
 });
+
+t.test('setMultiplayer / getMultiplayer: a string root path works as a NodePath (GDScript converts String → NodePath)', (t) => {
+  const def = new RecordingMultiplayerAPI();
+  const tree = new SceneTree({ multiplayer: def });
+  const sub = new RecordingMultiplayerAPI();
+  tree.setMultiplayer(sub, '/root/x');
+  t.same(sub.callsOf('add'), [{ kind: 'add', object: tree, config: '/root/x' }]);
+  t.equal(tree.getMultiplayer('/root/x/Player'), sub);
+  t.equal(tree.getMultiplayer('/root/y'), def);
+  t.equal(codeOf(() => tree.setMultiplayer(sub, 'x')), ErrorCode.ERR_INVALID_PARAMETER, 'a relative string is refused like a relative NodePath');
+  tree.setMultiplayer(null, '/root/x');
+  t.same(sub.callsOf('remove'), [{ kind: 'remove', object: tree, config: '/root/x' }]);
+  t.equal(tree.getMultiplayer('/root/x/Player'), def);
+  t.end();
+});
