@@ -170,3 +170,33 @@ t.test('setMultiplayer / getMultiplayer: a string root path works as a NodePath 
   t.equal(tree.getMultiplayer('/root/x/Player'), def);
   t.end();
 });
+
+t.test('getMultiplayer / node.multiplayer: the deepest root wins whatever order the roots were configured in', (t) => {
+  const def = new RecordingMultiplayerAPI();
+  const tree = new SceneTree({ multiplayer: def });
+  const game = new RecordingMultiplayerAPI();
+  const level = new RecordingMultiplayerAPI();
+  const room = new RecordingMultiplayerAPI();
+  // Shallow first, then deeper: a first-match scan in insertion order would pick `game` everywhere.
+  tree.setMultiplayer(game, '/root/Game');
+  tree.setMultiplayer(level, '/root/Game/Level');
+  tree.setMultiplayer(room, '/root/Game/Level/Room');
+  t.equal(tree.getMultiplayer('/root/Game/Level/Room/Player'), room);
+  t.equal(tree.getMultiplayer('/root/Game/Level/Player'), level);
+  t.equal(tree.getMultiplayer('/root/Game/Player'), game);
+  const gameNode = new Node('Game');
+  const levelNode = new Node('Level');
+  const roomNode = new Node('Room');
+  const player = new Node('Player');
+  tree.root.addChild(gameNode);
+  gameNode.addChild(levelNode);
+  levelNode.addChild(roomNode);
+  roomNode.addChild(player);
+  t.equal(player.multiplayer, room);
+  t.equal(levelNode.multiplayer, level);
+  // Unbinding the middle root hands its subtree to the next deepest one.
+  tree.setMultiplayer(null, '/root/Game/Level');
+  t.equal(levelNode.multiplayer, game);
+  t.equal(player.multiplayer, room);
+  t.end();
+});
