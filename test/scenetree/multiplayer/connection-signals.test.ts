@@ -11,7 +11,7 @@ import { LoopbackMultiplayerPeer, VirtualNetwork } from '../../../plugins/loopba
 import { WebRTCMultiplayerPeer } from '../../../plugins/webrtc/index.js';
 import { WebSocketMultiplayerPeer } from '../../../plugins/websocket/index.js';
 import { SceneMultiplayer } from '../../../scenetree/index.js';
-import { loopbackConnection, wireSignaling } from '../../helpers/webrtc-signaling.js';
+import { signaledClient } from '../../helpers/webrtc-signaling.js';
 
 const WAIT_MS = 60_000;
 
@@ -78,25 +78,7 @@ const transports: Transport[] = [
       if (p.createServer() !== ErrorCode.OK) throw new Error('createServer');
       return p;
     },
-    client(s) {
-      const server = s as WebRTCMultiplayerPeer;
-      const c = new WebRTCMultiplayerPeer();
-      const id = server.generateUniqueId();
-      if (c.createClient(id) !== ErrorCode.OK) throw new Error('createClient');
-      const onServer = loopbackConnection();
-      const onClient = loopbackConnection();
-      closers.push(() => onServer.close(), () => onClient.close());
-      if (c.addPeer(onClient, 1) !== ErrorCode.OK) throw new Error('client addPeer');
-      if (server.addPeer(onServer, id) !== ErrorCode.OK) {
-        // A refusing server: the signaling layer tells the client, which drops its connection.
-        onServer.close();
-        onClient.close();
-        return c;
-      }
-      wireSignaling(onServer, onClient);
-      onServer.createOffer();
-      return c;
-    },
+    client: (server) => signaledClient(server as WebRTCMultiplayerPeer, [], (a, b) => closers.push(() => a.close(), () => b.close())),
   },
 ];
 
