@@ -26,7 +26,17 @@ export abstract class MultiplayerAPI {
   abstract getPeers(): number[];
   abstract isServer(): boolean;
   abstract getRemoteSenderId(): number;
-  /** Godot: MultiplayerAPI::rpcp. Sends `method(...args)` of `object` to `peer` (0 all, `-id` all but). */
+  /**
+   * Godot: MultiplayerAPI.rpc(peer, object, method, arguments = []). Sends `method(...args)` of `object`
+   * to `peer` (0 all, `-id` all but that peer). Calls `rpcp`, which each API implements.
+   */
+  rpc(peer: number, object: object, method: string, args: readonly unknown[] = []): ErrorCode {
+    return this.rpcp(object, peer, method, args);
+  }
+  /**
+   * Godot: MultiplayerAPI::rpcp (the C++ virtual behind `rpc`): what an API implements. Callers use `rpc`.
+   * @deprecated Call `rpc(peer, object, method, args)`: Godot's public name and argument order.
+   */
   abstract rpcp(object: object, peer: number, method: string, args: readonly unknown[]): ErrorCode;
   /** Called by the SceneTree when a subtree root (config `null`) or a replication object is added. */
   abstract objectConfigurationAdd(object: object | null, config: unknown): ErrorCode;

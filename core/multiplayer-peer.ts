@@ -1,5 +1,5 @@
 import type { ErrorCode } from './error-code.js';
-import type { PacketPeer } from './packet-peer.js';
+import { PacketPeerBase } from './packet-peer.js';
 import { cryptoRng, type Rng } from './rng.js';
 import { Signal } from './signal.js';
 
@@ -24,7 +24,7 @@ export interface MultiplayerPeerOptions {
  * only inside `poll()`, `close()` and `disconnectPeer()`. `getPacketPeer/Mode/Channel` describe the
  * packet that the next `getPacket()` returns.
  */
-export abstract class MultiplayerPeer implements PacketPeer {
+export abstract class MultiplayerPeer extends PacketPeerBase {
   static readonly TARGET_PEER_BROADCAST = 0;
   static readonly TARGET_PEER_SERVER = 1;
 
@@ -37,6 +37,7 @@ export abstract class MultiplayerPeer implements PacketPeer {
   #refuseNewConnections = false;
 
   constructor(options: MultiplayerPeerOptions = {}) {
+    super();
     this.rng = options.rng ?? cryptoRng;
   }
 
@@ -72,10 +73,7 @@ export abstract class MultiplayerPeer implements PacketPeer {
   abstract getPacketMode(): TransferMode;
   /** Transfer channel of the next packet. */
   abstract getPacketChannel(): number;
-  abstract getAvailablePacketCount(): number;
-  abstract getMaxPacketSize(): number;
-  abstract getPacket(): Uint8Array | ErrorCode;
-  abstract putPacket(packet: Uint8Array): ErrorCode;
+  // getAvailablePacketCount, getMaxPacketSize, getPacket and putPacket: abstract in PacketPeerBase.
   /** Godot: disconnect_peer(peer, force). `force` drops at once, without notifying the remote. */
   abstract disconnectPeer(id: number, force?: boolean): void;
   abstract isServer(): boolean;

@@ -18,5 +18,5 @@ export type RpcArgs<T, K extends keyof T> = T[K] extends (...args: infer A) => u
 export function callRpc(node: Node, peerId: number, method: string, args: readonly unknown[]): ErrorCode {
   const api = node.multiplayer;
   if (api === null) return ErrorCode.ERR_UNCONFIGURED;
-  return api.rpcp(node, peerId, method, args);
+  return api.rpc(peerId, node, method, args);
 }

@@ -247,15 +247,15 @@ export class SceneTree {
   /**
    * Godot: SceneTree::set_multiplayer. With an empty `rootPath`, `api` becomes the default (configured
    * with `/root`); with an absolute path, `api` serves that subtree (`null` unbinds it).
-   * Throws ERR_INVALID_PARAMETER for a relative path or a null default.
+   * Throws ERR_INVALID_PARAMETER for a relative path or a null default. A string is parsed as a NodePath.
    */
-  setMultiplayer(api: MultiplayerAPI | null, rootPath: NodePath = NodePath.EMPTY): void {
-    this.#multiplayers.set(api, rootPath);
+  setMultiplayer(api: MultiplayerAPI | null, rootPath: NodePath | string = NodePath.EMPTY): void {
+    this.#multiplayers.set(api, NodePath.from(rootPath));
   }
 
   /** Godot: SceneTree::get_multiplayer: the API for `forPath` (longest configured root wins), else the default. */
-  getMultiplayer(forPath: NodePath = NodePath.EMPTY): MultiplayerAPI {
-    return this.#multiplayers.get(forPath);
+  getMultiplayer(forPath: NodePath | string = NodePath.EMPTY): MultiplayerAPI {
+    return this.#multiplayers.get(NodePath.from(forPath));
   }
 
   /** The API that governs `node` (what `node.multiplayer` returns); its path is only built when subtrees have APIs. */

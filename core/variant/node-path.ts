@@ -44,7 +44,10 @@ export class NodePath {
     return new (NodePath as unknown as new (parts: Parts) => NodePath)(parts);
   }
 
-  /** Accepts a NodePath or a string and returns a NodePath. */
+  /**
+   * Accepts a NodePath or a string and returns a NodePath: the one conversion every public API that
+   * takes a NodePath applies at its boundary, so strings work wherever GDScript would convert them.
+   */
   static from(path: NodePath | string): NodePath {
     return path instanceof NodePath ? path : new NodePath(path);
   }
@@ -106,7 +109,8 @@ export class NodePath {
    * Godot: NodePath::rel_path_to. The relative path from this absolute path to another absolute path
    * (`/root`.relPathTo(`/root/Game/Player`) → `Game/Player`; to itself → `.`).
    */
-  relPathTo(target: NodePath): NodePath {
+  relPathTo(path: NodePath | string): NodePath {
+    const target = NodePath.from(path);
     if (!this.#absolute || !target.#absolute) throw new RangeError('NodePath.relPathTo: both paths must be absolute');
     const from = this.#names;
     const to = target.#names;
@@ -117,13 +121,14 @@ export class NodePath {
   }
 
   /** True when `prefix` names the same node or one of its ancestors (absolute paths, names only). */
-  startsWith(prefix: NodePath): boolean {
+  startsWith(path: NodePath | string): boolean {
+    const prefix = NodePath.from(path);
     if (prefix.#absolute !== this.#absolute || prefix.#names.length > this.#names.length) return false;
     return prefix.#names.every((n, i) => this.#names[i] === n);
   }
 
-  equals(other: NodePath): boolean {
-    return this.toString() === other.toString();
+  equals(other: NodePath | string): boolean {
+    return this.toString() === NodePath.from(other).toString();
   }
 
   toString(): string {

@@ -1,4 +1,4 @@
-import { ErrorCode, MultiplayerError, PacketQueue, type PacketPeer } from '../../core/index.js';
+import { ErrorCode, MultiplayerError, PacketPeerBase, PacketQueue } from '../../core/index.js';
 import { displayAddress } from './datagram-socket.js';
 import type { Peer } from './protocol/peer.js';
 import { Defaults, PacketFlag, PeerState } from './protocol/protocol.js';
@@ -41,7 +41,7 @@ export type PeerStatistic = (typeof PeerStatistic)[keyof typeof PeerStatistic];
  * Godot: ENetPacketPeer (modules/enet/enet_packet_peer.h): one connection of an ENetConnection.
  * `getPacket` reads packets that `ENetConnection.service()` queued on this peer.
  */
-export class ENetPacketPeer implements PacketPeer {
+export class ENetPacketPeer extends PacketPeerBase {
   static readonly PACKET_LOSS_SCALE = Defaults.PACKET_LOSS_SCALE;
   static readonly PACKET_THROTTLE_SCALE = Defaults.PACKET_THROTTLE_SCALE;
   static readonly FLAG_RELIABLE = PacketFlag.RELIABLE;
@@ -57,6 +57,7 @@ export class ENetPacketPeer implements PacketPeer {
 
   /** @internal Created by ENetConnection; binds itself to the protocol peer. */
   constructor(peer: Peer) {
+    super();
     this.#peer = peer;
     peer.data = this;
   }

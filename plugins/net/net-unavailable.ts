@@ -1,9 +1,9 @@
 import {
   ErrorCode,
   StreamPeer,
+  PacketPeerBase,
   silentLogger,
   type Logger,
-  type PacketPeer,
   type StreamReadResult,
   type StreamWriteResult,
   type TLSOptions,
@@ -122,9 +122,10 @@ export class TCPServer {
 }
 
 /** The browser build's PacketPeerUDP: binding and sending return ERR_UNAVAILABLE. */
-export class PacketPeerUDP implements PacketPeer {
+export class PacketPeerUDP extends PacketPeerBase {
   readonly #log: Logger;
   constructor(options: UnavailableOptions = {}) {
+    super();
     this.#log = options.logger ?? silentLogger;
   }
   async bind(_port: number, _bindAddress = '*', _recvBufSize = 65536): Promise<ErrorCode> {
@@ -147,12 +148,6 @@ export class PacketPeerUDP implements PacketPeer {
   }
   getMaxPacketSize(): number {
     return 512;
-  }
-  putVar(_value: Variant, _fullObjects = false): ErrorCode {
-    return unavailable(this.#log);
-  }
-  getVar(_allowObjects = false): Variant {
-    return null;
   }
   getPacketIp(): string {
     return '';

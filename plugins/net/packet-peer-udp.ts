@@ -2,12 +2,9 @@ import dgram from 'node:dgram';
 import net from 'node:net';
 import {
   ErrorCode,
-  decodeVariant,
-  encodeVariant,
   silentLogger,
   type Logger,
-  type PacketPeer,
-  type Variant,
+  PacketPeerBase,
 } from '../../core/index.js';
 import { PACKET_BUFFER_SIZE } from './status.js';
 import { interfaceAddress, ipLiteral, isMulticast, localAddressProblem, mappedIp, normalizeAddress, udpBindTarget, whenListening } from './net-address.js';
@@ -85,7 +82,7 @@ export interface PacketPeerUDPOptions {
  * broadcast and multicast. A peer from `UDPServer.takeConnection()` shares the server's socket and
  * receives what the server's `poll()` hands it.
  */
-export class PacketPeerUDP implements PacketPeer {
+export class PacketPeerUDP extends PacketPeerBase {
   readonly #log: Logger;
   #socket: dgram.Socket | null = null;
   #socketType: 'udp4' | 'udp6' = 'udp4';
@@ -101,6 +98,7 @@ export class PacketPeerUDP implements PacketPeer {
   #sendFailed = false;
 
   constructor(options: PacketPeerUDPOptions = {}) {
+    super();
     this.#log = options.logger ?? silentLogger;
   }
 
@@ -215,20 +213,6 @@ export class PacketPeerUDP implements PacketPeer {
   /** Godot: PacketPeerUDP::get_max_packet_size returns 512 (its comment: "uhm maybe not"); so do we. */
   getMaxPacketSize(): number {
     return 512;
-  }
-
-  /** Godot: PacketPeer::put_var. One datagram holding the Variant encoding of `value`. */
-  putVar(value: Variant, fullObjects = false): ErrorCode {
-    const bytes = encodeVariant(value, { fullObjects });
-    return typeof bytes === 'number' ? bytes : this.putPacket(bytes);
-  }
-
-  /** Godot: PacketPeer::get_var. The next datagram decoded as a Variant; null when none or invalid. */
-  getVar(allowObjects = false): Variant {
-    const packet = this.getPacket();
-    if (typeof packet === 'number') return null;
-    const result = decodeVariant(packet, 0, { allowObjects });
-    return result.error === ErrorCode.OK ? result.value : null;
   }
 
   /** Godot: get_packet_ip. The sender of the last packet returned. */

@@ -1,4 +1,4 @@
-import { ErrorCode, silentLogger, type Logger, type PacketPeer } from '../../core/index.js';
+import { ErrorCode, PacketPeerBase, silentLogger, type Logger } from '../../core/index.js';
 import type { RtcChannelHandle } from './rtc-backend.js';
 
 /** Godot: WebRTCDataChannel::WriteMode. */
@@ -44,7 +44,7 @@ export interface WebRTCDataChannelOptions {
  * Polled: native callbacks only queue; `poll()` (called by the owning connection's `poll()` too)
  * applies state changes and makes received messages readable.
  */
-export class WebRTCDataChannel implements PacketPeer {
+export class WebRTCDataChannel extends PacketPeerBase {
   /** Godot property `write_mode`: how `putPacket` sends (TEXT sends the bytes as a UTF-8 string). */
   writeMode: WriteMode = WriteMode.BINARY;
 
@@ -62,6 +62,7 @@ export class WebRTCDataChannel implements PacketPeer {
 
   /** @internal Wraps a backend handle; use `WebRTCPeerConnection.createDataChannel`. */
   constructor(handle: RtcChannelHandle, options: WebRTCDataChannelOptions = {}) {
+    super();
     this.#handle = handle;
     this.#log = options.logger ?? silentLogger;
     this.#maxQueuedBytes = options.maxQueuedBytes ?? DEFAULT_MAX_QUEUED_BYTES;

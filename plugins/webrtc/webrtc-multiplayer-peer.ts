@@ -2,6 +2,7 @@ import {
   ConnectionStatus,
   ErrorCode,
   MultiplayerPeer,
+  Signal,
   silentLogger,
   TransferMode,
   type Clock,
@@ -59,6 +60,14 @@ export class WebRTCMultiplayerPeer extends MultiplayerPeer {
   #targetPeer = 0;
   #nextPacketPeer = 0;
   #nextPacketChannel = 0;
+
+  /**
+   * Godot 3 signal `connection_succeeded` (NetworkedMultiplayerPeer), emitted by a client (`createClient`,
+   * or `initialize(id, true)`) in the `poll()` where its connection to the server (peer 1) opens, right
+   * after `peerConnected(1)`. Never on a server or in a mesh, as in Godot 3.
+   * @deprecated Godot 4 removed it: listen to `peerConnected` for id 1, or to `MultiplayerAPI.connectedToServer`.
+   */
+  readonly connectionSucceeded = new Signal();
 
   constructor(options: WebRTCMultiplayerPeerOptions = {}) {
     super(options);
@@ -288,6 +297,7 @@ export class WebRTCMultiplayerPeer extends MultiplayerPeer {
       if (!this.#peers.get(id)?.connected) continue; // A slot above removed it.
       if (this.#mode === NetworkMode.CLIENT) this.#status = ConnectionStatus.CONNECTED;
       this.peerConnected.emit(id);
+      if (this.#mode === NetworkMode.CLIENT) this.connectionSucceeded.emit();
     }
     if (this.#nextPacketPeer === 0 || !this.#peers.has(this.#nextPacketPeer)) this.#findNextPeer();
   }

@@ -4,6 +4,7 @@ import {
   MultiplayerError,
   MultiplayerPeer,
   PacketQueue,
+  Signal,
   TransferMode,
   silentLogger,
   systemClock,
@@ -55,6 +56,12 @@ export class WebSocketMultiplayerPeer extends MultiplayerPeer {
   #peers = new Map<number, WebSocketPeer>();
   /** Received packets, tagged with their source peer. */
   #incoming = new PacketQueue();
+
+  /**
+   * Godot 3 signal `peer_packet(peer_source)`: emitted in `poll()` for each packet received from a peer.
+   * @deprecated Godot 4 removed it; poll and read `getAvailablePacketCount()` / `getPacketPeer()` instead.
+   */
+  readonly peerPacket = new Signal<[peerSource: number]>();
 
   constructor(options: WebSocketMultiplayerPeerOptions = {}) {
     super(options);
@@ -109,6 +116,31 @@ export class WebSocketMultiplayerPeer extends MultiplayerPeer {
   }
   set maxQueuedPackets(count: number) {
     this.#config.maxQueuedPackets = count;
+  }
+
+  /**
+   * Godot 3: WebSocketMultiplayerPeer::set_buffers(input_buffer_size_kb, input_max_packets,
+   * output_buffer_size_kb, output_max_packets). Sizes in KiB, each rounded up to a power of two, as
+   * Godot 3 did; only before the peer is active (else FAILED). ERR_INVALID_PARAMETER for a value < 1.
+   * @deprecated Godot 4 names: set `inboundBufferSize`, `outboundBufferSize` and `maxQueuedPackets`.
+   */
+  // Divergence from Godot: Godot 4 (and we) keep one packet limit for both directions, so
+  // `maxQueuedPackets` becomes the larger of the two rounded packet counts.
+  setBuffers(inputBufferSizeKb: number, inputMaxPackets: number, outputBufferSizeKb: number, outputMaxPackets: number): ErrorCode {
+    const values = [inputBufferSizeKb, inputMaxPackets, outputBufferSizeKb, outputMaxPackets];
+    if (!values.every((v) => Number.isInteger(v) && v >= 1)) {
+      this.#log.error('WebSocketMultiplayerPeer.setBuffers: every size and count must be an integer >= 1.');
+      return ErrorCode.ERR_INVALID_PARAMETER;
+    }
+    if (this.#status !== ConnectionStatus.DISCONNECTED) {
+      this.#log.error('WebSocketMultiplayerPeer.setBuffers: buffers can only be set before listening or connecting.');
+      return ErrorCode.FAILED;
+    }
+    const [inKb, inPackets, outKb, outPackets] = values.map(nextPowerOfTwo) as [number, number, number, number];
+    this.inboundBufferSize = inKb * 1024;
+    this.outboundBufferSize = outKb * 1024;
+    this.maxQueuedPackets = Math.max(inPackets, outPackets);
+    return ErrorCode.OK;
   }
 
   /** Godot property `handshake_timeout` (seconds, default 3): connections slower than this are dropped. */
@@ -403,6 +435,7 @@ export class WebSocketMultiplayerPeer extends MultiplayerPeer {
       const data = ws.getPacket();
       if (typeof data === 'number') break;
       this.#incoming.push(data, source);
+      this.peerPacket.emit(source);
     }
   }
 
@@ -440,4 +473,8 @@ export class WebSocketMultiplayerPeer extends MultiplayerPeer {
     this.#log.debug(`WebSocketMultiplayerPeer: ${message}`);
     return code;
   }
+}
+
+function nextPowerOfTwo(n: number): number {
+  return 2 ** Math.ceil(Math.log2(n));
 }

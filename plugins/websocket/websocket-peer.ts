@@ -1,12 +1,12 @@
 import {
   ErrorCode,
   MultiplayerError,
+  PacketPeerBase,
   PacketQueue,
   silentLogger,
   systemClock,
   type Clock,
   type Logger,
-  type PacketPeer,
   type TLSOptions,
 } from '../../core/index.js';
 import { nativeBackend } from './native-backend.js';
@@ -46,7 +46,7 @@ const encoder = new TextEncoder();
  * network pauses, as Godot stops reading its socket; a send that would overflow `outboundBufferSize`
  * or `maxQueuedPackets` returns ERR_OUT_OF_MEMORY and queues nothing.
  */
-export class WebSocketPeer implements PacketPeer {
+export class WebSocketPeer extends PacketPeerBase {
   #clock: Clock;
   #log: Logger;
   #backend: WebSocketBackend;
@@ -75,6 +75,7 @@ export class WebSocketPeer implements PacketPeer {
   #heartbeatWaiting = false;
 
   constructor(options: WebSocketPeerOptions = {}) {
+    super();
     this.#clock = options.clock ?? systemClock;
     this.#log = options.logger ?? silentLogger;
     this.#backend = options.backend ?? nativeBackend;

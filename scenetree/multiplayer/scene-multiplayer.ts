@@ -154,7 +154,8 @@ export class SceneMultiplayer extends MultiplayerAPI {
   get rootPath(): NodePath {
     return this.#rootPath;
   }
-  set rootPath(path: NodePath) {
+  set rootPath(value: NodePath | string) {
+    const path = NodePath.from(value);
     if (!path.isEmpty() && !path.isAbsolute()) {
       throw new MultiplayerError(ErrorCode.ERR_INVALID_PARAMETER, 'SceneMultiplayer root path must be absolute.');
     }
@@ -319,12 +320,12 @@ export class SceneMultiplayer extends MultiplayerAPI {
   }
 
   /**
-   * Godot: object_configuration_add. `(tree, rootPath)` sets the root; `(node, spawner)` starts
-   * spawning `node`; `(rootNode, synchronizer)` starts replicating it. Spawners and synchronizers
-   * call this themselves.
+   * Godot: object_configuration_add. `(tree, rootPath)` sets the root (a NodePath or a string);
+   * `(node, spawner)` starts spawning `node`; `(rootNode, synchronizer)` starts replicating it.
+   * Spawners and synchronizers call this themselves.
    */
   override objectConfigurationAdd(object: object | null, config: unknown): ErrorCode {
-    if (config instanceof NodePath) {
+    if (config instanceof NodePath || typeof config === 'string') {
       this.rootPath = config;
       this.#attachTree(object as SceneTree | null);
       return ErrorCode.OK;
@@ -336,8 +337,8 @@ export class SceneMultiplayer extends MultiplayerAPI {
 
   /** Godot: object_configuration_remove: the reverse of `objectConfigurationAdd`. */
   override objectConfigurationRemove(object: object | null, config: unknown): ErrorCode {
-    if (config instanceof NodePath) {
-      if (this.#rootPath.equals(config)) {
+    if (config instanceof NodePath || typeof config === 'string') {
+      if (this.#rootPath.equals(NodePath.from(config))) {
         this.#rootPath = NodePath.EMPTY;
         this.#attachTree(null);
       }

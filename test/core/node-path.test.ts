@@ -70,3 +70,13 @@ t.test('fromParts: keeps names as given (no re-parse), so wire names survive exa
   t.same(NodePath.fromParts(['', 'x']).getNames(), ['', 'x'], 'empty names are kept');
   t.end();
 });
+
+t.test('relPathTo, startsWith, equals: a string argument is parsed as a NodePath (as GDScript converts)', (t) => {
+  const p = new NodePath('/root/Game/Player');
+  t.equal(new NodePath('/root').relPathTo('/root/Game/Player').toString(), 'Game/Player');
+  t.ok(p.startsWith('/root/Game'));
+  t.notOk(p.startsWith('/root/Gam'));
+  t.ok(p.equals('/root/Game/Player'));
+  t.notOk(p.equals('/root/Game'));
+  t.end();
+});

@@ -1,5 +1,5 @@
-import { ErrorCode } from '../../core/index.js';
-import { WebRTCPeerConnection, type WebRTCConfiguration } from '../../plugins/webrtc/index.js';
+import { ErrorCode, type TransferMode } from '../../core/index.js';
+import { WebRTCMultiplayerPeer, WebRTCPeerConnection, type WebRTCConfiguration } from '../../plugins/webrtc/index.js';
 
 /** Every test connection binds ICE to loopback and uses no ICE server: no traffic leaves the machine. */
 export const LOOPBACK_CONFIG: WebRTCConfiguration = { iceServers: [], bindAddress: '127.0.0.1' };
@@ -52,4 +52,31 @@ export async function pollUntilDone(
     await new Promise<void>((resolve) => setTimeout(resolve, 1));
   }
   return rounds;
+}
+
+/**
+ * A new WebRTC client of `server` (`createClient` with a fresh id), signaled in-process. When the server
+ * refuses it (`addPeer` fails), both connections close at once, as a signaling layer that tells the
+ * client would make them. `onConnections` receives both connections so a test can close them.
+ */
+export function signaledClient(
+  server: WebRTCMultiplayerPeer,
+  channels: readonly TransferMode[] = [],
+  onConnections: (a: WebRTCPeerConnection, b: WebRTCPeerConnection) => void = () => {},
+): WebRTCMultiplayerPeer {
+  const client = new WebRTCMultiplayerPeer();
+  const id = server.generateUniqueId();
+  if (client.createClient(id, channels) !== ErrorCode.OK) throw new Error('createClient failed');
+  const onServer = loopbackConnection();
+  const onClient = loopbackConnection();
+  onConnections(onServer, onClient);
+  if (client.addPeer(onClient, 1) !== ErrorCode.OK) throw new Error('client addPeer failed');
+  if (server.addPeer(onServer, id) !== ErrorCode.OK) {
+    onServer.close();
+    onClient.close();
+    return client;
+  }
+  wireSignaling(onServer, onClient);
+  if (onServer.createOffer() !== ErrorCode.OK) throw new Error('createOffer failed');
+  return client;
 }

@@ -155,3 +155,48 @@ t.test('rpc / rpcId: inside a tree they delegate to the node API rpcp and return
   t.same(def.callsOf('rpcp'), [], 'the subtree API served the call');
   t.end();
 });
+
+t.test('setMultiplayer / getMultiplayer: a string root path works as a NodePath (GDScript converts String → NodePath)', (t) => {
+  const def = new RecordingMultiplayerAPI();
+  const tree = new SceneTree({ multiplayer: def });
+  const sub = new RecordingMultiplayerAPI();
+  tree.setMultiplayer(sub, '/root/x');
+  t.same(sub.callsOf('add'), [{ kind: 'add', object: tree, config: '/root/x' }]);
+  t.equal(tree.getMultiplayer('/root/x/Player'), sub);
+  t.equal(tree.getMultiplayer('/root/y'), def);
+  t.equal(codeOf(() => tree.setMultiplayer(sub, 'x')), ErrorCode.ERR_INVALID_PARAMETER, 'a relative string is refused like a relative NodePath');
+  tree.setMultiplayer(null, '/root/x');
+  t.same(sub.callsOf('remove'), [{ kind: 'remove', object: tree, config: '/root/x' }]);
+  t.equal(tree.getMultiplayer('/root/x/Player'), def);
+  t.end();
+});
+
+t.test('getMultiplayer / node.multiplayer: the deepest root wins whatever order the roots were configured in', (t) => {
+  const def = new RecordingMultiplayerAPI();
+  const tree = new SceneTree({ multiplayer: def });
+  const game = new RecordingMultiplayerAPI();
+  const level = new RecordingMultiplayerAPI();
+  const room = new RecordingMultiplayerAPI();
+  // Shallow first, then deeper: a first-match scan in insertion order would pick `game` everywhere.
+  tree.setMultiplayer(game, '/root/Game');
+  tree.setMultiplayer(level, '/root/Game/Level');
+  tree.setMultiplayer(room, '/root/Game/Level/Room');
+  t.equal(tree.getMultiplayer('/root/Game/Level/Room/Player'), room);
+  t.equal(tree.getMultiplayer('/root/Game/Level/Player'), level);
+  t.equal(tree.getMultiplayer('/root/Game/Player'), game);
+  const gameNode = new Node('Game');
+  const levelNode = new Node('Level');
+  const roomNode = new Node('Room');
+  const player = new Node('Player');
+  tree.root.addChild(gameNode);
+  gameNode.addChild(levelNode);
+  levelNode.addChild(roomNode);
+  roomNode.addChild(player);
+  t.equal(player.multiplayer, room);
+  t.equal(levelNode.multiplayer, level);
+  // Unbinding the middle root hands its subtree to the next deepest one.
+  tree.setMultiplayer(null, '/root/Game/Level');
+  t.equal(levelNode.multiplayer, game);
+  t.equal(player.multiplayer, room);
+  t.end();
+});

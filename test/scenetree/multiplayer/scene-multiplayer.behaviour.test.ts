@@ -155,3 +155,22 @@ t.test('path-form RPCs: resolved paths are forgotten when the node is renamed or
   t.equal(server.calls.length, 2, 'a removed node is not called through a remembered path');
   t.equal(errors(sim, 0).filter((m) => m.includes('unknown node "Game/Hero"')).length, 1);
 });
+
+t.test('MultiplayerAPI.rpc(peer, object, method, args): Godot order; the deprecated rpcp(object, peer, …) still works', async (t) => {
+  const sim = await connectedSim(1);
+  t.teardown(() => sim.close());
+  const api = sim.clients[0]!.multiplayer;
+  const id = api.getUniqueId();
+  const client = playerOf<SpecPlayer>(sim, 1);
+  t.equal(api.rpc(1, client, 'hit', [7]), ErrorCode.OK);
+  t.equal(api.rpc(1, client, 'ping'), ErrorCode.OK, 'arguments default to []');
+  t.equal(api.rpcp(client, 1, 'hit', [8]), ErrorCode.OK);
+  t.equal(api.rpc(424242, client, 'hit', [1]), ErrorCode.ERR_INVALID_PARAMETER, 'the peer is the first argument');
+  const server = playerOf<SpecPlayer>(sim, 0);
+  await sim.until(() => server.calls.length === 3);
+  t.same(server.calls, [
+    { method: 'hit', args: [7], sender: id },
+    { method: 'ping', args: [], sender: id },
+    { method: 'hit', args: [8], sender: id },
+  ]);
+});
