@@ -1,48 +1,32 @@
 import { ErrorCode, MultiplayerError, VariantType, float, variantTypeName, variantTypeOf, type Variant } from '../core/index.js';
 
 /** Godot's type names as GDScript writes them (`func f(a: int, b: Vector2)`), `Variant` for any type. */
-export const GODOT_TYPE_NAMES = {
-  Variant: null,
-  bool: VariantType.BOOL,
-  int: VariantType.INT,
-  float: VariantType.FLOAT,
-  String: VariantType.STRING,
-  Vector2: VariantType.VECTOR2,
-  Vector2i: VariantType.VECTOR2I,
-  Rect2: VariantType.RECT2,
-  Rect2i: VariantType.RECT2I,
-  Vector3: VariantType.VECTOR3,
-  Vector3i: VariantType.VECTOR3I,
-  Transform2D: VariantType.TRANSFORM2D,
-  Vector4: VariantType.VECTOR4,
-  Vector4i: VariantType.VECTOR4I,
-  Plane: VariantType.PLANE,
-  Quaternion: VariantType.QUATERNION,
-  AABB: VariantType.AABB,
-  Basis: VariantType.BASIS,
-  Transform3D: VariantType.TRANSFORM3D,
-  Projection: VariantType.PROJECTION,
-  Color: VariantType.COLOR,
-  StringName: VariantType.STRING_NAME,
-  NodePath: VariantType.NODE_PATH,
-  RID: VariantType.RID,
-  Object: VariantType.OBJECT,
-  Callable: VariantType.CALLABLE,
-  Signal: VariantType.SIGNAL,
-  Dictionary: VariantType.DICTIONARY,
-  Array: VariantType.ARRAY,
-  PackedByteArray: VariantType.PACKED_BYTE_ARRAY,
-  PackedInt32Array: VariantType.PACKED_INT32_ARRAY,
-  PackedInt64Array: VariantType.PACKED_INT64_ARRAY,
-  PackedFloat32Array: VariantType.PACKED_FLOAT32_ARRAY,
-  PackedFloat64Array: VariantType.PACKED_FLOAT64_ARRAY,
-  PackedStringArray: VariantType.PACKED_STRING_ARRAY,
-  PackedVector2Array: VariantType.PACKED_VECTOR2_ARRAY,
-  PackedVector3Array: VariantType.PACKED_VECTOR3_ARRAY,
-  PackedColorArray: VariantType.PACKED_COLOR_ARRAY,
-  PackedVector4Array: VariantType.PACKED_VECTOR4_ARRAY,
-} as const satisfies Record<string, VariantType | null>;
-export type GodotTypeName = keyof typeof GODOT_TYPE_NAMES;
+export type GodotTypeName =
+  | 'Variant' | 'bool' | 'int' | 'float' | 'String' | 'Vector2' | 'Vector2i' | 'Rect2' | 'Rect2i' | 'Vector3'
+  | 'Vector3i' | 'Transform2D' | 'Vector4' | 'Vector4i' | 'Plane' | 'Quaternion' | 'AABB' | 'Basis' | 'Transform3D'
+  | 'Projection' | 'Color' | 'StringName' | 'NodePath' | 'RID' | 'Object' | 'Callable' | 'Signal' | 'Dictionary'
+  | 'Array' | 'PackedByteArray' | 'PackedInt32Array' | 'PackedInt64Array' | 'PackedFloat32Array'
+  | 'PackedFloat64Array' | 'PackedStringArray' | 'PackedVector2Array' | 'PackedVector3Array' | 'PackedColorArray'
+  | 'PackedVector4Array';
+
+/**
+ * Godot's spelling of a `VariantType` key: `VECTOR2I` → `Vector2i`, `PACKED_INT32_ARRAY` →
+ * `PackedInt32Array`, `TRANSFORM2D` → `Transform2D`; `bool`, `int` and `float` are lower case, `AABB`
+ * and `RID` upper case. (Derived rather than tabled: a browser client pays for every byte.)
+ */
+function godotSpelling(key: string): string {
+  if (key === 'BOOL' || key === 'INT' || key === 'FLOAT') return key.toLowerCase();
+  if (key === 'AABB' || key === 'RID') return key;
+  return key.split('_').map((word) => word[0] + word.slice(1).toLowerCase()).join('').replace(/(\d)d$/, '$1D');
+}
+
+/** Each Godot type name → its `VariantType` (`Variant` → null: any type). */
+export const GODOT_TYPE_NAMES: Readonly<Record<GodotTypeName, VariantType | null>> = Object.freeze(
+  Object.fromEntries([
+    ['Variant', null],
+    ...Object.entries(VariantType).filter(([key]) => key !== 'NIL').map(([key, id]) => [godotSpelling(key), id]),
+  ]) as Record<GodotTypeName, VariantType | null>,
+);
 
 /**
  * A declared Variant type: a `VariantType` id, a Godot type name (`'int'`, `'float'`, `'Vector2'`, …),
