@@ -7,6 +7,7 @@
  *   scenenet server-list [...]                      (HTTP lobby service)
  *   scenenet serve [...]                            (game server: rooms over WebSocket and ENet)
  *   scenenet arena [--port P]                       (Phaser browser game with netcode; prints the URL)
+ *   scenenet loadtest --url URL [...]               (bots against any SceneMultiplayer WebSocket server)
  */
 const SAMPLES: Record<string, () => Promise<{ main(argv: string[]): Promise<number> }>> = {
   lobby: () => import('../samples/lobby/main.js'),
@@ -15,6 +16,7 @@ const SAMPLES: Record<string, () => Promise<{ main(argv: string[]): Promise<numb
   'server-list': () => import('../samples/server-list/main.js'),
   serve: () => import('./serve.js'),
   arena: () => import('../samples/arena/main.js'),
+  loadtest: () => import('../samples/loadtest/main.js'),
 };
 
 async function run(argv: string[]): Promise<number> {
