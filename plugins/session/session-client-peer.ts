@@ -2,6 +2,7 @@ import {
   ConnectionStatus,
   ErrorCode,
   MultiplayerPeer,
+  PacketQueue,
   Signal,
   TransferMode,
   isPacket,
@@ -10,7 +11,7 @@ import {
   type Clock,
   type Logger,
 } from '../../core/index.js';
-import { IncomingQueue, Received, SessionLink, resolveSessionOptions, type ResolvedSessionOptions, type SessionOptions } from './session-link.js';
+import { Received, SessionLink, resolveSessionOptions, type ResolvedSessionOptions, type SessionOptions } from './session-link.js';
 import { Frame, TOKEN_BYTES, WelcomeStatus, controlFrame, decodeWelcome, encodeHello, isWelcome } from './session-protocol.js';
 
 /** Options of `SessionClientPeer`. */
@@ -66,7 +67,7 @@ export class SessionClientPeer extends MultiplayerPeer {
   #link: SessionLink | null = null;
   #pausedAtMs = 0;
   #nextAttemptMs = 0;
-  readonly #incoming = new IncomingQueue();
+  readonly #incoming = new PacketQueue();
   readonly #events: Array<() => void> = [];
 
   constructor(inner: MultiplayerPeer, options: SessionClientOptions) {
@@ -101,22 +102,22 @@ export class SessionClientPeer extends MultiplayerPeer {
     this.#inner.setTargetPeer(id);
   }
   override getAvailablePacketCount(): number {
-    return this.#incoming.count;
+    return this.#incoming.size;
   }
   override getPacketPeer(): number {
-    return this.#incoming.next?.from ?? 0;
+    return this.#incoming.peekFrom(0);
   }
   override getPacketMode(): TransferMode {
-    return this.#incoming.next?.mode ?? TransferMode.RELIABLE;
+    return this.#incoming.peekMode(TransferMode.RELIABLE);
   }
   override getPacketChannel(): number {
-    return this.#incoming.next?.channel ?? 0;
+    return this.#incoming.peekChannel(0);
   }
   override getMaxPacketSize(): number {
     return this.#inner.getMaxPacketSize() - 5;
   }
   override getPacket(): Uint8Array | ErrorCode {
-    return this.#incoming.take();
+    return this.#incoming.shift() ?? ErrorCode.ERR_UNAVAILABLE;
   }
 
   override putPacket(packet: Uint8Array): ErrorCode {
@@ -210,14 +211,14 @@ export class SessionClientPeer extends MultiplayerPeer {
 
   #receive(packet: Uint8Array, mode: TransferMode, channel: number, now: number): void {
     if (this.#state === State.PLAIN) {
-      this.#incoming.push({ from: MultiplayerPeer.TARGET_PEER_SERVER, mode, channel, packet });
+      this.#incoming.push(packet, MultiplayerPeer.TARGET_PEER_SERVER, mode, channel);
       return;
     }
     if (this.#state === State.HELLO) {
       if (!isWelcome(packet)) {
         // A stock server: no session; this packet is Godot's.
         this.#plainMode();
-        this.#incoming.push({ from: MultiplayerPeer.TARGET_PEER_SERVER, mode, channel, packet });
+        this.#incoming.push(packet, MultiplayerPeer.TARGET_PEER_SERVER, mode, channel);
         return;
       }
       const w = decodeWelcome(packet);
@@ -243,7 +244,7 @@ export class SessionClientPeer extends MultiplayerPeer {
       this.resumed.emit();
       return;
     }
-    const result = link.receive(packet, mode, channel, now, (payload, m, c) => this.#incoming.push({ from: MultiplayerPeer.TARGET_PEER_SERVER, mode: m, channel: c, packet: payload }));
+    const result = link.receive(packet, mode, channel, now, (payload, m, c) => this.#incoming.push(payload, MultiplayerPeer.TARGET_PEER_SERVER, m, c));
     if (result === Received.BYE) return this.#end(false);
     if (result === Received.ERROR) {
       this.#log.error(`Session: invalid session frame from the server (${packet.length} bytes, type ${packet[0]}); ending the session.`);

@@ -172,38 +172,3 @@ export class SessionLink {
   }
 }
 
-/** One packet waiting to be read through a session peer. */
-export interface IncomingPacket {
-  readonly from: number;
-  readonly mode: TransferMode;
-  readonly channel: number;
-  readonly packet: Uint8Array;
-}
-
-/** The packets a session peer has made readable: a FIFO read through the MultiplayerPeer getters. */
-export class IncomingQueue {
-  #items: IncomingPacket[] = [];
-  #head = 0;
-
-  push(item: IncomingPacket): void {
-    this.#items.push(item);
-  }
-  get count(): number {
-    return this.#items.length - this.#head;
-  }
-  /** The packet the next `take()` returns. */
-  get next(): IncomingPacket | undefined {
-    return this.#items[this.#head];
-  }
-  take(): Uint8Array | ErrorCode {
-    const p = this.#items[this.#head];
-    if (p === undefined) return ErrorCode.ERR_UNAVAILABLE;
-    this.#items[this.#head++] = undefined as never;
-    if (this.#head === this.#items.length) this.clear();
-    return p.packet;
-  }
-  clear(): void {
-    this.#items = [];
-    this.#head = 0;
-  }
-}

@@ -2,6 +2,7 @@ import {
   ConnectionStatus,
   ErrorCode,
   MultiplayerPeerWrapper,
+  PacketQueue,
   type MultiplayerPeer,
   Signal,
   TransferMode,
@@ -13,7 +14,7 @@ import {
   type Logger,
   type Rng,
 } from '../../core/index.js';
-import { IncomingQueue, Received, SessionLink, resolveSessionOptions, type ResolvedSessionOptions, type SessionOptions } from './session-link.js';
+import { Received, SessionLink, resolveSessionOptions, type ResolvedSessionOptions, type SessionOptions } from './session-link.js';
 import { Frame, WelcomeStatus, controlFrame, decodeHello, encodeWelcome, isHello, newToken, tokenKey } from './session-protocol.js';
 
 /** Options of `SessionServerPeer`. */
@@ -68,7 +69,7 @@ export class SessionServerPeer extends MultiplayerPeerWrapper {
   readonly #sessions = new Map<number, Session>();
   readonly #byTransport = new Map<number, Session>();
   readonly #byToken = new Map<string, Session>();
-  readonly #incoming = new IncomingQueue();
+  readonly #incoming = new PacketQueue();
   readonly #events: Array<() => void> = [];
   /** Transport peers to drop on the next poll (after a refusal was sent). */
   readonly #dropSoon: number[] = [];
@@ -104,19 +105,19 @@ export class SessionServerPeer extends MultiplayerPeerWrapper {
   }
 
   override getAvailablePacketCount(): number {
-    return this.#incoming.count;
+    return this.#incoming.size;
   }
   override getPacketPeer(): number {
-    return this.#incoming.next?.from ?? 0;
+    return this.#incoming.peekFrom(0);
   }
   override getPacketMode(): TransferMode {
-    return this.#incoming.next?.mode ?? TransferMode.RELIABLE;
+    return this.#incoming.peekMode(TransferMode.RELIABLE);
   }
   override getPacketChannel(): number {
-    return this.#incoming.next?.channel ?? 0;
+    return this.#incoming.peekChannel(0);
   }
   override getPacket(): Uint8Array | ErrorCode {
-    return this.#incoming.take();
+    return this.#incoming.shift() ?? ErrorCode.ERR_UNAVAILABLE;
   }
 
   override putPacket(packet: Uint8Array): ErrorCode {
@@ -187,16 +188,16 @@ export class SessionServerPeer extends MultiplayerPeerWrapper {
       if (isHello(packet)) return this.#hello(from, packet, now);
       this.#plain.add(from);
       this.peerConnected.emit(from);
-      this.#incoming.push({ from, mode, channel, packet });
+      this.#incoming.push(packet, from, mode, channel);
       return;
     }
     if (this.#plain.has(from)) {
-      this.#incoming.push({ from, mode, channel, packet });
+      this.#incoming.push(packet, from, mode, channel);
       return;
     }
     const session = this.#byTransport.get(from);
     if (session === undefined) return;
-    const result = session.link.receive(packet, mode, channel, now, (payload, m, c) => this.#incoming.push({ from: session.id, mode: m, channel: c, packet: payload }));
+    const result = session.link.receive(packet, mode, channel, now, (payload, m, c) => this.#incoming.push(payload, session.id, m, c));
     if (result === Received.BYE) {
       this.inner.disconnectPeer(from);
       this.#byTransport.delete(from);
