@@ -267,7 +267,8 @@ export class GameServer {
     const graceMs = options.graceMs ?? 5000;
     const reason = options.reason ?? 'server shutting down';
     this.#draining = true;
-    const frontClosed = this.#front?.close() ?? Promise.resolve();
+    const front = this.#front;
+    const frontClosed = front?.close() ?? Promise.resolve();
     await Promise.allSettled([...this.#creating.values()]);
     for (const room of this.#rooms.values()) {
       room.lock();
@@ -285,6 +286,9 @@ export class GameServer {
     for (const room of [...this.#rooms.values()]) this.#remove(room, RoomCloseCode.SHUTTING_DOWN, reason);
     await this.#signaling?.close();
     this.#front = null;
+    // The grace is over: a connection whose closing handshake has not finished is cut, so the HTTP
+    // server can close and the drain ends within its grace.
+    front?.destroyConnections();
     await frontClosed;
   }
 

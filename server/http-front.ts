@@ -26,11 +26,17 @@ export class HttpFront {
   /** Completes handshakes that are refused, so the refusal can carry a WebSocket close code. */
   readonly #refuser = new WebSocketServer({ noServer: true, perMessageDeflate: false, clientTracking: false, maxPayload: 1024 });
   #port = 0;
+  /** Every connection this port accepted and that is still open (upgraded ones included). */
+  readonly #sockets = new Set<Socket>();
 
   constructor(handlers: HttpFrontHandlers) {
     this.#server = createServer((req, res) => {
       if (handlers.request !== undefined) return handlers.request(req, res);
       res.writeHead(426, { connection: 'close', 'content-type': 'text/plain' }).end('WebSocket only\n');
+    });
+    this.#server.on('connection', (socket: Socket) => {
+      this.#sockets.add(socket);
+      socket.once('close', () => this.#sockets.delete(socket));
     });
     this.#server.on('clientError', (_err, socket) => socket.destroy());
     this.#server.on('upgrade', (request: IncomingMessage, socket: Socket, head: Buffer) => {
@@ -69,7 +75,17 @@ export class HttpFront {
     server.handleUpgrade(request, socket, head, take);
   }
 
-  /** Stops listening; open connections stay (the rooms own them). */
+  /**
+   * Destroys every connection still open (the end of a drain: whatever did not finish its closing
+   * handshake within the grace, e.g. a peer that never answers a close frame, must not keep the
+   * process alive).
+   */
+  destroyConnections(): void {
+    for (const socket of this.#sockets) socket.destroy();
+    this.#sockets.clear();
+  }
+
+  /** Stops listening; open connections stay (the rooms own them) until `destroyConnections`. */
   close(): Promise<void> {
     return new Promise((resolve) => {
       if (!this.#server.listening) return resolve();
