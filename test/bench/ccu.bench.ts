@@ -37,8 +37,8 @@ async function serve(): Promise<void> {
   server.define('arena', { maxClients: ROOM, emptyGraceMs: Infinity, setup: () => undefined });
   if ((await server.listen(0)) !== ErrorCode.OK) throw new Error('listen failed');
   let ticks: number[] | null = null;
-  const cpuAtMark = { value: process.cpuUsage() };
-  const markedAt = { value: 0 };
+  let cpuAtMark = process.cpuUsage();
+  let markedAt = 0;
   setInterval(() => {
     const t0 = performance.now();
     server.tick();
@@ -47,12 +47,12 @@ async function serve(): Promise<void> {
   process.on('message', (m: string) => {
     if (m === 'mark') {
       ticks = [];
-      cpuAtMark.value = process.cpuUsage();
-      markedAt.value = performance.now();
+      cpuAtMark = process.cpuUsage();
+      markedAt = performance.now();
     } else if (m === 'report') {
       const sorted = [...(ticks ?? [])].sort((a, b) => a - b);
-      const cpu = process.cpuUsage(cpuAtMark.value);
-      process.send!({ report: { ticks: sorted.length, p50: pct(sorted, 50), p99: pct(sorted, 99), max: sorted.at(-1) ?? 0, cpu: (cpu.user + cpu.system) / 1000 / (performance.now() - markedAt.value) } });
+      const cpu = process.cpuUsage(cpuAtMark);
+      process.send!({ report: { ticks: sorted.length, p50: pct(sorted, 50), p99: pct(sorted, 99), max: sorted.at(-1) ?? 0, cpu: (cpu.user + cpu.system) / 1000 / (performance.now() - markedAt) } });
     } else if (m === 'stop') {
       void server.shutdown({ graceMs: 200 }).then(() => process.exit(0));
     }
