@@ -1,4 +1,20 @@
+import type { SessionOptions } from '../plugins/session/index.js';
 import type { Room } from './room.js';
+
+/**
+ * Session resume of a server or room type: a client that joins with `?session` (`connectToRoom` does)
+ * gets a session; when its connection drops it comes back with `?resume=<token>` within `graceMs` as
+ * the same peer. The other keys are `plugins/session`'s (`timeoutMs`, `heartbeatMs`, buffer bounds).
+ */
+export interface ResumeOptions extends SessionOptions {
+  /** Whether `?session` clients get a session (default true; off: they join as plain peers and `?resume` is refused). */
+  readonly enabled?: boolean;
+}
+
+/** `ResumeOptions` with `enabled` decided. */
+export interface ResolvedResume extends SessionOptions {
+  readonly enabled: boolean;
+}
 
 /** Room ids and type names: 1–64 of `A–Z a–z 0–9 _ -` (safe in a URL path segment as they are). */
 export const ROOM_NAME_PATTERN = /^[A-Za-z0-9_-]{1,64}$/;
@@ -23,6 +39,13 @@ export interface RoomTypeOptions {
   readonly emptyGraceMs?: number;
   /** Whether rooms of this type also listen on an ENet port when the server has ENet (default true). */
   readonly enet?: boolean;
+  /** Session resume for this type's rooms, key by key over the server's `resume` (default: on, 10 s grace). */
+  readonly resume?: ResumeOptions;
+}
+
+/** What a server gives every room type unless the type says otherwise. */
+export interface RoomTypeDefaults {
+  readonly resume?: ResumeOptions;
 }
 
 /** A registered room type, defaults applied. */
@@ -33,13 +56,16 @@ export interface RoomType {
   readonly createOnJoin: boolean;
   readonly emptyGraceMs: number;
   readonly enet: boolean;
+  readonly resume: ResolvedResume;
 }
 
 /** Applies the defaults of `RoomTypeOptions`. */
-export function roomType(name: string, options: RoomTypeOptions): RoomType {
+export function roomType(name: string, options: RoomTypeOptions, defaults: RoomTypeDefaults = {}): RoomType {
   const maxClients = options.maxClients ?? 16;
   if (!Number.isInteger(maxClients) || maxClients < 1 || maxClients > 4095) throw new RangeError(`maxClients must be an integer in 1..4095, got ${maxClients}.`);
   const emptyGraceMs = options.emptyGraceMs ?? 30_000;
   if (!(emptyGraceMs >= 0)) throw new RangeError(`emptyGraceMs must be >= 0, got ${emptyGraceMs}.`);
-  return { name, setup: options.setup, maxClients, createOnJoin: options.createOnJoin ?? true, emptyGraceMs, enet: options.enet ?? true };
+  const resume: ResolvedResume = { ...defaults.resume, ...options.resume, enabled: options.resume?.enabled ?? defaults.resume?.enabled ?? true };
+  if (resume.graceMs !== undefined && !(resume.graceMs >= 0)) throw new RangeError(`resume.graceMs must be >= 0, got ${resume.graceMs}.`);
+  return { name, setup: options.setup, maxClients, createOnJoin: options.createOnJoin ?? true, emptyGraceMs, enet: options.enet ?? true, resume };
 }

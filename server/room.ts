@@ -1,11 +1,12 @@
-import { ErrorCode, MultiplayerError, Signal, type Clock, type Logger, type MultiplayerPeer } from '../core/index.js';
+import { ErrorCode, MultiplayerError, Signal, cryptoRng, type Clock, type Logger, type MultiplayerPeer, type Rng } from '../core/index.js';
 import { SceneMultiplayer, SceneTree } from '../scenetree/index.js';
 import { ENetMultiplayerPeer, PeerStatistic } from '../plugins/enet/index.js';
 import { State, WebSocketMultiplayerPeer, type HttpUpgrade } from '../plugins/websocket/index.js';
+import { SessionServerPeer } from '../plugins/session/index.js';
 import { RoomCloseCode } from './close-codes.js';
 import { CountingPeer, type TransportTraffic } from './counting-peer.js';
 import { MultiplexPeer } from './multiplex-peer.js';
-import type { RoomType } from './room-type.js';
+import type { ResolvedResume, RoomType } from './room-type.js';
 
 /** Transports a room can be reached over. */
 export type RoomTransport = 'ws' | 'enet';
@@ -16,7 +17,12 @@ export interface RoomClient {
   readonly transport: RoomTransport;
   /** Smoothed round-trip time in ms, where the transport measures one (ENet), else null. */
   readonly rttMs: number | null;
+  /** A session client whose connection dropped: its id, authority and nodes are kept until it resumes or its grace ends. */
+  readonly paused: boolean;
 }
+
+/** How a WebSocket connection joins: as a plain (Godot) peer, or as a session that may resume. */
+export type JoinKind = 'plain' | 'session';
 
 /** One row of `GameServer.rooms()`: what a server list or a matchmaker reads. */
 export interface RoomInfo {
@@ -44,6 +50,10 @@ export interface RoomOptions {
   readonly emptyGraceMs?: number;
   /** Binds an ENet server for this room; resolves with it, or null when no port could be bound. */
   readonly bindEnet?: (maxClients: number) => Promise<ENetMultiplayerPeer | null>;
+  /** Session resume for `?session` WebSocket clients (default: the type's `resume`). */
+  readonly resume?: ResolvedResume;
+  /** Source of resume tokens (default crypto randomness). */
+  readonly rng?: Rng;
 }
 
 /** A WebSocket handshake older than this no longer holds a seat (the peer's handshake timeout is 3 s). */
@@ -67,12 +77,20 @@ export class Room {
   metadata: Record<string, unknown>;
   /** Emitted once, when the room is disposed. */
   readonly disposed = new Signal();
+  /** A session client's connection dropped; its peer id, authority and nodes stay until it resumes or its grace ends. */
+  readonly peerPaused = new Signal<[id: number]>();
+  /** A paused session client came back on a new connection, as the same peer. */
+  readonly peerResumed = new Signal<[id: number]>();
 
   readonly #clock: Clock;
   readonly #log: Logger;
   readonly #ws: WebSocketMultiplayerPeer;
   readonly #enet: ENetMultiplayerPeer | null;
-  readonly #counters: ReadonlyMap<RoomTransport, CountingPeer>;
+  /** The WebSocket server of `?session` clients and its session layer (null when resume is off). */
+  readonly #sessionWs: WebSocketMultiplayerPeer | null = null;
+  readonly #session: SessionServerPeer | null = null;
+  /** Counters per room transport; `ws-session` is listed as `ws`. */
+  readonly #counters: ReadonlyMap<RoomTransport | 'ws-session', CountingPeer>;
   readonly #peer: MultiplayerPeer;
   /** Clock times of WebSocket connections handed over whose handshake has not finished. */
   #reservations: number[] = [];
@@ -95,7 +113,20 @@ export class Room {
     if (this.#ws.createStreamServer() !== ErrorCode.OK) throw new MultiplayerError(ErrorCode.ERR_BUG, 'A stream server could not start.');
     this.#ws.peerConnected.connect(() => void this.#reservations.shift());
     this.#enet = enet;
-    const counters = new Map<RoomTransport, CountingPeer>([['ws', new CountingPeer(this.#ws)]]);
+    const counters = new Map<RoomTransport | 'ws-session', CountingPeer>([['ws', new CountingPeer(this.#ws)]]);
+    const resume = options.resume ?? options.type.resume;
+    if (resume.enabled) {
+      const sessionWs = new WebSocketMultiplayerPeer({ clock: this.#clock, logger: this.#log });
+      if (sessionWs.createStreamServer() !== ErrorCode.OK) throw new MultiplayerError(ErrorCode.ERR_BUG, 'A stream server could not start.');
+      sessionWs.peerConnected.connect(() => void this.#reservations.shift());
+      const { enabled: _enabled, ...sessionOptions } = resume;
+      const session = new SessionServerPeer(sessionWs, { ...sessionOptions, clock: this.#clock, logger: this.#log, tokenRng: options.rng ?? cryptoRng });
+      session.peerPaused.connect((id) => this.peerPaused.emit(id));
+      session.peerResumed.connect((id) => this.peerResumed.emit(id));
+      this.#sessionWs = sessionWs;
+      this.#session = session;
+      counters.set('ws-session', new CountingPeer(session));
+    }
     if (enet !== null) counters.set('enet', new CountingPeer(enet));
     this.#counters = counters;
     this.#peer = counters.size === 1 ? counters.get('ws')! : new MultiplexPeer([...counters.values()], this.#log);
@@ -130,6 +161,9 @@ export class Room {
   lock(): void {
     this.#locked = true;
     this.#peer.refuseNewConnections = true;
+    // The router lets only resumes through to a locked room's session server (they hold their seats).
+    const sessionPart = this.#counters.get('ws-session');
+    if (sessionPart !== undefined) sessionPart.refuseNewConnections = false;
   }
 
   /** Takes new clients again (up to `maxClients`). */
@@ -163,18 +197,41 @@ export class Room {
     return this.#tickMs;
   }
 
-  /** Traffic per transport since the room was created. */
+  /** Traffic per transport since the room was created (session clients count as `ws`; their session framing is not counted). */
   traffic(): ReadonlyMap<RoomTransport, Readonly<TransportTraffic>> {
-    return new Map([...this.#counters].map(([name, counter]) => [name, counter.traffic]));
+    const out = new Map<RoomTransport, TransportTraffic>();
+    for (const [name, counter] of this.#counters) {
+      const key: RoomTransport = name === 'ws-session' ? 'ws' : name;
+      const sum = out.get(key);
+      if (sum === undefined) out.set(key, { ...counter.traffic });
+      else for (const k of Object.keys(sum) as Array<keyof TransportTraffic>) sum[k] += counter.traffic[k];
+    }
+    return out;
+  }
+
+  /** Whether `?session` clients get a session they can resume. */
+  get resumable(): boolean {
+    return this.#session !== null;
+  }
+
+  /** The session a resume token (hex) would resume, or 0: unknown, already used, expired, or resume is off. */
+  sessionOfToken(tokenHex: string): number {
+    return this.#session?.sessionOfToken(tokenHex) ?? 0;
+  }
+
+  /** Ids of the session clients whose connection is down now (they still count as clients). */
+  pausedPeers(): number[] {
+    return this.#session?.getPausedPeers() ?? [];
   }
 
   /** The connected clients, in id order. */
   clients(): RoomClient[] {
     const out: RoomClient[] = [];
+    const paused = new Set(this.pausedPeers());
     for (const id of this.multiplayer.getPeers()) {
       const transport: RoomTransport = this.#enet?.getPeer(id) != null ? 'enet' : 'ws';
       const enetPeer = transport === 'enet' ? this.#enet!.getPeer(id) : null;
-      out.push({ id, transport, rttMs: enetPeer !== null ? enetPeer.getStatistic(PeerStatistic.PEER_ROUND_TRIP_TIME) : null });
+      out.push({ id, transport, rttMs: enetPeer !== null ? enetPeer.getStatistic(PeerStatistic.PEER_ROUND_TRIP_TIME) : null, paused: paused.has(id) });
     }
     return out.sort((a, b) => a.id - b.id);
   }
@@ -198,9 +255,10 @@ export class Room {
    * Takes over a WebSocket upgrade the router read (the caller checked `locked` and seats). The
    * handshake completes in the next `tick`; the client then joins as a new peer of this room.
    */
-  offer(upgrade: HttpUpgrade): ErrorCode {
+  offer(upgrade: HttpUpgrade, kind: JoinKind = 'plain'): ErrorCode {
     if (this.#disposed) return ErrorCode.ERR_UNCONFIGURED;
-    const err = this.#ws.acceptStream(upgrade);
+    const server = kind === 'session' && this.#sessionWs !== null ? this.#sessionWs : this.#ws;
+    const err = server.acceptStream(upgrade);
     if (err === ErrorCode.OK) this.#reservations.push(this.#clock.nowMs());
     return err;
   }
@@ -230,11 +288,23 @@ export class Room {
   closeClients(code: number, reason: string): void {
     for (const { id, transport } of this.clients()) {
       if (transport === 'enet') this.#enet!.getPeer(id)?.peerDisconnectLater(code);
-      else {
+      else if (this.#isSession(id)) {
+        // A session client: the close frame carries the code, then its session ends (no resume).
+        const session = this.#session!;
+        const transportId = session.getTransportId(id);
+        const ws = transportId !== null ? this.#sessionWs!.getPeer(transportId) : null;
+        if (ws !== null && ws.getReadyState() === State.OPEN) ws.close(code, reason);
+        session.disconnectPeer(id);
+      } else {
         const ws = this.#ws.getPeer(id);
         if (ws !== null && ws.getReadyState() === State.OPEN) ws.close(code, reason);
       }
     }
+  }
+
+  #isSession(id: number): boolean {
+    // Plain and session clients' ids come from two WebSocket servers (MultiplexPeer keeps them apart).
+    return this.#session !== null && this.#ws.getPeer(id) === null && (this.#session.getTransportId(id) !== null || this.pausedPeers().includes(id));
   }
 
   /**
