@@ -1,7 +1,9 @@
 import { MultiplayerPeer, type Clock, type Logger } from '../core/index.js';
 import { SessionClientPeer, type SessionOptions } from '../plugins/session/index.js';
+import { LoopbackMultiplayerPeer, type VirtualNetwork } from '../plugins/loopback/index.js';
 import { WebSocketMultiplayerPeer, type WebSocketPeer } from '../plugins/websocket/index.js';
 import { RoomCloseCode } from './close-codes.js';
+import { roomLoopbackAddress } from './room.js';
 
 /** Options of `connectToRoom`. */
 export interface ConnectToRoomOptions extends SessionOptions {
@@ -58,4 +60,27 @@ export function connectToRoom(url: string, options: ConnectToRoomOptions = {}): 
     },
   });
   return client;
+}
+
+/** Options of `connectToLoopbackRoom`. */
+export interface ConnectToLoopbackRoomOptions extends SessionOptions {
+  readonly logger?: Logger;
+  /** Pause between reconnection attempts, ms (default 250). */
+  readonly retryDelayMs?: number;
+  /** A connection attempt still unanswered after this long gives up, ms (default 1 000, so reconnections keep trying within the grace). */
+  readonly connectTimeoutMs?: number;
+}
+
+/**
+ * `connectToRoom` for a GameServer with `loopback`: joins room `roomId` on the server's VirtualNetwork
+ * with a session, and after a drop (a partition longer than `timeoutMs`) reconnects from a new address
+ * and resumes as the same peer. Everything runs on the network's clock, so it is deterministic.
+ */
+export function connectToLoopbackRoom(network: VirtualNetwork, roomId: string, options: ConnectToLoopbackRoomOptions = {}): SessionClientPeer {
+  const open = (): LoopbackMultiplayerPeer => {
+    const peer = new LoopbackMultiplayerPeer({ connectTimeoutMs: options.connectTimeoutMs ?? 1000, ...(options.logger !== undefined ? { logger: options.logger } : {}) });
+    peer.createClient(network, { address: roomLoopbackAddress(roomId) });
+    return peer;
+  };
+  return new SessionClientPeer(open(), { clock: network.clock, ...options, reconnect: open });
 }

@@ -1,5 +1,6 @@
 import { ErrorCode, MultiplayerError, Signal, cryptoRng, randomInt, silentLogger, systemClock, type Clock, type Logger, type Rng } from '../core/index.js';
 import { ENetMultiplayerPeer } from '../plugins/enet/index.js';
+import type { VirtualNetwork } from '../plugins/loopback/index.js';
 import { JoinRefusal, RoomCloseCode } from './close-codes.js';
 import { WebSocketServer } from 'ws';
 import { HttpFront, type UpgradeArgs } from './http-front.js';
@@ -38,6 +39,12 @@ export interface GameServerOptions {
    * does not override it: `{ enabled: true, graceMs: 10_000 }` by default. Resume tokens come from `rng`.
    */
   readonly resume?: ResumeOptions;
+  /**
+   * Also hosts every room on this loopback VirtualNetwork, at `roomLoopbackAddress(roomId)`
+   * (`connectToLoopbackRoom` joins it): with the network's ManualClock as `clock` and seeded `rng`s,
+   * a whole server (rooms, sessions and resumes) runs deterministically in virtual time.
+   */
+  readonly loopback?: VirtualNetwork;
 }
 
 /** The WebSocket path of the signaling lobbies (never a room id: ids have no dots). */
@@ -84,6 +91,7 @@ export class GameServer {
   readonly #fps: number;
   readonly #enet: EnetOptions | null;
   readonly #resume: ResumeOptions;
+  readonly #loopback: VirtualNetwork | null;
   readonly #types = new Map<string, RoomType>();
   readonly #rooms = new Map<string, Room>();
   readonly #creating = new Map<string, Promise<Room>>();
@@ -103,6 +111,7 @@ export class GameServer {
     this.#fps = options.fps ?? 60;
     this.#enet = options.enet ?? null;
     this.#resume = options.resume ?? {};
+    this.#loopback = options.loopback ?? null;
     this.#signaling = options.signaling === true ? new SignalingServer({ clock: this.clock, log: (line) => this.#log.info(line) }) : null;
     this.#signalingWss = options.signaling === true ? new WebSocketServer({ noServer: true, perMessageDeflate: false, clientTracking: false, maxPayload: 4 * MAX_MESSAGE_BYTES }) : null;
     if (!Number.isInteger(this.#maxRooms) || this.#maxRooms < 1) throw new RangeError(`maxRooms must be a positive integer, got ${this.#maxRooms}.`);
@@ -200,6 +209,7 @@ export class GameServer {
       clock: this.clock,
       logger: this.#log,
       rng: this.#rng,
+      ...(this.#loopback !== null ? { loopback: this.#loopback } : {}),
       ...(options.metadata !== undefined ? { metadata: options.metadata } : {}),
       ...(options.emptyGraceMs !== undefined ? { emptyGraceMs: options.emptyGraceMs } : {}),
       ...(this.#enet !== null ? { bindEnet: (maxClients: number) => this.#bindEnet(maxClients) } : {}),

@@ -31,7 +31,7 @@ export interface MetricsSnapshot {
   readonly lobbies: readonly RoomInfo[];
 }
 
-const TRANSPORTS: readonly RoomTransport[] = ['ws', 'enet'];
+const TRANSPORTS: readonly RoomTransport[] = ['ws', 'enet', 'loopback'];
 const DIRECTIONS = ['in', 'out'] as const;
 
 function zeroDrops(): Record<DropReasonName, number> {
@@ -57,7 +57,7 @@ export class ServerMetrics {
   readonly registry = new Registry();
   readonly #server: GameServer;
   /** Traffic of rooms already disposed, so process totals never go down. */
-  readonly #retired: Record<RoomTransport, TransportTraffic> = { ws: emptyTraffic(), enet: emptyTraffic() };
+  readonly #retired: Record<RoomTransport, TransportTraffic> = { ws: emptyTraffic(), enet: emptyTraffic(), loopback: emptyTraffic() };
   readonly #retiredDrops = zeroDrops();
   readonly #refusals: Partial<Record<JoinRefusal, number>> = {};
   #tickMs = 0;
@@ -100,7 +100,7 @@ export class ServerMetrics {
 
   /** Everything at once, for `/metrics.json` and the monitor page. */
   snapshot(): MetricsSnapshot {
-    const transports = { ws: { ...this.#retired.ws }, enet: { ...this.#retired.enet } };
+    const transports = { ws: { ...this.#retired.ws }, enet: { ...this.#retired.enet }, loopback: { ...this.#retired.loopback } };
     const drops = { ...this.#retiredDrops };
     const roomList: RoomSnapshot[] = [];
     let peers = 0;

@@ -2,14 +2,28 @@ import { ErrorCode, MultiplayerError, Signal, cryptoRng, type Clock, type Logger
 import { SceneMultiplayer, SceneTree } from '../scenetree/index.js';
 import { ENetMultiplayerPeer, PeerStatistic } from '../plugins/enet/index.js';
 import { State, WebSocketMultiplayerPeer, type HttpUpgrade } from '../plugins/websocket/index.js';
+import { LoopbackMultiplayerPeer, type VirtualNetwork } from '../plugins/loopback/index.js';
 import { SessionServerPeer } from '../plugins/session/index.js';
 import { RoomCloseCode } from './close-codes.js';
 import { CountingPeer, type TransportTraffic } from './counting-peer.js';
 import { MultiplexPeer } from './multiplex-peer.js';
 import type { ResolvedResume, RoomType } from './room-type.js';
 
-/** Transports a room can be reached over. */
-export type RoomTransport = 'ws' | 'enet';
+/** Transports a room can be reached over (`loopback`: the server's VirtualNetwork, see `GameServerOptions.loopback`). */
+export type RoomTransport = 'ws' | 'enet' | 'loopback';
+
+/** The loopback address of room `id` on the server's VirtualNetwork (what a loopback client connects to). */
+export function roomLoopbackAddress(id: string): string {
+  return `room/${id}`;
+}
+
+/** One transport part of a room: what it counts, and its session layer if it has one. */
+interface Part {
+  readonly name: 'ws' | 'ws-session' | 'enet' | 'loopback';
+  readonly transport: RoomTransport;
+  readonly counter: CountingPeer;
+  readonly session: SessionServerPeer | null;
+}
 
 /** A client of a room, as `rooms()` and the metrics see it. */
 export interface RoomClient {
@@ -35,8 +49,11 @@ export interface RoomInfo {
   readonly locked: boolean;
   readonly metadata: Readonly<Record<string, unknown>>;
   readonly createdAtMs: number;
-  /** The WebSocket URL path that joins it (for a lobby: the signaling path), and its ENet port if any. */
-  readonly endpoints: { readonly ws: string; readonly enet: number | null };
+  /**
+   * The WebSocket URL path that joins it (for a lobby: the signaling path), its ENet port if any, and
+   * (only on a server with `loopback`) its address on the VirtualNetwork.
+   */
+  readonly endpoints: { readonly ws: string; readonly enet: number | null; readonly loopback?: string };
 }
 
 /** What `Room.create` needs. */
@@ -54,6 +71,8 @@ export interface RoomOptions {
   readonly resume?: ResolvedResume;
   /** Source of resume tokens (default crypto randomness). */
   readonly rng?: Rng;
+  /** Also serve the room on this VirtualNetwork, at `roomLoopbackAddress(id)`. */
+  readonly loopback?: VirtualNetwork;
 }
 
 /** A WebSocket handshake older than this no longer holds a seat (the peer's handshake timeout is 3 s). */
@@ -86,11 +105,11 @@ export class Room {
   readonly #log: Logger;
   readonly #ws: WebSocketMultiplayerPeer;
   readonly #enet: ENetMultiplayerPeer | null;
-  /** The WebSocket server of `?session` clients and its session layer (null when resume is off). */
+  /** The WebSocket server of `?session` clients (null when resume is off); its session layer is the `ws-session` part's. */
   readonly #sessionWs: WebSocketMultiplayerPeer | null = null;
-  readonly #session: SessionServerPeer | null = null;
-  /** Counters per room transport; `ws-session` is listed as `ws`. */
-  readonly #counters: ReadonlyMap<RoomTransport | 'ws-session', CountingPeer>;
+  readonly #loopback: LoopbackMultiplayerPeer | null = null;
+  /** The room's transports, in MultiplexPeer order; `ws-session` is listed as `ws`. */
+  readonly #parts: readonly Part[];
   readonly #peer: MultiplayerPeer;
   /** Clock times of WebSocket connections handed over whose handshake has not finished. */
   #reservations: number[] = [];
@@ -113,23 +132,35 @@ export class Room {
     if (this.#ws.createStreamServer() !== ErrorCode.OK) throw new MultiplayerError(ErrorCode.ERR_BUG, 'A stream server could not start.');
     this.#ws.peerConnected.connect(() => void this.#reservations.shift());
     this.#enet = enet;
-    const counters = new Map<RoomTransport | 'ws-session', CountingPeer>([['ws', new CountingPeer(this.#ws)]]);
+    const parts: Part[] = [{ name: 'ws', transport: 'ws', counter: new CountingPeer(this.#ws), session: null }];
     const resume = options.resume ?? options.type.resume;
-    if (resume.enabled) {
+    const { enabled: resumeOn, ...sessionOptions } = resume;
+    const withSession = (inner: MultiplayerPeer): SessionServerPeer => {
+      const session = new SessionServerPeer(inner, { ...sessionOptions, clock: this.#clock, logger: this.#log, tokenRng: options.rng ?? cryptoRng });
+      session.peerPaused.connect((id) => this.peerPaused.emit(id));
+      session.peerResumed.connect((id) => this.peerResumed.emit(id));
+      return session;
+    };
+    if (resumeOn) {
       const sessionWs = new WebSocketMultiplayerPeer({ clock: this.#clock, logger: this.#log });
       if (sessionWs.createStreamServer() !== ErrorCode.OK) throw new MultiplayerError(ErrorCode.ERR_BUG, 'A stream server could not start.');
       sessionWs.peerConnected.connect(() => void this.#reservations.shift());
-      const { enabled: _enabled, ...sessionOptions } = resume;
-      const session = new SessionServerPeer(sessionWs, { ...sessionOptions, clock: this.#clock, logger: this.#log, tokenRng: options.rng ?? cryptoRng });
-      session.peerPaused.connect((id) => this.peerPaused.emit(id));
-      session.peerResumed.connect((id) => this.peerResumed.emit(id));
       this.#sessionWs = sessionWs;
-      this.#session = session;
-      counters.set('ws-session', new CountingPeer(session));
+      const session = withSession(sessionWs);
+      parts.push({ name: 'ws-session', transport: 'ws', counter: new CountingPeer(session), session });
     }
-    if (enet !== null) counters.set('enet', new CountingPeer(enet));
-    this.#counters = counters;
-    this.#peer = counters.size === 1 ? counters.get('ws')! : new MultiplexPeer([...counters.values()], this.#log);
+    if (enet !== null) parts.push({ name: 'enet', transport: 'enet', counter: new CountingPeer(enet), session: null });
+    if (options.loopback !== undefined) {
+      const loopback = new LoopbackMultiplayerPeer({ logger: this.#log });
+      const err = loopback.createServer(options.loopback, { address: roomLoopbackAddress(this.id), maxClients: options.type.maxClients });
+      if (err !== ErrorCode.OK) throw new MultiplayerError(err, `Room "${this.id}" cannot serve on the loopback network.`);
+      this.#loopback = loopback;
+      // Over loopback every client may open a session (HELLO first); a plain client is admitted at its first packet.
+      const session = resumeOn ? withSession(loopback) : null;
+      parts.push({ name: 'loopback', transport: 'loopback', counter: new CountingPeer(session ?? loopback), session });
+    }
+    this.#parts = parts;
+    this.#peer = parts.length === 1 ? parts[0]!.counter : new MultiplexPeer(parts.map((p) => p.counter), this.#log);
     this.multiplayer = new SceneMultiplayer({ clock: this.#clock, logger: this.#log });
     this.tree = new SceneTree({ clock: this.#clock, logger: this.#log, multiplayer: this.multiplayer });
     this.multiplayer.multiplayerPeer = this.#peer;
@@ -162,8 +193,7 @@ export class Room {
     this.#locked = true;
     this.#peer.refuseNewConnections = true;
     // The router lets only resumes through to a locked room's session server (they hold their seats).
-    const sessionPart = this.#counters.get('ws-session');
-    if (sessionPart !== undefined) sessionPart.refuseNewConnections = false;
+    for (const part of this.#parts) if (part.name === 'ws-session') part.counter.refuseNewConnections = false;
   }
 
   /** Takes new clients again (up to `maxClients`). */
@@ -188,7 +218,7 @@ export class Room {
   /** Connected clients, plus WebSocket clients still in their handshake (they hold a seat). */
   get clientCount(): number {
     let count = this.#reservations.length;
-    for (const counter of this.#counters.values()) count += counter.peerCount;
+    for (const part of this.#parts) count += part.counter.peerCount;
     return count;
   }
 
@@ -200,10 +230,9 @@ export class Room {
   /** Traffic per transport since the room was created (session clients count as `ws`; their session framing is not counted). */
   traffic(): ReadonlyMap<RoomTransport, Readonly<TransportTraffic>> {
     const out = new Map<RoomTransport, TransportTraffic>();
-    for (const [name, counter] of this.#counters) {
-      const key: RoomTransport = name === 'ws-session' ? 'ws' : name;
-      const sum = out.get(key);
-      if (sum === undefined) out.set(key, { ...counter.traffic });
+    for (const { transport, counter } of this.#parts) {
+      const sum = out.get(transport);
+      if (sum === undefined) out.set(transport, { ...counter.traffic });
       else for (const k of Object.keys(sum) as Array<keyof TransportTraffic>) sum[k] += counter.traffic[k];
     }
     return out;
@@ -211,17 +240,24 @@ export class Room {
 
   /** Whether `?session` clients get a session they can resume. */
   get resumable(): boolean {
-    return this.#session !== null;
+    return this.#sessionWs !== null;
   }
 
-  /** The session a resume token (hex) would resume, or 0: unknown, already used, expired, or resume is off. */
+  /** The WebSocket session a resume token (hex) would resume, or 0: unknown, already used, expired, or resume is off. */
   sessionOfToken(tokenHex: string): number {
-    return this.#session?.sessionOfToken(tokenHex) ?? 0;
+    return this.#parts.find((p) => p.name === 'ws-session')?.session?.sessionOfToken(tokenHex) ?? 0;
   }
 
-  /** Ids of the session clients whose connection is down now (they still count as clients). */
+  /** Ids of the session clients whose connection is down now (they still count as clients), in id order. */
   pausedPeers(): number[] {
-    return this.#session?.getPausedPeers() ?? [];
+    return this.#parts.flatMap((p) => p.session?.getPausedPeers() ?? []).sort((a, b) => a - b);
+  }
+
+  /** The part that carries peer `id`. */
+  #partOf(id: number): Part {
+    if (!(this.#peer instanceof MultiplexPeer)) return this.#parts[0]!;
+    const counter = this.#peer.partOf(id);
+    return this.#parts.find((p) => p.counter === counter) ?? this.#parts[0]!;
   }
 
   /** The connected clients, in id order. */
@@ -229,7 +265,7 @@ export class Room {
     const out: RoomClient[] = [];
     const paused = new Set(this.pausedPeers());
     for (const id of this.multiplayer.getPeers()) {
-      const transport: RoomTransport = this.#enet?.getPeer(id) != null ? 'enet' : 'ws';
+      const transport = this.#partOf(id).transport;
       const enetPeer = transport === 'enet' ? this.#enet!.getPeer(id) : null;
       out.push({ id, transport, rttMs: enetPeer !== null ? enetPeer.getStatistic(PeerStatistic.PEER_ROUND_TRIP_TIME) : null, paused: paused.has(id) });
     }
@@ -247,7 +283,7 @@ export class Room {
       locked: this.#locked,
       metadata: this.metadata,
       createdAtMs: this.createdAtMs,
-      endpoints: { ws: `/${this.id}`, enet: this.enetPort },
+      endpoints: { ws: `/${this.id}`, enet: this.enetPort, ...(this.#loopback !== null ? { loopback: roomLoopbackAddress(this.id) } : {}) },
     };
   }
 
@@ -286,25 +322,30 @@ export class Room {
    * drained. They leave over the next ticks.
    */
   closeClients(code: number, reason: string): void {
-    for (const { id, transport } of this.clients()) {
-      if (transport === 'enet') this.#enet!.getPeer(id)?.peerDisconnectLater(code);
-      else if (this.#isSession(id)) {
+    for (const { id } of this.clients()) {
+      const part = this.#partOf(id);
+      if (part.name === 'enet') this.#enet!.getPeer(id)?.peerDisconnectLater(code);
+      else if (part.name === 'loopback') {
+        // Asked twice (a drain, then the dispose), a peer may already be gone: the loopback peer throws then.
+        if (part.session === null) {
+          try {
+            this.#loopback!.disconnectPeer(id);
+          } catch {
+            // already gone
+          }
+        } else if (part.session.getTransportId(id) !== null || part.session.getPausedPeers().includes(id)) part.session.disconnectPeer(id);
+      }
+      else if (part.name === 'ws-session') {
         // A session client: the close frame carries the code, then its session ends (no resume).
-        const session = this.#session!;
-        const transportId = session.getTransportId(id);
+        const transportId = part.session!.getTransportId(id);
         const ws = transportId !== null ? this.#sessionWs!.getPeer(transportId) : null;
         if (ws !== null && ws.getReadyState() === State.OPEN) ws.close(code, reason);
-        session.disconnectPeer(id);
+        part.session!.disconnectPeer(id);
       } else {
         const ws = this.#ws.getPeer(id);
         if (ws !== null && ws.getReadyState() === State.OPEN) ws.close(code, reason);
       }
     }
-  }
-
-  #isSession(id: number): boolean {
-    // Plain and session clients' ids come from two WebSocket servers (MultiplexPeer keeps them apart).
-    return this.#session !== null && this.#ws.getPeer(id) === null && (this.#session.getTransportId(id) !== null || this.pausedPeers().includes(id));
   }
 
   /**
