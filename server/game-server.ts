@@ -45,6 +45,8 @@ export interface GameServerOptions {
    * a whole server (rooms, sessions and resumes) runs deterministically in virtual time.
    */
   readonly loopback?: VirtualNetwork;
+  /** Every room pings its WebSocket clients this often to measure their RTT (ms, default 2 000; 0: never). */
+  readonly wsPingIntervalMs?: number;
 }
 
 /** The WebSocket path of the signaling lobbies (never a room id: ids have no dots). */
@@ -92,6 +94,7 @@ export class GameServer {
   readonly #enet: EnetOptions | null;
   readonly #resume: ResumeOptions;
   readonly #loopback: VirtualNetwork | null;
+  readonly #wsPingIntervalMs: number;
   readonly #types = new Map<string, RoomType>();
   readonly #rooms = new Map<string, Room>();
   readonly #creating = new Map<string, Promise<Room>>();
@@ -112,6 +115,8 @@ export class GameServer {
     this.#enet = options.enet ?? null;
     this.#resume = options.resume ?? {};
     this.#loopback = options.loopback ?? null;
+    this.#wsPingIntervalMs = options.wsPingIntervalMs ?? 2000;
+    if (!(this.#wsPingIntervalMs >= 0)) throw new RangeError(`wsPingIntervalMs must be >= 0, got ${this.#wsPingIntervalMs}.`);
     this.#signaling = options.signaling === true ? new SignalingServer({ clock: this.clock, log: (line) => this.#log.info(line) }) : null;
     this.#signalingWss = options.signaling === true ? new WebSocketServer({ noServer: true, perMessageDeflate: false, clientTracking: false, maxPayload: 4 * MAX_MESSAGE_BYTES }) : null;
     if (!Number.isInteger(this.#maxRooms) || this.#maxRooms < 1) throw new RangeError(`maxRooms must be a positive integer, got ${this.#maxRooms}.`);
@@ -209,6 +214,7 @@ export class GameServer {
       clock: this.clock,
       logger: this.#log,
       rng: this.#rng,
+      wsPingIntervalMs: this.#wsPingIntervalMs,
       ...(this.#loopback !== null ? { loopback: this.#loopback } : {}),
       ...(options.metadata !== undefined ? { metadata: options.metadata } : {}),
       ...(options.emptyGraceMs !== undefined ? { emptyGraceMs: options.emptyGraceMs } : {}),

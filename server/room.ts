@@ -1,7 +1,7 @@
 import { ErrorCode, MultiplayerError, Signal, cryptoRng, type Clock, type Logger, type MultiplayerPeer, type Rng } from '../core/index.js';
 import { SceneMultiplayer, SceneTree } from '../scenetree/index.js';
 import { ENetMultiplayerPeer, PeerStatistic } from '../plugins/enet/index.js';
-import { State, WebSocketMultiplayerPeer, type HttpUpgrade } from '../plugins/websocket/index.js';
+import { State, WebSocketMultiplayerPeer, type HttpUpgrade, type WebSocketPeer } from '../plugins/websocket/index.js';
 import { LoopbackMultiplayerPeer, type VirtualNetwork } from '../plugins/loopback/index.js';
 import { SessionServerPeer } from '../plugins/session/index.js';
 import { RoomCloseCode } from './close-codes.js';
@@ -29,7 +29,7 @@ interface Part {
 export interface RoomClient {
   readonly id: number;
   readonly transport: RoomTransport;
-  /** Smoothed round-trip time in ms, where the transport measures one (ENet), else null. */
+  /** Smoothed round-trip time in ms (ENet's own; WebSocket ping frames, see `wsPingIntervalMs`), null before the first sample or while paused. */
   readonly rttMs: number | null;
   /** A session client whose connection dropped: its id, authority and nodes are kept until it resumes or its grace ends. */
   readonly paused: boolean;
@@ -73,6 +73,8 @@ export interface RoomOptions {
   readonly rng?: Rng;
   /** Also serve the room on this VirtualNetwork, at `roomLoopbackAddress(id)`. */
   readonly loopback?: VirtualNetwork;
+  /** Ping every WebSocket client this often to measure its RTT (ms, on the room's clock; default 2 000; 0: never). */
+  readonly wsPingIntervalMs?: number;
 }
 
 /** A WebSocket handshake older than this no longer holds a seat (the peer's handshake timeout is 3 s). */
@@ -119,6 +121,8 @@ export class Room {
   /** A `dispose` asked for during a tick, applied when the tick ends. */
   #disposeAfterTick: [code: number, reason: string] | null = null;
   #tickMs = 0;
+  readonly #wsPingIntervalMs: number;
+  #lastPingMs: number;
 
   private constructor(options: RoomOptions, enet: ENetMultiplayerPeer | null) {
     this.id = options.id;
@@ -128,6 +132,8 @@ export class Room {
     this.#clock = options.clock;
     this.#log = options.logger;
     this.createdAtMs = this.#clock.nowMs();
+    this.#wsPingIntervalMs = options.wsPingIntervalMs ?? 2000;
+    this.#lastPingMs = this.createdAtMs;
     this.#ws = new WebSocketMultiplayerPeer({ clock: this.#clock, logger: this.#log });
     if (this.#ws.createStreamServer() !== ErrorCode.OK) throw new MultiplayerError(ErrorCode.ERR_BUG, 'A stream server could not start.');
     this.#ws.peerConnected.connect(() => void this.#reservations.shift());
@@ -253,6 +259,20 @@ export class Room {
     return this.#parts.flatMap((p) => p.session?.getPausedPeers() ?? []).sort((a, b) => a - b);
   }
 
+  /** The WebSocket connection of client `id` now (plain, or a session's current one), or null. */
+  #wsOf(id: number): WebSocketPeer | null {
+    const part = this.#partOf(id);
+    if (part.name === 'ws') return this.#ws.getPeer(id);
+    if (part.name !== 'ws-session') return null;
+    const transportId = part.session!.getTransportId(id);
+    return transportId !== null ? this.#sessionWs!.getPeer(transportId) : null;
+  }
+
+  /** Sends a ping frame to every WebSocket client (their pongs give `clients()[i].rttMs`). */
+  #pingWebSockets(): void {
+    for (const id of this.multiplayer.getPeers()) this.#wsOf(id)?.ping();
+  }
+
   /** The part that carries peer `id`. */
   #partOf(id: number): Part {
     if (!(this.#peer instanceof MultiplexPeer)) return this.#parts[0]!;
@@ -266,8 +286,13 @@ export class Room {
     const paused = new Set(this.pausedPeers());
     for (const id of this.multiplayer.getPeers()) {
       const transport = this.#partOf(id).transport;
-      const enetPeer = transport === 'enet' ? this.#enet!.getPeer(id) : null;
-      out.push({ id, transport, rttMs: enetPeer !== null ? enetPeer.getStatistic(PeerStatistic.PEER_ROUND_TRIP_TIME) : null, paused: paused.has(id) });
+      let rttMs: number | null = null;
+      if (transport === 'enet') rttMs = this.#enet!.getPeer(id)?.getStatistic(PeerStatistic.PEER_ROUND_TRIP_TIME) ?? null;
+      else if (transport === 'ws') {
+        const rtt = this.#wsOf(id)?.getRoundTripTime() ?? -1;
+        rttMs = rtt >= 0 ? Math.round(rtt * 10) / 10 : null;
+      }
+      out.push({ id, transport, rttMs, paused: paused.has(id) });
     }
     return out.sort((a, b) => a.id - b.id);
   }
@@ -305,6 +330,10 @@ export class Room {
     const start = performance.now();
     const now = this.#clock.nowMs();
     while (this.#reservations.length > 0 && now - this.#reservations[0]! > RESERVATION_MS) this.#reservations.shift();
+    if (this.#wsPingIntervalMs > 0 && now - this.#lastPingMs >= this.#wsPingIntervalMs) {
+      this.#lastPingMs = now;
+      this.#pingWebSockets();
+    }
     this.#ticking = true;
     try {
       this.tree.processFrame(delta);

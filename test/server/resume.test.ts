@@ -8,7 +8,7 @@ import { connect, createServer, type Server, type Socket } from 'node:net';
 import t, { type Test } from 'tap';
 import { ConnectionStatus, ErrorCode } from '../../core/index.js';
 import { MultiplayerSpawner, Node, SceneTree, rpc } from '../../scenetree/index.js';
-import { GameServer, RoomCloseCode, connectToRoom, type GameServerOptions, type Room } from '../../server/index.js';
+import { GameServer, RoomCloseCode, ServerMetrics, connectToRoom, type GameServerOptions, type Room } from '../../server/index.js';
 import { rawClient } from '../helpers/raw-ws.js';
 import { tickUntil } from '../helpers/server-rooms.js';
 
@@ -128,6 +128,10 @@ t.test('a destroyed connection resumes: same id, authority and avatar; traffic o
   t.ok(r.kill() >= 1, 'the TCP connection was destroyed');
   await tickUntil(s, () => room.pausedPeers().includes(id), [tree]);
   t.same(room.clients().find((c) => c.id === id)?.paused, true, 'rooms see the client as paused');
+  const metrics = new ServerMetrics(s);
+  t.match(await metrics.metrics(), /\nscenenet_paused_peers\{room="r1"\} 1\n/, 'the paused gauge counts it');
+  t.match(metrics.snapshot(), { peers: 1, paused: 1 });
+  metrics.close();
   // The gap: both sides keep sending reliable RPCs.
   for (let n = 2; n <= 6; n++) clientAvatar.rpcId(1, 'say', n);
   for (let n = 1; n <= 5; n++) serverAvatar.rpcId(id, 'hear', n);
@@ -161,6 +165,9 @@ t.test('a destroyed connection resumes: same id, authority and avatar; traffic o
   clientAvatar.rpcId(1, 'say', 7);
   await tickUntil(s, () => serverAvatar.said.length === 7, [tree]);
   t.same(events, [`paused ${id}`, `resumed ${id}`]);
+  const after = new ServerMetrics(s);
+  t.match(await after.metrics(), /\nscenenet_paused_peers\{room="r1"\} 0\n/, 'and forgets it once resumed');
+  after.close();
 });
 
 t.test('a resume passes a locked room; a plain client of the same room is unaffected', async (t) => {
