@@ -8,7 +8,8 @@ import { MAX_MESSAGE_BYTES } from './signaling/signaling-protocol.js';
 import { MAX_LOBBY_PEERS, SignalingServer } from './signaling/signaling-server.js';
 import { Room, type RoomInfo } from './room.js';
 import { parseRoomPath, type RoomRequest } from './room-path.js';
-import { isRoomName, roomType, type ResumeOptions, type RoomType, type RoomTypeOptions } from './room-type.js';
+import { isRoomName, mergeLimits, roomType, type ResumeOptions, type RoomType, type RoomTypeOptions } from './room-type.js';
+import type { MultiplayerLimits } from '../scenetree/index.js';
 
 /** ENet settings of a game server: each room listens on its own port. */
 export interface EnetOptions {
@@ -45,6 +46,11 @@ export interface GameServerOptions {
    * a whole server (rooms, sessions and resumes) runs deterministically in virtual time.
    */
   readonly loopback?: VirtualNetwork;
+  /**
+   * Budgets of every room's SceneMultiplayer (`limits`), over `DEFAULT_LIMITS`; a room type's own
+   * `limits` go over these key by key. `UNLIMITED` turns them off (e.g. for a benchmark).
+   */
+  readonly limits?: Partial<MultiplayerLimits>;
   /** Every room pings its WebSocket clients this often to measure their RTT (ms, default 2 000; 0: never). */
   readonly wsPingIntervalMs?: number;
 }
@@ -95,6 +101,7 @@ export class GameServer {
   readonly #resume: ResumeOptions;
   readonly #loopback: VirtualNetwork | null;
   readonly #wsPingIntervalMs: number;
+  readonly #limits: Partial<MultiplayerLimits>;
   readonly #types = new Map<string, RoomType>();
   readonly #rooms = new Map<string, Room>();
   readonly #creating = new Map<string, Promise<Room>>();
@@ -116,6 +123,7 @@ export class GameServer {
     this.#resume = options.resume ?? {};
     this.#loopback = options.loopback ?? null;
     this.#wsPingIntervalMs = options.wsPingIntervalMs ?? 2000;
+    this.#limits = mergeLimits(options.limits);
     if (!(this.#wsPingIntervalMs >= 0)) throw new RangeError(`wsPingIntervalMs must be >= 0, got ${this.#wsPingIntervalMs}.`);
     this.#signaling = options.signaling === true ? new SignalingServer({ clock: this.clock, log: (line) => this.#log.info(line) }) : null;
     this.#signalingWss = options.signaling === true ? new WebSocketServer({ noServer: true, perMessageDeflate: false, clientTracking: false, maxPayload: 4 * MAX_MESSAGE_BYTES }) : null;
@@ -127,7 +135,7 @@ export class GameServer {
   define(name: string, options: RoomTypeOptions): this {
     if (!isRoomName(name)) throw new MultiplayerError(ErrorCode.ERR_INVALID_PARAMETER, `Invalid room type name "${name}".`);
     if (this.#types.has(name)) throw new MultiplayerError(ErrorCode.ERR_ALREADY_EXISTS, `Room type "${name}" is already defined.`);
-    this.#types.set(name, roomType(name, options, { resume: this.#resume }));
+    this.#types.set(name, roomType(name, options, { resume: this.#resume, limits: this.#limits }));
     return this;
   }
 

@@ -28,7 +28,7 @@ export { GameServer, SIGNALING_PATH } from './game-server.js';
 export type { GameServerOptions, EnetOptions, CreateRoomOptions, ShutdownOptions } from './game-server.js';
 export { Room, roomLoopbackAddress } from './room.js';
 export type { RoomInfo, RoomClient, RoomOptions, RoomTransport, JoinKind } from './room.js';
-export { roomType, isRoomName, ROOM_NAME_PATTERN } from './room-type.js';
+export { roomType, isRoomName, mergeLimits, ROOM_NAME_PATTERN } from './room-type.js';
 export type { RoomType, RoomTypeOptions, RoomTypeDefaults, ResumeOptions, ResolvedResume } from './room-type.js';
 export { parseRoomPath } from './room-path.js';
 export type { RoomRequest } from './room-path.js';

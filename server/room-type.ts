@@ -1,4 +1,5 @@
 import type { SessionOptions } from '../plugins/session/index.js';
+import { DEFAULT_LIMITS, type MultiplayerLimits } from '../scenetree/index.js';
 import type { Room } from './room.js';
 
 /**
@@ -41,11 +42,27 @@ export interface RoomTypeOptions {
   readonly enet?: boolean;
   /** Session resume for this type's rooms, key by key over the server's `resume` (default: on, 10 s grace). */
   readonly resume?: ResumeOptions;
+  /**
+   * Per-peer and per-room budgets of this type's rooms (`SceneMultiplayer#limits`), key by key over the
+   * server's `limits`, which go over `DEFAULT_LIMITS` (`UNLIMITED`: none, Godot's behaviour).
+   */
+  readonly limits?: Partial<MultiplayerLimits>;
 }
 
 /** What a server gives every room type unless the type says otherwise. */
 export interface RoomTypeDefaults {
   readonly resume?: ResumeOptions;
+  readonly limits?: Partial<MultiplayerLimits>;
+}
+
+/** `base` then `over`, key by key, checked as SceneMultiplayer checks them (throws RangeError on an unknown key or a bad value). */
+export function mergeLimits(base: Partial<MultiplayerLimits> = {}, over: Partial<MultiplayerLimits> = {}): Partial<MultiplayerLimits> {
+  const out = { ...base, ...over };
+  for (const [key, value] of Object.entries(out)) {
+    if (!Object.hasOwn(DEFAULT_LIMITS, key)) throw new RangeError(`Unknown multiplayer limit '${key}'.`);
+    if (typeof value !== 'number' || !(value >= 0)) throw new RangeError(`Multiplayer limit '${key}' must be a number >= 0 (Infinity for none), got ${String(value)}.`);
+  }
+  return Object.freeze(out);
 }
 
 /** A registered room type, defaults applied. */
@@ -57,6 +74,8 @@ export interface RoomType {
   readonly emptyGraceMs: number;
   readonly enet: boolean;
   readonly resume: ResolvedResume;
+  /** The server's limits with the type's over them (missing keys: `DEFAULT_LIMITS`). */
+  readonly limits: Partial<MultiplayerLimits>;
 }
 
 /** Applies the defaults of `RoomTypeOptions`. */
@@ -67,5 +86,6 @@ export function roomType(name: string, options: RoomTypeOptions, defaults: RoomT
   if (!(emptyGraceMs >= 0)) throw new RangeError(`emptyGraceMs must be >= 0, got ${emptyGraceMs}.`);
   const resume: ResolvedResume = { ...defaults.resume, ...options.resume, enabled: options.resume?.enabled ?? defaults.resume?.enabled ?? true };
   if (resume.graceMs !== undefined && !(resume.graceMs >= 0)) throw new RangeError(`resume.graceMs must be >= 0, got ${resume.graceMs}.`);
-  return { name, setup: options.setup, maxClients, createOnJoin: options.createOnJoin ?? true, emptyGraceMs, enet: options.enet ?? true, resume };
+  const limits = mergeLimits(defaults.limits, options.limits);
+  return { name, setup: options.setup, maxClients, createOnJoin: options.createOnJoin ?? true, emptyGraceMs, enet: options.enet ?? true, resume, limits };
 }

@@ -167,7 +167,7 @@ export class Room {
     }
     this.#parts = parts;
     this.#peer = parts.length === 1 ? parts[0]!.counter : new MultiplexPeer(parts.map((p) => p.counter), this.#log);
-    this.multiplayer = new SceneMultiplayer({ clock: this.#clock, logger: this.#log });
+    this.multiplayer = new SceneMultiplayer({ clock: this.#clock, logger: this.#log, limits: options.type.limits });
     this.tree = new SceneTree({ clock: this.#clock, logger: this.#log, multiplayer: this.multiplayer });
     this.multiplayer.multiplayerPeer = this.#peer;
   }
