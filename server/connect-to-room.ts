@@ -73,13 +73,17 @@ export interface ConnectToLoopbackRoomOptions extends SessionOptions {
 
 /**
  * `connectToRoom` for a GameServer with `loopback`: joins room `roomId` on the server's VirtualNetwork
- * with a session, and after a drop (a partition longer than `timeoutMs`) reconnects from a new address
- * and resumes as the same peer. Everything runs on the network's clock, so it is deterministic.
+ * with a session, and after a drop (a partition longer than `timeoutMs`) reconnects from the same
+ * address once it can, and resumes as the same peer. Everything runs on the network's clock, so it is deterministic.
  */
 export function connectToLoopbackRoom(network: VirtualNetwork, roomId: string, options: ConnectToLoopbackRoomOptions = {}): SessionClientPeer {
+  // Every reconnection comes from the first connection's address, as a real client's host would: a
+  // partition of that address holds them off too.
+  let localAddress: string | null = null;
   const open = (): LoopbackMultiplayerPeer => {
     const peer = new LoopbackMultiplayerPeer({ connectTimeoutMs: options.connectTimeoutMs ?? 1000, ...(options.logger !== undefined ? { logger: options.logger } : {}) });
-    peer.createClient(network, { address: roomLoopbackAddress(roomId) });
+    peer.createClient(network, { address: roomLoopbackAddress(roomId), ...(localAddress !== null ? { localAddress } : {}) });
+    localAddress ??= peer.address;
     return peer;
   };
   return new SessionClientPeer(open(), { clock: network.clock, ...options, reconnect: open });

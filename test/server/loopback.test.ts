@@ -3,16 +3,18 @@
  * two rooms, sessions, a partition that pauses a client and its resume; the same seed gives the same
  * events and the same trace hash in every run.
  */
-import t from 'tap';
+import t, { type Test } from 'tap';
 import { ManualClock, SeededRng } from '../../core/index.js';
 import { Fnv1a64, VirtualNetwork } from '../../plugins/loopback/index.js';
 import type { SessionClientPeer } from '../../plugins/session/index.js';
-import { MultiplayerSpawner, Node, SceneTree, rpc } from '../../scenetree/index.js';
+import { MultiplayerSpawner, MultiplayerSynchronizer, Node, ReplicationMode, SceneTree, rpc } from '../../scenetree/index.js';
 import { GameServer, connectToLoopbackRoom, type Room } from '../../server/index.js';
 
 const AVATAR = 'res://avatar.tscn';
 
 class Avatar extends Node {
+  /** Replicated from the owner (ON_CHANGE: reliable deltas). */
+  score = 0;
   readonly said: Array<[from: number, n: number]> = [];
   readonly heard: number[] = [];
 
@@ -32,7 +34,14 @@ class Avatar extends Node {
 }
 
 function world(tree: SceneTree): Node {
-  tree.scenes.registerScene(AVATAR, () => new Avatar());
+  tree.scenes.registerScene(AVATAR, () => {
+    const a = new Avatar();
+    const sync = new MultiplayerSynchronizer('Sync');
+    sync.replicationConfig!.addProperty('.:score');
+    sync.replicationConfig!.propertySetReplicationMode('.:score', ReplicationMode.ON_CHANGE);
+    a.addChild(sync);
+    return a;
+  });
   const w = new Node('World');
   const players = new Node('Players');
   w.addChild(players);
@@ -54,10 +63,10 @@ interface RunResult {
   readonly roomIds: string[];
 }
 
-/** One run: 2 rooms, 3 clients each, 2 % loss; client 0 of the first room is partitioned for 4 s and resumes. */
-async function run(seed: number): Promise<RunResult> {
+/** One run: room `final` with 8 clients and another with 2, 5 % loss; client 0 of `final` is partitioned for 5 s and resumes. */
+async function run(t: Test, seed: number): Promise<RunResult> {
   const clock = new ManualClock();
-  const network = new VirtualNetwork({ clock, rng: new SeededRng(seed), conditions: { latencyMs: 20, jitterMs: 10, loss: 0.02 } });
+  const network = new VirtualNetwork({ clock, rng: new SeededRng(seed), conditions: { latencyMs: 20, jitterMs: 10, loss: 0.05 } });
   const server = new GameServer({ clock, rng: new SeededRng(seed + 1000), loopback: network, resume: { graceMs: 8000 } });
   const events: string[] = [];
   const log = (line: string): void => void events.push(`${clock.nowMs()} ${line}`);
@@ -78,7 +87,7 @@ async function run(seed: number): Promise<RunResult> {
   const rooms = [await server.createRoom('arena', { id: 'final' }), await server.createRoom('arena')];
   const clients: Array<{ tree: SceneTree; peer: SessionClientPeer; room: Room }> = [];
   for (const room of rooms) {
-    for (let i = 0; i < 3; i++) {
+    for (let i = 0; i < (room.id === 'final' ? 8 : 2); i++) {
       const tree = new SceneTree({ clock });
       world(tree);
       const peer = connectToLoopbackRoom(network, room.id);
@@ -107,14 +116,21 @@ async function run(seed: number): Promise<RunResult> {
   const address = (victim.peer.inner as unknown as { address: string }).address;
   network.partition(address);
   log(`partition ${address}`);
+  const ids = clients.map((c) => c.peer.getUniqueId());
+  const partitionedAt = clock.nowMs();
   for (let n = 1; n <= 5; n++) {
     mine(0).rpcId(1, 'say', n);
     serverAvatar.rpcId(victimId, 'hear', n);
+    for (let i = 1; i < clients.length; i++) mine(i).rpcId(1, 'say', n); // the others keep playing
     for (let f = 0; f < 30; f++) step();
   }
+  mine(0).score = 7; // replication from the cut-off client during the gap
   until(() => victim.room.pausedPeers().includes(victimId));
-  until(() => !victim.peer.isPaused && victim.room.pausedPeers().length === 0 && serverAvatar.said.length === 6 && mine(0).heard.length === 5);
+  while (clock.nowMs() - partitionedAt < 5000) step();
+  t.ok(victim.peer.isPaused && victim.room.pausedPeers().includes(victimId), 'still paused while the partition holds (reconnections are cut off too)');
   network.heal(address);
+  until(() => !victim.peer.isPaused && victim.room.pausedPeers().length === 0 && serverAvatar.said.length === 6 && mine(0).heard.length === 5 && serverAvatar.score === 7);
+  until(() => clients.every((c, i) => avatar(c.room.tree, ids[i]!)!.said.length === 6));
   for (let f = 0; f < 60; f++) step();
 
   const said = rooms.map((room) => room.multiplayer.getPeers().map((id) => `${id}:${JSON.stringify(avatar(room.tree, id)?.said)}`).join(' '));
@@ -124,7 +140,10 @@ async function run(seed: number): Promise<RunResult> {
     hash: h.digest(),
     traceHash: network.traceHash(),
     events: [...events, ...said],
-    resumedSameId: victim.peer.getUniqueId() === victimId && serverAvatar.said.map(([, n]) => n).join() === '100,1,2,3,4,5' && mine(0).heard.join() === '1,2,3,4,5',
+    resumedSameId:
+      clients.every((c, i) => c.peer.getUniqueId() === ids[i] && avatar(c.room.tree, ids[i]!)!.said.map(([, n]) => n).join() === `${100 + i},1,2,3,4,5`) &&
+      mine(0).heard.join() === '1,2,3,4,5' &&
+      serverAvatar.score === 7,
     roomIds: rooms.map((r) => r.id),
   };
   await server.shutdown({ graceMs: 0 });
@@ -132,10 +151,10 @@ async function run(seed: number): Promise<RunResult> {
   return result;
 }
 
-t.test('same seed, same events and trace hash across 3 runs, a pause and resume included', async (t) => {
-  const runs = [await run(7), await run(7), await run(7)];
+t.test('a 5 s partition of 1 client out of 8 under 5 % loss: nothing lost, ids kept; same seed, same events and trace hash across 3 runs', async (t) => {
+  const runs = [await run(t, 7), await run(t, 7), await run(t, 7)];
   const first = runs[0]!;
-  t.ok(first.resumedSameId, 'the partitioned client resumed as the same peer; the gap traffic arrived once, in order');
+  t.ok(first.resumedSameId, 'every client kept its id; the partitioned one resumed; every RPC and the replicated score of the gap arrived once, in order');
   t.ok(first.events.some((e) => / final paused \d+$/.test(e)), 'the room paused the client');
   t.ok(first.events.some((e) => / final resumed \d+$/.test(e)), 'and resumed it');
   t.notOk(first.events.some((e) => / disconnected /.test(e)), 'nobody was disconnected');
@@ -145,6 +164,6 @@ t.test('same seed, same events and trace hash across 3 runs, a pause and resume 
     t.equal(r.traceHash, first.traceHash, 'the same packet trace');
     t.equal(r.hash, first.hash);
   }
-  const other = await run(8);
+  const other = await run(t, 8);
   t.not(other.traceHash, first.traceHash, 'another seed gives another trace');
 });
