@@ -34,6 +34,8 @@ const OPTIONS: readonly Option[] = [
   { name: 'max-rooms', value: 'N', fallback: '100', help: 'most rooms at once; further creations are refused (close code 4429)' },
   { name: 'rooms', value: 'N', fallback: '1', help: 'rooms of the default type created at start (ENet clients need one to join)' },
   { name: 'fps', value: 'N', fallback: '60', help: 'frames per second of every room' },
+  { name: 'resume-grace-ms', value: 'MS|off', fallback: '10000', help: 'how long a client that joined with ?session may resume after a drop (off: no sessions)' },
+  { name: 'ws-ping-ms', value: 'MS', fallback: '2000', help: 'ping WebSocket clients this often to measure their RTT (0: never)' },
   { name: 'grace-ms', value: 'MS', fallback: '5000', help: 'on SIGINT/SIGTERM, how long clients get to leave before the server exits' },
   { name: 'metrics-port', value: 'PORT', fallback: 'off', help: 'serve /metrics (Prometheus), /metrics.json and /monitor on this port (0 picks one)' },
   { name: 'metrics-token', value: 'TOKEN', fallback: 'random, printed', help: 'token the metrics and monitor pages require (?token= or Bearer)' },
@@ -50,6 +52,7 @@ export function serveHelp(games: Record<string, ServeGame>): string {
     'clients join by URL: ws://HOST:PORT/<roomId> (an existing room), ws://HOST:PORT/<type>/<roomId>',
     '(created on first join), ws://HOST:PORT/<type>/ (any open room of that type); ENet clients use a room\'s port;',
     "WebRTC peers signal through ws://HOST:PORT/.signaling (lobbies of Godot's webrtc_signaling demo).",
+    'scenenet clients that add ?session (connectToRoom) resume after a drop with ?resume=<token> (refused: 4401).',
     '',
     'examples:',
     '  scenenet serve --port 0',
@@ -68,6 +71,8 @@ interface ServeOptions {
   readonly rooms: number;
   readonly fps: number;
   readonly graceMs: number;
+  readonly resumeGraceMs: number | null;
+  readonly wsPingMs: number;
   readonly metricsPort: number | null;
   readonly metricsToken: string | null;
 }
@@ -91,8 +96,10 @@ function parseOptions(argv: string[]): ServeOptions | 'help' | string {
   const rooms = int('rooms', 0, 100_000);
   const fps = int('fps', 1, 1000);
   const graceMs = int('grace-ms', 0, 3_600_000);
+  const resumeGraceMs = str('resume-grace-ms') === 'off' ? null : int('resume-grace-ms', 0, 3_600_000);
+  const wsPingMs = int('ws-ping-ms', 0, 3_600_000);
   const metricsPort = str('metrics-port') === 'off' ? null : int('metrics-port', 0, 65535);
-  for (const v of [port, maxRooms, rooms, fps, graceMs, metricsPort]) if (typeof v === 'string') return v;
+  for (const v of [port, maxRooms, rooms, fps, graceMs, resumeGraceMs, wsPingMs, metricsPort]) if (typeof v === 'string') return v;
   const enet = parseEnetPorts(str('enet-ports'));
   if (typeof enet === 'string') return enet;
   if ((rooms as number) > (maxRooms as number)) return '--rooms may not exceed --max-rooms';
@@ -105,6 +112,8 @@ function parseOptions(argv: string[]): ServeOptions | 'help' | string {
     rooms: rooms as number,
     fps: fps as number,
     graceMs: graceMs as number,
+    resumeGraceMs: resumeGraceMs as number | null,
+    wsPingMs: wsPingMs as number,
     metricsPort: metricsPort as number | null,
     metricsToken: (values['metrics-token'] as string | undefined) ?? null,
   };
@@ -145,6 +154,8 @@ export async function runServe(argv: string[], games: Record<string, ServeGame>,
     fps: options.fps,
     logger: printingLogger(print),
     signaling: true,
+    resume: options.resumeGraceMs === null ? { enabled: false } : { graceMs: options.resumeGraceMs },
+    wsPingIntervalMs: options.wsPingMs,
     ...(options.enet !== null ? { enet: { host: options.host, ports: options.enet } } : {}),
   });
   const types = game.roomTypes(print);
