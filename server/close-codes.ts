@@ -6,6 +6,8 @@
 export const RoomCloseCode = {
   /** The URL path is not `/<roomId>`, `/<type>/<roomId>` or `/<type>/`. */
   BAD_URL: 4400,
+  /** With a matchmaker: the seat token is missing, unknown, already used or expired (ask for a new seat). */
+  BAD_SEAT: 4401,
   /** No such room (and the URL named no type that may create it), or no such room type. */
   NOT_FOUND: 4404,
   /** The room has `maxClients` clients. */
@@ -24,6 +26,7 @@ export type RoomCloseCode = (typeof RoomCloseCode)[keyof typeof RoomCloseCode];
 /** Why a join was refused: the `reason` label of the refusal counter, and the close code sent. */
 export const JoinRefusal = {
   bad_url: RoomCloseCode.BAD_URL,
+  bad_seat: RoomCloseCode.BAD_SEAT,
   not_found: RoomCloseCode.NOT_FOUND,
   full: RoomCloseCode.FULL,
   locked: RoomCloseCode.LOCKED,

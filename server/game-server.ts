@@ -38,6 +38,13 @@ export interface GameServerOptions {
 /** The WebSocket path of the signaling lobbies (never a room id: ids have no dots). */
 export const SIGNALING_PATH = '/.signaling';
 
+/**
+ * A gate consulted before a WebSocket join is routed (a presence registry checks seat tokens
+ * there): it refuses the join, or admits it and is told where the client went (`room`, or null
+ * when the join was refused or failed afterwards).
+ */
+export type Admission = (request: RoomRequest, target: string) => Promise<{ refuse: JoinRefusal; reason: string } | { admitted(room: Room | null): void }>;
+
 /** Options of `createRoom`. */
 export interface CreateRoomOptions {
   /** The room's id (default: 8 random characters). */
@@ -71,6 +78,8 @@ export class GameServer {
   readonly joinRefused = new Signal<[reason: JoinRefusal, path: string]>();
   /** After each `tick`: how long it took (ms of wall time) for every room. */
   readonly ticked = new Signal<[ms: number]>();
+  /** Consulted before each WebSocket join is routed (null: every join is routed). */
+  admission: Admission | null = null;
 
   readonly clock: Clock;
   readonly #log: Logger;
@@ -122,6 +131,11 @@ export class GameServer {
   /** The registered room type names. */
   roomTypes(): string[] {
     return [...this.#types.keys()];
+  }
+
+  /** A registered room type, or null. */
+  getRoomType(name: string): RoomType | null {
+    return this.#types.get(name) ?? null;
   }
 
   /**
@@ -316,7 +330,9 @@ export class GameServer {
   async #route(args: UpgradeArgs): Promise<void> {
     const path = args.request.url ?? '';
     const request = parseRoomPath(path);
+    let admitted: ((room: Room | null) => void) | null = null;
     const refuse = (why: JoinRefusal, reason: string): void => {
+      admitted?.(null);
       this.#log.info(`GameServer: refused ${path.slice(0, 80)}: ${reason}`);
       this.joinRefused.emit(why, path);
       this.#front?.refuse(args, JoinRefusal[why], reason);
@@ -327,6 +343,11 @@ export class GameServer {
       return this.#front?.handOver(args, this.#signalingWss!, (ws) => signaling.accept(ws));
     }
     if (request === null) return refuse('bad_url', 'expected /<roomId>, /<type>/<roomId> or /<type>/');
+    if (this.admission !== null) {
+      const verdict = await this.admission(request, path);
+      if ('refuse' in verdict) return refuse(verdict.refuse, verdict.reason);
+      admitted = verdict.admitted;
+    }
     let room: Room | JoinRefusal;
     try {
       room = await this.#roomFor(request);
@@ -337,7 +358,9 @@ export class GameServer {
     if (typeof room === 'string') return refuse(room, REFUSAL_TEXT[room]);
     if (room.locked) return refuse('locked', 'room is locked');
     if (room.clientCount >= room.maxClients) return refuse('full', 'room is full');
-    if (room.offer(args) !== ErrorCode.OK) args.socket.destroy();
+    if (room.offer(args) === ErrorCode.OK) return admitted?.(room);
+    admitted?.(null);
+    args.socket.destroy();
   }
 
   async #roomFor(request: RoomRequest): Promise<Room | JoinRefusal> {
@@ -383,6 +406,7 @@ export class GameServer {
 
 const REFUSAL_TEXT: Record<JoinRefusal, string> = {
   bad_url: 'bad room URL',
+  bad_seat: 'no valid seat token',
   not_found: 'no such room',
   full: 'room is full',
   locked: 'room is locked',
