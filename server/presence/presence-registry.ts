@@ -53,6 +53,7 @@ export class PresenceRegistry {
   readonly #announced = new Set<string>();
   readonly #offs: Array<() => void> = [];
   #unsubscribe: (() => Promise<void>) | null = null;
+  #subscribed: Promise<unknown> = Promise.resolve();
   #timer: ReturnType<typeof setInterval> | null = null;
   #syncing: Promise<void> | null = null;
   #again = false;
@@ -75,6 +76,7 @@ export class PresenceRegistry {
   /**
    * Installs the seat check, registers the process and its rooms, and starts heartbeating.
    * Never throws for an unreachable store: it logs and keeps trying at every heartbeat.
+   * `subscribed` resolves once commands from other processes can arrive.
    */
   async start(): Promise<void> {
     const admission: Admission = (request, target) => this.#admit(request, target);
@@ -89,14 +91,19 @@ export class PresenceRegistry {
     );
     const reconnected = (this.#presence as { reconnected?: Signal }).reconnected;
     if (reconnected instanceof Signal) this.#offs.push(reconnected.connect(() => this.sync()));
-    try {
-      this.#unsubscribe = await this.#presence.subscribe(processChannel(this.processId), (m) => this.#onCommand(m));
-    } catch (err) {
-      this.#log.warn(`presence: cannot subscribe yet (${(err as Error).message}); commands will arrive once the store is back.`);
-    }
+    // Not awaited: on a store that is down, the subscription completes once it is back.
+    this.#subscribed = this.#presence.subscribe(processChannel(this.processId), (m) => this.#onCommand(m)).then(
+      (off) => (this.#unsubscribe = off),
+      (err: Error) => this.#log.warn(`presence: cannot subscribe to commands (${err.message}).`),
+    );
     this.#timer = setInterval(() => this.sync(), this.#heartbeatMs);
     this.#timer.unref?.();
     await this.sync();
+  }
+
+  /** Resolves once this process receives commands from other processes (after `start`). */
+  get subscribed(): Promise<unknown> {
+    return this.#subscribed;
   }
 
   /** Reports the process and every room now (the heartbeat). Resolves when done; never rejects. */
@@ -124,7 +131,8 @@ export class PresenceRegistry {
     for (const off of this.#offs.splice(0)) off();
     if (this.#server.admission !== null) this.#server.admission = null;
     await this.#syncing;
-    await this.#unsubscribe?.().catch(() => {});
+    if (this.#unsubscribe !== null) await this.#unsubscribe().catch(() => {});
+    else void this.#subscribed.then(() => this.#unsubscribe?.()).catch(() => {});
     try {
       for (const room of this.#server.roomList()) await this.#presence.removeRoom(room.id);
       await this.#presence.unregisterProcess(this.processId);

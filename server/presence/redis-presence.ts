@@ -166,7 +166,9 @@ export class RedisPresence implements Presence {
       const current = this.#handlers.get(full);
       if (current === undefined || !current.delete(handler) || current.size > 0) return;
       this.#handlers.delete(full);
-      if (sub.status === 'ready') await sub.unsubscribe(full).catch(() => {});
+      // Not awaited: the handler is already gone, and a reply that never comes (the connection
+      // dropped meanwhile) must not hold up a shutdown.
+      if (sub.status === 'ready') void sub.unsubscribe(full).catch(() => {});
     };
   }
 

@@ -34,18 +34,18 @@ export async function freePort(): Promise<number> {
   return port;
 }
 
-/** Starts a redis-server for `t`, stopped at `t`'s teardown. */
-export async function startRedis(t: Test): Promise<RedisServer> {
-  const redis = await launchRedis();
+/** Starts a redis-server for `t` (on `port`, or a free one), stopped at `t`'s teardown. */
+export async function startRedis(t: Test, options: { port?: number } = {}): Promise<RedisServer> {
+  const redis = await launchRedis(options);
   t.teardown(() => redis.stop());
   return redis;
 }
 
-/** Starts a redis-server; the caller stops it. */
-export async function launchRedis(): Promise<RedisServer> {
+/** Starts a redis-server (on `port`, or a free one); the caller stops it. */
+export async function launchRedis(options: { port?: number } = {}): Promise<RedisServer> {
   const dir = mkdtempSync(join(tmpdir(), 'scenenet-redis-'));
   let child: ChildProcess | null = null;
-  let port = 0;
+  let port = options.port ?? 0;
   const start = async (): Promise<void> => {
     for (let attempt = 0; ; attempt++) {
       if (port === 0 || attempt > 3) port = await freePort();
