@@ -7,6 +7,7 @@
  *   P procs            sorted set: process id → expiry (ms)
  *   P proc:<id>        hash: id, url, types (JSON: type → maxClients), rooms
  *   P type:<type>      set of room ids (members whose room hash expired are dropped when seen)
+ *   P open:<type>      sorted set: room id → seats, for the rooms that take a seat now (unlocked, below max)
  *   P room:<id>        hash: id, type, process, url, seats, clients, max, locked, meta (JSON), pending; expires (TTL)
  *   P res:<id>         sorted set: unused seat token → expiry (ms)
  *   P seat:<token>     string: room id; expires with the seat
@@ -21,6 +22,17 @@ local function now_ms()
   local t = redis.call('TIME')
   return tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
 end
+-- Keeps P open:<type> (room id → seats) to the rooms that take a seat now: unlocked, below max.
+local function reindex(id)
+  local r = redis.call('HMGET', P .. 'room:' .. id, 'type', 'seats', 'max', 'locked')
+  if not r[1] then return end
+  local okey = P .. 'open:' .. r[1]
+  if r[4] ~= '1' and tonumber(r[2]) < tonumber(r[3]) then
+    redis.call('ZADD', okey, tonumber(r[2]), id)
+  else
+    redis.call('ZREM', okey, id)
+  end
+end
 local function purge(id, now)
   local rkey = P .. 'res:' .. id
   local expired = redis.call('ZRANGEBYSCORE', rkey, '-inf', now)
@@ -31,6 +43,7 @@ local function purge(id, now)
       local seats = tonumber(redis.call('HGET', key, 'seats') or '0') - #expired
       if seats < 0 then seats = 0 end
       redis.call('HSET', key, 'seats', seats)
+      reindex(id)
     end
   end
 end
@@ -60,6 +73,7 @@ redis.call('PEXPIRE', key, ttl)
 if redis.call('EXISTS', P .. 'res:' .. id) == 1 then redis.call('PEXPIRE', P .. 'res:' .. id, ttl) end
 redis.call('SADD', P .. 'type:' .. rtype, id)
 redis.call('SADD', P .. 'types', rtype)
+reindex(id)
 return seats
 `;
 
@@ -68,7 +82,10 @@ export const REMOVE_ROOM = `${COMMON}
 local id = ARGV[2]
 local key = P .. 'room:' .. id
 local rtype = redis.call('HGET', key, 'type')
-if rtype then redis.call('SREM', P .. 'type:' .. rtype, id) end
+if rtype then
+  redis.call('SREM', P .. 'type:' .. rtype, id)
+  redis.call('ZREM', P .. 'open:' .. rtype, id)
+end
 redis.call('DEL', key, P .. 'res:' .. id)
 return 1
 `;
@@ -97,6 +114,7 @@ local function take(id)
   local pttl = redis.call('PTTL', key)
   if pttl > 0 then redis.call('PEXPIRE', rkey, math.max(pttl, seat_ttl)) end
   redis.call('SET', P .. 'seat:' .. token, id, 'PX', seat_ttl)
+  reindex(id)
   local r = redis.call('HMGET', key, 'type', 'process', 'url')
   return r
 end
@@ -112,21 +130,28 @@ if mode == 'join' then
   if tonumber(redis.call('HGET', key, 'seats')) >= tonumber(r[3]) then return 'full' end
   chosen = room_id
 elseif mode == 'join-or-create' then
-  local ids = redis.call('SMEMBERS', P .. 'type:' .. rtype)
-  table.sort(ids)
-  local best_seats = -1
-  for _, id in ipairs(ids) do
+  -- The open rooms, fullest first (ties: lowest id): the first that fits is taken.
+  local okey = P .. 'open:' .. rtype
+  local ids = redis.call('ZREVRANGE', okey, 0, -1, 'WITHSCORES')
+  local candidates = {}
+  for i = 1, #ids, 2 do table.insert(candidates, { ids[i], tonumber(ids[i + 1]) }) end
+  table.sort(candidates, function(a, b)
+    if a[2] ~= b[2] then return a[2] > b[2] end
+    return a[1] < b[1]
+  end)
+  for _, c in ipairs(candidates) do
+    local id = c[1]
     local key = P .. 'room:' .. id
     if redis.call('EXISTS', key) == 0 then
+      redis.call('ZREM', okey, id)
       redis.call('SREM', P .. 'type:' .. rtype, id)
     else
       local r = redis.call('HMGET', key, 'process', 'locked', 'max', 'meta')
       if r[2] ~= '1' and proc_alive(r[1], now) and matches(cjson.decode(r[4])) then
         purge(id, now)
-        local seats = tonumber(redis.call('HGET', key, 'seats'))
-        if seats < tonumber(r[3]) and seats > best_seats then
-          best_seats = seats
+        if tonumber(redis.call('HGET', key, 'seats')) < tonumber(r[3]) then
           chosen = id
+          break
         end
       end
     end
@@ -194,6 +219,7 @@ local r = redis.call('HMGET', key, 'locked', 'seats', 'max')
 if r[1] == '1' then return 'locked' end
 if tonumber(r[2]) >= tonumber(r[3]) then return 'full' end
 redis.call('HINCRBY', key, 'seats', 1)
+reindex(id)
 return 'ok'
 `;
 

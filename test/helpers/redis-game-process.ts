@@ -23,6 +23,7 @@ if ((await server.listen(0, '127.0.0.1')) !== ErrorCode.OK) process.exit(1);
 const wsUrl = `ws://127.0.0.1:${server.getLocalPort()}`;
 const registry = new PresenceRegistry(server, presence, { url: wsUrl, heartbeatMs: Number(heartbeat), ttlMs: Number(ttl), logger: log });
 server.start();
+await presence.ready(30_000);
 await registry.start();
 console.log(`ready ${wsUrl} ${registry.processId}`);
 process.once('SIGTERM', async () => {
