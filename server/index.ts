@@ -25,7 +25,7 @@
  * @packageDocumentation
  */
 export { GameServer, SIGNALING_PATH } from './game-server.js';
-export type { GameServerOptions, EnetOptions, CreateRoomOptions, ShutdownOptions } from './game-server.js';
+export type { GameServerOptions, EnetOptions, CreateRoomOptions, ShutdownOptions, Admission } from './game-server.js';
 export { Room, roomLoopbackAddress } from './room.js';
 export type { RoomInfo, RoomClient, RoomOptions, RoomTransport, JoinKind } from './room.js';
 export { roomType, isRoomName, mergeLimits, ROOM_NAME_PATTERN } from './room-type.js';

@@ -9,6 +9,8 @@ import { ErrorCode, type Logger } from '../core/index.js';
 import { GameServer, SIGNALING_PATH } from './game-server.js';
 import { MetricsHttpServer } from './metrics-http.js';
 import { ServerMetrics } from './metrics.js';
+import { PresenceRegistry } from './presence/presence-registry.js';
+import { RedisPresence } from './presence/redis-presence.js';
 import type { Room } from './room.js';
 import type { RoomTypeOptions } from './room-type.js';
 
@@ -39,6 +41,8 @@ const OPTIONS: readonly Option[] = [
   { name: 'grace-ms', value: 'MS', fallback: '5000', help: 'on SIGINT/SIGTERM, how long clients get to leave before the server exits' },
   { name: 'metrics-port', value: 'PORT', fallback: 'off', help: 'serve /metrics (Prometheus), /metrics.json and /monitor on this port (0 picks one)' },
   { name: 'metrics-token', value: 'TOKEN', fallback: 'random, printed', help: 'token the metrics and monitor pages require (?token= or Bearer)' },
+  { name: 'presence', value: 'memory|redis://HOST:PORT', fallback: 'memory', help: 'where rooms are listed and seats reserved: this process only, or a Redis shared by every process' },
+  { name: 'public-url', value: 'URL', fallback: 'ws://HOST:PORT', help: 'with --presence redis://…: the WebSocket URL other processes send clients to' },
 ];
 
 /** The `--help` text: every option with its default, and examples. */
@@ -57,6 +61,7 @@ export function serveHelp(games: Record<string, ServeGame>): string {
     'examples:',
     '  scenenet serve --port 0',
     '  scenenet serve --host 0.0.0.0 --port 9080 --enet-ports 9100-9199 --max-rooms 50 --metrics-port 9091',
+    '  scenenet serve --port 9081 --presence redis://127.0.0.1:6379   (one of several processes on one Redis)',
   );
   return lines.join('\n');
 }
@@ -75,6 +80,8 @@ interface ServeOptions {
   readonly wsPingMs: number;
   readonly metricsPort: number | null;
   readonly metricsToken: string | null;
+  readonly presence: string;
+  readonly publicUrl: string | null;
 }
 
 function parseOptions(argv: string[]): ServeOptions | 'help' | string {
@@ -103,6 +110,7 @@ function parseOptions(argv: string[]): ServeOptions | 'help' | string {
   const enet = parseEnetPorts(str('enet-ports'));
   if (typeof enet === 'string') return enet;
   if ((rooms as number) > (maxRooms as number)) return '--rooms may not exceed --max-rooms';
+  if (str('presence') !== 'memory' && !/^rediss?:\/\/./.test(str('presence'))) return `--presence must be memory or a redis:// URL, got "${str('presence')}"`;
   return {
     game: str('game'),
     host: str('host'),
@@ -116,6 +124,8 @@ function parseOptions(argv: string[]): ServeOptions | 'help' | string {
     wsPingMs: wsPingMs as number,
     metricsPort: metricsPort as number | null,
     metricsToken: (values['metrics-token'] as string | undefined) ?? null,
+    presence: str('presence'),
+    publicUrl: (values['public-url'] as string | undefined) ?? null,
   };
 }
 
@@ -196,6 +206,17 @@ export async function runServe(argv: string[], games: Record<string, ServeGame>,
     stopExtras.push(async () => {
       metrics.close();
       await http.close();
+    });
+  }
+  if (options.presence !== 'memory') {
+    const presence = new RedisPresence({ url: options.presence, logger: printingLogger(print) });
+    const registry = new PresenceRegistry(server, presence, { url: options.publicUrl ?? base, logger: printingLogger(print) });
+    await presence.ready(3000).catch((err: Error) => print(`warning: ${err.message}`));
+    await registry.start();
+    print(`presence: ${options.presence} as process ${registry.processId} (clients are sent to ${options.publicUrl ?? base})`);
+    stopExtras.unshift(async () => {
+      await registry.stop();
+      await presence.close();
     });
   }
   try {
