@@ -1,3 +1,5 @@
+import type { WaitingPathStats } from './scene-cache-interface.js';
+
 /** A SYNC or delta entry for a synchronizer net id whose SPAWN has not arrived yet. */
 export interface HeldState {
   readonly netId: number;
@@ -9,9 +11,12 @@ export interface HeldState {
   readonly bytes: Uint8Array;
 }
 
-/** Sync-before-spawn counters of one SceneMultiplayer (all peers together). */
-export interface HeldStateStats {
-  /** Entries held because their net id was not spawned yet. */
+/**
+ * Sync-before-spawn counters of one SceneMultiplayer (all peers together). The `paths*` ones count the
+ * SIMPLIFY_PATHs of static synchronizers (and other nodes) that arrived before their node existed here.
+ */
+export interface HeldStateStats extends WaitingPathStats {
+  /** Entries held because their net id was not spawned (or their path id not resolved) yet. */
   held: number;
   /** Held entries applied right after their SPAWN. */
   applied: number;

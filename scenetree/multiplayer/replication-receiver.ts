@@ -251,14 +251,17 @@ export class ReplicationReceiver {
 
   /**
    * Sync before spawn: state for a synchronizer net id not spawned here yet (an unreliable SYNC can
-   * overtake its reliable SPAWN) is held, bounded per peer, and applied right after the SPAWN. Path ids
-   * (bit 31) and ids this peer already despawned are not early, so they are not held.
+   * overtake its reliable SPAWN) is held, bounded per peer, and applied right after the SPAWN. The same
+   * for a static synchronizer's path id (bit 31) whose SIMPLIFY_PATH has not arrived or waits for its
+   * node: applied once the path resolves. Ids this peer already despawned are stale, not early.
    */
   #holdIfEarly(from: number, entry: HeldState): void {
     const info = this.#tables.peers.get(from);
-    if (info === undefined || (entry.netId & PATH_NET_ID) !== 0) return;
+    if (info === undefined) return;
     const stats = this.#tables.heldStats;
-    if (info.held.isRetired(entry.netId)) {
+    const byPath = (entry.netId & PATH_NET_ID) !== 0;
+    if (byPath && this.#cache.getCachedObject(from, entry.netId & 0x7fffffff) !== null) return; // Not a synchronizer: refused.
+    if (!byPath && info.held.isRetired(entry.netId)) {
       stats.stale++;
       return;
     }
@@ -291,15 +294,33 @@ export class ReplicationReceiver {
     }
   }
 
-  /** Godot: _find_synchronizer. Path-based ids (bit 31) resolve through the sender's path cache. */
+  /**
+   * Godot: _find_synchronizer. Path-based ids (bit 31) resolve through the sender's path cache; an id
+   * that names a node which is not a synchronizer is refused (logged once per peer).
+   */
   #findSynchronizer(from: number, netId: number): MultiplayerSynchronizer | null {
     if ((netId & PATH_NET_ID) !== 0) {
       const node = this.#cache.getCachedObject(from, netId & 0x7fffffff);
-      if (node instanceof MultiplayerSynchronizer) return node;
-      this.#mp.log.error(`Peer ${from} sent state for path cache id ${netId & 0x7fffffff}, which is not a known synchronizer.`);
+      if (node === null || node instanceof MultiplayerSynchronizer) return node;
+      this.#mp.refuseOnce(from, DropReason.BAD_ARGUMENTS, `Peer ${from} sent state for path cache id ${netId & 0x7fffffff}, "${node.getPath()}", which is not a synchronizer.`);
       return null;
     }
     return this.#tables.peers.get(from)?.recvSyncIds.get(netId) ?? null;
+  }
+
+  /** `from`'s path id `id` resolves now (its SIMPLIFY_PATH met its node): the states held for it apply. */
+  applyHeldPath(from: number, id: number): void {
+    const info = this.#tables.peers.get(from);
+    if (info === undefined || info.held.size === 0) return;
+    const netId = (id | PATH_NET_ID) >>> 0;
+    const node = this.#cache.getCachedObject(from, id);
+    const held = info.held.take(netId);
+    if (!(node instanceof MultiplayerSynchronizer)) return;
+    for (const e of held) {
+      this.#tables.heldStats.applied++;
+      if (e.time < 0) this.#applyDelta(from, node, e.mask, e.bytes, 0);
+      else this.#applySync(from, node, e.time, e.bytes, 0);
+    }
   }
 
   #apply(props: readonly NodePath[], root: Node, values: readonly Variant[], sync: MultiplayerSynchronizer, from: number): ErrorCode {
