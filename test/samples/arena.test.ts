@@ -23,8 +23,8 @@ async function waitFor(what: string, pred: () => Promise<boolean>, timeoutMs = 6
   }
 }
 
-// Two headless Chromium clients play the Phaser arena against the Node server over real WebSockets.
-t.test('arena: two browser clients see one player move by key presses (200 ms added) and converge to the server, prediction on', async (t) => {
+// Two headless Chromium clients play the Phaser arena against the Node server (a GameServer room) over real WebSockets.
+t.test('arena: two browser clients join the `main` room by URL path, see one player move by key presses (200 ms added) and converge to the server, prediction on', async (t) => {
   const server = await startArenaServer();
   t.teardown(() => server.close());
   const pages = [await openPage(server.url), await openPage(server.url)] as const;
@@ -36,6 +36,9 @@ t.test('arena: two browser clients see one player move by key presses (200 ms ad
     for (const p of pages) if (Object.keys(await read(p, 'rendered')).length !== 2) return false;
     return true;
   });
+  const main = server.game.rooms().find((r) => r.id === 'main');
+  t.match(main, { kind: 'match', type: 'arena', clients: 2 }, 'both browsers are in the arena room `main` of the game server');
+  t.equal(server.game.rooms().length, 1, 'and in no other room');
   const mover = String(await read(pages[0], 'id'));
   const start = positions(server.players)[mover]!;
 
