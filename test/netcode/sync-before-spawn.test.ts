@@ -211,6 +211,46 @@ t.test('static sync before its node: a SYNC that overtakes the SIMPLIFY_PATH of 
   t.same(client.log.at(LogLevel.ERROR), [], 'no error logged');
 });
 
+/** `World/Arena` with `Items` and a spawner of Player scenes into it: a level with its own spawner. */
+function makeArena(): Node {
+  const arena = new Node('Arena');
+  arena.addChild(new Node('Items'));
+  const spawner = new MultiplayerSpawner('Spawner');
+  spawner.spawnPath = '../Items';
+  spawner.addSpawnableScene(PLAYER_SCENE);
+  arena.addChild(spawner);
+  return arena;
+}
+
+t.test('spawner before its node: SPAWNs for a spawner a client loads later are held, applied in order once it appears; a DESPAWN in between cancels one', async (t) => {
+  const sim = new Simulation({ seed: 12, clients: 2, conditions: LOSSY, setup: (p) => addWorld(p) });
+  t.teardown(() => sim.close());
+  sim.server.root.getNode('World').addChild(makeArena());
+  const items = (p: SimPeer): Node | null => p.root.getNodeOrNull('World/Arena/Items');
+  const add = (name: string, hp: number): Player => {
+    const item = sim.server.tree.scenes.load(PLAYER_SCENE)!.instantiate() as Player;
+    item.name = name;
+    item.hp = hp; // replicated by SYNC only
+    items(sim.server)!.addChild(item, true);
+    return item;
+  };
+  add('Gem', 5);
+  const trap = add('Trap', 6);
+  add('Key', 7);
+  // Every client got the SPAWNs while it had no arena; the server then removes the trap.
+  await sim.until(() => sim.clients.every((c) => stats(c).spawnsHeld === 3), { maxFrames: 900 });
+  items(sim.server)!.removeChild(trap);
+  trap.free();
+  await sim.until(() => sim.clients.every((c) => stats(c).spawnsCancelled === 1), { maxFrames: 900 });
+  for (const c of sim.clients) c.root.getNode('World').addChild(makeArena());
+  await sim.until(() => sim.clients.every((c) => items(c)!.getChildCount() === 2 && items(c)!.getChildren().every((n) => (n as Player).hp !== 100)), { maxFrames: 900 });
+  for (const c of sim.clients) {
+    t.same(items(c)!.getChildren().map((n) => [n.name, (n as Player).hp]), [['Gem', 5], ['Key', 7]], `${c.name}: the held spawns applied in order, the cancelled one never appeared, and their states followed`);
+    t.equal(stats(c).spawnsApplied, 2);
+    t.same(c.log.at(LogLevel.ERROR), [], `${c.name}: no error logged`);
+  }
+});
+
 t.test('static sync before its node: waiting paths are bounded per peer; the overflow is counted and logged once', async (t) => {
   const sim = new Simulation({ seed: 6, clients: 1, setup: (p) => addWorld(p) });
   t.teardown(() => sim.close());
