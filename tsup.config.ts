@@ -30,6 +30,11 @@ export default defineConfig({
   clean: true,
   splitting: true,
   outDir: 'dist',
-  // esbuild: `scenenet arena` bundles its browser client at start (from a clone; a dev dependency).
+  // esbuild: `scenenet arena` run from a clone bundles its browser client from the sources (a dev dependency).
   external: ['ws', 'node-datachannel', 'inversify', 'reflect-metadata', 'selfsigned', 'prom-client', 'esbuild', /^node:/],
+  // The arena's browser client (Phaser + scenenet's browser entries), prebuilt: the built CLI serves it.
+  onSuccess: async () => {
+    const { build } = await import('esbuild');
+    await build({ entryPoints: ['samples/arena/client.ts'], outfile: 'dist/arena-client.js', bundle: true, format: 'esm', platform: 'browser', target: 'es2022', minify: true, logLevel: 'error' });
+  },
 });

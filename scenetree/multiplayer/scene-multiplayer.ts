@@ -218,6 +218,18 @@ export class SceneMultiplayer extends MultiplayerAPI {
     this.#replicator.maxHeldStates = count;
   }
 
+  /**
+   * SIMPLIFY_PATHs per peer that may wait for their node to enter the tree (default 64; not in Godot,
+   * which drops them with "Node not found"). 0 restores Godot's behaviour.
+   */
+  get maxWaitingPaths(): number {
+    return this.#cache.maxWaitingPaths;
+  }
+  set maxWaitingPaths(count: number) {
+    if (!Number.isInteger(count) || count < 0) throw new MultiplayerError(ErrorCode.ERR_INVALID_PARAMETER, 'maxWaitingPaths must be an integer >= 0.');
+    this.#cache.maxWaitingPaths = count;
+  }
+
   /** Sync-before-spawn counters: states held, applied after their SPAWN, dropped on overflow, stale. */
   get heldStateStats(): Readonly<HeldStateStats> {
     return this.#replicator.heldStats;
@@ -239,6 +251,7 @@ export class SceneMultiplayer extends MultiplayerAPI {
     this.#peer.poll();
     this.#updateStatus();
     if (this.#lastStatus !== ConnectionStatus.CONNECTED) return ErrorCode.OK;
+    this.#cache.resolveWaiting();
     while (this.#peer.getAvailablePacketCount() > 0) {
       const sender = this.#peer.getPacketPeer();
       const mode = this.#peer.getPacketMode();
@@ -374,9 +387,11 @@ export class SceneMultiplayer extends MultiplayerAPI {
       this.#rpc.forgetPaths();
     });
     const offRenamed = tree.nodeRenamed.connect(() => this.#rpc.forgetPaths());
+    const offAdded = tree.nodeAdded.connect(() => this.#cache.onNodeAdded());
     this.#detachTree = () => {
       offRemoved();
       offRenamed();
+      offAdded();
     };
   }
 
