@@ -18,7 +18,7 @@ export { PacketQueue } from './packet-queue.js';
 export { MultiplayerAPI, RPCMode } from './multiplayer-api.js';
 export { systemClock, ManualClock } from './clock.js';
 export type { Clock } from './clock.js';
-export { LogLevel, silentLogger, consoleLogger, teeLogger, MemoryLogger } from './logger.js';
+export { LogLevel, silentLogger, consoleLogger, teeLogger, MemoryLogger, logFailure } from './logger.js';
 export type { Logger, LogRecord } from './logger.js';
 export { SeededRng, cryptoRng, randomFloat, randomInt } from './rng.js';
 export type { Rng } from './rng.js';
