@@ -49,7 +49,7 @@ export {
   TypedArray,
   TypedDictionary,
 } from './variant/containers.js';
-export { ByteWriter } from './variant/byte-writer.js';
+export { ByteWriter, copyBytes } from './variant/byte-writer.js';
 export { encodeVariant, writeVariant } from './variant/variant-encoder.js';
 export type { EncodeOptions } from './variant/variant-encoder.js';
 export { decodeVariant } from './variant/variant-decoder.js';

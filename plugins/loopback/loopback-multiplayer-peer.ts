@@ -6,10 +6,11 @@ import {
   PacketQueue,
   TransferMode,
   silentLogger,
+  copyBytes,
+  logFailure,
   type Clock,
   type Logger,
   type Rng,
-  logFailure,
 } from '../../core/index.js';
 import type { Datagram, VirtualNetwork } from './virtual-network.js';
 
@@ -180,12 +181,12 @@ export class LoopbackMultiplayerPeer extends MultiplayerPeer {
       return logFailure(this.#logger, '', ErrorCode.ERR_INVALID_PARAMETER, `The transfer channel must be in [0, ${LOOPBACK_CHANNEL_COUNT - 1}], got ${channel}.`);
     }
     if (target > 0) {
-      this.#network.sendDatagram(address, { from: this.#address, message: 'data', mode, channel, payload: packet.slice(), value: 0 });
+      this.#network.sendDatagram(address, { from: this.#address, message: 'data', mode, channel, payload: copyBytes(packet), value: 0 });
       return OK;
     }
     for (const [id, to] of this.#peers) {
       if (id === -target) continue;
-      this.#network.sendDatagram(to, { from: this.#address, message: 'data', mode, channel, payload: packet.slice(), value: 0 });
+      this.#network.sendDatagram(to, { from: this.#address, message: 'data', mode, channel, payload: copyBytes(packet), value: 0 });
     }
     return OK;
   }

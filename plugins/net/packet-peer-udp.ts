@@ -3,9 +3,9 @@ import net from 'node:net';
 import {
   ErrorCode,
   silentLogger,
+  logFailure,
   type Logger,
   PacketPeerBase,
-  logFailure,
 } from '../../core/index.js';
 import { PACKET_BUFFER_SIZE } from './status.js';
 import { interfaceAddress, ipLiteral, isMulticast, localAddressProblem, mappedIp, normalizeAddress, udpBindTarget, whenListening } from './net-address.js';

@@ -5,10 +5,10 @@ import {
   Signal,
   silentLogger,
   TransferMode,
+  logFailure,
   type Clock,
   type Logger,
   type MultiplayerPeerOptions,
-  logFailure,
 } from '../../core/index.js';
 import { ChannelState, type WebRTCDataChannel } from './webrtc-data-channel.js';
 import { ConnectionState, type WebRTCDataChannelInit, type WebRTCPeerConnection } from './webrtc-peer-connection.js';

@@ -8,11 +8,11 @@ import {
   TransferMode,
   silentLogger,
   systemClock,
+  logFailure,
   type Clock,
   type Logger,
   type MultiplayerPeerOptions,
   type TLSOptions,
-  logFailure,
 } from '../../core/index.js';
 import { nativeBackend } from './native-backend.js';
 import { PendingPeers } from './pending-peers.js';

@@ -5,10 +5,10 @@ import {
   PacketQueue,
   silentLogger,
   systemClock,
+  logFailure,
   type Clock,
   type Logger,
   type TLSOptions,
-  logFailure,
 } from '../../core/index.js';
 import { nativeBackend } from './native-backend.js';
 import { SocketConnection, type SocketEvent } from './socket-connection.js';

@@ -12,9 +12,9 @@ import {
   isPacket,
   silentLogger,
   systemClock,
+  logFailure,
   type Clock,
   type Logger,
-  logFailure,
 } from '../../core/index.js';
 import type { Node } from '../node.js';
 import type { SceneTree } from '../scene-tree.js';
