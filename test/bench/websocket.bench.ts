@@ -21,6 +21,17 @@
  * the CPU time (user + system, both ends) per message: a second view of the same cost, which other
  * processes disturb less than the wall-clock rates (but still visibly on this 2-core machine).
  * Memory: heap + external bytes per idle connection with 1,000 clients, after a forced GC.
+ *
+ * Target (issue #12): SceneMultiplayer RPCs ≥ 0.8× raw `ws` corked per batch; the summary line of each
+ * part prints the ratio by rate and by CPU per message. Measured at load average 6–12 (1 client):
+ * 0.71× by rate, 0.65× by CPU (was 0.40× by CPU before packets of 65 B – 1 KiB were carved out of
+ * slabs: V8 gives every typed array over 64 B its own backing store, ~1 µs each, and each RPC made two,
+ * the packet and the decoded PackedByteArray). WebSocketMultiplayerPeer alone is at 0.87–0.89×. Where
+ * the RPC path's extra time goes (`node --cpu-prof --import tsx test/bench/websocket.bench.ts profile`,
+ * self time, both ends): `ws` framing and parsing (Sender.frame 4.6 %, Receiver.startLoop 4.2 %,
+ * writev 3.7 %, which raw ws pays too), GC 4.9 %, copyBytes 3.4 % (the packet and the argument copies),
+ * decodeAndDecompressVariants 3.0 %, then SceneMultiplayer's poll/#send/#receive at ~1 % each: the rest
+ * is spread over the RPC layer (encode, cache lookups, budgets, invoke), ~1 µs per message both ends.
  */
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
