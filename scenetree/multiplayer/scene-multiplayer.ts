@@ -12,6 +12,7 @@ import {
   isPacket,
   silentLogger,
   systemClock,
+  logFailure,
   type Clock,
   type Logger,
 } from '../../core/index.js';
@@ -305,9 +306,9 @@ export class SceneMultiplayer extends MultiplayerAPI {
 
   /** Godot: send_bytes(bytes, id = 0, mode = RELIABLE, channel = 0). */
   sendBytes(bytes: Uint8Array, id: number = MultiplayerPeer.TARGET_PEER_BROADCAST, options: SendBytesOptions = {}): ErrorCode {
-    if (bytes.length === 0) return this.#fail(ErrorCode.ERR_INVALID_DATA, 'Trying to send an empty raw packet.');
+    if (bytes.length === 0) return logFailure(this.#log, '', ErrorCode.ERR_INVALID_DATA, 'Trying to send an empty raw packet.', 'error');
     if (this.#peer.getConnectionStatus() !== ConnectionStatus.CONNECTED) {
-      return this.#fail(ErrorCode.ERR_UNCONFIGURED, 'Trying to send a raw packet via a multiplayer peer which is not connected.');
+      return logFailure(this.#log, '', ErrorCode.ERR_UNCONFIGURED, 'Trying to send a raw packet via a multiplayer peer which is not connected.', 'error');
     }
     const packet = new Uint8Array(bytes.length + 1);
     packet[0] = Command.RAW;
@@ -649,14 +650,9 @@ export class SceneMultiplayer extends MultiplayerAPI {
     }
   }
 
-  #fail(code: ErrorCode, message: string): ErrorCode {
-    this.#log.error(message);
-    return code;
-  }
-
   #report(result: ErrorCode | { code: ErrorCode; message: string }): ErrorCode {
     if (typeof result === 'number') return result;
-    return this.#fail(result.code, result.message);
+    return logFailure(this.#log, '', result.code, result.message, 'error');
   }
 }
 
