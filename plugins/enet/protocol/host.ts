@@ -44,6 +44,21 @@ export interface HostOptions {
   readonly logger?: Logger;
 }
 
+/** A count of CONNECTs from one source. */
+export interface ConnectCounter {
+  connects: number;
+}
+
+/** The CONNECT counters of one source: its address and port, and its address alone. */
+export interface ConnectSource {
+  readonly endpoint: ConnectCounter;
+  readonly address: ConnectCounter;
+}
+
+/** CONNECT counts are forgotten after this long, or when this many sources were counted. */
+const CONNECT_COUNT_EPOCH_MS = 10_000;
+const CONNECT_COUNT_SOURCES = 4096;
+
 /** Upper bound of datagrams processed per service call, so a flood cannot stall the caller. */
 const MAX_DATAGRAMS_PER_SERVICE = 4096;
 
@@ -92,6 +107,8 @@ export class ENetHost {
   readonly sendBuffer = new Uint8Array(Limits.MAXIMUM_MTU * 2);
   readonly sendView = new DataView(this.sendBuffer.buffer);
   #dispatchQueue: Peer[] = [];
+  #connectCounts = new Map<string, ConnectCounter>();
+  #connectCountEpoch = 0;
   #received: Array<{ data: Uint8Array; address: string; port: number }> = [];
   #destroyed = false;
 
@@ -197,10 +214,32 @@ export class ENetHost {
   /** Half-open handshakes whose slot went to a newer CONNECT while the host was full (the first one is logged). */
   evictedHandshakes = 0;
 
+  /**
+   * Counts a CONNECT from `address:port` (it is being accepted) and returns its source's counters.
+   * The counts cover the last 10 s at most and 4,096 sources (then start over), so they stay small.
+   */
+  countConnect(address: string, port: number): ConnectSource {
+    if (timeDifference(this.serviceTime, this.#connectCountEpoch) >= CONNECT_COUNT_EPOCH_MS || this.#connectCounts.size >= CONNECT_COUNT_SOURCES) {
+      this.#connectCounts.clear();
+      this.#connectCountEpoch = this.serviceTime;
+    }
+    const endpoint = this.#counter(`${port}/${address}`);
+    const byAddress = this.#counter(address);
+    endpoint.connects++;
+    byAddress.connects++;
+    return { endpoint, address: byAddress };
+  }
+
+  #counter(key: string): ConnectCounter {
+    let c = this.#connectCounts.get(key);
+    if (c === undefined) this.#connectCounts.set(key, (c = { connects: 0 }));
+    return c;
+  }
+
   /** Counts a half-open handshake evicted by a newer CONNECT; logs the first. */
   noteHandshakeEvicted(peer: Peer): void {
     if (this.evictedHandshakes++ === 0) {
-      this.log.warn(`ENet: all ${this.peers.length} slots are taken; the oldest unfinished handshake (${peer.address}:${peer.port}) ` +
+      this.log.warn(`ENet: all ${this.peers.length} slots are taken; an unfinished handshake (${peer.address}:${peer.port}, the source with the most recent CONNECTs) ` +
         'gave its slot to a newer CONNECT (a CONNECT flood? further evictions are only counted).');
     }
   }

@@ -7,7 +7,7 @@ import { CommandQueue } from './command-queue.js';
 import { encodeU32Body } from './commands.js';
 import { releaseReassemblies } from './incoming.js';
 import { Command, COMMAND_SIZES, Defaults, FLAG_ACKNOWLEDGE, FLAG_UNSEQUENCED, Limits, PacketFlag, PeerState } from './protocol.js';
-import type { ENetHost } from './host.js';
+import type { ConnectSource, ENetHost } from './host.js';
 
 /** An acknowledgement waiting to be sent. */
 export interface Acknowledgement {
@@ -28,6 +28,8 @@ export class Peer {
   connectID = 0;
   /** Host service time at which this slot accepted a CONNECT (orders half-open handshakes for eviction). */
   handshakeStartTime = 0;
+  /** CONNECT counts of the source of this slot's last accepted CONNECT (ranks half-open handshakes for eviction). */
+  handshakeSource: ConnectSource | null = null;
   address = '';
   port = 0;
   channels: Channel[] = [];
@@ -261,6 +263,7 @@ export class Peer {
     this.host.changeState(this, PeerState.DISCONNECTED);
     this.outgoingPeerID = Limits.MAXIMUM_PEER_ID;
     this.connectID = 0;
+    this.handshakeSource = null;
     this.incomingBandwidth = this.outgoingBandwidth = 0;
     this.incomingBandwidthThrottleEpoch = this.outgoingBandwidthThrottleEpoch = 0;
     this.incomingDataTotal = this.outgoingDataTotal = 0;
