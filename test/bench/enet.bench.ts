@@ -68,14 +68,16 @@
 import { spawn, spawnSync, type ChildProcessByStdio } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import type { Readable, Writable } from 'node:stream';
+import { loadavg } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { bindUdpSocket, type DatagramSocket } from '../../plugins/enet/datagram-socket.js';
 import { ENetHost, HostEventType } from '../../plugins/enet/protocol/host.js';
 import { PacketFlag, PeerState } from '../../plugins/enet/protocol/protocol.js';
 import { buildEchoPeer } from '../helpers/enet-c-peer.js';
 import { buildCBenchClient } from './enet-c-bench.js';
+import { dgramSendFloor } from './enet-dgram-floor.js';
 
-const SECONDS = 3;
+const SECONDS = 2;
 const IDLE_PEERS = 1000;
 const self = fileURLToPath(import.meta.url);
 const arg = (name: string, fallback = ''): string => {
@@ -265,15 +267,17 @@ function childCpuUs(proc: Proc): number {
   }
 }
 
-async function throughput(impl: 'C' | 'TS', size: number, flags: 'u' | 'r'): Promise<RunResult> {
+type Impl = 'C' | 'TS';
+
+async function throughput(serverImpl: Impl, clientImpl: Impl, size: number, flags: 'u' | 'r'): Promise<RunResult> {
   const bin = buildEchoPeer();
-  const server = impl === 'C' ? new Proc(bin, ['server', '--port', '0', '--sink']) : ts('server');
+  const server = serverImpl === 'C' ? new Proc(bin, ['server', '--port', '0', '--sink']) : ts('server');
   try {
     const port = (await server.wait(/^LISTEN (\d+)/))[1]!;
     const args = ['--port', port, '--size', String(size), '--flags', flags, '--seconds', String(SECONDS)];
     // Both clients top the outgoing queue up to 4096 commands (see enet-c-bench.ts for why the C
     // side is not echo-peer's `bench`).
-    const client = impl === 'C' ? new Proc(buildCBenchClient(), [port, String(size), flags, String(SECONDS)]) : ts('client', ...args);
+    const client = clientImpl === 'C' ? new Proc(buildCBenchClient(), [port, String(size), flags, String(SECONDS)]) : ts('client', ...args);
     try {
       const [, packets, bytes, ms] = await server.wait(/^TOTAL (\d+) (\d+) ([\d.]+)/);
       const sent = Number((await client.wait(/^SENT (\d+)/))[1]);
@@ -281,10 +285,10 @@ async function throughput(impl: 'C' | 'TS', size: number, flags: 'u' | 'r'): Pro
       // server's whole-process CPU is read from /proc (its idle waits cost nothing), the TS server
       // measures its receive window (excludes tsx's start-up compiling).
       const clientCpu = Number((await client.wait(/client cpu_us (\d+)/))[1]);
-      const serverCpu = impl === 'C' ? childCpuUs(server) : Number((await server.wait(/server cpu_us (\d+)/))[1]);
+      const serverCpu = serverImpl === 'C' ? childCpuUs(server) : Number((await server.wait(/server cpu_us (\d+)/))[1]);
       if (process.env.ENET_BENCH_DEBUG) {
         await new Promise((resolve) => setTimeout(resolve, 300));
-        console.log(`  ${impl} ${flags} ${size}: TOTAL ${packets} ${bytes} ${ms} SENT ${sent} | ${[...server.lines, ...client.lines].join(' | ')}`);
+        console.log(`  ${clientImpl}->${serverImpl} ${flags} ${size}: TOTAL ${packets} ${bytes} ${ms} SENT ${sent} | ${[...server.lines, ...client.lines].join(' | ')}`);
       }
       const seconds = Number(ms) / 1000;
       return {
@@ -325,22 +329,44 @@ async function idleMemory(impl: 'C' | 'TS'): Promise<{ rss: number; heap: number
   }
 }
 
+const median = (xs: number[]): number => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s.length % 2 === 1 ? s[(s.length - 1) / 2]! : (s[s.length / 2 - 1]! + s[s.length / 2]!) / 2;
+};
+
+/** The three pairings of every row: the reference, a C client against our server, ours end to end. */
+const PAIRS = [['C', 'C'], ['C', 'TS'], ['TS', 'TS']] as const;
+
 async function main(): Promise<void> {
-  console.log(`enet.bench: loopback, separate processes, ${SECONDS} s per run (npx tsx test/bench/enet.bench.ts)`);
-  const rows: Array<[string, string, number, number]> = [];
-  for (const [name, size, flags, unit] of [
-    ['unreliable 64 B packets/s', 64, 'u', 'pps'],
-    ['reliable 64 B packets/s', 64, 'r', 'pps'],
-    ['reliable 100 KB fragmented MB/s', 100 * 1024, 'r', 'mbps'],
-  ] as const) {
+  const rounds = Number(arg('--rounds', '3'));
+  console.log(`enet.bench: loopback, separate processes, ${SECONDS} s per run, medians of ${rounds} rounds ` +
+    `(npx tsx test/bench/enet.bench.ts [--rounds N] [--only <row>]); load ${loadavg().map((l) => l.toFixed(1)).join(' ')}`);
+  const rows = [
+    ['unreliable 64 B', 64, 'u', 'pps'],
+    ['reliable 64 B', 64, 'r', 'pps'],
+    ['reliable 100 KiB fragmented', 100 * 1024, 'r', 'mbps'],
+  ] as const;
+  for (const [name, size, flags, unit] of rows) {
     if (!name.includes(arg('--only', ''))) continue;
-    const c = await throughput('C', size, flags);
-    const t = await throughput('TS', size, flags);
-    rows.push([name, unit, c[unit], t[unit]]);
-    console.log(`${name.padEnd(34)} C ${fmt(c[unit])}   TS ${fmt(t[unit])}   TS/C ${((100 * t[unit]) / c[unit]).toFixed(0)} %`);
-    console.log(`${'  CPU µs per packet'.padEnd(34)} C send ${c.clientUs.toFixed(2)} recv ${c.serverUs.toFixed(2)}   TS send ${t.clientUs.toFixed(2)} recv ${t.serverUs.toFixed(2)}`);
+    const runs: Record<string, RunResult[]> = { 'C->C': [], 'C->TS': [], 'TS->TS': [] };
+    // Rounds interleave the pairings, so a change in machine load hits all of them alike.
+    for (let r = 0; r < rounds; r++) {
+      for (const [client, server] of PAIRS) runs[`${client}->${server}`]!.push(await throughput(server, client, size, flags));
+    }
+    const m = (pair: string, k: keyof RunResult): number => median(runs[pair]!.map((x) => x[k]));
+    const rate = (pair: string): string => `${fmt(m(pair, unit))}${unit === 'pps' ? ' packets/s' : ' MB/s'}`;
+    const cpu = (pair: string): number => median(runs[pair]!.map((x) => x.clientUs + x.serverUs));
+    console.log(`${name}:`);
+    console.log(`  rate   C->C ${rate('C->C')}   C->TS ${rate('C->TS')}   TS->TS ${rate('TS->TS')}   ` +
+      `C client, our server / C server: ${(m('C->TS', unit) / m('C->C', unit)).toFixed(2)}x`);
+    console.log(`  CPU µs per packet  C send ${m('C->C', 'clientUs').toFixed(2)} recv ${m('C->C', 'serverUs').toFixed(2)}   ` +
+      `TS send ${m('TS->TS', 'clientUs').toFixed(2)} recv ${m('TS->TS', 'serverUs').toFixed(2)}   ` +
+      `TS/C (send + recv) ${(cpu('TS->TS') / cpu('C->C')).toFixed(2)}x   our server under the C client: recv ${m('C->TS', 'serverUs').toFixed(2)} ` +
+      `(${(m('C->TS', 'serverUs') / m('C->C', 'serverUs')).toFixed(2)}x C's)`);
   }
   if (arg('--only') !== '') return;
+  const floor = await dgramSendFloor();
+  console.log(`node:dgram floor (enet-dgram-floor.ts, same run): ${fmt(floor.perSecond)} datagrams/s, ${floor.cpuUs.toFixed(2)} µs CPU per send`);
   const cMem = await idleMemory('C');
   const tMem = await idleMemory('TS');
   console.log(`${'memory per idle peer (1,000 peers)'.padEnd(34)} C ${fmt(cMem.rss)} B RSS   TS ${fmt(tMem.rss)} B RSS, ${fmt(tMem.heap)} B JS heap after GC   (server growth / peers; clients ask for 2 channels)`);
