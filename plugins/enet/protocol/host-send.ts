@@ -254,17 +254,16 @@ function transmit(host: ENetHost, peer: Peer, d: Datagram): void {
     view.setUint32(at, crc32(buf, start, d.offset));
   }
   const total = headerLength + (compressed === null ? bodyLength : compressed.length);
-  // A fresh copy per datagram: the socket may keep it queued (DatagramSocket.send contract).
-  let out: Uint8Array;
-  if (compressed === null) {
-    out = buf.slice(start, d.offset);
-  } else {
-    out = new Uint8Array(total);
-    out.set(buf.subarray(start, BODY), 0);
-    out.set(compressed, headerLength);
-  }
   peer.lastSendTime = host.serviceTime;
   host.totalSentData += total;
   host.totalSentPackets++;
-  host.socket.send(out, peer.address, peer.port);
+  if (compressed === null) {
+    // Sent from the assembly buffer itself: no allocation per datagram.
+    host.sendDatagram(start, d.offset, peer.address, peer.port);
+  } else {
+    const out = new Uint8Array(total);
+    out.set(buf.subarray(start, BODY), 0);
+    out.set(compressed, headerLength);
+    host.socket.send(out, peer.address, peer.port);
+  }
 }

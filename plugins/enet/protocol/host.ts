@@ -104,8 +104,9 @@ export class ENetHost {
   totalSentPackets = 0;
   totalReceivedData = 0;
   totalReceivedPackets = 0;
-  readonly sendBuffer = new Uint8Array(Limits.MAXIMUM_MTU * 2);
-  readonly sendView = new DataView(this.sendBuffer.buffer);
+  /** Where datagrams are assembled; reused for every datagram unless the socket kept the last one. */
+  sendBuffer = new Uint8Array(Limits.MAXIMUM_MTU * 2);
+  sendView = new DataView(this.sendBuffer.buffer);
   #dispatchQueue: Peer[] = [];
   #connectCounts = new Map<string, ConnectCounter>();
   #connectCountEpoch = 0;
@@ -127,6 +128,14 @@ export class ENetHost {
     socket.setReceiver((data, address, port) => {
       this.#received.push({ data, address, port });
     });
+  }
+
+  /** Hands `sendBuffer[start, end)` to the socket; takes a new buffer if the socket kept that one. */
+  sendDatagram(start: number, end: number, address: string, port: number): void {
+    if (this.socket.send(this.sendBuffer.subarray(start, end), address, port) !== false) {
+      this.sendBuffer = new Uint8Array(Limits.MAXIMUM_MTU * 2);
+      this.sendView = new DataView(this.sendBuffer.buffer);
+    }
   }
 
   /** Whether `destroy()` was called. */
