@@ -47,13 +47,6 @@ export interface IncomingCommand {
   flags: number;
 }
 
-/** A packet handed to the application. */
-export interface DispatchedPacket {
-  readonly channelID: number;
-  readonly data: Uint8Array;
-  readonly flags: number;
-}
-
 /** One channel of a peer (ENetChannel). */
 export class Channel {
   constructor(readonly id: number) {}

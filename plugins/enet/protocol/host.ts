@@ -110,7 +110,10 @@ export class ENetHost {
   #dispatchQueue: Peer[] = [];
   #connectCounts = new Map<string, ConnectCounter>();
   #connectCountEpoch = 0;
-  #received: Array<{ data: Uint8Array; address: string; port: number }> = [];
+  /** Datagrams queued by the socket callback, in parallel arrays (no object per datagram). */
+  #receivedData: Uint8Array[] = [];
+  #receivedAddress: string[] = [];
+  #receivedPort: number[] = [];
   #destroyed = false;
 
   constructor(socket: DatagramSocket, options: HostOptions = {}) {
@@ -126,7 +129,9 @@ export class ENetHost {
     for (let i = 0; i < peerCount; i++) this.peers.push(new Peer(this, i));
     this.serviceTime = this.#now();
     socket.setReceiver((data, address, port) => {
-      this.#received.push({ data, address, port });
+      this.#receivedData.push(data);
+      this.#receivedAddress.push(address);
+      this.#receivedPort.push(port);
     });
   }
 
@@ -202,7 +207,7 @@ export class ENetHost {
       peer.needsDispatch = false;
       if (peer.pendingConnectEvent) {
         peer.pendingConnectEvent = false;
-        if (peer.dispatchedCommands.length > 0 || peer.state === PeerState.ZOMBIE) this.queueDispatch(peer);
+        if (peer.dispatchedCommands.size > 0 || peer.state === PeerState.ZOMBIE) this.queueDispatch(peer);
         return { type: HostEventType.CONNECT, peer, data: peer.eventData, channelID: 0, packet: null, flags: 0 };
       }
       if (peer.state === PeerState.ZOMBIE) {
@@ -211,11 +216,14 @@ export class ENetHost {
         peer.reset();
         return event;
       }
-      const packet = peer.dispatchedCommands.shift();
+      const queue = peer.dispatchedCommands;
+      const channelID = queue.peekChannel(0);
+      const flags = queue.peekMode(0);
+      const packet = queue.shift();
       if (packet === undefined) continue;
-      peer.totalWaitingData = Math.max(0, peer.totalWaitingData - packet.data.length);
-      if (peer.dispatchedCommands.length > 0) this.queueDispatch(peer);
-      return { type: HostEventType.RECEIVE, peer, data: 0, channelID: packet.channelID, packet: packet.data, flags: packet.flags };
+      peer.totalWaitingData = Math.max(0, peer.totalWaitingData - packet.length);
+      if (queue.size > 0) this.queueDispatch(peer);
+      return { type: HostEventType.RECEIVE, peer, data: 0, channelID, packet, flags };
     }
     return null;
   }
@@ -290,7 +298,7 @@ export class ENetHost {
     if (this.#destroyed) return;
     for (const peer of this.peers) if (peer.state !== PeerState.DISCONNECTED) peer.reset();
     this.#destroyed = true;
-    this.#received = [];
+    this.#dropReceived(this.#receivedData.length);
     this.socket.setReceiver(null);
     this.socket.close();
   }
@@ -332,22 +340,39 @@ export class ENetHost {
   }
 
   #receiveIncoming(): void {
-    const n = Math.min(this.#received.length, MAX_DATAGRAMS_PER_SERVICE);
+    const datagrams = this.#receivedData;
+    const n = Math.min(datagrams.length, MAX_DATAGRAMS_PER_SERVICE);
     let i = 0;
     while (i < n) {
-      const d = this.#received[i++]!;
-      this.totalReceivedData += d.data.length;
+      const data = datagrams[i]!;
+      const address = this.#receivedAddress[i]!;
+      const port = this.#receivedPort[i++]!;
+      this.totalReceivedData += data.length;
       this.totalReceivedPackets++;
-      if (d.data.length > Limits.MAXIMUM_MTU) continue;
+      if (data.length > Limits.MAXIMUM_MTU) continue;
       try {
-        receiveDatagram(this, d.data, d.address, d.port);
+        receiveDatagram(this, data, address, port);
       } catch (err) {
         // A decoder bug must not take the host down; the datagram is dropped.
         this.log.error('ENet: dropped a datagram that broke the decoder.', err);
       }
       if (this.urgentEvent) break;
     }
-    this.#received.splice(0, i);
+    this.#dropReceived(i);
+  }
+
+  /** Forgets the first `n` queued datagrams. */
+  #dropReceived(n: number): void {
+    if (n === this.#receivedData.length) {
+      // The usual case: everything was processed; the arrays keep their storage.
+      this.#receivedData.length = 0;
+      this.#receivedAddress.length = 0;
+      this.#receivedPort.length = 0;
+    } else if (n > 0) {
+      this.#receivedData.splice(0, n);
+      this.#receivedAddress.splice(0, n);
+      this.#receivedPort.splice(0, n);
+    }
   }
 
   #now(): number {

@@ -2,7 +2,8 @@
  * One connection slot of a host (ENetPeer): state, sequencing, queues and the sending half of the
  * protocol (spec §6, §9–§12, §14–§18). The receiving half lives in host-receive.ts.
  */
-import { Channel, reliableWindowOf, type DispatchedPacket, type OutgoingCommand } from './channel.js';
+import { PacketQueue } from '../../../core/index.js';
+import { Channel, reliableWindowOf, type OutgoingCommand } from './channel.js';
 import { CommandQueue } from './command-queue.js';
 import { encodeU32Body } from './commands.js';
 import { releaseReassemblies } from './incoming.js';
@@ -74,7 +75,8 @@ export class Peer {
   readonly outgoingCommands = new CommandQueue<OutgoingCommand>();
   /** Queued commands that are not reliable data (so the window rules never hold them back). */
   outgoingOther = 0;
-  readonly dispatchedCommands = new CommandQueue<DispatchedPacket>();
+  /** Packets ready for the application: payload, flags (as the mode) and channel (core's queue). */
+  readonly dispatchedCommands = new PacketQueue();
   needsDispatch = false;
   /** A CONNECT event is owed to the application (delivered before any packet of this peer). */
   pendingConnectEvent = false;
