@@ -3,20 +3,15 @@
  * protocol (spec §6, §9–§12, §14–§18). The receiving half lives in host-receive.ts.
  */
 import { PacketQueue } from '../../../core/index.js';
-import { Channel, reliableWindowOf, type OutgoingCommand } from './channel.js';
+import { Channel, windowsAhead, type OutgoingCommand } from './channel.js';
 import { CommandQueue } from './command-queue.js';
 import { encodeU32Body } from './commands.js';
 import { releaseReassemblies } from './incoming.js';
 import { Command, COMMAND_SIZES, Defaults, FLAG_ACKNOWLEDGE, FLAG_UNSEQUENCED, Limits, PacketFlag, PeerState } from './protocol.js';
 import type { ConnectSource, ENetHost } from './host.js';
 
-/** An acknowledgement waiting to be sent. */
-export interface Acknowledgement {
-  channelID: number;
-  reliableSequenceNumber: number;
-  sentTime: number;
-  commandNumber: number;
-}
+/** Numbers stored per acknowledgement in `Peer.acknowledgements`. */
+export const ACK_FIELDS = 4;
 
 /** A host slot and its connection (Godot: ENetPeer in thirdparty/enet/enet.h). */
 export class Peer {
@@ -70,7 +65,11 @@ export class Peer {
   windowSize: number = Limits.MAXIMUM_WINDOW_SIZE;
   reliableDataInTransit = 0;
   outgoingReliableSequenceNumber = 0;
-  acknowledgements: Acknowledgement[] = [];
+  /**
+   * Acknowledgements waiting to be sent, `ACK_FIELDS` numbers each: channel id, reliable sequence
+   * number, sent time, command number (flat, so queueing one allocates nothing).
+   */
+  acknowledgements: number[] = [];
   sentReliableCommands: OutgoingCommand[] = [];
   readonly outgoingCommands = new CommandQueue<OutgoingCommand>();
   /** Queued commands that are not reliable data (so the window rules never hold them back). */
@@ -175,11 +174,11 @@ export class Peer {
   /** Queues an ACK unless the sequence number is in the "7th or 8th window ahead" band (spec §8.1). */
   queueAcknowledgement(commandNumber: number, channelID: number, seq: number, sentTime: number): void {
     if (channelID < this.channels.length) {
-      const { window, current } = reliableWindowOf(this.channels[channelID]!, seq);
-      if (window >= current + Defaults.FREE_RELIABLE_WINDOWS - 1 && window <= current + Defaults.FREE_RELIABLE_WINDOWS) return;
+      const ahead = windowsAhead(this.channels[channelID]!, seq);
+      if (ahead >= Defaults.FREE_RELIABLE_WINDOWS - 1 && ahead <= Defaults.FREE_RELIABLE_WINDOWS) return;
     }
     this.outgoingDataTotal += 8;
-    this.acknowledgements.push({ channelID, reliableSequenceNumber: seq, sentTime, commandNumber });
+    this.acknowledgements.push(channelID, seq, sentTime, commandNumber);
   }
 
   /** Godot: enet_peer_ping. */
@@ -293,7 +292,7 @@ export class Peer {
 
   /** Drops every queue (outgoing, in flight, received, undelivered). Godot: enet_peer_reset_queues. */
   resetQueues(): void {
-    this.acknowledgements = [];
+    this.acknowledgements.length = 0;
     this.sentReliableCommands = [];
     this.outgoingCommands.clear();
     this.outgoingOther = 0;
