@@ -157,7 +157,7 @@ async function tsServer(): Promise<void> {
       } else if (e.type === HostEventType.DISCONNECT && packets > 0) {
         console.log(`TOTAL ${packets} ${bytes} ${(last - first).toFixed(1)}`);
         const cpu = process.cpuUsage(cpuAtFirst);
-        console.log(`STATS datagrams received ${host.totalReceivedPackets}, server cpu_us ${cpu.user + cpu.system} (user ${cpu.user})`);
+        console.log(`STATS datagrams received ${host.totalReceivedPackets}, sent ${host.totalSentPackets}, server cpu_us ${cpu.user + cpu.system} (user ${cpu.user})`);
         packets = bytes = 0;
       }
     }
