@@ -125,7 +125,7 @@ function handleSendFragment(ctx: CommandContext, reliable: boolean): number {
     entry = r;
   }
   if (entry.fragmentsRemaining <= 0) return bounds[1];
-  if (!addFragment(peer, entry, fragmentNumber, fragmentOffset, ctx.data.subarray(bounds[0], bounds[1]))) {
+  if (!addFragment(peer, entry, fragmentNumber, fragmentOffset, payloadView(ctx, bounds[0], bounds[1]))) {
     ctx.host.noteReassemblyRefused(peer);
     return -1;
   }

@@ -233,7 +233,10 @@ export function addFragment(peer: Peer, entry: IncomingCommand, number: number, 
   if (host.reassemblyBytes + bytes.length > host.maximumReassemblyData) return false;
   entry.fragments![word]! |= bit;
   entry.fragmentsRemaining--;
-  entry.pieces!.push(bytes.slice());
+  // A fragment that is most of its datagram is kept as a view (every received datagram is its own
+  // allocation, never reused) instead of copied; a small one is copied, so what a peer pins never
+  // exceeds twice what `reassemblyBytes` counts for it.
+  entry.pieces!.push(bytes.byteLength * 2 >= bytes.buffer.byteLength ? bytes : bytes.slice());
   entry.pieceOffsets!.push(offset);
   host.reassemblyBytes += bytes.length;
   if (entry.fragmentsRemaining <= 0) {
