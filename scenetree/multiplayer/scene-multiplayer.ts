@@ -21,10 +21,9 @@ import { AuthSessions, type AuthCallback } from './auth-sessions.js';
 import type { HeldStateStats } from './held-states.js';
 import { CMD_MASK, Command, SYS_CMD_SIZE, SysCommand, sysPacket } from './commands.js';
 import type { MultiplayerContext } from './multiplayer-context.js';
-import { MultiplayerSpawner } from './multiplayer-spawner.js';
-import { MultiplayerSynchronizer } from './multiplayer-synchronizer.js';
+import { DEFAULT_DELTA_MTU, DEFAULT_SYNC_MTU, checkMtu, replicationFactory } from './replication-hook.js';
 import { SceneCacheInterface } from './scene-cache-interface.js';
-import { SceneReplicationInterface } from './scene-replication-interface.js';
+import type { SceneReplicationInterface } from './scene-replication-interface.js';
 import { SceneRPCInterface } from './scene-rpc-interface.js';
 import { DropReason, MultiplayerStats } from './multiplayer-stats.js';
 import { DEFAULT_LIMITS, PeerGuard, TokenBucket, normalizeLimits, type MultiplayerLimits } from './peer-limits.js';
@@ -70,7 +69,10 @@ export class SceneMultiplayer extends MultiplayerAPI {
   readonly #ctx: MultiplayerContext;
   readonly #rpc: SceneRPCInterface;
   readonly #cache: SceneCacheInterface;
-  readonly #replicator: SceneReplicationInterface;
+  /** Made on first use by a spawner or synchronizer (replication-hook.ts), so clients without one never load it. */
+  #replicator: SceneReplicationInterface | null = null;
+  #syncMtu = DEFAULT_SYNC_MTU;
+  #deltaMtu = DEFAULT_DELTA_MTU;
   readonly #auth: AuthSessions;
   #peer: MultiplayerPeer = new OfflineMultiplayerPeer();
   #lastStatus: ConnectionStatus = ConnectionStatus.CONNECTED;
@@ -118,11 +120,10 @@ export class SceneMultiplayer extends MultiplayerAPI {
       get allowObjectDecoding() {
         return self.allowObjectDecoding;
       },
-      isRpcVisible: (node, peer) => this.#replicator.isRpcVisible(node, peer),
+      isRpcVisible: (node, peer) => this.#replicator?.isRpcVisible(node, peer) ?? true,
     });
     this.#cache = new SceneCacheInterface(this.#ctx, this.#rpc);
     this.#rpc.setCache(this.#cache);
-    this.#replicator = new SceneReplicationInterface(this.#ctx, this.#cache, this.#clock);
     this.#auth = new AuthSessions({
       clock: this.#clock,
       send: (to, packet) => this.#putDirect(to, packet, TransferMode.RELIABLE, 0),
@@ -146,7 +147,7 @@ export class SceneMultiplayer extends MultiplayerAPI {
     this.#peer = next;
     next.peerConnected.connect(this.#onPeerConnected);
     next.peerDisconnected.connect(this.#onPeerDisconnected);
-    this.#replicator.onReset();
+    this.#replicator?.onReset();
     this.#updateStatus();
   }
 
@@ -182,18 +183,20 @@ export class SceneMultiplayer extends MultiplayerAPI {
 
   /** Godot property `max_sync_packet_size`: SYNC packets are split to stay under it (default 1350, at least 128). */
   get maxSyncPacketSize(): number {
-    return this.#replicator.maxSyncPacketSize;
+    return this.#syncMtu;
   }
   set maxSyncPacketSize(size: number) {
-    this.#replicator.maxSyncPacketSize = size;
+    this.#syncMtu = checkMtu(size);
+    if (this.#replicator !== null) this.#replicator.maxSyncPacketSize = size;
   }
 
   /** Godot property `max_delta_packet_size`: delta packets are split to stay under it (default 65535, at least 128). */
   get maxDeltaPacketSize(): number {
-    return this.#replicator.maxDeltaPacketSize;
+    return this.#deltaMtu;
   }
   set maxDeltaPacketSize(size: number) {
-    this.#replicator.maxDeltaPacketSize = size;
+    this.#deltaMtu = checkMtu(size);
+    if (this.#replicator !== null) this.#replicator.maxDeltaPacketSize = size;
   }
 
   /**
@@ -255,7 +258,7 @@ export class SceneMultiplayer extends MultiplayerAPI {
       this.#closing(id);
       this.peerAuthenticationFailed.emit(id);
     }
-    if (this.#lastStatus === ConnectionStatus.CONNECTED) this.#replicator.onNetworkProcess();
+    if (this.#lastStatus === ConnectionStatus.CONNECTED) this.#replicator?.onNetworkProcess();
     return ErrorCode.OK;
   }
 
@@ -330,9 +333,7 @@ export class SceneMultiplayer extends MultiplayerAPI {
       this.#attachTree(object as SceneTree | null);
       return ErrorCode.OK;
     }
-    if (config instanceof MultiplayerSpawner) return this.#replicator.onSpawn(object as Node, config);
-    if (config instanceof MultiplayerSynchronizer) return this.#replicator.onReplicationStart(object as Node, config);
-    return ErrorCode.ERR_INVALID_PARAMETER;
+    return this.#replication()?.onConfigurationAdd(object, config) ?? ErrorCode.ERR_INVALID_PARAMETER;
   }
 
   /** Godot: object_configuration_remove: the reverse of `objectConfigurationAdd`. */
@@ -344,9 +345,7 @@ export class SceneMultiplayer extends MultiplayerAPI {
       }
       return ErrorCode.OK;
     }
-    if (config instanceof MultiplayerSpawner) return this.#replicator.onDespawn(object as Node, config);
-    if (config instanceof MultiplayerSynchronizer) return this.#replicator.onReplicationStop(object as Node, config);
-    return ErrorCode.ERR_INVALID_PARAMETER;
+    return this.#replicator?.onConfigurationRemove(object, config) ?? ErrorCode.ERR_INVALID_PARAMETER;
   }
 
   /** Godot: SceneMultiplayer::clear. Forgets peers, auth sessions and the path cache. */
@@ -419,7 +418,7 @@ export class SceneMultiplayer extends MultiplayerAPI {
     }
     this.#connected.add(id);
     this.#cache.onPeerChange(id, true);
-    this.#replicator.onPeerChange(id, true);
+    this.#replicator?.onPeerChange(id, true);
     if (id === MultiplayerPeer.TARGET_PEER_SERVER) this.connectedToServer.emit();
     this.peerConnected.emit(id);
   }
@@ -438,7 +437,7 @@ export class SceneMultiplayer extends MultiplayerAPI {
         if (p !== id) this.#putDirect(p, sysPacket(SysCommand.DEL_PEER, id), TransferMode.RELIABLE, 0);
       }
     }
-    this.#replicator.onPeerChange(id, false);
+    this.#replicator?.onPeerChange(id, false);
     this.#cache.onPeerChange(id, false);
     this.#connected.delete(id);
     this.peerDisconnected.emit(id);
@@ -494,10 +493,33 @@ export class SceneMultiplayer extends MultiplayerAPI {
       case Command.SPAWN:
       case Command.DESPAWN:
       case Command.SYNC:
-        return this.#replicator.processPacket(from, packet[0]! & CMD_MASK, packet);
+        return this.#processReplication(from, packet);
       default:
         return this.#rejectMalformed(from, `Invalid network command ${packet[0]! & CMD_MASK} from ${from}.`);
     }
+  }
+
+  /** SPAWN, DESPAWN and SYNC: only a program that made a spawner or synchronizer can act on them. */
+  #processReplication(from: number, packet: Uint8Array): void {
+    const replicator = this.#replication();
+    if (replicator === null) {
+      this.#log.error(`Replication packet from peer ${from} dropped: this program has no MultiplayerSpawner or MultiplayerSynchronizer.`);
+      return;
+    }
+    replicator.processPacket(from, packet[0]! & CMD_MASK, packet);
+  }
+
+  /** The replication interface, made on first need once a spawner or synchronizer exists; it learns the peers already here. */
+  #replication(): SceneReplicationInterface | null {
+    if (this.#replicator !== null) return this.#replicator;
+    const make = replicationFactory();
+    if (make === null) return null;
+    const replicator = make(this.#ctx, this.#cache, this.#clock);
+    replicator.maxSyncPacketSize = this.#syncMtu;
+    replicator.maxDeltaPacketSize = this.#deltaMtu;
+    for (const id of this.#connected) replicator.onPeerChange(id, true);
+    this.#replicator = replicator;
+    return replicator;
   }
 
   /** Godot: _process_sys. */
