@@ -500,6 +500,8 @@ export class SceneMultiplayer extends MultiplayerAPI {
   }
 
   /** SPAWN, DESPAWN and SYNC: only a program that made a spawner or synchronizer can act on them. */
+  // Divergence from Godot: the replication interface is made on first use (replication-hook.ts), not in
+  // the constructor; without one these packets are dropped with one error (Godot fails the spawner lookup).
   #processReplication(from: number, packet: Uint8Array): void {
     const replicator = this.#replication();
     if (replicator === null) {
