@@ -18,7 +18,7 @@ import {
 import type { Node } from '../node.js';
 import type { SceneTree } from '../scene-tree.js';
 import { AuthSessions, type AuthCallback } from './auth-sessions.js';
-import type { HeldStateStats } from './held-states.js';
+import { DEFAULT_MAX_HELD_STATES, type HeldStateStats } from './held-states.js';
 import { CMD_MASK, Command, SYS_CMD_SIZE, SysCommand, sysPacket } from './commands.js';
 import type { MultiplayerContext } from './multiplayer-context.js';
 import { DEFAULT_DELTA_MTU, DEFAULT_SYNC_MTU, checkMtu, replicationFactory } from './replication-hook.js';
@@ -73,6 +73,7 @@ export class SceneMultiplayer extends MultiplayerAPI {
   #replicator: SceneReplicationInterface | null = null;
   #syncMtu = DEFAULT_SYNC_MTU;
   #deltaMtu = DEFAULT_DELTA_MTU;
+  #maxHeldStates = DEFAULT_MAX_HELD_STATES;
   readonly #auth: AuthSessions;
   #peer: MultiplayerPeer = new OfflineMultiplayerPeer();
   #lastStatus: ConnectionStatus = ConnectionStatus.CONNECTED;
@@ -214,16 +215,17 @@ export class SceneMultiplayer extends MultiplayerAPI {
 
   /** Sync before spawn (not in Godot): early SYNC/delta states held per peer until their SPAWN (default 64). */
   get maxHeldStates(): number {
-    return this.#replicator.maxHeldStates;
+    return this.#maxHeldStates;
   }
   set maxHeldStates(count: number) {
     if (!Number.isInteger(count) || count < 0) throw new MultiplayerError(ErrorCode.ERR_INVALID_PARAMETER, 'maxHeldStates must be an integer >= 0.');
-    this.#replicator.maxHeldStates = count;
+    this.#maxHeldStates = count;
+    if (this.#replicator !== null) this.#replicator.maxHeldStates = count;
   }
 
   /** Sync-before-spawn counters: states held, applied after their SPAWN, dropped on overflow, stale. */
   get heldStateStats(): Readonly<HeldStateStats> {
-    return this.#replicator.heldStats;
+    return this.#replicator?.heldStats ?? NO_HELD_STATES;
   }
 
   /** Godot property `refuse_new_connections`, forwarded to the peer. */
@@ -519,6 +521,7 @@ export class SceneMultiplayer extends MultiplayerAPI {
     const replicator = make(this.#ctx, this.#cache, this.#clock);
     replicator.maxSyncPacketSize = this.#syncMtu;
     replicator.maxDeltaPacketSize = this.#deltaMtu;
+    replicator.maxHeldStates = this.#maxHeldStates;
     for (const id of this.#connected) replicator.onPeerChange(id, true);
     this.#replicator = replicator;
     return replicator;
@@ -668,6 +671,9 @@ export class SceneMultiplayer extends MultiplayerAPI {
     return this.#fail(result.code, result.message);
   }
 }
+
+/** `heldStateStats` of a SceneMultiplayer whose replication interface was never made. */
+const NO_HELD_STATES: Readonly<HeldStateStats> = Object.freeze({ held: 0, applied: 0, dropped: 0, superseded: 0, stale: 0 });
 
 /** Whether a packet carries a REMOTE_CALL, directly or inside a RELAY. */
 function carriesRpc(packet: Uint8Array): boolean {
