@@ -1,7 +1,7 @@
 import t from 'tap';
 import { ErrorCode, ManualClock, SeededRng, errorName } from '../../../core/index.js';
 import { LoopbackMultiplayerPeer, VirtualNetwork, type LinkConditions } from '../../../plugins/loopback/index.js';
-import { runMultiplayerPeerConformance } from '../../conformance/multiplayer-peer.js';
+import { runMultiplayerPeerConformance, tapRunner } from '../../../testing/index.js';
 
 // Twice: over perfect links, and over a bad network (the suite never asserts unreliable delivery).
 const networks: Array<[string, Partial<LinkConditions>]> = [
@@ -12,7 +12,7 @@ const networks: Array<[string, Partial<LinkConditions>]> = [
 for (const [name, conditions] of networks) {
   const clock = new ManualClock();
   const network = new VirtualNetwork({ clock, rng: new SeededRng(7), conditions });
-  runMultiplayerPeerConformance<LoopbackMultiplayerPeer>(t, {
+  runMultiplayerPeerConformance<LoopbackMultiplayerPeer>(tapRunner(t), {
     name,
     // 16 MiB (getMaxPacketSize) only adds seconds of copying; 1 MiB exercises the same code.
     capabilities: { channels: 4, unreliable: true, serverRelay: true, maxTestedPacketSize: 1 << 20 },

@@ -1,4 +1,4 @@
-import type { MultiplayerPeer } from '../../core/index.js';
+import type { MultiplayerPeer } from '../core/index.js';
 
 /** Options of `pollUntil` and `pollRounds`. */
 export interface PollOptions {

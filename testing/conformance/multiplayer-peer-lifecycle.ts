@@ -1,13 +1,14 @@
 import { ConnectionStatus, ErrorCode, MultiplayerPeer } from '../../core/index.js';
 import type { PeerFixture } from './fixture.js';
-import { Harness, pattern, send, type Tap } from './harness.js';
+import { Harness, pattern, send } from './harness.js';
+import type { Assertions, TestRunner } from '../runner.js';
 
 const SERVER = MultiplayerPeer.TARGET_PEER_SERVER;
 const { CONNECTED, DISCONNECTED } = ConnectionStatus;
 
 /** Cases 10–12: disconnectPeer, close, refuseNewConnections. */
-export function runLifecycleCases<P extends MultiplayerPeer>(t: Tap, fx: PeerFixture<P>): void {
-  t.test(`${fx.name}: 10. disconnectPeer(id): both sides see peerDisconnected; later putPacket to id fails`, async (t) => {
+export function runLifecycleCases<P extends MultiplayerPeer>(runner: TestRunner, fx: PeerFixture<P>): void {
+  runner.test(`${fx.name}: 10. disconnectPeer(id): both sides see peerDisconnected; later putPacket to id fails`, async (t) => {
     const h = new Harness(t, fx);
     const server = await h.server();
     const [client, other] = await h.connectedClients(server, 2);
@@ -28,7 +29,7 @@ export function runLifecycleCases<P extends MultiplayerPeer>(t: Tap, fx: PeerFix
     await h.until(() => h.packets(other!).length > 0, 'other client still served');
   });
 
-  t.test(`${fx.name}: 11. close(): DISCONNECTED, idempotent, remote sides see it, no signals after`, async (t) => {
+  runner.test(`${fx.name}: 11. close(): DISCONNECTED, idempotent, remote sides see it, no signals after`, async (t) => {
     const h = new Harness(t, fx);
     const server = await h.server();
     const [a, b] = await h.connectedClients(server, 2);
@@ -60,7 +61,7 @@ export function runLifecycleCases<P extends MultiplayerPeer>(t: Tap, fx: PeerFix
   });
 
   const refuseSkip = fx.capabilities.refuseNewConnections === false ? 'transport cannot refuse connections' : false;
-  t.test(`${fx.name}: 12. refuseNewConnections: a new client ends DISCONNECTED; existing ones unaffected`, { skip: refuseSkip }, async (t) => {
+  runner.test(`${fx.name}: 12. refuseNewConnections: a new client ends DISCONNECTED; existing ones unaffected`, async (t) => {
     const h = new Harness(t, fx);
     const server = await h.server();
     const [a] = await h.connectedClients(server, 1);
@@ -81,5 +82,5 @@ export function runLifecycleCases<P extends MultiplayerPeer>(t: Tap, fx: PeerFix
     server.refuseNewConnections = false;
     const [late] = await h.connectedClients(server, 1);
     t.equal(late!.getConnectionStatus(), CONNECTED, 'accepting again once the flag is cleared');
-  });
+  }, { skip: refuseSkip });
 }

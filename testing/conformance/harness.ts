@@ -1,4 +1,3 @@
-import type { TAP } from 'tap';
 import {
   ConnectionStatus,
   ErrorCode,
@@ -7,10 +6,8 @@ import {
   type MultiplayerPeer,
 } from '../../core/index.js';
 import type { PeerFixture } from './fixture.js';
-import { settleIo } from './poll-until.js';
-
-/** The type of the `t` a tap subtest receives. */
-export type Tap = Parameters<Parameters<TAP['test']>[0]>[0];
+import type { Assertions } from '../runner.js';
+import { settleIo } from '../poll-until.js';
 
 /** One entry of a peer's timeline: a signal it emitted or a packet it made readable. */
 export type TimelineEntry =
@@ -29,10 +26,10 @@ export interface ReceivedPacket {
  * Drives the peers of one conformance case. Every peer it hands out is tracked: its signals are
  * recorded (and must fire only while the harness is inside that peer's `poll()`, `close()` or
  * `disconnectPeer()`), its packets are drained into its timeline after each poll, and it is closed
- * in `t.teardown`. Not part of the fixture contract: fixtures never see it.
+ * by the case's teardown. Not part of the fixture contract: fixtures never see it.
  */
 export class Harness<P extends MultiplayerPeer> {
-  readonly #t: Tap;
+  readonly #t: Assertions;
   readonly #fx: PeerFixture<P>;
   readonly #peers: P[] = [];
   readonly #timelines = new Map<P, TimelineEntry[]>();
@@ -40,7 +37,7 @@ export class Harness<P extends MultiplayerPeer> {
   /** Runs right after each `poll(peer)` and drain (a case may send from here, at the poll's instant). */
   afterPoll: ((peer: P) => void) | null = null;
 
-  constructor(t: Tap, fx: PeerFixture<P>) {
+  constructor(t: Assertions, fx: PeerFixture<P>) {
     this.#t = t;
     this.#fx = fx;
     t.teardown(async () => {

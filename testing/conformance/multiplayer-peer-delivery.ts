@@ -1,12 +1,13 @@
 import { ConnectionStatus, ErrorCode, MultiplayerPeer, TransferMode } from '../../core/index.js';
 import type { PeerFixture } from './fixture.js';
-import { Harness, bytesEqual, pattern, send, type ReceivedPacket, type Tap } from './harness.js';
+import { Harness, bytesEqual, pattern, send, type ReceivedPacket } from './harness.js';
+import type { Assertions, TestRunner } from '../runner.js';
 
 const SERVER = MultiplayerPeer.TARGET_PEER_SERVER;
 
 /** Cases 6–9 and 13: reliable delivery, targeting, channels, unreliable modes, ordering within a poll. */
-export function runDeliveryCases<P extends MultiplayerPeer>(t: Tap, fx: PeerFixture<P>): void {
-  t.test(`${fx.name}: 6. reliable: packets arrive byte-exact and in order, each way, with sender/mode/channel`, async (t) => {
+export function runDeliveryCases<P extends MultiplayerPeer>(runner: TestRunner, fx: PeerFixture<P>): void {
+  runner.test(`${fx.name}: 6. reliable: packets arrive byte-exact and in order, each way, with sender/mode/channel`, async (t) => {
     const h = new Harness(t, fx);
     const server = await h.server();
     const [client] = await h.connectedClients(server, 1);
@@ -32,7 +33,7 @@ export function runDeliveryCases<P extends MultiplayerPeer>(t: Tap, fx: PeerFixt
     checkExact(t, 'client', h.packets(client!), payloads, SERVER);
   });
 
-  t.test(`${fx.name}: 7. targeting: broadcast reaches every client; -id excludes that client`, async (t) => {
+  runner.test(`${fx.name}: 7. targeting: broadcast reaches every client; -id excludes that client`, async (t) => {
     const h = new Harness(t, fx);
     const server = await h.server();
     const [a, b] = await h.connectedClients(server, 2);
@@ -55,7 +56,7 @@ export function runDeliveryCases<P extends MultiplayerPeer>(t: Tap, fx: PeerFixt
   });
 
   if (fx.capabilities.channels === 1) {
-    t.test(`${fx.name}: 8. channels (single-channel transport): a packet put on any channel arrives, reporting channel 0`, async (t) => {
+    runner.test(`${fx.name}: 8. channels (single-channel transport): a packet put on any channel arrives, reporting channel 0`, async (t) => {
       const h = new Harness(t, fx);
       const server = await h.server();
       const [client] = await h.connectedClients(server, 1);
@@ -69,7 +70,7 @@ export function runDeliveryCases<P extends MultiplayerPeer>(t: Tap, fx: PeerFixt
       }
     });
   } else {
-    t.test(`${fx.name}: 8. channels: the channel index is preserved`, async (t) => {
+    runner.test(`${fx.name}: 8. channels: the channel index is preserved`, async (t) => {
       const h = new Harness(t, fx);
       const server = await h.server();
       const [client] = await h.connectedClients(server, 1);
@@ -91,7 +92,7 @@ export function runDeliveryCases<P extends MultiplayerPeer>(t: Tap, fx: PeerFixt
   }
 
   if (!fx.capabilities.unreliable) {
-    t.test(`${fx.name}: 9. unreliable modes (reliable-only transport): accepted, delivered reliably and in order`, async (t) => {
+    runner.test(`${fx.name}: 9. unreliable modes (reliable-only transport): accepted, delivered reliably and in order`, async (t) => {
       const h = new Harness(t, fx);
       const server = await h.server();
       const [client] = await h.connectedClients(server, 1);
@@ -109,7 +110,7 @@ export function runDeliveryCases<P extends MultiplayerPeer>(t: Tap, fx: PeerFixt
       }
     });
   } else {
-    t.test(`${fx.name}: 9. unreliable modes: accepted, never misrouted, never corrupted`, async (t) => {
+    runner.test(`${fx.name}: 9. unreliable modes: accepted, never misrouted, never corrupted`, async (t) => {
       const h = new Harness(t, fx);
       const server = await h.server();
       const [a, b] = await h.connectedClients(server, 2);
@@ -135,7 +136,7 @@ export function runDeliveryCases<P extends MultiplayerPeer>(t: Tap, fx: PeerFixt
     });
   }
 
-  t.test(`${fx.name}: 13. peerConnected(x) is emitted before any packet from x is readable`, async (t) => {
+  runner.test(`${fx.name}: 13. peerConnected(x) is emitted before any packet from x is readable`, async (t) => {
     const h = new Harness(t, fx);
     const server = await h.server();
     const early: string[] = [];
@@ -179,7 +180,7 @@ export function runDeliveryCases<P extends MultiplayerPeer>(t: Tap, fx: PeerFixt
   });
 }
 
-function checkExact(t: Tap, side: string, got: ReceivedPacket[], sent: Uint8Array[], from: number): void {
+function checkExact(t: Assertions, side: string, got: ReceivedPacket[], sent: Uint8Array[], from: number): void {
   t.equal(got.length, sent.length, `${side}: exactly ${sent.length} packets, no duplicates`);
   for (const [i, data] of sent.entries()) {
     const p = got[i];
@@ -199,7 +200,7 @@ function unreliablePayload(mode: TransferMode, index: number): Uint8Array {
   return bytes;
 }
 
-function checkUnreliable(t: Tap, side: string, got: ReceivedPacket[], from: number): void {
+function checkUnreliable(t: Assertions, side: string, got: ReceivedPacket[], from: number): void {
   const unreliable = got.filter((p) => p.mode !== TransferMode.RELIABLE);
   t.ok(unreliable.every((p) => p.from === from), `${side}: every unreliable packet is from ${from}`);
   t.ok(unreliable.every((p) => p.data[0] === p.mode && p.channel === 0), `${side}: mode and channel as sent`);

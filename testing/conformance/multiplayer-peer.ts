@@ -6,35 +6,36 @@ import {
   isClientPeerId,
 } from '../../core/index.js';
 import type { PeerFixture } from './fixture.js';
-import { Harness, bytesEqual, pattern, send, type Tap } from './harness.js';
+import { Harness, bytesEqual, pattern, send } from './harness.js';
+import type { TestRunner } from '../runner.js';
 import { runDeliveryCases } from './multiplayer-peer-delivery.js';
 import { runLifecycleCases } from './multiplayer-peer-lifecycle.js';
 
 export type { PeerFixture, PeerCapabilities } from './fixture.js';
-export type { Tap } from './harness.js';
 
 /**
- * The shared MultiplayerPeer conformance suite (design §8, style §3.11): the 14 cases every transport
- * must pass, each a `t.test` with fresh peers. Where `fixture.capabilities` says a transport lacks
- * channels or an unreliable path, cases 8 and 9 check its honest fallback instead. Throughout, every `peerConnected`/`peerDisconnected` emission is checked to
- * happen inside `poll()`, `close()` or `disconnectPeer()` of the emitting peer.
+ * The MultiplayerPeer conformance suite: the 14 cases every transport must pass, each a test of its
+ * own with fresh peers, registered on `runner` (tap, `node:test`, Vitest or any runner: see runner.ts).
+ * Where `fixture.capabilities` says a transport lacks channels or an unreliable path, cases 8 and 9
+ * check its honest fallback instead. Throughout, every `peerConnected`/`peerDisconnected` emission is
+ * checked to happen inside `poll()`, `close()` or `disconnectPeer()` of the emitting peer.
  *
  * Usage (one small file per transport):
  * ```ts
  * import t from 'tap';
- * import { runMultiplayerPeerConformance } from '../../conformance/multiplayer-peer.js';
- * runMultiplayerPeerConformance(t, { name: 'enet', capabilities: { … }, createPeer, startServer, createClient });
+ * import { runMultiplayerPeerConformance, tapRunner } from 'scenenet/testing';
+ * runMultiplayerPeerConformance(tapRunner(t), { name: 'enet', capabilities: { … }, createPeer, startServer, createClient });
  * ```
  */
-export function runMultiplayerPeerConformance<P extends MultiplayerPeer>(t: Tap, fx: PeerFixture<P>): void {
-  runSetupCases(t, fx);
-  runDeliveryCases(t, fx);
-  runLifecycleCases(t, fx);
+export function runMultiplayerPeerConformance<P extends MultiplayerPeer>(runner: TestRunner, fx: PeerFixture<P>): void {
+  runSetupCases(runner, fx);
+  runDeliveryCases(runner, fx);
+  runLifecycleCases(runner, fx);
 }
 
 /** Cases 1–5 and 14: fresh peer, server, client, connection signals, error codes, capabilities. */
-function runSetupCases<P extends MultiplayerPeer>(t: Tap, fx: PeerFixture<P>): void {
-  t.test(`${fx.name}: 1. fresh peer is DISCONNECTED; poll() and close() are harmless`, async (t) => {
+function runSetupCases<P extends MultiplayerPeer>(runner: TestRunner, fx: PeerFixture<P>): void {
+  runner.test(`${fx.name}: 1. fresh peer is DISCONNECTED; poll() and close() are harmless`, async (t) => {
     const h = new Harness(t, fx);
     const peer = h.fresh();
     t.equal(peer.getConnectionStatus(), ConnectionStatus.DISCONNECTED);
@@ -47,7 +48,7 @@ function runSetupCases<P extends MultiplayerPeer>(t: Tap, fx: PeerFixture<P>): v
     t.same(h.signals(peer), [], 'no signals');
   });
 
-  t.test(`${fx.name}: 2. createServer: CONNECTED, getUniqueId() is 1, isServer()`, async (t) => {
+  runner.test(`${fx.name}: 2. createServer: CONNECTED, getUniqueId() is 1, isServer()`, async (t) => {
     const h = new Harness(t, fx);
     const server = await h.server();
     t.equal(server.getConnectionStatus(), ConnectionStatus.CONNECTED);
@@ -56,7 +57,7 @@ function runSetupCases<P extends MultiplayerPeer>(t: Tap, fx: PeerFixture<P>): v
     t.equal(server.getAvailablePacketCount(), 0);
   });
 
-  t.test(`${fx.name}: 3. createClient: CONNECTING, then CONNECTED with an id in [2, 2^31-1]`, async (t) => {
+  runner.test(`${fx.name}: 3. createClient: CONNECTING, then CONNECTED with an id in [2, 2^31-1]`, async (t) => {
     const h = new Harness(t, fx);
     const server = await h.server();
     const client = await h.client(server);
@@ -69,7 +70,7 @@ function runSetupCases<P extends MultiplayerPeer>(t: Tap, fx: PeerFixture<P>): v
     t.not(other!.getUniqueId(), client.getUniqueId(), 'a second client gets another id');
   });
 
-  t.test(`${fx.name}: 4. peerConnected fires only inside poll(), on both sides`, async (t) => {
+  runner.test(`${fx.name}: 4. peerConnected fires only inside poll(), on both sides`, async (t) => {
     const h = new Harness(t, fx);
     const server = await h.server();
     const client = await h.client(server);
@@ -86,7 +87,7 @@ function runSetupCases<P extends MultiplayerPeer>(t: Tap, fx: PeerFixture<P>): v
     t.same(h.signals(client), [{ kind: 'connected', id: MultiplayerPeer.TARGET_PEER_SERVER }], 'client sees peerConnected(1)');
   });
 
-  t.test(`${fx.name}: 5. misuse returns codes: ERR_ALREADY_IN_USE, ERR_UNCONFIGURED, ERR_UNAVAILABLE`, async (t) => {
+  runner.test(`${fx.name}: 5. misuse returns codes: ERR_ALREADY_IN_USE, ERR_UNCONFIGURED, ERR_UNAVAILABLE`, async (t) => {
     const h = new Harness(t, fx);
     const fresh = h.fresh();
     t.equal(send(fresh, 0, pattern(4, 1)), ErrorCode.ERR_UNCONFIGURED, 'putPacket on a fresh peer');
@@ -104,7 +105,7 @@ function runSetupCases<P extends MultiplayerPeer>(t: Tap, fx: PeerFixture<P>): v
     t.equal(client.getPacket(), ErrorCode.ERR_UNAVAILABLE, 'client getPacket with nothing queued');
   });
 
-  t.test(`${fx.name}: 14. isServerRelaySupported() matches the declared capability`, async (t) => {
+  runner.test(`${fx.name}: 14. isServerRelaySupported() matches the declared capability`, async (t) => {
     const h = new Harness(t, fx);
     const server = await h.server();
     const [client] = await h.connectedClients(server, 1);

@@ -26,7 +26,7 @@ export interface PeerCapabilities {
 }
 
 /**
- * How a transport plugs into `runMultiplayerPeerConformance` (test/conformance/multiplayer-peer.ts).
+ * How a transport plugs into `runMultiplayerPeerConformance` (conformance/multiplayer-peer.ts).
  *
  * The contract, for fixture authors:
  * - `createPeer()` returns a brand-new peer, neither server nor client (status DISCONNECTED).
@@ -40,7 +40,7 @@ export interface PeerCapabilities {
  * - `tick()`, if present, runs between poll rounds and after every turn of the event loop: a virtual
  *   transport advances its ManualClock here. Real transports omit it (real time passes by itself).
  * - `teardown()`, if present, runs after each case, after the suite has closed every peer it created.
- * - The suite closes every peer it obtained (in `t.teardown`), so fixtures need not track peers.
+ * - The suite closes every peer it obtained (in each case's teardown), so fixtures need not track peers.
  * - `pollTimeoutMs` bounds each wait in wall-clock time (default 5000); `idleRounds` is how many poll
  *   rounds the suite waits when it checks that something does NOT happen (default 20).
  */
