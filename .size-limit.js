@@ -4,7 +4,7 @@
 // Each entry under test/bundle/ is a small real client importing the sources' browser entries;
 // @size-limit/preset-small-lib bundles it with esbuild as a user would:
 //   npx esbuild client.ts --bundle --minify --format=esm --platform=browser | gzip -9 | wc -c
-// and counts minified + gzipped bytes. (size-limit 11: size-limit 12+ needs Node 22; we support Node 20.)
+// and counts minified + gzipped bytes. (size-limit 11: size-limit 14 needs Node 22; we support Node 20.)
 
 /** The esbuild options every budget (and the Chromium test's bundle) is built with. */
 export function browserBuild(config) {
