@@ -99,12 +99,12 @@ export class SceneMultiplayer extends MultiplayerAPI {
     super();
     this.#clock = options.clock ?? systemClock;
     this.#log = options.logger ?? silentLogger;
-    const makePolicy = policyFactory();
-    if (makePolicy === null && options.limits !== undefined) this.#needPolicy('limits');
-    this.#policy = makePolicy?.(
+    this.#policy = policyFactory()?.(
       { log: this.#log, clock: this.#clock, isServer: () => this.isServer(), disconnectPeer: (id) => this.disconnectPeer(id) },
       options.limits ?? {},
     ) ?? null;
+    // A limit given without the policy would be silently ignored: refuse it.
+    if (options.limits !== undefined) this.#needPolicy('limits');
     const self = this;
     this.#ctx = {
       log: this.#log,

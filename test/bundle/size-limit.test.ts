@@ -30,11 +30,12 @@ t.test('size-limit: every browser budget holds', async (t) => {
   for (const r of results) t.ok(r.passed, `${r.name}: ${r.size} B ≤ ${r.sizeLimit} B`);
 });
 
-// What keeps the clients small: no DI container, no reflect-metadata, no Node-only code on a browser path.
-t.test('browser budgets: no inversify, no reflect-metadata, no node:*, no ws', async (t) => {
+// What keeps the clients small: no DI container, no reflect-metadata, no Node-only code on a browser path,
+// no server policy (stats, limits, typed argument checks: installServerPolicy()).
+t.test('browser budgets: no inversify, no reflect-metadata, no node:*, no ws, no server policy', async (t) => {
   for (const budget of BUDGETS) {
     const { inputs } = await buildBudget(budget);
-    const banned = inputs.filter((i) => /node_modules\/(inversify|@inversifyjs|reflect-metadata|ws)\//.test(i) || i.startsWith('node:') || /ws-backend|websocket-node|node-platform|node-socket|datachannel-adapter/.test(i));
+    const banned = inputs.filter((i) => /node_modules\/(inversify|@inversifyjs|reflect-metadata|ws)\//.test(i) || i.startsWith('node:') || /ws-backend|websocket-node|node-platform|node-socket|datachannel-adapter|server-policy|peer-limits|multiplayer-stats/.test(i));
     t.same(banned, [], budget.name);
     t.ok(inputs.some((i) => i.includes('scene-multiplayer.ts')), `${budget.name}: really contains SceneMultiplayer`);
   }
