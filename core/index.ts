@@ -15,6 +15,7 @@ export type { MultiplayerPeerOptions } from './multiplayer-peer.js';
 export { OfflineMultiplayerPeer } from './offline-multiplayer-peer.js';
 export { MultiplayerPeerWrapper } from './multiplayer-peer-wrapper.js';
 export { PacketQueue } from './packet-queue.js';
+export { MultiplayerPeerExtension } from './multiplayer-peer-extension.js';
 export { MultiplayerAPI, RPCMode } from './multiplayer-api.js';
 export { systemClock, ManualClock } from './clock.js';
 export type { Clock } from './clock.js';

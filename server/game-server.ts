@@ -1,6 +1,7 @@
 import { ErrorCode, MultiplayerError, Signal, cryptoRng, randomInt, silentLogger, systemClock, type Clock, type Logger, type Rng } from '../core/index.js';
 import { ENetMultiplayerPeer } from '../plugins/enet/index.js';
 import type { VirtualNetwork } from '../plugins/loopback/index.js';
+import { installServerPolicy } from '../scenetree/index.js';
 import { JoinRefusal, RoomCloseCode } from './close-codes.js';
 import { WebSocketServer } from 'ws';
 import { HttpFront, type UpgradeArgs } from './http-front.js';
@@ -123,6 +124,8 @@ export class GameServer {
   #draining = false;
 
   constructor(options: GameServerOptions = {}) {
+    // Every room's SceneMultiplayer gets stats, limits and typed argument checks (browser clients do not bundle them).
+    installServerPolicy();
     this.clock = options.clock ?? systemClock;
     this.#log = options.logger ?? silentLogger;
     this.#rng = options.rng ?? cryptoRng;

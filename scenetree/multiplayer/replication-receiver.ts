@@ -3,7 +3,7 @@ import type { Node } from '../node.js';
 import { validateNodeName } from '../node-name.js';
 import { PATH_NET_ID, SYNC_DELTA_FLAG } from './commands.js';
 import type { MultiplayerContext } from './multiplayer-context.js';
-import { DropReason } from './multiplayer-stats.js';
+import { DropReason } from './drop-reason.js';
 import { CUSTOM_SPAWN, MultiplayerSpawner } from './multiplayer-spawner.js';
 import { MultiplayerSynchronizer } from './multiplayer-synchronizer.js';
 import type { HeldState, HeldStateStats } from './held-states.js';

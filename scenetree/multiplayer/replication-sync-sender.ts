@@ -3,6 +3,7 @@ import type { Node } from '../node.js';
 import { Command, PATH_NET_ID, SYNC_DELTA_FLAG } from './commands.js';
 import type { MultiplayerContext } from './multiplayer-context.js';
 import type { MultiplayerSynchronizer } from './multiplayer-synchronizer.js';
+import { DEFAULT_DELTA_MTU, DEFAULT_SYNC_MTU } from './replication-hook.js';
 import { getState } from './replication-state.js';
 import type { SceneCacheInterface } from './scene-cache-interface.js';
 import type { PeerInfo } from './scene-replication-interface.js';
@@ -23,9 +24,9 @@ export function sendReplicationPacket(mp: MultiplayerContext, peer: number, pack
  */
 export class ReplicationSyncSender {
   /** Godot: sync_mtu (`max_sync_packet_size`). */
-  syncMtu = 1350;
+  syncMtu = DEFAULT_SYNC_MTU;
   /** Godot: delta_mtu (`max_delta_packet_size`). */
-  deltaMtu = 65535;
+  deltaMtu = DEFAULT_DELTA_MTU;
   readonly #mp: MultiplayerContext;
   readonly #cache: SceneCacheInterface;
   readonly #report: (key: object, message: string) => void;
