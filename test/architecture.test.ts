@@ -8,7 +8,7 @@ import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
-const SOURCE_DIRS = ['core', 'scenetree', 'plugins', 'netcode', 'server', 'samples', 'bin'];
+const SOURCE_DIRS = ['core', 'scenetree', 'plugins', 'netcode', 'cli', 'server', 'samples', 'bin'];
 const NODE_ONLY_PACKAGES = new Set(['ws', 'node-datachannel', 'selfsigned']);
 const IMPORT_RE = /(?:^|[\s;])(?:import|export)\s[^'"]*?from\s*['"]([^'"]+)['"]|import\s*\(\s*['"]([^'"]+)['"]\s*\)|^\s*import\s*['"]([^'"]+)['"]/gm;
 
@@ -38,7 +38,8 @@ function resolveImport(from: string, spec: string): string | null {
   return existsSync(target) ? target : null;
 }
 
-const RANK: Record<string, number> = { core: 0, scenetree: 1, plugins: 2, netcode: 2, server: 3, samples: 4, bin: 5 };
+// cli/ (the command-line helpers) imports nothing of the project; server, samples and bin use it.
+const RANK: Record<string, number> = { core: 0, scenetree: 1, plugins: 2, netcode: 2, cli: 2.5, server: 3, samples: 4, bin: 5 };
 
 /** Why `from` may not import `to`, or null if it may. */
 function violation(fromLayer: string, toLayer: string): string | null {
@@ -77,6 +78,19 @@ t.test('architecture: core/, scenetree/ and netcode/ import no node:* module and
   for (const file of files.filter((f) => /^(core|scenetree|netcode)$/.test(layerOf(f)))) {
     for (const spec of importsOf(file)) {
       if (spec.startsWith('node:') || NODE_ONLY_PACKAGES.has(spec)) problems.push(`${relative(root, file)} imports ${spec}`);
+    }
+  }
+  t.same(problems, []);
+  t.end();
+});
+
+t.test('architecture: cli/ imports only node:* modules and its own files (any command may use it)', (t) => {
+  const problems: string[] = [];
+  for (const file of files.filter((f) => layerOf(f) === 'cli')) {
+    for (const spec of importsOf(file)) {
+      const target = resolveImport(file, spec);
+      if (spec.startsWith('node:') || (target !== null && layerOf(target) === 'cli')) continue;
+      problems.push(`${relative(root, file)} imports ${spec}`);
     }
   }
   t.same(problems, []);

@@ -1,25 +1,40 @@
 /**
  * A lobby for game servers over HTTP, headless (`npx scenenet server-list …` or
- * `node --import tsx samples/server-list/main.ts …`).
- *
- *   (no role)               lobby + two game servers (one WebSocket, one ENet) + a player, in one process
- *   --lobby [--port P]      only the lobby service (prints "lobby listening on port P")
- *   --game --lobby-url URL [--name N] [--transport ws|enet]   only a game server, registered with the lobby
- *   --client --lobby-url URL [--transport ws|enet]            only a player: lists servers, joins the first
- *   --transport ws|enet     the game server's transport (default ws); for a player, a list filter
- *   --join auto|websocket|enet|none   how the player joins (default auto: the transport the server
- *                           announced; none stops after listing)
- *   --frames N              stop after N frames (default: until done; roles --lobby/--game: forever)
- *   --fps F                 frames per second (default 30)
- *
- * Exit code: 0 when the role did its job (player joined or listed; game server registered; lobby
- * served), 1 otherwise, 2 for bad arguments.
+ * `node --import tsx samples/server-list/main.ts …`). Every option, its default and an example:
+ * `npx scenenet server-list --help`.
  */
-import { parseArgs } from 'node:util';
+import { choiceOption, defineCommand, integerOption, positiveOption, runCommand, UsageError, type OptionValues } from '../../cli/index.js';
 import { joinByTransport, joinOverENet, joinOverWebSocket, type JoinServer } from './join.js';
 import {
   closeTree, runFrames, startGameServer, startLobby, startPlayer, type Frames, type GameServer, type Print, type Transport,
 } from './run-server-list.js';
+
+export const SERVER_LIST_COMMAND = defineCommand({
+  name: 'server-list',
+  description: `A lobby for game servers over HTTP: game servers register with the lobby service and keep their
+entry alive, a player lists them (with filters) and joins one. With no role, the lobby, two game servers
+(one WebSocket, one ENet) and a player run in one process. SIGINT/SIGTERM close every peer and exit 0.
+Exit code: 0 when the role did its job (player joined or listed; game server registered; lobby served),
+1 otherwise, 2 for bad arguments.`,
+  options: {
+    lobby: { type: 'boolean', help: 'run only the lobby service; prints "lobby listening on port P"', example: '--lobby' },
+    game: { type: 'boolean', help: 'run only a game server, registered with the lobby at --lobby-url', example: '--game' },
+    client: { type: 'boolean', help: 'run only a player: lists the servers, joins the first', example: '--client' },
+    port: { type: 'string', value: 'P', default: '0', help: "the lobby's port (0 picks a free one)", example: '--port 8080' },
+    'lobby-url': { type: 'string', value: 'URL', help: 'the lobby service (needed by --game and --client)', example: '--lobby-url http://127.0.0.1:8080' },
+    name: { type: 'string', value: 'NAME', default: 'Arena', help: "the game server's name", example: '--name Dust' },
+    transport: { type: 'string', value: 'ws|enet', defaultText: 'ws for a game server, any for a player', help: "the game server's transport; for a player, a list filter", example: '--transport enet' },
+    join: { type: 'string', value: 'auto|websocket|enet|none', default: 'auto', help: 'how the player joins (auto: the transport the server announced; none: only list)', example: '--join none' },
+    frames: { type: 'string', value: 'N', defaultText: 'until done (unbounded for --lobby/--game)', help: 'stop after N frames', example: '--frames 300' },
+    fps: { type: 'string', value: 'F', default: '30', help: 'frames per second', example: '--fps 60' },
+  },
+  examples: [
+    'scenenet server-list',
+    'scenenet server-list --lobby --port 8080      # then, in more terminals:',
+    'scenenet server-list --game --lobby-url http://127.0.0.1:8080 --name Dust --transport enet',
+    'scenenet server-list --client --lobby-url http://127.0.0.1:8080',
+  ],
+});
 
 interface Options extends Frames {
   readonly role: 'all' | 'lobby' | 'game' | 'client';
@@ -33,12 +48,16 @@ interface Options extends Frames {
 const JOINS: Record<string, JoinServer | null> = { auto: joinByTransport, websocket: joinOverWebSocket, enet: joinOverENet, none: null };
 
 /** Runs the sample with command-line arguments; resolves with the exit code. */
-export async function main(argv: string[], print: Print = (line) => console.log(line)): Promise<number> {
-  const options = parseOptions(argv);
-  if (typeof options === 'string') {
-    console.error(options);
-    return 2;
-  }
+export function main(argv: string[], print: Print = (line) => console.log(line)): Promise<number> {
+  return runCommand(SERVER_LIST_COMMAND, argv, async (values, stop) => {
+    const options = serverListOptions(values, stop);
+    const code = await run(options, print);
+    if (stop.aborted) print(`server-list: stopped by ${String(stop.reason)}`);
+    return stop.aborted ? 0 : code;
+  });
+}
+
+function run(options: Options, print: Print): Promise<number> {
   switch (options.role) {
     case 'lobby': return runLobby(options, print);
     case 'game': return runGame(options, print);
@@ -47,43 +66,22 @@ export async function main(argv: string[], print: Print = (line) => console.log(
   }
 }
 
-function parseOptions(argv: string[]): Options | string {
-  let values;
-  try {
-    ({ values } = parseArgs({
-      args: argv,
-      options: {
-        lobby: { type: 'boolean', default: false },
-        game: { type: 'boolean', default: false },
-        client: { type: 'boolean', default: false },
-        port: { type: 'string', default: '0' },
-        'lobby-url': { type: 'string' },
-        name: { type: 'string', default: 'Arena' },
-        join: { type: 'string', default: 'auto' },
-        transport: { type: 'string' },
-        frames: { type: 'string' },
-        fps: { type: 'string', default: '30' },
-      },
-      strict: true,
-    }));
-  } catch (err) {
-    return (err as Error).message;
-  }
+function serverListOptions(values: OptionValues<typeof SERVER_LIST_COMMAND.options>, stop: AbortSignal): Options {
   const roles = [values.lobby && 'lobby', values.game && 'game', values.client && 'client'].filter((r) => r !== false);
-  if (roles.length > 1) return 'choose one of --lobby, --game, --client';
+  if (roles.length > 1) throw new UsageError('choose one of --lobby, --game, --client');
   const role = (roles[0] || 'all') as Options['role'];
-  if ((role === 'game' || role === 'client') && values['lobby-url'] === undefined) return `--${role} needs --lobby-url URL`;
-  if (!(values.join in JOINS)) return `unknown --join "${values.join}" (${Object.keys(JOINS).join(', ')})`;
-  if (values.transport !== undefined && values.transport !== 'ws' && values.transport !== 'enet') return `unknown --transport "${values.transport}" (ws, enet)`;
-  const port = Number(values.port);
-  const fps = Number(values.fps);
-  const frames = values.frames === undefined ? undefined : Number(values.frames);
-  if (!Number.isInteger(port) || port < 0 || port > 65535) return `bad --port ${values.port}`;
-  if (!(fps > 0)) return `bad --fps ${values.fps}`;
-  if (frames !== undefined && !(Number.isInteger(frames) && frames >= 0)) return `bad --frames ${values.frames}`;
+  if ((role === 'game' || role === 'client') && values['lobby-url'] === undefined) throw new UsageError(`--${role} needs --lobby-url URL`);
+  const join = choiceOption(values.join, 'join', Object.keys(JOINS));
   return {
-    role, port, fps, frames, name: values.name, lobbyUrl: values['lobby-url'],
-    transport: values.transport as Transport | undefined, join: JOINS[values.join]!,
+    role,
+    port: integerOption(values.port, 'port', 0, 65535),
+    fps: positiveOption(values.fps, 'fps'),
+    frames: values.frames === undefined ? undefined : integerOption(values.frames, 'frames', 0),
+    name: values.name,
+    lobbyUrl: values['lobby-url'],
+    transport: values.transport === undefined ? undefined : choiceOption(values.transport, 'transport', ['ws', 'enet']),
+    join: JOINS[join]!,
+    stop,
   };
 }
 
