@@ -1,5 +1,5 @@
 /**
- * Design §1: imports only point down (core ← scenetree ← plugins | netcode ← server ← samples), no plugin imports another,
+ * docs/architecture.md §1: imports only point down (core ← scenetree ← plugins | netcode ← server ← samples), no plugin imports another,
  * core/ and scenetree/ never import `node:*`, and the browser entries reach no Node-only module.
  */
 import t from 'tap';

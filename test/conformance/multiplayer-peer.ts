@@ -14,7 +14,7 @@ export type { PeerFixture, PeerCapabilities } from './fixture.js';
 export type { Tap } from './harness.js';
 
 /**
- * The shared MultiplayerPeer conformance suite (design §8, style §3.11): the 14 cases every transport
+ * The shared MultiplayerPeer conformance suite (docs/architecture.md §8): the 14 cases every transport
  * must pass, each a `t.test` with fresh peers. Where `fixture.capabilities` says a transport lacks
  * channels or an unreliable path, cases 8 and 9 check its honest fallback instead. Throughout, every `peerConnected`/`peerDisconnected` emission is checked to
  * happen inside `poll()`, `close()` or `disconnectPeer()` of the emitting peer.

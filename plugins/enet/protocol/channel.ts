@@ -85,7 +85,7 @@ export function reliableWindowOf(channel: Channel, seq: number): { window: numbe
   return { window, current };
 }
 
-/** True when `seq` lies in the receiver's accepted windows (current … current + 6, spec §9.2). */
+/** True when `seq` lies in the receiver's accepted windows (current … current + 6, docs/wire/enet.md §9.2). */
 export function inReceiveWindow(channel: Channel, seq: number): boolean {
   const { window, current } = reliableWindowOf(channel, seq);
   return window >= current && window < current + Defaults.FREE_RELIABLE_WINDOWS - 1;
