@@ -62,7 +62,8 @@ export interface CommandOutput {
   err(line: string): void;
 }
 
-const consoleOutput: CommandOutput = { out: (line) => console.log(line), err: (line) => console.error(line) };
+/** Help and results to stdout, usage errors to stderr. */
+export const consoleOutput: CommandOutput = { out: (line) => console.log(line), err: (line) => console.error(line) };
 
 /** Declares a command; the `const` type parameter keeps each option's literal shape for `OptionValues`. */
 export function defineCommand<const O extends Record<string, OptionSpec>>(spec: CommandSpec<O>): CommandSpec<O> {

@@ -3,7 +3,7 @@
  * summary, `scenenet help <command>` and `scenenet <command> --help` print a command's help, an unknown
  * command is one line and exit 2, and a command's module is imported only when it runs.
  */
-import type { CommandOutput } from './command.js';
+import { consoleOutput, type CommandOutput } from './command.js';
 
 /** A command's module: its `main` takes the arguments after the command name and resolves with the exit code. */
 export interface CommandModule {
@@ -19,8 +19,6 @@ export interface CommandEntry {
 }
 
 export type CommandTable = Readonly<Record<string, CommandEntry>>;
-
-const consoleOutput: CommandOutput = { out: (line) => console.log(line), err: (line) => console.error(line) };
 
 /** The program's `--help`: usage, then one line per command. */
 export function formatCommandList(program: string, table: CommandTable): string {
