@@ -25,7 +25,7 @@ function sections(page: string): Set<string> {
 t.test('every docs/… citation in the code names an existing page and section', (t) => {
   const problems: string[] = [];
   let citations = 0;
-  for (const file of ['core', 'scenetree', 'plugins', 'cli', 'samples', 'bin', 'test'].flatMap((d) => (existsSync(join(root, d)) ? walk(join(root, d)) : []))) {
+  for (const file of ['core', 'scenetree', 'netcode', 'plugins', 'cli', 'server', 'samples', 'bin', 'test'].flatMap((d) => (existsSync(join(root, d)) ? walk(join(root, d)) : []))) {
     const text = readFileSync(file, 'utf8');
     for (const m of text.matchAll(/docs\/([\w/.-]+\.md)((?:[ ,]*(?:and )?§[\d.]+(?:[–-]§?[\d.]+)?)*)/g)) {
       const page = `docs/${m[1]!}`;
