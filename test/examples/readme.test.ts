@@ -21,19 +21,25 @@ export const blocks = [...readme.matchAll(/^```(\w*)\n([\s\S]*?)^```$/gm)].map((
 function asInReadme(file: string): string {
   return readFileSync(new URL(file, import.meta.url), 'utf8')
     .replace(/'\.\.\/\.\.\/core\/index\.js'/g, "'scenenet'")
-    .replace(/'\.\.\/\.\.\/scenetree\/index\.js'/g, "'scenenet/scenetree'")
+    .replace(/'\.\.\/\.\.\/(scenetree|netcode|server)\/index\.js'/g, "'scenenet/$1'")
     .replace(/'\.\.\/\.\.\/plugins\/(\w+)\/index\.js'/g, "'scenenet/plugins/$1'");
 }
 
-const FILES = ['./quickstart.ts', './simulation-example.test.ts', './replication-example.test.ts', './container.ts'];
-// The Simulation section's explore, timeline and record/replay examples.
-FILES.push('./explore-example.test.ts', './timeline-example.test.ts', './replay-example.test.ts');
-for (const file of FILES) {
-  t.test(`README shows ${file} verbatim`, (t) => {
-    t.ok(readme.includes('```ts\n' + asInReadme(file) + '```'), 'README block matches the file');
-    t.end();
-  });
-}
+const files = readdirSync(new URL('.', import.meta.url)).filter((f) => f.endsWith('.ts') && !f.startsWith('readme'));
+/** README text → the file of this folder it shows. */
+const shown = new Map(files.map((f) => [asInReadme(`./${f}`), f]));
+/** Files whose run a test of their own checks (with what they print); not run twice. */
+const RUN_ELSEWHERE = new Set(['game-server.ts']); // game-server-readme.test.ts
+
+t.test('the README shows each of the examples verbatim', (t) => {
+  const inReadme = new Set(blocks.filter((b) => b.lang === 'ts').map((b) => shown.get(b.code)));
+  for (const file of ['quickstart.ts', 'simulation-example.test.ts', 'replication-example.test.ts', 'container.ts', 'game-server.ts']) {
+    t.ok(inReadme.has(file), `README shows ${file}`);
+  }
+  for (const file of ['explore-example.test.ts', 'timeline-example.test.ts', 'replay-example.test.ts']) t.ok(inReadme.has(file), `README shows ${file}`);
+  for (const file of ['typed-rpc.ts', 'session.ts', 'netcode.ts', 'streams.ts']) t.ok(inReadme.has(file), `README shows ${file}`);
+  t.end();
+});
 
 const runs = new Map<string, { status: number | null; stdout: string; stderr: string }>();
 
@@ -47,6 +53,28 @@ function run(args: string[]): { status: number | null; stdout: string; stderr: s
 t.test('the README has code blocks, each of a kind this test knows', (t) => {
   t.ok(blocks.length >= 5, `${blocks.length} blocks`);
   for (const b of blocks) t.ok(b.lang === 'ts' || b.lang === 'sh', `a ${b.lang || 'plain'} block: ${b.code.split('\n')[0]}`);
+  t.end();
+});
+
+for (const [i, block] of blocks.filter((b) => b.lang === 'ts').entries()) {
+  const file = shown.get(block.code);
+  t.test(`README ts block ${i + 1} is a file of test/examples, verbatim, and runs`, (t) => {
+    t.ok(file !== undefined, `block starting "${block.code.split('\n')[0]}" matches a file of test/examples/`);
+    // tap runs the *.test.ts ones as tests of their own
+    if (file === undefined || file.endsWith('.test.ts') || RUN_ELSEWHERE.has(file)) return t.end();
+    const r = run([fileURLToPath(new URL(`./${file}`, import.meta.url))]);
+    t.equal(r.status, 0, `${file}: ${r.stderr}`);
+    t.end();
+  });
+}
+
+t.test('what the examples print', (t) => {
+  const out = (file: string) => run([fileURLToPath(new URL(`./${file}`, import.meta.url))]).stdout;
+  t.match(out('typed-rpc.ts'), /^aim 2 x3 at \(4, 5\)\nfire x3 from peer \d+\n$/, 'the typed and the rpcConfig RPC arrive');
+  t.match(out('session.ts'), /^server: hello from peer \d+\n$/, 'the session client reached the server');
+  const [, server, client] = /^server x (\d+), client renders x ([\d.]+)\n$/.exec(out('netcode.ts')) ?? [];
+  t.ok(Number(server) > 0 && Number(client) > 0 && Number(client) < Number(server), `the client renders the ship behind the server (${client} < ${server})`);
+  t.equal(out('streams.ts'), 'got 1 packet: hello\n', 'the server loop got the client\'s text');
   t.end();
 });
 
