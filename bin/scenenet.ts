@@ -12,15 +12,42 @@ import { fileURLToPath } from 'node:url';
 import { runProgram, type CommandTable } from '../cli/index.js';
 
 export const COMMANDS: CommandTable = {
-  demo: { summary: "Godot's lobby in one process: a server and 3 clients on a lossy virtual network", load: () => import('../samples/lobby/demo.js') },
-  lobby: { summary: "Godot's lobby over loopback, WebSocket or ENet, in one process or one role per process", load: () => import('../samples/lobby/main.js') },
-  chat: { summary: "Godot's WebSocket chat demo: a server and clients, in one process or several", load: () => import('../samples/websocket-chat/main.js') },
-  signaling: { summary: "Godot's WebRTC signaling demo: a signaling server and a full mesh of clients", load: () => import('../samples/webrtc-signaling/main.js') },
-  'server-list': { summary: 'An HTTP lobby service, game servers that register with it, and a player that joins one', load: () => import('../samples/server-list/main.js') },
-  http: { summary: "Godot's HTTPClient and HTTPRequest examples against a local HTTP server", load: () => import('../samples/http-examples/main.js') },
-  serve: { summary: 'A dedicated game server: rooms over WebSocket, ENet and WebRTC until SIGINT/SIGTERM', load: () => import('./serve.js') },
-  arena: { summary: 'A Phaser browser game with netcode (interpolation, prediction); prints the URL to open', load: () => import('../samples/arena/main.js') },
-  loadtest: { summary: 'Bots against any SceneMultiplayer WebSocket server; reports delivery and round trips', load: () => import('../samples/loadtest/main.js') },
+  demo: {
+    summary: "Godot's lobby in one process: a server and 3 clients on a lossy virtual network",
+    load: () => import('../samples/lobby/demo.js'),
+  },
+  lobby: {
+    summary: "Godot's lobby over loopback, WebSocket or ENet, in one process or one role per process",
+    load: () => import('../samples/lobby/main.js'),
+  },
+  chat: {
+    summary: "Godot's WebSocket chat demo: a server and clients, in one process or several",
+    load: () => import('../samples/websocket-chat/main.js'),
+  },
+  signaling: {
+    summary: "Godot's WebRTC signaling demo: a signaling server and a full mesh of clients",
+    load: () => import('../samples/webrtc-signaling/main.js'),
+  },
+  'server-list': {
+    summary: 'An HTTP lobby service, game servers that register with it, and a player that joins one',
+    load: () => import('../samples/server-list/main.js'),
+  },
+  http: {
+    summary: "Godot's HTTPClient and HTTPRequest examples against a local HTTP server",
+    load: () => import('../samples/http-examples/main.js'),
+  },
+  serve: {
+    summary: 'A dedicated game server: rooms over WebSocket, ENet and WebRTC until SIGINT/SIGTERM',
+    load: () => import('./serve.js'),
+  },
+  arena: {
+    summary: 'A Phaser browser game with netcode (interpolation, prediction); prints the URL to open',
+    load: () => import('../samples/arena/main.js'),
+  },
+  loadtest: {
+    summary: 'Bots against any SceneMultiplayer WebSocket server; reports delivery and round trips',
+    load: () => import('../samples/loadtest/main.js'),
+  },
 };
 
 // Run when executed (directly, or through npm's bin link), not when a test imports the table.

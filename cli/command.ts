@@ -75,7 +75,9 @@ export function defineCommand<const O extends Record<string, OptionSpec>>(spec: 
 }
 
 /** What `parseOptions` found: the values, or a request for help. */
-export type ParseResult<O extends Record<string, OptionSpec>> = { readonly help: true } | { readonly help: false; readonly values: OptionValues<O> };
+export type ParseResult<O extends Record<string, OptionSpec>> =
+  | { readonly help: true }
+  | { readonly help: false; readonly values: OptionValues<O> };
 
 /**
  * Parses `argv` against the declaration: `--name VALUE`, `--name=VALUE`, `-x VALUE`, `--flag`, `--` ends
@@ -98,7 +100,8 @@ export function parseOptions<O extends Record<string, OptionSpec>>(spec: Command
     const name = long !== null ? long[1]! : short !== null ? byShort.get(short[1]!) : undefined;
     if (long === null && short === null) throw new UsageError(`unexpected argument '${arg}'`);
     const option = name === undefined ? undefined : spec.options[name];
-    if (name === undefined || option === undefined || !Object.hasOwn(spec.options, name)) throw new UsageError(`unknown option '${arg.split('=')[0]}'`);
+    if (name === undefined || option === undefined || !Object.hasOwn(spec.options, name))
+      throw new UsageError(`unknown option '${arg.split('=')[0]}'`);
     if (option.type === 'boolean') {
       if (long?.[2] !== undefined) throw new UsageError(`option --${name} takes no value`);
       values[name] = true;
@@ -152,7 +155,9 @@ export function reportUsageError(spec: CommandSpec, message: string, output: Com
 export function integerOption(text: string, option: string, min: number, max = Number.MAX_SAFE_INTEGER): number {
   const n = Number(text);
   if (text.trim() === '' || !Number.isInteger(n) || n < min || n > max) {
-    throw new UsageError(`--${option} must be an integer ${max === Number.MAX_SAFE_INTEGER ? `>= ${min}` : `from ${min} to ${max}`}, got '${text}'`);
+    throw new UsageError(
+      `--${option} must be an integer ${max === Number.MAX_SAFE_INTEGER ? `>= ${min}` : `from ${min} to ${max}`}, got '${text}'`,
+    );
   }
   return n;
 }
@@ -166,7 +171,8 @@ export function positiveOption(text: string, option: string): number {
 
 /** One of a fixed set of words (`--transport ws`), or a `UsageError` listing them. */
 export function choiceOption<const C extends string>(text: string, option: string, choices: readonly C[]): C {
-  if (!(choices as readonly string[]).includes(text)) throw new UsageError(`--${option} must be one of ${choices.join(', ')}, got '${text}'`);
+  if (!(choices as readonly string[]).includes(text))
+    throw new UsageError(`--${option} must be one of ${choices.join(', ')}, got '${text}'`);
   return text as C;
 }
 

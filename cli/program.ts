@@ -34,7 +34,12 @@ export function formatCommandList(program: string, table: CommandTable): string 
 }
 
 /** Runs `program <command> [options]`; resolves with the exit code. */
-export async function runProgram(program: string, table: CommandTable, argv: readonly string[], output: CommandOutput = consoleOutput): Promise<number> {
+export async function runProgram(
+  program: string,
+  table: CommandTable,
+  argv: readonly string[],
+  output: CommandOutput = consoleOutput,
+): Promise<number> {
   const [name, ...rest] = argv;
   if (name === undefined || name === '--help' || name === '-h') {
     output.out(formatCommandList(program, table));

@@ -25,7 +25,9 @@ function sections(page: string): Set<string> {
 t.test('every docs/… citation in the code names an existing page and section', (t) => {
   const problems: string[] = [];
   let citations = 0;
-  for (const file of ['core', 'scenetree', 'netcode', 'plugins', 'cli', 'server', 'samples', 'bin', 'test'].flatMap((d) => (existsSync(join(root, d)) ? walk(join(root, d)) : []))) {
+  for (const file of ['core', 'scenetree', 'netcode', 'plugins', 'cli', 'server', 'samples', 'bin', 'test'].flatMap((d) =>
+    existsSync(join(root, d)) ? walk(join(root, d)) : [],
+  )) {
     const text = readFileSync(file, 'utf8');
     for (const m of text.matchAll(/docs\/([\w/.-]+\.md)((?:[ ,]*(?:and )?§[\d.]+(?:[–-]§?[\d.]+)?)*)/g)) {
       const page = `docs/${m[1]!}`;
@@ -35,7 +37,8 @@ t.test('every docs/… citation in the code names an existing page and section',
         continue;
       }
       const known = sections(page);
-      for (const [, n] of m[2]!.matchAll(/§([\d]+(?:\.\d+)*)/g)) if (!known.has(n!)) problems.push(`${relative(root, file)}: ${page} has no §${n}`);
+      for (const [, n] of m[2]!.matchAll(/§([\d]+(?:\.\d+)*)/g))
+        if (!known.has(n!)) problems.push(`${relative(root, file)}: ${page} has no §${n}`);
     }
   }
   t.ok(citations >= 40, `${citations} citations`);
@@ -45,7 +48,15 @@ t.test('every docs/… citation in the code names an existing page and section',
 
 t.test('the README links the license, changelog, contributing guide and docs', (t) => {
   const readme = readFileSync(join(root, 'README.md'), 'utf8');
-  for (const target of ['LICENSE', 'CHANGELOG.md', 'CONTRIBUTING.md', 'docs/architecture.md', 'docs/wire/multiplayer.md', 'docs/wire/enet.md', 'docs/README.md']) {
+  for (const target of [
+    'LICENSE',
+    'CHANGELOG.md',
+    'CONTRIBUTING.md',
+    'docs/architecture.md',
+    'docs/wire/multiplayer.md',
+    'docs/wire/enet.md',
+    'docs/README.md',
+  ]) {
     t.ok(readme.includes(`](${target})`), `README links ${target}`);
     t.ok(existsSync(join(root, target)), `${target} exists`);
   }

@@ -14,7 +14,13 @@ to play against yourself. The page has toggles for interpolation and prediction 
 SIGINT/SIGTERM close the server and exit 0.
 Exit code: 0 after a signal, 1 when the server cannot start, 2 for bad arguments.`,
   options: {
-    port: { type: 'string', value: 'P', default: '0', help: 'HTTP and WebSocket port (0 picks a free one; the URL is printed)', example: '--port 8080' },
+    port: {
+      type: 'string',
+      value: 'P',
+      default: '0',
+      help: 'HTTP and WebSocket port (0 picks a free one; the URL is printed)',
+      example: '--port 8080',
+    },
   },
   examples: ['scenenet arena --port 8080'],
 });

@@ -14,7 +14,13 @@ Exit code: 0 when the round completed with agreeing views (or on SIGINT/SIGTERM)
 bad arguments.`,
   options: {
     clients: { type: 'string', value: 'N', default: '3', help: 'clients besides the server', example: '--clients 5' },
-    mode: { type: 'string', value: 'host|dedicated', default: 'host', help: 'the server also plays, or only serves', example: '--mode dedicated' },
+    mode: {
+      type: 'string',
+      value: 'host|dedicated',
+      default: 'host',
+      help: 'the server also plays, or only serves',
+      example: '--mode dedicated',
+    },
     seed: { type: 'string', value: 'S', default: '2026', help: 'seed of the virtual network: same seed, same run', example: '--seed 7' },
     frames: { type: 'string', value: 'N', default: '3000', help: 'give up after N frames', example: '--frames 6000' },
     quiet: { type: 'boolean', help: 'print only the last line', example: '--quiet' },

@@ -43,7 +43,8 @@ export function startCli(args: readonly string[]): CliProcess {
   child.stderr!.on('data', lines(stderr, false));
   const exit = new Promise<number | string>((resolve) => {
     child.on('close', (code, signal) => {
-      for (const w of waiters.splice(0)) w.reject(new Error(`exited (${code ?? signal}) before printing ${w.pattern}:\n${stdout.join('\n')}\n${stderr.join('\n')}`));
+      for (const w of waiters.splice(0))
+        w.reject(new Error(`exited (${code ?? signal}) before printing ${w.pattern}:\n${stdout.join('\n')}\n${stderr.join('\n')}`));
       resolve(code ?? signal ?? 'unknown');
     });
   });
@@ -53,7 +54,10 @@ export function startCli(args: readonly string[]): CliProcess {
     return new Promise((resolve, reject) => {
       // Generous: a loaded 2-core machine can take many seconds just to start tsx.
       const timer = setTimeout(() => {
-        waiters.splice(waiters.findIndex((w) => w.pattern === pattern), 1);
+        waiters.splice(
+          waiters.findIndex((w) => w.pattern === pattern),
+          1,
+        );
         reject(new Error(`no line matching ${pattern} within ${WAIT_MS / 1000} s:\n${stdout.join('\n')}\n${stderr.join('\n')}`));
       }, WAIT_MS);
       waiters.push({ pattern, resolve: (m) => (clearTimeout(timer), resolve(m)), reject: (e) => (clearTimeout(timer), reject(e)) });

@@ -42,12 +42,16 @@ t.test('scenenet --help: exit 0, one line per command of the table', (t) => {
   t.equal(top!.code, 0, top!.stderr);
   t.match(top!.stdout, /^usage: scenenet <command> \[options\]/);
   const listed = [...top!.stdout.matchAll(/^ {2}([a-z][a-z-]*) {2,}(\S.*)$/gm)].map((m) => [m[1]!, m[2]!]);
-  t.same(listed, names.map((n) => [n, COMMANDS[n]!.summary]));
-  for (const name of ['demo', 'lobby', 'chat', 'signaling', 'server-list', 'http', 'serve', 'arena', 'loadtest']) t.ok(names.includes(name), `has ${name}`);
+  t.same(
+    listed,
+    names.map((n) => [n, COMMANDS[n]!.summary]),
+  );
+  for (const name of ['demo', 'lobby', 'chat', 'signaling', 'server-list', 'http', 'serve', 'arena', 'loadtest'])
+    t.ok(names.includes(name), `has ${name}`);
   t.end();
 });
 
-t.test('bare scenenet, -h and help print the list; help CMD a command\'s help; an unknown command is one line, exit 2', async (t) => {
+t.test("bare scenenet, -h and help print the list; help CMD a command's help; an unknown command is one line, exit 2", async (t) => {
   const bare = await inProcess([]);
   t.equal(bare.code, 0);
   t.equal(bare.out, top!.stdout);
@@ -65,7 +69,10 @@ for (const [i, name] of names.entries()) {
     t.equal(long.code, 0, long.stderr);
     t.match(long.stdout, new RegExp(`^usage: scenenet ${name} \\[options\\]`));
     t.match(long.stdout, /\n(?:examples:\n {2}|example: )scenenet /);
-    const blocks = long.stdout.split(/\nexamples?:/)[0]!.split(/\n(?= {2}(?:-\w, )?--)/).slice(1);
+    const blocks = long.stdout
+      .split(/\nexamples?:/)[0]!
+      .split(/\n(?= {2}(?:-\w, )?--)/)
+      .slice(1);
     t.ok(blocks.length > 1, `${blocks.length - 1} options`);
     for (const block of blocks.filter((b) => !/^ {2}-h, --help/.test(b))) {
       const option = /--[a-z-]+/.exec(block)![0];

@@ -15,7 +15,10 @@ t.test('chat: SIGTERM closes the server (its client sees the server go) and exit
   await server.waitFor(/^\[server\] \d+: hi all$/);
   server.child.kill('SIGTERM');
   t.equal(await server.exit, 0, 'the server exits 0 on SIGTERM');
-  t.ok(server.stdout.some((l) => l === 'chat: stopped by SIGTERM'), 'and says so');
+  t.ok(
+    server.stdout.some((l) => l === 'chat: stopped by SIGTERM'),
+    'and says so',
+  );
   await client.waitFor(/\[client carol\] server disconnected/);
   client.child.kill('SIGINT');
   t.equal(await client.exit, 0, 'the client exits 0 on SIGINT');
@@ -27,7 +30,10 @@ t.test('lobby: a ws server and a client in two processes with default options pl
   const client = startCli(['lobby', '--transport', 'ws', '--client', address]);
   t.equal(await client.exit, 0, `client: ${client.stdout.slice(-3).join(' / ')}`);
   t.equal(await server.exit, 0, `server: ${server.stdout.slice(-3).join(' / ')}`);
-  t.ok(client.stdout.some((l) => /the round has 2 players/.test(l)), 'the client learned the round size from the server');
+  t.ok(
+    client.stdout.some((l) => /the round has 2 players/.test(l)),
+    'the client learned the round size from the server',
+  );
   t.ok(client.stdout.some((l) => /^lobby: OK/.test(l)) && server.stdout.some((l) => /^lobby: OK/.test(l)), 'both report OK');
 
   const waiting = startCli(['lobby', '--transport', 'enet', '--server', '--clients', '2']);

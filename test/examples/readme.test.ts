@@ -36,7 +36,8 @@ t.test('the README shows each of the examples verbatim', (t) => {
   for (const file of ['quickstart.ts', 'simulation-example.test.ts', 'replication-example.test.ts', 'container.ts', 'game-server.ts']) {
     t.ok(inReadme.has(file), `README shows ${file}`);
   }
-  for (const file of ['explore-example.test.ts', 'timeline-example.test.ts', 'replay-example.test.ts']) t.ok(inReadme.has(file), `README shows ${file}`);
+  for (const file of ['explore-example.test.ts', 'timeline-example.test.ts', 'replay-example.test.ts'])
+    t.ok(inReadme.has(file), `README shows ${file}`);
   for (const file of ['typed-rpc.ts', 'session.ts', 'netcode.ts', 'streams.ts']) t.ok(inReadme.has(file), `README shows ${file}`);
   t.end();
 });
@@ -46,7 +47,8 @@ const runs = new Map<string, { status: number | null; stdout: string; stderr: st
 /** Runs a file or the CLI through tsx (once per argument list); its exit code and output. */
 function run(args: string[]): { status: number | null; stdout: string; stderr: string } {
   const key = args.join('\0');
-  if (!runs.has(key)) runs.set(key, spawnSync(process.execPath, ['--import', 'tsx', ...args], { cwd: root, encoding: 'utf8', timeout: 180_000 }));
+  if (!runs.has(key))
+    runs.set(key, spawnSync(process.execPath, ['--import', 'tsx', ...args], { cwd: root, encoding: 'utf8', timeout: 180_000 }));
   return runs.get(key)!;
 }
 
@@ -73,8 +75,11 @@ t.test('what the examples print', (t) => {
   t.match(out('typed-rpc.ts'), /^aim 2 x3 at \(4, 5\)\nfire x3 from peer \d+\n$/, 'the typed and the rpcConfig RPC arrive');
   t.match(out('session.ts'), /^server: hello from peer \d+\n$/, 'the session client reached the server');
   const [, server, client] = /^server x (\d+), client renders x ([\d.]+)\n$/.exec(out('netcode.ts')) ?? [];
-  t.ok(Number(server) > 0 && Number(client) > 0 && Number(client) < Number(server), `the client renders the ship behind the server (${client} < ${server})`);
-  t.equal(out('streams.ts'), 'got 1 packet: hello\n', 'the server loop got the client\'s text');
+  t.ok(
+    Number(server) > 0 && Number(client) > 0 && Number(client) < Number(server),
+    `the client renders the ship behind the server (${client} < ${server})`,
+  );
+  t.equal(out('streams.ts'), 'got 1 packet: hello\n', "the server loop got the client's text");
   t.end();
 });
 
@@ -87,7 +92,12 @@ t.test('the container example runs: the container made a SceneTree and the loopb
 
 t.test('README shows the timeline screenshot, and it is committed', (t) => {
   t.match(readme, /!\[[^\]]*\]\(docs\/simulator-timeline\.png\)/);
-  t.equal(readFileSync(new URL('../../docs/simulator-timeline.png', import.meta.url)).subarray(1, 4).toString(), 'PNG');
+  t.equal(
+    readFileSync(new URL('../../docs/simulator-timeline.png', import.meta.url))
+      .subarray(1, 4)
+      .toString(),
+    'PNG',
+  );
   t.end();
 });
 
@@ -96,8 +106,14 @@ t.test('the quickstart runs: the RPC arrives locally and on the server', (t) => 
   t.equal(r.status, 0, r.stderr);
   const lines = r.stdout.trim().split('\n');
   t.equal(lines.length, 2, r.stdout);
-  t.match(lines.find((l) => l.startsWith('peer 1 ')), /^peer 1 got "hello" from peer \d+$/);
-  t.ok(lines.some((l) => /^peer (\d+) got "hello" from peer \1$/.test(l)), 'call_local: the caller is the sender');
+  t.match(
+    lines.find((l) => l.startsWith('peer 1 ')),
+    /^peer 1 got "hello" from peer \d+$/,
+  );
+  t.ok(
+    lines.some((l) => /^peer (\d+) got "hello" from peer \1$/.test(l)),
+    'call_local: the caller is the sender',
+  );
   t.end();
 });
 
@@ -110,7 +126,10 @@ export const commands = blocks
   .flatMap((line) => line.split('&&').map((c) => c.trim()));
 
 t.test('README sh blocks: npm commands name real scripts; every npx scenenet line exits 0', (t) => {
-  t.ok(commands.some((c) => c.startsWith('npx scenenet')), 'the README shows the CLI');
+  t.ok(
+    commands.some((c) => c.startsWith('npx scenenet')),
+    'the README shows the CLI',
+  );
   for (const command of commands) {
     const words = command.split(/\s+/);
     if (command === 'npm install' || command === 'npm test') continue;
