@@ -578,7 +578,7 @@ export class SceneMultiplayer extends MultiplayerAPI {
     }
   }
 
-  /** Godot: _process_sys, SYS_COMMAND_RELAY (with the 4.4 negative-target rules, wire spec §4.4). */
+  /** Godot: _process_sys, SYS_COMMAND_RELAY (with the 4.4 negative-target rules, docs/wire/multiplayer.md §4.4). */
   #processRelay(from: number, peer: number, inner: Uint8Array, mode: TransferMode, channel: number): void {
     if (!this.#relaying()) return this.#log.error(`Relay packet from peer ${from} dropped: relay is disabled.`);
     if (inner.length < 1) return this.#rejectMalformed(from, 'Invalid RELAY packet: nothing to relay.');
@@ -610,7 +610,7 @@ export class SceneMultiplayer extends MultiplayerAPI {
     this.#processPacket(source, inner);
   }
 
-  /** Godot: SceneMultiplayer::send_command (relay rules of wire spec §4.4). */
+  /** Godot: SceneMultiplayer::send_command (relay rules of docs/wire/multiplayer.md §4.4). */
   #sendCommand(to: number, packet: Uint8Array, mode: TransferMode, channel: number): ErrorCode {
     if (this.#relaying() && this.getUniqueId() !== 1 && to !== 1) {
       return this.#putDirect(1, sysPacket(SysCommand.RELAY, to, packet), mode, channel);

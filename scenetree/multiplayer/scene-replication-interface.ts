@@ -57,7 +57,7 @@ function newPeerInfo(): PeerInfo {
 
 /**
  * Godot: SceneReplicationInterface (modules/multiplayer/scene_replication_interface.cpp): the sending
- * side of spawning and synchronization (wire spec §7), and the bookkeeping both sides share. The
+ * side of spawning and synchronization (docs/wire/multiplayer.md §7), and the bookkeeping both sides share. The
  * receiving side is `ReplicationReceiver`.
  */
 export class SceneReplicationInterface implements ReplicationTables {
@@ -351,7 +351,7 @@ export class SceneReplicationInterface implements ReplicationTables {
     }
   }
 
-  /** Godot: _make_spawn_packet (wire spec §7.2). */
+  /** Godot: _make_spawn_packet (docs/wire/multiplayer.md §7.2). */
   #spawnPacket(t: TrackedNode, spawner: MultiplayerSpawner): Uint8Array | string {
     if (t.netId === 0) t.netId = ++this.#lastNetId;
     const sceneId = spawner.findSpawnableSceneIndexFromObject(t.node);
