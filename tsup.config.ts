@@ -27,7 +27,7 @@ export const entries: Record<string, string> = {
  * the DI container, inversify and the reflect-metadata polyfill stay out of a client that never calls
  * `createContainer` or loads a module (code splitting merged them into chunks every client loads).
  */
-const SOURCES = ['core', 'scenetree', 'plugins', 'netcode', 'server', 'testing', 'samples', 'bin'].map((dir) => `${dir}/**/*.ts`);
+const SOURCES = ['core', 'scenetree', 'plugins', 'netcode', 'server', 'testing', 'cli', 'samples', 'bin'].map((dir) => `${dir}/**/*.ts`);
 
 export default defineConfig({
   entry: [...SOURCES, '!**/*.d.ts'],
