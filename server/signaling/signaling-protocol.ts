@@ -56,14 +56,17 @@ export function parseMessage(text: string): SignalMessage | null {
   return { type: type as MessageType, id, data };
 }
 
-/** A candidate travels as the demo sends it: "media\nindex\nname". */
+/** A candidate travels as the demo sends it (ws_webrtc_client.gd `send_candidate`): "\nmedia\nindex\nname". */
 export function encodeCandidate(media: string, index: number, name: string): string {
-  return `${media}\n${index}\n${name}`;
+  return `\n${media}\n${index}\n${name}`;
 }
 
-/** Parses `encodeCandidate` output; null if malformed. */
+/**
+ * Parses a candidate as the demo does (`data.split("\n", false)`: empty parts are dropped, so the
+ * leading newline is optional); null if malformed.
+ */
 export function parseCandidate(data: string): [media: string, index: number, name: string] | null {
-  const parts = data.split('\n');
+  const parts = data.split('\n').filter((part) => part !== '');
   if (parts.length !== 3) return null;
   const index = Number(parts[1]);
   if (!Number.isInteger(index) || index < 0) return null;
