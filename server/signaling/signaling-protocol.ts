@@ -3,7 +3,7 @@
  * text message per WebSocket frame, `{ "type": n, "id": n, "data": "…" }`, with the demo's type
  * numbers. `ERROR` (8) is ours: the server's reply to a message it will not act on.
  *
- * Client → server: JOIN (id: 1 for mesh, 0 for server/client mode; data: lobby code, "" creates
+ * Client → server: JOIN (id: 0 for mesh, 1 for server/client mode, as the demo sends it; data: lobby code, "" creates
  * one), OFFER/ANSWER/CANDIDATE (id: destination peer), SEAL (host only).
  * Server → client: ID (id: your peer id; data: "true" in mesh mode), JOIN (data: the lobby code),
  * PEER_CONNECT / PEER_DISCONNECT (id: the other peer), OFFER/ANSWER/CANDIDATE (id: source peer),

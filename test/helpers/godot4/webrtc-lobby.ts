@@ -63,8 +63,8 @@ export class LobbyPeer {
   #poll(): void {
     this.#socket.poll();
     if (this.#join !== null && this.#socket.getReadyState() === State.OPEN) {
-      // scenenet's signaling server creates a mesh lobby for JOIN id 1 (Godot's demo server: id 0).
-      this.#socket.sendText(encodeMessage(MessageType.JOIN, this.#join.mesh ? 1 : 0, this.#join.code));
+      // The demo's flag: JOIN id 0 for a mesh, 1 for client/server.
+      this.#socket.sendText(encodeMessage(MessageType.JOIN, this.#join.mesh ? 0 : 1, this.#join.code));
       this.#join = null;
     }
     while (this.#socket.getAvailablePacketCount() > 0) {
