@@ -17,6 +17,7 @@ export const entries: Record<string, string> = {
   'plugins/net/index': 'plugins/net/index.ts',
   'plugins/net/index.browser': 'plugins/net/index.browser.ts',
   'server/index': 'server/index.ts',
+  'server/presence/index': 'server/presence/index.ts',
   'bin/scenenet': 'bin/scenenet.ts',
 };
 
@@ -31,5 +32,5 @@ export default defineConfig({
   splitting: true,
   outDir: 'dist',
   // esbuild: `scenenet arena` bundles its browser client at start (from a clone; a dev dependency).
-  external: ['ws', 'node-datachannel', 'inversify', 'reflect-metadata', 'selfsigned', 'prom-client', 'esbuild', /^node:/],
+  external: ['ws', 'node-datachannel', 'inversify', 'reflect-metadata', 'selfsigned', 'prom-client', 'ioredis', 'esbuild', /^node:/],
 });
