@@ -156,7 +156,10 @@ export class MemoryPresence implements Presence {
 
   async subscribe(channel: string, handler: MessageHandler): Promise<() => Promise<void>> {
     let signal = this.#channels.get(channel);
-    if (signal === undefined) this.#channels.set(channel, (signal = new Signal<[message: string]>()));
+    if (signal === undefined) {
+      signal = new Signal<[message: string]>();
+      this.#channels.set(channel, signal);
+    }
     const off = signal.connect(handler);
     return async () => off();
   }

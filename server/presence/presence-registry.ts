@@ -175,7 +175,10 @@ export class PresenceRegistry {
 
   #ledger(roomId: string): Ledger {
     let ledger = this.#ledgers.get(roomId);
-    if (ledger === undefined) this.#ledgers.set(roomId, (ledger = { reported: 0, counted: 0 }));
+    if (ledger === undefined) {
+      ledger = { reported: 0, counted: 0 };
+      this.#ledgers.set(roomId, ledger);
+    }
     return ledger;
   }
 
@@ -246,7 +249,8 @@ export class PresenceRegistry {
     try {
       command = JSON.parse(message) as typeof command;
     } catch {
-      return this.#log.warn('presence: ignored a command that is not JSON.');
+      this.#log.warn('presence: ignored a command that is not JSON.');
+      return;
     }
     if (command.op === 'create' && typeof command.type === 'string' && typeof command.roomId === 'string') {
       if (this.#server.getRoom(command.roomId) !== null) return;

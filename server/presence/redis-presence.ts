@@ -158,7 +158,8 @@ export class RedisPresence implements Presence {
     const full = this.#prefix + channel;
     let set = this.#handlers.get(full);
     if (set === undefined) {
-      this.#handlers.set(full, (set = new Set()));
+      set = new Set();
+      this.#handlers.set(full, set);
       await sub.subscribe(full);
     }
     set.add(handler);

@@ -47,7 +47,8 @@ export function spawnTs(t: Test, script: string, args: string[]): Child {
             if (m !== null) {
               waiters.delete(check);
               clearTimeout(timer);
-              return resolve(m);
+              resolve(m);
+              return;
             }
           }
         };

@@ -55,7 +55,9 @@ t.test('3 game servers and 2 lobbies on one Redis; kill -9 of a game server: its
 
   // One player joins each room for real (a raw WebSocket client, as a stock Godot client).
   const clients = [...byRoom.values()].map((s) => rawClient(s[0]!.joinUrl));
-  t.teardown(() => clients.forEach((c) => c.ws.terminate()));
+  t.teardown(() => {
+    for (const c of clients) c.ws.terminate();
+  });
   const ids = await Promise.all(clients.map(async (c) => decodeUint32((await c.next(30_000)).data, 0)));
   t.ok(ids.every((id) => id > 1), 'every player got its peer id from its room');
 
