@@ -54,7 +54,7 @@ export class MemoryPresence implements Presence {
     entry.expiresAtMs = now + ttlMs;
     entry.listing = {
       id: state.id, type: state.type, processId: state.processId, url: state.url, seats: entry.seats, clients: state.occupied,
-      maxClients: state.maxClients, locked: state.locked, metadata: { ...state.metadata }, pending: false,
+      maxClients: state.maxClients, locked: state.locked, metadata: { ...state.metadata }, pending: false, endpoints: { ...state.endpoints },
     };
     return entry.seats;
   }
@@ -94,7 +94,7 @@ export class MemoryPresence implements Presence {
       entry = {
         listing: {
           id: request.newRoomId, type: request.type, processId: process.id, url: process.url, seats: 0, clients: 0,
-          maxClients, locked: false, metadata: { ...criteria }, pending: true,
+          maxClients, locked: false, metadata: { ...criteria }, pending: true, endpoints: {},
         },
         seats: 0,
         expiresAtMs: now + request.pendingTtlMs,

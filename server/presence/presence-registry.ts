@@ -16,6 +16,8 @@ export interface PresenceRegistryOptions {
   readonly heartbeatMs?: number;
   /** How long an entry outlives its last report (ms, default 5000): a process that dies leaves the list after this. */
   readonly ttlMs?: number;
+  /** Host that ENet clients reach this process's rooms at (default: the host of `url`). */
+  readonly enetHost?: string;
   /** Refuse WebSocket joins that carry no seat token (default false: they take a seat directly when one is free). */
   readonly requireSeat?: boolean;
   readonly logger?: Logger;
@@ -45,6 +47,7 @@ export class PresenceRegistry {
   readonly #server: GameServer;
   readonly #presence: Presence;
   readonly #url: string;
+  readonly #enetHost: string;
   readonly #heartbeatMs: number;
   readonly #ttlMs: number;
   readonly #requireSeat: boolean;
@@ -64,6 +67,7 @@ export class PresenceRegistry {
     this.#server = server;
     this.#presence = presence;
     this.#url = options.url.replace(/\/$/, '');
+    this.#enetHost = options.enetHost ?? new URL(this.#url).hostname;
     const rng = options.rng ?? cryptoRng;
     this.processId = options.processId ?? `${hostname()}-${process.pid}-${rng.nextUint32().toString(16).padStart(8, '0')}`;
     this.#heartbeatMs = options.heartbeatMs ?? 1000;
@@ -156,6 +160,7 @@ export class PresenceRegistry {
         await this.#presence.syncRoom({
           id: room.id, type: room.type.name, processId: this.processId, url: this.#url, maxClients: room.maxClients,
           locked: room.locked || server.draining, metadata: room.metadata, occupied, change,
+          endpoints: { ws: `${this.#url}/${room.id}`, ...(room.enetPort !== null ? { enet: `enet://${this.#enetHost}:${room.enetPort}` } : {}) },
         }, this.#ttlMs);
         // Admissions that happened while the report was in flight stay counted for the next one.
         ledger.reported = occupied;

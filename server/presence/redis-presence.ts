@@ -117,7 +117,7 @@ export class RedisPresence implements Presence {
   async syncRoom(s: RoomState, ttlMs: number): Promise<number> {
     const seats = await this.#scripts.snSyncRoom(
       this.#prefix, s.id, s.type, s.processId, s.url, s.maxClients, s.locked ? '1' : '0', JSON.stringify(s.metadata),
-      s.occupied, s.change, Math.ceil(ttlMs),
+      s.occupied, s.change, Math.ceil(ttlMs), JSON.stringify(s.endpoints),
     );
     return Number(seats);
   }
@@ -216,16 +216,22 @@ export class RedisPresence implements Presence {
   }
 }
 
-function toListing(r: Record<string, string>): RoomListing {
-  let metadata: Record<string, unknown> = {};
+/** A JSON object field of a room hash, or {} (a hand-edited key: listed without it). */
+function objectField<T>(text: string | undefined): Record<string, T> {
   try {
-    const parsed = JSON.parse(r.meta ?? '{}') as unknown;
-    if (parsed !== null && typeof parsed === 'object' && !Array.isArray(parsed)) metadata = parsed as Record<string, unknown>;
+    const parsed = JSON.parse(text ?? '{}') as unknown;
+    if (parsed !== null && typeof parsed === 'object' && !Array.isArray(parsed)) return parsed as Record<string, T>;
   } catch {
-    // A hand-edited key: list the room without metadata.
+    // fall through
   }
+  return {};
+}
+
+function toListing(r: Record<string, string>): RoomListing {
+  const metadata = objectField<unknown>(r.meta);
+  const endpoints = objectField<string>(r.endpoints);
   return {
     id: r.id!, type: r.type!, processId: r.process!, url: r.url!, seats: Number(r.seats ?? 0), clients: Number(r.clients ?? 0),
-    maxClients: Number(r.max ?? 0), locked: r.locked === '1', metadata, pending: r.pending === '1',
+    maxClients: Number(r.max ?? 0), locked: r.locked === '1', metadata, pending: r.pending === '1', endpoints,
   };
 }

@@ -16,7 +16,7 @@ function request(over: Partial<ReserveRequest> = {}): ReserveRequest {
 }
 
 function state(id: string, over: Partial<RoomState> = {}): RoomState {
-  return { id, type: 'arena', processId: 'p1', url: 'ws://127.0.0.1:1', maxClients: 3, locked: false, metadata: {}, occupied: 0, change: 0, ...over };
+  return { id, type: 'arena', processId: 'p1', url: 'ws://127.0.0.1:1', maxClients: 3, locked: false, metadata: {}, endpoints: {}, occupied: 0, change: 0, ...over };
 }
 
 export function presenceContract(t: Test, make: (t: Test) => Promise<PresenceFixture>): void {
@@ -81,8 +81,8 @@ export function presenceContract(t: Test, make: (t: Test) => Promise<PresenceFix
   t.test('rooms expire after their TTL unless reported; a report re-registers a lost room with its clients', async (t) => {
     const { presence, advance } = await make(t);
     await presence.registerProcess({ id: 'p1', url: 'ws://a', types: { arena: 3 }, rooms: 0 }, 60_000);
-    t.equal(await presence.syncRoom(state('a', { occupied: 2 }), 400), 2);
-    t.same((await presence.listRooms()).map((r) => [r.id, r.seats, r.clients]), [['a', 2, 2]]);
+    t.equal(await presence.syncRoom(state('a', { occupied: 2, endpoints: { ws: 'ws://h:1/a', enet: 'enet://h:2' } }), 400), 2);
+    t.same((await presence.listRooms()).map((r) => [r.id, r.seats, r.clients, r.endpoints]), [['a', 2, 2, { ws: 'ws://h:1/a', enet: 'enet://h:2' }]], 'listed with its public address per transport');
     await advance(600);
     t.same(await presence.listRooms(), [], 'gone after the TTL');
     t.equal(await presence.syncRoom(state('a', { occupied: 2, change: 5 }), 60_000), 2, 'an unknown room starts at its clients');

@@ -87,7 +87,7 @@ t.test('seat tokens in the WebSocket URL: single use, bound to the room; reserve
   await joined(server, client2);
   client1.ws.close();
   const freed = await until(server, () => presence.listRooms('arena'), (rooms) => rooms.find((r) => r.id === seat1.roomId)?.seats === 1);
-  t.match(freed.find((r) => r.id === seat1.roomId), { seats: 1, clients: 1, maxClients: 2, pending: false });
+  t.match(freed.find((r) => r.id === seat1.roomId), { seats: 1, clients: 1, maxClients: 2, pending: false, endpoints: { ws: `ws://127.0.0.1:${server.getLocalPort()}/${seat1.roomId}` } });
   t.equal((await matchmaker.join(seat1.roomId)).roomId, seat1.roomId, 'the seat of the client who left is free again');
 
   const told: unknown[] = [];
