@@ -96,6 +96,11 @@ t.test('3 game servers and 2 lobbies on one Redis; kill -9 of a game server: its
   t.not(seated[2], aboutToJoin.processId, 'routed to a live process');
   t.ok(games.some((g) => g !== victim && g.lines.some((l) => l.includes(`joined room ${seated[1]}`))), 'and that game server saw the player join');
 
+  // The sample's own player, as a process: `--client --lobby-url URL --match arena`.
+  const cli = spawnTs(t, SAMPLE, ['--client', '--lobby-url', lobbyB, '--match', 'arena', '--frames', '1800', '--fps', '60']);
+  t.equal(await cli.exited, 0, cli.lines.join('\n'));
+  t.ok(cli.lines.includes('player: joined the game server'), 'the CLI player joined through lobby B');
+
   for (const c of [...games.filter((g) => g !== victim), ...lobbies]) c.proc.kill('SIGTERM');
   const codes = await Promise.all([...games.filter((g) => g !== victim), ...lobbies].map((c) => c.exited));
   t.same(codes, [0, 0, 0, 0], 'the other processes stop cleanly on SIGTERM');
