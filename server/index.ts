@@ -7,7 +7,7 @@
  * @example
  * ```ts
  * import { Node, rpc } from 'scenenet/scenetree';
- * import { GameServer } from 'scenenet/server';
+ * import { GameServer, connectToRoom } from 'scenenet/server';
  *
  * class Arena extends Node {
  *   @rpc('any_peer', 'call_local', 'reliable')
@@ -20,19 +20,24 @@
  * server.start();                         // every room's frames, 60 per second
  * console.log(server.rooms());            // ids, types, player counts, metadata, endpoints
  * process.once('SIGTERM', () => void server.shutdown({ graceMs: 5000 }));
+ *
+ * // A scenenet client that survives a dropped connection (same peer id after a resume):
+ * tree.getMultiplayer().multiplayerPeer = connectToRoom(`ws://127.0.0.1:${server.getLocalPort()}/arena/final`);
  * ```
  *
  * @packageDocumentation
  */
 export { GameServer, SIGNALING_PATH } from './game-server.js';
 export type { GameServerOptions, EnetOptions, CreateRoomOptions, ShutdownOptions, Admission } from './game-server.js';
-export { Room } from './room.js';
-export type { RoomInfo, RoomClient, RoomOptions, RoomTransport } from './room.js';
-export { roomType, isRoomName, ROOM_NAME_PATTERN } from './room-type.js';
-export type { RoomType, RoomTypeOptions } from './room-type.js';
+export { Room, roomLoopbackAddress } from './room.js';
+export type { RoomInfo, RoomClient, RoomOptions, RoomTransport, JoinKind } from './room.js';
+export { roomType, isRoomName, mergeLimits, ROOM_NAME_PATTERN } from './room-type.js';
+export type { RoomType, RoomTypeOptions, RoomTypeDefaults, ResumeOptions, ResolvedResume } from './room-type.js';
 export { parseRoomPath } from './room-path.js';
 export type { RoomRequest } from './room-path.js';
 export { RoomCloseCode, JoinRefusal } from './close-codes.js';
+export { connectToRoom, connectToLoopbackRoom } from './connect-to-room.js';
+export type { ConnectToRoomOptions, ConnectToLoopbackRoomOptions } from './connect-to-room.js';
 export { CountingPeer, emptyTraffic } from './counting-peer.js';
 export type { TransportTraffic } from './counting-peer.js';
 export { MultiplexPeer } from './multiplex-peer.js';

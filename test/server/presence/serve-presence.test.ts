@@ -1,6 +1,7 @@
 /** `scenenet serve --presence redis://…`: two real serve processes on one real Redis; a matchmaker seats stock clients in both. */
 import t from 'tap';
 import { decodeUint32 } from '../../../core/index.js';
+import { RoomCloseCode } from '../../../server/index.js';
 import { Matchmaker, RedisPresence } from '../../../server/presence/index.js';
 import { rawClient } from '../../helpers/raw-ws.js';
 import { spawnTs } from '../../helpers/redis-processes.js';
@@ -24,7 +25,7 @@ t.test('scenenet serve --presence: rooms of both processes are listed, seats go 
   t.teardown(() => client.ws.terminate());
   t.ok(decodeUint32((await client.next(30_000)).data, 0) > 1, 'the client got its peer id from the room');
   const used = rawClient(seats[4]!.joinUrl);
-  t.equal((await used.closed).code, 4401, 'its seat URL works once');
+  t.equal((await used.closed).code, RoomCloseCode.BAD_SEAT, 'its seat URL works once');
   for (const s of serves) s.proc.kill('SIGTERM');
   t.same(await Promise.all(serves.map((s) => s.exited)), [0, 0], 'both drain and exit 0');
   t.same(await presence.listProcesses(), [], 'and unregister');
