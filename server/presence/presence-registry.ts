@@ -74,7 +74,8 @@ export class PresenceRegistry {
     this.#ttlMs = options.ttlMs ?? 5000;
     this.#requireSeat = options.requireSeat ?? false;
     this.#log = options.logger ?? silentLogger;
-    if (!(this.#ttlMs > this.#heartbeatMs)) throw new RangeError(`ttlMs (${this.#ttlMs}) must be longer than heartbeatMs (${this.#heartbeatMs}).`);
+    if (!(this.#ttlMs > this.#heartbeatMs))
+      throw new RangeError(`ttlMs (${this.#ttlMs}) must be longer than heartbeatMs (${this.#heartbeatMs}).`);
   }
 
   /**
@@ -96,10 +97,12 @@ export class PresenceRegistry {
     const reconnected = (this.#presence as { reconnected?: Signal }).reconnected;
     if (reconnected instanceof Signal) this.#offs.push(reconnected.connect(() => this.sync()));
     // Not awaited: on a store that is down, the subscription completes once it is back.
-    this.#subscribed = this.#presence.subscribe(processChannel(this.processId), (m) => this.#onCommand(m)).then(
-      (off) => (this.#unsubscribe = off),
-      (err: Error) => this.#log.warn(`presence: cannot subscribe to commands (${err.message}).`),
-    );
+    this.#subscribed = this.#presence
+      .subscribe(processChannel(this.processId), (m) => this.#onCommand(m))
+      .then(
+        (off) => (this.#unsubscribe = off),
+        (err: Error) => this.#log.warn(`presence: cannot subscribe to commands (${err.message}).`),
+      );
     this.#timer = setInterval(() => this.sync(), this.#heartbeatMs);
     this.#timer.unref?.();
     await this.sync();
@@ -157,11 +160,24 @@ export class PresenceRegistry {
         const occupied = room.clientCount;
         const counted = ledger.counted;
         const change = occupied - ledger.reported - counted;
-        await this.#presence.syncRoom({
-          id: room.id, type: room.type.name, processId: this.processId, url: this.#url, maxClients: room.maxClients,
-          locked: room.locked || server.draining, metadata: room.metadata, occupied, change,
-          endpoints: { ws: `${this.#url}/${room.id}`, ...(room.enetPort !== null ? { enet: `enet://${this.#enetHost}:${room.enetPort}` } : {}) },
-        }, this.#ttlMs);
+        await this.#presence.syncRoom(
+          {
+            id: room.id,
+            type: room.type.name,
+            processId: this.processId,
+            url: this.#url,
+            maxClients: room.maxClients,
+            locked: room.locked || server.draining,
+            metadata: room.metadata,
+            occupied,
+            change,
+            endpoints: {
+              ws: `${this.#url}/${room.id}`,
+              ...(room.enetPort !== null ? { enet: `enet://${this.#enetHost}:${room.enetPort}` } : {}),
+            },
+          },
+          this.#ttlMs,
+        );
         // Admissions that happened while the report was in flight stay counted for the next one.
         ledger.reported = occupied;
         ledger.counted -= counted;
@@ -206,7 +222,10 @@ export class PresenceRegistry {
   }
 
   /** The seat check of every WebSocket join. */
-  async #admit(request: RoomRequest, target: string): Promise<{ refuse: 'bad_seat' | 'full' | 'locked'; reason: string } | { admitted(room: Room | null): void }> {
+  async #admit(
+    request: RoomRequest,
+    target: string,
+  ): Promise<{ refuse: 'bad_seat' | 'full' | 'locked'; reason: string } | { admitted(room: Room | null): void }> {
     const query = target.indexOf('?');
     const token = query === -1 ? null : new URLSearchParams(target.slice(query + 1)).get(SEAT_PARAM);
     const roomId = request.kind === 'quick-join' ? null : request.roomId;
@@ -259,10 +278,12 @@ export class PresenceRegistry {
     }
     if (command.op === 'create' && typeof command.type === 'string' && typeof command.roomId === 'string') {
       if (this.#server.getRoom(command.roomId) !== null) return;
-      const metadata = command.metadata !== null && typeof command.metadata === 'object' ? (command.metadata as Record<string, unknown>) : {};
+      const metadata =
+        command.metadata !== null && typeof command.metadata === 'object' ? (command.metadata as Record<string, unknown>) : {};
       this.#server.createRoom(command.type, { id: command.roomId, metadata }).catch((err: Error) => {
         // The client's join (`/<type>/<roomId>`) may have created it first: that is fine.
-        if (this.#server.getRoom(command.roomId as string) === null) this.#log.warn(`presence: cannot open room ${String(command.roomId)}: ${err.message}`);
+        if (this.#server.getRoom(command.roomId as string) === null)
+          this.#log.warn(`presence: cannot open room ${String(command.roomId)}: ${err.message}`);
       });
       return;
     }

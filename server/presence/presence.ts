@@ -144,6 +144,7 @@ export const ROOMS_CHANNEL = 'rooms';
 
 /** Whether `metadata` has every value of `criteria` (compared as strings, as Redis stores them). */
 export function matchesCriteria(metadata: Readonly<Record<string, unknown>>, criteria: Readonly<Record<string, Criterion>>): boolean {
-  for (const [key, value] of Object.entries(criteria)) if (metadata[key] === undefined || metadata[key] === null || String(metadata[key]) !== String(value)) return false;
+  for (const [key, value] of Object.entries(criteria))
+    if (metadata[key] === undefined || metadata[key] === null || String(metadata[key]) !== String(value)) return false;
   return true;
 }

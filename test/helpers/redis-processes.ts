@@ -54,7 +54,11 @@ export function spawnTs(t: Test, script: string, args: string[]): Child {
         };
         const timer = setTimeout(() => {
           waiters.delete(check);
-          reject(new Error(`${script}: no line matching ${re} in ${timeoutMs} ms; stdout: ${lines.slice(-10).join(' | ')}; stderr: ${stderr.slice(-800)}`));
+          reject(
+            new Error(
+              `${script}: no line matching ${re} in ${timeoutMs} ms; stdout: ${lines.slice(-10).join(' | ')}; stderr: ${stderr.slice(-800)}`,
+            ),
+          );
         }, timeoutMs);
         waiters.add(check);
         check();

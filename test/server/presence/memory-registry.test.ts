@@ -10,7 +10,11 @@ t.test('MemoryPresence: matchmaker, seat URL, expiry of an unused seat on the ma
   const clock = new ManualClock();
   const server = await arenaServer(t, { clock, maxClients: 2, enet: {} });
   const presence = new MemoryPresence({ clock });
-  const registry = new PresenceRegistry(server, presence, { url: `ws://127.0.0.1:${server.getLocalPort()}`, heartbeatMs: 60_000, ttlMs: 120_000 });
+  const registry = new PresenceRegistry(server, presence, {
+    url: `ws://127.0.0.1:${server.getLocalPort()}`,
+    heartbeatMs: 60_000,
+    ttlMs: 120_000,
+  });
   t.teardown(() => registry.stop());
   await registry.start();
   const matchmaker = new Matchmaker(presence, { seatTtlMs: 10_000 });
@@ -35,8 +39,15 @@ t.test('MemoryPresence: matchmaker, seat URL, expiry of an unused seat on the ma
   void expired.closed.then((r) => (code = r.code));
   await tickUntil(server, () => code !== 0);
   t.equal(code, RoomCloseCode.BAD_SEAT, 'an expired seat token is refused');
-  t.same((await matchmaker.list('arena')).map((r) => [r.id, r.seats, r.maxClients]), [[a.roomId, 2, 2]]);
+  t.same(
+    (await matchmaker.list('arena')).map((r) => [r.id, r.seats, r.maxClients]),
+    [[a.roomId, 2, 2]],
+  );
   await registry.sync();
   const port = server.getLocalPort();
-  t.same((await matchmaker.list('arena'))[0]!.endpoints, { ws: `ws://127.0.0.1:${port}/${a.roomId}`, enet: `enet://127.0.0.1:${server.getRoom(a.roomId)!.enetPort}` }, 'the room is listed with its public address per transport');
+  t.same(
+    (await matchmaker.list('arena'))[0]!.endpoints,
+    { ws: `ws://127.0.0.1:${port}/${a.roomId}`, enet: `enet://127.0.0.1:${server.getRoom(a.roomId)!.enetPort}` },
+    'the room is listed with its public address per transport',
+  );
 });
