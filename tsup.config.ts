@@ -17,6 +17,7 @@ export const entries: Record<string, string> = {
   'plugins/net/index': 'plugins/net/index.ts',
   'plugins/net/index.browser': 'plugins/net/index.browser.ts',
   'server/index': 'server/index.ts',
+  'server/presence/index': 'server/presence/index.ts',
   'testing/index': 'testing/index.ts',
   'bin/scenenet': 'bin/scenenet.ts',
 };
