@@ -1,7 +1,6 @@
 import {
   ByteWriter,
   ErrorCode,
-  MultiplayerError,
   encodeAndCompressVariant,
   encodeAndCompressVariants,
   encodeUint32,
@@ -12,16 +11,15 @@ import type { Node } from '../node.js';
 import { Command } from './commands.js';
 import { DEFAULT_MAX_HELD_STATES, HeldStates, type HeldStateStats } from './held-states.js';
 import type { MultiplayerContext } from './multiplayer-context.js';
-import { CUSTOM_SPAWN, type MultiplayerSpawner } from './multiplayer-spawner.js';
-import type { MultiplayerSynchronizer } from './multiplayer-synchronizer.js';
+import { CUSTOM_SPAWN, MultiplayerSpawner } from './multiplayer-spawner.js';
+import { MultiplayerSynchronizer } from './multiplayer-synchronizer.js';
+import { checkMtu } from './replication-hook.js';
 import { getState } from './replication-state.js';
 import { ReplicationReceiver, type ReplicationTables } from './replication-receiver.js';
 import { ReplicationSyncSender, hasAuthority, sendReplicationPacket } from './replication-sync-sender.js';
 import type { SceneCacheInterface } from './scene-cache-interface.js';
 
 const encoder = new TextEncoder();
-/** Godot's floor for both packet size limits. */
-const MIN_PACKET_SIZE = 128;
 
 /** Godot: SceneReplicationInterface::TrackedNode. */
 export interface TrackedNode {
@@ -59,7 +57,7 @@ function newPeerInfo(): PeerInfo {
 
 /**
  * Godot: SceneReplicationInterface (modules/multiplayer/scene_replication_interface.cpp): the sending
- * side of spawning and synchronization (wire spec §7), and the bookkeeping both sides share. The
+ * side of spawning and synchronization (docs/wire/multiplayer.md §7), and the bookkeeping both sides share. The
  * receiving side is `ReplicationReceiver`.
  */
 export class SceneReplicationInterface implements ReplicationTables {
@@ -224,6 +222,20 @@ export class SceneReplicationInterface implements ReplicationTables {
     return false;
   }
 
+  /** Godot: the spawner and synchronizer branches of SceneMultiplayer::object_configuration_add. */
+  onConfigurationAdd(object: object | null, config: unknown): ErrorCode {
+    if (config instanceof MultiplayerSpawner) return this.onSpawn(object as Node, config);
+    if (config instanceof MultiplayerSynchronizer) return this.onReplicationStart(object as Node, config);
+    return ErrorCode.ERR_INVALID_PARAMETER;
+  }
+
+  /** Godot: the spawner and synchronizer branches of SceneMultiplayer::object_configuration_remove. */
+  onConfigurationRemove(object: object | null, config: unknown): ErrorCode {
+    if (config instanceof MultiplayerSpawner) return this.onDespawn(object as Node, config);
+    if (config instanceof MultiplayerSynchronizer) return this.onReplicationStop(object as Node, config);
+    return ErrorCode.ERR_INVALID_PARAMETER;
+  }
+
   /** SPAWN, DESPAWN and SYNC packets from `from`. */
   processPacket(from: number, command: number, packet: Uint8Array): void {
     if (command === Command.SPAWN) this.#receiver.processSpawn(from, packet);
@@ -339,7 +351,7 @@ export class SceneReplicationInterface implements ReplicationTables {
     }
   }
 
-  /** Godot: _make_spawn_packet (wire spec §7.2). */
+  /** Godot: _make_spawn_packet (docs/wire/multiplayer.md §7.2). */
   #spawnPacket(t: TrackedNode, spawner: MultiplayerSpawner): Uint8Array | string {
     if (t.netId === 0) t.netId = ++this.#lastNetId;
     const sceneId = spawner.findSpawnableSceneIndexFromObject(t.node);
@@ -396,9 +408,7 @@ function despawnPacket(netId: number): Uint8Array {
   return packet;
 }
 
-function checkMtu(size: number): number {
-  if (!Number.isInteger(size) || size < MIN_PACKET_SIZE) {
-    throw new MultiplayerError(ErrorCode.ERR_INVALID_PARAMETER, `Sync maximum packet size must be at least ${MIN_PACKET_SIZE} bytes.`);
-  }
-  return size;
+/** What the spawner and synchronizer constructors hand to `provideReplication`. */
+export function createReplicationInterface(mp: MultiplayerContext, cache: SceneCacheInterface, clock: Clock): SceneReplicationInterface {
+  return new SceneReplicationInterface(mp, cache, clock);
 }

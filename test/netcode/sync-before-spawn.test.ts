@@ -69,7 +69,7 @@ t.test('sync before spawn: the held buffer is bounded per peer; overflow is coun
   sim.step(5);
   const client = sim.clients[0]!;
   client.multiplayer.maxHeldStates = 4;
-  // A SYNC packet (wire spec §7.4) for unknown net ids 100…109, each with an empty state.
+  // A SYNC packet (docs/wire/multiplayer.md §7.4) for unknown net ids 100…109, each with an empty state.
   for (let id = 100; id < 110; id++) {
     const packet = Uint8Array.of(0x06, id, 0, id, 0, 0, 0, 0, 0, 0, 0, 0);
     injectFromServer(sim, client, packet);

@@ -1,5 +1,5 @@
 /**
- * Datagram acceptance and the command handlers (spec §3.6, §7, §8.2, §17.2, §18.2, §19). Hostile
+ * Datagram acceptance and the command handlers (docs/wire/enet.md §3.6, §7, §8.2, §17.2, §18.2, §19). Hostile
  * input is dropped here: every read is bounds-checked, and a failing command stops the datagram.
  */
 import type { OutgoingCommand } from './channel.js';
@@ -164,7 +164,7 @@ function handleConnect(ctx: CommandContext, address: string, port: number): Peer
   if (requested < Limits.MINIMUM_CHANNEL_COUNT || requested > Limits.MAXIMUM_CHANNEL_COUNT) return null;
   const connectID = view.getUint32(at + 40);
   let free: Peer | null = null;
-  let oldestHalfOpen: Peer | null = null;
+  let victim: Peer | null = null;
   let duplicates = 0;
   for (const p of host.peers) {
     if (p.state === PeerState.DISCONNECTED) {
@@ -173,25 +173,25 @@ function handleConnect(ctx: CommandContext, address: string, port: number): Peer
       if (p.port === port && p.connectID === connectID) return null;
       duplicates++;
     }
-    if (p.state === PeerState.ACKNOWLEDGING_CONNECT && (oldestHalfOpen === null || p.handshakeStartTime < oldestHalfOpen.handshakeStartTime)) {
-      oldestHalfOpen = p;
-    }
+    if (p.state === PeerState.ACKNOWLEDGING_CONNECT && (victim === null || evictsBefore(p, victim))) victim = p;
   }
   if (duplicates >= host.duplicatePeers) return null;
+  const source = host.countConnect(address, port);
   if (free === null) {
-    if (oldestHalfOpen === null) return null;
-    // Divergence from ENet: a full host gives the slot of its oldest half-open handshake (a CONNECT
-    // answered, its VERIFY_CONNECT not yet acknowledged) to the newcomer. ENet ignores CONNECTs while
-    // full, so forged CONNECTs that are never acknowledged hold every slot until they time out and an
-    // honest client waits seconds between retries. Connected peers are never evicted; an honest
-    // handshake completes within one round trip, so a flood must send more CONNECTs than the host has
-    // slots per round trip to starve it.
-    host.noteHandshakeEvicted(oldestHalfOpen);
-    oldestHalfOpen.reset();
-    free = oldestHalfOpen;
+    if (victim === null) return null;
+    // Divergence from ENet: a full host gives the slot of a half-open handshake (a CONNECT answered,
+    // its VERIFY_CONNECT not yet acknowledged) to the newcomer. ENet ignores CONNECTs while full, so
+    // forged CONNECTs that are never acknowledged hold every slot until they time out and an honest
+    // client waits seconds between retries. The handshake given up is the one whose source sent the
+    // most CONNECTs lately (a flooding socket sends many with fresh connect ids, an honest client one
+    // and its retransmissions), then the oldest. Connected peers are never evicted.
+    host.noteHandshakeEvicted(victim);
+    victim.reset();
+    free = victim;
   }
   const peer = free;
   peer.handshakeStartTime = host.serviceTime;
+  peer.handshakeSource = source;
   peer.setupChannels(Math.min(requested, host.channelLimit));
   peer.state = PeerState.ACKNOWLEDGING_CONNECT;
   peer.connectID = connectID;
@@ -228,6 +228,15 @@ function handleConnect(ctx: CommandContext, address: string, port: number): Peer
   return peer;
 }
 
+/** Whether half-open handshake `a` is given up before `b` when a full host takes a new CONNECT. */
+function evictsBefore(a: Peer, b: Peer): boolean {
+  const sa = a.handshakeSource!;
+  const sb = b.handshakeSource!;
+  if (sa.endpoint.connects !== sb.endpoint.connects) return sa.endpoint.connects > sb.endpoint.connects;
+  if (sa.address.connects !== sb.address.connects) return sa.address.connects > sb.address.connects;
+  return timeLess(a.handshakeStartTime, b.handshakeStartTime);
+}
+
 /**
  * Answers a refused CONNECT with one unsequenced DISCONNECT, so the remote fails at once instead of
  * timing out. Divergence from Godot: its fork ignores the CONNECT silently (the client times out).
@@ -247,7 +256,7 @@ function refuse(host: ENetHost, remotePeerID: number, connectID: number, address
   host.socket.send(d, address, port);
 }
 
-/** Window for sending to a peer from our outgoing and its incoming bandwidth (spec §7.5, §17.2). */
+/** Window for sending to a peer from our outgoing and its incoming bandwidth (docs/wire/enet.md §7.5, §17.2). */
 function sendWindow(localOutgoing: number, remoteIncoming: number): number {
   if (localOutgoing === 0 && remoteIncoming === 0) return Limits.MAXIMUM_WINDOW_SIZE;
   const bw = localOutgoing === 0 || remoteIncoming === 0 ? Math.max(localOutgoing, remoteIncoming) : Math.min(localOutgoing, remoteIncoming);
@@ -335,7 +344,7 @@ function removeSentReliableCommand(peer: Peer, seq: number, channelID: number): 
   return c.command & COMMAND_MASK;
 }
 
-/** RTT sample, throttle, and retiring the acked command (spec §8.2). Godot: enet_protocol_handle_acknowledge. */
+/** RTT sample, throttle, and retiring the acked command (docs/wire/enet.md §8.2). Godot: enet_protocol_handle_acknowledge. */
 function handleAcknowledge(ctx: CommandContext): number {
   const { host, view, at } = ctx;
   const peer = ctx.peer!;

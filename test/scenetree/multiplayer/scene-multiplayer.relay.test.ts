@@ -4,6 +4,10 @@ import { EncodedObject, ErrorCode, LogLevel } from '../../../core/index.js';
 import { Simulation } from '../../../plugins/loopback/index.js';
 import { RecordingPeer, int32Hex } from '../../helpers/recording-peer.js';
 import { SpecPlayer, addGame } from '../../helpers/sim-nodes.js';
+import { installServerPolicy } from '../../../scenetree/index.js';
+
+// Limits, stats, typed argument checks and readable checksum errors are the server policy (GameServer installs it).
+installServerPolicy();
 
 
 async function relaySim() {
@@ -23,11 +27,11 @@ async function relaySim() {
   return { sim, rec: (n: string) => recorders.get(n)! };
 }
 
-t.test('sendBytes: raw bytes direct from the server, relayed from a client (spec §6.6 examples)', async (t) => {
+t.test('sendBytes: raw bytes direct from the server, relayed from a client (docs/wire/multiplayer.md §6.6 examples)', async (t) => {
   const { sim, rec } = await relaySim();
   t.teardown(() => sim.close());
   const [a, b] = sim.clients.map((c) => c.multiplayer.getUniqueId()) as [number, number];
-  t.equal(int32Hex(1234567), '87 d6 12 00', 'the spec §4.3 example id, as the helper writes it');
+  t.equal(int32Hex(1234567), '87 d6 12 00', 'the docs/wire/multiplayer.md §4.3 example id, as the helper writes it');
   const hi = new TextEncoder().encode('hi');
   sim.server.multiplayer.sendBytes(hi, a);
   t.same(rec('server').hex(a), ['03 68 69'], 'server → client: RAW, no relay');
