@@ -40,10 +40,11 @@ export interface WaitingPathStats {
 
 /** What the replication side hears from the cache. */
 export interface CacheListener {
-  readonly stats: WaitingPathStats;
   /** `from`'s path id `id` now resolves (a waiting SIMPLIFY_PATH met its node): held states may apply. */
   pathConfirmed(from: number, id: number): void;
 }
+
+import type { HeldStateStats } from './held-states.js';
 
 const encoder = new TextEncoder();
 const decoder = new TextDecoder('utf-8', { fatal: true });
@@ -77,6 +78,12 @@ export class SceneCacheInterface {
   /** A node entered the tree since the waiting paths were last looked up. */
   #treeGrew = false;
   #listener: CacheListener | null = null;
+  /**
+   * Sync-before-spawn counters (`SceneMultiplayer.heldStateStats`): the path ones counted here, the rest
+   * by the replication interface, which shares this object (it is made only once a spawner or
+   * synchronizer exists, and a SIMPLIFY_PATH may wait before that).
+   */
+  readonly heldStats: HeldStateStats = { held: 0, applied: 0, dropped: 0, superseded: 0, stale: 0, spawnsHeld: 0, spawnsApplied: 0, spawnsCancelled: 0, pathsWaiting: 0, pathsConfirmed: 0, pathsDropped: 0 };
   /** Bound of waiting SIMPLIFY_PATHs per peer (0: Godot's behaviour, a missing node is an error). */
   maxWaitingPaths = DEFAULT_MAX_WAITING_PATHS;
 
@@ -157,7 +164,7 @@ export class SceneCacheInterface {
         const node = root.getNodeOrNull(w.path);
         if (node === null) continue;
         waiting.delete(id);
-        if (this.#listener !== null) this.#listener.stats.pathsConfirmed++;
+        this.heldStats.pathsConfirmed++;
         this.#register(from, id, node, w.path, w.md5);
       }
       if (waiting.size === 0) {
@@ -205,9 +212,9 @@ export class SceneCacheInterface {
   /** A SIMPLIFY_PATH for a node not in the tree (yet): kept, bounded per peer, until the node enters. */
   #wait(from: number, id: number, path: string, md5: string): void {
     let waiting = this.#waiting.get(from);
-    const stats = this.#listener?.stats;
+    const stats = this.heldStats;
     if ((waiting?.size ?? 0) >= this.maxWaitingPaths) {
-      if (stats !== undefined) stats.pathsDropped++;
+      stats.pathsDropped++;
       if (this.#overflowing.has(from)) return;
       this.#overflowing.add(from);
       this.#mp.log.error(
@@ -218,7 +225,7 @@ export class SceneCacheInterface {
     }
     if (waiting === undefined) this.#waiting.set(from, (waiting = new Map()));
     waiting.set(id, { path, md5 });
-    if (stats !== undefined) stats.pathsWaiting++;
+    stats.pathsWaiting++;
     if (this.#toldWaiting.has(from)) return;
     this.#toldWaiting.add(from);
     this.#mp.log.warn(`Peer ${from} referenced node "${path}", which does not exist under ${this.#mp.rootPath} yet: confirmed when it enters the tree.`);
