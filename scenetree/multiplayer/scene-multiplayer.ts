@@ -511,6 +511,7 @@ export class SceneMultiplayer extends MultiplayerAPI {
     if (packet.length === 0) return this.#rejectMalformed(from, 'Invalid packet received. Size too small.');
     switch (packet[0]! & CMD_MASK) {
       case Command.SIMPLIFY_PATH:
+        this.#replication(); // its waiting paths (sync before spawn), when this program has replication
         return this.#cache.processSimplifyPath(from, packet);
       case Command.CONFIRM_PATH:
         return this.#cache.processConfirmPath(from, packet);

@@ -18,6 +18,7 @@ import { getState } from './replication-state.js';
 import { ReplicationReceiver, type ReplicationTables } from './replication-receiver.js';
 import { ReplicationSyncSender, hasAuthority, sendReplicationPacket } from './replication-sync-sender.js';
 import type { SceneCacheInterface } from './scene-cache-interface.js';
+import { WaitingPaths } from './waiting-paths.js';
 
 const encoder = new TextEncoder();
 
@@ -90,7 +91,15 @@ export class SceneReplicationInterface implements ReplicationTables {
     this.#clock = clock;
     this.#receiver = new ReplicationReceiver(mp, cache, this);
     this.heldStats = cache.heldStats; // one object: the cache counts the paths, even before this exists
-    cache.setListener({ pathConfirmed: (from, id) => this.#receiver.applyHeldPath(from, id) });
+    const waiting = new WaitingPaths({
+      log: mp.log,
+      stats: this.heldStats,
+      maxWaiting: () => cache.maxWaitingPaths,
+      rootNode: () => mp.getRootNode(),
+      rootPathText: () => mp.rootPath.toString(),
+      register: (from, id, node, path, md5) => cache.register(from, id, node, path, md5),
+    });
+    cache.setListener({ waiting, pathConfirmed: (from, id) => this.#receiver.applyHeldPath(from, id) });
     this.#sender = new ReplicationSyncSender(mp, cache, (key, message) => this.#reportOnce(key, message));
   }
 
