@@ -33,6 +33,7 @@ export function serveCommand(games: Record<string, ServeGame>) {
       'clients join by URL: ws://HOST:PORT/<roomId> (an existing room), ws://HOST:PORT/<type>/<roomId>',
       "(created on first join), ws://HOST:PORT/<type>/ (any open room of that type); ENet clients use a room's port;",
       "WebRTC peers signal through ws://HOST:PORT/.signaling (lobbies of Godot's webrtc_signaling demo).",
+      'scenenet clients that add ?session (connectToRoom) resume after a drop with ?resume=<token> (refused: 4401).',
       'Exit code: 0 after a drain, 1 when a port cannot be listened on, 2 for bad arguments.',
     ].join('\n'),
     options: {
@@ -49,6 +50,14 @@ export function serveCommand(games: Record<string, ServeGame>) {
       'max-rooms': { type: 'string', value: 'N', default: '100', help: 'most rooms at once; further creations are refused (close code 4429)', example: '--max-rooms 50' },
       rooms: { type: 'string', value: 'N', default: '1', help: 'rooms of the default type created at start (ENet clients need one to join)', example: '--rooms 4' },
       fps: { type: 'string', value: 'N', default: '60', help: 'frames per second of every room', example: '--fps 30' },
+      'resume-grace-ms': {
+        type: 'string',
+        value: 'MS|off',
+        default: '10000',
+        help: 'how long a client that joined with ?session may resume after a drop (off: no sessions)',
+        example: '--resume-grace-ms 30000',
+      },
+      'ws-ping-ms': { type: 'string', value: 'MS', default: '2000', help: 'ping WebSocket clients this often to measure their RTT (0: never)', example: '--ws-ping-ms 1000' },
       'grace-ms': { type: 'string', value: 'MS', default: '5000', help: 'on SIGINT/SIGTERM, how long clients get to leave before the server exits', example: '--grace-ms 1000' },
       'metrics-port': {
         type: 'string',
@@ -68,7 +77,7 @@ export function serveHelp(games: Record<string, ServeGame>): string {
   return formatHelp(serveCommand(games));
 }
 
-/** Parsed options, or an error message. */
+/** The parsed options. */
 interface ServeOptions {
   readonly game: string;
   readonly host: string;
@@ -78,6 +87,8 @@ interface ServeOptions {
   readonly rooms: number;
   readonly fps: number;
   readonly graceMs: number;
+  readonly resumeGraceMs: number | null;
+  readonly wsPingMs: number;
   readonly metricsPort: number | null;
   readonly metricsToken: string | null;
 }
@@ -88,11 +99,26 @@ function serveOptions(values: OptionValues<ReturnType<typeof serveCommand>['opti
   const rooms = integerOption(values.rooms, 'rooms', 0, 100_000);
   const fps = integerOption(values.fps, 'fps', 1, 1000);
   const graceMs = integerOption(values['grace-ms'], 'grace-ms', 0, 3_600_000);
+  const resumeGraceMs = values['resume-grace-ms'] === 'off' ? null : integerOption(values['resume-grace-ms'], 'resume-grace-ms', 0, 3_600_000);
+  const wsPingMs = integerOption(values['ws-ping-ms'], 'ws-ping-ms', 0, 3_600_000);
   const metricsPort = values['metrics-port'] === 'off' ? null : integerOption(values['metrics-port'], 'metrics-port', 0, 65535);
   const enet = parseEnetPorts(values['enet-ports']);
   if (typeof enet === 'string') throw new UsageError(enet);
   if (rooms > maxRooms) throw new UsageError('--rooms may not exceed --max-rooms');
-  return { game: values.game, host: values.host, port, enet, maxRooms, rooms, fps, graceMs, metricsPort, metricsToken: values['metrics-token'] ?? null };
+  return {
+    game: values.game,
+    host: values.host,
+    port,
+    enet,
+    maxRooms,
+    rooms,
+    fps,
+    graceMs,
+    resumeGraceMs,
+    wsPingMs,
+    metricsPort,
+    metricsToken: values['metrics-token'] ?? null,
+  };
 }
 
 function parseEnetPorts(text: string): readonly [number, number] | null | string {
@@ -123,6 +149,8 @@ async function serve(options: ServeOptions, games: Record<string, ServeGame>, pr
     fps: options.fps,
     logger: printingLogger(print),
     signaling: true,
+    resume: options.resumeGraceMs === null ? { enabled: false } : { graceMs: options.resumeGraceMs },
+    wsPingIntervalMs: options.wsPingMs,
     ...(options.enet !== null ? { enet: { host: options.host, ports: options.enet } } : {}),
   });
   const types = game.roomTypes(print);

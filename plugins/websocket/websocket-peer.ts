@@ -73,6 +73,9 @@ export class WebSocketPeer extends PacketPeerBase {
   #port = 0;
   #lastHeartbeat = 0;
   #heartbeatWaiting = false;
+  /** Clock time of the oldest unanswered ping (-1: none), and the smoothed round-trip time (-1: no sample yet). */
+  #pingSentMs = -1;
+  #rttMs = -1;
 
   constructor(options: WebSocketPeerOptions = {}) {
     super();
@@ -133,6 +136,26 @@ export class WebSocketPeer extends PacketPeerBase {
   set heartbeatInterval(seconds: number) {
     if (!(seconds >= 0)) throw new MultiplayerError(ErrorCode.ERR_INVALID_PARAMETER, 'heartbeat_interval must be >= 0.');
     this.#heartbeatInterval = seconds;
+  }
+
+  /**
+   * Sends a WebSocket ping frame now; the pong's arrival (seen by `poll`) gives a round-trip sample.
+   * False when the connection is not OPEN or the backend cannot ping (a browser's WebSocket).
+   */
+  // Divergence from Godot: not in Godot (its WebSocketPeer pings only for heartbeat_interval and measures nothing).
+  ping(): boolean {
+    const conn = this.#conn;
+    if (this.#state !== State.OPEN || conn === null || !conn.handle.ping()) return false;
+    if (this.#pingSentMs < 0) this.#pingSentMs = this.#clock.nowMs();
+    return true;
+  }
+
+  /**
+   * The smoothed round-trip time in ms, from pings (`ping()`, and the heartbeat's) answered by pongs
+   * (1/8 of each new sample, as ENet smooths), or -1 before the first pong.
+   */
+  getRoundTripTime(): number {
+    return this.#rttMs;
   }
 
   /**
@@ -354,6 +377,11 @@ export class WebSocketPeer extends PacketPeerBase {
         return;
       case 'pong':
         this.#heartbeatWaiting = false;
+        if (this.#pingSentMs >= 0) {
+          const sample = Math.max(0, this.#clock.nowMs() - this.#pingSentMs);
+          this.#rttMs = this.#rttMs < 0 ? sample : this.#rttMs + (sample - this.#rttMs) / 8;
+          this.#pingSentMs = -1;
+        }
         return;
       case 'failed':
         this.#failure = { code: e.code, reason: e.reason };
@@ -385,7 +413,10 @@ export class WebSocketPeer extends PacketPeerBase {
       this.close(-1);
       return false;
     }
-    if (conn.handle.ping()) this.#heartbeatWaiting = true;
+    if (conn.handle.ping()) {
+      this.#heartbeatWaiting = true;
+      if (this.#pingSentMs < 0) this.#pingSentMs = now;
+    }
     this.#lastHeartbeat = now;
     return true;
   }
@@ -419,6 +450,8 @@ export class WebSocketPeer extends PacketPeerBase {
     this.#host = '';
     this.#port = 0;
     this.#heartbeatWaiting = false;
+    this.#pingSentMs = -1;
+    this.#rttMs = -1;
   }
 
   #fail(code: ErrorCode, message: string): ErrorCode {

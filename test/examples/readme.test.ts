@@ -38,7 +38,8 @@ t.test('the README shows each of the examples verbatim', (t) => {
   }
   for (const file of ['explore-example.test.ts', 'timeline-example.test.ts', 'replay-example.test.ts'])
     t.ok(inReadme.has(file), `README shows ${file}`);
-  for (const file of ['typed-rpc.ts', 'session.ts', 'netcode.ts', 'streams.ts']) t.ok(inReadme.has(file), `README shows ${file}`);
+  for (const file of ['typed-rpc.ts', 'session.ts', 'netcode.ts', 'streams.ts', 'room-session.ts'])
+    t.ok(inReadme.has(file), `README shows ${file}`);
   t.end();
 });
 
@@ -79,6 +80,7 @@ t.test('what the examples print', (t) => {
     Number(server) > 0 && Number(client) > 0 && Number(client) < Number(server),
     `the client renders the ship behind the server (${client} < ${server})`,
   );
+  t.match(out('room-session.ts'), /^room: hello from peer \d+\nfinal: 1 client\n$/, "the room got the session client's RPC");
   t.equal(out('streams.ts'), 'got 1 packet: hello\n', "the server loop got the client's text");
   t.end();
 });
