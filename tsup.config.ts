@@ -17,11 +17,21 @@ export const entries: Record<string, string> = {
   'plugins/net/index': 'plugins/net/index.ts',
   'plugins/net/index.browser': 'plugins/net/index.browser.ts',
   'server/index': 'server/index.ts',
+  'testing/index': 'testing/index.ts',
   'bin/scenenet': 'bin/scenenet.ts',
 };
 
+/**
+ * Every source file is emitted as its own module (no bundling, no shared chunks), mirroring the
+ * sources: with `sideEffects` in package.json a bundler then drops whole files a client never uses, so
+ * the DI container, inversify and the reflect-metadata polyfill stay out of a client that never calls
+ * `createContainer` or loads a module (code splitting merged them into chunks every client loads).
+ */
+const SOURCES = ['core', 'scenetree', 'plugins', 'netcode', 'server', 'testing', 'cli', 'samples', 'bin'].map((dir) => `${dir}/**/*.ts`);
+
 export default defineConfig({
-  entry: entries,
+  entry: [...SOURCES, '!**/*.d.ts'],
+  bundle: false,
   format: ['esm'],
   target: 'node20',
   platform: 'neutral',
@@ -30,8 +40,12 @@ export default defineConfig({
   dts: false,
   sourcemap: true,
   clean: true,
-  splitting: true,
   outDir: 'dist',
-  // esbuild: `scenenet arena` bundles its browser client at start (from a clone; a dev dependency).
-  external: ['ws', 'node-datachannel', 'inversify', 'reflect-metadata', 'selfsigned', 'prom-client', 'esbuild', /^node:/],
+  // No bundling, so nothing is inlined: ws, node-datachannel, inversify, esbuild (which `scenenet arena`
+  // runs at start, from a clone) and the rest stay imports of their packages.
+  // The arena's browser client (Phaser + scenenet's browser entries), prebuilt: the built CLI serves it.
+  onSuccess: async () => {
+    const { build } = await import('esbuild');
+    await build({ entryPoints: ['samples/arena/client.ts'], outfile: 'dist/arena-client.js', bundle: true, format: 'esm', platform: 'browser', target: 'es2022', minify: true, logLevel: 'error' });
+  },
 });

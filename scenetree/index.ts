@@ -51,6 +51,7 @@ export type { AuthCallback } from './multiplayer/auth-sessions.js';
 export { DropReason, DROP_REASONS, MultiplayerStats, PeerStats, TrafficCounters } from './multiplayer/multiplayer-stats.js';
 export type { MultiplayerStatsSnapshot, TrafficSnapshot } from './multiplayer/multiplayer-stats.js';
 export { DEFAULT_LIMITS, UNLIMITED } from './multiplayer/peer-limits.js';
+export { installServerPolicy } from './multiplayer/server-policy.js';
 export type { MultiplayerLimits } from './multiplayer/peer-limits.js';
 export type { HeldStateStats } from './multiplayer/held-states.js';
 export { MultiplayerSpawner, CUSTOM_SPAWN } from './multiplayer/multiplayer-spawner.js';

@@ -8,6 +8,8 @@ export const RoomCloseCode = {
   BAD_URL: 4400,
   /** A `?resume=<token>` the room does not know: forged, already used, expired, or resume is off. */
   RESUME_REFUSED: 4401,
+  /** With a matchmaker: the seat token is missing, unknown, already used or expired (ask for a new seat). */
+  BAD_SEAT: 4403,
   /** No such room (and the URL named no type that may create it), or no such room type. */
   NOT_FOUND: 4404,
   /** The room has `maxClients` clients. */
@@ -27,6 +29,7 @@ export type RoomCloseCode = (typeof RoomCloseCode)[keyof typeof RoomCloseCode];
 export const JoinRefusal = {
   bad_url: RoomCloseCode.BAD_URL,
   resume_refused: RoomCloseCode.RESUME_REFUSED,
+  bad_seat: RoomCloseCode.BAD_SEAT,
   not_found: RoomCloseCode.NOT_FOUND,
   full: RoomCloseCode.FULL,
   locked: RoomCloseCode.LOCKED,

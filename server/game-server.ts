@@ -1,6 +1,7 @@
 import { ErrorCode, MultiplayerError, Signal, cryptoRng, randomInt, silentLogger, systemClock, type Clock, type Logger, type Rng } from '../core/index.js';
 import { ENetMultiplayerPeer } from '../plugins/enet/index.js';
 import type { VirtualNetwork } from '../plugins/loopback/index.js';
+import { installServerPolicy } from '../scenetree/index.js';
 import { JoinRefusal, RoomCloseCode } from './close-codes.js';
 import { WebSocketServer } from 'ws';
 import { HttpFront, type UpgradeArgs } from './http-front.js';
@@ -58,6 +59,13 @@ export interface GameServerOptions {
 /** The WebSocket path of the signaling lobbies (never a room id: ids have no dots). */
 export const SIGNALING_PATH = '/.signaling';
 
+/**
+ * A gate consulted before a WebSocket join is routed (a presence registry checks seat tokens
+ * there): it refuses the join, or admits it and is told where the client went (`room`, or null
+ * when the join was refused or failed afterwards).
+ */
+export type Admission = (request: RoomRequest, target: string) => Promise<{ refuse: JoinRefusal; reason: string } | { admitted(room: Room | null): void }>;
+
 /** Options of `createRoom`. */
 export interface CreateRoomOptions {
   /** The room's id (default: 8 random characters). */
@@ -91,6 +99,8 @@ export class GameServer {
   readonly joinRefused = new Signal<[reason: JoinRefusal, path: string]>();
   /** After each `tick`: how long it took (ms of wall time) for every room. */
   readonly ticked = new Signal<[ms: number]>();
+  /** Consulted before each WebSocket join is routed (null: every join is routed). */
+  admission: Admission | null = null;
 
   readonly clock: Clock;
   readonly #log: Logger;
@@ -114,6 +124,8 @@ export class GameServer {
   #draining = false;
 
   constructor(options: GameServerOptions = {}) {
+    // Every room's SceneMultiplayer gets stats, limits and typed argument checks (browser clients do not bundle them).
+    installServerPolicy();
     this.clock = options.clock ?? systemClock;
     this.#log = options.logger ?? silentLogger;
     this.#rng = options.rng ?? cryptoRng;
@@ -151,6 +163,11 @@ export class GameServer {
   /** The registered room type names. */
   roomTypes(): string[] {
     return [...this.#types.keys()];
+  }
+
+  /** A registered room type, or null. */
+  getRoomType(name: string): RoomType | null {
+    return this.#types.get(name) ?? null;
   }
 
   /**
@@ -348,7 +365,9 @@ export class GameServer {
   async #route(args: UpgradeArgs): Promise<void> {
     const path = args.request.url ?? '';
     const request = parseRoomPath(path);
+    let admitted: ((room: Room | null) => void) | null = null;
     const refuse = (why: JoinRefusal, reason: string): void => {
+      admitted?.(null);
       this.#log.info(`GameServer: refused ${path.slice(0, 80)}: ${reason}`);
       this.joinRefused.emit(why, path);
       this.#front?.refuse(args, JoinRefusal[why], reason);
@@ -363,11 +382,16 @@ export class GameServer {
     const resumeToken = query.get('resume');
     if (resumeToken !== null) {
       // A resume goes back to the room that holds the session (never creates one) and passes the
-      // lock and the seat count: the paused session still holds its seat.
+      // lock, the seat count and the matchmaker's admission: the paused session still holds its seat.
       const holder = this.#sessionHolder(request, resumeToken);
       if (holder === null) return refuse('resume_refused', 'resume refused: unknown, used or expired token');
       if (holder.offer(args, 'session') !== ErrorCode.OK) args.socket.destroy();
       return;
+    }
+    if (this.admission !== null) {
+      const verdict = await this.admission(request, path);
+      if ('refuse' in verdict) return refuse(verdict.refuse, verdict.reason);
+      admitted = verdict.admitted;
     }
     let room: Room | JoinRefusal;
     try {
@@ -379,7 +403,9 @@ export class GameServer {
     if (typeof room === 'string') return refuse(room, REFUSAL_TEXT[room]);
     if (room.locked) return refuse('locked', 'room is locked');
     if (room.clientCount >= room.maxClients) return refuse('full', 'room is full');
-    if (room.offer(args, query.has('session') ? 'session' : 'plain') !== ErrorCode.OK) args.socket.destroy();
+    if (room.offer(args, query.has('session') ? 'session' : 'plain') === ErrorCode.OK) return admitted?.(room);
+    admitted?.(null);
+    args.socket.destroy();
   }
 
   /** The room whose session `token` (hex) resumes: the room the path names, or for `/<type>/` any room of that type. */
@@ -434,6 +460,7 @@ export class GameServer {
 const REFUSAL_TEXT: Record<JoinRefusal, string> = {
   bad_url: 'bad room URL',
   resume_refused: 'resume refused',
+  bad_seat: 'no valid seat token',
   not_found: 'no such room',
   full: 'room is full',
   locked: 'room is locked',

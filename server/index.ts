@@ -7,7 +7,7 @@
  * @example
  * ```ts
  * import { Node, rpc } from 'scenenet/scenetree';
- * import { GameServer } from 'scenenet/server';
+ * import { GameServer, connectToRoom } from 'scenenet/server';
  *
  * class Arena extends Node {
  *   @rpc('any_peer', 'call_local', 'reliable')
@@ -20,12 +20,15 @@
  * server.start();                         // every room's frames, 60 per second
  * console.log(server.rooms());            // ids, types, player counts, metadata, endpoints
  * process.once('SIGTERM', () => void server.shutdown({ graceMs: 5000 }));
+ *
+ * // A scenenet client that survives a dropped connection (same peer id after a resume):
+ * tree.getMultiplayer().multiplayerPeer = connectToRoom(`ws://127.0.0.1:${server.getLocalPort()}/arena/final`);
  * ```
  *
  * @packageDocumentation
  */
 export { GameServer, SIGNALING_PATH } from './game-server.js';
-export type { GameServerOptions, EnetOptions, CreateRoomOptions, ShutdownOptions } from './game-server.js';
+export type { GameServerOptions, EnetOptions, CreateRoomOptions, ShutdownOptions, Admission } from './game-server.js';
 export { Room, roomLoopbackAddress } from './room.js';
 export type { RoomInfo, RoomClient, RoomOptions, RoomTransport, JoinKind } from './room.js';
 export { roomType, isRoomName, mergeLimits, ROOM_NAME_PATTERN } from './room-type.js';

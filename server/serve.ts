@@ -9,6 +9,8 @@ import { ErrorCode, type Logger } from '../core/index.js';
 import { GameServer, SIGNALING_PATH } from './game-server.js';
 import { MetricsHttpServer } from './metrics-http.js';
 import { ServerMetrics } from './metrics.js';
+import { PresenceRegistry } from './presence/presence-registry.js';
+import { RedisPresence } from './presence/redis-presence.js';
 import type { Room } from './room.js';
 import type { RoomTypeOptions } from './room-type.js';
 
@@ -67,8 +69,20 @@ export function serveCommand(games: Record<string, ServeGame>) {
         example: '--metrics-port 9091',
       },
       'metrics-token': { type: 'string', value: 'TOKEN', defaultText: 'random, printed', help: 'token the metrics and monitor pages require (?token= or Bearer)', example: '--metrics-token s3cret' },
+      presence: {
+        type: 'string',
+        value: 'memory|redis://HOST:PORT',
+        default: 'memory',
+        help: 'where rooms are listed and seats reserved: this process only, or a Redis shared by every process',
+        example: '--presence redis://127.0.0.1:6379',
+      },
+      'public-url': { type: 'string', value: 'URL', defaultText: 'ws://HOST:PORT', help: 'with --presence redis://…: the WebSocket URL other processes send clients to', example: '--public-url ws://game1.example:9080' },
     },
-    examples: ['scenenet serve --port 0', 'scenenet serve --host 0.0.0.0 --port 9080 --enet-ports 9100-9199 --max-rooms 50 --metrics-port 9091'],
+    examples: [
+      'scenenet serve --port 0',
+      'scenenet serve --host 0.0.0.0 --port 9080 --enet-ports 9100-9199 --max-rooms 50 --metrics-port 9091',
+      'scenenet serve --port 9081 --presence redis://127.0.0.1:6379   # one of several processes on one Redis',
+    ],
   });
 }
 
@@ -77,7 +91,7 @@ export function serveHelp(games: Record<string, ServeGame>): string {
   return formatHelp(serveCommand(games));
 }
 
-/** The parsed options. */
+/** Parsed options, or an error message. */
 interface ServeOptions {
   readonly game: string;
   readonly host: string;
@@ -91,6 +105,8 @@ interface ServeOptions {
   readonly wsPingMs: number;
   readonly metricsPort: number | null;
   readonly metricsToken: string | null;
+  readonly presence: string;
+  readonly publicUrl: string | null;
 }
 
 function serveOptions(values: OptionValues<ReturnType<typeof serveCommand>['options']>): ServeOptions {
@@ -99,12 +115,14 @@ function serveOptions(values: OptionValues<ReturnType<typeof serveCommand>['opti
   const rooms = integerOption(values.rooms, 'rooms', 0, 100_000);
   const fps = integerOption(values.fps, 'fps', 1, 1000);
   const graceMs = integerOption(values['grace-ms'], 'grace-ms', 0, 3_600_000);
-  const resumeGraceMs = values['resume-grace-ms'] === 'off' ? null : integerOption(values['resume-grace-ms'], 'resume-grace-ms', 0, 3_600_000);
-  const wsPingMs = integerOption(values['ws-ping-ms'], 'ws-ping-ms', 0, 3_600_000);
   const metricsPort = values['metrics-port'] === 'off' ? null : integerOption(values['metrics-port'], 'metrics-port', 0, 65535);
   const enet = parseEnetPorts(values['enet-ports']);
   if (typeof enet === 'string') throw new UsageError(enet);
+  const resumeGraceMs = values['resume-grace-ms'] === 'off' ? null : integerOption(values['resume-grace-ms'], 'resume-grace-ms', 0, 3_600_000);
+  const wsPingMs = integerOption(values['ws-ping-ms'], 'ws-ping-ms', 0, 3_600_000);
   if (rooms > maxRooms) throw new UsageError('--rooms may not exceed --max-rooms');
+  const presence = values.presence;
+  if (presence !== 'memory' && !/^rediss?:\/\/./.test(presence)) throw new UsageError(`--presence must be memory or a redis:// URL, got "${presence}"`);
   return {
     game: values.game,
     host: values.host,
@@ -118,6 +136,8 @@ function serveOptions(values: OptionValues<ReturnType<typeof serveCommand>['opti
     wsPingMs,
     metricsPort,
     metricsToken: values['metrics-token'] ?? null,
+    presence,
+    publicUrl: values['public-url'] ?? null,
   };
 }
 
@@ -191,6 +211,17 @@ async function serve(options: ServeOptions, games: Record<string, ServeGame>, pr
     stopExtras.push(async () => {
       metrics.close();
       await http.close();
+    });
+  }
+  if (options.presence !== 'memory') {
+    const presence = new RedisPresence({ url: options.presence, logger: printingLogger(print) });
+    const registry = new PresenceRegistry(server, presence, { url: options.publicUrl ?? base, logger: printingLogger(print) });
+    await presence.ready(3000).catch((err: Error) => print(`warning: ${err.message}`));
+    await registry.start();
+    print(`presence: ${options.presence} as process ${registry.processId} (clients are sent to ${options.publicUrl ?? base})`);
+    stopExtras.unshift(async () => {
+      await registry.stop();
+      await presence.close();
     });
   }
   try {

@@ -8,7 +8,7 @@ import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
-const SOURCE_DIRS = ['core', 'scenetree', 'plugins', 'netcode', 'cli', 'server', 'samples', 'bin'];
+const SOURCE_DIRS = ['core', 'scenetree', 'plugins', 'netcode', 'cli', 'server', 'testing', 'samples', 'examples', 'bin'];
 const NODE_ONLY_PACKAGES = new Set(['ws', 'node-datachannel', 'selfsigned']);
 const IMPORT_RE = /(?:^|[\s;])(?:import|export)\s[^'"]*?from\s*['"]([^'"]+)['"]|import\s*\(\s*['"]([^'"]+)['"]\s*\)|^\s*import\s*['"]([^'"]+)['"]/gm;
 
@@ -26,10 +26,10 @@ function importsOf(file: string): string[] {
   return [...text.matchAll(IMPORT_RE)].map((m) => m[1] ?? m[2] ?? m[3]!);
 }
 
-/** `core`, `scenetree`, `plugins/<name>`, `samples/<name>` or `bin`. */
+/** `core`, `scenetree`, `plugins/<name>`, `testing`, `samples/<name>`, `examples/<name>` or `bin`. */
 function layerOf(file: string): string {
   const parts = relative(root, file).split('/');
-  return parts[0] === 'plugins' || parts[0] === 'samples' ? `${parts[0]}/${parts[1]}` : parts[0]!;
+  return parts[0] === 'plugins' || parts[0] === 'samples' || parts[0] === 'examples' ? `${parts[0]}/${parts[1]}` : parts[0]!;
 }
 
 function resolveImport(from: string, spec: string): string | null {
@@ -38,8 +38,11 @@ function resolveImport(from: string, spec: string): string | null {
   return existsSync(target) ? target : null;
 }
 
+// testing/ (scenenet/testing) sits on core, scenetree and plugins/loopback; nothing below imports it.
+// examples/ are third-party style: they import scenenet only by its package name (see below), and no
+// source imports them (the lobby loads a plugin module by path at run time).
 // cli/ (the command-line helpers) imports nothing of the project; server, samples and bin use it.
-const RANK: Record<string, number> = { core: 0, scenetree: 1, plugins: 2, netcode: 2, cli: 2.5, server: 3, samples: 4, bin: 5 };
+const RANK: Record<string, number> = { core: 0, scenetree: 1, plugins: 2, netcode: 2, cli: 2.5, server: 3, testing: 3.5, samples: 4, bin: 5, examples: 6 };
 
 /** Why `from` may not import `to`, or null if it may. */
 function violation(fromLayer: string, toLayer: string): string | null {
@@ -49,6 +52,8 @@ function violation(fromLayer: string, toLayer: string): string | null {
   if (fromTop === 'plugins' && toTop === 'plugins' && fromLayer !== toLayer) return 'plugin imports another plugin';
   if (fromTop !== toTop && RANK[fromTop] === RANK[toTop]) return 'netcode and plugins import each other';
   if (fromTop === 'samples' && toTop === 'samples' && fromLayer !== toLayer) return 'sample imports another sample';
+  if (fromTop === 'testing' && toTop === 'plugins' && toLayer !== 'plugins/loopback') return 'testing imports a plugin other than loopback';
+  if (fromTop === 'examples' && fromLayer !== toLayer) return 'example reaches into the repository (import scenenet by its package name)';
   return null;
 }
 
@@ -127,6 +132,11 @@ t.test('architecture: the checker itself flags what it should', (t) => {
   t.equal(violation('samples/lobby', 'server'), null);
   t.equal(violation('plugins/enet', 'server'), 'upward import');
   t.equal(violation('server', 'samples/lobby'), 'upward import');
+  t.equal(violation('plugins/loopback', 'testing'), 'upward import');
+  t.equal(violation('testing', 'plugins/enet'), 'testing imports a plugin other than loopback');
+  t.equal(violation('testing', 'plugins/loopback'), null);
+  t.equal(violation('server', 'testing'), 'upward import');
+  t.equal(violation('examples/custom-transport', 'core'), 'example reaches into the repository (import scenenet by its package name)');
   t.equal(layerOf(join(root, 'plugins/enet/protocol/host.ts')), 'plugins/enet');
   t.same(importsOf(join(root, 'core/create-container.ts')).sort(), ['./core-module.js', 'inversify', 'reflect-metadata'].sort());
   t.end();

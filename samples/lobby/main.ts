@@ -20,6 +20,12 @@ bad arguments.`,
     server: { type: 'boolean', help: 'run only the server (ws/enet); prints "listening on 127.0.0.1:PORT"', example: '--server' },
     port: { type: 'string', value: 'P', default: '0', help: 'the server\'s port (0 picks a free one)', example: '--port 9080' },
     client: { type: 'string', value: 'HOST:PORT', help: 'run only one client of the server at HOST:PORT (ws/enet)', example: '--client 127.0.0.1:9080' },
+    'transport-module': {
+      type: 'string',
+      value: 'PATH',
+      help: 'a transport plugin module (its default export: a ContainerModule); --transport then names its transport',
+      example: '--transport-module examples/custom-transport/index.ts --transport tcp',
+    },
     seed: { type: 'string', value: 'S', default: '2026', help: 'seed of the virtual network (loopback): same seed, same run', example: '--seed 7' },
     frames: { type: 'string', value: 'N', defaultText: '3000 (unbounded with --server)', help: 'give up after N frames', example: '--frames 6000' },
     quiet: { type: 'boolean', help: 'print nothing but errors', example: '--quiet' },
@@ -29,13 +35,15 @@ bad arguments.`,
     'scenenet lobby --transport enet --mode dedicated --clients 2',
     'scenenet lobby --transport ws --server --port 9080     # then, in another terminal:',
     'scenenet lobby --transport ws --client 127.0.0.1:9080',
+    'scenenet lobby --transport tcp --transport-module examples/custom-transport/index.ts',
   ],
 });
 
 /** Runs the lobby with command-line arguments; resolves with the exit code. */
 export function main(argv: string[]): Promise<number> {
   return runCommand(LOBBY_COMMAND, argv, async (o, stop) => {
-    const transport = choiceOption(o.transport, 'transport', ['loopback', 'ws', 'enet']);
+    const transportModule = o['transport-module'];
+    const transport = transportModule === undefined ? choiceOption(o.transport, 'transport', ['loopback', 'ws', 'enet']) : String(o.transport);
     const mode = choiceOption(o.mode, 'mode', ['host', 'dedicated']);
     if (o.server && o.client !== undefined) throw new UsageError('choose one of --server and --client');
     const clients = integerOption(o.clients ?? (o.server ? '1' : '3'), 'clients', 1, 63);
@@ -43,13 +51,13 @@ export function main(argv: string[]): Promise<number> {
     const print = o.quiet ? () => {} : (line: string) => console.log(line);
     const common = { mode, print, maxFrames: frames, clients, stop } as const;
     let result: LobbyRunResult;
-    if (transport === 'loopback') {
+    if (transport === 'loopback' && transportModule === undefined) {
       if (o.server || o.client !== undefined) throw new UsageError('--server/--client need a socket transport: --transport ws or --transport enet');
       result = await runInProcess({ ...common, seed: integerOption(o.seed, 'seed', 0) });
     } else {
       const port = integerOption(o.port, 'port', 0, 65535);
       const role = o.server ? { server: port } : o.client !== undefined ? { client: o.client } : {};
-      result = await runRealTime({ ...common, transport, ...role });
+      result = await runRealTime({ ...common, transport, transportModule, ...role });
     }
     if (stop.aborted) {
       print(`lobby: stopped by ${String(stop.reason)}`);

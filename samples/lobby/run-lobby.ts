@@ -2,7 +2,7 @@ import { ErrorCode, LogLevel, ManualClock, MemoryLogger, systemClock, teeLogger,
 import { SceneMultiplayer, SceneTree } from '../../scenetree/index.js';
 import { Simulation } from '../../plugins/loopback/index.js';
 import { createLobbyPeer, LobbySession, logLine, type LobbyPeer } from './lobby-session.js';
-import { socketTransport, type SocketTransportName } from './transports.js';
+import { moduleTransport, socketTransport, type SocketTransportName } from './transports.js';
 
 /** What a lobby run reports. */
 export interface LobbyRunResult {
@@ -61,9 +61,11 @@ export async function runInProcess(options: LobbyRunOptions & { readonly seed: n
 
 /** Real sockets (ws or enet) in real time: in one process, or one role per process. */
 export async function runRealTime(
-  options: LobbyRunOptions & { readonly transport: SocketTransportName; readonly server?: number; readonly client?: string },
+  options: LobbyRunOptions & { readonly transport: SocketTransportName | string; readonly transportModule?: string; readonly server?: number; readonly client?: string },
 ): Promise<LobbyRunResult> {
-  const transport = await socketTransport(options.transport);
+  const transport = options.transportModule !== undefined
+    ? await moduleTransport(options.transportModule, options.transport)
+    : await socketTransport(options.transport as SocketTransportName);
   // A client-only process learns the round's size from the server (Lobby.setRoundSize).
   const clientOnly = options.client !== undefined;
   const expectedPlayers = clientOnly ? undefined : options.clients + (options.mode === 'host' ? 1 : 0);

@@ -4,6 +4,7 @@
  * `npx scenenet server-list --help`.
  */
 import { choiceOption, defineCommand, integerOption, positiveOption, runCommand, UsageError, type OptionValues } from '../../cli/index.js';
+import { startClusterGame, startClusterLobby, startMatchedPlayer } from './cluster.js';
 import { joinByTransport, joinOverENet, joinOverWebSocket, type JoinServer } from './join.js';
 import {
   closeTree, runFrames, startGameServer, startLobby, startPlayer, type Frames, type GameServer, type Print, type Transport,
@@ -13,7 +14,10 @@ export const SERVER_LIST_COMMAND = defineCommand({
   name: 'server-list',
   description: `A lobby for game servers over HTTP: game servers register with the lobby service and keep their
 entry alive, a player lists them (with filters) and joins one. With no role, the lobby, two game servers
-(one WebSocket, one ENet) and a player run in one process. SIGINT/SIGTERM close every peer and exit 0.
+(one WebSocket, one ENet) and a player run in one process. With --redis, lobby API processes and game-server
+processes share one Redis (presence and a matchmaker with seat reservation; see the README's "Scaling past
+one process"), and a player started with --match asks the lobby for a seat and joins with it.
+SIGINT/SIGTERM close every peer and exit 0.
 Exit code: 0 when the role did its job (player joined or listed; game server registered; lobby served),
 1 otherwise, 2 for bad arguments.`,
   options: {
@@ -27,12 +31,18 @@ Exit code: 0 when the role did its job (player joined or listed; game server reg
     join: { type: 'string', value: 'auto|websocket|enet|none', default: 'auto', help: 'how the player joins (auto: the transport the server announced; none: only list)', example: '--join none' },
     frames: { type: 'string', value: 'N', defaultText: 'until done (unbounded for --lobby/--game)', help: 'stop after N frames', example: '--frames 300' },
     fps: { type: 'string', value: 'F', default: '30', help: 'frames per second', example: '--fps 60' },
+    redis: { type: 'string', value: 'URL', help: 'multi-process mode (with --lobby or --game): the shared Redis', example: '--redis redis://127.0.0.1:6379' },
+    match: { type: 'string', value: 'TYPE', help: 'with --client: ask the lobby for a seat in a room of TYPE and join with it', example: '--match arena' },
+    'max-players': { type: 'string', value: 'N', default: '8', help: "with --game --redis: each room's maxClients", example: '--max-players 10' },
   },
   examples: [
     'scenenet server-list',
     'scenenet server-list --lobby --port 8080      # then, in more terminals:',
     'scenenet server-list --game --lobby-url http://127.0.0.1:8080 --name Dust --transport enet',
     'scenenet server-list --client --lobby-url http://127.0.0.1:8080',
+    'scenenet server-list --lobby --redis redis://127.0.0.1:6379 --port 8080',
+    'scenenet server-list --game --redis redis://127.0.0.1:6379',
+    'scenenet server-list --client --lobby-url http://127.0.0.1:8080 --match arena',
   ],
 });
 
@@ -43,6 +53,9 @@ interface Options extends Frames {
   readonly name: string;
   readonly transport: Transport | undefined;
   readonly join: JoinServer | null;
+  readonly redis: string | undefined;
+  readonly match: string | undefined;
+  readonly maxPlayers: number;
 }
 
 const JOINS: Record<string, JoinServer | null> = { auto: joinByTransport, websocket: joinOverWebSocket, enet: joinOverENet, none: null };
@@ -70,7 +83,10 @@ function serverListOptions(values: OptionValues<typeof SERVER_LIST_COMMAND.optio
   const roles = [values.lobby && 'lobby', values.game && 'game', values.client && 'client'].filter((r) => r !== false);
   if (roles.length > 1) throw new UsageError('choose one of --lobby, --game, --client');
   const role = (roles[0] || 'all') as Options['role'];
-  if ((role === 'game' || role === 'client') && values['lobby-url'] === undefined) throw new UsageError(`--${role} needs --lobby-url URL`);
+  if (((role === 'game' && values.redis === undefined) || role === 'client') && values['lobby-url'] === undefined) throw new UsageError(`--${role} needs --lobby-url URL`);
+  if (values.redis !== undefined && !/^rediss?:\/\/./.test(values.redis)) throw new UsageError(`--redis must be a redis:// URL, got "${values.redis}"`);
+  if (values.redis !== undefined && role !== 'lobby' && role !== 'game') throw new UsageError('--redis goes with --lobby or --game');
+  if (values.match !== undefined && (role !== 'client' || !/^[A-Za-z0-9_-]{1,64}$/.test(values.match))) throw new UsageError('--match TYPE goes with --client');
   const join = choiceOption(values.join, 'join', Object.keys(JOINS));
   return {
     role,
@@ -81,11 +97,15 @@ function serverListOptions(values: OptionValues<typeof SERVER_LIST_COMMAND.optio
     lobbyUrl: values['lobby-url'],
     transport: values.transport === undefined ? undefined : choiceOption(values.transport, 'transport', ['ws', 'enet']),
     join: JOINS[join]!,
+    redis: values.redis,
+    match: values.match,
+    maxPlayers: integerOption(values['max-players'], 'max-players', 1, 4095),
     stop,
   };
 }
 
 async function runLobby(o: Options, print: Print): Promise<number> {
+  if (o.redis !== undefined) return runUntilStopped(await startClusterLobby(o.redis, o.port, print), o);
   const lobby = await startLobby(o.port, print);
   if (lobby === null) return 1;
   await runFrames([], o, () => false);
@@ -93,7 +113,16 @@ async function runLobby(o: Options, print: Print): Promise<number> {
   return 0;
 }
 
+/** Runs a multi-process role until its frames end or SIGINT/SIGTERM (`o.stop`); 0 once stopped cleanly. */
+async function runUntilStopped(stop: (() => Promise<void>) | null, o: Options): Promise<number> {
+  if (stop === null) return 1;
+  await runFrames([], o, () => false);
+  await stop();
+  return 0;
+}
+
 async function runGame(o: Options, print: Print): Promise<number> {
+  if (o.redis !== undefined) return runUntilStopped(await startClusterGame(o.redis, o.port, o.maxPlayers, print), o);
   const game = await startGameServer(o.lobbyUrl!, o.name, o.transport ?? 'ws', print);
   if (game === null) return 1;
   print(`game server "${o.name}" listening on port ${game.peer.getLocalPort()}`);
@@ -103,6 +132,12 @@ async function runGame(o: Options, print: Print): Promise<number> {
 }
 
 async function runClient(o: Options, lobbyUrl: string, print: Print): Promise<number> {
+  if (o.match !== undefined) {
+    const player = startMatchedPlayer(lobbyUrl, o.match, print);
+    const ok = await runFrames([player.tree], o, () => player.state() === 'joined' || player.state() === 'failed');
+    closeTree(player.tree);
+    return ok && player.state() === 'joined' ? 0 : 1;
+  }
   const player = startPlayer(lobbyUrl, filters(o), o.join, print);
   let frame = 0;
   // The game servers may not have registered yet: ask again each second until a list arrives.

@@ -1,6 +1,7 @@
-import type { ErrorCode, Logger, NodePath, TransferMode } from '../../core/index.js';
+import type { ErrorCode, Logger, NodePath, TransferMode, VariantType } from '../../core/index.js';
 import type { Node } from '../node.js';
-import type { DropReason } from './multiplayer-stats.js';
+import type { DropReason } from './drop-reason.js';
+import type { RpcTable } from './rpc-table.js';
 
 /**
  * What SceneMultiplayer lends its helper interfaces (cache, RPC): Godot passes them the
@@ -23,4 +24,8 @@ export interface MultiplayerContext {
   refuse(from: number, reason: DropReason, message: string | null): void;
   /** Like `refuse`, but `message` is logged only the first time this peer is refused for `reason`. */
   refuseOnce(from: number, reason: DropReason, message: string): void;
+  /** Declared RPC argument types: null when `args` match (always, without the server policy), else what differs. */
+  checkArguments(types: readonly (VariantType | null)[], args: readonly unknown[]): string | null;
+  /** The error logged for an RPC checksum mismatch (names the methods with the server policy). */
+  describeMismatch(path: string, table: RpcTable, remoteMd5: string | null): string;
 }

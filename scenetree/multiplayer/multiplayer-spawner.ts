@@ -2,6 +2,8 @@ import { ErrorCode, MultiplayerError, NodePath, Signal, type MultiplayerAPI, typ
 import { Node } from '../node.js';
 import { validateNodeName } from '../node-name.js';
 import type { PackedScene } from '../packed-scene.js';
+import { provideReplication } from './replication-hook.js';
+import { createReplicationInterface } from './scene-replication-interface.js';
 
 /** The scene index of a custom spawn (made by `spawnFunction`). Godot: MultiplayerSpawner::INVALID_ID. */
 export const CUSTOM_SPAWN = 0xff;
@@ -49,6 +51,7 @@ export class MultiplayerSpawner extends Node {
 
   constructor(name?: string) {
     super(name);
+    provideReplication(createReplicationInterface);
     this.treeEntered.connect(() => this.#updateSpawnNode());
     this.treeExiting.connect(() => this.#exitTree());
   }

@@ -1,21 +1,11 @@
 /**
  * Traffic and drop counters of a SceneMultiplayer (`multiplayer.stats`): what a game server's metrics,
  * monitor page and tests read. Counting is a few integer increments per packet on objects made when a
- * peer connects: nothing is allocated per packet.
+ * peer connects: nothing is allocated per packet. Kept by the server policy (server-policy.ts).
  */
+import { DropReason } from './drop-reason.js';
 
-/** Why a packet or call was refused. */
-export const DropReason = {
-  /** A structurally invalid SceneMultiplayer packet (sizes, offsets, commands, undecodable arguments). */
-  MALFORMED: 'malformed',
-  /** Over the peer's (or the whole API's) RPC or byte budget. */
-  RATE_LIMITED: 'rate_limited',
-  /** Well formed but not allowed: an RPC or replication packet from a peer that is not the authority. */
-  UNAUTHORIZED: 'unauthorized',
-  /** An RPC (or replicated state) whose argument count or declared Variant types do not match. */
-  BAD_ARGUMENTS: 'bad_arguments',
-} as const;
-export type DropReason = (typeof DropReason)[keyof typeof DropReason];
+export { DropReason };
 
 /** Every drop reason, in a fixed order. */
 export const DROP_REASONS: readonly DropReason[] = Object.values(DropReason);

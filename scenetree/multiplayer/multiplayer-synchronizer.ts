@@ -1,6 +1,8 @@
 import { ErrorCode, MultiplayerError, NodePath, Signal, encodeAndCompressVariant, type MultiplayerAPI } from '../../core/index.js';
 import { Node } from '../node.js';
+import { provideReplication } from './replication-hook.js';
 import { getState } from './replication-state.js';
+import { createReplicationInterface } from './scene-replication-interface.js';
 import { SceneReplicationConfig } from './scene-replication-config.js';
 
 /** When visibility filters are re-run. Godot: MultiplayerSynchronizer::VisibilityUpdateMode. */
@@ -142,6 +144,7 @@ export class MultiplayerSynchronizer extends Node {
 
   constructor(name?: string) {
     super(name);
+    provideReplication(createReplicationInterface);
     this.treeEntered.connect(() => this.#start());
     this.treeExiting.connect(() => this.#stop());
     // `ready` comes after the tree turned processing on for the `_process` override below.

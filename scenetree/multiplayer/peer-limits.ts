@@ -125,8 +125,6 @@ export class PeerGuard {
   readonly bytes: TokenBucket;
   readonly rateLimited = new WindowCounter();
   readonly malformed = new WindowCounter();
-  /** This side disconnected the peer; packets still queued from it are ignored. */
-  closing = false;
   /** Bit i: a refusal for DROP_REASONS[i] was already logged for this peer. */
   #logged = 0;
 

@@ -3,6 +3,7 @@ import type { Node } from '../node.js';
 import { Command, PATH_NET_ID, SYNC_DELTA_FLAG } from './commands.js';
 import type { MultiplayerContext } from './multiplayer-context.js';
 import type { MultiplayerSynchronizer } from './multiplayer-synchronizer.js';
+import { DEFAULT_DELTA_MTU, DEFAULT_SYNC_MTU } from './replication-hook.js';
 import { getState } from './replication-state.js';
 import type { SceneCacheInterface } from './scene-cache-interface.js';
 import type { PeerInfo } from './scene-replication-interface.js';
@@ -23,9 +24,9 @@ export function sendReplicationPacket(mp: MultiplayerContext, peer: number, pack
  */
 export class ReplicationSyncSender {
   /** Godot: sync_mtu (`max_sync_packet_size`). */
-  syncMtu = 1350;
+  syncMtu = DEFAULT_SYNC_MTU;
   /** Godot: delta_mtu (`max_delta_packet_size`). */
-  deltaMtu = 65535;
+  deltaMtu = DEFAULT_DELTA_MTU;
   readonly #mp: MultiplayerContext;
   readonly #cache: SceneCacheInterface;
   readonly #report: (key: object, message: string) => void;
@@ -70,14 +71,14 @@ export class ReplicationSyncSender {
         continue;
       }
       if (w.length + 8 + bytes.length > this.syncMtu) {
-        sendReplicationPacket(this.#mp, peer, w.toBytes(), false);
+        sendReplicationPacket(this.#mp, peer, w.toPacket(), false);
         start();
       }
       w.u32(netId);
       w.u32(bytes.length);
       w.bytes(bytes);
     }
-    if (w.length > 3) sendReplicationPacket(this.#mp, peer, w.toBytes(), false);
+    if (w.length > 3) sendReplicationPacket(this.#mp, peer, w.toPacket(), false);
   }
 
   /** Godot: _send_delta (docs/wire/multiplayer.md §7.5). */
@@ -104,7 +105,7 @@ export class ReplicationSyncSender {
         continue;
       }
       if (w.length + 16 + size > this.deltaMtu) {
-        sendReplicationPacket(this.#mp, peer, w.toBytes(), true);
+        sendReplicationPacket(this.#mp, peer, w.toPacket(), true);
         w.reset();
         w.u8(Command.SYNC | SYNC_DELTA_FLAG);
       }
@@ -114,7 +115,7 @@ export class ReplicationSyncSender {
       for (const v of delta.values) w.bytes(v);
       info.lastWatchMs.set(sync, now);
     }
-    if (w.length > 1) sendReplicationPacket(this.#mp, peer, w.toBytes(), true);
+    if (w.length > 1) sendReplicationPacket(this.#mp, peer, w.toPacket(), true);
   }
 
   #encodeState(sync: MultiplayerSynchronizer, props: readonly NodePath[], root: Node): Uint8Array | null {

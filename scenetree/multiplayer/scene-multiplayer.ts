@@ -12,28 +12,33 @@ import {
   isPacket,
   silentLogger,
   systemClock,
+  logFailure,
   type Clock,
   type Logger,
 } from '../../core/index.js';
 import type { Node } from '../node.js';
 import type { SceneTree } from '../scene-tree.js';
 import { AuthSessions, type AuthCallback } from './auth-sessions.js';
-import type { HeldStateStats } from './held-states.js';
+import { DEFAULT_MAX_HELD_STATES, type HeldStateStats } from './held-states.js';
 import { CMD_MASK, Command, SYS_CMD_SIZE, SysCommand, sysPacket } from './commands.js';
 import type { MultiplayerContext } from './multiplayer-context.js';
-import { MultiplayerSpawner } from './multiplayer-spawner.js';
-import { MultiplayerSynchronizer } from './multiplayer-synchronizer.js';
+import { DEFAULT_DELTA_MTU, DEFAULT_SYNC_MTU, checkMtu, replicationFactory } from './replication-hook.js';
 import { SceneCacheInterface } from './scene-cache-interface.js';
-import { SceneReplicationInterface } from './scene-replication-interface.js';
+import type { SceneReplicationInterface } from './scene-replication-interface.js';
 import { SceneRPCInterface } from './scene-rpc-interface.js';
-import { DropReason, MultiplayerStats } from './multiplayer-stats.js';
-import { DEFAULT_LIMITS, PeerGuard, TokenBucket, normalizeLimits, type MultiplayerLimits } from './peer-limits.js';
+import type { DropReason } from './drop-reason.js';
+import type { MultiplayerStats } from './multiplayer-stats.js';
+import type { MultiplayerLimits } from './peer-limits.js';
+import { policyFactory, type MultiplayerPolicy } from './policy-hook.js';
 
 /** Dependencies of a SceneMultiplayer; all optional. */
 export interface SceneMultiplayerOptions {
   readonly clock?: Clock;
   readonly logger?: Logger;
-  /** Budgets and disconnection thresholds (see `limits`); missing keys take `DEFAULT_LIMITS`. */
+  /**
+   * Budgets and disconnection thresholds (see `limits`); missing keys take `DEFAULT_LIMITS`. Needs the
+   * server policy (`installServerPolicy()`).
+   */
   readonly limits?: Partial<MultiplayerLimits>;
 }
 
@@ -48,10 +53,11 @@ export interface SendBytesOptions {
  * multiplayer API. Owns the path cache, the replication and RPC interfaces (wired in the constructor,
  * as in Godot), authentication, server relay and raw packets. Its default peer is an OfflineMultiplayerPeer.
  *
- * Beyond Godot (local policy, no byte changes on the wire): traffic and drop counters (`stats`);
- * per-peer and per-API budgets (`limits`); a peer that keeps sending malformed packets is disconnected;
- * declared RPC argument types are checked; an RPC checksum mismatch names the methods that differ
- * when it can tell.
+ * Beyond Godot (local policy, no byte changes on the wire): with the server policy installed
+ * (`installServerPolicy()`, as the game server does; server-policy.ts), traffic and drop counters
+ * (`stats`), per-peer and per-API budgets (`limits`), disconnection of a peer that keeps sending
+ * malformed packets, and checks of declared RPC argument types. Always: a malformed or refused packet
+ * is logged once per peer; an RPC checksum mismatch names the methods that differ when it can tell.
  */
 export class SceneMultiplayer extends MultiplayerAPI {
   readonly peerAuthenticating = new Signal<[id: number]>();
@@ -62,28 +68,28 @@ export class SceneMultiplayer extends MultiplayerAPI {
   allowObjectDecoding = false;
   /** Godot property `server_relay`; must match on both ends. */
   serverRelay = true;
-  /** Traffic and drop counters, in total and per connected peer (not in Godot). */
-  readonly stats = new MultiplayerStats();
 
   readonly #clock: Clock;
   readonly #log: Logger;
   readonly #ctx: MultiplayerContext;
   readonly #rpc: SceneRPCInterface;
   readonly #cache: SceneCacheInterface;
-  readonly #replicator: SceneReplicationInterface;
+  /** Made on first use by a spawner or synchronizer (replication-hook.ts), so clients without one never load it. */
+  #replicator: SceneReplicationInterface | null = null;
+  #syncMtu = DEFAULT_SYNC_MTU;
+  #deltaMtu = DEFAULT_DELTA_MTU;
+  #maxHeldStates = DEFAULT_MAX_HELD_STATES;
   readonly #auth: AuthSessions;
   #peer: MultiplayerPeer = new OfflineMultiplayerPeer();
   #lastStatus: ConnectionStatus = ConnectionStatus.CONNECTED;
   readonly #connected = new Set<number>();
   #remoteSender = 0;
-  /** The link the packet being processed came from. */
-  #inGuard: PeerGuard | undefined = undefined;
-  readonly #guards = new Map<number, PeerGuard>();
-  #limits: MultiplayerLimits;
-  readonly #totalRpcs: TokenBucket;
-  readonly #totalBytes: TokenBucket;
-  /** Clock time read once per poll (budgets refill from it). */
-  #nowMs: number;
+  /** The server policy, when installed before this API was made (policy-hook.ts). */
+  readonly #policy: MultiplayerPolicy | null;
+  /** Peers this side disconnected: packets still queued from them are ignored. */
+  readonly #closingIds = new Set<number>();
+  /** Without a policy: the drop reasons already logged per peer (each is logged once). */
+  readonly #logged = new Map<number, Set<string>>();
   #rootPath = NodePath.EMPTY;
   #tree: SceneTree | null = null;
   #detachTree: (() => void) | null = null;
@@ -94,10 +100,12 @@ export class SceneMultiplayer extends MultiplayerAPI {
     super();
     this.#clock = options.clock ?? systemClock;
     this.#log = options.logger ?? silentLogger;
-    this.#limits = normalizeLimits(options.limits ?? {});
-    this.#nowMs = this.#clock.nowMs();
-    this.#totalRpcs = new TokenBucket(this.#limits.totalRpcBurst, this.#nowMs);
-    this.#totalBytes = new TokenBucket(this.#limits.totalBytesBurst, this.#nowMs);
+    this.#policy = policyFactory()?.(
+      { log: this.#log, clock: this.#clock, isServer: () => this.isServer(), disconnectPeer: (id) => this.disconnectPeer(id) },
+      options.limits ?? {},
+    ) ?? null;
+    // A limit given without the policy would be silently ignored: refuse it.
+    if (options.limits !== undefined) this.#needPolicy('limits');
     const self = this;
     this.#ctx = {
       log: this.#log,
@@ -113,16 +121,19 @@ export class SceneMultiplayer extends MultiplayerAPI {
       rejectMalformed: (from, reason) => this.#rejectMalformed(from, reason),
       refuse: (from, reason, message) => this.#refuse(from, reason, message, false),
       refuseOnce: (from, reason, message) => this.#refuse(from, reason, message, true),
+      checkArguments: (types, args) => this.#policy?.checkArguments(types, args) ?? null,
+      // Godot: "The rpc node checksum failed. Make sure to have the same methods on both nodes."
+      describeMismatch: (path, table, md5) =>
+        this.#policy?.describeMismatch(path, table, md5) ?? `RPC checksum mismatch for node "${path}": make sure both sides have the same RPC methods.`,
     };
     this.#rpc = new SceneRPCInterface(this.#ctx, {
       get allowObjectDecoding() {
         return self.allowObjectDecoding;
       },
-      isRpcVisible: (node, peer) => this.#replicator.isRpcVisible(node, peer),
+      isRpcVisible: (node, peer) => this.#replicator?.isRpcVisible(node, peer) ?? true,
     });
     this.#cache = new SceneCacheInterface(this.#ctx, this.#rpc);
     this.#rpc.setCache(this.#cache);
-    this.#replicator = new SceneReplicationInterface(this.#ctx, this.#cache, this.#clock);
     this.#auth = new AuthSessions({
       clock: this.#clock,
       send: (to, packet) => this.#putDirect(to, packet, TransferMode.RELIABLE, 0),
@@ -146,7 +157,7 @@ export class SceneMultiplayer extends MultiplayerAPI {
     this.#peer = next;
     next.peerConnected.connect(this.#onPeerConnected);
     next.peerDisconnected.connect(this.#onPeerDisconnected);
-    this.#replicator.onReset();
+    this.#replicator?.onReset();
     this.#updateStatus();
   }
 
@@ -182,45 +193,66 @@ export class SceneMultiplayer extends MultiplayerAPI {
 
   /** Godot property `max_sync_packet_size`: SYNC packets are split to stay under it (default 1350, at least 128). */
   get maxSyncPacketSize(): number {
-    return this.#replicator.maxSyncPacketSize;
+    return this.#syncMtu;
   }
   set maxSyncPacketSize(size: number) {
-    this.#replicator.maxSyncPacketSize = size;
+    this.#syncMtu = checkMtu(size);
+    if (this.#replicator !== null) this.#replicator.maxSyncPacketSize = size;
   }
 
   /** Godot property `max_delta_packet_size`: delta packets are split to stay under it (default 65535, at least 128). */
   get maxDeltaPacketSize(): number {
-    return this.#replicator.maxDeltaPacketSize;
+    return this.#deltaMtu;
   }
   set maxDeltaPacketSize(size: number) {
-    this.#replicator.maxDeltaPacketSize = size;
+    this.#deltaMtu = checkMtu(size);
+    if (this.#replicator !== null) this.#replicator.maxDeltaPacketSize = size;
   }
 
   /**
    * Budgets and thresholds (not in Godot): RPCs and bytes per second per peer and for the whole API,
    * and how many over-budget or malformed packets a peer may send per window before it is
    * disconnected. Assign a partial object: missing keys take `DEFAULT_LIMITS`; `UNLIMITED` turns
-   * everything off (Godot's behaviour).
+   * everything off (Godot's behaviour). Needs the server policy (`installServerPolicy()`); reading or
+   * setting it without throws `ERR_UNCONFIGURED`.
    */
   get limits(): MultiplayerLimits {
-    return this.#limits;
+    return this.#needPolicy('limits').limits;
   }
   set limits(limits: Partial<MultiplayerLimits>) {
-    this.#limits = normalizeLimits(limits);
+    this.#needPolicy('limits').limits = limits;
+  }
+
+  /** Traffic and drop counters, in total and per connected peer (not in Godot; needs the server policy). */
+  get stats(): MultiplayerStats {
+    return this.#needPolicy('stats').stats;
   }
 
   /** Sync before spawn (not in Godot): early SYNC/delta states held per peer until their SPAWN (default 64). */
   get maxHeldStates(): number {
-    return this.#replicator.maxHeldStates;
+    return this.#maxHeldStates;
   }
   set maxHeldStates(count: number) {
     if (!Number.isInteger(count) || count < 0) throw new MultiplayerError(ErrorCode.ERR_INVALID_PARAMETER, 'maxHeldStates must be an integer >= 0.');
-    this.#replicator.maxHeldStates = count;
+    this.#maxHeldStates = count;
+    if (this.#replicator !== null) this.#replicator.maxHeldStates = count;
+  }
+
+  /**
+   * SIMPLIFY_PATHs per peer that may wait for their node to enter the tree (default 64; not in Godot,
+   * which drops them with "Node not found"). 0 restores Godot's behaviour.
+   */
+  get maxWaitingPaths(): number {
+    return this.#cache.maxWaitingPaths;
+  }
+  set maxWaitingPaths(count: number) {
+    if (!Number.isInteger(count) || count < 0) throw new MultiplayerError(ErrorCode.ERR_INVALID_PARAMETER, 'maxWaitingPaths must be an integer >= 0.');
+    this.#cache.maxWaitingPaths = count;
   }
 
   /** Sync-before-spawn counters: states held, applied after their SPAWN, dropped on overflow, stale. */
   get heldStateStats(): Readonly<HeldStateStats> {
-    return this.#replicator.heldStats;
+    return this.#replicator?.heldStats ?? NO_HELD_STATES;
   }
 
   /** Godot property `refuse_new_connections`, forwarded to the peer. */
@@ -235,10 +267,11 @@ export class SceneMultiplayer extends MultiplayerAPI {
   override poll(): ErrorCode {
     this.#updateStatus();
     if (this.#lastStatus === ConnectionStatus.DISCONNECTED) return ErrorCode.OK;
-    this.#nowMs = this.#clock.nowMs();
+    this.#policy?.beginPoll();
     this.#peer.poll();
     this.#updateStatus();
     if (this.#lastStatus !== ConnectionStatus.CONNECTED) return ErrorCode.OK;
+    this.#cache.resolveWaiting();
     while (this.#peer.getAvailablePacketCount() > 0) {
       const sender = this.#peer.getPacketPeer();
       const mode = this.#peer.getPacketMode();
@@ -255,7 +288,7 @@ export class SceneMultiplayer extends MultiplayerAPI {
       this.#closing(id);
       this.peerAuthenticationFailed.emit(id);
     }
-    if (this.#lastStatus === ConnectionStatus.CONNECTED) this.#replicator.onNetworkProcess();
+    if (this.#lastStatus === ConnectionStatus.CONNECTED) this.#replicator?.onNetworkProcess();
     return ErrorCode.OK;
   }
 
@@ -292,9 +325,9 @@ export class SceneMultiplayer extends MultiplayerAPI {
 
   /** Godot: send_bytes(bytes, id = 0, mode = RELIABLE, channel = 0). */
   sendBytes(bytes: Uint8Array, id: number = MultiplayerPeer.TARGET_PEER_BROADCAST, options: SendBytesOptions = {}): ErrorCode {
-    if (bytes.length === 0) return this.#fail(ErrorCode.ERR_INVALID_DATA, 'Trying to send an empty raw packet.');
+    if (bytes.length === 0) return logFailure(this.#log, '', ErrorCode.ERR_INVALID_DATA, 'Trying to send an empty raw packet.', 'error');
     if (this.#peer.getConnectionStatus() !== ConnectionStatus.CONNECTED) {
-      return this.#fail(ErrorCode.ERR_UNCONFIGURED, 'Trying to send a raw packet via a multiplayer peer which is not connected.');
+      return logFailure(this.#log, '', ErrorCode.ERR_UNCONFIGURED, 'Trying to send a raw packet via a multiplayer peer which is not connected.', 'error');
     }
     const packet = new Uint8Array(bytes.length + 1);
     packet[0] = Command.RAW;
@@ -330,9 +363,7 @@ export class SceneMultiplayer extends MultiplayerAPI {
       this.#attachTree(object as SceneTree | null);
       return ErrorCode.OK;
     }
-    if (config instanceof MultiplayerSpawner) return this.#replicator.onSpawn(object as Node, config);
-    if (config instanceof MultiplayerSynchronizer) return this.#replicator.onReplicationStart(object as Node, config);
-    return ErrorCode.ERR_INVALID_PARAMETER;
+    return this.#replication()?.onConfigurationAdd(object, config) ?? ErrorCode.ERR_INVALID_PARAMETER;
   }
 
   /** Godot: object_configuration_remove: the reverse of `objectConfigurationAdd`. */
@@ -344,9 +375,7 @@ export class SceneMultiplayer extends MultiplayerAPI {
       }
       return ErrorCode.OK;
     }
-    if (config instanceof MultiplayerSpawner) return this.#replicator.onDespawn(object as Node, config);
-    if (config instanceof MultiplayerSynchronizer) return this.#replicator.onReplicationStop(object as Node, config);
-    return ErrorCode.ERR_INVALID_PARAMETER;
+    return this.#replicator?.onConfigurationRemove(object, config) ?? ErrorCode.ERR_INVALID_PARAMETER;
   }
 
   /** Godot: SceneMultiplayer::clear. Forgets peers, auth sessions and the path cache. */
@@ -354,8 +383,9 @@ export class SceneMultiplayer extends MultiplayerAPI {
     this.#connected.clear();
     this.#auth.clear();
     this.#cache.clear();
-    this.#guards.clear();
-    this.stats.clearPeers();
+    this.#closingIds.clear();
+    this.#logged.clear();
+    this.#policy?.clear();
   }
 
   /** The RPC checksum Godot would compute for a node (for diagnostics and tests). */
@@ -374,9 +404,11 @@ export class SceneMultiplayer extends MultiplayerAPI {
       this.#rpc.forgetPaths();
     });
     const offRenamed = tree.nodeRenamed.connect(() => this.#rpc.forgetPaths());
+    const offAdded = tree.nodeAdded.connect(() => this.#cache.onNodeAdded());
     this.#detachTree = () => {
       offRemoved();
       offRenamed();
+      offAdded();
     };
   }
 
@@ -399,8 +431,7 @@ export class SceneMultiplayer extends MultiplayerAPI {
 
   /** Godot: _add_peer. */
   #addPeer(id: number): void {
-    const now = this.#clock.nowMs();
-    this.#guards.set(id, new PeerGuard(this.stats.addPeer(id, now), this.#limits, now));
+    this.#policy?.addPeer(id);
     if (this.#auth.callback !== null) {
       this.#auth.begin(id);
       this.peerAuthenticating.emit(id);
@@ -419,15 +450,16 @@ export class SceneMultiplayer extends MultiplayerAPI {
     }
     this.#connected.add(id);
     this.#cache.onPeerChange(id, true);
-    this.#replicator.onPeerChange(id, true);
+    this.#replicator?.onPeerChange(id, true);
     if (id === MultiplayerPeer.TARGET_PEER_SERVER) this.connectedToServer.emit();
     this.peerConnected.emit(id);
   }
 
   /** Godot: _del_peer. */
   #delPeer(id: number): void {
-    this.#guards.delete(id);
-    this.stats.removePeer(id);
+    this.#closingIds.delete(id);
+    this.#logged.delete(id);
+    this.#policy?.removePeer(id);
     if (this.#auth.drop(id)) {
       this.peerAuthenticationFailed.emit(id);
       return;
@@ -438,7 +470,7 @@ export class SceneMultiplayer extends MultiplayerAPI {
         if (p !== id) this.#putDirect(p, sysPacket(SysCommand.DEL_PEER, id), TransferMode.RELIABLE, 0);
       }
     }
-    this.#replicator.onPeerChange(id, false);
+    this.#replicator?.onPeerChange(id, false);
     this.#cache.onPeerChange(id, false);
     this.#connected.delete(id);
     this.peerDisconnected.emit(id);
@@ -450,12 +482,8 @@ export class SceneMultiplayer extends MultiplayerAPI {
 
   /** One packet from the transport (the loop body of Godot's poll). */
   #receive(sender: number, packet: Uint8Array, mode: TransferMode, channel: number): void {
-    const guard = this.#guards.get(sender);
-    const rpc = carriesRpc(packet);
-    this.stats.countIn(guard?.stats, packet.length, rpc);
-    if (guard?.closing === true) return;
-    // A client trusts its server; everyone else has a budget.
-    if (guard !== undefined && sender !== MultiplayerPeer.TARGET_PEER_SERVER && !this.#withinBudget(sender, guard, packet, rpc)) return;
+    const closing = this.#closingIds.has(sender);
+    if (this.#policy === null ? closing : !this.#policy.receive(sender, packet, closing)) return;
     if (this.#auth.isPending(sender)) {
       const problem = this.#auth.receive(sender, packet);
       if (problem !== null) this.#log.error(problem);
@@ -464,13 +492,13 @@ export class SceneMultiplayer extends MultiplayerAPI {
     if (!this.#connected.has(sender)) return;
     if (packet.length === 0) return this.#rejectMalformed(sender, 'Invalid packet received. Size too small.');
     this.#remoteSender = sender;
-    this.#inGuard = guard;
+    this.#policy?.enter(sender);
     try {
       if ((packet[0]! & CMD_MASK) === Command.SYS) this.#processSys(sender, packet, mode, channel);
       else this.#processPacket(sender, packet);
     } finally {
       this.#remoteSender = 0;
-      this.#inGuard = undefined;
+      this.#policy?.enter(0);
     }
   }
 
@@ -494,10 +522,36 @@ export class SceneMultiplayer extends MultiplayerAPI {
       case Command.SPAWN:
       case Command.DESPAWN:
       case Command.SYNC:
-        return this.#replicator.processPacket(from, packet[0]! & CMD_MASK, packet);
+        return this.#processReplication(from, packet);
       default:
         return this.#rejectMalformed(from, `Invalid network command ${packet[0]! & CMD_MASK} from ${from}.`);
     }
+  }
+
+  /** SPAWN, DESPAWN and SYNC: only a program that made a spawner or synchronizer can act on them. */
+  // Divergence from Godot: the replication interface is made on first use (replication-hook.ts), not in
+  // the constructor; without one these packets are dropped with one error (Godot fails the spawner lookup).
+  #processReplication(from: number, packet: Uint8Array): void {
+    const replicator = this.#replication();
+    if (replicator === null) {
+      this.#log.error(`Replication packet from peer ${from} dropped: this program has no MultiplayerSpawner or MultiplayerSynchronizer.`);
+      return;
+    }
+    replicator.processPacket(from, packet[0]! & CMD_MASK, packet);
+  }
+
+  /** The replication interface, made on first need once a spawner or synchronizer exists; it learns the peers already here. */
+  #replication(): SceneReplicationInterface | null {
+    if (this.#replicator !== null) return this.#replicator;
+    const make = replicationFactory();
+    if (make === null) return null;
+    const replicator = make(this.#ctx, this.#cache, this.#clock);
+    replicator.maxSyncPacketSize = this.#syncMtu;
+    replicator.maxDeltaPacketSize = this.#deltaMtu;
+    replicator.maxHeldStates = this.#maxHeldStates;
+    for (const id of this.#connected) replicator.onPeerChange(id, true);
+    this.#replicator = replicator;
+    return replicator;
   }
 
   /** Godot: _process_sys. */
@@ -577,77 +631,48 @@ export class SceneMultiplayer extends MultiplayerAPI {
     this.#peer.transferChannel = channel;
     this.#peer.setTargetPeer(to);
     const err = this.#peer.putPacket(packet);
-    if (err === ErrorCode.OK) this.stats.countOut(this.#guards.get(to)?.stats, packet.length, carriesRpc(packet));
+    if (err === ErrorCode.OK) this.#policy?.sent(to, packet);
     return err;
   }
 
   #closing(id: number): void {
-    const guard = this.#guards.get(id);
-    if (guard !== undefined) guard.closing = true;
+    if (this.#connected.has(id) || this.#auth.isPending(id)) this.#closingIds.add(id);
   }
 
-  /** Takes a packet's cost from the peer's and the API's budgets; false (counted, maybe disconnecting) when over. */
-  #withinBudget(sender: number, guard: PeerGuard, packet: Uint8Array, rpc: boolean): boolean {
-    const l = this.#limits;
-    const now = this.#nowMs;
-    let over: string | null = null;
-    if (rpc && !guard.rpcs.take(1, l.peerRpcsPerSecond, l.peerRpcBurst, now)) over = `its budget of ${l.peerRpcsPerSecond} RPCs/s`;
-    else if (!guard.bytes.take(packet.length, l.peerBytesPerSecond, l.peerBytesBurst, now)) over = `its budget of ${l.peerBytesPerSecond} bytes/s`;
-    else if (rpc && !this.#totalRpcs.take(1, l.totalRpcsPerSecond, l.totalRpcBurst, now)) over = `the API's budget of ${l.totalRpcsPerSecond} RPCs/s`;
-    else if (!this.#totalBytes.take(packet.length, l.totalBytesPerSecond, l.totalBytesBurst, now)) over = `the API's budget of ${l.totalBytesPerSecond} bytes/s`;
-    if (over === null) return true;
-    this.stats.countDrop(guard.stats, DropReason.RATE_LIMITED);
-    if (guard.rateLimited.add(now, l.windowMs) > l.rateLimitedPerWindow) {
-      this.#log.error(`Peer ${sender} sent more than ${l.rateLimitedPerWindow} packets over budget within ${l.windowMs} ms. Disconnecting peer ${sender}.`);
-      this.#peer.disconnectPeer(sender);
-      guard.closing = true;
-    } else if (guard.firstOf(DropReason.RATE_LIMITED)) {
-      this.#log.error(`Peer ${sender} is over ${over}: its excess packets are dropped (counted, logged once).`);
-    }
-    return false;
-  }
-
-  /** A refused packet or call: counted against the link it came in on (else `from`), logged always or once per peer and reason. */
+  /** A refused packet or call: the policy's, or logged (always, or once per peer and reason). */
   #refuse(from: number, reason: DropReason, message: string | null, once: boolean): void {
-    const link = this.#inGuard ?? this.#guards.get(from);
-    this.stats.countDrop(link?.stats, reason);
-    if (message !== null && (!once || link === undefined || link.firstOf(reason))) this.#log.error(message);
+    if (this.#policy !== null) return this.#policy.refuse(from, reason, message, once);
+    if (message !== null && (!once || this.#firstOf(from, reason))) this.#log.error(message);
   }
 
-  /**
-   * A structurally invalid packet: dropped and counted; logged the first time per peer; its sender is
-   * disconnected once it sent more than `limits.malformedPerWindow` in a window. A client never
-   * disconnects from its server for a packet the server only relayed.
-   */
-  // Divergence from Godot: Godot only drops; past the threshold (default 10 per 10 s) we disconnect.
+  /** A structurally invalid packet: the policy's, or dropped and logged once per peer (Godot drops it). */
   #rejectMalformed(from: number, reason: string): void {
-    const link = this.#inGuard ?? this.#guards.get(from);
-    this.stats.countDrop(link?.stats, DropReason.MALFORMED);
-    const own = this.#guards.get(from);
-    const l = this.#limits;
-    if ((this.isServer() || from === MultiplayerPeer.TARGET_PEER_SERVER) && own !== undefined && own.malformed.add(this.#nowMs, l.windowMs) > l.malformedPerWindow) {
-      this.#log.error(`${reason} Disconnecting peer ${from}.`);
-      this.#peer.disconnectPeer(from);
-      own.closing = true;
-    } else if (link === undefined || link.firstOf(DropReason.MALFORMED)) {
-      this.#log.error(`${reason} Dropped; further malformed packets from peer ${from} are counted, not logged (disconnected past ${l.malformedPerWindow} in ${l.windowMs} ms).`);
-    }
+    if (this.#policy !== null) return this.#policy.rejectMalformed(from, reason);
+    if (this.#firstOf(from, 'malformed')) this.#log.error(`${reason} Dropped; further malformed packets from peer ${from} are not logged.`);
   }
 
-  #fail(code: ErrorCode, message: string): ErrorCode {
-    this.#log.error(message);
-    return code;
+  /** True the first time it is asked for this peer and reason (without a policy). */
+  #firstOf(from: number, reason: string): boolean {
+    let seen = this.#logged.get(from);
+    if (seen === undefined) this.#logged.set(from, (seen = new Set()));
+    if (seen.has(reason)) return false;
+    seen.add(reason);
+    return true;
+  }
+
+  #needPolicy(what: string): MultiplayerPolicy {
+    if (this.#policy !== null) return this.#policy;
+    throw new MultiplayerError(
+      ErrorCode.ERR_UNCONFIGURED,
+      `SceneMultiplayer ${what} need the server policy: call installServerPolicy() (scenenet/scenetree) before making the SceneMultiplayer (GameServer does).`,
+    );
   }
 
   #report(result: ErrorCode | { code: ErrorCode; message: string }): ErrorCode {
     if (typeof result === 'number') return result;
-    return this.#fail(result.code, result.message);
+    return logFailure(this.#log, '', result.code, result.message, 'error');
   }
 }
 
-/** Whether a packet carries a REMOTE_CALL, directly or inside a RELAY. */
-function carriesRpc(packet: Uint8Array): boolean {
-  const cmd = packet[0]! & CMD_MASK;
-  if (cmd === Command.REMOTE_CALL) return true;
-  return cmd === Command.SYS && packet[1] === SysCommand.RELAY && packet.length > SYS_CMD_SIZE && (packet[SYS_CMD_SIZE]! & CMD_MASK) === Command.REMOTE_CALL;
-}
+/** `heldStateStats` of a SceneMultiplayer whose replication interface was never made. */
+const NO_HELD_STATES: Readonly<HeldStateStats> = Object.freeze({ held: 0, applied: 0, dropped: 0, superseded: 0, stale: 0, spawnsHeld: 0, spawnsApplied: 0, spawnsCancelled: 0, pathsWaiting: 0, pathsConfirmed: 0, pathsDropped: 0 });

@@ -1,7 +1,6 @@
 import {
   ByteWriter,
   ErrorCode,
-  MultiplayerError,
   encodeAndCompressVariant,
   encodeAndCompressVariants,
   encodeUint32,
@@ -12,16 +11,15 @@ import type { Node } from '../node.js';
 import { Command } from './commands.js';
 import { DEFAULT_MAX_HELD_STATES, HeldStates, type HeldStateStats } from './held-states.js';
 import type { MultiplayerContext } from './multiplayer-context.js';
-import { CUSTOM_SPAWN, type MultiplayerSpawner } from './multiplayer-spawner.js';
-import type { MultiplayerSynchronizer } from './multiplayer-synchronizer.js';
+import { CUSTOM_SPAWN, MultiplayerSpawner } from './multiplayer-spawner.js';
+import { MultiplayerSynchronizer } from './multiplayer-synchronizer.js';
+import { checkMtu } from './replication-hook.js';
 import { getState } from './replication-state.js';
 import { ReplicationReceiver, type ReplicationTables } from './replication-receiver.js';
 import { ReplicationSyncSender, hasAuthority, sendReplicationPacket } from './replication-sync-sender.js';
 import type { SceneCacheInterface } from './scene-cache-interface.js';
 
 const encoder = new TextEncoder();
-/** Godot's floor for both packet size limits. */
-const MIN_PACKET_SIZE = 128;
 
 /** Godot: SceneReplicationInterface::TrackedNode. */
 export interface TrackedNode {
@@ -69,7 +67,7 @@ export class SceneReplicationInterface implements ReplicationTables {
   /** Sync before spawn: how many early states are held per peer (oldest dropped beyond). */
   maxHeldStates = DEFAULT_MAX_HELD_STATES;
   /** Sync-before-spawn counters. */
-  readonly heldStats: HeldStateStats = { held: 0, applied: 0, dropped: 0, superseded: 0, stale: 0 };
+  readonly heldStats: HeldStateStats = { held: 0, applied: 0, dropped: 0, superseded: 0, stale: 0, spawnsHeld: 0, spawnsApplied: 0, spawnsCancelled: 0, pathsWaiting: 0, pathsConfirmed: 0, pathsDropped: 0 };
   readonly #mp: MultiplayerContext;
   readonly #cache: SceneCacheInterface;
   readonly #clock: Clock;
@@ -91,6 +89,7 @@ export class SceneReplicationInterface implements ReplicationTables {
     this.#cache = cache;
     this.#clock = clock;
     this.#receiver = new ReplicationReceiver(mp, cache, this);
+    cache.setListener({ stats: this.heldStats, pathConfirmed: (from, id) => this.#receiver.applyHeldPath(from, id) });
     this.#sender = new ReplicationSyncSender(mp, cache, (key, message) => this.#reportOnce(key, message));
   }
 
@@ -221,6 +220,20 @@ export class SceneReplicationInterface implements ReplicationTables {
     }
     for (const sync of t.synchronizers) if (sync.isVisibleTo(peer)) return true;
     return false;
+  }
+
+  /** Godot: the spawner and synchronizer branches of SceneMultiplayer::object_configuration_add. */
+  onConfigurationAdd(object: object | null, config: unknown): ErrorCode {
+    if (config instanceof MultiplayerSpawner) return this.onSpawn(object as Node, config);
+    if (config instanceof MultiplayerSynchronizer) return this.onReplicationStart(object as Node, config);
+    return ErrorCode.ERR_INVALID_PARAMETER;
+  }
+
+  /** Godot: the spawner and synchronizer branches of SceneMultiplayer::object_configuration_remove. */
+  onConfigurationRemove(object: object | null, config: unknown): ErrorCode {
+    if (config instanceof MultiplayerSpawner) return this.onDespawn(object as Node, config);
+    if (config instanceof MultiplayerSynchronizer) return this.onReplicationStop(object as Node, config);
+    return ErrorCode.ERR_INVALID_PARAMETER;
   }
 
   /** SPAWN, DESPAWN and SYNC packets from `from`. */
@@ -395,9 +408,7 @@ function despawnPacket(netId: number): Uint8Array {
   return packet;
 }
 
-function checkMtu(size: number): number {
-  if (!Number.isInteger(size) || size < MIN_PACKET_SIZE) {
-    throw new MultiplayerError(ErrorCode.ERR_INVALID_PARAMETER, `Sync maximum packet size must be at least ${MIN_PACKET_SIZE} bytes.`);
-  }
-  return size;
+/** What the spawner and synchronizer constructors hand to `provideReplication`. */
+export function createReplicationInterface(mp: MultiplayerContext, cache: SceneCacheInterface, clock: Clock): SceneReplicationInterface {
+  return new SceneReplicationInterface(mp, cache, clock);
 }

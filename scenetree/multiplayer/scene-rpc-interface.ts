@@ -11,13 +11,13 @@ import {
   type Variant,
   type VariantType,
 } from '../../core/index.js';
-import { asDeclared, checkDeclaredArguments } from '../declared-types.js';
+import { asDeclared } from '../declared-types.js';
 import type { Node } from '../node.js';
 import { Command, NodeIdCompression, PATH_FLAG, RpcMeta } from './commands.js';
 import type { MultiplayerContext } from './multiplayer-context.js';
-import { DropReason } from './multiplayer-stats.js';
+import { DropReason } from './drop-reason.js';
 import { decodeRpcArguments } from './rpc-arguments.js';
-import { buildRpcTable, describeMismatch, type RpcEntry, type RpcTable } from './rpc-table.js';
+import { buildRpcTable, type RpcEntry, type RpcTable } from './rpc-table.js';
 import { readCString, type SceneCacheInterface } from './scene-cache-interface.js';
 
 const encoder = new TextEncoder();
@@ -80,7 +80,7 @@ export class SceneRPCInterface {
   }
 
   describeChecksumMismatch(node: Node, remoteMd5: string | null): string {
-    return describeMismatch(this.#mp.rootPath.relPathTo(node.getPath()).toString(), this.getRpcTable(node), remoteMd5);
+    return this.#mp.describeMismatch(this.#mp.rootPath.relPathTo(node.getPath()).toString(), this.getRpcTable(node), remoteMd5);
   }
 
   /** Godot: SceneRPCInterface::rpcp. Status checks are done by the caller. */
@@ -124,7 +124,7 @@ export class SceneRPCInterface {
     }
     const types = entry.config.args;
     if (types !== undefined) {
-      const problem = checkDeclaredArguments(types, args);
+      const problem = this.#mp.checkArguments(types, args);
       if (problem !== null) {
         this.#mp.log.error(`RPC '${entry.name}' on "${node.getPath()}": ${problem}; not sent.`);
         return ErrorCode.ERR_INVALID_PARAMETER;
@@ -211,7 +211,7 @@ export class SceneRPCInterface {
       if (!MultiplayerError.is(err)) throw err;
       return err.code;
     }
-    return w.toBytes();
+    return w.toPacket();
   }
 
   /** Godot: SceneRPCInterface::process_rpc. */
@@ -260,7 +260,7 @@ export class SceneRPCInterface {
     }
     const types = entry.config.args;
     if (types !== undefined) {
-      const problem = checkDeclaredArguments(types, args);
+      const problem = this.#mp.checkArguments(types, args);
       if (problem !== null) {
         return this.#mp.refuseOnce(from, DropReason.BAD_ARGUMENTS, `${describeCall(node, entry, from)}: ${problem}; dropped.`);
       }

@@ -1,7 +1,7 @@
 import t from 'tap';
 import { ConnectionStatus, ManualClock, SeededRng } from '../../core/index.js';
 import { LoopbackMultiplayerPeer, VirtualNetwork } from '../../plugins/loopback/index.js';
-import { pollRounds, pollUntil } from './poll-until.js';
+import { pollRounds, pollUntil } from '../../testing/index.js';
 
 function pair(latencyMs: number) {
   const clock = new ManualClock();

@@ -2,13 +2,13 @@
 import t from 'tap';
 import { ErrorCode, ManualClock, MultiplayerPeerWrapper, SeededRng, TransferMode, errorName } from '../../core/index.js';
 import { LoopbackMultiplayerPeer, VirtualNetwork } from '../../plugins/loopback/index.js';
-import { runMultiplayerPeerConformance } from '../conformance/multiplayer-peer.js';
+import { runMultiplayerPeerConformance, tapRunner } from '../../testing/index.js';
 
 const clock = new ManualClock();
 const network = new VirtualNetwork({ clock, rng: new SeededRng(3) });
 const inner = (peer: MultiplayerPeerWrapper) => peer.inner as LoopbackMultiplayerPeer;
 
-runMultiplayerPeerConformance<MultiplayerPeerWrapper>(t, {
+runMultiplayerPeerConformance<MultiplayerPeerWrapper>(tapRunner(t), {
   name: 'wrapper over loopback',
   capabilities: { channels: 4, unreliable: true, serverRelay: true, maxTestedPacketSize: 1 << 16 },
   createPeer: () => new MultiplayerPeerWrapper(new LoopbackMultiplayerPeer()),

@@ -1,11 +1,11 @@
 import t from 'tap';
 import { ErrorCode, errorName } from '../../../core/index.js';
 import { ENetMultiplayerPeer } from '../../../plugins/enet/index.js';
-import { runMultiplayerPeerConformance } from '../../conformance/multiplayer-peer.js';
+import { runMultiplayerPeerConformance, tapRunner } from '../../../testing/index.js';
 
 // Godot's ENetMultiplayerPeer: reliable, unreliable and unreliable-ordered modes on 253 transfer
 // channels (ENet channel N + 1), relay through the server, refusal of new connections.
-runMultiplayerPeerConformance<ENetMultiplayerPeer>(t, {
+runMultiplayerPeerConformance<ENetMultiplayerPeer>(tapRunner(t), {
   name: 'enet',
   capabilities: { channels: 4, unreliable: true, serverRelay: true, maxTestedPacketSize: 1 << 20 },
   createPeer: () => new ENetMultiplayerPeer(),

@@ -3,7 +3,7 @@ import { ConnectionStatus, createContainer, ErrorCode, MultiplayerError, TOKENS,
 import {
   CompressionMode, ENetConnection, ENetMultiplayerPeer, ENetPacketPeer, EventType, enetModule, type ENetEvent,
 } from '../../../plugins/enet/index.js';
-import { pollUntil } from '../../conformance/poll-until.js';
+import { pollUntil } from '../../../testing/index.js';
 
 /** A raw ENet server (ENetConnection) to look at what an ENetMultiplayerPeer client puts on the wire. */
 async function rawServer(t: Test): Promise<{ conn: ENetConnection; seen: ENetEvent[]; pump: () => void }> {

@@ -6,7 +6,7 @@ import {
   VirtualNetwork,
   type LinkConditions,
 } from '../../../plugins/loopback/index.js';
-import { runMultiplayerPeerConformance } from '../../conformance/multiplayer-peer.js';
+import { runMultiplayerPeerConformance, tapRunner } from '../../../testing/index.js';
 import { drain, put, step, stepUntil } from './fixtures/network.js';
 
 const { UNRELIABLE, UNRELIABLE_ORDERED, RELIABLE } = TransferMode;
@@ -212,7 +212,7 @@ const conditions = { latencyMs: 15, jitterMs: 10, loss: 0.2, duplicate: 0.1, reo
 let seed = 1000;
 const wrap = (inner: LoopbackMultiplayerPeer) =>
   new ConditionedMultiplayerPeer(inner, { clock, rng: new SeededRng(seed++), conditions, direction: 'both' });
-runMultiplayerPeerConformance<ConditionedMultiplayerPeer>(t, {
+runMultiplayerPeerConformance<ConditionedMultiplayerPeer>(tapRunner(t), {
   name: 'conditioned loopback',
   capabilities: { channels: 4, unreliable: true, serverRelay: true, maxTestedPacketSize: 1 << 20 },
   createPeer: () => wrap(new LoopbackMultiplayerPeer()),

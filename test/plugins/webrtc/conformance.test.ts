@@ -1,14 +1,14 @@
 import t from 'tap';
 import { TransferMode } from '../../../core/index.js';
 import { WebRTCMultiplayerPeer } from '../../../plugins/webrtc/index.js';
-import { runMultiplayerPeerConformance } from '../../conformance/multiplayer-peer.js';
+import { runMultiplayerPeerConformance, tapRunner } from '../../../testing/index.js';
 import { signaledClient } from '../../helpers/webrtc-signaling.js';
 
 // Three extra RELIABLE channels (stream ids 4–6) on top of Godot's reserved three: case 14 expects
 // the last channel to report RELIABLE.
 const CHANNELS = [TransferMode.RELIABLE, TransferMode.RELIABLE, TransferMode.RELIABLE];
 
-runMultiplayerPeerConformance(t, {
+runMultiplayerPeerConformance(tapRunner(t), {
   name: 'webrtc',
   capabilities: { channels: 1 + CHANNELS.length, unreliable: true, serverRelay: true },
   // libdatachannel sometimes needs a DTLS retransmission (1 s, doubling) before a connection is up; on a

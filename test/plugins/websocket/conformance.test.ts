@@ -1,11 +1,11 @@
 import t from 'tap';
 import { ErrorCode, errorName } from '../../../core/index.js';
 import { WebSocketMultiplayerPeer } from '../../../plugins/websocket/index.js';
-import { runMultiplayerPeerConformance } from '../../conformance/multiplayer-peer.js';
+import { runMultiplayerPeerConformance, tapRunner } from '../../../testing/index.js';
 
 // Godot's WebSocketMultiplayerPeer is reliable and ordered only: one channel, no unreliable path
 // (every packet reports RELIABLE / channel 0), and the server relays for SceneMultiplayer.
-runMultiplayerPeerConformance<WebSocketMultiplayerPeer>(t, {
+runMultiplayerPeerConformance<WebSocketMultiplayerPeer>(tapRunner(t), {
   name: 'websocket',
   capabilities: { channels: 1, unreliable: false, serverRelay: true },
   createPeer: () => new WebSocketMultiplayerPeer(),

@@ -2,8 +2,11 @@
 import t from 'tap';
 import { LogLevel } from '../../../core/index.js';
 import { Simulation, type SimPeer } from '../../../plugins/loopback/index.js';
-import { DEFAULT_LIMITS, Node, SceneMultiplayer, UNLIMITED, rpc, type MultiplayerLimits } from '../../../scenetree/index.js';
+import { DEFAULT_LIMITS, Node, SceneMultiplayer, UNLIMITED, installServerPolicy, rpc, type MultiplayerLimits } from '../../../scenetree/index.js';
 import { fromHex } from '../../helpers/recording-peer.js';
+
+// Limits, stats, typed argument checks and readable checksum errors are the server policy (GameServer installs it).
+installServerPolicy();
 
 class Counter extends Node {
   readonly bySender = new Map<number, number>();

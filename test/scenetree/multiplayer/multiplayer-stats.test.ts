@@ -2,9 +2,12 @@
 import t from 'tap';
 import { Vector2 } from '../../../core/index.js';
 import { Simulation } from '../../../plugins/loopback/simulation.js';
-import { DropReason } from '../../../scenetree/index.js';
+import { DropReason, installServerPolicy } from '../../../scenetree/index.js';
 import { fromHex } from '../../helpers/recording-peer.js';
 import { NodeLevelPlayer, SpecPlayer, addGame } from '../../helpers/sim-nodes.js';
+
+// Limits, stats, typed argument checks and readable checksum errors are the server policy (GameServer installs it).
+installServerPolicy();
 
 async function connected(clients: number, make: () => import('../../../scenetree/index.js').Node = () => new SpecPlayer()): Promise<Simulation> {
   const sim = new Simulation({ seed: 3, clients, setup: (p) => addGame(p, make()) });

@@ -2,9 +2,12 @@
 import t, { type Test } from 'tap';
 import { LogLevel, SeededRng, TransferMode } from '../../../core/index.js';
 import { Simulation, type SimPeer } from '../../../plugins/loopback/index.js';
-import { MultiplayerSpawner } from '../../../scenetree/index.js';
+import { MultiplayerSpawner, installServerPolicy } from '../../../scenetree/index.js';
 import { fromHex, toHex } from '../../helpers/recording-peer.js';
 import { PLAYER_SCENE, Player, Vector2, addWorld, player, players } from '../../helpers/replication-nodes.js';
+
+// Limits, stats, typed argument checks and readable checksum errors are the server policy (GameServer installs it).
+installServerPolicy();
 
 const EMPTY_MD5_HEX = toHex(new TextEncoder().encode('d41d8cd98f00b204e9800998ecf8427e'));
 const hexOf = (s: string): string => toHex(new TextEncoder().encode(s));

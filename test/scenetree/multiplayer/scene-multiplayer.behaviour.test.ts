@@ -4,6 +4,10 @@ import { ErrorCode, LogLevel, Vector2 } from '../../../core/index.js';
 import { Simulation } from '../../../plugins/loopback/simulation.js';
 import { fromHex } from '../../helpers/recording-peer.js';
 import { NodeLevelPlayer, SpecPlayer, addGame } from '../../helpers/sim-nodes.js';
+import { installServerPolicy } from '../../../scenetree/index.js';
+
+// Limits, stats, typed argument checks and readable checksum errors are the server policy (GameServer installs it).
+installServerPolicy();
 
 async function connectedSim(clients: number, make: () => import('../../../scenetree/index.js').Node = () => new SpecPlayer(), seed = 11) {
   const sim = new Simulation({ seed, clients, setup: (p) => addGame(p, make()) });

@@ -4,6 +4,10 @@ import { EncodedObject, ErrorCode, LogLevel } from '../../../core/index.js';
 import { Simulation } from '../../../plugins/loopback/index.js';
 import { RecordingPeer, int32Hex } from '../../helpers/recording-peer.js';
 import { SpecPlayer, addGame } from '../../helpers/sim-nodes.js';
+import { installServerPolicy } from '../../../scenetree/index.js';
+
+// Limits, stats, typed argument checks and readable checksum errors are the server policy (GameServer installs it).
+installServerPolicy();
 
 
 async function relaySim() {

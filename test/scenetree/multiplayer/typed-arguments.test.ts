@@ -2,8 +2,11 @@
 import t from 'tap';
 import { ErrorCode, LogLevel, TransferMode, VariantType, Vector2 } from '../../../core/index.js';
 import { Simulation, type SimPeer } from '../../../plugins/loopback/index.js';
-import { MultiplayerSpawner, MultiplayerSynchronizer, Node, SceneMultiplayer, getNodeRpcConfigs, parseRpcAnnotation, rpc } from '../../../scenetree/index.js';
+import { MultiplayerSpawner, MultiplayerSynchronizer, Node, SceneMultiplayer, getNodeRpcConfigs, installServerPolicy, parseRpcAnnotation, rpc } from '../../../scenetree/index.js';
 import { RecordingPeer, fromHex, toHex } from '../../helpers/recording-peer.js';
+
+// Limits, stats, typed argument checks and readable checksum errors are the server policy (GameServer installs it).
+installServerPolicy();
 
 class Typed extends Node {
   readonly calls: Array<{ method: string; args: unknown[]; sender: number }> = [];
