@@ -15,8 +15,8 @@ import {
   type TLSOptions,
 } from '../../core/index.js';
 import { nativeBackend } from './native-backend.js';
-import { PendingPeers } from './pending-peers.js';
-import type { StreamListener, WebSocketBackend } from './websocket-backend.js';
+import { webSocketServerFactory, type WebSocketServerHalf } from './server-hook.js';
+import type { WebSocketBackend } from './websocket-backend.js';
 import { State, WebSocketPeer } from './websocket-peer.js';
 
 /** Godot's legacy 3.x header size, still subtracted in `get_max_packet_size`. */
@@ -48,11 +48,9 @@ export class WebSocketMultiplayerPeer extends MultiplayerPeer {
   #uniqueId = 0;
   #targetPeer = 0;
   #server = false;
-  #binding = false;
   #generation = 0;
-  #listener: StreamListener | null = null;
-  #accepted: unknown[] = [];
-  #pending: PendingPeers;
+  /** The server half (server-hook.ts), made by the first server call; never in a browser build. */
+  #half: WebSocketServerHalf | null = null;
   #clientStart = 0;
   #peers = new Map<number, WebSocketPeer>();
   /** Received packets, tagged with their source peer. */
@@ -71,12 +69,6 @@ export class WebSocketMultiplayerPeer extends MultiplayerPeer {
     this.#backend = options.backend ?? nativeBackend;
     this.#config = new WebSocketPeer({ backend: this.#backend });
     this.#config.maxQueuedPackets = 2048;
-    this.#pending = new PendingPeers({
-      clock: this.#clock,
-      logger: this.#log,
-      createPeer: () => this.#createPeer(),
-      drop: (stream) => this.#dropStream(stream),
-    });
   }
 
   /** Godot property `supported_protocols`, copied to every connection. */
@@ -158,36 +150,10 @@ export class WebSocketMultiplayerPeer extends MultiplayerPeer {
    * Godot: WebSocketMultiplayerPeer::create_server (modules/websocket/websocket_multiplayer_peer.cpp)
    */
   // Divergence from Godot: async, because Node binds sockets asynchronously.
-  async createServer(port: number, bindAddress = '*', tlsServerOptions: TLSOptions | null = null): Promise<ErrorCode> {
-    if (this.#status !== ConnectionStatus.DISCONNECTED || this.#binding) {
-      return logFailure(this.#log, 'WebSocketMultiplayerPeer', ErrorCode.ERR_ALREADY_IN_USE, 'The multiplayer instance is already active.');
-    }
-    if (tlsServerOptions !== null && !tlsServerOptions.isServer()) return logFailure(this.#log, 'WebSocketMultiplayerPeer', ErrorCode.ERR_INVALID_PARAMETER, 'TLS options must be server options.');
-    if (!Number.isInteger(port) || port < 0 || port > 65535) {
-      return logFailure(this.#log, 'WebSocketMultiplayerPeer', ErrorCode.ERR_INVALID_PARAMETER, 'The local port number must be between 0 and 65535 (inclusive).');
-    }
-    if (this.#backend.listen === undefined) return logFailure(this.#log, 'WebSocketMultiplayerPeer', ErrorCode.ERR_UNAVAILABLE, `The ${this.#backend.name} backend cannot listen.`);
-    this.#clear();
-    this.#binding = true;
-    const generation = this.#generation;
-    const options = { port, bindAddress, tls: tlsServerOptions, handshakeTimeoutMs: this.#handshakeTimeoutMs };
-    let listener: StreamListener | null = null;
-    const result = await this.#backend.listen(options, (stream) => {
-      if (this.#generation === generation) this.#accepted.push(stream);
-      else listener?.drop(stream);
-    });
-    this.#binding = false;
-    if ('error' in result) return logFailure(this.#log, 'WebSocketMultiplayerPeer', result.error, result.message);
-    listener = result;
-    if (this.#generation !== generation) {
-      listener.close();
-      return logFailure(this.#log, 'WebSocketMultiplayerPeer', ErrorCode.ERR_CANT_CREATE, 'The peer was closed while binding.');
-    }
-    this.#listener = listener;
-    this.#server = true;
-    this.#uniqueId = 1;
-    this.#status = ConnectionStatus.CONNECTED;
-    return ErrorCode.OK;
+  createServer(port: number, bindAddress = '*', tlsServerOptions: TLSOptions | null = null): Promise<ErrorCode> {
+    const half = this.#serverHalf();
+    if (half === null) return Promise.resolve(this.#noServer('cannot listen'));
+    return half.createServer(port, bindAddress, tlsServerOptions);
   }
 
   /**
@@ -197,15 +163,7 @@ export class WebSocketMultiplayerPeer extends MultiplayerPeer {
    */
   // Divergence from Godot: Godot's WebSocketMultiplayerPeer always owns its TCPServer.
   createStreamServer(): ErrorCode {
-    if (this.#status !== ConnectionStatus.DISCONNECTED || this.#binding) {
-      return logFailure(this.#log, 'WebSocketMultiplayerPeer', ErrorCode.ERR_ALREADY_IN_USE, 'The multiplayer instance is already active.');
-    }
-    if (this.#backend.accept === undefined) return logFailure(this.#log, 'WebSocketMultiplayerPeer', ErrorCode.ERR_UNAVAILABLE, `The ${this.#backend.name} backend cannot accept streams.`);
-    this.#clear();
-    this.#server = true;
-    this.#uniqueId = 1;
-    this.#status = ConnectionStatus.CONNECTED;
-    return ErrorCode.OK;
+    return this.#serverHalf()?.createStreamServer() ?? this.#noServer('cannot accept streams');
   }
 
   /**
@@ -215,9 +173,7 @@ export class WebSocketMultiplayerPeer extends MultiplayerPeer {
    */
   acceptStream(stream: unknown): ErrorCode {
     if (!this.#server || this.#status !== ConnectionStatus.CONNECTED) return logFailure(this.#log, 'WebSocketMultiplayerPeer', ErrorCode.ERR_UNCONFIGURED, 'acceptStream needs a server.');
-    if (stream === null || typeof stream !== 'object') return logFailure(this.#log, 'WebSocketMultiplayerPeer', ErrorCode.ERR_INVALID_PARAMETER, 'The stream is not an object.');
-    this.#accepted.push(stream);
-    return ErrorCode.OK;
+    return this.#half!.acceptStream(stream);
   }
 
   /**
@@ -225,7 +181,7 @@ export class WebSocketMultiplayerPeer extends MultiplayerPeer {
    * Godot: WebSocketMultiplayerPeer::create_client (modules/websocket/websocket_multiplayer_peer.cpp)
    */
   createClient(url: string, tlsClientOptions: TLSOptions | null = null): ErrorCode {
-    if (this.#status !== ConnectionStatus.DISCONNECTED || this.#binding) {
+    if (this.#status !== ConnectionStatus.DISCONNECTED || this.#half?.binding) {
       return logFailure(this.#log, 'WebSocketMultiplayerPeer', ErrorCode.ERR_ALREADY_IN_USE, 'The multiplayer instance is already active.');
     }
     if (tlsClientOptions?.isServer()) return logFailure(this.#log, 'WebSocketMultiplayerPeer', ErrorCode.ERR_INVALID_PARAMETER, 'TLS options must be client options.');
@@ -241,7 +197,7 @@ export class WebSocketMultiplayerPeer extends MultiplayerPeer {
 
   /** The port the server listens on (useful after `createServer(0)`), else 0. */
   getLocalPort(): number {
-    return this.#listener?.port ?? 0;
+    return this.#half?.getLocalPort() ?? 0;
   }
 
   /** Godot: WebSocketMultiplayerPeer::get_peer. The connection to peer `id`, or null. */
@@ -343,7 +299,7 @@ export class WebSocketMultiplayerPeer extends MultiplayerPeer {
   /** Godot: WebSocketMultiplayerPeer::poll. */
   override poll(): void {
     if (this.#status === ConnectionStatus.DISCONNECTED) return;
-    if (this.#server) this.#pollServer();
+    if (this.#server) this.#half!.poll();
     else this.#pollClient();
   }
 
@@ -396,41 +352,6 @@ export class WebSocketMultiplayerPeer extends MultiplayerPeer {
     }
   }
 
-  /** Godot: WebSocketMultiplayerPeer::_poll_server. */
-  #pollServer(): void {
-    const generation = this.#generation;
-    this.#acceptStreams();
-    for (const [id, ws] of this.#pending.poll(this.#handshakeTimeoutMs, this.refuseNewConnections)) {
-      this.#peers.set(id, ws);
-      this.peerConnected.emit(id);
-      if (generation !== this.#generation) return;
-    }
-    let gone: number[] | null = null;
-    for (const [id, ws] of this.#peers) {
-      ws.poll();
-      if (ws.getReadyState() !== State.OPEN) (gone ??= []).push(id);
-      else this.#drain(ws, id);
-    }
-    for (const id of gone ?? []) {
-      this.#peers.delete(id);
-      this.peerDisconnected.emit(id);
-      if (generation !== this.#generation) return;
-    }
-  }
-
-  #acceptStreams(): void {
-    for (const stream of this.#accepted.splice(0)) {
-      if (this.refuseNewConnections) {
-        // Divergence from Godot: refused TCP connections are closed at once instead of left in the backlog.
-        this.#dropStream(stream);
-        continue;
-      }
-      let id = this.generateUniqueId();
-      while (this.#peers.has(id) || this.#pending.has(id)) id = this.generateUniqueId();
-      this.#pending.add(id, stream);
-    }
-  }
-
   #drain(ws: WebSocketPeer, source: number): void {
     for (let n = ws.getAvailablePacketCount(); n > 0 && ws.getReadyState() === State.OPEN; n--) {
       const data = ws.getPacket();
@@ -458,16 +379,42 @@ export class WebSocketMultiplayerPeer extends MultiplayerPeer {
     this.#server = false;
     for (const ws of this.#peers.values()) ws.close(-1);
     this.#peers.clear();
-    this.#pending.clear();
-    for (const stream of this.#accepted.splice(0)) this.#dropStream(stream);
-    this.#listener?.close();
-    this.#listener = null;
+    this.#half?.clear();
     this.#incoming.clear();
   }
 
-  #dropStream(stream: unknown): void {
-    if (this.#backend.drop !== undefined) this.#backend.drop(stream);
-    else this.#listener?.drop(stream);
+  /** The server half, made on first use; null when none is installed (a browser build). */
+  #serverHalf(): WebSocketServerHalf | null {
+    const factory = webSocketServerFactory();
+    if (this.#half === null && factory !== null) {
+      this.#half = factory({
+        clock: this.#clock,
+        log: this.#log,
+        backend: this.#backend,
+        peers: this.#peers,
+        handshakeTimeoutMs: () => this.#handshakeTimeoutMs,
+        isIdle: () => this.#status === ConnectionStatus.DISCONNECTED,
+        generation: () => this.#generation,
+        clear: () => this.#clear(),
+        becomeServer: () => {
+          this.#server = true;
+          this.#uniqueId = 1;
+          this.#status = ConnectionStatus.CONNECTED;
+        },
+        refusing: () => this.refuseNewConnections,
+        generateUniqueId: () => this.generateUniqueId(),
+        createPeer: () => this.#createPeer(),
+        connected: (id) => this.peerConnected.emit(id),
+        disconnected: (id) => this.peerDisconnected.emit(id),
+        drain: (ws, id) => this.#drain(ws, id),
+      });
+    }
+    return this.#half;
+  }
+
+  /** What a server call returns without a server half: a browser's WebSocket cannot be a server. */
+  #noServer(what: string): ErrorCode {
+    return logFailure(this.#log, 'WebSocketMultiplayerPeer', ErrorCode.ERR_UNAVAILABLE, `The ${this.#backend.name} backend ${what}.`);
   }
 }
 

@@ -1,7 +1,13 @@
 import { WebSocketMultiplayerPeer as PortableMultiplayerPeer, type WebSocketMultiplayerPeerOptions } from './websocket-multiplayer-peer.js';
 import { createWebSocketModule } from './websocket-module.js';
 import { WebSocketPeer as PortablePeer, type WebSocketPeerOptions } from './websocket-peer.js';
+import { provideWebSocketServer } from './server-hook.js';
+import { WebSocketServer } from './websocket-server.js';
 import { wsBackend } from './ws-backend.js';
+
+// Node can listen and accept: every WebSocketMultiplayerPeer (this entry's, or the portable class
+// given a backend) gets its server half. The browser entry never loads it.
+provideWebSocketServer((host) => new WebSocketServer(host));
 
 /** Godot: WebSocketPeer, on the `ws` package (Node): client, `acceptStream` and TLS. */
 export class WebSocketPeer extends PortablePeer {

@@ -1,0 +1,63 @@
+import type { Clock, ErrorCode, Logger, TLSOptions } from '../../core/index.js';
+import type { WebSocketBackend } from './websocket-backend.js';
+import type { WebSocketPeer } from './websocket-peer.js';
+
+/**
+ * The server half of a WebSocketMultiplayerPeer (`createServer`, `createStreamServer`, `acceptStream`,
+ * the server handshakes and `_poll_server`), reached through this hook so that a browser client, whose
+ * native WebSocket can never be a server, does not download it. The Node entry (`index.ts`, through
+ * websocket-node.ts) installs it (websocket-server.ts); without it those calls return ERR_UNAVAILABLE.
+ */
+export interface WebSocketServerHalf {
+  /** True while `createServer` awaits its bind. */
+  readonly binding: boolean;
+  createServer(port: number, bindAddress: string, tls: TLSOptions | null): Promise<ErrorCode>;
+  createStreamServer(): ErrorCode;
+  acceptStream(stream: unknown): ErrorCode;
+  /** The listening port, else 0. */
+  getLocalPort(): number;
+  /** Godot: WebSocketMultiplayerPeer::_poll_server. */
+  poll(): void;
+  /** Drops every pending connection and accepted stream, and the listener. */
+  clear(): void;
+}
+
+/** What a WebSocketMultiplayerPeer lends its server half. */
+export interface WebSocketServerHost {
+  readonly clock: Clock;
+  readonly log: Logger;
+  readonly backend: WebSocketBackend;
+  /** The connected peers, by id (shared with the peer). */
+  readonly peers: Map<number, WebSocketPeer>;
+  handshakeTimeoutMs(): number;
+  /** Status DISCONNECTED. */
+  isIdle(): boolean;
+  /** Bumped by every `clear()`: work started before it is stale. */
+  generation(): number;
+  /** Godot: _clear. */
+  clear(): void;
+  /** Becomes peer 1, CONNECTED, a server. */
+  becomeServer(): void;
+  refusing(): boolean;
+  generateUniqueId(): number;
+  createPeer(): WebSocketPeer;
+  connected(id: number): void;
+  disconnected(id: number): void;
+  /** Queues what peer `id` received. */
+  drain(ws: WebSocketPeer, id: number): void;
+}
+
+/** Makes the server half of one WebSocketMultiplayerPeer. */
+export type WebSocketServerFactory = (host: WebSocketServerHost) => WebSocketServerHalf;
+
+let installed: WebSocketServerFactory | null = null;
+
+/** Called by the Node entry: every WebSocketMultiplayerPeer can be a server from then on. */
+export function provideWebSocketServer(factory: WebSocketServerFactory): void {
+  installed = factory;
+}
+
+/** The installed server half factory; null in a browser build. */
+export function webSocketServerFactory(): WebSocketServerFactory | null {
+  return installed;
+}

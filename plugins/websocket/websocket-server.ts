@@ -1,0 +1,153 @@
+import { ErrorCode, logFailure, type TLSOptions } from '../../core/index.js';
+import { PendingPeers } from './pending-peers.js';
+import type { WebSocketServerHalf, WebSocketServerHost } from './server-hook.js';
+import type { StreamListener } from './websocket-backend.js';
+import { State } from './websocket-peer.js';
+
+/**
+ * The server half of WebSocketMultiplayerPeer (Node only; installed by websocket-node.ts through
+ * server-hook.ts). Godot: WebSocketMultiplayerPeer::create_server and _poll_server
+ * (modules/websocket/websocket_multiplayer_peer.cpp).
+ */
+export class WebSocketServer implements WebSocketServerHalf {
+  readonly #host: WebSocketServerHost;
+  #binding = false;
+  #listener: StreamListener | null = null;
+  #accepted: unknown[] = [];
+  readonly #pending: PendingPeers;
+
+  constructor(host: WebSocketServerHost) {
+    this.#host = host;
+    this.#pending = new PendingPeers({
+      clock: host.clock,
+      logger: host.log,
+      createPeer: () => host.createPeer(),
+      drop: (stream) => this.#dropStream(stream),
+    });
+  }
+
+  get binding(): boolean {
+    return this.#binding;
+  }
+
+  // Divergence from Godot: async, because Node binds sockets asynchronously.
+  async createServer(port: number, bindAddress: string, tlsServerOptions: TLSOptions | null): Promise<ErrorCode> {
+    const host = this.#host;
+    const log = host.log;
+    if (!host.isIdle() || this.#binding) {
+      return logFailure(log, 'WebSocketMultiplayerPeer', ErrorCode.ERR_ALREADY_IN_USE, 'The multiplayer instance is already active.');
+    }
+    if (tlsServerOptions !== null && !tlsServerOptions.isServer())
+      return logFailure(log, 'WebSocketMultiplayerPeer', ErrorCode.ERR_INVALID_PARAMETER, 'TLS options must be server options.');
+    if (!Number.isInteger(port) || port < 0 || port > 65535) {
+      return logFailure(
+        log,
+        'WebSocketMultiplayerPeer',
+        ErrorCode.ERR_INVALID_PARAMETER,
+        'The local port number must be between 0 and 65535 (inclusive).',
+      );
+    }
+    const backend = host.backend;
+    if (backend.listen === undefined)
+      return logFailure(log, 'WebSocketMultiplayerPeer', ErrorCode.ERR_UNAVAILABLE, `The ${backend.name} backend cannot listen.`);
+    host.clear();
+    this.#binding = true;
+    const generation = host.generation();
+    const options = { port, bindAddress, tls: tlsServerOptions, handshakeTimeoutMs: host.handshakeTimeoutMs() };
+    let listener: StreamListener | null = null;
+    const result = await backend.listen(options, (stream) => {
+      if (host.generation() === generation) this.#accepted.push(stream);
+      else listener?.drop(stream);
+    });
+    this.#binding = false;
+    if ('error' in result) return logFailure(log, 'WebSocketMultiplayerPeer', result.error, result.message);
+    listener = result;
+    if (host.generation() !== generation) {
+      listener.close();
+      return logFailure(log, 'WebSocketMultiplayerPeer', ErrorCode.ERR_CANT_CREATE, 'The peer was closed while binding.');
+    }
+    this.#listener = listener;
+    host.becomeServer();
+    return ErrorCode.OK;
+  }
+
+  // Divergence from Godot: Godot's WebSocketMultiplayerPeer always owns its TCPServer.
+  createStreamServer(): ErrorCode {
+    const host = this.#host;
+    if (!host.isIdle() || this.#binding) {
+      return logFailure(host.log, 'WebSocketMultiplayerPeer', ErrorCode.ERR_ALREADY_IN_USE, 'The multiplayer instance is already active.');
+    }
+    if (host.backend.accept === undefined)
+      return logFailure(
+        host.log,
+        'WebSocketMultiplayerPeer',
+        ErrorCode.ERR_UNAVAILABLE,
+        `The ${host.backend.name} backend cannot accept streams.`,
+      );
+    host.clear();
+    host.becomeServer();
+    return ErrorCode.OK;
+  }
+
+  /** The caller checked that the peer is a CONNECTED server. */
+  acceptStream(stream: unknown): ErrorCode {
+    if (stream === null || typeof stream !== 'object')
+      return logFailure(this.#host.log, 'WebSocketMultiplayerPeer', ErrorCode.ERR_INVALID_PARAMETER, 'The stream is not an object.');
+    this.#accepted.push(stream);
+    return ErrorCode.OK;
+  }
+
+  getLocalPort(): number {
+    return this.#listener?.port ?? 0;
+  }
+
+  /** Godot: WebSocketMultiplayerPeer::_poll_server. */
+  poll(): void {
+    const host = this.#host;
+    const generation = host.generation();
+    this.#acceptStreams();
+    for (const [id, ws] of this.#pending.poll(host.handshakeTimeoutMs(), host.refusing())) {
+      host.peers.set(id, ws);
+      host.connected(id);
+      if (generation !== host.generation()) return;
+    }
+    let gone: number[] | null = null;
+    for (const [id, ws] of host.peers) {
+      ws.poll();
+      if (ws.getReadyState() !== State.OPEN) (gone ??= []).push(id);
+      else host.drain(ws, id);
+    }
+    for (const id of gone ?? []) {
+      host.peers.delete(id);
+      host.disconnected(id);
+      if (generation !== host.generation()) return;
+    }
+  }
+
+  clear(): void {
+    this.#pending.clear();
+    for (const stream of this.#accepted.splice(0)) this.#dropStream(stream);
+    this.#listener?.close();
+    this.#listener = null;
+  }
+
+  #acceptStreams(): void {
+    const host = this.#host;
+    for (const stream of this.#accepted.splice(0)) {
+      if (host.refusing()) {
+        // Divergence from Godot: refused TCP connections are closed at once instead of left in the backlog.
+        this.#dropStream(stream);
+        continue;
+      }
+      let id = host.generateUniqueId();
+      while (host.peers.has(id) || this.#pending.has(id)) id = host.generateUniqueId();
+      this.#pending.add(id, stream);
+    }
+  }
+
+  #dropStream(stream: unknown): void {
+    const backend = this.#host.backend;
+    if (backend.drop !== undefined) backend.drop(stream);
+    else this.#listener?.drop(stream);
+  }
+}
