@@ -10,6 +10,7 @@ import {
   type Logger,
   type TLSOptions,
 } from '../../core/index.js';
+import { webSocketHeartbeatFactory, type WebSocketHeartbeat } from './heartbeat-hook.js';
 import { nativeBackend } from './native-backend.js';
 import { SocketConnection, type SocketEvent } from './socket-connection.js';
 import type { WebSocketBackend } from './websocket-backend.js';
@@ -72,17 +73,15 @@ export class WebSocketPeer extends PacketPeerBase {
   #selectedProtocol = '';
   #host = '';
   #port = 0;
-  #lastHeartbeat = 0;
-  #heartbeatWaiting = false;
-  /** Clock time of the oldest unanswered ping (-1: none), and the smoothed round-trip time (-1: no sample yet). */
-  #pingSentMs = -1;
-  #rttMs = -1;
+  /** Pings, RTT and heartbeat (heartbeat-hook.ts); null in a browser build, whose WebSocket cannot ping. */
+  #heartbeat: WebSocketHeartbeat | null;
 
   constructor(options: WebSocketPeerOptions = {}) {
     super();
     this.#clock = options.clock ?? systemClock;
     this.#log = options.logger ?? silentLogger;
     this.#backend = options.backend ?? nativeBackend;
+    this.#heartbeat = webSocketHeartbeatFactory()?.(this.#clock, this.#log) ?? null;
   }
 
   /** Godot property `handshake_headers`: extra `"Name: value"` lines sent in the opening handshake. */
@@ -146,9 +145,7 @@ export class WebSocketPeer extends PacketPeerBase {
   // Divergence from Godot: not in Godot (its WebSocketPeer pings only for heartbeat_interval and measures nothing).
   ping(): boolean {
     const conn = this.#conn;
-    if (this.#state !== State.OPEN || conn === null || !conn.handle.ping()) return false;
-    if (this.#pingSentMs < 0) this.#pingSentMs = this.#clock.nowMs();
-    return true;
+    return this.#state === State.OPEN && conn !== null && this.#heartbeat !== null && this.#heartbeat.ping(conn.handle);
   }
 
   /**
@@ -156,7 +153,7 @@ export class WebSocketPeer extends PacketPeerBase {
    * (1/8 of each new sample, as ENet smooths), or -1 before the first pong.
    */
   getRoundTripTime(): number {
-    return this.#rttMs;
+    return this.#heartbeat?.rttMs ?? -1;
   }
 
   /**
@@ -209,7 +206,7 @@ export class WebSocketPeer extends PacketPeerBase {
   poll(): void {
     if (this.#state === State.CLOSED) return;
     const conn = this.#conn;
-    if (conn === null || (this.#state === State.OPEN && !this.#heartbeat(conn))) return;
+    if (conn === null || (this.#state === State.OPEN && this.#heartbeat?.beat(this.#heartbeatInterval, conn.handle, () => this.close(-1)) === false)) return;
     const events = conn.events;
     let i = 0;
     for (; i < events.length && !this.#isClosed(); i++) {
@@ -296,7 +293,7 @@ export class WebSocketPeer extends PacketPeerBase {
       conn.handle.close(code, reason);
       this.#state = State.CLOSING;
     }
-    this.#heartbeatWaiting = false;
+    this.#heartbeat?.closed();
     this.#clearInbound();
   }
 
@@ -374,15 +371,10 @@ export class WebSocketPeer extends PacketPeerBase {
         this.#selectedProtocol = e.protocol;
         this.#host = e.host;
         this.#port = e.port;
-        this.#lastHeartbeat = this.#clock.nowMs();
+        this.#heartbeat?.opened();
         return;
       case 'pong':
-        this.#heartbeatWaiting = false;
-        if (this.#pingSentMs >= 0) {
-          const sample = Math.max(0, this.#clock.nowMs() - this.#pingSentMs);
-          this.#rttMs = this.#rttMs < 0 ? sample : this.#rttMs + (sample - this.#rttMs) / 8;
-          this.#pingSentMs = -1;
-        }
+        this.#heartbeat?.pong();
         return;
       case 'failed':
         this.#failure = { code: e.code, reason: e.reason };
@@ -402,24 +394,6 @@ export class WebSocketPeer extends PacketPeerBase {
       case 'text':
         return;
     }
-  }
-
-  /** Sends the heartbeat ping; false when the last one went unanswered and the peer was closed. */
-  #heartbeat(conn: SocketConnection): boolean {
-    if (this.#heartbeatInterval <= 0) return true;
-    const now = this.#clock.nowMs();
-    if (now - this.#lastHeartbeat <= this.#heartbeatInterval * 1000) return true;
-    if (this.#heartbeatWaiting) {
-      this.#log.warn('WebSocket heartbeat: no pong received, closing.');
-      this.close(-1);
-      return false;
-    }
-    if (conn.handle.ping()) {
-      this.#heartbeatWaiting = true;
-      if (this.#pingSentMs < 0) this.#pingSentMs = now;
-    }
-    this.#lastHeartbeat = now;
-    return true;
   }
 
   #attach(conn: SocketConnection): void {
@@ -450,9 +424,7 @@ export class WebSocketPeer extends PacketPeerBase {
     this.#selectedProtocol = '';
     this.#host = '';
     this.#port = 0;
-    this.#heartbeatWaiting = false;
-    this.#pingSentMs = -1;
-    this.#rttMs = -1;
+    this.#heartbeat?.reset();
   }
 }
 
