@@ -1,5 +1,6 @@
 import type { Clock, ErrorCode, Logger, TLSOptions } from '../../core/index.js';
-import type { WebSocketBackend } from './websocket-backend.js';
+import type { ServerAcceptOptions, SocketHandle, SocketSink, WebSocketBackend } from './websocket-backend.js';
+import type { WebSocketMultiplayerPeer } from './websocket-multiplayer-peer.js';
 import type { WebSocketPeer } from './websocket-peer.js';
 
 /**
@@ -24,6 +25,8 @@ export interface WebSocketServerHalf {
 
 /** What a WebSocketMultiplayerPeer lends its server half. */
 export interface WebSocketServerHost {
+  /** The peer itself (`refuseNewConnections`, `generateUniqueId`, `peerConnected`, `peerDisconnected`). */
+  readonly peer: WebSocketMultiplayerPeer;
   readonly clock: Clock;
   readonly log: Logger;
   readonly backend: WebSocketBackend;
@@ -38,11 +41,7 @@ export interface WebSocketServerHost {
   clear(): void;
   /** Becomes peer 1, CONNECTED, a server. */
   becomeServer(): void;
-  refusing(): boolean;
-  generateUniqueId(): number;
   createPeer(): WebSocketPeer;
-  connected(id: number): void;
-  disconnected(id: number): void;
   /** Queues what peer `id` received. */
   drain(ws: WebSocketPeer, id: number): void;
 }
@@ -60,4 +59,30 @@ export function provideWebSocketServer(factory: WebSocketServerFactory): void {
 /** The installed server half factory; null in a browser build. */
 export function webSocketServerFactory(): WebSocketServerFactory | null {
   return installed;
+}
+
+/** What a WebSocketPeer lends `acceptStream`'s server handshake. */
+export interface StreamAcceptHost {
+  readonly log: Logger;
+  readonly backend: WebSocketBackend;
+  /** Not CLOSED or CLOSING. */
+  readonly busy: boolean;
+  readonly options: ServerAcceptOptions;
+  /** Resets the peer and starts the connection through `start`; ERR_* if the backend refused it. */
+  open(start: (sink: SocketSink) => SocketHandle | { error: ErrorCode; message: string }): ErrorCode;
+}
+
+/** Runs the server side of the handshake on `stream` for one WebSocketPeer (Godot: WSLPeer::accept_stream). */
+export type WebSocketStreamAcceptor = (stream: unknown, host: StreamAcceptHost) => ErrorCode;
+
+let acceptor: WebSocketStreamAcceptor | null = null;
+
+/** Called by the Node entry: every WebSocketPeer can accept streams from then on. */
+export function provideWebSocketStreamAcceptor(accept: WebSocketStreamAcceptor): void {
+  acceptor = accept;
+}
+
+/** The installed stream acceptor; null in a browser build. */
+export function webSocketStreamAcceptor(): WebSocketStreamAcceptor | null {
+  return acceptor;
 }

@@ -388,6 +388,7 @@ export class WebSocketMultiplayerPeer extends MultiplayerPeer {
     const factory = webSocketServerFactory();
     if (this.#half === null && factory !== null) {
       this.#half = factory({
+        peer: this,
         clock: this.#clock,
         log: this.#log,
         backend: this.#backend,
@@ -401,11 +402,7 @@ export class WebSocketMultiplayerPeer extends MultiplayerPeer {
           this.#uniqueId = 1;
           this.#status = ConnectionStatus.CONNECTED;
         },
-        refusing: () => this.refuseNewConnections,
-        generateUniqueId: () => this.generateUniqueId(),
         createPeer: () => this.#createPeer(),
-        connected: (id) => this.peerConnected.emit(id),
-        disconnected: (id) => this.peerDisconnected.emit(id),
         drain: (ws, id) => this.#drain(ws, id),
       });
     }

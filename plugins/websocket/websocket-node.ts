@@ -3,14 +3,15 @@ import { createWebSocketModule } from './websocket-module.js';
 import { WebSocketPeer as PortablePeer, type WebSocketPeerOptions } from './websocket-peer.js';
 import { Heartbeat } from './heartbeat.js';
 import { provideWebSocketHeartbeat } from './heartbeat-hook.js';
-import { provideWebSocketServer } from './server-hook.js';
-import { WebSocketServer } from './websocket-server.js';
+import { provideWebSocketServer, provideWebSocketStreamAcceptor } from './server-hook.js';
+import { WebSocketServer, acceptWebSocketStream } from './websocket-server.js';
 import { wsBackend } from './ws-backend.js';
 
 // Node can listen, accept and ping: every WebSocketMultiplayerPeer (this entry's, or the portable class
 // given a backend) gets its server half, and every WebSocketPeer its pings, RTT and heartbeat. The
 // browser entry never loads them.
 provideWebSocketServer((host) => new WebSocketServer(host));
+provideWebSocketStreamAcceptor(acceptWebSocketStream);
 provideWebSocketHeartbeat((clock, log) => new Heartbeat(clock, log));
 
 /** Godot: WebSocketPeer, on the `ws` package (Node): client, `acceptStream` and TLS. */

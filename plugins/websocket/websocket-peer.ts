@@ -13,7 +13,8 @@ import {
 import { webSocketHeartbeatFactory, type WebSocketHeartbeat } from './heartbeat-hook.js';
 import { nativeBackend } from './native-backend.js';
 import { SocketConnection, type SocketEvent } from './socket-connection.js';
-import type { WebSocketBackend } from './websocket-backend.js';
+import { webSocketStreamAcceptor } from './server-hook.js';
+import type { SocketHandle, SocketSink, WebSocketBackend } from './websocket-backend.js';
 
 /** Godot: WebSocketPeer::State. */
 export const State = { CONNECTING: 0, OPEN: 1, CLOSING: 2, CLOSED: 3 } as const;
@@ -174,13 +175,10 @@ export class WebSocketPeer extends PacketPeerBase {
     if (parsed.protocol !== 'ws:' && parsed.protocol !== 'wss:') {
       return logFailure(this.#log, 'WebSocketPeer', ErrorCode.ERR_INVALID_PARAMETER, `Invalid protocol: "${parsed.protocol}//" (must be either "ws://" or "wss://").`);
     }
-    this.#reset();
     const options = { url: full, protocols: this.#supportedProtocols, headers: this.#handshakeHeaders, maxPayload: this.#inboundBufferSize, tls: tlsClientOptions };
-    const result = SocketConnection.open(this.#log, (sink) => this.#backend.connect(options, sink));
-    if ('error' in result) return logFailure(this.#log, 'WebSocketPeer', result.error, result.message);
-    this.#attach(result);
-    this.#requestedUrl = url;
-    return ErrorCode.OK;
+    const err = this.#open((sink) => this.#backend.connect(options, sink));
+    if (err === ErrorCode.OK) this.#requestedUrl = url;
+    return err;
   }
 
   /**
@@ -189,17 +187,17 @@ export class WebSocketPeer extends PacketPeerBase {
    * which hands its socket over (it reads NONE/DISCONNECTED afterwards). A Node `net.Socket` or
    * `tls.TLSSocket` is accepted too. Godot: WSLPeer::accept_stream (modules/websocket/wsl_peer.cpp)
    */
+  // The server side is Node's (server-hook.ts): a browser's WebSocket cannot accept, so its build omits it.
   acceptStream(stream: unknown): ErrorCode {
-    if (stream === null || stream === undefined) return logFailure(this.#log, 'WebSocketPeer', ErrorCode.ERR_INVALID_PARAMETER, 'The stream is null.');
-    if (this.#state !== State.CLOSED && this.#state !== State.CLOSING) return logFailure(this.#log, 'WebSocketPeer', ErrorCode.ERR_ALREADY_IN_USE, 'The peer is already in use.');
-    if (this.#backend.accept === undefined) return logFailure(this.#log, 'WebSocketPeer', ErrorCode.ERR_UNAVAILABLE, `The ${this.#backend.name} backend cannot accept streams.`);
-    const accept = this.#backend.accept.bind(this.#backend);
-    this.#reset();
-    const options = { protocols: this.#supportedProtocols, headers: this.#handshakeHeaders, maxPayload: this.#inboundBufferSize };
-    const result = SocketConnection.open(this.#log, (sink) => accept(stream, options, sink));
-    if ('error' in result) return logFailure(this.#log, 'WebSocketPeer', result.error, result.message);
-    this.#attach(result);
-    return ErrorCode.OK;
+    const accept = webSocketStreamAcceptor();
+    if (accept === null) return logFailure(this.#log, 'WebSocketPeer', ErrorCode.ERR_UNAVAILABLE, `The ${this.#backend.name} backend cannot accept streams.`);
+    return accept(stream, {
+      log: this.#log,
+      backend: this.#backend,
+      busy: this.#state !== State.CLOSED && this.#state !== State.CLOSING,
+      options: { protocols: this.#supportedProtocols, headers: this.#handshakeHeaders, maxPayload: this.#inboundBufferSize },
+      open: (start) => this.#open(start),
+    });
   }
 
   /** Applies what the socket reported since the last call. Godot: WSLPeer::poll (modules/websocket/wsl_peer.cpp) */
@@ -394,6 +392,15 @@ export class WebSocketPeer extends PacketPeerBase {
       case 'text':
         return;
     }
+  }
+
+  /** Drops any previous connection and starts a new one through `start` (a backend's connect or accept). */
+  #open(start: (sink: SocketSink) => SocketHandle | { error: ErrorCode; message: string }): ErrorCode {
+    this.#reset();
+    const result = SocketConnection.open(this.#log, start);
+    if ('error' in result) return logFailure(this.#log, 'WebSocketPeer', result.error, result.message);
+    this.#attach(result);
+    return ErrorCode.OK;
   }
 
   #attach(conn: SocketConnection): void {

@@ -1,6 +1,6 @@
 import { ErrorCode, logFailure, type TLSOptions } from '../../core/index.js';
 import { PendingPeers } from './pending-peers.js';
-import type { WebSocketServerHalf, WebSocketServerHost } from './server-hook.js';
+import type { StreamAcceptHost, WebSocketServerHalf, WebSocketServerHost } from './server-hook.js';
 import type { StreamListener } from './websocket-backend.js';
 import { State } from './websocket-peer.js';
 
@@ -106,9 +106,9 @@ export class WebSocketServer implements WebSocketServerHalf {
     const host = this.#host;
     const generation = host.generation();
     this.#acceptStreams();
-    for (const [id, ws] of this.#pending.poll(host.handshakeTimeoutMs(), host.refusing())) {
+    for (const [id, ws] of this.#pending.poll(host.handshakeTimeoutMs(), host.peer.refuseNewConnections)) {
       host.peers.set(id, ws);
-      host.connected(id);
+      host.peer.peerConnected.emit(id);
       if (generation !== host.generation()) return;
     }
     let gone: number[] | null = null;
@@ -119,7 +119,7 @@ export class WebSocketServer implements WebSocketServerHalf {
     }
     for (const id of gone ?? []) {
       host.peers.delete(id);
-      host.disconnected(id);
+      host.peer.peerDisconnected.emit(id);
       if (generation !== host.generation()) return;
     }
   }
@@ -134,13 +134,13 @@ export class WebSocketServer implements WebSocketServerHalf {
   #acceptStreams(): void {
     const host = this.#host;
     for (const stream of this.#accepted.splice(0)) {
-      if (host.refusing()) {
+      if (host.peer.refuseNewConnections) {
         // Divergence from Godot: refused TCP connections are closed at once instead of left in the backlog.
         this.#dropStream(stream);
         continue;
       }
-      let id = host.generateUniqueId();
-      while (host.peers.has(id) || this.#pending.has(id)) id = host.generateUniqueId();
+      let id = host.peer.generateUniqueId();
+      while (host.peers.has(id) || this.#pending.has(id)) id = host.peer.generateUniqueId();
       this.#pending.add(id, stream);
     }
   }
@@ -150,4 +150,20 @@ export class WebSocketServer implements WebSocketServerHalf {
     if (backend.drop !== undefined) backend.drop(stream);
     else this.#listener?.drop(stream);
   }
+}
+
+/**
+ * Runs the server side of the handshake on a stream a server accepted itself (WebSocketPeer.acceptStream;
+ * Node only, installed by websocket-node.ts). Godot: WSLPeer::accept_stream (modules/websocket/wsl_peer.cpp)
+ */
+export function acceptWebSocketStream(stream: unknown, host: StreamAcceptHost): ErrorCode {
+  if (stream === null || stream === undefined)
+    return logFailure(host.log, 'WebSocketPeer', ErrorCode.ERR_INVALID_PARAMETER, 'The stream is null.');
+  if (host.busy) return logFailure(host.log, 'WebSocketPeer', ErrorCode.ERR_ALREADY_IN_USE, 'The peer is already in use.');
+  const backend = host.backend;
+  if (backend.accept === undefined)
+    return logFailure(host.log, 'WebSocketPeer', ErrorCode.ERR_UNAVAILABLE, `The ${backend.name} backend cannot accept streams.`);
+  const accept = backend.accept.bind(backend);
+  const options = host.options;
+  return host.open((sink) => accept(stream, options, sink));
 }
