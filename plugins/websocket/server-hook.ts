@@ -19,6 +19,8 @@ export interface WebSocketServerHalf {
   getLocalPort(): number;
   /** Godot: WebSocketMultiplayerPeer::_poll_server. */
   poll(): void;
+  /** The server side of `put_packet`: to `target` (> 0), everyone (0) or everyone but `-target`. */
+  putPacket(packet: Uint8Array, target: number): ErrorCode;
   /** Drops every pending connection and accepted stream, and the listener. */
   clear(): void;
 }

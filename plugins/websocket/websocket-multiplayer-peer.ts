@@ -252,19 +252,8 @@ export class WebSocketMultiplayerPeer extends MultiplayerPeer {
   /** Godot: WebSocketMultiplayerPeer::put_packet. Always one binary message per packet. */
   override putPacket(packet: Uint8Array): ErrorCode {
     if (this.#status !== ConnectionStatus.CONNECTED) return logFailure(this.#log, 'WebSocketMultiplayerPeer', ErrorCode.ERR_UNCONFIGURED, 'The multiplayer peer is not connected.');
-    if (!this.#server) return this.#peers.get(1)?.putPacket(packet) ?? ErrorCode.ERR_UNCONFIGURED;
-    const target = this.#targetPeer;
-    if (target > 0) {
-      const ws = this.#peers.get(target);
-      if (ws === undefined) return logFailure(this.#log, 'WebSocketMultiplayerPeer', ErrorCode.ERR_INVALID_PARAMETER, `Peer not found: ${target}`);
-      // Divergence from Godot: the per-peer error (e.g. ERR_OUT_OF_MEMORY) is returned, not dropped.
-      return ws.putPacket(packet);
-    }
-    for (const [id, ws] of this.#peers) {
-      if (target !== 0 && -target === id) continue;
-      ws.putPacket(packet);
-    }
-    return ErrorCode.OK;
+    if (this.#server) return this.#half!.putPacket(packet, this.#targetPeer);
+    return this.#peers.get(1)?.putPacket(packet) ?? ErrorCode.ERR_UNCONFIGURED;
   }
 
   /** Godot: WebSocketMultiplayerPeer::disconnect_peer. `force` forgets the peer at once, without a signal. */

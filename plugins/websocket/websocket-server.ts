@@ -124,6 +124,23 @@ export class WebSocketServer implements WebSocketServerHalf {
     }
   }
 
+  /** Godot: WebSocketMultiplayerPeer::put_packet, on a server. */
+  putPacket(packet: Uint8Array, target: number): ErrorCode {
+    const peers = this.#host.peers;
+    if (target > 0) {
+      const ws = peers.get(target);
+      if (ws === undefined)
+        return logFailure(this.#host.log, 'WebSocketMultiplayerPeer', ErrorCode.ERR_INVALID_PARAMETER, `Peer not found: ${target}`);
+      // Divergence from Godot: the per-peer error (e.g. ERR_OUT_OF_MEMORY) is returned, not dropped.
+      return ws.putPacket(packet);
+    }
+    for (const [id, ws] of peers) {
+      if (target !== 0 && -target === id) continue;
+      ws.putPacket(packet);
+    }
+    return ErrorCode.OK;
+  }
+
   clear(): void {
     this.#pending.clear();
     for (const stream of this.#accepted.splice(0)) this.#dropStream(stream);
