@@ -1,5 +1,5 @@
 import type { Clock, ErrorCode, Logger, TLSOptions } from '../../core/index.js';
-import type { ServerAcceptOptions, SocketHandle, SocketSink, WebSocketBackend } from './websocket-backend.js';
+import type { SocketHandle, SocketSink, WebSocketBackend } from './websocket-backend.js';
 import type { WebSocketMultiplayerPeer } from './websocket-multiplayer-peer.js';
 import type { WebSocketPeer } from './websocket-peer.js';
 
@@ -27,7 +27,7 @@ export interface WebSocketServerHalf {
 
 /** What a WebSocketMultiplayerPeer lends its server half. */
 export interface WebSocketServerHost {
-  /** The peer itself (`refuseNewConnections`, `generateUniqueId`, `peerConnected`, `peerDisconnected`). */
+  /** The peer itself (`getConnectionStatus`, `close` (Godot's _clear), `refuseNewConnections`, `generateUniqueId`, `peerConnected`, `peerDisconnected`). */
   readonly peer: WebSocketMultiplayerPeer;
   readonly clock: Clock;
   readonly log: Logger;
@@ -35,12 +35,8 @@ export interface WebSocketServerHost {
   /** The connected peers, by id (shared with the peer). */
   readonly peers: Map<number, WebSocketPeer>;
   handshakeTimeoutMs(): number;
-  /** Status DISCONNECTED. */
-  isIdle(): boolean;
   /** Bumped by every `clear()`: work started before it is stale. */
   generation(): number;
-  /** Godot: _clear. */
-  clear(): void;
   /** Becomes peer 1, CONNECTED, a server. */
   becomeServer(): void;
   createPeer(): WebSocketPeer;
@@ -63,19 +59,20 @@ export function webSocketServerFactory(): WebSocketServerFactory | null {
   return installed;
 }
 
-/** What a WebSocketPeer lends `acceptStream`'s server handshake. */
-export interface StreamAcceptHost {
-  readonly log: Logger;
-  readonly backend: WebSocketBackend;
-  /** Not CLOSED or CLOSING. */
-  readonly busy: boolean;
-  readonly options: ServerAcceptOptions;
-  /** Resets the peer and starts the connection through `start`; ERR_* if the backend refused it. */
-  open(start: (sink: SocketSink) => SocketHandle | { error: ErrorCode; message: string }): ErrorCode;
-}
+/** Resets a WebSocketPeer and starts its connection through `start`; ERR_* if the backend refused it. */
+export type OpenConnection = (start: (sink: SocketSink) => SocketHandle | { error: ErrorCode; message: string }) => ErrorCode;
 
-/** Runs the server side of the handshake on `stream` for one WebSocketPeer (Godot: WSLPeer::accept_stream). */
-export type WebSocketStreamAcceptor = (stream: unknown, host: StreamAcceptHost) => ErrorCode;
+/**
+ * Runs the server side of the handshake on `stream` for `peer` (Godot: WSLPeer::accept_stream), with
+ * the peer's logger and backend. (Arguments, not an object: the browser build pays for every byte of the call.)
+ */
+export type WebSocketStreamAcceptor = (
+  stream: unknown,
+  peer: WebSocketPeer,
+  log: Logger,
+  backend: WebSocketBackend,
+  open: OpenConnection,
+) => ErrorCode;
 
 let acceptor: WebSocketStreamAcceptor | null = null;
 

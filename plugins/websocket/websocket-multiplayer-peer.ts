@@ -383,9 +383,7 @@ export class WebSocketMultiplayerPeer extends MultiplayerPeer {
         backend: this.#backend,
         peers: this.#peers,
         handshakeTimeoutMs: () => this.#handshakeTimeoutMs,
-        isIdle: () => this.#status === ConnectionStatus.DISCONNECTED,
         generation: () => this.#generation,
-        clear: () => this.#clear(),
         becomeServer: () => {
           this.#server = true;
           this.#uniqueId = 1;

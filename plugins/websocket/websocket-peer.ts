@@ -191,13 +191,7 @@ export class WebSocketPeer extends PacketPeerBase {
   acceptStream(stream: unknown): ErrorCode {
     const accept = webSocketStreamAcceptor();
     if (accept === null) return logFailure(this.#log, 'WebSocketPeer', ErrorCode.ERR_UNAVAILABLE, `The ${this.#backend.name} backend cannot accept streams.`);
-    return accept(stream, {
-      log: this.#log,
-      backend: this.#backend,
-      busy: this.#state !== State.CLOSED && this.#state !== State.CLOSING,
-      options: { protocols: this.#supportedProtocols, headers: this.#handshakeHeaders, maxPayload: this.#inboundBufferSize },
-      open: (start) => this.#open(start),
-    });
+    return accept(stream, this, this.#log, this.#backend, (start) => this.#open(start));
   }
 
   /** Applies what the socket reported since the last call. Godot: WSLPeer::poll (modules/websocket/wsl_peer.cpp) */

@@ -1,8 +1,8 @@
-import { ErrorCode, logFailure, type TLSOptions } from '../../core/index.js';
+import { ConnectionStatus, ErrorCode, logFailure, type Logger, type TLSOptions } from '../../core/index.js';
 import { PendingPeers } from './pending-peers.js';
-import type { StreamAcceptHost, WebSocketServerHalf, WebSocketServerHost } from './server-hook.js';
-import type { StreamListener } from './websocket-backend.js';
-import { State } from './websocket-peer.js';
+import type { OpenConnection, WebSocketServerHalf, WebSocketServerHost } from './server-hook.js';
+import type { StreamListener, WebSocketBackend } from './websocket-backend.js';
+import { State, type WebSocketPeer } from './websocket-peer.js';
 
 /**
  * The server half of WebSocketMultiplayerPeer (Node only; installed by websocket-node.ts through
@@ -34,7 +34,7 @@ export class WebSocketServer implements WebSocketServerHalf {
   async createServer(port: number, bindAddress: string, tlsServerOptions: TLSOptions | null): Promise<ErrorCode> {
     const host = this.#host;
     const log = host.log;
-    if (!host.isIdle() || this.#binding) {
+    if (host.peer.getConnectionStatus() !== ConnectionStatus.DISCONNECTED || this.#binding) {
       return logFailure(log, 'WebSocketMultiplayerPeer', ErrorCode.ERR_ALREADY_IN_USE, 'The multiplayer instance is already active.');
     }
     if (tlsServerOptions !== null && !tlsServerOptions.isServer())
@@ -50,7 +50,7 @@ export class WebSocketServer implements WebSocketServerHalf {
     const backend = host.backend;
     if (backend.listen === undefined)
       return logFailure(log, 'WebSocketMultiplayerPeer', ErrorCode.ERR_UNAVAILABLE, `The ${backend.name} backend cannot listen.`);
-    host.clear();
+    host.peer.close();
     this.#binding = true;
     const generation = host.generation();
     const options = { port, bindAddress, tls: tlsServerOptions, handshakeTimeoutMs: host.handshakeTimeoutMs() };
@@ -74,7 +74,7 @@ export class WebSocketServer implements WebSocketServerHalf {
   // Divergence from Godot: Godot's WebSocketMultiplayerPeer always owns its TCPServer.
   createStreamServer(): ErrorCode {
     const host = this.#host;
-    if (!host.isIdle() || this.#binding) {
+    if (host.peer.getConnectionStatus() !== ConnectionStatus.DISCONNECTED || this.#binding) {
       return logFailure(host.log, 'WebSocketMultiplayerPeer', ErrorCode.ERR_ALREADY_IN_USE, 'The multiplayer instance is already active.');
     }
     if (host.backend.accept === undefined)
@@ -84,7 +84,7 @@ export class WebSocketServer implements WebSocketServerHalf {
         ErrorCode.ERR_UNAVAILABLE,
         `The ${host.backend.name} backend cannot accept streams.`,
       );
-    host.clear();
+    host.peer.close();
     host.becomeServer();
     return ErrorCode.OK;
   }
@@ -173,14 +173,21 @@ export class WebSocketServer implements WebSocketServerHalf {
  * Runs the server side of the handshake on a stream a server accepted itself (WebSocketPeer.acceptStream;
  * Node only, installed by websocket-node.ts). Godot: WSLPeer::accept_stream (modules/websocket/wsl_peer.cpp)
  */
-export function acceptWebSocketStream(stream: unknown, host: StreamAcceptHost): ErrorCode {
+export function acceptWebSocketStream(
+  stream: unknown,
+  peer: WebSocketPeer,
+  log: Logger,
+  backend: WebSocketBackend,
+  open: OpenConnection,
+): ErrorCode {
   if (stream === null || stream === undefined)
-    return logFailure(host.log, 'WebSocketPeer', ErrorCode.ERR_INVALID_PARAMETER, 'The stream is null.');
-  if (host.busy) return logFailure(host.log, 'WebSocketPeer', ErrorCode.ERR_ALREADY_IN_USE, 'The peer is already in use.');
-  const backend = host.backend;
+    return logFailure(log, 'WebSocketPeer', ErrorCode.ERR_INVALID_PARAMETER, 'The stream is null.');
+  const state = peer.getReadyState();
+  if (state !== State.CLOSED && state !== State.CLOSING)
+    return logFailure(log, 'WebSocketPeer', ErrorCode.ERR_ALREADY_IN_USE, 'The peer is already in use.');
   if (backend.accept === undefined)
-    return logFailure(host.log, 'WebSocketPeer', ErrorCode.ERR_UNAVAILABLE, `The ${backend.name} backend cannot accept streams.`);
+    return logFailure(log, 'WebSocketPeer', ErrorCode.ERR_UNAVAILABLE, `The ${backend.name} backend cannot accept streams.`);
   const accept = backend.accept.bind(backend);
-  const options = host.options;
-  return host.open((sink) => accept(stream, options, sink));
+  const options = { protocols: peer.supportedProtocols, headers: peer.handshakeHeaders, maxPayload: peer.inboundBufferSize };
+  return open((sink) => accept(stream, options, sink));
 }
