@@ -21,12 +21,14 @@ function godotSpelling(key: string): string {
 }
 
 /** Each Godot type name → its `VariantType` (`Variant` → null: any type). */
-export const GODOT_TYPE_NAMES: Readonly<Record<GodotTypeName, VariantType | null>> = Object.freeze(
-  Object.fromEntries([
-    ['Variant', null],
-    ...Object.entries(VariantType).filter(([key]) => key !== 'NIL').map(([key, id]) => [godotSpelling(key), id]),
-  ]) as Record<GodotTypeName, VariantType | null>,
-);
+// Built by a pure IIFE so a bundle that never reads it drops it.
+export const GODOT_TYPE_NAMES: Readonly<Record<GodotTypeName, VariantType | null>> = /* @__PURE__ */ (() =>
+  Object.freeze(
+    Object.fromEntries([
+      ['Variant', null],
+      ...Object.entries(VariantType).filter(([key]) => key !== 'NIL').map(([key, id]) => [godotSpelling(key), id]),
+    ]) as Record<GodotTypeName, VariantType | null>,
+  ))();
 
 /**
  * A declared Variant type: a `VariantType` id, a Godot type name (`'int'`, `'float'`, `'Vector2'`, …),
@@ -38,10 +40,11 @@ export type DeclaredType = VariantType | GodotTypeName | null;
 export function resolveDeclaredType(type: DeclaredType): VariantType | null {
   if (type === null) return null;
   if (typeof type === 'string') {
-    if (!Object.hasOwn(GODOT_TYPE_NAMES, type)) {
-      throw new MultiplayerError(ErrorCode.ERR_INVALID_PARAMETER, `Unknown Variant type name '${type}' (use Godot's spelling: int, float, String, Vector2, …, or Variant).`);
-    }
-    return GODOT_TYPE_NAMES[type];
+    if (type === 'Variant') return null;
+    // Spelled out per type rather than looked up in GODOT_TYPE_NAMES, so that a client which never
+    // describes a type (that is the server policy's and replication's job) does not build the table.
+    for (const [key, id] of Object.entries(VariantType)) if (key !== 'NIL' && godotSpelling(key) === type) return id;
+    throw new MultiplayerError(ErrorCode.ERR_INVALID_PARAMETER, `Unknown Variant type name '${type}' (use Godot's spelling: int, float, String, Vector2, …, or Variant).`);
   }
   if (!Number.isInteger(type) || type <= VariantType.NIL || type > VariantType.PACKED_VECTOR4_ARRAY) {
     throw new MultiplayerError(ErrorCode.ERR_INVALID_PARAMETER, `Invalid Variant type ${String(type)} (NIL cannot be declared; use null for any type).`);
