@@ -28,14 +28,10 @@ export interface WebSocketHeartbeat {
 /** Makes the heartbeat of one WebSocketPeer. */
 export type WebSocketHeartbeatFactory = (clock: Clock, log: Logger) => WebSocketHeartbeat;
 
-let installed: WebSocketHeartbeatFactory | null = null;
+/** The installed heartbeat factory; null in a browser build. (A live binding, not a getter: a browser pays for every byte.) */
+export let webSocketHeartbeatFactory: WebSocketHeartbeatFactory | null = null;
 
 /** Called by the Node entry: every WebSocketPeer made afterwards can ping. */
 export function provideWebSocketHeartbeat(factory: WebSocketHeartbeatFactory): void {
-  installed = factory;
-}
-
-/** The installed heartbeat factory; null in a browser build. */
-export function webSocketHeartbeatFactory(): WebSocketHeartbeatFactory | null {
-  return installed;
+  webSocketHeartbeatFactory = factory;
 }

@@ -14,6 +14,7 @@ export interface WebSocketServerHalf {
   readonly binding: boolean;
   createServer(port: number, bindAddress: string, tls: TLSOptions | null): Promise<ErrorCode>;
   createStreamServer(): ErrorCode;
+  /** ERR_UNCONFIGURED unless the peer is a CONNECTED server. */
   acceptStream(stream: unknown): ErrorCode;
   /** The listening port, else 0. */
   getLocalPort(): number;
@@ -47,16 +48,12 @@ export interface WebSocketServerHost {
 /** Makes the server half of one WebSocketMultiplayerPeer. */
 export type WebSocketServerFactory = (host: WebSocketServerHost) => WebSocketServerHalf;
 
-let installed: WebSocketServerFactory | null = null;
+/** The installed server half factory; null in a browser build. (A live binding, not a getter: a browser pays for every byte.) */
+export let webSocketServerFactory: WebSocketServerFactory | null = null;
 
 /** Called by the Node entry: every WebSocketMultiplayerPeer can be a server from then on. */
 export function provideWebSocketServer(factory: WebSocketServerFactory): void {
-  installed = factory;
-}
-
-/** The installed server half factory; null in a browser build. */
-export function webSocketServerFactory(): WebSocketServerFactory | null {
-  return installed;
+  webSocketServerFactory = factory;
 }
 
 /** Resets a WebSocketPeer and starts its connection through `start`; ERR_* if the backend refused it. */
@@ -74,14 +71,10 @@ export type WebSocketStreamAcceptor = (
   open: OpenConnection,
 ) => ErrorCode;
 
-let acceptor: WebSocketStreamAcceptor | null = null;
+/** The installed stream acceptor; null in a browser build. */
+export let webSocketStreamAcceptor: WebSocketStreamAcceptor | null = null;
 
 /** Called by the Node entry: every WebSocketPeer can accept streams from then on. */
 export function provideWebSocketStreamAcceptor(accept: WebSocketStreamAcceptor): void {
-  acceptor = accept;
-}
-
-/** The installed stream acceptor; null in a browser build. */
-export function webSocketStreamAcceptor(): WebSocketStreamAcceptor | null {
-  return acceptor;
+  webSocketStreamAcceptor = accept;
 }

@@ -172,8 +172,8 @@ export class WebSocketMultiplayerPeer extends MultiplayerPeer {
    * `poll()`, exactly as for a connection the server's own listener accepted.
    */
   acceptStream(stream: unknown): ErrorCode {
-    if (!this.#server || this.#status !== ConnectionStatus.CONNECTED) return logFailure(this.#log, 'WebSocketMultiplayerPeer', ErrorCode.ERR_UNCONFIGURED, 'acceptStream needs a server.');
-    return this.#half!.acceptStream(stream);
+    // Without a server half (a browser build) the peer is never a server.
+    return this.#half?.acceptStream(stream) ?? logFailure(this.#log, 'WebSocketMultiplayerPeer', ErrorCode.ERR_UNCONFIGURED, 'acceptStream needs a server.');
   }
 
   /**
@@ -374,7 +374,7 @@ export class WebSocketMultiplayerPeer extends MultiplayerPeer {
 
   /** The server half, made on first use; null when none is installed (a browser build). */
   #serverHalf(): WebSocketServerHalf | null {
-    const factory = webSocketServerFactory();
+    const factory = webSocketServerFactory;
     if (this.#half === null && factory !== null) {
       this.#half = factory({
         peer: this,

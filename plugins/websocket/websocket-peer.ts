@@ -82,7 +82,7 @@ export class WebSocketPeer extends PacketPeerBase {
     this.#clock = options.clock ?? systemClock;
     this.#log = options.logger ?? silentLogger;
     this.#backend = options.backend ?? nativeBackend;
-    this.#heartbeat = webSocketHeartbeatFactory()?.(this.#clock, this.#log) ?? null;
+    this.#heartbeat = webSocketHeartbeatFactory?.(this.#clock, this.#log) ?? null;
   }
 
   /** Godot property `handshake_headers`: extra `"Name: value"` lines sent in the opening handshake. */
@@ -146,7 +146,7 @@ export class WebSocketPeer extends PacketPeerBase {
   // Divergence from Godot: not in Godot (its WebSocketPeer pings only for heartbeat_interval and measures nothing).
   ping(): boolean {
     const conn = this.#conn;
-    return this.#state === State.OPEN && conn !== null && this.#heartbeat !== null && this.#heartbeat.ping(conn.handle);
+    return this.#state === State.OPEN && conn !== null && this.#heartbeat?.ping(conn.handle) === true;
   }
 
   /**
@@ -189,7 +189,7 @@ export class WebSocketPeer extends PacketPeerBase {
    */
   // The server side is Node's (server-hook.ts): a browser's WebSocket cannot accept, so its build omits it.
   acceptStream(stream: unknown): ErrorCode {
-    const accept = webSocketStreamAcceptor();
+    const accept = webSocketStreamAcceptor;
     if (accept === null) return logFailure(this.#log, 'WebSocketPeer', ErrorCode.ERR_UNAVAILABLE, `The ${this.#backend.name} backend cannot accept streams.`);
     return accept(stream, this, this.#log, this.#backend, (start) => this.#open(start));
   }

@@ -89,8 +89,11 @@ export class WebSocketServer implements WebSocketServerHalf {
     return ErrorCode.OK;
   }
 
-  /** The caller checked that the peer is a CONNECTED server. */
   acceptStream(stream: unknown): ErrorCode {
+    const peer = this.#host.peer;
+    if (!peer.isServer() || peer.getConnectionStatus() !== ConnectionStatus.CONNECTED) {
+      return logFailure(this.#host.log, 'WebSocketMultiplayerPeer', ErrorCode.ERR_UNCONFIGURED, 'acceptStream needs a server.');
+    }
     if (stream === null || typeof stream !== 'object')
       return logFailure(this.#host.log, 'WebSocketMultiplayerPeer', ErrorCode.ERR_INVALID_PARAMETER, 'The stream is not an object.');
     this.#accepted.push(stream);
