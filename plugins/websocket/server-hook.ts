@@ -22,7 +22,7 @@ export interface WebSocketServerHalf {
   poll(): void;
   /** The server side of `put_packet`: to `target` (> 0), everyone (0) or everyone but `-target`. */
   putPacket(packet: Uint8Array, target: number): ErrorCode;
-  /** Drops every pending connection and accepted stream, and the listener. */
+  /** Drops every pending connection and accepted stream, and the listener. The peer calls it from every _clear. */
   clear(): void;
 }
 
@@ -36,11 +36,8 @@ export interface WebSocketServerHost {
   /** The connected peers, by id (shared with the peer). */
   readonly peers: Map<number, WebSocketPeer>;
   handshakeTimeoutMs(): number;
-  /** Bumped by every `clear()`: work started before it is stale. */
-  generation(): number;
   /** Becomes peer 1, CONNECTED, a server. */
   becomeServer(): void;
-  createPeer(): WebSocketPeer;
   /** Queues what peer `id` received. */
   drain(ws: WebSocketPeer, id: number): void;
 }

@@ -383,13 +383,11 @@ export class WebSocketMultiplayerPeer extends MultiplayerPeer {
         backend: this.#backend,
         peers: this.#peers,
         handshakeTimeoutMs: () => this.#handshakeTimeoutMs,
-        generation: () => this.#generation,
         becomeServer: () => {
           this.#server = true;
           this.#uniqueId = 1;
           this.#status = ConnectionStatus.CONNECTED;
         },
-        createPeer: () => this.#createPeer(),
         drain: (ws, id) => this.#drain(ws, id),
       });
     }

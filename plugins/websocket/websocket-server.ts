@@ -2,7 +2,7 @@ import { ConnectionStatus, ErrorCode, logFailure, type Logger, type TLSOptions }
 import { PendingPeers } from './pending-peers.js';
 import type { OpenConnection, WebSocketServerHalf, WebSocketServerHost } from './server-hook.js';
 import type { StreamListener, WebSocketBackend } from './websocket-backend.js';
-import { State, type WebSocketPeer } from './websocket-peer.js';
+import { State, WebSocketPeer } from './websocket-peer.js';
 
 /**
  * The server half of WebSocketMultiplayerPeer (Node only; installed by websocket-node.ts through
@@ -15,13 +15,15 @@ export class WebSocketServer implements WebSocketServerHalf {
   #listener: StreamListener | null = null;
   #accepted: unknown[] = [];
   readonly #pending: PendingPeers;
+  /** Bumped by every `clear()` (the peer's _clear): work started before it is stale. */
+  #generation = 0;
 
   constructor(host: WebSocketServerHost) {
     this.#host = host;
     this.#pending = new PendingPeers({
       clock: host.clock,
       logger: host.log,
-      createPeer: () => host.createPeer(),
+      createPeer: () => this.#createPeer(),
       drop: (stream) => this.#dropStream(stream),
     });
   }
@@ -52,17 +54,17 @@ export class WebSocketServer implements WebSocketServerHalf {
       return logFailure(log, 'WebSocketMultiplayerPeer', ErrorCode.ERR_UNAVAILABLE, `The ${backend.name} backend cannot listen.`);
     host.peer.close();
     this.#binding = true;
-    const generation = host.generation();
+    const generation = this.#generation;
     const options = { port, bindAddress, tls: tlsServerOptions, handshakeTimeoutMs: host.handshakeTimeoutMs() };
     let listener: StreamListener | null = null;
     const result = await backend.listen(options, (stream) => {
-      if (host.generation() === generation) this.#accepted.push(stream);
+      if (this.#generation === generation) this.#accepted.push(stream);
       else listener?.drop(stream);
     });
     this.#binding = false;
     if ('error' in result) return logFailure(log, 'WebSocketMultiplayerPeer', result.error, result.message);
     listener = result;
-    if (host.generation() !== generation) {
+    if (this.#generation !== generation) {
       listener.close();
       return logFailure(log, 'WebSocketMultiplayerPeer', ErrorCode.ERR_CANT_CREATE, 'The peer was closed while binding.');
     }
@@ -107,12 +109,12 @@ export class WebSocketServer implements WebSocketServerHalf {
   /** Godot: WebSocketMultiplayerPeer::_poll_server. */
   poll(): void {
     const host = this.#host;
-    const generation = host.generation();
+    const generation = this.#generation;
     this.#acceptStreams();
     for (const [id, ws] of this.#pending.poll(host.handshakeTimeoutMs(), host.peer.refuseNewConnections)) {
       host.peers.set(id, ws);
       host.peer.peerConnected.emit(id);
-      if (generation !== host.generation()) return;
+      if (generation !== this.#generation) return;
     }
     let gone: number[] | null = null;
     for (const [id, ws] of host.peers) {
@@ -123,7 +125,7 @@ export class WebSocketServer implements WebSocketServerHalf {
     for (const id of gone ?? []) {
       host.peers.delete(id);
       host.peer.peerDisconnected.emit(id);
-      if (generation !== host.generation()) return;
+      if (generation !== this.#generation) return;
     }
   }
 
@@ -145,6 +147,7 @@ export class WebSocketServer implements WebSocketServerHalf {
   }
 
   clear(): void {
+    this.#generation++;
     this.#pending.clear();
     for (const stream of this.#accepted.splice(0)) this.#dropStream(stream);
     this.#listener?.close();
@@ -163,6 +166,19 @@ export class WebSocketServer implements WebSocketServerHalf {
       while (host.peers.has(id) || this.#pending.has(id)) id = host.peer.generateUniqueId();
       this.#pending.add(id, stream);
     }
+  }
+
+  /** A connection with the peer's settings (as the peer makes its client connection). */
+  #createPeer(): WebSocketPeer {
+    const host = this.#host;
+    const peer = host.peer;
+    const ws = new WebSocketPeer({ clock: host.clock, logger: host.log, backend: host.backend });
+    ws.supportedProtocols = peer.supportedProtocols;
+    ws.handshakeHeaders = peer.handshakeHeaders;
+    ws.inboundBufferSize = peer.inboundBufferSize;
+    ws.outboundBufferSize = peer.outboundBufferSize;
+    ws.maxQueuedPackets = peer.maxQueuedPackets;
+    return ws;
   }
 
   #dropStream(stream: unknown): void {
