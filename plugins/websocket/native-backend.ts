@@ -1,8 +1,8 @@
 import { ErrorCode } from '../../core/index.js';
+import { encoder } from './text.js';
 import type { ClientConnectOptions, SocketHandle, SocketSink, WebSocketBackend } from './websocket-backend.js';
 
 const decoder = new TextDecoder();
-const encoder = new TextEncoder();
 
 /**
  * Client connections on the runtime's own `WebSocket` (browsers, Deno, Node ≥ 22). Godot's web

@@ -13,6 +13,7 @@ import {
 import { webSocketHeartbeatFactory, type WebSocketHeartbeat } from './heartbeat-hook.js';
 import { nativeBackend } from './native-backend.js';
 import { SocketConnection, type SocketEvent } from './socket-connection.js';
+import { encoder } from './text.js';
 import { webSocketStreamAcceptor } from './server-hook.js';
 import type { SocketHandle, SocketSink, WebSocketBackend } from './websocket-backend.js';
 
@@ -38,8 +39,6 @@ export interface WebSocketPeerOptions {
   /** The socket implementation; the entry point you imported picks the default. */
   readonly backend?: WebSocketBackend;
 }
-
-const encoder = new TextEncoder();
 
 /**
  * Godot: WebSocketPeer (modules/websocket/websocket_peer.h, wsl_peer.cpp): one WebSocket connection,
