@@ -39,6 +39,11 @@ export default defineConfig({
   sourcemap: true,
   clean: true,
   outDir: 'dist',
-  // No bundling, so nothing is inlined: ws, node-datachannel, inversify, esbuild (which `scenenet arena`
-  // runs at start, from a clone) and the rest stay imports of their packages.
+  // No bundling, so nothing is inlined: ws, node-datachannel, inversify, esbuild and the rest stay
+  // imports of their packages.
+  // The arena's browser client (Phaser + scenenet's browser entries), prebuilt: the built CLI serves it.
+  onSuccess: async () => {
+    const { build } = await import('esbuild');
+    await build({ entryPoints: ['samples/arena/client.ts'], outfile: 'dist/arena-client.js', bundle: true, format: 'esm', platform: 'browser', target: 'es2022', minify: true, logLevel: 'error' });
+  },
 });

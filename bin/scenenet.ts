@@ -6,7 +6,7 @@
  *   scenenet signaling [...]                        (WebRTC signaling server and mesh)
  *   scenenet server-list [...]                      (HTTP lobby service)
  *   scenenet serve [...]                            (game server: rooms over WebSocket and ENet)
- *   scenenet arena [--port P]                       (Phaser browser game with netcode; prints the URL)
+ *   scenenet arena [--port P] [--ws-port W]         (Phaser browser game with netcode, GameServer rooms; prints the URL)
  *   scenenet loadtest --url URL [...]               (bots against any SceneMultiplayer WebSocket server)
  */
 const SAMPLES: Record<string, () => Promise<{ main(argv: string[]): Promise<number> }>> = {

@@ -19,7 +19,7 @@ export { MultiplayerPeerExtension } from './multiplayer-peer-extension.js';
 export { MultiplayerAPI, RPCMode } from './multiplayer-api.js';
 export { systemClock, ManualClock } from './clock.js';
 export type { Clock } from './clock.js';
-export { LogLevel, silentLogger, consoleLogger, teeLogger, MemoryLogger } from './logger.js';
+export { LogLevel, silentLogger, consoleLogger, teeLogger, MemoryLogger, logFailure } from './logger.js';
 export type { Logger, LogRecord } from './logger.js';
 export { SeededRng, cryptoRng, randomFloat, randomInt } from './rng.js';
 export type { Rng } from './rng.js';
@@ -50,7 +50,7 @@ export {
   TypedArray,
   TypedDictionary,
 } from './variant/containers.js';
-export { ByteWriter } from './variant/byte-writer.js';
+export { ByteWriter, copyBytes } from './variant/byte-writer.js';
 export { encodeVariant, writeVariant } from './variant/variant-encoder.js';
 export type { EncodeOptions } from './variant/variant-encoder.js';
 export { decodeVariant } from './variant/variant-decoder.js';

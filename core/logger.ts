@@ -1,3 +1,5 @@
+import type { ErrorCode } from './error-code.js';
+
 /** Log levels, most verbose first. */
 export const LogLevel = { DEBUG: 0, INFO: 1, WARN: 2, ERROR: 3, SILENT: 4 } as const;
 export type LogLevel = (typeof LogLevel)[keyof typeof LogLevel];
@@ -11,6 +13,18 @@ export interface Logger {
 }
 
 function noop(): void {}
+
+/**
+ * The failure helper every class uses when a call fails with a returned code (Godot's
+ * `ERR_FAIL_*_V_MSG`): logs `source: message` once, at `debug` by default (the caller has the code; a
+ * server must not flood its log because one peer misbehaves), and returns `code`, so a method ends
+ * with `return logFailure(this.#log, 'WebSocketPeer', ErrorCode.ERR_UNAVAILABLE, 'No packet.')`.
+ * The high-level API, where a failure is a bug in the game's own calls, logs at `error`.
+ */
+export function logFailure(log: Logger, source: string, code: ErrorCode, message: string, level: 'debug' | 'error' = 'debug'): ErrorCode {
+  log[level](source === '' ? message : `${source}: ${message}`);
+  return code;
+}
 
 /** The default: says nothing. */
 export const silentLogger: Logger = { debug: noop, info: noop, warn: noop, error: noop };

@@ -212,6 +212,12 @@ export class ClientPrediction<S extends Variant, I extends Variant> extends Node
       this.largestCorrection = Math.max(this.largestCorrection, size);
     }
     this.#state = replayed;
+    if (!this.enabled) {
+      // Off: the server's state as it arrives, no smoothing (nothing else would decay an offset).
+      this.#offset = null;
+      this.#model.render(replayed);
+      return;
+    }
     // Keep showing what was shown; the difference decays in _process.
     const offset = difference(shown, replayed);
     const gap = offset === null ? 0 : magnitude(offset);

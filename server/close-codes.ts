@@ -6,6 +6,10 @@
 export const RoomCloseCode = {
   /** The URL path is not `/<roomId>`, `/<type>/<roomId>` or `/<type>/`. */
   BAD_URL: 4400,
+  /** A `?resume=<token>` the room does not know: forged, already used, expired, or resume is off. */
+  RESUME_REFUSED: 4401,
+  /** With a matchmaker: the seat token is missing, unknown, already used or expired (ask for a new seat). */
+  BAD_SEAT: 4403,
   /** No such room (and the URL named no type that may create it), or no such room type. */
   NOT_FOUND: 4404,
   /** The room has `maxClients` clients. */
@@ -24,6 +28,8 @@ export type RoomCloseCode = (typeof RoomCloseCode)[keyof typeof RoomCloseCode];
 /** Why a join was refused: the `reason` label of the refusal counter, and the close code sent. */
 export const JoinRefusal = {
   bad_url: RoomCloseCode.BAD_URL,
+  resume_refused: RoomCloseCode.RESUME_REFUSED,
+  bad_seat: RoomCloseCode.BAD_SEAT,
   not_found: RoomCloseCode.NOT_FOUND,
   full: RoomCloseCode.FULL,
   locked: RoomCloseCode.LOCKED,

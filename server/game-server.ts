@@ -1,5 +1,6 @@
 import { ErrorCode, MultiplayerError, Signal, cryptoRng, randomInt, silentLogger, systemClock, type Clock, type Logger, type Rng } from '../core/index.js';
 import { ENetMultiplayerPeer } from '../plugins/enet/index.js';
+import type { VirtualNetwork } from '../plugins/loopback/index.js';
 import { installServerPolicy } from '../scenetree/index.js';
 import { JoinRefusal, RoomCloseCode } from './close-codes.js';
 import { WebSocketServer } from 'ws';
@@ -8,7 +9,8 @@ import { MAX_MESSAGE_BYTES } from './signaling/signaling-protocol.js';
 import { MAX_LOBBY_PEERS, SignalingServer } from './signaling/signaling-server.js';
 import { Room, type RoomInfo } from './room.js';
 import { parseRoomPath, type RoomRequest } from './room-path.js';
-import { isRoomName, roomType, type RoomType, type RoomTypeOptions } from './room-type.js';
+import { isRoomName, mergeLimits, roomType, type ResumeOptions, type RoomType, type RoomTypeOptions } from './room-type.js';
+import type { MultiplayerLimits } from '../scenetree/index.js';
 
 /** ENet settings of a game server: each room listens on its own port. */
 export interface EnetOptions {
@@ -34,10 +36,35 @@ export interface GameServerOptions {
    * WebSocket port; `rooms()` lists them as `webrtc-lobby` rows (default false).
    */
   readonly signaling?: boolean;
+  /**
+   * Session resume for clients that join with `?session` (`connectToRoom`), for every room type that
+   * does not override it: `{ enabled: true, graceMs: 10_000 }` by default. Resume tokens come from `rng`.
+   */
+  readonly resume?: ResumeOptions;
+  /**
+   * Also hosts every room on this loopback VirtualNetwork, at `roomLoopbackAddress(roomId)`
+   * (`connectToLoopbackRoom` joins it): with the network's ManualClock as `clock` and seeded `rng`s,
+   * a whole server (rooms, sessions and resumes) runs deterministically in virtual time.
+   */
+  readonly loopback?: VirtualNetwork;
+  /**
+   * Budgets of every room's SceneMultiplayer (`limits`), over `DEFAULT_LIMITS`; a room type's own
+   * `limits` go over these key by key. `UNLIMITED` turns them off (e.g. for a benchmark).
+   */
+  readonly limits?: Partial<MultiplayerLimits>;
+  /** Every room pings its WebSocket clients this often to measure their RTT (ms, default 2 000; 0: never). */
+  readonly wsPingIntervalMs?: number;
 }
 
 /** The WebSocket path of the signaling lobbies (never a room id: ids have no dots). */
 export const SIGNALING_PATH = '/.signaling';
+
+/**
+ * A gate consulted before a WebSocket join is routed (a presence registry checks seat tokens
+ * there): it refuses the join, or admits it and is told where the client went (`room`, or null
+ * when the join was refused or failed afterwards).
+ */
+export type Admission = (request: RoomRequest, target: string) => Promise<{ refuse: JoinRefusal; reason: string } | { admitted(room: Room | null): void }>;
 
 /** Options of `createRoom`. */
 export interface CreateRoomOptions {
@@ -72,6 +99,8 @@ export class GameServer {
   readonly joinRefused = new Signal<[reason: JoinRefusal, path: string]>();
   /** After each `tick`: how long it took (ms of wall time) for every room. */
   readonly ticked = new Signal<[ms: number]>();
+  /** Consulted before each WebSocket join is routed (null: every join is routed). */
+  admission: Admission | null = null;
 
   readonly clock: Clock;
   readonly #log: Logger;
@@ -79,6 +108,10 @@ export class GameServer {
   readonly #maxRooms: number;
   readonly #fps: number;
   readonly #enet: EnetOptions | null;
+  readonly #resume: ResumeOptions;
+  readonly #loopback: VirtualNetwork | null;
+  readonly #wsPingIntervalMs: number;
+  readonly #limits: Partial<MultiplayerLimits>;
   readonly #types = new Map<string, RoomType>();
   readonly #rooms = new Map<string, Room>();
   readonly #creating = new Map<string, Promise<Room>>();
@@ -99,6 +132,11 @@ export class GameServer {
     this.#maxRooms = options.maxRooms ?? 100;
     this.#fps = options.fps ?? 60;
     this.#enet = options.enet ?? null;
+    this.#resume = options.resume ?? {};
+    this.#loopback = options.loopback ?? null;
+    this.#wsPingIntervalMs = options.wsPingIntervalMs ?? 2000;
+    this.#limits = mergeLimits(options.limits);
+    if (!(this.#wsPingIntervalMs >= 0)) throw new RangeError(`wsPingIntervalMs must be >= 0, got ${this.#wsPingIntervalMs}.`);
     this.#signaling = options.signaling === true ? new SignalingServer({ clock: this.clock, log: (line) => this.#log.info(line) }) : null;
     this.#signalingWss = options.signaling === true ? new WebSocketServer({ noServer: true, perMessageDeflate: false, clientTracking: false, maxPayload: 4 * MAX_MESSAGE_BYTES }) : null;
     if (!Number.isInteger(this.#maxRooms) || this.#maxRooms < 1) throw new RangeError(`maxRooms must be a positive integer, got ${this.#maxRooms}.`);
@@ -109,7 +147,7 @@ export class GameServer {
   define(name: string, options: RoomTypeOptions): this {
     if (!isRoomName(name)) throw new MultiplayerError(ErrorCode.ERR_INVALID_PARAMETER, `Invalid room type name "${name}".`);
     if (this.#types.has(name)) throw new MultiplayerError(ErrorCode.ERR_ALREADY_EXISTS, `Room type "${name}" is already defined.`);
-    this.#types.set(name, roomType(name, options));
+    this.#types.set(name, roomType(name, options, { resume: this.#resume, limits: this.#limits }));
     return this;
   }
 
@@ -125,6 +163,11 @@ export class GameServer {
   /** The registered room type names. */
   roomTypes(): string[] {
     return [...this.#types.keys()];
+  }
+
+  /** A registered room type, or null. */
+  getRoomType(name: string): RoomType | null {
+    return this.#types.get(name) ?? null;
   }
 
   /**
@@ -195,6 +238,9 @@ export class GameServer {
       type: roomTypeDef,
       clock: this.clock,
       logger: this.#log,
+      rng: this.#rng,
+      wsPingIntervalMs: this.#wsPingIntervalMs,
+      ...(this.#loopback !== null ? { loopback: this.#loopback } : {}),
       ...(options.metadata !== undefined ? { metadata: options.metadata } : {}),
       ...(options.emptyGraceMs !== undefined ? { emptyGraceMs: options.emptyGraceMs } : {}),
       ...(this.#enet !== null ? { bindEnet: (maxClients: number) => this.#bindEnet(maxClients) } : {}),
@@ -319,7 +365,9 @@ export class GameServer {
   async #route(args: UpgradeArgs): Promise<void> {
     const path = args.request.url ?? '';
     const request = parseRoomPath(path);
+    let admitted: ((room: Room | null) => void) | null = null;
     const refuse = (why: JoinRefusal, reason: string): void => {
+      admitted?.(null);
       this.#log.info(`GameServer: refused ${path.slice(0, 80)}: ${reason}`);
       this.joinRefused.emit(why, path);
       this.#front?.refuse(args, JoinRefusal[why], reason);
@@ -330,6 +378,21 @@ export class GameServer {
       return this.#front?.handOver(args, this.#signalingWss!, (ws) => signaling.accept(ws));
     }
     if (request === null) return refuse('bad_url', 'expected /<roomId>, /<type>/<roomId> or /<type>/');
+    const query = new URLSearchParams(path.includes('?') ? path.slice(path.indexOf('?') + 1) : '');
+    const resumeToken = query.get('resume');
+    if (resumeToken !== null) {
+      // A resume goes back to the room that holds the session (never creates one) and passes the
+      // lock, the seat count and the matchmaker's admission: the paused session still holds its seat.
+      const holder = this.#sessionHolder(request, resumeToken);
+      if (holder === null) return refuse('resume_refused', 'resume refused: unknown, used or expired token');
+      if (holder.offer(args, 'session') !== ErrorCode.OK) args.socket.destroy();
+      return;
+    }
+    if (this.admission !== null) {
+      const verdict = await this.admission(request, path);
+      if ('refuse' in verdict) return refuse(verdict.refuse, verdict.reason);
+      admitted = verdict.admitted;
+    }
     let room: Room | JoinRefusal;
     try {
       room = await this.#roomFor(request);
@@ -340,7 +403,17 @@ export class GameServer {
     if (typeof room === 'string') return refuse(room, REFUSAL_TEXT[room]);
     if (room.locked) return refuse('locked', 'room is locked');
     if (room.clientCount >= room.maxClients) return refuse('full', 'room is full');
-    if (room.offer(args) !== ErrorCode.OK) args.socket.destroy();
+    if (room.offer(args, query.has('session') ? 'session' : 'plain') === ErrorCode.OK) return admitted?.(room);
+    admitted?.(null);
+    args.socket.destroy();
+  }
+
+  /** The room whose session `token` (hex) resumes: the room the path names, or for `/<type>/` any room of that type. */
+  #sessionHolder(request: RoomRequest, token: string): Room | null {
+    if (!/^[0-9a-fA-F]{32}$/.test(token)) return null;
+    const candidates = request.kind === 'quick-join' ? this.roomList().filter((r) => r.type.name === request.type) : [this.#rooms.get(request.roomId)];
+    for (const room of candidates) if (room !== undefined && !room.isDisposed && room.sessionOfToken(token) !== 0) return room;
+    return null;
   }
 
   async #roomFor(request: RoomRequest): Promise<Room | JoinRefusal> {
@@ -386,6 +459,8 @@ export class GameServer {
 
 const REFUSAL_TEXT: Record<JoinRefusal, string> = {
   bad_url: 'bad room URL',
+  resume_refused: 'resume refused',
+  bad_seat: 'no valid seat token',
   not_found: 'no such room',
   full: 'room is full',
   locked: 'room is locked',

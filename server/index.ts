@@ -25,14 +25,16 @@
  * @packageDocumentation
  */
 export { GameServer, SIGNALING_PATH } from './game-server.js';
-export type { GameServerOptions, EnetOptions, CreateRoomOptions, ShutdownOptions } from './game-server.js';
-export { Room } from './room.js';
-export type { RoomInfo, RoomClient, RoomOptions, RoomTransport } from './room.js';
-export { roomType, isRoomName, ROOM_NAME_PATTERN } from './room-type.js';
-export type { RoomType, RoomTypeOptions } from './room-type.js';
+export type { GameServerOptions, EnetOptions, CreateRoomOptions, ShutdownOptions, Admission } from './game-server.js';
+export { Room, roomLoopbackAddress } from './room.js';
+export type { RoomInfo, RoomClient, RoomOptions, RoomTransport, JoinKind } from './room.js';
+export { roomType, isRoomName, mergeLimits, ROOM_NAME_PATTERN } from './room-type.js';
+export type { RoomType, RoomTypeOptions, RoomTypeDefaults, ResumeOptions, ResolvedResume } from './room-type.js';
 export { parseRoomPath } from './room-path.js';
 export type { RoomRequest } from './room-path.js';
 export { RoomCloseCode, JoinRefusal } from './close-codes.js';
+export { connectToRoom, connectToLoopbackRoom } from './connect-to-room.js';
+export type { ConnectToRoomOptions, ConnectToLoopbackRoomOptions } from './connect-to-room.js';
 export { CountingPeer, emptyTraffic } from './counting-peer.js';
 export type { TransportTraffic } from './counting-peer.js';
 export { MultiplexPeer } from './multiplex-peer.js';

@@ -22,6 +22,8 @@ export interface MetricsSnapshot {
   readonly timeMs: number;
   readonly rooms: number;
   readonly peers: number;
+  /** Session clients whose connection is down now (counted in `peers` too: they keep their seats). */
+  readonly paused: number;
   readonly tickMs: number;
   /** Since the process started (disposed rooms included), per transport. */
   readonly transports: Readonly<Record<RoomTransport, TransportTraffic>>;
@@ -31,7 +33,7 @@ export interface MetricsSnapshot {
   readonly lobbies: readonly RoomInfo[];
 }
 
-const TRANSPORTS: readonly RoomTransport[] = ['ws', 'enet'];
+const TRANSPORTS: readonly RoomTransport[] = ['ws', 'enet', 'loopback'];
 const DIRECTIONS = ['in', 'out'] as const;
 
 function zeroDrops(): Record<DropReasonName, number> {
@@ -57,7 +59,7 @@ export class ServerMetrics {
   readonly registry = new Registry();
   readonly #server: GameServer;
   /** Traffic of rooms already disposed, so process totals never go down. */
-  readonly #retired: Record<RoomTransport, TransportTraffic> = { ws: emptyTraffic(), enet: emptyTraffic() };
+  readonly #retired: Record<RoomTransport, TransportTraffic> = { ws: emptyTraffic(), enet: emptyTraffic(), loopback: emptyTraffic() };
   readonly #retiredDrops = zeroDrops();
   readonly #refusals: Partial<Record<JoinRefusal, number>> = {};
   #tickMs = 0;
@@ -100,14 +102,16 @@ export class ServerMetrics {
 
   /** Everything at once, for `/metrics.json` and the monitor page. */
   snapshot(): MetricsSnapshot {
-    const transports = { ws: { ...this.#retired.ws }, enet: { ...this.#retired.enet } };
+    const transports = { ws: { ...this.#retired.ws }, enet: { ...this.#retired.enet }, loopback: { ...this.#retired.loopback } };
     const drops = { ...this.#retiredDrops };
     const roomList: RoomSnapshot[] = [];
     let peers = 0;
+    let paused = 0;
     for (const room of this.#server.roomList()) {
       const snap = roomSnapshot(room);
       roomList.push(snap);
       peers += snap.peers.length;
+      for (const p of snap.peers) if (p.paused) paused++;
       for (const t of TRANSPORTS) if (snap.traffic[t] !== undefined) add(transports[t], snap.traffic[t]!);
       for (const r of DROP_REASONS) drops[r] += snap.drops[r];
     }
@@ -115,6 +119,7 @@ export class ServerMetrics {
       timeMs: Date.now(),
       rooms: roomList.length,
       peers,
+      paused,
       tickMs: this.#tickMs,
       transports,
       drops,
@@ -187,12 +192,22 @@ export class ServerMetrics {
     });
     new Gauge({
       name: 'scenenet_peer_rtt_seconds',
-      help: 'Smoothed round-trip time of a peer, where its transport measures one (ENet).',
+      help: 'Smoothed round-trip time of a peer: ENet\'s own, WebSocket ping frames (every wsPingIntervalMs).',
       labelNames: ['room', 'peer'],
       registers,
       collect() {
         this.reset();
         for (const room of metrics.snapshot().roomList) for (const p of room.peers) if (p.rttMs !== null) this.set({ room: room.id, peer: String(p.id) }, p.rttMs / 1000);
+      },
+    });
+    new Gauge({
+      name: 'scenenet_paused_peers',
+      help: 'Session clients whose connection is down, waiting to resume within their grace, by room.',
+      labelNames: ['room'],
+      registers,
+      collect() {
+        this.reset();
+        for (const room of metrics.#server.roomList()) this.set({ room: room.id }, room.pausedPeers().length);
       },
     });
     new Gauge({

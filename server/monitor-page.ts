@@ -20,6 +20,7 @@ th{color:#aaa;font-weight:normal}.muted{color:#888}#status{color:#8c8;font-size:
 <div class="cards">
  <div class="card">rooms<b data-metric="rooms">–</b></div>
  <div class="card">peers<b data-metric="peers">–</b></div>
+ <div class="card">paused (resuming)<b data-metric="paused">–</b></div>
  <div class="card">RPC/s in<b data-metric="rpcs-per-s">–</b></div>
  <div class="card">bytes/s in+out<b data-metric="bytes-per-s">–</b></div>
  <div class="card">RPCs in (total)<b data-metric="rpcs-in">–</b></div>
@@ -31,7 +32,7 @@ th{color:#aaa;font-weight:normal}.muted{color:#888}#status{color:#8c8;font-size:
  <figure><canvas id="g-peers" width="300" height="90"></canvas><figcaption>peers</figcaption></figure>
  <figure><canvas id="g-rpcs" width="300" height="90"></canvas><figcaption>RPC/s (in + out)</figcaption></figure>
  <figure><canvas id="g-bytes" width="300" height="90"></canvas><figcaption>bytes/s (in + out)</figcaption></figure>
- <figure><canvas id="g-rtt" width="300" height="90"></canvas><figcaption>mean RTT (ms, ENet peers)</figcaption></figure>
+ <figure><canvas id="g-rtt" width="300" height="90"></canvas><figcaption>mean RTT (ms: ENet, WebSocket pings)</figcaption></figure>
 </div>
 <h2>Drops and refusals</h2>
 <table><tbody id="drops"></tbody></table>
@@ -45,7 +46,7 @@ th{color:#aaa;font-weight:normal}.muted{color:#888}#status{color:#8c8;font-size:
   let last = null;
   const $ = (id) => document.getElementById(id);
   const set = (name, value) => { document.querySelector('[data-metric="' + name + '"]').textContent = value; };
-  const sum = (t, k) => (t.ws ? t.ws[k] : 0) + (t.enet ? t.enet[k] : 0);
+  const sum = (t, k) => (t.ws ? t.ws[k] : 0) + (t.enet ? t.enet[k] : 0) + (t.loopback ? t.loopback[k] : 0);
   const text = (tag, value, metric) => { const el = document.createElement(tag); el.textContent = String(value); if (metric) el.dataset.metric = metric; return el; };
   function draw(id, values) {
     const c = $(id), g = c.getContext('2d');
@@ -59,7 +60,7 @@ th{color:#aaa;font-weight:normal}.muted{color:#888}#status{color:#8c8;font-size:
   function render(s) {
     const rpcsIn = sum(s.transports, 'rpcsIn'), rpcsOut = sum(s.transports, 'rpcsOut');
     const bytes = sum(s.transports, 'bytesIn') + sum(s.transports, 'bytesOut');
-    set('rooms', s.rooms); set('peers', s.peers); set('rpcs-in', rpcsIn); set('rpcs-out', rpcsOut); set('tick-ms', s.tickMs.toFixed(2));
+    set('rooms', s.rooms); set('peers', s.peers); set('paused', s.paused); set('rpcs-in', rpcsIn); set('rpcs-out', rpcsOut); set('tick-ms', s.tickMs.toFixed(2));
     if (last) {
       const dt = Math.max(0.001, (s.timeMs - last.timeMs) / 1000);
       const rps = (rpcsIn - sum(last.transports, 'rpcsIn')) / dt;
@@ -77,7 +78,7 @@ th{color:#aaa;font-weight:normal}.muted{color:#888}#status{color:#8c8;font-size:
     const rooms = $('rooms'); rooms.replaceChildren();
     for (const r of s.roomList.concat(s.lobbies.map((l) => ({ ...l, traffic: {}, tickMs: 0, peers: [] })))) {
       const tr = document.createElement('tr'); tr.dataset.room = r.id;
-      const peers = r.peers.map((p) => p.id + ' (' + p.transport + (p.rttMs === null ? '' : ', ' + p.rttMs + ' ms') + ')').join(', ');
+      const peers = r.peers.map((p) => p.id + ' (' + p.transport + (p.rttMs === null ? '' : ', ' + p.rttMs + ' ms') + (p.paused ? ', paused' : '') + ')').join(', ');
       tr.append(text('td', r.id), text('td', r.type), text('td', r.clients + '/' + r.maxClients, 'clients'), text('td', r.locked ? 'locked' : ''),
         text('td', sum(r.traffic, 'rpcsIn'), 'room-rpcs-in'), text('td', sum(r.traffic, 'rpcsOut'), 'room-rpcs-out'),
         text('td', sum(r.traffic, 'bytesIn')), text('td', sum(r.traffic, 'bytesOut')), text('td', r.tickMs.toFixed(2)), text('td', peers || '–'));

@@ -9,6 +9,8 @@ import { ErrorCode, type Logger } from '../core/index.js';
 import { GameServer, SIGNALING_PATH } from './game-server.js';
 import { MetricsHttpServer } from './metrics-http.js';
 import { ServerMetrics } from './metrics.js';
+import { PresenceRegistry } from './presence/presence-registry.js';
+import { RedisPresence } from './presence/redis-presence.js';
 import type { Room } from './room.js';
 import type { RoomTypeOptions } from './room-type.js';
 
@@ -34,9 +36,13 @@ const OPTIONS: readonly Option[] = [
   { name: 'max-rooms', value: 'N', fallback: '100', help: 'most rooms at once; further creations are refused (close code 4429)' },
   { name: 'rooms', value: 'N', fallback: '1', help: 'rooms of the default type created at start (ENet clients need one to join)' },
   { name: 'fps', value: 'N', fallback: '60', help: 'frames per second of every room' },
+  { name: 'resume-grace-ms', value: 'MS|off', fallback: '10000', help: 'how long a client that joined with ?session may resume after a drop (off: no sessions)' },
+  { name: 'ws-ping-ms', value: 'MS', fallback: '2000', help: 'ping WebSocket clients this often to measure their RTT (0: never)' },
   { name: 'grace-ms', value: 'MS', fallback: '5000', help: 'on SIGINT/SIGTERM, how long clients get to leave before the server exits' },
   { name: 'metrics-port', value: 'PORT', fallback: 'off', help: 'serve /metrics (Prometheus), /metrics.json and /monitor on this port (0 picks one)' },
   { name: 'metrics-token', value: 'TOKEN', fallback: 'random, printed', help: 'token the metrics and monitor pages require (?token= or Bearer)' },
+  { name: 'presence', value: 'memory|redis://HOST:PORT', fallback: 'memory', help: 'where rooms are listed and seats reserved: this process only, or a Redis shared by every process' },
+  { name: 'public-url', value: 'URL', fallback: 'ws://HOST:PORT', help: 'with --presence redis://…: the WebSocket URL other processes send clients to' },
 ];
 
 /** The `--help` text: every option with its default, and examples. */
@@ -50,10 +56,12 @@ export function serveHelp(games: Record<string, ServeGame>): string {
     'clients join by URL: ws://HOST:PORT/<roomId> (an existing room), ws://HOST:PORT/<type>/<roomId>',
     '(created on first join), ws://HOST:PORT/<type>/ (any open room of that type); ENet clients use a room\'s port;',
     "WebRTC peers signal through ws://HOST:PORT/.signaling (lobbies of Godot's webrtc_signaling demo).",
+    'scenenet clients that add ?session (connectToRoom) resume after a drop with ?resume=<token> (refused: 4401).',
     '',
     'examples:',
     '  scenenet serve --port 0',
     '  scenenet serve --host 0.0.0.0 --port 9080 --enet-ports 9100-9199 --max-rooms 50 --metrics-port 9091',
+    '  scenenet serve --port 9081 --presence redis://127.0.0.1:6379   (one of several processes on one Redis)',
   );
   return lines.join('\n');
 }
@@ -68,8 +76,12 @@ interface ServeOptions {
   readonly rooms: number;
   readonly fps: number;
   readonly graceMs: number;
+  readonly resumeGraceMs: number | null;
+  readonly wsPingMs: number;
   readonly metricsPort: number | null;
   readonly metricsToken: string | null;
+  readonly presence: string;
+  readonly publicUrl: string | null;
 }
 
 function parseOptions(argv: string[]): ServeOptions | 'help' | string {
@@ -91,11 +103,14 @@ function parseOptions(argv: string[]): ServeOptions | 'help' | string {
   const rooms = int('rooms', 0, 100_000);
   const fps = int('fps', 1, 1000);
   const graceMs = int('grace-ms', 0, 3_600_000);
+  const resumeGraceMs = str('resume-grace-ms') === 'off' ? null : int('resume-grace-ms', 0, 3_600_000);
+  const wsPingMs = int('ws-ping-ms', 0, 3_600_000);
   const metricsPort = str('metrics-port') === 'off' ? null : int('metrics-port', 0, 65535);
-  for (const v of [port, maxRooms, rooms, fps, graceMs, metricsPort]) if (typeof v === 'string') return v;
+  for (const v of [port, maxRooms, rooms, fps, graceMs, resumeGraceMs, wsPingMs, metricsPort]) if (typeof v === 'string') return v;
   const enet = parseEnetPorts(str('enet-ports'));
   if (typeof enet === 'string') return enet;
   if ((rooms as number) > (maxRooms as number)) return '--rooms may not exceed --max-rooms';
+  if (str('presence') !== 'memory' && !/^rediss?:\/\/./.test(str('presence'))) return `--presence must be memory or a redis:// URL, got "${str('presence')}"`;
   return {
     game: str('game'),
     host: str('host'),
@@ -105,8 +120,12 @@ function parseOptions(argv: string[]): ServeOptions | 'help' | string {
     rooms: rooms as number,
     fps: fps as number,
     graceMs: graceMs as number,
+    resumeGraceMs: resumeGraceMs as number | null,
+    wsPingMs: wsPingMs as number,
     metricsPort: metricsPort as number | null,
     metricsToken: (values['metrics-token'] as string | undefined) ?? null,
+    presence: str('presence'),
+    publicUrl: (values['public-url'] as string | undefined) ?? null,
   };
 }
 
@@ -145,6 +164,8 @@ export async function runServe(argv: string[], games: Record<string, ServeGame>,
     fps: options.fps,
     logger: printingLogger(print),
     signaling: true,
+    resume: options.resumeGraceMs === null ? { enabled: false } : { graceMs: options.resumeGraceMs },
+    wsPingIntervalMs: options.wsPingMs,
     ...(options.enet !== null ? { enet: { host: options.host, ports: options.enet } } : {}),
   });
   const types = game.roomTypes(print);
@@ -185,6 +206,17 @@ export async function runServe(argv: string[], games: Record<string, ServeGame>,
     stopExtras.push(async () => {
       metrics.close();
       await http.close();
+    });
+  }
+  if (options.presence !== 'memory') {
+    const presence = new RedisPresence({ url: options.presence, logger: printingLogger(print) });
+    const registry = new PresenceRegistry(server, presence, { url: options.publicUrl ?? base, logger: printingLogger(print) });
+    await presence.ready(3000).catch((err: Error) => print(`warning: ${err.message}`));
+    await registry.start();
+    print(`presence: ${options.presence} as process ${registry.processId} (clients are sent to ${options.publicUrl ?? base})`);
+    stopExtras.unshift(async () => {
+      await registry.stop();
+      await presence.close();
     });
   }
   try {

@@ -3,11 +3,12 @@
  * package imports through its own export map, its types check in a consumer, and its CLI runs.
  */
 import t from 'tap';
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { entries } from '../tsup.config.js';
+import { openPage } from './helpers/browser.js';
 
 // A full tsup build with .d.ts takes ~40 s on an idle 2-core machine, minutes under load.
 t.setTimeout(900_000);
@@ -83,4 +84,36 @@ t.test('npm run build, then the built package works', async (t) => {
 
   const cli = spawnSync(process.execPath, [join(root, 'dist/bin/scenenet.js'), 'lobby', '--clients', '2', '--quiet'], { cwd: root, encoding: 'utf8', timeout: 120_000 });
   t.equal(cli.status, 0, `built CLI: ${cli.stderr}`);
+
+  // The built CLI's arena serves the prebuilt browser client (dist/arena-client.js), and a browser plays on it.
+  t.ok(existsSync(join(root, 'dist/arena-client.js')), 'the arena client is prebuilt');
+  const arena = spawn(process.execPath, [join(root, 'dist/bin/scenenet.js'), 'arena'], { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] });
+  t.teardown(() => void arena.kill('SIGKILL'));
+  let out = '';
+  arena.stdout.on('data', (d: Buffer) => void (out += d.toString()));
+  arena.stderr.on('data', (d: Buffer) => void (out += d.toString()));
+  const url = await new Promise<string>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`no URL from scenenet arena: ${out}`)), 60_000);
+    arena.stdout.on('data', () => {
+      const m = /open (http:\/\/\S+)/.exec(out);
+      if (m !== null) {
+        clearTimeout(timer);
+        resolve(m[1]!);
+      }
+    });
+    arena.once('exit', () => reject(new Error(`scenenet arena exited: ${out}`)));
+  });
+  t.match(out, /client prebuilt/, 'the built CLI serves the prebuilt client, not a bundle of the sources');
+  const base = url.slice(0, url.indexOf('/?'));
+  const js = await fetch(`${base}/client.js`);
+  t.equal(js.status, 200);
+  t.equal((await js.text()).length, readFileSync(join(root, 'dist/arena-client.js'), 'utf8').length, '/client.js is dist/arena-client.js');
+  const page = await openPage(url);
+  t.teardown(() => page.close());
+  await page.page.waitForFunction(() => (window as unknown as { arena?: { connected(): boolean } }).arena?.connected() === true, null, { timeout: 60_000 });
+  const rooms = (await (await fetch(`${base}/rooms`)).json()) as { id: string; clients: number }[];
+  t.match(rooms, [{ id: 'main', clients: 1 }], 'the browser joined the room `main`');
+  const exited = new Promise<number | null>((resolve) => arena.once('exit', (code) => resolve(code)));
+  arena.kill('SIGINT');
+  t.equal(await exited, 0, 'scenenet arena stops on SIGINT');
 });

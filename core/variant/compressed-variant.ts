@@ -7,7 +7,7 @@
  */
 import { ErrorCode } from '../error-code.js';
 import { MultiplayerError } from '../errors.js';
-import type { ByteWriter } from './byte-writer.js';
+import { copyBytes, type ByteWriter } from './byte-writer.js';
 import { VariantReader, failed, finish, readVariant } from './variant-decoder.js';
 import type { DecodeOptions, VariantDecodeResult } from './variant-decoder.js';
 import { acquireScratch, errorCode, releaseScratch, writeVariant } from './variant-encoder.js';
@@ -188,7 +188,7 @@ export function decodeAndDecompressVariants(bytes: Uint8Array, offset: number, c
     const values = nulls([], count);
     if (count === 0) return { error: ErrorCode.OK, values, length: 0 };
     if (count !== 1) return { error: ErrorCode.ERR_INVALID_DATA, values, length: 0 };
-    values[0] = Uint8Array.prototype.slice.call(bytes, offset); // a copy even for a Node Buffer
+    values[0] = copyBytes(bytes, offset); // a copy even for a Node Buffer
     return { error: ErrorCode.OK, values, length: Math.max(0, bytes.length - offset) };
   }
   // Filled by push (a packed array of the values' own kinds, not a holey one filled with null first).

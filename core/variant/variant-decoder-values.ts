@@ -3,6 +3,7 @@
  * Float-based types honour the header's 64-bit flag (a double-precision sender); Color never does.
  */
 import { ErrorCode } from '../error-code.js';
+import { copyBytes } from './byte-writer.js';
 import { PackedColorArray, PackedStringArray, PackedVector2Array, PackedVector3Array, PackedVector4Array } from './containers.js';
 import { AABB, Basis, Color, Plane, Projection, Quaternion, Rect2, Rect2i, Transform2D, Transform3D } from './math-types.js';
 import { Vector2, Vector2i, Vector3, Vector3i, Vector4, Vector4i } from './vectors.js';
@@ -125,7 +126,7 @@ export function decodePacked(r: VariantReader, type: VariantType, wide: boolean)
     case VariantType.PACKED_BYTE_ARRAY: {
       const n = packedCount(r, 1);
       if (n < 0) return null;
-      const out = r.bytes.slice(r.pos, r.pos + n);
+      const out = copyBytes(r.bytes, r.pos, r.pos + n);
       r.pos += n + ((4 - (n & 3)) & 3); // the reported length includes padding even when it is missing
       return out;
     }

@@ -1,4 +1,4 @@
-import { ErrorCode, MultiplayerError, silentLogger, systemClock, type Clock, type Logger, type TLSOptions } from '../../core/index.js';
+import { ErrorCode, MultiplayerError, silentLogger, systemClock, type Clock, type Logger, type TLSOptions, logFailure } from '../../core/index.js';
 import {
   METHOD_NAMES, Method, PORT_HTTP, PORT_HTTPS, READ_CHUNK_SIZE_DEFAULT, READ_CHUNK_SIZE_MAX, READ_CHUNK_SIZE_MIN, Status,
   checkRequestUrl, stripScheme, verifyHeaders, type HTTPClientBackend,
@@ -66,9 +66,9 @@ export class FetchHTTPClient implements HTTPClientBackend {
     this.close();
     const { host: bare, scheme } = stripScheme(String(host));
     const tls = scheme === 'https' || (scheme === null && tlsOptions !== null);
-    if (tlsOptions !== null && tlsOptions.isServer()) return this.#fail(ErrorCode.ERR_INVALID_PARAMETER, 'TLS options must be client options.');
-    if (bare.length < 1 || !Number.isInteger(port) || port < -1 || port > 65535) return this.#fail(ErrorCode.ERR_INVALID_PARAMETER, 'Invalid host or port.');
-    if (this.#fetch === undefined) return this.#fail(ErrorCode.ERR_UNAVAILABLE, 'fetch is not available in this runtime.');
+    if (tlsOptions !== null && tlsOptions.isServer()) return logFailure(this.#log, '', ErrorCode.ERR_INVALID_PARAMETER, 'TLS options must be client options.');
+    if (bare.length < 1 || !Number.isInteger(port) || port < -1 || port > 65535) return logFailure(this.#log, '', ErrorCode.ERR_INVALID_PARAMETER, 'Invalid host or port.');
+    if (this.#fetch === undefined) return logFailure(this.#log, '', ErrorCode.ERR_UNAVAILABLE, 'fetch is not available in this runtime.');
     const p = port < 0 ? (tls ? PORT_HTTPS : PORT_HTTP) : port;
     this.#origin = `${tls ? 'https' : 'http'}://${bare.includes(':') ? `[${bare}]` : bare}:${p}`;
     this.#status = Status.CONNECTED;
@@ -98,9 +98,9 @@ export class FetchHTTPClient implements HTTPClientBackend {
 
   /** Starts a fetch of `url` (a path on the recorded origin). */
   requestRaw(method: Method, url: string, headers: readonly string[] = [], body: Uint8Array = new Uint8Array(0)): ErrorCode {
-    if (!Number.isInteger(method) || method < 0 || method >= Method.MAX) return this.#fail(ErrorCode.ERR_INVALID_PARAMETER, `Invalid method ${method}.`);
-    if (!checkRequestUrl(method, url) || method === Method.CONNECT) return this.#fail(ErrorCode.ERR_INVALID_PARAMETER, `Invalid request URL '${url}'.`);
-    if (this.#status !== Status.CONNECTED) return this.#fail(ErrorCode.ERR_INVALID_PARAMETER, 'HTTPClient is not connected.');
+    if (!Number.isInteger(method) || method < 0 || method >= Method.MAX) return logFailure(this.#log, '', ErrorCode.ERR_INVALID_PARAMETER, `Invalid method ${method}.`);
+    if (!checkRequestUrl(method, url) || method === Method.CONNECT) return logFailure(this.#log, '', ErrorCode.ERR_INVALID_PARAMETER, `Invalid request URL '${url}'.`);
+    if (this.#status !== Status.CONNECTED) return logFailure(this.#log, '', ErrorCode.ERR_INVALID_PARAMETER, 'HTTPClient is not connected.');
     const bad = verifyHeaders(headers, this.#log);
     if (bad !== ErrorCode.OK) return bad;
     const init = new Headers();
@@ -111,7 +111,7 @@ export class FetchHTTPClient implements HTTPClientBackend {
         if (!FORBIDDEN.has(name.toLowerCase())) init.append(name, line.slice(i + 1).trim());
       }
     } catch (err) {
-      return this.#fail(ErrorCode.ERR_INVALID_PARAMETER, `Invalid header: ${(err as Error).message}`);
+      return logFailure(this.#log, '', ErrorCode.ERR_INVALID_PARAMETER, `Invalid header: ${(err as Error).message}`);
     }
     this.#resetResponse();
     const gen = ++this.#gen;
@@ -261,11 +261,6 @@ export class FetchHTTPClient implements HTTPClientBackend {
     this.close();
     this.#status = Status.CONNECTION_ERROR;
     this.#log.warn(`HTTPClient (fetch): no progress for ${this.#readTimeoutMs} ms (read timeout).`);
-  }
-
-  #fail(code: ErrorCode, message: string): ErrorCode {
-    this.#log.debug(message);
-    return code;
   }
 }
 

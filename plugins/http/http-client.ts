@@ -3,6 +3,7 @@ import net from 'node:net';
 import tls from 'node:tls';
 import {
   ErrorCode, MultiplayerError, TLSOptions, detachStream, silentLogger, systemClock, type Clock, type Logger, type StreamPeer,
+  logFailure,
 } from '../../core/index.js';
 import {
   METHOD_NAMES, Method, PORT_HTTP, PORT_HTTPS, READ_CHUNK_SIZE_DEFAULT, READ_CHUNK_SIZE_MAX, READ_CHUNK_SIZE_MIN, Status,
@@ -89,9 +90,9 @@ export class HTTPClient implements HTTPClientBackend {
     let options = tlsOptions;
     if (scheme === 'http') options = null;
     else if (scheme === 'https' && options === null) options = TLSOptions.client();
-    if (options !== null && options.isServer()) return this.#fail(ErrorCode.ERR_INVALID_PARAMETER, 'TLS options must be client options.');
-    if (bare.length < 1) return this.#fail(ErrorCode.ERR_INVALID_PARAMETER, 'Host name is empty.');
-    if (!Number.isInteger(port) || port < -1 || port > 65535) return this.#fail(ErrorCode.ERR_INVALID_PARAMETER, `Invalid port ${port}.`);
+    if (options !== null && options.isServer()) return logFailure(this.#log, '', ErrorCode.ERR_INVALID_PARAMETER, 'TLS options must be client options.');
+    if (bare.length < 1) return logFailure(this.#log, '', ErrorCode.ERR_INVALID_PARAMETER, 'Host name is empty.');
+    if (!Number.isInteger(port) || port < -1 || port > 65535) return logFailure(this.#log, '', ErrorCode.ERR_INVALID_PARAMETER, `Invalid port ${port}.`);
     this.#connHost = bare;
     this.#tls = options;
     this.#connPort = port < 0 ? (options !== null ? PORT_HTTPS : PORT_HTTP) : port;
@@ -182,13 +183,13 @@ export class HTTPClient implements HTTPClientBackend {
    * and Accept unless given. Godot: HTTPClientTCP::request (core/io/http_client_tcp.cpp)
    */
   requestRaw(method: Method, url: string, headers: readonly string[] = [], body: Uint8Array = new Uint8Array(0)): ErrorCode {
-    if (!Number.isInteger(method) || method < 0 || method >= Method.MAX) return this.#fail(ErrorCode.ERR_INVALID_PARAMETER, `Invalid method ${method}.`);
-    if (!checkRequestUrl(method, url)) return this.#fail(ErrorCode.ERR_INVALID_PARAMETER, `Invalid request URL '${url}'.`);
-    if (this.#status !== Status.CONNECTED) return this.#fail(ErrorCode.ERR_INVALID_PARAMETER, 'HTTPClient is not connected.');
-    if (this.#agent === null) return this.#fail(ErrorCode.ERR_INVALID_DATA, 'HTTPClient has no connection.');
+    if (!Number.isInteger(method) || method < 0 || method >= Method.MAX) return logFailure(this.#log, '', ErrorCode.ERR_INVALID_PARAMETER, `Invalid method ${method}.`);
+    if (!checkRequestUrl(method, url)) return logFailure(this.#log, '', ErrorCode.ERR_INVALID_PARAMETER, `Invalid request URL '${url}'.`);
+    if (this.#status !== Status.CONNECTED) return logFailure(this.#log, '', ErrorCode.ERR_INVALID_PARAMETER, 'HTTPClient is not connected.');
+    if (this.#agent === null) return logFailure(this.#log, '', ErrorCode.ERR_INVALID_DATA, 'HTTPClient has no connection.');
     // Divergence from Godot: a CONNECT request turns the connection into a raw tunnel, which this
     // client cannot hand out (Godot's get_connection); HTTPS proxies use it internally (setHttpsProxy).
-    if (method === Method.CONNECT) return this.#fail(ErrorCode.ERR_UNAVAILABLE, 'CONNECT requests are not supported; use setHttpsProxy.');
+    if (method === Method.CONNECT) return logFailure(this.#log, '', ErrorCode.ERR_UNAVAILABLE, 'CONNECT requests are not supported; use setHttpsProxy.');
     const bad = verifyHeaders(headers, this.#log);
     if (bad !== ErrorCode.OK) return bad;
     const uri = this.#tls === null && this.#httpProxy !== null ? `http://${this.#hostPort()}${url}` : url;
@@ -201,7 +202,7 @@ export class HTTPClient implements HTTPClientBackend {
         setHost: false, headers: raw, maxHeaderSize: this.#maxHeaderSize,
       });
     } catch (err) {
-      return this.#fail(ErrorCode.ERR_INVALID_PARAMETER, `Invalid request: ${(err as Error).message}`);
+      return logFailure(this.#log, '', ErrorCode.ERR_INVALID_PARAMETER, `Invalid request: ${(err as Error).message}`);
     }
     this.#reader = new ResponseReader(req, method === Method.HEAD, () => this.#readChunkSize, () => this.#gen === gen);
     // A socket taken over from a StreamPeer arrives paused; reading starts once Node's parser listens.
@@ -432,10 +433,5 @@ export class HTTPClient implements HTTPClientBackend {
   #hostHeader(): string {
     const standard = (this.#tls !== null && this.#connPort === PORT_HTTPS) || (this.#tls === null && this.#connPort === PORT_HTTP);
     return standard ? this.#connHost : this.#hostPort();
-  }
-
-  #fail(code: ErrorCode, message: string): ErrorCode {
-    this.#log.debug(message);
-    return code;
   }
 }

@@ -1,5 +1,6 @@
 import {
   ErrorCode, MultiplayerError, Signal, TLSOptions, silentLogger, systemClock, type Clock, type Logger,
+  logFailure,
 } from '../../core/index.js';
 import { Node } from '../../scenetree/index.js';
 import { Method, Status, contentEncoding, hasHeader, headerValue, type HTTPClientBackend } from './http-client-base.js';
@@ -66,9 +67,9 @@ export class HTTPRequestBase extends Node {
    * Godot: HTTPRequest::request_raw (scene/main/http_request.cpp)
    */
   requestRaw(url: string, customHeaders: readonly string[] = [], method: Method = Method.GET, requestDataRaw: Uint8Array = EMPTY): ErrorCode {
-    if (!this.isInsideTree()) return this.#fail(ErrorCode.ERR_UNCONFIGURED, 'HTTPRequest must be inside the scene tree.');
+    if (!this.isInsideTree()) return logFailure(this.#logger(), '', ErrorCode.ERR_UNCONFIGURED, 'HTTPRequest must be inside the scene tree.');
     if (this.#requesting) {
-      return this.#fail(ErrorCode.ERR_BUSY, 'HTTPRequest is processing a request. Wait for completion or cancel it before attempting a new one.');
+      return logFailure(this.#logger(), '', ErrorCode.ERR_BUSY, 'HTTPRequest is processing a request. Wait for completion or cancel it before attempting a new one.');
     }
     const err = this.#parseUrl(url);
     if (err !== ErrorCode.OK) return err;
@@ -206,11 +207,6 @@ export class HTTPRequestBase extends Node {
     return this.#options.logger ?? (this.isInsideTree() ? this.getTree().logger : silentLogger);
   }
 
-  #fail(code: ErrorCode, message: string): ErrorCode {
-    this.#logger().debug(message);
-    return code;
-  }
-
   #guardIdle(property: string): void {
     if (this.#client.getStatus() !== Status.DISCONNECTED) {
       throw new MultiplayerError(ErrorCode.ERR_BUSY, `Can't set ${property} while a request is in progress.`);
@@ -225,10 +221,10 @@ export class HTTPRequestBase extends Node {
     try {
       parsed = new URL(url);
     } catch {
-      return this.#fail(ErrorCode.ERR_INVALID_PARAMETER, `Error parsing URL: '${url}'.`);
+      return logFailure(this.#logger(), '', ErrorCode.ERR_INVALID_PARAMETER, `Error parsing URL: '${url}'.`);
     }
     if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') {
-      return this.#fail(ErrorCode.ERR_INVALID_PARAMETER, `Invalid URL scheme: '${parsed.protocol}//'.`);
+      return logFailure(this.#logger(), '', ErrorCode.ERR_INVALID_PARAMETER, `Invalid URL scheme: '${parsed.protocol}//'.`);
     }
     this.#useTls = parsed.protocol === 'https:';
     this.#host = parsed.hostname.replace(/^\[(.*)\]$/, '$1');

@@ -6,6 +6,8 @@ import {
   PacketQueue,
   TransferMode,
   silentLogger,
+  copyBytes,
+  logFailure,
   type Clock,
   type Logger,
   type Rng,
@@ -97,9 +99,9 @@ export class LoopbackMultiplayerPeer extends MultiplayerPeer {
   /** Serves at `address` (synchronously: nothing to bind). Godot: ENetMultiplayerPeer::create_server (modules/enet/enet_multiplayer_peer.cpp) */
   createServer(network: VirtualNetwork, options: LoopbackServerOptions = {}): ErrorCode {
     const { address = 'server', maxClients = 32 } = options;
-    if (this.#network !== null) return this.#fail(ErrorCode.ERR_ALREADY_IN_USE, 'The multiplayer instance is already active.');
+    if (this.#network !== null) return logFailure(this.#logger, '', ErrorCode.ERR_ALREADY_IN_USE, 'The multiplayer instance is already active.');
     if (!Number.isInteger(maxClients) || maxClients < 1) {
-      return this.#fail(ErrorCode.ERR_INVALID_PARAMETER, `maxClients must be a positive integer, got ${maxClients}.`);
+      return logFailure(this.#logger, '', ErrorCode.ERR_INVALID_PARAMETER, `maxClients must be a positive integer, got ${maxClients}.`);
     }
     const err = this.#attach(network, address);
     if (err !== ErrorCode.OK) return err;
@@ -113,10 +115,10 @@ export class LoopbackMultiplayerPeer extends MultiplayerPeer {
   /** Sends the connect request; CONNECTING until answered. Godot: ENetMultiplayerPeer::create_client (modules/enet/enet_multiplayer_peer.cpp) */
   createClient(network: VirtualNetwork, options: LoopbackClientOptions = {}): ErrorCode {
     const { address = 'server' } = options;
-    if (this.#network !== null) return this.#fail(ErrorCode.ERR_ALREADY_IN_USE, 'The multiplayer instance is already active.');
-    if (address === '') return this.#fail(ErrorCode.ERR_INVALID_PARAMETER, 'The server address must not be empty.');
+    if (this.#network !== null) return logFailure(this.#logger, '', ErrorCode.ERR_ALREADY_IN_USE, 'The multiplayer instance is already active.');
+    if (address === '') return logFailure(this.#logger, '', ErrorCode.ERR_INVALID_PARAMETER, 'The server address must not be empty.');
     const local = options.localAddress ?? network.allocateAddress('client');
-    if (local === address) return this.#fail(ErrorCode.ERR_INVALID_PARAMETER, 'A client cannot use the server address.');
+    if (local === address) return logFailure(this.#logger, '', ErrorCode.ERR_INVALID_PARAMETER, 'A client cannot use the server address.');
     const err = this.#attach(network, local);
     if (err !== ErrorCode.OK) return err;
     this.#server = false;
@@ -158,33 +160,33 @@ export class LoopbackMultiplayerPeer extends MultiplayerPeer {
   /** The next packet, or ERR_UNAVAILABLE. Godot: ENetMultiplayerPeer::get_packet (modules/enet/enet_multiplayer_peer.cpp) */
   override getPacket(): Uint8Array | ErrorCode {
     const next = this.#incoming.shift();
-    if (next === undefined) return this.#fail(ErrorCode.ERR_UNAVAILABLE, 'No incoming packets available.');
+    if (next === undefined) return logFailure(this.#logger, '', ErrorCode.ERR_UNAVAILABLE, 'No incoming packets available.');
     return next;
   }
 
   /** Sends to the target peer(s) with the current mode and channel. Godot: ENetMultiplayerPeer::put_packet (modules/enet/enet_multiplayer_peer.cpp) */
   override putPacket(packet: Uint8Array): ErrorCode {
-    if (this.#network === null) return this.#fail(ErrorCode.ERR_UNCONFIGURED, "The multiplayer instance isn't currently active.");
+    if (this.#network === null) return logFailure(this.#logger, '', ErrorCode.ERR_UNCONFIGURED, "The multiplayer instance isn't currently active.");
     if (this.#status !== CONNECTED) {
-      return this.#fail(ErrorCode.ERR_UNCONFIGURED, "The multiplayer instance isn't currently connected to any server or client.");
+      return logFailure(this.#logger, '', ErrorCode.ERR_UNCONFIGURED, "The multiplayer instance isn't currently connected to any server or client.");
     }
     const target = this.#targetPeer;
     const address = target === 0 ? '' : this.#peers.get(Math.abs(target));
-    if (address === undefined) return this.#fail(ErrorCode.ERR_INVALID_PARAMETER, `Invalid target peer: ${target}`);
-    if (packet.length > this.getMaxPacketSize()) return this.#fail(ErrorCode.ERR_INVALID_PARAMETER, `Packet too big: ${packet.length} bytes.`);
+    if (address === undefined) return logFailure(this.#logger, '', ErrorCode.ERR_INVALID_PARAMETER, `Invalid target peer: ${target}`);
+    if (packet.length > this.getMaxPacketSize()) return logFailure(this.#logger, '', ErrorCode.ERR_INVALID_PARAMETER, `Packet too big: ${packet.length} bytes.`);
     const mode = this.transferMode;
     const channel = this.transferChannel;
-    if (!(mode === UNRELIABLE || mode === TransferMode.UNRELIABLE_ORDERED || mode === RELIABLE)) return this.#fail(ErrorCode.ERR_INVALID_PARAMETER, `Invalid transfer mode: ${mode}`);
+    if (!(mode === UNRELIABLE || mode === TransferMode.UNRELIABLE_ORDERED || mode === RELIABLE)) return logFailure(this.#logger, '', ErrorCode.ERR_INVALID_PARAMETER, `Invalid transfer mode: ${mode}`);
     if (!Number.isInteger(channel) || channel < 0 || channel >= LOOPBACK_CHANNEL_COUNT) {
-      return this.#fail(ErrorCode.ERR_INVALID_PARAMETER, `The transfer channel must be in [0, ${LOOPBACK_CHANNEL_COUNT - 1}], got ${channel}.`);
+      return logFailure(this.#logger, '', ErrorCode.ERR_INVALID_PARAMETER, `The transfer channel must be in [0, ${LOOPBACK_CHANNEL_COUNT - 1}], got ${channel}.`);
     }
     if (target > 0) {
-      this.#network.sendDatagram(address, { from: this.#address, message: 'data', mode, channel, payload: packet.slice(), value: 0 });
+      this.#network.sendDatagram(address, { from: this.#address, message: 'data', mode, channel, payload: copyBytes(packet), value: 0 });
       return OK;
     }
     for (const [id, to] of this.#peers) {
       if (id === -target) continue;
-      this.#network.sendDatagram(to, { from: this.#address, message: 'data', mode, channel, payload: packet.slice(), value: 0 });
+      this.#network.sendDatagram(to, { from: this.#address, message: 'data', mode, channel, payload: copyBytes(packet), value: 0 });
     }
     return OK;
   }
@@ -351,8 +353,8 @@ export class LoopbackMultiplayerPeer extends MultiplayerPeer {
 
   #attach(network: VirtualNetwork, address: string): ErrorCode {
     const err = network.attach(address);
-    if (err === ErrorCode.ERR_ALREADY_IN_USE) return this.#fail(ErrorCode.ERR_CANT_CREATE, `Address "${address}" is already in use.`);
-    if (err !== ErrorCode.OK) return this.#fail(err, `Invalid address "${address}".`);
+    if (err === ErrorCode.ERR_ALREADY_IN_USE) return logFailure(this.#logger, '', ErrorCode.ERR_CANT_CREATE, `Address "${address}" is already in use.`);
+    if (err !== ErrorCode.OK) return logFailure(this.#logger, '', err, `Invalid address "${address}".`);
     this.#network = network;
     this.#address = address;
     this.#logger = this.#options.logger ?? network.logger;
@@ -389,10 +391,5 @@ export class LoopbackMultiplayerPeer extends MultiplayerPeer {
 
   #clock(): Clock {
     return this.#options.clock ?? this.#network!.clock;
-  }
-
-  #fail(code: ErrorCode, message: string): ErrorCode {
-    this.#logger.debug(message);
-    return code;
   }
 }

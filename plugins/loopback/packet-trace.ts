@@ -1,4 +1,4 @@
-import { Signal, type TransferMode } from '../../core/index.js';
+import { ErrorCode, MultiplayerError, Signal, type TransferMode } from '../../core/index.js';
 
 /** What a virtual datagram carries: user data or one of the loopback handshake messages. */
 export type MessageKind = 'data' | 'connect' | 'accept' | 'reject' | 'disconnect';
@@ -56,8 +56,13 @@ export type PacketEvent = Omit<PacketTraceEntry, 'type' | 'index' | 'head'> & { 
 
 /** Options of `PacketTrace`. */
 export interface PacketTraceOptions {
-  /** Keep entries in memory (the hash is always computed). Default true. */
+  /** Keep entries in memory. Default true. */
   readonly keepEntries?: boolean;
+  /**
+   * Compute the running hash. Default true. With `keepEntries: false` too, recording a packet costs
+   * nothing unless `recorded` has a slot (a benchmark's hot path); `hash()` then throws.
+   */
+  readonly hash?: boolean;
 }
 
 const MESSAGE_CODES: Record<MessageKind, number> = { data: 0, connect: 1, accept: 2, reject: 3, disconnect: 4 };
@@ -77,6 +82,7 @@ export class PacketTrace {
   readonly recorded = new Signal<[entry: TraceEntry]>();
   readonly #entries: TraceEntry[] = [];
   readonly #keep: boolean;
+  readonly #hashing: boolean;
   readonly #hash = new Fnv1a64();
   readonly #names = new Map<string, number>();
   #count = 0;
@@ -87,6 +93,12 @@ export class PacketTrace {
 
   constructor(options: PacketTraceOptions = {}) {
     this.#keep = options.keepEntries ?? true;
+    this.#hashing = options.hash ?? true;
+  }
+
+  /** True if recording a packet does anything: entries are kept or hashed, or a slot observes them. */
+  get active(): boolean {
+    return this.#keep || this.#hashing || this.recorded.connectionCount > 0;
   }
 
   /** The recorded entries, oldest first (empty when `keepEntries` is false). */
@@ -126,18 +138,20 @@ export class PacketTrace {
   ): PacketTraceEntry | null {
     // Compact canonical form: names are hashed once (with the small id they get, in order of first
     // appearance), then every packet is a tag, six 32-bit words and two doubles.
-    const fromId = this.#nameId(from);
-    const toId = this.#nameId(to);
-    this.#hash.packet(
-      fromId,
-      toId,
-      MESSAGE_CODES[message] | (mode << 4) | (OUTCOME_CODES[outcome] << 8),
-      channel,
-      size,
-      attempt,
-      timeMs,
-      deliverAtMs ?? -1,
-    );
+    if (this.#hashing) {
+      const fromId = this.#nameId(from);
+      const toId = this.#nameId(to);
+      this.#hash.packet(
+        fromId,
+        toId,
+        MESSAGE_CODES[message] | (mode << 4) | (OUTCOME_CODES[outcome] << 8),
+        channel,
+        size,
+        attempt,
+        timeMs,
+        deliverAtMs ?? -1,
+      );
+    }
     const index = this.#count++;
     if (!this.#keep && this.recorded.connectionCount === 0) return null;
     const entry: PacketTraceEntry = {
@@ -151,13 +165,14 @@ export class PacketTrace {
   /** Records an annotation; it is part of the hash. */
   note(timeMs: number, text: string): NoteTraceEntry {
     const entry: NoteTraceEntry = { type: 'note', index: this.#count, timeMs, text };
-    this.#hash.byte(0x4e).number(timeMs).string(text); // 'N'
+    if (this.#hashing) this.#hash.byte(0x4e).number(timeMs).string(text); // 'N'
     this.#append(entry);
     return entry;
   }
 
   /** FNV-1a 64 of every entry so far, as 16 lowercase hex digits. */
   hash(): string {
+    if (!this.#hashing) throw new MultiplayerError(ErrorCode.ERR_UNAVAILABLE, 'This trace was made with hashing off.');
     return this.#hash.digest();
   }
 

@@ -79,9 +79,9 @@ export class ReplayMultiplayerPeer extends MultiplayerPeer {
   #packets: Array<Extract<RecordedInput, { type: 'packet' }>> = [];
   #head = 0;
   #dropped: number[] = [];
-  readonly #onSend: (target: number, mode: TransferMode, channel: number, data: Uint8Array) => void;
+  readonly #onSend: (target: number, mode: TransferMode, channel: number, data: Uint8Array, accepted: boolean) => void;
 
-  constructor(recording: Recording, onSend: (target: number, mode: TransferMode, channel: number, data: Uint8Array) => void) {
+  constructor(recording: Recording, onSend: (target: number, mode: TransferMode, channel: number, data: Uint8Array, accepted: boolean) => void) {
     super();
     this.recording = recording;
     this.#onSend = onSend;
@@ -151,11 +151,16 @@ export class ReplayMultiplayerPeer extends MultiplayerPeer {
   }
 
   override putPacket(packet: Uint8Array): ErrorCode {
-    if (this.#status !== ConnectionStatus.CONNECTED) return ErrorCode.ERR_UNCONFIGURED;
     const target = this.#target;
-    if (target !== 0 && !this.#peers.has(Math.abs(target))) return ErrorCode.ERR_INVALID_PARAMETER;
-    this.#onSend(target, this.transferMode, this.transferChannel, packet);
-    return ErrorCode.OK;
+    const err =
+      this.#status !== ConnectionStatus.CONNECTED
+        ? ErrorCode.ERR_UNCONFIGURED
+        : target !== 0 && !this.#peers.has(Math.abs(target))
+          ? ErrorCode.ERR_INVALID_PARAMETER
+          : ErrorCode.OK;
+    // Refused sends count too, as the recorder counts them (see RecordingMultiplayerPeer.putPacket).
+    this.#onSend(target, this.transferMode, this.transferChannel, packet, err === ErrorCode.OK);
+    return err;
   }
 
   override disconnectPeer(id: number): void {
@@ -225,9 +230,9 @@ export async function replayRecording(
     if (!names.has(a)) names.set(a, id > 0 ? `peer ${id}` : a);
     return a;
   };
-  const peer = new ReplayMultiplayerPeer(rec, (target, mode, channel, data) => {
+  const peer = new ReplayMultiplayerPeer(rec, (target, mode, channel, data, accepted) => {
     const now = clock.nowMs();
-    trace.record(now, 'server', address(target), 'data', mode, channel, data.length, 0, 'delivered', now, data.length > 0 ? data[0]! : -1);
+    if (accepted) trace.record(now, 'server', address(target), 'data', mode, channel, data.length, 0, 'delivered', now, data.length > 0 ? data[0]! : -1);
     sentHash.uint32(peer.frame);
     digestSend(sentHash, target, mode, channel, data);
     digestSend(frameHash, target, mode, channel, data);

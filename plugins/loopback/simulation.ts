@@ -59,8 +59,10 @@ export interface SimulationOptions {
   readonly layout?: 'trees' | 'subtrees';
   /** Builds a peer's scene (and configures its API, e.g. auth) before it connects. */
   setup?(peer: SimPeer): void;
-  /** Keep trace entries in memory (the trace hash is computed either way). Default true. */
+  /** Keep trace entries in memory (the trace hash is computed unless `hashTrace` is false). Default true. */
   readonly keepTrace?: boolean;
+  /** Compute the trace hash. Default true; false (with `keepTrace: false`) takes the trace off the hot path. */
+  readonly hashTrace?: boolean;
   /** The virtual clock (a new one by default). */
   readonly clock?: ManualClock;
   /** Also sends each peer's log lines here (they are always kept in `SimPeer.log`). */
@@ -125,6 +127,7 @@ export class Simulation {
       rng: rng.fork(),
       conditions: options.conditions ?? {},
       keepTrace: options.keepTrace ?? true,
+      hashTrace: options.hashTrace ?? true,
     });
     const names = ['server', ...Array.from({ length: options.clients ?? 2 }, (_, i) => `client${i + 1}`)];
     const shared = options.layout === 'subtrees' ? this.#newTree() : null;

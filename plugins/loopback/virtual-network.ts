@@ -26,8 +26,13 @@ export interface VirtualNetworkOptions {
   readonly logger?: Logger;
   /** Default conditions of every link. Default: `PERFECT_LINK`. */
   readonly conditions?: Partial<LinkConditions>;
-  /** Keep trace entries in memory (the hash is always kept). Default true. */
+  /** Keep trace entries in memory. Default true. */
   readonly keepTrace?: boolean;
+  /**
+   * Compute the trace hash. Default true. With `keepTrace: false` too, the trace is off the per-packet
+   * path (unless `traced` has a slot) and `traceHash()` throws.
+   */
+  readonly hashTrace?: boolean;
 }
 
 /** A datagram as a receiving endpoint sees it. */
@@ -121,7 +126,7 @@ export class VirtualNetwork {
     this.rng = options.rng;
     this.logger = options.logger ?? silentLogger;
     this.#defaults = mergeConditions(PERFECT_LINK, options.conditions ?? {});
-    this.#trace = new PacketTrace({ keepEntries: options.keepTrace ?? true });
+    this.#trace = new PacketTrace({ keepEntries: options.keepTrace ?? true, hash: options.hashTrace ?? true });
   }
 
   /** Every recorded transmission and note, oldest first. */
@@ -134,7 +139,7 @@ export class VirtualNetwork {
     return this.#trace.recorded;
   }
 
-  /** FNV-1a 64 of the whole trace, 16 hex digits. */
+  /** FNV-1a 64 of the whole trace, 16 hex digits. Throws `MultiplayerError` (ERR_UNAVAILABLE) with `hashTrace: false`. */
   traceHash(): string {
     return this.#trace.hash();
   }
@@ -386,8 +391,10 @@ export class VirtualNetwork {
     outcome: 'delivered' | 'duplicated' | 'dropped' | 'partitioned' | 'unreachable' | 'stale',
     deliverAtMs: number | null,
   ): void {
+    const trace = this.#trace;
+    if (!trace.active) return;
     const p = d.payload;
-    this.#trace.record(timeMs, d.from, to, d.message, d.mode, d.channel, p.length, attempt, outcome, deliverAtMs, p.length > 0 ? p[0]! : -1);
+    trace.record(timeMs, d.from, to, d.message, d.mode, d.channel, p.length, attempt, outcome, deliverAtMs, p.length > 0 ? p[0]! : -1);
   }
 }
 

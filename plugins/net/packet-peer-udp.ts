@@ -3,6 +3,7 @@ import net from 'node:net';
 import {
   ErrorCode,
   silentLogger,
+  logFailure,
   type Logger,
   PacketPeerBase,
 } from '../../core/index.js';
@@ -124,9 +125,9 @@ export class PacketPeerUDP extends PacketPeerBase {
    * Godot: PacketPeerUDP::bind
    */
   async bind(port: number, bindAddress = '*', recvBufSize = PACKET_BUFFER_SIZE): Promise<ErrorCode> {
-    if (this.#socket !== null || this.#shared !== null) return this.#fail(ErrorCode.ERR_ALREADY_IN_USE, 'The socket is already bound.');
+    if (this.#socket !== null || this.#shared !== null) return logFailure(this.#log, 'PacketPeerUDP', ErrorCode.ERR_ALREADY_IN_USE, 'The socket is already bound.');
     const problem = localAddressProblem(port, bindAddress);
-    if (problem !== null) return this.#fail(ErrorCode.ERR_INVALID_PARAMETER, problem);
+    if (problem !== null) return logFailure(this.#log, 'PacketPeerUDP', ErrorCode.ERR_INVALID_PARAMETER, problem);
     const { type, address } = udpBindTarget(bindAddress);
     const socket = this.#open(type);
     this.#socket = socket;
@@ -134,7 +135,7 @@ export class PacketPeerUDP extends PacketPeerBase {
     if (this.#socket !== socket) return ErrorCode.ERR_UNCONFIGURED; // closed while binding
     if (error !== null) {
       this.close();
-      return this.#fail(ErrorCode.ERR_UNAVAILABLE, `Cannot bind ${bindAddress}:${port}: ${error.message}`);
+      return logFailure(this.#log, 'PacketPeerUDP', ErrorCode.ERR_UNAVAILABLE, `Cannot bind ${bindAddress}:${port}: ${error.message}`);
     }
     try {
       socket.setRecvBufferSize(recvBufSize);
@@ -150,7 +151,7 @@ export class PacketPeerUDP extends PacketPeerBase {
    * unbound). Godot: PacketPeerUDP::connect_to_host
    */
   connectToHost(host: string, port: number): ErrorCode {
-    if (this.#shared !== null) return this.#fail(ErrorCode.ERR_LOCKED, 'A UDPServer peer is already connected.');
+    if (this.#shared !== null) return logFailure(this.#log, 'PacketPeerUDP', ErrorCode.ERR_LOCKED, 'A UDPServer peer is already connected.');
     const ip = this.#checkAddress(host, port);
     if (typeof ip === 'number') return ip;
     this.#connected = true;
@@ -164,7 +165,7 @@ export class PacketPeerUDP extends PacketPeerBase {
 
   /** Where `putPacket` sends. ERR_UNAVAILABLE on a connected socket. Godot: PacketPeerUDP::set_dest_address */
   setDestAddress(host: string, port: number): ErrorCode {
-    if (this.#connected) return this.#fail(ErrorCode.ERR_UNAVAILABLE, 'Destination address cannot be set for connected sockets.');
+    if (this.#connected) return logFailure(this.#log, 'PacketPeerUDP', ErrorCode.ERR_UNAVAILABLE, 'Destination address cannot be set for connected sockets.');
     const ip = this.#checkAddress(host, port);
     if (typeof ip === 'number') return ip;
     this.#destIp = ip;
@@ -179,8 +180,8 @@ export class PacketPeerUDP extends PacketPeerBase {
    * Godot: PacketPeerUDP::put_packet
    */
   putPacket(packet: Uint8Array): ErrorCode {
-    if (this.#destPort === 0) return this.#fail(ErrorCode.ERR_UNCONFIGURED, 'Destination address not set.');
-    if (packet.length > MAX_DATAGRAM) return this.#fail(ErrorCode.ERR_INVALID_PARAMETER, `A datagram carries at most ${MAX_DATAGRAM} bytes.`);
+    if (this.#destPort === 0) return logFailure(this.#log, 'PacketPeerUDP', ErrorCode.ERR_UNCONFIGURED, 'Destination address not set.');
+    if (packet.length > MAX_DATAGRAM) return logFailure(this.#log, 'PacketPeerUDP', ErrorCode.ERR_INVALID_PARAMETER, `A datagram carries at most ${MAX_DATAGRAM} bytes.`);
     if (this.#shared !== null) {
       this.#shared.send(packet, this.#destIp, this.#destPort);
       return ErrorCode.OK;
@@ -314,30 +315,25 @@ export class PacketPeerUDP extends PacketPeerBase {
   }
 
   #membership(group: string, interfaceName: string, join: boolean): ErrorCode {
-    if (!isMulticast(group)) return this.#fail(ErrorCode.ERR_INVALID_PARAMETER, `'${group}' is not a multicast address.`);
+    if (!isMulticast(group)) return logFailure(this.#log, 'PacketPeerUDP', ErrorCode.ERR_INVALID_PARAMETER, `'${group}' is not a multicast address.`);
     const socket = this.#socket;
-    if (socket === null || this.getLocalPort() === 0) return this.#fail(ErrorCode.ERR_UNCONFIGURED, 'Bind the socket first.');
+    if (socket === null || this.getLocalPort() === 0) return logFailure(this.#log, 'PacketPeerUDP', ErrorCode.ERR_UNCONFIGURED, 'Bind the socket first.');
     const iface = interfaceName === '' ? undefined : interfaceAddress(interfaceName, group);
-    if (iface === null) return this.#fail(ErrorCode.ERR_INVALID_PARAMETER, `No interface '${interfaceName}' for ${group}.`);
+    if (iface === null) return logFailure(this.#log, 'PacketPeerUDP', ErrorCode.ERR_INVALID_PARAMETER, `No interface '${interfaceName}' for ${group}.`);
     try {
       if (join) socket.addMembership(group, iface);
       else socket.dropMembership(group, iface);
     } catch (err) {
-      return this.#fail(ErrorCode.FAILED, `${join ? 'Joining' : 'Leaving'} ${group} failed: ${(err as Error).message}`);
+      return logFailure(this.#log, 'PacketPeerUDP', ErrorCode.FAILED, `${join ? 'Joining' : 'Leaving'} ${group} failed: ${(err as Error).message}`);
     }
     return ErrorCode.OK;
   }
 
   #checkAddress(host: string, port: number): string | ErrorCode {
     if (!Number.isInteger(port) || port < 1 || port > 65535) {
-      return this.#fail(ErrorCode.ERR_INVALID_PARAMETER, 'The remote port number must be between 1 and 65535 (inclusive).');
+      return logFailure(this.#log, 'PacketPeerUDP', ErrorCode.ERR_INVALID_PARAMETER, 'The remote port number must be between 1 and 65535 (inclusive).');
     }
     const ip = typeof host === 'string' ? ipLiteral(host) : null;
-    return ip ?? this.#fail(ErrorCode.ERR_CANT_RESOLVE, `Cannot resolve '${host}'.`);
-  }
-
-  #fail(code: ErrorCode, message: string): ErrorCode {
-    this.#log.debug(`PacketPeerUDP: ${message}`);
-    return code;
+    return ip ?? logFailure(this.#log, 'PacketPeerUDP', ErrorCode.ERR_CANT_RESOLVE, `Cannot resolve '${host}'.`);
   }
 }

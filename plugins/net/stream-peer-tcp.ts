@@ -1,5 +1,5 @@
 import net from 'node:net';
-import { ErrorCode, MultiplayerError } from '../../core/index.js';
+import { ErrorCode, MultiplayerError, logFailure } from '../../core/index.js';
 import { localAddressProblem, normalizeAddress } from './net-address.js';
 import { DEFAULT_CONNECT_TIMEOUT_MS, TCPStatus } from './status.js';
 import { SocketStreamPeer, type SocketEvent, type SocketStreamOptions } from './socket-stream-peer.js';
@@ -48,9 +48,9 @@ export class StreamPeerTCP extends SocketStreamPeer {
    * Godot: StreamPeerTCP::bind (core/io/stream_peer_tcp.cpp)
    */
   bind(port: number, host = '*'): ErrorCode {
-    if (this.#status !== TCPStatus.NONE) return this.#fail(ErrorCode.ERR_ALREADY_IN_USE, 'The socket is already in use.');
+    if (this.#status !== TCPStatus.NONE) return logFailure(this.log, 'StreamPeerTCP', ErrorCode.ERR_ALREADY_IN_USE, 'The socket is already in use.');
     const problem = localAddressProblem(port, host);
-    if (problem !== null) return this.#fail(ErrorCode.ERR_INVALID_PARAMETER, problem);
+    if (problem !== null) return logFailure(this.log, 'StreamPeerTCP', ErrorCode.ERR_INVALID_PARAMETER, problem);
     this.#bind = { port, host };
     return ErrorCode.OK;
   }
@@ -62,10 +62,10 @@ export class StreamPeerTCP extends SocketStreamPeer {
    * Godot: StreamPeerTCP::connect_to_host (core/io/stream_peer_tcp.cpp)
    */
   connectToHost(host: string, port: number): ErrorCode {
-    if (this.#status !== TCPStatus.NONE) return this.#fail(ErrorCode.ERR_ALREADY_IN_USE, 'The socket is already in use.');
-    if (typeof host !== 'string' || host === '') return this.#fail(ErrorCode.ERR_INVALID_PARAMETER, 'The host is empty.');
+    if (this.#status !== TCPStatus.NONE) return logFailure(this.log, 'StreamPeerTCP', ErrorCode.ERR_ALREADY_IN_USE, 'The socket is already in use.');
+    if (typeof host !== 'string' || host === '') return logFailure(this.log, 'StreamPeerTCP', ErrorCode.ERR_INVALID_PARAMETER, 'The host is empty.');
     if (!Number.isInteger(port) || port < 1 || port > 65535) {
-      return this.#fail(ErrorCode.ERR_INVALID_PARAMETER, 'The remote port number must be between 1 and 65535 (inclusive).');
+      return logFailure(this.log, 'StreamPeerTCP', ErrorCode.ERR_INVALID_PARAMETER, 'The remote port number must be between 1 and 65535 (inclusive).');
     }
     const bind = this.#bind;
     const options: net.TcpNetConnectOpts = { host, port };
@@ -75,7 +75,7 @@ export class StreamPeerTCP extends SocketStreamPeer {
     try {
       socket = net.connect(options);
     } catch (err) {
-      return this.#fail(ErrorCode.FAILED, `Connection to remote host failed: ${(err as Error).message}`);
+      return logFailure(this.log, 'StreamPeerTCP', ErrorCode.FAILED, `Connection to remote host failed: ${(err as Error).message}`);
     }
     this.attach(socket);
     socket.once('connect', () => this.queue({ kind: 'open' }));
@@ -188,10 +188,5 @@ export class StreamPeerTCP extends SocketStreamPeer {
   #error(): void {
     this.release();
     this.#status = TCPStatus.ERROR;
-  }
-
-  #fail(code: ErrorCode, message: string): ErrorCode {
-    this.log.debug(`StreamPeerTCP: ${message}`);
-    return code;
   }
 }

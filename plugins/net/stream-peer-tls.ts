@@ -1,7 +1,7 @@
 import net from 'node:net';
 import { Duplex } from 'node:stream';
 import tls from 'node:tls';
-import { ErrorCode, TLSOptions, detachStream, type StreamPeer } from '../../core/index.js';
+import { ErrorCode, TLSOptions, detachStream, type StreamPeer, logFailure } from '../../core/index.js';
 import { DEFAULT_HANDSHAKE_TIMEOUT_MS, TLSStatus } from './status.js';
 import { SocketStreamPeer, type SocketEvent, type SocketStreamOptions } from './socket-stream-peer.js';
 
@@ -41,13 +41,13 @@ export class StreamPeerTLS extends SocketStreamPeer {
    */
   connectToStream(stream: StreamPeer, commonName: string, clientOptions: TLSOptions | null = null): ErrorCode {
     const options = clientOptions ?? TLSOptions.client();
-    if (options.isServer()) return this.#fail(ErrorCode.ERR_INVALID_PARAMETER, 'TLS options must be client options.');
-    if (this.#status !== TLSStatus.DISCONNECTED) return this.#fail(ErrorCode.ERR_ALREADY_IN_USE, 'The stream is already in use.');
+    if (options.isServer()) return logFailure(this.log, 'StreamPeerTLS', ErrorCode.ERR_INVALID_PARAMETER, 'TLS options must be client options.');
+    if (this.#status !== TLSStatus.DISCONNECTED) return logFailure(this.log, 'StreamPeerTLS', ErrorCode.ERR_ALREADY_IN_USE, 'The stream is already in use.');
     const name = options.getCommonNameOverride() || commonName;
     const unsafe = options.isUnsafeClient();
-    if (name === '' && !unsafe) return this.#fail(ErrorCode.ERR_INVALID_PARAMETER, 'A common name is needed to verify the server.');
+    if (name === '' && !unsafe) return logFailure(this.log, 'StreamPeerTLS', ErrorCode.ERR_INVALID_PARAMETER, 'A common name is needed to verify the server.');
     const detached = detachStream(stream);
-    if (typeof detached === 'number') return this.#fail(detached, 'The stream must be a connected StreamPeerTCP.');
+    if (typeof detached === 'number') return logFailure(this.log, 'StreamPeerTLS', detached, 'The stream must be a connected StreamPeerTCP.');
     const chain = options.getTrustedCaChain();
     const socket = tls.connect({
       socket: withHead(detached.socket as net.Socket, detached.head),
@@ -68,16 +68,16 @@ export class StreamPeerTLS extends SocketStreamPeer {
    * Godot: StreamPeerMbedTLS::accept_stream
    */
   acceptStream(stream: StreamPeer, serverOptions: TLSOptions): ErrorCode {
-    if (!(serverOptions instanceof TLSOptions) || !serverOptions.isServer()) return this.#fail(ErrorCode.ERR_INVALID_PARAMETER, 'TLS options must be server options.');
-    if (this.#status !== TLSStatus.DISCONNECTED) return this.#fail(ErrorCode.ERR_ALREADY_IN_USE, 'The stream is already in use.');
+    if (!(serverOptions instanceof TLSOptions) || !serverOptions.isServer()) return logFailure(this.log, 'StreamPeerTLS', ErrorCode.ERR_INVALID_PARAMETER, 'TLS options must be server options.');
+    if (this.#status !== TLSStatus.DISCONNECTED) return logFailure(this.log, 'StreamPeerTLS', ErrorCode.ERR_ALREADY_IN_USE, 'The stream is already in use.');
     let context: tls.SecureContext;
     try {
       context = tls.createSecureContext({ key: serverOptions.getPrivateKey() ?? '', cert: serverOptions.getOwnCertificate() ?? '' });
     } catch (err) {
-      return this.#fail(ErrorCode.ERR_INVALID_PARAMETER, `The key or certificate is not usable: ${(err as Error).message}`);
+      return logFailure(this.log, 'StreamPeerTLS', ErrorCode.ERR_INVALID_PARAMETER, `The key or certificate is not usable: ${(err as Error).message}`);
     }
     const detached = detachStream(stream);
-    if (typeof detached === 'number') return this.#fail(detached, 'The stream must be a connected StreamPeerTCP.');
+    if (typeof detached === 'number') return logFailure(this.log, 'StreamPeerTLS', detached, 'The stream must be a connected StreamPeerTCP.');
     const socket = new tls.TLSSocket(withHead(detached.socket as net.Socket, detached.head), { isServer: true, secureContext: context });
     socket.once('secure', () => this.queue({ kind: 'open' }));
     this.#start(socket, stream);
@@ -165,11 +165,6 @@ export class StreamPeerTLS extends SocketStreamPeer {
   #error(status: TLSStatus): void {
     this.release();
     this.#status = status;
-  }
-
-  #fail(code: ErrorCode, message: string): ErrorCode {
-    this.log.debug(`StreamPeerTLS: ${message}`);
-    return code;
   }
 }
 

@@ -1,5 +1,5 @@
 import net from 'node:net';
-import { ErrorCode, silentLogger, type Logger } from '../../core/index.js';
+import { ErrorCode, silentLogger, type Logger, logFailure } from '../../core/index.js';
 import { localAddressProblem, whenListening } from './net-address.js';
 import { MAX_PENDING_CONNECTIONS } from './status.js';
 import { StreamPeerTCP, type StreamPeerTCPOptions } from './stream-peer-tcp.js';
@@ -33,9 +33,9 @@ export class TCPServer {
    * Godot: TCPServer::listen (core/io/tcp_server.cpp)
    */
   async listen(port: number, bindAddress = '*'): Promise<ErrorCode> {
-    if (this.#server !== null) return this.#fail(ErrorCode.ERR_ALREADY_IN_USE, 'The server is already listening.');
+    if (this.#server !== null) return logFailure(this.#log, 'TCPServer', ErrorCode.ERR_ALREADY_IN_USE, 'The server is already listening.');
     const problem = localAddressProblem(port, bindAddress);
-    if (problem !== null) return this.#fail(ErrorCode.ERR_INVALID_PARAMETER, problem);
+    if (problem !== null) return logFailure(this.#log, 'TCPServer', ErrorCode.ERR_INVALID_PARAMETER, problem);
     const server = net.createServer({ pauseOnConnect: true, noDelay: true }, (socket) => this.#accepted(socket));
     this.#server = server;
     const host = bindAddress === '*' ? undefined : bindAddress;
@@ -44,7 +44,7 @@ export class TCPServer {
     if (error !== null) {
       this.#server = null;
       server.close();
-      return this.#fail(ErrorCode.ERR_ALREADY_IN_USE, `Cannot listen on ${bindAddress}:${port}: ${error.message}`);
+      return logFailure(this.#log, 'TCPServer', ErrorCode.ERR_ALREADY_IN_USE, `Cannot listen on ${bindAddress}:${port}: ${error.message}`);
     }
     server.on('error', (err) => this.#log.warn(`TCPServer: ${err.message}`));
     this.#port = (server.address() as net.AddressInfo).port;
@@ -92,10 +92,5 @@ export class TCPServer {
       return;
     }
     this.#pending.push(socket);
-  }
-
-  #fail(code: ErrorCode, message: string): ErrorCode {
-    this.#log.debug(`TCPServer: ${message}`);
-    return code;
   }
 }

@@ -1,5 +1,5 @@
 import dgram from 'node:dgram';
-import { ErrorCode, MultiplayerError, silentLogger, type Logger } from '../../core/index.js';
+import { ErrorCode, MultiplayerError, silentLogger, type Logger, logFailure } from '../../core/index.js';
 import { localAddressProblem, mappedIp, normalizeAddress, udpBindTarget, whenListening } from './net-address.js';
 import { DEFAULT_MAX_PENDING_CONNECTIONS, PACKET_BUFFER_SIZE } from './status.js';
 import { DatagramQueue, PacketPeerUDP, type Datagram, type SharedSocket } from './packet-peer-udp.js';
@@ -64,9 +64,9 @@ export class UDPServer {
    * Divergence from Godot: asynchronous (Node binds asynchronously). Godot: UDPServer::listen
    */
   async listen(port: number, bindAddress = '*'): Promise<ErrorCode> {
-    if (this.#socket !== null) return this.#fail(ErrorCode.ERR_ALREADY_IN_USE, 'The server is already listening.');
+    if (this.#socket !== null) return logFailure(this.#log, 'UDPServer', ErrorCode.ERR_ALREADY_IN_USE, 'The server is already listening.');
     const problem = localAddressProblem(port, bindAddress);
-    if (problem !== null) return this.#fail(ErrorCode.ERR_INVALID_PARAMETER, problem);
+    if (problem !== null) return logFailure(this.#log, 'UDPServer', ErrorCode.ERR_INVALID_PARAMETER, problem);
     const { type, address } = udpBindTarget(bindAddress);
     const socket = dgram.createSocket({ type, ipv6Only: false });
     this.#socket = socket;
@@ -76,7 +76,7 @@ export class UDPServer {
     if (error !== null) {
       this.#socket = null;
       socket.close();
-      return this.#fail(ErrorCode.ERR_UNAVAILABLE, `Cannot listen on ${bindAddress}:${port}: ${error.message}`);
+      return logFailure(this.#log, 'UDPServer', ErrorCode.ERR_UNAVAILABLE, `Cannot listen on ${bindAddress}:${port}: ${error.message}`);
     }
     socket.on('error', (err) => this.#log.warn(`UDPServer: ${err.message}`));
     socket.on('message', (data, rinfo) => {
@@ -153,10 +153,5 @@ export class UDPServer {
   #drop(why: string): void {
     if (!this.#dropped) this.#log.warn(`UDPServer: dropping datagrams: ${why}.`);
     this.#dropped = true;
-  }
-
-  #fail(code: ErrorCode, message: string): ErrorCode {
-    this.#log.debug(`UDPServer: ${message}`);
-    return code;
   }
 }

@@ -12,7 +12,7 @@ import {
   type Logger,
 } from '../../core/index.js';
 import { Received, SessionLink, resolveSessionOptions, type ResolvedSessionOptions, type SessionOptions } from './session-link.js';
-import { Frame, TOKEN_BYTES, WelcomeStatus, controlFrame, decodeWelcome, encodeHello, isWelcome } from './session-protocol.js';
+import { Frame, TOKEN_BYTES, WelcomeStatus, controlFrame, decodeWelcome, encodeHello, isWelcome, tokenKey } from './session-protocol.js';
 
 /** Options of `SessionClientPeer`. */
 export interface SessionClientOptions extends SessionOptions {
@@ -91,6 +91,11 @@ export class SessionClientPeer extends MultiplayerPeer {
   /** Whether a session was negotiated (false against a stock Godot server). */
   get hasSession(): boolean {
     return this.#state === State.SESSION || this.#state === State.PAUSED;
+  }
+
+  /** The current resume token in hex ('' before a session): what a reconnection presents; it changes on every resume. */
+  get resumeToken(): string {
+    return this.hasSession ? tokenKey(this.#token) : '';
   }
 
   /** Whether the connection is down and being re-established. */

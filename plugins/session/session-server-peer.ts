@@ -89,6 +89,17 @@ export class SessionServerPeer extends MultiplayerPeerWrapper {
     return [...this.#sessions.values()].filter((s) => s.transport === null).map((s) => s.id);
   }
 
+  /** The session a resume token (hex, as `SessionClientPeer.resumeToken` gives it) would resume, or 0 (unknown, used or expired). */
+  sessionOfToken(tokenHex: string): number {
+    return this.#byToken.get(tokenHex.toLowerCase())?.id ?? 0;
+  }
+
+  /** The inner transport's id of session `id`'s current connection (null while paused, or for no such session). */
+  getTransportId(id: number): number | null {
+    if (this.#plain.has(id)) return id;
+    return this.#sessions.get(id)?.transport ?? null;
+  }
+
   protected override onInnerPeerConnected(transportId: number): void {
     this.#waiting.set(transportId, this.#clock.nowMs());
   }

@@ -154,17 +154,37 @@ class ChannelHandle implements RtcChannelHandle {
   }
 }
 
+/**
+ * One native connection.
+ *
+ * The offerer holds its local candidates until the remote answer has been applied, then hands them
+ * out. This works around a race in libdatachannel (0.24, node-datachannel 0.33): once the answerer
+ * knows the offerer's candidates, its ICE checks can complete and its DTLS ClientHello can reach the
+ * offerer before the offerer has stored the answer's certificate fingerprint; the offerer's DTLS
+ * then rejects the handshake ("unknown CA") and the connection ends `failed`. It shows under CPU
+ * starvation (measured: mesh and alias tests beside two CPU hogs). Without the offerer's candidates
+ * the answerer cannot reach it before the answer is in place. The answerer's candidates are not held:
+ * its DTLS already has the offer's fingerprint when it creates the answer.
+ */
 class ConnectionHandle implements RtcConnectionHandle {
   readonly #pc: PeerConnection;
+  readonly #events: RtcConnectionEvents;
   #open = true;
+  /** The offerer's local candidates while it waits for the answer; null when not holding. */
+  #held: Array<[mid: string, name: string]> | null = null;
 
   constructor(config: RtcConfiguration, events: RtcConnectionEvents) {
     this.#pc = new PeerConnection(`scenenet-${nextName++}`, toRtcConfig(config));
+    this.#events = events;
     openConnections++;
     const pc = this.#pc;
     pc.onLocalDescription((sdp, type) => events.localDescription(type, sdp));
     // libdatachannel hands out "a=candidate:…"; browsers and Godot use the bare "candidate:…" form.
-    pc.onLocalCandidate((candidate, mid) => events.localCandidate(mid, 0, candidate.replace(/^a=/, '')));
+    pc.onLocalCandidate((candidate, mid) => {
+      const name = candidate.replace(/^a=/, '');
+      if (this.#held !== null) this.#held.push([mid, name]);
+      else events.localCandidate(mid, 0, name);
+    });
     pc.onStateChange((s) => events.stateChange(s as RtcConnectionStateName));
     pc.onGatheringStateChange((s) => events.gatheringStateChange(s as RtcGatheringStateName));
     pc.onSignalingStateChange((s) => events.signalingStateChange(s as RtcSignalingStateName));
@@ -176,6 +196,8 @@ class ConnectionHandle implements RtcConnectionHandle {
   }
 
   createOffer(): void {
+    // Callbacks arrive on later event-loop turns, so holding starts before the first candidate.
+    this.#held ??= [];
     this.#pc.setLocalDescription('offer');
   }
 
@@ -186,15 +208,23 @@ class ConnectionHandle implements RtcConnectionHandle {
   setRemoteDescription(type: string, sdp: string): void {
     this.#pc.setRemoteDescription(sdp, type as 'offer' | 'answer');
     if (type === 'offer') this.#pc.setLocalDescription('answer');
+    else if (type === 'answer') this.#releaseCandidates();
   }
 
   addIceCandidate(media: string, _index: number, name: string): void {
     this.#pc.addRemoteCandidate(name, media);
   }
 
+  #releaseCandidates(): void {
+    const held = this.#held;
+    this.#held = null;
+    for (const [mid, name] of held ?? []) this.#events.localCandidate(mid, 0, name);
+  }
+
   close(): void {
     if (!this.#open) return;
     this.#open = false;
+    this.#held = null;
     try {
       this.#pc.close();
     } finally {

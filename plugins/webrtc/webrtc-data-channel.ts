@@ -1,4 +1,4 @@
-import { ErrorCode, PacketPeerBase, silentLogger, type Logger } from '../../core/index.js';
+import { ErrorCode, PacketPeerBase, PacketQueue, silentLogger, type Logger } from '../../core/index.js';
 import type { RtcChannelHandle } from './rtc-backend.js';
 
 /** Godot: WebRTCDataChannel::WriteMode. */
@@ -17,16 +17,12 @@ const UNSET = 65535;
  */
 const DEFAULT_MAX_QUEUED_BYTES = 16 * 1024 * 1024;
 
-type ChannelEvent =
+/** A state change, with how many messages had arrived before it (they become readable first). */
+type ChannelEvent = { readonly after: number } & (
   | { readonly kind: 'open' }
   | { readonly kind: 'closed' }
   | { readonly kind: 'error'; readonly message: string }
-  | { readonly kind: 'message'; readonly data: Uint8Array; readonly isString: boolean };
-
-interface QueuedPacket {
-  readonly data: Uint8Array;
-  readonly isString: boolean;
-}
+);
 
 const encoder = new TextEncoder();
 const decoder = new TextDecoder();
@@ -51,10 +47,16 @@ export class WebRTCDataChannel extends PacketPeerBase {
   readonly #handle: RtcChannelHandle;
   readonly #log: Logger;
   readonly #maxQueuedBytes: number;
+  /** State changes not yet applied (rare); messages wait in `#arrived`, not here (no object per message). */
   #events: ChannelEvent[] = [];
-  #packets: QueuedPacket[] = [];
-  #packetHead = 0;
-  #queuedBytes = 0;
+  /** Messages received, readable after the next `poll()` (`from` is 1 for a text message). */
+  #arrived = new PacketQueue();
+  /** Messages ever put in `#arrived`: a state event's `after` refers to this count. */
+  #arrivedCount = 0;
+  /** Messages moved out of `#arrived` so far. */
+  #movedCount = 0;
+  /** Readable messages. */
+  readonly #packets = new PacketQueue();
   #state: ChannelState = ChannelState.CONNECTING;
   #lastWasString = false;
   #maxMessageSize = 0;
@@ -67,9 +69,9 @@ export class WebRTCDataChannel extends PacketPeerBase {
     this.#log = options.logger ?? silentLogger;
     this.#maxQueuedBytes = options.maxQueuedBytes ?? DEFAULT_MAX_QUEUED_BYTES;
     handle.listen({
-      open: () => this.#events.push({ kind: 'open' }),
-      closed: () => this.#events.push({ kind: 'closed' }),
-      error: (message) => this.#events.push({ kind: 'error', message }),
+      open: () => this.#events.push({ kind: 'open', after: this.#arrivedCount }),
+      closed: () => this.#events.push({ kind: 'closed', after: this.#arrivedCount }),
+      error: (message) => this.#events.push({ kind: 'error', message, after: this.#arrivedCount }),
       message: (data) => this.#onMessage(data),
     });
   }
@@ -77,10 +79,10 @@ export class WebRTCDataChannel extends PacketPeerBase {
   /** Godot: WebRTCDataChannel::poll. Applies queued state changes; makes received packets readable. */
   poll(): ErrorCode {
     const events = this.#events;
-    if (events.length === 0) return ErrorCode.OK;
-    this.#events = [];
+    if (events.length !== 0) this.#events = [];
     for (const e of events) {
       if (this.#state === ChannelState.CLOSED) break;
+      this.#release(e.after);
       switch (e.kind) {
         case 'open':
           if (this.#state !== ChannelState.CONNECTING) break;
@@ -94,19 +96,33 @@ export class WebRTCDataChannel extends PacketPeerBase {
         case 'error':
           this.#log.warn(`WebRTCDataChannel "${this.getLabel()}": ${e.message}`);
           break;
-        case 'message':
-          this.#packets.push(e);
-          break;
       }
     }
+    if (this.#state === ChannelState.CLOSED) this.#dropArrived();
+    else this.#release(this.#arrivedCount);
     return ErrorCode.OK;
+  }
+
+  /** Makes the messages that arrived before the `count`-th one readable, in order. */
+  #release(count: number): void {
+    const arrived = this.#arrived;
+    for (; this.#movedCount < count; this.#movedCount++) {
+      const isString = arrived.peekFrom(0);
+      this.#packets.push(arrived.shift()!, isString);
+    }
+  }
+
+  /** Forgets messages not yet readable (they came after the channel closed). */
+  #dropArrived(): void {
+    this.#arrived.clear();
+    this.#movedCount = this.#arrivedCount;
   }
 
   /** Godot: WebRTCDataChannel::close. The state becomes CLOSED at once; unread packets are kept. */
   close(): void {
     if (this.#state === ChannelState.CLOSED) return;
     this.#state = ChannelState.CLOSED;
-    for (const e of this.#events) if (e.kind === 'message') this.#queuedBytes -= e.data.byteLength;
+    this.#dropArrived();
     this.#events = [];
     try {
       this.#handle.close();
@@ -117,20 +133,16 @@ export class WebRTCDataChannel extends PacketPeerBase {
 
   /** Godot: PacketPeer::get_available_packet_count. */
   getAvailablePacketCount(): number {
-    return this.#packets.length - this.#packetHead;
+    return this.#packets.size;
   }
 
   /** Godot: PacketPeer::get_packet. `ERR_UNAVAILABLE` when nothing is readable. */
   getPacket(): Uint8Array | ErrorCode {
-    if (this.#packetHead >= this.#packets.length) return ErrorCode.ERR_UNAVAILABLE;
-    const packet = this.#packets[this.#packetHead++]!;
-    if (this.#packetHead > 1024 && this.#packetHead * 2 > this.#packets.length) {
-      this.#packets = this.#packets.slice(this.#packetHead);
-      this.#packetHead = 0;
-    }
-    this.#queuedBytes -= packet.data.byteLength;
-    this.#lastWasString = packet.isString;
-    return packet.data;
+    const isString = this.#packets.peekFrom(0) === 1;
+    const data = this.#packets.shift();
+    if (data === undefined) return ErrorCode.ERR_UNAVAILABLE;
+    this.#lastWasString = isString;
+    return data;
   }
 
   /** Godot: PacketPeer::put_packet. `ERR_UNCONFIGURED` unless OPEN (as last seen by `poll()`). */
@@ -220,14 +232,14 @@ export class WebRTCDataChannel extends PacketPeerBase {
   #onMessage(raw: Uint8Array | string): void {
     const isString = typeof raw === 'string';
     const data = isString ? encoder.encode(raw) : raw;
-    if (this.#queuedBytes + data.byteLength > this.#maxQueuedBytes) {
+    if (this.#arrived.bytes + this.#packets.bytes + data.byteLength > this.#maxQueuedBytes) {
       if (!this.#overflowLogged) {
         this.#overflowLogged = true;
         this.#log.error(`WebRTCDataChannel "${this.getLabel()}": buffer full, dropping data.`);
       }
       return;
     }
-    this.#queuedBytes += data.byteLength;
-    this.#events.push({ kind: 'message', data, isString });
+    this.#arrived.push(data, isString ? 1 : 0);
+    this.#arrivedCount++;
   }
 }

@@ -5,6 +5,7 @@ import {
   Signal,
   silentLogger,
   TransferMode,
+  logFailure,
   type Clock,
   type Logger,
   type MultiplayerPeerOptions,
@@ -81,7 +82,7 @@ export class WebRTCMultiplayerPeer extends MultiplayerPeer {
 
   /** Godot: WebRTCMultiplayerPeer::create_client. CONNECTING until peer 1 (the only one allowed) connects. */
   createClient(peerId: number, channelsConfig: readonly TransferMode[] = []): ErrorCode {
-    if (peerId === MultiplayerPeer.TARGET_PEER_SERVER) return this.#fail(ErrorCode.ERR_INVALID_PARAMETER, 'Clients cannot have ID 1.');
+    if (peerId === MultiplayerPeer.TARGET_PEER_SERVER) return logFailure(this.#log, 'WebRTCMultiplayerPeer', ErrorCode.ERR_INVALID_PARAMETER, 'Clients cannot have ID 1.');
     return this.#initialize(peerId, NetworkMode.CLIENT, channelsConfig);
   }
 
@@ -104,16 +105,16 @@ export class WebRTCMultiplayerPeer extends MultiplayerPeer {
    * the signaling (offer/answer/candidates) after this call; the peer connects during `poll()`.
    */
   addPeer(connection: WebRTCPeerConnection, peerId: number, unreliableLifetime = 1): ErrorCode {
-    if (this.#mode === NetworkMode.NONE) return this.#fail(ErrorCode.ERR_UNCONFIGURED, 'The multiplayer instance is not active.');
-    if (this.#mode === NetworkMode.CLIENT && peerId !== 1) return this.#fail(ErrorCode.ERR_INVALID_PARAMETER, 'Clients can only add peer 1.');
-    if (this.#mode === NetworkMode.SERVER && peerId === 1) return this.#fail(ErrorCode.ERR_INVALID_PARAMETER, 'The server cannot add peer 1.');
-    if (!isPeerId(peerId)) return this.#fail(ErrorCode.ERR_INVALID_PARAMETER, `Invalid peer id ${peerId}.`);
-    if (peerId === this.#uniqueId) return this.#fail(ErrorCode.ERR_INVALID_PARAMETER, 'A peer cannot add itself.');
-    if (!Number.isInteger(unreliableLifetime) || unreliableLifetime < 0) return this.#fail(ErrorCode.ERR_INVALID_PARAMETER, 'Invalid unreliable lifetime.');
-    if (this.refuseNewConnections) return this.#fail(ErrorCode.ERR_UNAUTHORIZED, 'Refusing new connections.');
-    if (connection.getConnectionState() !== ConnectionState.NEW) return this.#fail(ErrorCode.ERR_INVALID_PARAMETER, 'The connection must be in state NEW.');
+    if (this.#mode === NetworkMode.NONE) return logFailure(this.#log, 'WebRTCMultiplayerPeer', ErrorCode.ERR_UNCONFIGURED, 'The multiplayer instance is not active.');
+    if (this.#mode === NetworkMode.CLIENT && peerId !== 1) return logFailure(this.#log, 'WebRTCMultiplayerPeer', ErrorCode.ERR_INVALID_PARAMETER, 'Clients can only add peer 1.');
+    if (this.#mode === NetworkMode.SERVER && peerId === 1) return logFailure(this.#log, 'WebRTCMultiplayerPeer', ErrorCode.ERR_INVALID_PARAMETER, 'The server cannot add peer 1.');
+    if (!isPeerId(peerId)) return logFailure(this.#log, 'WebRTCMultiplayerPeer', ErrorCode.ERR_INVALID_PARAMETER, `Invalid peer id ${peerId}.`);
+    if (peerId === this.#uniqueId) return logFailure(this.#log, 'WebRTCMultiplayerPeer', ErrorCode.ERR_INVALID_PARAMETER, 'A peer cannot add itself.');
+    if (!Number.isInteger(unreliableLifetime) || unreliableLifetime < 0) return logFailure(this.#log, 'WebRTCMultiplayerPeer', ErrorCode.ERR_INVALID_PARAMETER, 'Invalid unreliable lifetime.');
+    if (this.refuseNewConnections) return logFailure(this.#log, 'WebRTCMultiplayerPeer', ErrorCode.ERR_UNAUTHORIZED, 'Refusing new connections.');
+    if (connection.getConnectionState() !== ConnectionState.NEW) return logFailure(this.#log, 'WebRTCMultiplayerPeer', ErrorCode.ERR_INVALID_PARAMETER, 'The connection must be in state NEW.');
     // Divergence from Godot: Godot silently replaces a peer with the same id (leaking its signals); we refuse.
-    if (this.#peers.has(peerId)) return this.#fail(ErrorCode.ERR_ALREADY_EXISTS, `Peer ${peerId} was already added.`);
+    if (this.#peers.has(peerId)) return logFailure(this.#log, 'WebRTCMultiplayerPeer', ErrorCode.ERR_ALREADY_EXISTS, `Peer ${peerId} was already added.`);
 
     const channels: WebRTCDataChannel[] = [];
     // Divergence from Godot: Godot spells the key "maxPacketLifetime", which its backends ignore
@@ -128,7 +129,7 @@ export class WebRTCMultiplayerPeer extends MultiplayerPeer {
       const channel = connection.createDataChannel(label, init);
       if (channel === null) {
         for (const c of channels) c.close();
-        return this.#fail(ErrorCode.FAILED, `Could not create data channel "${label}".`);
+        return logFailure(this.#log, 'WebRTCMultiplayerPeer', ErrorCode.FAILED, `Could not create data channel "${label}".`);
       }
       channels.push(channel);
     }
@@ -143,7 +144,7 @@ export class WebRTCMultiplayerPeer extends MultiplayerPeer {
    */
   removePeer(peerId: number): void {
     const peer = this.#peers.get(peerId);
-    if (peer === undefined) return void this.#fail(ErrorCode.ERR_DOES_NOT_EXIST, `No peer ${peerId}.`);
+    if (peer === undefined) return void logFailure(this.#log, 'WebRTCMultiplayerPeer', ErrorCode.ERR_DOES_NOT_EXIST, `No peer ${peerId}.`);
     this.#peers.delete(peerId);
     peer.connection.close();
     if (this.#nextPacketPeer === peerId) this.#findNextPeer();
@@ -225,13 +226,13 @@ export class WebRTCMultiplayerPeer extends MultiplayerPeer {
 
   /** Godot: WebRTCMultiplayerPeer::put_packet. Picks the channel from the transfer mode and channel. */
   putPacket(packet: Uint8Array): ErrorCode {
-    if (this.#status === ConnectionStatus.DISCONNECTED) return this.#fail(ErrorCode.ERR_UNCONFIGURED, 'The multiplayer instance is not active.');
+    if (this.#status === ConnectionStatus.DISCONNECTED) return logFailure(this.#log, 'WebRTCMultiplayerPeer', ErrorCode.ERR_UNCONFIGURED, 'The multiplayer instance is not active.');
     const ch = this.#sendChannelIndex();
     if (this.#targetPeer > 0) {
       const peer = this.#peers.get(this.#targetPeer);
-      if (peer === undefined) return this.#fail(ErrorCode.ERR_INVALID_PARAMETER, `Invalid target peer: ${this.#targetPeer}.`);
+      if (peer === undefined) return logFailure(this.#log, 'WebRTCMultiplayerPeer', ErrorCode.ERR_INVALID_PARAMETER, `Invalid target peer: ${this.#targetPeer}.`);
       const channel = peer.channels[ch];
-      if (channel === undefined) return this.#fail(ErrorCode.ERR_INVALID_PARAMETER, `Unable to send packet on channel ${ch}, max channels: ${peer.channels.length}`);
+      if (channel === undefined) return logFailure(this.#log, 'WebRTCMultiplayerPeer', ErrorCode.ERR_INVALID_PARAMETER, `Unable to send packet on channel ${ch}, max channels: ${peer.channels.length}`);
       return channel.putPacket(packet);
     }
     const exclude = -this.#targetPeer;
@@ -251,7 +252,7 @@ export class WebRTCMultiplayerPeer extends MultiplayerPeer {
   /** Godot: WebRTCMultiplayerPeer::disconnect_peer. Without `force`, the peer leaves on the next poll. */
   disconnectPeer(id: number, force = false): void {
     const peer = this.#peers.get(id);
-    if (peer === undefined) return void this.#fail(ErrorCode.ERR_DOES_NOT_EXIST, `No peer ${id}.`);
+    if (peer === undefined) return void logFailure(this.#log, 'WebRTCMultiplayerPeer', ErrorCode.ERR_DOES_NOT_EXIST, `No peer ${id}.`);
     if (!force) {
       peer.connection.close(); // Removed (with peerDisconnected) during the next poll.
       return;
@@ -334,9 +335,9 @@ export class WebRTCMultiplayerPeer extends MultiplayerPeer {
   /** Godot: WebRTCMultiplayerPeer::_initialize. */
   #initialize(peerId: number, mode: NetworkMode, channelsConfig: readonly TransferMode[]): ErrorCode {
     // Divergence from Godot: Godot re-initializes an active peer in place; we report it, like ENet.
-    if (this.#mode !== NetworkMode.NONE) return this.#fail(ErrorCode.ERR_ALREADY_IN_USE, 'The multiplayer instance is already active.');
-    if (!isPeerId(peerId)) return this.#fail(ErrorCode.ERR_INVALID_PARAMETER, `Invalid peer id ${peerId}.`);
-    if (!Array.isArray(channelsConfig)) return this.#fail(ErrorCode.ERR_INVALID_PARAMETER, "'channelsConfig' must be an array.");
+    if (this.#mode !== NetworkMode.NONE) return logFailure(this.#log, 'WebRTCMultiplayerPeer', ErrorCode.ERR_ALREADY_IN_USE, 'The multiplayer instance is already active.');
+    if (!isPeerId(peerId)) return logFailure(this.#log, 'WebRTCMultiplayerPeer', ErrorCode.ERR_INVALID_PARAMETER, `Invalid peer id ${peerId}.`);
+    if (!Array.isArray(channelsConfig)) return logFailure(this.#log, 'WebRTCMultiplayerPeer', ErrorCode.ERR_INVALID_PARAMETER, "'channelsConfig' must be an array.");
     const configs: WebRTCDataChannelInit[] = [];
     for (let i = 0; i < channelsConfig.length; i++) {
       const mode = channelsConfig[i];
@@ -344,7 +345,7 @@ export class WebRTCMultiplayerPeer extends MultiplayerPeer {
       if (mode === TransferMode.RELIABLE) configs.push({ negotiated: true, id, ordered: true });
       else if (mode === TransferMode.UNRELIABLE_ORDERED) configs.push({ negotiated: true, id, ordered: true, maxPacketLifeTime: 1 });
       else if (mode === TransferMode.UNRELIABLE) configs.push({ negotiated: true, id, ordered: false, maxPacketLifeTime: 1 });
-      else return this.#fail(ErrorCode.ERR_INVALID_PARAMETER, `The 'channelsConfig' array must contain only TransferMode values. Got: ${String(mode)}`);
+      else return logFailure(this.#log, 'WebRTCMultiplayerPeer', ErrorCode.ERR_INVALID_PARAMETER, `The 'channelsConfig' array must contain only TransferMode values. Got: ${String(mode)}`);
     }
     this.#channelsConfig = configs;
     this.#channelModes = [TransferMode.RELIABLE, TransferMode.UNRELIABLE_ORDERED, TransferMode.UNRELIABLE, ...channelsConfig];
@@ -394,11 +395,6 @@ export class WebRTCMultiplayerPeer extends MultiplayerPeer {
       return true;
     }
     return false;
-  }
-
-  #fail(code: ErrorCode, message: string): ErrorCode {
-    this.#log.debug(`WebRTCMultiplayerPeer: ${message}`);
-    return code;
   }
 }
 

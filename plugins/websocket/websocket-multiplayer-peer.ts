@@ -8,6 +8,7 @@ import {
   TransferMode,
   silentLogger,
   systemClock,
+  logFailure,
   type Clock,
   type Logger,
   type MultiplayerPeerOptions,
@@ -159,13 +160,13 @@ export class WebSocketMultiplayerPeer extends MultiplayerPeer {
   // Divergence from Godot: async, because Node binds sockets asynchronously.
   async createServer(port: number, bindAddress = '*', tlsServerOptions: TLSOptions | null = null): Promise<ErrorCode> {
     if (this.#status !== ConnectionStatus.DISCONNECTED || this.#binding) {
-      return this.#fail(ErrorCode.ERR_ALREADY_IN_USE, 'The multiplayer instance is already active.');
+      return logFailure(this.#log, 'WebSocketMultiplayerPeer', ErrorCode.ERR_ALREADY_IN_USE, 'The multiplayer instance is already active.');
     }
-    if (tlsServerOptions !== null && !tlsServerOptions.isServer()) return this.#fail(ErrorCode.ERR_INVALID_PARAMETER, 'TLS options must be server options.');
+    if (tlsServerOptions !== null && !tlsServerOptions.isServer()) return logFailure(this.#log, 'WebSocketMultiplayerPeer', ErrorCode.ERR_INVALID_PARAMETER, 'TLS options must be server options.');
     if (!Number.isInteger(port) || port < 0 || port > 65535) {
-      return this.#fail(ErrorCode.ERR_INVALID_PARAMETER, 'The local port number must be between 0 and 65535 (inclusive).');
+      return logFailure(this.#log, 'WebSocketMultiplayerPeer', ErrorCode.ERR_INVALID_PARAMETER, 'The local port number must be between 0 and 65535 (inclusive).');
     }
-    if (this.#backend.listen === undefined) return this.#fail(ErrorCode.ERR_UNAVAILABLE, `The ${this.#backend.name} backend cannot listen.`);
+    if (this.#backend.listen === undefined) return logFailure(this.#log, 'WebSocketMultiplayerPeer', ErrorCode.ERR_UNAVAILABLE, `The ${this.#backend.name} backend cannot listen.`);
     this.#clear();
     this.#binding = true;
     const generation = this.#generation;
@@ -176,11 +177,11 @@ export class WebSocketMultiplayerPeer extends MultiplayerPeer {
       else listener?.drop(stream);
     });
     this.#binding = false;
-    if ('error' in result) return this.#fail(result.error, result.message);
+    if ('error' in result) return logFailure(this.#log, 'WebSocketMultiplayerPeer', result.error, result.message);
     listener = result;
     if (this.#generation !== generation) {
       listener.close();
-      return this.#fail(ErrorCode.ERR_CANT_CREATE, 'The peer was closed while binding.');
+      return logFailure(this.#log, 'WebSocketMultiplayerPeer', ErrorCode.ERR_CANT_CREATE, 'The peer was closed while binding.');
     }
     this.#listener = listener;
     this.#server = true;
@@ -197,9 +198,9 @@ export class WebSocketMultiplayerPeer extends MultiplayerPeer {
   // Divergence from Godot: Godot's WebSocketMultiplayerPeer always owns its TCPServer.
   createStreamServer(): ErrorCode {
     if (this.#status !== ConnectionStatus.DISCONNECTED || this.#binding) {
-      return this.#fail(ErrorCode.ERR_ALREADY_IN_USE, 'The multiplayer instance is already active.');
+      return logFailure(this.#log, 'WebSocketMultiplayerPeer', ErrorCode.ERR_ALREADY_IN_USE, 'The multiplayer instance is already active.');
     }
-    if (this.#backend.accept === undefined) return this.#fail(ErrorCode.ERR_UNAVAILABLE, `The ${this.#backend.name} backend cannot accept streams.`);
+    if (this.#backend.accept === undefined) return logFailure(this.#log, 'WebSocketMultiplayerPeer', ErrorCode.ERR_UNAVAILABLE, `The ${this.#backend.name} backend cannot accept streams.`);
     this.#clear();
     this.#server = true;
     this.#uniqueId = 1;
@@ -213,8 +214,8 @@ export class WebSocketMultiplayerPeer extends MultiplayerPeer {
    * `poll()`, exactly as for a connection the server's own listener accepted.
    */
   acceptStream(stream: unknown): ErrorCode {
-    if (!this.#server || this.#status !== ConnectionStatus.CONNECTED) return this.#fail(ErrorCode.ERR_UNCONFIGURED, 'acceptStream needs a server.');
-    if (stream === null || typeof stream !== 'object') return this.#fail(ErrorCode.ERR_INVALID_PARAMETER, 'The stream is not an object.');
+    if (!this.#server || this.#status !== ConnectionStatus.CONNECTED) return logFailure(this.#log, 'WebSocketMultiplayerPeer', ErrorCode.ERR_UNCONFIGURED, 'acceptStream needs a server.');
+    if (stream === null || typeof stream !== 'object') return logFailure(this.#log, 'WebSocketMultiplayerPeer', ErrorCode.ERR_INVALID_PARAMETER, 'The stream is not an object.');
     this.#accepted.push(stream);
     return ErrorCode.OK;
   }
@@ -225,9 +226,9 @@ export class WebSocketMultiplayerPeer extends MultiplayerPeer {
    */
   createClient(url: string, tlsClientOptions: TLSOptions | null = null): ErrorCode {
     if (this.#status !== ConnectionStatus.DISCONNECTED || this.#binding) {
-      return this.#fail(ErrorCode.ERR_ALREADY_IN_USE, 'The multiplayer instance is already active.');
+      return logFailure(this.#log, 'WebSocketMultiplayerPeer', ErrorCode.ERR_ALREADY_IN_USE, 'The multiplayer instance is already active.');
     }
-    if (tlsClientOptions?.isServer()) return this.#fail(ErrorCode.ERR_INVALID_PARAMETER, 'TLS options must be client options.');
+    if (tlsClientOptions?.isServer()) return logFailure(this.#log, 'WebSocketMultiplayerPeer', ErrorCode.ERR_INVALID_PARAMETER, 'TLS options must be client options.');
     this.#clear();
     const ws = this.#createPeer();
     const err = ws.connectToUrl(url, tlsClientOptions);
@@ -294,12 +295,12 @@ export class WebSocketMultiplayerPeer extends MultiplayerPeer {
 
   /** Godot: WebSocketMultiplayerPeer::put_packet. Always one binary message per packet. */
   override putPacket(packet: Uint8Array): ErrorCode {
-    if (this.#status !== ConnectionStatus.CONNECTED) return this.#fail(ErrorCode.ERR_UNCONFIGURED, 'The multiplayer peer is not connected.');
+    if (this.#status !== ConnectionStatus.CONNECTED) return logFailure(this.#log, 'WebSocketMultiplayerPeer', ErrorCode.ERR_UNCONFIGURED, 'The multiplayer peer is not connected.');
     if (!this.#server) return this.#peers.get(1)?.putPacket(packet) ?? ErrorCode.ERR_UNCONFIGURED;
     const target = this.#targetPeer;
     if (target > 0) {
       const ws = this.#peers.get(target);
-      if (ws === undefined) return this.#fail(ErrorCode.ERR_INVALID_PARAMETER, `Peer not found: ${target}`);
+      if (ws === undefined) return logFailure(this.#log, 'WebSocketMultiplayerPeer', ErrorCode.ERR_INVALID_PARAMETER, `Peer not found: ${target}`);
       // Divergence from Godot: the per-peer error (e.g. ERR_OUT_OF_MEMORY) is returned, not dropped.
       return ws.putPacket(packet);
     }
@@ -467,11 +468,6 @@ export class WebSocketMultiplayerPeer extends MultiplayerPeer {
   #dropStream(stream: unknown): void {
     if (this.#backend.drop !== undefined) this.#backend.drop(stream);
     else this.#listener?.drop(stream);
-  }
-
-  #fail(code: ErrorCode, message: string): ErrorCode {
-    this.#log.debug(`WebSocketMultiplayerPeer: ${message}`);
-    return code;
   }
 }
 

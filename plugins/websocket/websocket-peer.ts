@@ -5,6 +5,7 @@ import {
   PacketQueue,
   silentLogger,
   systemClock,
+  logFailure,
   type Clock,
   type Logger,
   type TLSOptions,
@@ -73,6 +74,9 @@ export class WebSocketPeer extends PacketPeerBase {
   #port = 0;
   #lastHeartbeat = 0;
   #heartbeatWaiting = false;
+  /** Clock time of the oldest unanswered ping (-1: none), and the smoothed round-trip time (-1: no sample yet). */
+  #pingSentMs = -1;
+  #rttMs = -1;
 
   constructor(options: WebSocketPeerOptions = {}) {
     super();
@@ -136,27 +140,47 @@ export class WebSocketPeer extends PacketPeerBase {
   }
 
   /**
+   * Sends a WebSocket ping frame now; the pong's arrival (seen by `poll`) gives a round-trip sample.
+   * False when the connection is not OPEN or the backend cannot ping (a browser's WebSocket).
+   */
+  // Divergence from Godot: not in Godot (its WebSocketPeer pings only for heartbeat_interval and measures nothing).
+  ping(): boolean {
+    const conn = this.#conn;
+    if (this.#state !== State.OPEN || conn === null || !conn.handle.ping()) return false;
+    if (this.#pingSentMs < 0) this.#pingSentMs = this.#clock.nowMs();
+    return true;
+  }
+
+  /**
+   * The smoothed round-trip time in ms, from pings (`ping()`, and the heartbeat's) answered by pongs
+   * (1/8 of each new sample, as ENet smooths), or -1 before the first pong.
+   */
+  getRoundTripTime(): number {
+    return this.#rttMs;
+  }
+
+  /**
    * Starts connecting to a `ws://` or `wss://` URL; the state is CONNECTING until `poll()` sees the
    * handshake finish. Godot: WSLPeer::connect_to_url (modules/websocket/wsl_peer.cpp)
    */
   connectToUrl(url: string, tlsClientOptions: TLSOptions | null = null): ErrorCode {
-    if (url === '') return this.#fail(ErrorCode.ERR_INVALID_PARAMETER, 'The URL is empty.');
-    if (tlsClientOptions?.isServer()) return this.#fail(ErrorCode.ERR_INVALID_PARAMETER, 'TLS options must be client options.');
-    if (this.#state !== State.CLOSED && this.#state !== State.CLOSING) return this.#fail(ErrorCode.ERR_ALREADY_IN_USE, 'The peer is already in use.');
+    if (url === '') return logFailure(this.#log, 'WebSocketPeer', ErrorCode.ERR_INVALID_PARAMETER, 'The URL is empty.');
+    if (tlsClientOptions?.isServer()) return logFailure(this.#log, 'WebSocketPeer', ErrorCode.ERR_INVALID_PARAMETER, 'TLS options must be client options.');
+    if (this.#state !== State.CLOSED && this.#state !== State.CLOSING) return logFailure(this.#log, 'WebSocketPeer', ErrorCode.ERR_ALREADY_IN_USE, 'The peer is already in use.');
     const full = url.includes('://') ? url : `ws://${url}`;
     let parsed: URL;
     try {
       parsed = new URL(full);
     } catch {
-      return this.#fail(ErrorCode.ERR_INVALID_PARAMETER, `Invalid URL: ${url}`);
+      return logFailure(this.#log, 'WebSocketPeer', ErrorCode.ERR_INVALID_PARAMETER, `Invalid URL: ${url}`);
     }
     if (parsed.protocol !== 'ws:' && parsed.protocol !== 'wss:') {
-      return this.#fail(ErrorCode.ERR_INVALID_PARAMETER, `Invalid protocol: "${parsed.protocol}//" (must be either "ws://" or "wss://").`);
+      return logFailure(this.#log, 'WebSocketPeer', ErrorCode.ERR_INVALID_PARAMETER, `Invalid protocol: "${parsed.protocol}//" (must be either "ws://" or "wss://").`);
     }
     this.#reset();
     const options = { url: full, protocols: this.#supportedProtocols, headers: this.#handshakeHeaders, maxPayload: this.#inboundBufferSize, tls: tlsClientOptions };
     const result = SocketConnection.open(this.#log, (sink) => this.#backend.connect(options, sink));
-    if ('error' in result) return this.#fail(result.error, result.message);
+    if ('error' in result) return logFailure(this.#log, 'WebSocketPeer', result.error, result.message);
     this.#attach(result);
     this.#requestedUrl = url;
     return ErrorCode.OK;
@@ -169,14 +193,14 @@ export class WebSocketPeer extends PacketPeerBase {
    * `tls.TLSSocket` is accepted too. Godot: WSLPeer::accept_stream (modules/websocket/wsl_peer.cpp)
    */
   acceptStream(stream: unknown): ErrorCode {
-    if (stream === null || stream === undefined) return this.#fail(ErrorCode.ERR_INVALID_PARAMETER, 'The stream is null.');
-    if (this.#state !== State.CLOSED && this.#state !== State.CLOSING) return this.#fail(ErrorCode.ERR_ALREADY_IN_USE, 'The peer is already in use.');
-    if (this.#backend.accept === undefined) return this.#fail(ErrorCode.ERR_UNAVAILABLE, `The ${this.#backend.name} backend cannot accept streams.`);
+    if (stream === null || stream === undefined) return logFailure(this.#log, 'WebSocketPeer', ErrorCode.ERR_INVALID_PARAMETER, 'The stream is null.');
+    if (this.#state !== State.CLOSED && this.#state !== State.CLOSING) return logFailure(this.#log, 'WebSocketPeer', ErrorCode.ERR_ALREADY_IN_USE, 'The peer is already in use.');
+    if (this.#backend.accept === undefined) return logFailure(this.#log, 'WebSocketPeer', ErrorCode.ERR_UNAVAILABLE, `The ${this.#backend.name} backend cannot accept streams.`);
     const accept = this.#backend.accept.bind(this.#backend);
     this.#reset();
     const options = { protocols: this.#supportedProtocols, headers: this.#handshakeHeaders, maxPayload: this.#inboundBufferSize };
     const result = SocketConnection.open(this.#log, (sink) => accept(stream, options, sink));
-    if ('error' in result) return this.#fail(result.error, result.message);
+    if ('error' in result) return logFailure(this.#log, 'WebSocketPeer', result.error, result.message);
     this.#attach(result);
     return ErrorCode.OK;
   }
@@ -323,10 +347,10 @@ export class WebSocketPeer extends PacketPeerBase {
 
   #send(data: Uint8Array, isString: boolean): ErrorCode {
     const conn = this.#conn;
-    if (this.#state !== State.OPEN || conn === null) return this.#fail(ErrorCode.FAILED, 'The WebSocket is not open.');
-    if (conn.unsent >= this.#maxQueuedPackets) return this.#fail(ErrorCode.ERR_OUT_OF_MEMORY, 'Too many packets queued for sending.');
+    if (this.#state !== State.OPEN || conn === null) return logFailure(this.#log, 'WebSocketPeer', ErrorCode.FAILED, 'The WebSocket is not open.');
+    if (conn.unsent >= this.#maxQueuedPackets) return logFailure(this.#log, 'WebSocketPeer', ErrorCode.ERR_OUT_OF_MEMORY, 'Too many packets queued for sending.');
     if (conn.handle.bufferedAmount + data.byteLength > this.#outboundBufferSize) {
-      return this.#fail(ErrorCode.ERR_OUT_OF_MEMORY, 'The outbound buffer is full.');
+      return logFailure(this.#log, 'WebSocketPeer', ErrorCode.ERR_OUT_OF_MEMORY, 'The outbound buffer is full.');
     }
     conn.send(data, isString);
     return ErrorCode.OK;
@@ -354,6 +378,11 @@ export class WebSocketPeer extends PacketPeerBase {
         return;
       case 'pong':
         this.#heartbeatWaiting = false;
+        if (this.#pingSentMs >= 0) {
+          const sample = Math.max(0, this.#clock.nowMs() - this.#pingSentMs);
+          this.#rttMs = this.#rttMs < 0 ? sample : this.#rttMs + (sample - this.#rttMs) / 8;
+          this.#pingSentMs = -1;
+        }
         return;
       case 'failed':
         this.#failure = { code: e.code, reason: e.reason };
@@ -385,7 +414,10 @@ export class WebSocketPeer extends PacketPeerBase {
       this.close(-1);
       return false;
     }
-    if (conn.handle.ping()) this.#heartbeatWaiting = true;
+    if (conn.handle.ping()) {
+      this.#heartbeatWaiting = true;
+      if (this.#pingSentMs < 0) this.#pingSentMs = now;
+    }
     this.#lastHeartbeat = now;
     return true;
   }
@@ -419,11 +451,8 @@ export class WebSocketPeer extends PacketPeerBase {
     this.#host = '';
     this.#port = 0;
     this.#heartbeatWaiting = false;
-  }
-
-  #fail(code: ErrorCode, message: string): ErrorCode {
-    this.#log.debug(`WebSocketPeer: ${message}`);
-    return code;
+    this.#pingSentMs = -1;
+    this.#rttMs = -1;
   }
 }
 

@@ -1,5 +1,6 @@
 /**
- * The arena's browser client (bundled by samples/arena/server.ts with esbuild): a Phaser 3 game on the
+ * The arena's browser client (bundled with esbuild: at build time into dist/arena-client.js, or by
+ * samples/arena/server.ts from the sources): a Phaser 3 game on the
  * Canvas renderer that embeds scenenet. Phaser owns the frame: each `update` calls
  * `tree.processFrame(delta)`, then every sprite copies its Player node's position. The client's
  * WebSocket peer is wrapped in a ConditionedMultiplayerPeer, so the latency slider adds delay both
@@ -15,8 +16,11 @@ import { ARENA_SIZE, Player, addArena, positions } from './arena-game.js';
 const params = new URLSearchParams(location.search);
 const tree = new SceneTree();
 const { players } = addArena(tree);
+// A room of the game server, by URL path: `<server>/arena/<room>` (created on first join).
+const room = /^[A-Za-z0-9_-]{1,64}$/.test(params.get('room') ?? '') ? params.get('room')! : 'main';
 const socket = new WebSocketMultiplayerPeer();
-socket.createClient(params.get('server') ?? `ws://${location.hostname}:${Number(location.port) + 1}`);
+socket.createClient(`${params.get('server') ?? `ws://${location.hostname}:${Number(location.port) + 1}`}/arena/${room}`);
+document.querySelector('#room')!.textContent = `room ${room} (set room=<name> in the URL for another match)`;
 const peer = new ConditionedMultiplayerPeer(socket, { clock: tree.clock, rng: new SeededRng(Date.now() >>> 0), direction: 'both', keepTrace: false });
 const mp = tree.getMultiplayer();
 mp.multiplayerPeer = peer;
@@ -108,6 +112,7 @@ new Phaser.Game({
 /** What tests read: the id, what the canvas shows (sprite positions) and what the nodes hold. */
 (window as unknown as { arena: unknown }).arena = {
   id: () => mp.getUniqueId(),
+  room: () => room,
   connected: () => mp.getPeers().includes(1),
   frames: () => frames,
   rendered: () => Object.fromEntries([...sprites].map(([name, s]) => [name, [s.x, s.y]])),

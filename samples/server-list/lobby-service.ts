@@ -1,10 +1,11 @@
 import http from 'node:http';
 import type net from 'node:net';
 import {
-  ErrorCode, cryptoRng, silentLogger, systemClock, type Clock, type Logger, type Rng,
+  ErrorCode, MultiplayerError, cryptoRng, silentLogger, systemClock, type Clock, type Logger, type Rng,
 } from '../../core/index.js';
 import { parseHeartbeat, parseListFilters, parseRegistration, type ListFilters } from './lobby-schema.js';
 import { MemoryServerStore, type ServerEntry, type ServerStore } from './server-store.js';
+import type { Matchmaker } from '../../server/presence/index.js';
 
 /** A server as `GET /servers` lists it (no token). */
 export interface ListedServer {
@@ -31,6 +32,14 @@ export interface LobbyServiceOptions {
   readonly maxServers?: number;
   /** Larger request bodies get 413 (bytes, default 4096). */
   readonly maxBodyBytes?: number;
+  /**
+   * Most live registrations per client address, and per registering token (the `Authorization:
+   * Bearer` of the request, if any); further ones get 429 (default 16 each). One client cannot fill
+   * the lobby for everyone else.
+   */
+  readonly maxServersPerClient?: number;
+  /** Answers `POST /match/<type>` (a seat) and `GET /rooms` across every process (multi-process mode). */
+  readonly matchmaker?: Matchmaker;
 }
 
 /** An HTTP answer: status and JSON body. */
@@ -41,6 +50,7 @@ interface Answer {
 }
 
 const ROUTE_HEARTBEAT = /^\/servers\/([0-9a-f]{16})\/heartbeat$/;
+const ROUTE_MATCH = /^\/match\/([A-Za-z0-9_-]{1,64})$/;
 
 /**
  * The lobby: game servers register (`POST /servers`) and heartbeat (`POST /servers/:id/heartbeat`);
@@ -56,6 +66,8 @@ export class LobbyService {
   readonly #ttlMs: number;
   readonly #maxServers: number;
   readonly #maxBodyBytes: number;
+  readonly #maxPerClient: number;
+  readonly #matchmaker: Matchmaker | null;
   #server: http.Server | null = null;
 
   constructor(options: LobbyServiceOptions = {}) {
@@ -66,6 +78,8 @@ export class LobbyService {
     this.#ttlMs = (options.ttlSeconds ?? 30) * 1000;
     this.#maxServers = options.maxServers ?? 1000;
     this.#maxBodyBytes = options.maxBodyBytes ?? 4096;
+    this.#maxPerClient = options.maxServersPerClient ?? 16;
+    this.#matchmaker = options.matchmaker ?? null;
   }
 
   /** Starts listening; OK once bound, ERR_CANT_CREATE if the port is taken, ERR_ALREADY_IN_USE if running. */
@@ -98,15 +112,15 @@ export class LobbyService {
   }
 
   /** The servers a `GET /servers` with `filters` would list now. */
-  list(filters: ListFilters): ListedServer[] {
-    this.#expire();
-    return this.#store.all()
+  async list(filters: ListFilters): Promise<ListedServer[]> {
+    await this.#expire();
+    return (await this.#store.all())
       .filter((e) => (filters.game === null || e.game === filters.game)
         && (filters.transport === null || e.transport === filters.transport)
         && (filters.tag === null || e.tags.includes(filters.tag))
         && (!filters.hasSpace || e.players < e.maxPlayers))
       .slice(0, filters.limit)
-      .map(({ token: _token, expiresAtMs: _expires, ...listed }) => listed);
+      .map(({ token: _token, expiresAtMs: _expires, owner: _owner, ...listed }) => listed);
   }
 
   #handle(req: http.IncomingMessage, res: http.ServerResponse): void {
@@ -116,15 +130,29 @@ export class LobbyService {
       res.writeHead(a.status, { 'Content-Type': 'application/json', ...a.headers });
       res.end(JSON.stringify(a.body));
     };
+    // A store on the network may fail: the client gets 503, the lobby keeps serving.
+    const answer = (work: () => Promise<Answer>): void => void work().then(reply, (err: Error) => {
+      this.#log.warn(`lobby: ${req.method} ${url.pathname} failed: ${err.message}`);
+      reply({ status: 503, body: { error: 'lobby store unavailable, try again' }, headers: { 'Retry-After': '1' } });
+    });
     if (url.pathname === '/servers') {
-      if (req.method === 'GET') return reply(this.#onList(url.searchParams));
-      if (req.method === 'POST') return void this.#readJson(req, (refused, body) => reply(refused ?? this.#onRegister(body, req)));
+      if (req.method === 'GET') return answer(() => this.#onList(url.searchParams));
+      if (req.method === 'POST') return void this.#readJson(req, (refused, body) => (refused !== null ? reply(refused) : answer(() => this.#onRegister(body, req))));
       return reply({ status: 405, body: { error: 'use GET or POST' }, headers: { Allow: 'GET, POST' } });
     }
     const beat = ROUTE_HEARTBEAT.exec(url.pathname);
     if (beat !== null) {
       if (req.method !== 'POST') return reply({ status: 405, body: { error: 'use POST' }, headers: { Allow: 'POST' } });
-      return void this.#readJson(req, (refused, body) => reply(refused ?? this.#onHeartbeat(beat[1]!, body)));
+      return void this.#readJson(req, (refused, body) => (refused !== null ? reply(refused) : answer(() => this.#onHeartbeat(beat[1]!, body))));
+    }
+    const match = ROUTE_MATCH.exec(url.pathname);
+    if (this.#matchmaker !== null && match !== null) {
+      if (req.method !== 'POST') return reply({ status: 405, body: { error: 'use POST' }, headers: { Allow: 'POST' } });
+      return answer(() => this.#onMatch(this.#matchmaker!, match[1]!, url.searchParams));
+    }
+    if (this.#matchmaker !== null && url.pathname === '/rooms') {
+      if (req.method !== 'GET') return reply({ status: 405, body: { error: 'use GET' }, headers: { Allow: 'GET' } });
+      return answer(() => this.#onRooms(this.#matchmaker!, url.searchParams));
     }
     reply({ status: 404, body: { error: `no route ${url.pathname}` } });
   }
@@ -162,42 +190,77 @@ export class LobbyService {
     req.on('error', () => {});
   }
 
-  #onList(query: URLSearchParams): Answer {
+  async #onList(query: URLSearchParams): Promise<Answer> {
     const filters = parseListFilters(query);
     if (typeof filters === 'string') return { status: 400, body: { error: filters } };
-    return { status: 200, body: { servers: this.list(filters) } };
+    return { status: 200, body: { servers: await this.list(filters) } };
   }
 
-  #onRegister(body: unknown, req: http.IncomingMessage): Answer {
+  async #onRegister(body: unknown, req: http.IncomingMessage): Promise<Answer> {
     const r = parseRegistration(body);
     if (typeof r === 'string') return { status: 422, body: { error: r } };
-    this.#expire();
-    if (this.#store.size() >= this.#maxServers) return { status: 503, body: { error: 'lobby is full' }, headers: { 'Retry-After': '30' } };
-    const host = r.host ?? (req.socket.remoteAddress ?? '127.0.0.1').replace(/^::ffff:/, '');
+    await this.#expire();
+    const address = (req.socket.remoteAddress ?? '127.0.0.1').replace(/^::ffff:/, '');
+    const bearer = /^Bearer ([\x21-\x7e]{1,200})$/.exec(req.headers.authorization ?? '')?.[1] ?? null;
+    const all = await this.#store.all();
+    const mine = all.filter((e) => e.owner?.address === address).length;
+    const theirs = bearer === null ? 0 : all.filter((e) => e.owner?.bearer === bearer).length;
+    if (mine >= this.#maxPerClient || theirs >= this.#maxPerClient) {
+      this.#log.warn(`lobby: ${bearer !== null && theirs >= this.#maxPerClient ? 'a token' : address} has ${this.#maxPerClient} live registrations; refused another.`);
+      return { status: 429, body: { error: `at most ${this.#maxPerClient} servers per client` }, headers: { 'Retry-After': String(this.#ttlMs / 1000) } };
+    }
+    if (all.length >= this.#maxServers) return { status: 503, body: { error: 'lobby is full' }, headers: { 'Retry-After': '30' } };
+    const host = r.host ?? address;
     const entry: ServerEntry = {
       id: this.#hex(8), token: this.#hex(16), transport: r.transport, name: r.name, game: r.game, host, port: r.port,
       players: r.players, maxPlayers: r.maxPlayers, tags: r.tags, expiresAtMs: this.#clock.nowMs() + this.#ttlMs,
+      owner: { address, bearer },
     };
-    this.#store.put(entry);
+    await this.#store.put(entry);
     this.#log.info(`lobby: registered ${entry.name} (${entry.id}) at ${host}:${entry.port}`);
     return { status: 201, body: { id: entry.id, token: entry.token, ttlSeconds: this.#ttlMs / 1000 } };
   }
 
-  #onHeartbeat(id: string, body: unknown): Answer {
+  async #onHeartbeat(id: string, body: unknown): Promise<Answer> {
     const h = parseHeartbeat(body);
     if (typeof h === 'string') return { status: 422, body: { error: h } };
-    this.#expire();
-    const entry = this.#store.get(id);
+    await this.#expire();
+    const entry = await this.#store.get(id);
     if (entry === undefined) return { status: 404, body: { error: 'unknown or expired server: register again' } };
     if (entry.token !== h.token) return { status: 403, body: { error: 'wrong token' } };
     if (h.players !== null && h.players > entry.maxPlayers) return { status: 422, body: { error: `players must be at most ${entry.maxPlayers}` } };
-    this.#store.put({ ...entry, players: h.players ?? entry.players, expiresAtMs: this.#clock.nowMs() + this.#ttlMs });
+    await this.#store.put({ ...entry, players: h.players ?? entry.players, expiresAtMs: this.#clock.nowMs() + this.#ttlMs });
     return { status: 200, body: { ok: true, ttlSeconds: this.#ttlMs / 1000 } };
   }
 
-  #expire(): void {
+  /** `POST /match/<type>?<key>=<value>…`: a seat in an open room of `type` whose metadata has the query's values. */
+  async #onMatch(matchmaker: Matchmaker, type: string, query: URLSearchParams): Promise<Answer> {
+    if ([...query.keys()].length > 8) return { status: 400, body: { error: 'at most 8 criteria' } };
+    const criteria: Record<string, string> = {};
+    for (const [key, value] of query) {
+      if (!/^[A-Za-z0-9_-]{1,32}$/.test(key) || value.length > 64) return { status: 400, body: { error: 'criteria are key=value with short keys and values' } };
+      criteria[key] = value;
+    }
+    try {
+      const seat = await matchmaker.joinOrCreate(type, criteria);
+      return { status: 200, body: { roomId: seat.roomId, joinUrl: seat.joinUrl, token: seat.token, processId: seat.processId } };
+    } catch (err) {
+      if (MultiplayerError.is(err) && err.code === ErrorCode.ERR_UNAVAILABLE) return { status: 503, body: { error: err.message }, headers: { 'Retry-After': '1' } };
+      throw err;
+    }
+  }
+
+  /** `GET /rooms?type=`: every listed room (of `type`) on every process. */
+  async #onRooms(matchmaker: Matchmaker, query: URLSearchParams): Promise<Answer> {
+    const type = query.get('type') ?? undefined;
+    if (type !== undefined && !/^[A-Za-z0-9_-]{1,64}$/.test(type)) return { status: 400, body: { error: 'bad type' } };
+    const rooms = await matchmaker.list(type);
+    return { status: 200, body: { rooms: rooms.map(({ id, type: t, url, seats, clients, maxClients, locked, metadata }) => ({ id, type: t, url, seats, clients, maxClients, locked, metadata })) } };
+  }
+
+  async #expire(): Promise<void> {
     const now = this.#clock.nowMs();
-    for (const e of this.#store.all()) if (e.expiresAtMs <= now) this.#store.delete(e.id);
+    for (const e of await this.#store.all()) if (e.expiresAtMs <= now) await this.#store.delete(e.id);
   }
 
   #hex(bytes: number): string {

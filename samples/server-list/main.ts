@@ -10,12 +10,18 @@
  *   --join auto|websocket|enet|none   how the player joins (default auto: the transport the server
  *                           announced; none stops after listing)
  *   --frames N              stop after N frames (default: until done; roles --lobby/--game: forever)
+ *
+ * Multi-process mode (every process on one Redis; see the README's "Scaling past one process"):
+ *   --lobby --redis URL [--port P]              a lobby API process: GET /servers, POST /match/<type>, GET /rooms
+ *   --game --redis URL [--port P] [--max-players N]   a game-server process whose `arena` rooms register themselves
+ *   --client --lobby-url URL --match TYPE       a player: asks the lobby for a seat, joins with it (asks again on failure)
  *   --fps F                 frames per second (default 30)
  *
  * Exit code: 0 when the role did its job (player joined or listed; game server registered; lobby
  * served), 1 otherwise, 2 for bad arguments.
  */
 import { parseArgs } from 'node:util';
+import { startClusterGame, startClusterLobby, startMatchedPlayer } from './cluster.js';
 import { joinByTransport, joinOverENet, joinOverWebSocket, type JoinServer } from './join.js';
 import {
   closeTree, runFrames, startGameServer, startLobby, startPlayer, type Frames, type GameServer, type Print, type Transport,
@@ -28,6 +34,9 @@ interface Options extends Frames {
   readonly name: string;
   readonly transport: Transport | undefined;
   readonly join: JoinServer | null;
+  readonly redis: string | undefined;
+  readonly match: string | undefined;
+  readonly maxPlayers: number;
 }
 
 const JOINS: Record<string, JoinServer | null> = { auto: joinByTransport, websocket: joinOverWebSocket, enet: joinOverENet, none: null };
@@ -63,6 +72,9 @@ function parseOptions(argv: string[]): Options | string {
         transport: { type: 'string' },
         frames: { type: 'string' },
         fps: { type: 'string', default: '30' },
+        redis: { type: 'string' },
+        match: { type: 'string' },
+        'max-players': { type: 'string', default: '8' },
       },
       strict: true,
     }));
@@ -72,7 +84,12 @@ function parseOptions(argv: string[]): Options | string {
   const roles = [values.lobby && 'lobby', values.game && 'game', values.client && 'client'].filter((r) => r !== false);
   if (roles.length > 1) return 'choose one of --lobby, --game, --client';
   const role = (roles[0] || 'all') as Options['role'];
-  if ((role === 'game' || role === 'client') && values['lobby-url'] === undefined) return `--${role} needs --lobby-url URL`;
+  if (((role === 'game' && values.redis === undefined) || role === 'client') && values['lobby-url'] === undefined) return `--${role} needs --lobby-url URL`;
+  if (values.redis !== undefined && !/^rediss?:\/\/./.test(values.redis)) return `--redis must be a redis:// URL, got "${values.redis}"`;
+  if (values.redis !== undefined && role !== 'lobby' && role !== 'game') return '--redis goes with --lobby or --game';
+  if (values.match !== undefined && (role !== 'client' || !/^[A-Za-z0-9_-]{1,64}$/.test(values.match))) return '--match TYPE goes with --client';
+  const maxPlayers = Number(values['max-players']);
+  if (!Number.isInteger(maxPlayers) || maxPlayers < 1 || maxPlayers > 4095) return `bad --max-players ${values['max-players']}`;
   if (!(values.join in JOINS)) return `unknown --join "${values.join}" (${Object.keys(JOINS).join(', ')})`;
   if (values.transport !== undefined && values.transport !== 'ws' && values.transport !== 'enet') return `unknown --transport "${values.transport}" (ws, enet)`;
   const port = Number(values.port);
@@ -84,10 +101,12 @@ function parseOptions(argv: string[]): Options | string {
   return {
     role, port, fps, frames, name: values.name, lobbyUrl: values['lobby-url'],
     transport: values.transport as Transport | undefined, join: JOINS[values.join]!,
+    redis: values.redis, match: values.match, maxPlayers,
   };
 }
 
 async function runLobby(o: Options, print: Print): Promise<number> {
+  if (o.redis !== undefined) return runUntilStopped(await startClusterLobby(o.redis, o.port, print), o);
   const lobby = await startLobby(o.port, print);
   if (lobby === null) return 1;
   await runFrames([], o, () => false);
@@ -95,7 +114,22 @@ async function runLobby(o: Options, print: Print): Promise<number> {
   return 0;
 }
 
+/** Runs a multi-process role until its frames end or SIGINT/SIGTERM; 0 once stopped cleanly. */
+async function runUntilStopped(stop: (() => Promise<void>) | null, o: Options): Promise<number> {
+  if (stop === null) return 1;
+  let signalled = false;
+  const onSignal = (): void => void (signalled = true);
+  process.once('SIGINT', onSignal);
+  process.once('SIGTERM', onSignal);
+  await runFrames([], o, () => signalled);
+  process.off('SIGINT', onSignal);
+  process.off('SIGTERM', onSignal);
+  await stop();
+  return 0;
+}
+
 async function runGame(o: Options, print: Print): Promise<number> {
+  if (o.redis !== undefined) return runUntilStopped(await startClusterGame(o.redis, o.port, o.maxPlayers, print), o);
   const game = await startGameServer(o.lobbyUrl!, o.name, o.transport ?? 'ws', print);
   if (game === null) return 1;
   print(`game server "${o.name}" listening on port ${game.peer.getLocalPort()}`);
@@ -105,6 +139,12 @@ async function runGame(o: Options, print: Print): Promise<number> {
 }
 
 async function runClient(o: Options, lobbyUrl: string, print: Print): Promise<number> {
+  if (o.match !== undefined) {
+    const player = startMatchedPlayer(lobbyUrl, o.match, print);
+    const ok = await runFrames([player.tree], o, () => player.state() === 'joined' || player.state() === 'failed');
+    closeTree(player.tree);
+    return ok && player.state() === 'joined' ? 0 : 1;
+  }
   const player = startPlayer(lobbyUrl, filters(o), o.join, print);
   let frame = 0;
   // The game servers may not have registered yet: ask again each second until a list arrives.

@@ -13,16 +13,25 @@ export interface ServerEntry {
   readonly maxPlayers: number;
   readonly tags: readonly string[];
   readonly expiresAtMs: number;
+  /** Who registered it (counted against the per-client limits; never listed). */
+  readonly owner?: { readonly address: string; readonly bearer: string | null };
 }
 
-/** Where the lobby keeps its servers. Swap in a database-backed one; the lobby only uses these. */
+/** A value, or a promise of it: a store may answer at once (memory) or over the network (Redis). */
+export type MaybePromise<T> = T | Promise<T>;
+
+/**
+ * Where the lobby keeps its servers. Swap in a database-backed one (`RedisServerStore` shares one
+ * list between several lobby processes); the lobby only uses these. An entry is dropped by the
+ * lobby once `expiresAtMs` has passed; a shared store may also expire it by itself.
+ */
 export interface ServerStore {
-  get(id: string): ServerEntry | undefined;
-  put(entry: ServerEntry): void;
-  delete(id: string): void;
+  get(id: string): MaybePromise<ServerEntry | undefined>;
+  put(entry: ServerEntry): MaybePromise<void>;
+  delete(id: string): MaybePromise<void>;
   /** Every entry, in registration order. */
-  all(): ServerEntry[];
-  size(): number;
+  all(): MaybePromise<ServerEntry[]>;
+  size(): MaybePromise<number>;
 }
 
 /** The default store: a Map in memory (lost on restart, which suits a lobby with heartbeats). */

@@ -1,3 +1,5 @@
+import type { WaitingPathStats } from './scene-cache-interface.js';
+
 /** A SYNC or delta entry for a synchronizer net id whose SPAWN has not arrived yet. */
 export interface HeldState {
   readonly netId: number;
@@ -9,9 +11,12 @@ export interface HeldState {
   readonly bytes: Uint8Array;
 }
 
-/** Sync-before-spawn counters of one SceneMultiplayer (all peers together). */
-export interface HeldStateStats {
-  /** Entries held because their net id was not spawned yet. */
+/**
+ * Sync-before-spawn counters of one SceneMultiplayer (all peers together). The `paths*` ones count the
+ * SIMPLIFY_PATHs of static synchronizers (and other nodes) that arrived before their node existed here.
+ */
+export interface HeldStateStats extends WaitingPathStats {
+  /** Entries held because their net id was not spawned (or their path id not resolved) yet. */
   held: number;
   /** Held entries applied right after their SPAWN. */
   applied: number;
@@ -21,6 +26,20 @@ export interface HeldStateStats {
   superseded: number;
   /** Entries for a net id this peer already despawned (late unreliable SYNCs), discarded. */
   stale: number;
+  /** SPAWNs held because their spawner's SIMPLIFY_PATH waits for the spawner to enter the tree. */
+  spawnsHeld: number;
+  /** Of those, processed once the spawner's path resolved. */
+  spawnsApplied: number;
+  /** Of those, cancelled by their DESPAWN before the spawner appeared. */
+  spawnsCancelled: number;
+}
+
+/** A SPAWN whose spawner (by the sender's cache id) is not in the tree yet. */
+export interface HeldSpawn {
+  readonly spawnerId: number;
+  readonly netId: number;
+  /** The whole SPAWN packet (a copy). */
+  readonly packet: Uint8Array;
 }
 
 /** Default bound of held entries per peer. */
@@ -35,11 +54,41 @@ const RETIRED_MEMORY = 256;
 export class HeldStates {
   readonly #entries: HeldState[] = [];
   readonly #retired = new Set<number>();
+  readonly #spawns: HeldSpawn[] = [];
   /** True from an overflow until the buffer drains, so one episode logs once. */
   overflowing = false;
+  /** The same for held SPAWNs. */
+  spawnsOverflowing = false;
 
   get size(): number {
     return this.#entries.length;
+  }
+
+  get spawnCount(): number {
+    return this.#spawns.length;
+  }
+
+  /** Holds a SPAWN until its spawner's path resolves; false when `max` are already held. */
+  holdSpawn(spawn: HeldSpawn, max: number): boolean {
+    if (this.#spawns.length >= max) return false;
+    this.#spawns.push(spawn);
+    return true;
+  }
+
+  /** A DESPAWN for a held SPAWN's net id: the SPAWN is forgotten; false when none was held. */
+  cancelSpawn(netId: number): boolean {
+    const i = this.#spawns.findIndex((s) => s.netId === netId);
+    if (i < 0) return false;
+    this.#spawns.splice(i, 1);
+    return true;
+  }
+
+  /** Removes and returns, in arrival order, the SPAWNs held for spawner cache id `spawnerId`. */
+  takeSpawns(spawnerId: number): HeldSpawn[] {
+    const taken = this.#spawns.filter((s) => s.spawnerId === spawnerId);
+    if (taken.length > 0) this.#spawns.splice(0, this.#spawns.length, ...this.#spawns.filter((s) => s.spawnerId !== spawnerId));
+    if (this.#spawns.length === 0) this.spawnsOverflowing = false;
+    return taken;
   }
 
   /**

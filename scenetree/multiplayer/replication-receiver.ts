@@ -57,8 +57,12 @@ export class ReplicationReceiver {
   processSpawn(from: number, packet: Uint8Array): void {
     if (packet.length < SPAWN_HEADER) return this.#mp.rejectMalformed(from, `Invalid SPAWN packet (${packet.length} bytes).`);
     const sceneId = packet[1]!;
-    const spawner = this.#cache.getCachedObject(from, decodeUint32(packet, 2));
-    if (!(spawner instanceof MultiplayerSpawner)) return this.#drop(from, 'SPAWN for an unknown spawner');
+    const spawnerId = decodeUint32(packet, 2);
+    const spawner = this.#cache.getCachedObject(from, spawnerId);
+    if (!(spawner instanceof MultiplayerSpawner)) {
+      if (spawner === null && this.#cache.isWaiting(from, spawnerId)) return this.#holdSpawn(from, spawnerId, packet);
+      return this.#drop(from, 'SPAWN for an unknown spawner');
+    }
     if (from !== spawner.getMultiplayerAuthority()) return this.#drop(from, `SPAWN on "${spawner.getPath()}", whose authority it is not`, DropReason.UNAUTHORIZED);
     const netId = decodeUint32(packet, 6);
     const syncCount = decodeUint32(packet, 10);
@@ -158,6 +162,10 @@ export class ReplicationReceiver {
     const netId = decodeUint32(packet, 1);
     const info = this.#tables.peers.get(from);
     const node = info?.recvNodes.get(netId);
+    if (info !== undefined && node === undefined && info.held.cancelSpawn(netId)) {
+      this.#tables.heldStats.spawnsCancelled++;
+      return;
+    }
     if (info === undefined || node === undefined) return this.#drop(from, `DESPAWN of net id ${netId}, which it never spawned here`);
     info.recvNodes.delete(netId);
     const spawner = this.#tables.tracked.get(node)?.spawner;
@@ -200,9 +208,10 @@ export class ReplicationReceiver {
       const end = ofs + size;
       const sync = this.#findSynchronizer(from, netId);
       if (sync === null) {
-        // Deltas are reliable and ordered behind their SPAWN on channel 0, so an unknown id is worth an error;
-        // it is still held (not lost) in case a transport delivers them apart.
-        this.#mp.log.error(`Replication delta from peer ${from} for synchronizer net id ${netId}, which is unknown or not its authority's: held until its SPAWN arrives.`);
+        // Deltas are reliable and ordered behind their SPAWN on channel 0, so an unknown id is worth an error
+        // (unless SPAWNs are held for a spawner not here yet); it is still held (not lost) in case a
+        // transport delivers them apart.
+        if ((this.#tables.peers.get(from)?.held.spawnCount ?? 0) === 0) this.#mp.log.error(`Replication delta from peer ${from} for synchronizer net id ${netId}, which is unknown or not its authority's: held until its SPAWN arrives.`);
         this.#holdIfEarly(from, { netId, time: -1, mask, bytes: packet.slice(ofs, end) });
       } else if (!this.#applyDelta(from, sync, mask, packet.subarray(0, end), ofs)) return;
       ofs = end;
@@ -251,14 +260,17 @@ export class ReplicationReceiver {
 
   /**
    * Sync before spawn: state for a synchronizer net id not spawned here yet (an unreliable SYNC can
-   * overtake its reliable SPAWN) is held, bounded per peer, and applied right after the SPAWN. Path ids
-   * (bit 31) and ids this peer already despawned are not early, so they are not held.
+   * overtake its reliable SPAWN) is held, bounded per peer, and applied right after the SPAWN. The same
+   * for a static synchronizer's path id (bit 31) whose SIMPLIFY_PATH has not arrived or waits for its
+   * node: applied once the path resolves. Ids this peer already despawned are stale, not early.
    */
   #holdIfEarly(from: number, entry: HeldState): void {
     const info = this.#tables.peers.get(from);
-    if (info === undefined || (entry.netId & PATH_NET_ID) !== 0) return;
+    if (info === undefined) return;
     const stats = this.#tables.heldStats;
-    if (info.held.isRetired(entry.netId)) {
+    const byPath = (entry.netId & PATH_NET_ID) !== 0;
+    if (byPath && this.#cache.getCachedObject(from, entry.netId & 0x7fffffff) !== null) return; // Not a synchronizer: refused.
+    if (!byPath && info.held.isRetired(entry.netId)) {
       stats.stale++;
       return;
     }
@@ -291,15 +303,61 @@ export class ReplicationReceiver {
     }
   }
 
-  /** Godot: _find_synchronizer. Path-based ids (bit 31) resolve through the sender's path cache. */
+  /**
+   * Godot: _find_synchronizer. Path-based ids (bit 31) resolve through the sender's path cache; an id
+   * that names a node which is not a synchronizer is refused (logged once per peer).
+   */
   #findSynchronizer(from: number, netId: number): MultiplayerSynchronizer | null {
     if ((netId & PATH_NET_ID) !== 0) {
       const node = this.#cache.getCachedObject(from, netId & 0x7fffffff);
-      if (node instanceof MultiplayerSynchronizer) return node;
-      this.#mp.log.error(`Peer ${from} sent state for path cache id ${netId & 0x7fffffff}, which is not a known synchronizer.`);
+      if (node === null || node instanceof MultiplayerSynchronizer) return node;
+      this.#mp.refuseOnce(from, DropReason.BAD_ARGUMENTS, `Peer ${from} sent state for path cache id ${netId & 0x7fffffff}, "${node.getPath()}", which is not a synchronizer.`);
       return null;
     }
     return this.#tables.peers.get(from)?.recvSyncIds.get(netId) ?? null;
+  }
+
+  /**
+   * Sync before spawn for a spawner that is not in the tree yet (a level this peer loads later, godot#77026):
+   * its SIMPLIFY_PATH waits, and the SPAWNs for it are held (bounded per peer) until it resolves.
+   */
+  #holdSpawn(from: number, spawnerId: number, packet: Uint8Array): void {
+    const info = this.#tables.peers.get(from);
+    if (info === undefined) return;
+    const stats = this.#tables.heldStats;
+    if (info.held.holdSpawn({ spawnerId, netId: decodeUint32(packet, 6), packet: packet.slice() }, this.#tables.maxHeldStates)) {
+      stats.spawnsHeld++;
+      return;
+    }
+    stats.dropped++;
+    if (info.held.spawnsOverflowing) return;
+    info.held.spawnsOverflowing = true;
+    this.#mp.log.error(`Peer ${from} sent more than ${this.#tables.maxHeldStates} SPAWNs for spawners not in the tree here; the newest are dropped.`);
+  }
+
+  /**
+   * `from`'s path id `id` resolves now (its SIMPLIFY_PATH met its node): the SPAWNs held for it run, in
+   * arrival order, then the states held for it apply.
+   */
+  applyHeldPath(from: number, id: number): void {
+    const info = this.#tables.peers.get(from);
+    if (info === undefined) return;
+    if (info.held.spawnCount > 0) {
+      for (const spawn of info.held.takeSpawns(id)) {
+        this.#tables.heldStats.spawnsApplied++;
+        this.processSpawn(from, spawn.packet);
+      }
+    }
+    if (info.held.size === 0) return;
+    const netId = (id | PATH_NET_ID) >>> 0;
+    const node = this.#cache.getCachedObject(from, id);
+    const held = info.held.take(netId);
+    if (!(node instanceof MultiplayerSynchronizer)) return;
+    for (const e of held) {
+      this.#tables.heldStats.applied++;
+      if (e.time < 0) this.#applyDelta(from, node, e.mask, e.bytes, 0);
+      else this.#applySync(from, node, e.time, e.bytes, 0);
+    }
   }
 
   #apply(props: readonly NodePath[], root: Node, values: readonly Variant[], sync: MultiplayerSynchronizer, from: number): ErrorCode {

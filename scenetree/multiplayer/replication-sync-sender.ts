@@ -71,14 +71,14 @@ export class ReplicationSyncSender {
         continue;
       }
       if (w.length + 8 + bytes.length > this.syncMtu) {
-        sendReplicationPacket(this.#mp, peer, w.toBytes(), false);
+        sendReplicationPacket(this.#mp, peer, w.toPacket(), false);
         start();
       }
       w.u32(netId);
       w.u32(bytes.length);
       w.bytes(bytes);
     }
-    if (w.length > 3) sendReplicationPacket(this.#mp, peer, w.toBytes(), false);
+    if (w.length > 3) sendReplicationPacket(this.#mp, peer, w.toPacket(), false);
   }
 
   /** Godot: _send_delta (wire spec §7.5). */
@@ -105,7 +105,7 @@ export class ReplicationSyncSender {
         continue;
       }
       if (w.length + 16 + size > this.deltaMtu) {
-        sendReplicationPacket(this.#mp, peer, w.toBytes(), true);
+        sendReplicationPacket(this.#mp, peer, w.toPacket(), true);
         w.reset();
         w.u8(Command.SYNC | SYNC_DELTA_FLAG);
       }
@@ -115,7 +115,7 @@ export class ReplicationSyncSender {
       for (const v of delta.values) w.bytes(v);
       info.lastWatchMs.set(sync, now);
     }
-    if (w.length > 1) sendReplicationPacket(this.#mp, peer, w.toBytes(), true);
+    if (w.length > 1) sendReplicationPacket(this.#mp, peer, w.toPacket(), true);
   }
 
   #encodeState(sync: MultiplayerSynchronizer, props: readonly NodePath[], root: Node): Uint8Array | null {

@@ -7,11 +7,42 @@ import type { MultiplayerContext } from './multiplayer-context.js';
 const SIMPLIFY_MIN_SIZE = 38;
 const CONFIRM_SIZE = 6;
 const MD5_HEX_LENGTH = 32;
+/** Default bound of SIMPLIFY_PATHs per peer that wait for their node to enter the tree. */
+export const DEFAULT_MAX_WAITING_PATHS = 64;
 
 interface SentCache {
   readonly id: number;
   /** Peers the SIMPLIFY_PATH went to, and whether each confirmed it. */
   readonly peers: Map<number, boolean>;
+}
+
+/** A path id a remote peer announced: the node it resolved to, and the path to find it again. */
+interface ReceivedPath {
+  node: Node;
+  readonly path: string;
+}
+
+/** A SIMPLIFY_PATH whose node is not in the tree yet. */
+interface WaitingPath {
+  readonly path: string;
+  readonly md5: string;
+}
+
+/** Counters of SIMPLIFY_PATHs that named a node not in the tree yet (all peers together). */
+export interface WaitingPathStats {
+  /** SIMPLIFY_PATHs kept until their node enters the tree. */
+  pathsWaiting: number;
+  /** Of those, registered and confirmed once the node appeared. */
+  pathsConfirmed: number;
+  /** Refused because the peer already had the maximum waiting (each overflow episode logged once). */
+  pathsDropped: number;
+}
+
+/** What the replication side hears from the cache. */
+export interface CacheListener {
+  readonly stats: WaitingPathStats;
+  /** `from`'s path id `id` now resolves (a waiting SIMPLIFY_PATH met its node): held states may apply. */
+  pathConfirmed(from: number, id: number): void;
 }
 
 const encoder = new TextEncoder();
@@ -34,7 +65,20 @@ export class SceneCacheInterface {
   #lastId = 0;
   readonly #sent = new Map<Node, SentCache>();
   readonly #sentById = new Map<number, Node>();
-  readonly #received = new Map<number, Map<number, Node>>();
+  readonly #received = new Map<number, Map<number, ReceivedPath>>();
+  // Divergence from Godot: Godot drops a SIMPLIFY_PATH for a node it does not have yet ("Node not found",
+  // godot#76894, #98052, #77026) and the authority never sends it again, so that synchronizer never syncs
+  // here. We keep it (bounded per peer) and confirm once the node enters the tree.
+  readonly #waiting = new Map<number, Map<number, WaitingPath>>();
+  /** Peers whose waiting paths overflowed (logged once until their waiting set drains). */
+  readonly #overflowing = new Set<number>();
+  /** Peers already told (in the log) that one of their paths waits. */
+  readonly #toldWaiting = new Set<number>();
+  /** A node entered the tree since the waiting paths were last looked up. */
+  #treeGrew = false;
+  #listener: CacheListener | null = null;
+  /** Bound of waiting SIMPLIFY_PATHs per peer (0: Godot's behaviour, a missing node is an error). */
+  maxWaitingPaths = DEFAULT_MAX_WAITING_PATHS;
 
   constructor(mp: MultiplayerContext, rpc: RpcChecksums) {
     this.#mp = mp;
@@ -71,10 +115,56 @@ export class SceneCacheInterface {
     return this.#sent.get(node)?.peers.get(peer) === true;
   }
 
-  /** The node `from` announced under `id`, if it is still in the tree. Godot: get_cached_object. */
+  /** Set once by the replication side. */
+  setListener(listener: CacheListener): void {
+    this.#listener = listener;
+  }
+
+  /**
+   * The node `from` announced under `id`, if it is in the tree; one that left is looked up again by its
+   * path (a level reloaded, a node re-created). Godot: get_cached_object, with its path fallback.
+   */
   getCachedObject(from: number, id: number): Node | null {
-    const node = this.#received.get(from)?.get(id) ?? null;
-    return node !== null && node.isInsideTree() ? node : null;
+    const entry = this.#received.get(from)?.get(id);
+    if (entry === undefined) return null;
+    if (entry.node.isInsideTree()) return entry.node;
+    const node = this.#mp.getRootNode()?.getNodeOrNull(entry.path) ?? null;
+    if (node !== null) entry.node = node;
+    return node;
+  }
+
+  /** Whether `from` announced `id` and it waits for its node to enter the tree. */
+  isWaiting(from: number, id: number): boolean {
+    return this.#waiting.get(from)?.has(id) === true;
+  }
+
+  /** A node entered the tree: waiting paths are looked up again at the next `resolveWaiting`. */
+  onNodeAdded(): void {
+    if (this.#waiting.size > 0) this.#treeGrew = true;
+  }
+
+  /**
+   * Registers and confirms every waiting SIMPLIFY_PATH whose node is now in the tree (called once per
+   * poll, outside tree changes), then tells the listener so states held for those ids apply.
+   */
+  resolveWaiting(): void {
+    if (!this.#treeGrew) return;
+    this.#treeGrew = false;
+    const root = this.#mp.getRootNode();
+    if (root === null) return;
+    for (const [from, waiting] of [...this.#waiting]) {
+      for (const [id, w] of [...waiting]) {
+        const node = root.getNodeOrNull(w.path);
+        if (node === null) continue;
+        waiting.delete(id);
+        if (this.#listener !== null) this.#listener.stats.pathsConfirmed++;
+        this.#register(from, id, node, w.path, w.md5);
+      }
+      if (waiting.size === 0) {
+        this.#waiting.delete(from);
+        this.#overflowing.delete(from);
+      }
+    }
   }
 
   /** Godot: process_simplify_path. */
@@ -88,25 +178,50 @@ export class SceneCacheInterface {
     if (md5 === null || path === null) {
       return this.#mp.rejectMalformed(from, 'Invalid SIMPLIFY_PATH packet: bad checksum or path text.');
     }
-    let peerMap = this.#received.get(from);
-    if (peerMap?.has(id)) {
+    if (this.#received.get(from)?.has(id) || this.isWaiting(from, id)) {
       this.#mp.log.error(`Peer ${from} sent a SIMPLIFY_PATH for cache id ${id}, which it already registered.`);
       return;
     }
     const node = this.#mp.getRootNode()?.getNodeOrNull(path) ?? null;
-    if (node === null) {
-      this.#mp.log.error(`Peer ${from} referenced node "${path}", which does not exist under ${this.#mp.rootPath}.`);
-      return;
-    }
+    if (node === null) return this.#wait(from, id, path, md5);
+    this.#register(from, id, node, path, md5);
+  }
+
+  /** Maps `from`'s `id` to `node`, confirms it (checksum validity included), and lets held states apply. */
+  #register(from: number, id: number, node: Node, path: string, md5: string): void {
     const valid = this.#rpc.getRpcMd5(node) === md5;
     if (!valid) this.#mp.log.error(this.#rpc.describeChecksumMismatch(node, md5));
+    let peerMap = this.#received.get(from);
     if (peerMap === undefined) this.#received.set(from, (peerMap = new Map()));
-    peerMap.set(id, node);
+    peerMap.set(id, { node, path });
     const confirm = new Uint8Array(CONFIRM_SIZE);
     confirm[0] = Command.CONFIRM_PATH;
     confirm[1] = valid ? 1 : 0;
     encodeUint32(id, confirm, 2);
     this.#mp.sendCommand(from, confirm, TransferMode.RELIABLE, 0);
+    this.#listener?.pathConfirmed(from, id);
+  }
+
+  /** A SIMPLIFY_PATH for a node not in the tree (yet): kept, bounded per peer, until the node enters. */
+  #wait(from: number, id: number, path: string, md5: string): void {
+    let waiting = this.#waiting.get(from);
+    const stats = this.#listener?.stats;
+    if ((waiting?.size ?? 0) >= this.maxWaitingPaths) {
+      if (stats !== undefined) stats.pathsDropped++;
+      if (this.#overflowing.has(from)) return;
+      this.#overflowing.add(from);
+      this.#mp.log.error(
+        `Peer ${from} referenced node "${path}", which does not exist under ${this.#mp.rootPath}` +
+          (this.maxWaitingPaths > 0 ? `, and already has ${this.maxWaitingPaths} paths waiting for their nodes: dropped.` : '.'),
+      );
+      return;
+    }
+    if (waiting === undefined) this.#waiting.set(from, (waiting = new Map()));
+    waiting.set(id, { path, md5 });
+    if (stats !== undefined) stats.pathsWaiting++;
+    if (this.#toldWaiting.has(from)) return;
+    this.#toldWaiting.add(from);
+    this.#mp.log.warn(`Peer ${from} referenced node "${path}", which does not exist under ${this.#mp.rootPath} yet: confirmed when it enters the tree.`);
   }
 
   /** Godot 4.3+: process_confirm_path (6-byte id form; the 4.0–4.2 path form is not accepted). */
@@ -131,6 +246,9 @@ export class SceneCacheInterface {
   onPeerChange(peer: number, connected: boolean): void {
     if (connected) return;
     this.#received.delete(peer);
+    this.#waiting.delete(peer);
+    this.#overflowing.delete(peer);
+    this.#toldWaiting.delete(peer);
     for (const entry of this.#sent.values()) entry.peers.delete(peer);
   }
 
@@ -148,6 +266,9 @@ export class SceneCacheInterface {
     this.#sent.clear();
     this.#sentById.clear();
     this.#received.clear();
+    this.#waiting.clear();
+    this.#overflowing.clear();
+    this.#toldWaiting.clear();
   }
 
   #simplifyPacket(node: Node, id: number): Uint8Array {

@@ -12,6 +12,7 @@ import {
   isPacket,
   silentLogger,
   systemClock,
+  logFailure,
   type Clock,
   type Logger,
 } from '../../core/index.js';
@@ -78,6 +79,10 @@ export class SceneMultiplayer extends MultiplayerAPI {
   #syncMtu = DEFAULT_SYNC_MTU;
   #deltaMtu = DEFAULT_DELTA_MTU;
   #maxHeldStates = DEFAULT_MAX_HELD_STATES;
+  /** Sync-before-spawn counters: the cache counts waiting paths here even before the replication interface exists. */
+  readonly #heldStats: HeldStateStats = {
+    held: 0, applied: 0, dropped: 0, superseded: 0, stale: 0, spawnsHeld: 0, spawnsApplied: 0, spawnsCancelled: 0, pathsWaiting: 0, pathsConfirmed: 0, pathsDropped: 0,
+  };
   readonly #auth: AuthSessions;
   #peer: MultiplayerPeer = new OfflineMultiplayerPeer();
   #lastStatus: ConnectionStatus = ConnectionStatus.CONNECTED;
@@ -133,6 +138,7 @@ export class SceneMultiplayer extends MultiplayerAPI {
     });
     this.#cache = new SceneCacheInterface(this.#ctx, this.#rpc);
     this.#rpc.setCache(this.#cache);
+    this.#cache.setListener({ stats: this.#heldStats, pathConfirmed: (from, id) => this.#replicator?.applyHeldPath(from, id) });
     this.#auth = new AuthSessions({
       clock: this.#clock,
       send: (to, packet) => this.#putDirect(to, packet, TransferMode.RELIABLE, 0),
@@ -237,9 +243,21 @@ export class SceneMultiplayer extends MultiplayerAPI {
     if (this.#replicator !== null) this.#replicator.maxHeldStates = count;
   }
 
+  /**
+   * SIMPLIFY_PATHs per peer that may wait for their node to enter the tree (default 64; not in Godot,
+   * which drops them with "Node not found"). 0 restores Godot's behaviour.
+   */
+  get maxWaitingPaths(): number {
+    return this.#cache.maxWaitingPaths;
+  }
+  set maxWaitingPaths(count: number) {
+    if (!Number.isInteger(count) || count < 0) throw new MultiplayerError(ErrorCode.ERR_INVALID_PARAMETER, 'maxWaitingPaths must be an integer >= 0.');
+    this.#cache.maxWaitingPaths = count;
+  }
+
   /** Sync-before-spawn counters: states held, applied after their SPAWN, dropped on overflow, stale. */
   get heldStateStats(): Readonly<HeldStateStats> {
-    return this.#replicator?.heldStats ?? NO_HELD_STATES;
+    return this.#heldStats;
   }
 
   /** Godot property `refuse_new_connections`, forwarded to the peer. */
@@ -258,6 +276,7 @@ export class SceneMultiplayer extends MultiplayerAPI {
     this.#peer.poll();
     this.#updateStatus();
     if (this.#lastStatus !== ConnectionStatus.CONNECTED) return ErrorCode.OK;
+    this.#cache.resolveWaiting();
     while (this.#peer.getAvailablePacketCount() > 0) {
       const sender = this.#peer.getPacketPeer();
       const mode = this.#peer.getPacketMode();
@@ -311,9 +330,9 @@ export class SceneMultiplayer extends MultiplayerAPI {
 
   /** Godot: send_bytes(bytes, id = 0, mode = RELIABLE, channel = 0). */
   sendBytes(bytes: Uint8Array, id: number = MultiplayerPeer.TARGET_PEER_BROADCAST, options: SendBytesOptions = {}): ErrorCode {
-    if (bytes.length === 0) return this.#fail(ErrorCode.ERR_INVALID_DATA, 'Trying to send an empty raw packet.');
+    if (bytes.length === 0) return logFailure(this.#log, '', ErrorCode.ERR_INVALID_DATA, 'Trying to send an empty raw packet.', 'error');
     if (this.#peer.getConnectionStatus() !== ConnectionStatus.CONNECTED) {
-      return this.#fail(ErrorCode.ERR_UNCONFIGURED, 'Trying to send a raw packet via a multiplayer peer which is not connected.');
+      return logFailure(this.#log, '', ErrorCode.ERR_UNCONFIGURED, 'Trying to send a raw packet via a multiplayer peer which is not connected.', 'error');
     }
     const packet = new Uint8Array(bytes.length + 1);
     packet[0] = Command.RAW;
@@ -390,9 +409,11 @@ export class SceneMultiplayer extends MultiplayerAPI {
       this.#rpc.forgetPaths();
     });
     const offRenamed = tree.nodeRenamed.connect(() => this.#rpc.forgetPaths());
+    const offAdded = tree.nodeAdded.connect(() => this.#cache.onNodeAdded());
     this.#detachTree = () => {
       offRemoved();
       offRenamed();
+      offAdded();
     };
   }
 
@@ -529,7 +550,7 @@ export class SceneMultiplayer extends MultiplayerAPI {
     if (this.#replicator !== null) return this.#replicator;
     const make = replicationFactory();
     if (make === null) return null;
-    const replicator = make(this.#ctx, this.#cache, this.#clock);
+    const replicator = make(this.#ctx, this.#cache, this.#clock, this.#heldStats);
     replicator.maxSyncPacketSize = this.#syncMtu;
     replicator.maxDeltaPacketSize = this.#deltaMtu;
     replicator.maxHeldStates = this.#maxHeldStates;
@@ -652,16 +673,8 @@ export class SceneMultiplayer extends MultiplayerAPI {
     );
   }
 
-  #fail(code: ErrorCode, message: string): ErrorCode {
-    this.#log.error(message);
-    return code;
-  }
-
   #report(result: ErrorCode | { code: ErrorCode; message: string }): ErrorCode {
     if (typeof result === 'number') return result;
-    return this.#fail(result.code, result.message);
+    return logFailure(this.#log, '', result.code, result.message, 'error');
   }
 }
-
-/** `heldStateStats` of a SceneMultiplayer whose replication interface was never made. */
-const NO_HELD_STATES: Readonly<HeldStateStats> = Object.freeze({ held: 0, applied: 0, dropped: 0, superseded: 0, stale: 0 });

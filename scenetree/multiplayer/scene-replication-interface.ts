@@ -66,8 +66,8 @@ export class SceneReplicationInterface implements ReplicationTables {
   // Divergence from Godot: Godot skips state for a net id it has not spawned; we hold it until the SPAWN.
   /** Sync before spawn: how many early states are held per peer (oldest dropped beyond). */
   maxHeldStates = DEFAULT_MAX_HELD_STATES;
-  /** Sync-before-spawn counters. */
-  readonly heldStats: HeldStateStats = { held: 0, applied: 0, dropped: 0, superseded: 0, stale: 0 };
+  /** Sync-before-spawn counters (SceneMultiplayer's: the cache counts waiting paths into them too). */
+  readonly heldStats: HeldStateStats;
   readonly #mp: MultiplayerContext;
   readonly #cache: SceneCacheInterface;
   readonly #clock: Clock;
@@ -84,12 +84,18 @@ export class SceneReplicationInterface implements ReplicationTables {
   /** Local failures already reported (sender-side errors would otherwise repeat every frame). */
   readonly #reported = new WeakSet<object>();
 
-  constructor(mp: MultiplayerContext, cache: SceneCacheInterface, clock: Clock) {
+  constructor(mp: MultiplayerContext, cache: SceneCacheInterface, clock: Clock, stats: HeldStateStats) {
+    this.heldStats = stats;
     this.#mp = mp;
     this.#cache = cache;
     this.#clock = clock;
     this.#receiver = new ReplicationReceiver(mp, cache, this);
     this.#sender = new ReplicationSyncSender(mp, cache, (key, message) => this.#reportOnce(key, message));
+  }
+
+  /** `from`'s path id `id` resolves now (the cache confirmed a waiting SIMPLIFY_PATH): held SPAWNs and states apply. */
+  applyHeldPath(from: number, id: number): void {
+    this.#receiver.applyHeldPath(from, id);
   }
 
   /** Godot property `max_sync_packet_size` (default 1350, at least 128). */
@@ -408,6 +414,6 @@ function despawnPacket(netId: number): Uint8Array {
 }
 
 /** What the spawner and synchronizer constructors hand to `provideReplication`. */
-export function createReplicationInterface(mp: MultiplayerContext, cache: SceneCacheInterface, clock: Clock): SceneReplicationInterface {
-  return new SceneReplicationInterface(mp, cache, clock);
+export function createReplicationInterface(mp: MultiplayerContext, cache: SceneCacheInterface, clock: Clock, stats: HeldStateStats): SceneReplicationInterface {
+  return new SceneReplicationInterface(mp, cache, clock, stats);
 }

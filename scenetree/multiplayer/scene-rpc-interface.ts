@@ -211,7 +211,7 @@ export class SceneRPCInterface {
       if (!MultiplayerError.is(err)) throw err;
       return err.code;
     }
-    return w.toBytes();
+    return w.toPacket();
   }
 
   /** Godot: SceneRPCInterface::process_rpc. */

@@ -31,14 +31,16 @@ static double now_ms(void) {
   return tv.tv_sec * 1000.0 + tv.tv_usec / 1000.0;
 }
 
-/* c-bench PORT SIZE r|u SECONDS: connects with 2 channels (data 2), then for SECONDS tops the
-   outgoing queue up to 4096 commands and services with timeout 0, then disconnects. */
+/* c-bench PORT SIZE r|u SECONDS [WAIT_MS]: connects with 2 channels (data 2), then for SECONDS
+   tops the outgoing queue up to 4096 commands and services with timeout WAIT_MS (default 0),
+   then disconnects. */
 int main(int argc, char **argv) {
   setvbuf(stdout, NULL, _IOLBF, 0);
   if (argc < 5 || enet_initialize() != 0) return 2;
   size_t size = strtoul(argv[2], NULL, 10);
   enet_uint32 flags = strcmp(argv[3], "r") == 0 ? ENET_PACKET_FLAG_RELIABLE : 0;
   double seconds = atof(argv[4]);
+  enet_uint32 wait = argc > 5 ? (enet_uint32)atoi(argv[5]) : 0;
   ENetHost *host = enet_host_create(NULL, 1, 2, 0, 0);
   ENetAddress address;
   ENetEvent event;
@@ -64,7 +66,9 @@ int main(int argc, char **argv) {
       if (enet_peer_send(peer, 0, packet) < 0) { enet_packet_destroy(packet); break; }
       sent++;
     }
-    while (enet_host_service(host, &event, 0) > 0)
+    /* Timeout 0 spins; timeout 1 (--wait) keeps receiving acknowledgements and sending what they
+       let out for up to 1 ms, sleeping in select between datagrams. */
+    while (enet_host_service(host, &event, wait) > 0)
       if (event.type == ENET_EVENT_TYPE_RECEIVE) enet_packet_destroy(event.packet);
   }
   struct rusage usage;

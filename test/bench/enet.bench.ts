@@ -68,14 +68,18 @@
 import { spawn, spawnSync, type ChildProcessByStdio } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import type { Readable, Writable } from 'node:stream';
+import { loadavg } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { bindUdpSocket, type DatagramSocket } from '../../plugins/enet/datagram-socket.js';
 import { ENetHost, HostEventType } from '../../plugins/enet/protocol/host.js';
 import { PacketFlag, PeerState } from '../../plugins/enet/protocol/protocol.js';
 import { buildEchoPeer } from '../helpers/enet-c-peer.js';
 import { buildCBenchClient } from './enet-c-bench.js';
+import { dgramReceiveFloor, dgramSendFloor } from './enet-dgram-floor.js';
 
-const SECONDS = 3;
+const SECONDS = 2;
+/** --wait: both clients sleep up to 1 ms for the next datagram between services instead of spinning. */
+const WAIT = process.argv.includes('--wait');
 const IDLE_PEERS = 1000;
 const self = fileURLToPath(import.meta.url);
 const arg = (name: string, fallback = ''): string => {
@@ -155,7 +159,7 @@ async function tsServer(): Promise<void> {
       } else if (e.type === HostEventType.DISCONNECT && packets > 0) {
         console.log(`TOTAL ${packets} ${bytes} ${(last - first).toFixed(1)}`);
         const cpu = process.cpuUsage(cpuAtFirst);
-        console.log(`STATS datagrams received ${host.totalReceivedPackets}, server cpu_us ${cpu.user + cpu.system} (user ${cpu.user})`);
+        console.log(`STATS datagrams received ${host.totalReceivedPackets}, sent ${host.totalSentPackets}, server cpu_us ${cpu.user + cpu.system} (user ${cpu.user})`);
         packets = bytes = 0;
       }
     }
@@ -163,9 +167,9 @@ async function tsServer(): Promise<void> {
   }
 }
 
-async function tsConnect(peers: number, port: number): Promise<ENetHost> {
-  const socket = await bindUdpSocket({ address: '127.0.0.1', port: 0 });
-  const host = new ENetHost(socket!, { peerCount: peers });
+async function tsConnect(peers: number, port: number, socket?: DatagramSocket): Promise<ENetHost> {
+  socket ??= (await bindUdpSocket({ address: '127.0.0.1', port: 0 }))!;
+  const host = new ENetHost(socket, { peerCount: peers });
   for (let i = 0; i < peers; i++) host.connect('127.0.0.1', port, 2, i + 2);
   let connected = 0;
   const deadline = performance.now() + 30000;
@@ -178,10 +182,12 @@ async function tsConnect(peers: number, port: number): Promise<ENetHost> {
 }
 
 async function tsClient(): Promise<void> {
-  const host = await tsConnect(1, Number(arg('--port')));
+  const bound = waitingSocket((await bindUdpSocket({ address: '127.0.0.1', port: 0 }))!);
+  const host = await tsConnect(1, Number(arg('--port')), bound.socket);
   const peer = host.peers[0]!;
   const payload = new Uint8Array(Number(arg('--size')));
   const flags = arg('--flags') === 'r' ? PacketFlag.RELIABLE : 0;
+  const wait = process.argv.includes('--wait');
   const seconds = Number(arg('--seconds', String(SECONDS)));
   const end = performance.now() + seconds * 1000;
   const cpuAtStart = process.cpuUsage();
@@ -189,7 +195,10 @@ async function tsClient(): Promise<void> {
   while (performance.now() < end) {
     while (peer.outgoingCommands.length < 4096 && peer.send(0, payload, flags)) sent++;
     while (host.service() !== null);
-    await tick();
+    // --wait: like the C client's enet_host_service(host, &event, 1), sleep until the next datagram
+    // (an acknowledgement that opens the window) or 1 ms; by default both clients spin.
+    if (wait) await bound.wait(1);
+    else await tick();
   }
   const cpu = process.cpuUsage(cpuAtStart);
   console.log(`SENT ${sent}`);
@@ -250,6 +259,9 @@ interface RunResult {
   /** Sender CPU µs per packet sent, receiver CPU µs per packet received (user + system). */
   clientUs: number;
   serverUs: number;
+  /** CPU µs per datagram: the TS client per datagram it sent, the TS server per datagram it received (NaN for C). */
+  clientUsPerDatagram: number;
+  serverUsPerDatagram: number;
 }
 
 const CLOCK_TICK = Number(spawnSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).stdout) || 100;
@@ -265,15 +277,17 @@ function childCpuUs(proc: Proc): number {
   }
 }
 
-async function throughput(impl: 'C' | 'TS', size: number, flags: 'u' | 'r'): Promise<RunResult> {
+type Impl = 'C' | 'TS';
+
+async function throughput(serverImpl: Impl, clientImpl: Impl, size: number, flags: 'u' | 'r'): Promise<RunResult> {
   const bin = buildEchoPeer();
-  const server = impl === 'C' ? new Proc(bin, ['server', '--port', '0', '--sink']) : ts('server');
+  const server = serverImpl === 'C' ? new Proc(bin, ['server', '--port', '0', '--sink']) : ts('server');
   try {
     const port = (await server.wait(/^LISTEN (\d+)/))[1]!;
-    const args = ['--port', port, '--size', String(size), '--flags', flags, '--seconds', String(SECONDS)];
+    const args = ['--port', port, '--size', String(size), '--flags', flags, '--seconds', String(SECONDS), ...(WAIT ? ['--wait'] : [])];
     // Both clients top the outgoing queue up to 4096 commands (see enet-c-bench.ts for why the C
     // side is not echo-peer's `bench`).
-    const client = impl === 'C' ? new Proc(buildCBenchClient(), [port, String(size), flags, String(SECONDS)]) : ts('client', ...args);
+    const client = clientImpl === 'C' ? new Proc(buildCBenchClient(), [port, String(size), flags, String(SECONDS), WAIT ? '1' : '0']) : ts('client', ...args);
     try {
       const [, packets, bytes, ms] = await server.wait(/^TOTAL (\d+) (\d+) ([\d.]+)/);
       const sent = Number((await client.wait(/^SENT (\d+)/))[1]);
@@ -281,15 +295,25 @@ async function throughput(impl: 'C' | 'TS', size: number, flags: 'u' | 'r'): Pro
       // server's whole-process CPU is read from /proc (its idle waits cost nothing), the TS server
       // measures its receive window (excludes tsx's start-up compiling).
       const clientCpu = Number((await client.wait(/client cpu_us (\d+)/))[1]);
-      const serverCpu = impl === 'C' ? childCpuUs(server) : Number((await server.wait(/server cpu_us (\d+)/))[1]);
+      let serverCpu: number;
+      let serverDatagrams = NaN;
+      if (serverImpl === 'C') {
+        serverCpu = childCpuUs(server);
+      } else {
+        const [, received, cpu] = await server.wait(/datagrams received (\d+), sent \d+, server cpu_us (\d+)/);
+        serverCpu = Number(cpu);
+        serverDatagrams = Number(received);
+      }
+      const clientDatagrams = clientImpl === 'C' ? NaN : Number((await client.wait(/datagrams sent (\d+)/))[1]);
       if (process.env.ENET_BENCH_DEBUG) {
         await new Promise((resolve) => setTimeout(resolve, 300));
-        console.log(`  ${impl} ${flags} ${size}: TOTAL ${packets} ${bytes} ${ms} SENT ${sent} | ${[...server.lines, ...client.lines].join(' | ')}`);
+        console.log(`  ${clientImpl}->${serverImpl} ${flags} ${size}: TOTAL ${packets} ${bytes} ${ms} SENT ${sent} | ${[...server.lines, ...client.lines].join(' | ')}`);
       }
       const seconds = Number(ms) / 1000;
       return {
         pps: Number(packets) / seconds, mbps: Number(bytes) / seconds / 1e6,
         clientUs: clientCpu / sent, serverUs: serverCpu / Number(packets),
+        clientUsPerDatagram: clientCpu / clientDatagrams, serverUsPerDatagram: serverCpu / serverDatagrams,
       };
     } finally {
       client.kill();
@@ -325,21 +349,50 @@ async function idleMemory(impl: 'C' | 'TS'): Promise<{ rss: number; heap: number
   }
 }
 
+const median = (xs: number[]): number => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s.length % 2 === 1 ? s[(s.length - 1) / 2]! : (s[s.length / 2 - 1]! + s[s.length / 2]!) / 2;
+};
+
+/** The three pairings of every row: the reference, a C client against our server, ours end to end. */
+const PAIRS = [['C', 'C'], ['C', 'TS'], ['TS', 'TS']] as const;
+
 async function main(): Promise<void> {
-  console.log(`enet.bench: loopback, separate processes, ${SECONDS} s per run (npx tsx test/bench/enet.bench.ts)`);
-  const rows: Array<[string, string, number, number]> = [];
-  for (const [name, size, flags, unit] of [
-    ['unreliable 64 B packets/s', 64, 'u', 'pps'],
-    ['reliable 64 B packets/s', 64, 'r', 'pps'],
-    ['reliable 100 KB fragmented MB/s', 100 * 1024, 'r', 'mbps'],
-  ] as const) {
-    if (!name.includes(arg('--only', ''))) continue;
-    const c = await throughput('C', size, flags);
-    const t = await throughput('TS', size, flags);
-    rows.push([name, unit, c[unit], t[unit]]);
-    console.log(`${name.padEnd(34)} C ${fmt(c[unit])}   TS ${fmt(t[unit])}   TS/C ${((100 * t[unit]) / c[unit]).toFixed(0)} %`);
-    console.log(`${'  CPU µs per packet'.padEnd(34)} C send ${c.clientUs.toFixed(2)} recv ${c.serverUs.toFixed(2)}   TS send ${t.clientUs.toFixed(2)} recv ${t.serverUs.toFixed(2)}`);
+  const rounds = Number(arg('--rounds', '3'));
+  // The floors first: they are the ratios' denominators below.
+  const sendFloor = await dgramSendFloor();
+  const receiveFloor = await dgramReceiveFloor();
+  console.log(`enet.bench: loopback, separate processes, ${SECONDS} s per run, medians of ${rounds} rounds, clients ${WAIT ? 'wait' : 'spin'} ` +
+    `(npx tsx test/bench/enet.bench.ts [--rounds N] [--only <row>] [--wait]); load ${loadavg().map((l) => l.toFixed(1)).join(' ')}`);
+  const rows = [
+    ['unreliable 64 B', 64, 'u', 'pps'],
+    ['reliable 64 B', 64, 'r', 'pps'],
+    ['reliable 100 KiB fragmented', 100 * 1024, 'r', 'mbps'],
+  ] as const;
+  for (const [name, size, flags, unit] of rows) {
+    if (!name.startsWith(arg('--only', ''))) continue;
+    const runs: Record<string, RunResult[]> = { 'C->C': [], 'C->TS': [], 'TS->TS': [] };
+    // Rounds interleave the pairings, so a change in machine load hits all of them alike.
+    for (let r = 0; r < rounds; r++) {
+      for (const [client, server] of PAIRS) runs[`${client}->${server}`]!.push(await throughput(server, client, size, flags));
+    }
+    const m = (pair: string, k: keyof RunResult): number => median(runs[pair]!.map((x) => x[k]));
+    const rate = (pair: string): string => `${fmt(m(pair, unit))}${unit === 'pps' ? ' packets/s' : ' MB/s'}`;
+    const cpu = (pair: string): number => median(runs[pair]!.map((x) => x.clientUs + x.serverUs));
+    console.log(`${name}:`);
+    console.log(`  rate   C->C ${rate('C->C')}   C->TS ${rate('C->TS')}   TS->TS ${rate('TS->TS')}   ` +
+      `C client, our server / C server: ${(m('C->TS', unit) / m('C->C', unit)).toFixed(2)}x`);
+    console.log(`  CPU µs per packet  C send ${m('C->C', 'clientUs').toFixed(2)} recv ${m('C->C', 'serverUs').toFixed(2)}   ` +
+      `TS send ${m('TS->TS', 'clientUs').toFixed(2)} recv ${m('TS->TS', 'serverUs').toFixed(2)}   ` +
+      `TS/C (send + recv) ${(cpu('TS->TS') / cpu('C->C')).toFixed(2)}x   our server under the C client: recv ${m('C->TS', 'serverUs').toFixed(2)} ` +
+      `(${(m('C->TS', 'serverUs') / m('C->C', 'serverUs')).toFixed(2)}x C's)`);
+    console.log(`  CPU µs per datagram, ours vs the node:dgram floor  TS->TS client ${m('TS->TS', 'clientUsPerDatagram').toFixed(1)} per datagram sent ` +
+      `(${(m('TS->TS', 'clientUsPerDatagram') / sendFloor.cpuUs).toFixed(1)}x the send floor)   server ${m('TS->TS', 'serverUsPerDatagram').toFixed(1)} per datagram received ` +
+      `(${(m('TS->TS', 'serverUsPerDatagram') / receiveFloor.cpuUs).toFixed(1)}x the receive floor)   C->TS server ${m('C->TS', 'serverUsPerDatagram').toFixed(1)} ` +
+      `(${(m('C->TS', 'serverUsPerDatagram') / receiveFloor.cpuUs).toFixed(1)}x)`);
   }
+  console.log(`node:dgram floors (enet-dgram-floor.ts, same run): send ${fmt(sendFloor.perSecond)} datagrams/s at ${sendFloor.cpuUs.toFixed(2)} µs CPU each; ` +
+    `receive ${receiveFloor.cpuUs.toFixed(2)} µs CPU per datagram (${fmt(receiveFloor.perSecond)}/s)`);
   if (arg('--only') !== '') return;
   const cMem = await idleMemory('C');
   const tMem = await idleMemory('TS');

@@ -15,7 +15,7 @@
  */
 import { loadavg } from 'node:os';
 import { ConnectionStatus, ErrorCode } from '../../core/index.js';
-import { Node, SceneTree, rpc } from '../../scenetree/index.js';
+import { Node, SceneMultiplayer, SceneTree, UNLIMITED, rpc } from '../../scenetree/index.js';
 import { WebSocketMultiplayerPeer } from '../../plugins/websocket/index.js';
 import { GameServer } from '../../server/index.js';
 
@@ -71,7 +71,8 @@ interface Target {
 async function single(): Promise<{ target: Target; close(): void }> {
   const server = new WebSocketMultiplayerPeer();
   if ((await server.createServer(0, '127.0.0.1')) !== ErrorCode.OK) throw new Error('cannot listen');
-  const tree = new SceneTree();
+  // The flood is the benchmark: no budgets (the 20-room server gets the same, `limits: UNLIMITED`).
+  const tree = new SceneTree({ multiplayer: new SceneMultiplayer({ limits: UNLIMITED }) });
   const sink = new Sink('Sink');
   tree.root.addChild(sink);
   tree.getMultiplayer().multiplayerPeer = server;
@@ -82,7 +83,7 @@ async function single(): Promise<{ target: Target; close(): void }> {
 }
 
 async function rooms(): Promise<{ target: Target; close(): Promise<void> }> {
-  const server = new GameServer({ maxRooms: ROOMS });
+  const server = new GameServer({ maxRooms: ROOMS, limits: UNLIMITED });
   server.define('bench', { setup: (room) => room.tree.root.addChild(new Sink('Sink')), emptyGraceMs: Infinity });
   if ((await server.listen(0, '127.0.0.1')) !== ErrorCode.OK) throw new Error('cannot listen');
   const clients: Array<ReturnType<typeof client>> = [];

@@ -21,6 +21,17 @@
  * the CPU time (user + system, both ends) per message: a second view of the same cost, which other
  * processes disturb less than the wall-clock rates (but still visibly on this 2-core machine).
  * Memory: heap + external bytes per idle connection with 1,000 clients, after a forced GC.
+ *
+ * Target (issue #12): SceneMultiplayer RPCs ≥ 0.8× raw `ws` corked per batch; the summary line of each
+ * part prints the ratio by rate and by CPU per message. Measured at load average 6–12 (1 client):
+ * 0.71× by rate, 0.65× by CPU (was 0.40× by CPU before packets of 65 B – 1 KiB were carved out of
+ * slabs: V8 gives every typed array over 64 B its own backing store, ~1 µs each, and each RPC made two,
+ * the packet and the decoded PackedByteArray). WebSocketMultiplayerPeer alone is at 0.87–0.89×. Where
+ * the RPC path's extra time goes (`node --cpu-prof --import tsx test/bench/websocket.bench.ts profile`,
+ * self time, both ends): `ws` framing and parsing (Sender.frame 4.6 %, Receiver.startLoop 4.2 %,
+ * writev 3.7 %, which raw ws pays too), GC 4.9 %, copyBytes 3.4 % (the packet and the argument copies),
+ * decodeAndDecompressVariants 3.0 %, then SceneMultiplayer's poll/#send/#receive at ~1 % each: the rest
+ * is spread over the RPC layer (encode, cache lookups, budgets, invoke), ~1 µs per message both ends.
  */
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
@@ -358,6 +369,8 @@ const fmt = (n: number, digits = 0): string => n.toLocaleString('en-US', { maxim
 async function main(parts: string[]): Promise<void> {
   if (parts.length === 0 || parts.includes('throughput')) await throughput();
   if (parts.length === 0 || parts.includes('memory')) await idleMemory();
+  // Only the RPC variant, 1 client, 10 times: for `node --cpu-prof --import tsx test/bench/websocket.bench.ts profile`.
+  if (parts.includes('profile')) for (let i = 0; i < 10; i++) await sceneMultiplayer(1);
 }
 
 const median = (xs: number[]): number => {
@@ -392,17 +405,22 @@ async function throughput(): Promise<void> {
       }
     }
     console.log(`\n${clients} client${clients === 1 ? '' : 's'} → 1 server (load average ${loadBefore} before, ${load()} after)`);
-    console.log(`  ${''.padEnd(26)} ${'msg/s [range]'.padStart(27)}  ${'MB/s'.padStart(6)}  ${'% of raw ws [range]'.padStart(20)}  CPU µs/msg (both ends) [range]`);
+    console.log(`  ${''.padEnd(26)} ${'msg/s [range]'.padStart(27)}  ${'MB/s'.padStart(6)}  ${'% of raw ws [range]'.padStart(20)}  ${'% of corked ws'.padStart(15)}  CPU µs/msg (both ends) [range]`);
     const base = rates[0]!;
+    const corked = rates[1]!;
     for (const [i, [name]] of variants.entries()) {
       const r = rates[i]!;
       const ratios = r.map((x, k) => (x / base[k]!) * 100);
+      const corkedRatios = r.map((x, k) => (x / corked[k]!) * 100);
       const mbs = (median(r) * PAYLOAD) / 1e6;
       console.log(
         `  ${name.padEnd(26)} ${fmt(median(r)).padStart(9)} [${range(r)}]`.padEnd(56) +
-          `  ${fmt(mbs, 2).padStart(6)}  ${`${fmt(median(ratios))} % [${range(ratios)}]`.padStart(20)}  ${fmt(median(cpu[i]!), 2)} [${range(cpu[i]!, 2)}]`,
+          `  ${fmt(mbs, 2).padStart(6)}  ${`${fmt(median(ratios))} % [${range(ratios)}]`.padStart(20)}  ${`${fmt(median(corkedRatios))} %`.padStart(15)}  ${fmt(median(cpu[i]!), 2)} [${range(cpu[i]!, 2)}]`,
       );
     }
+    const rpcCpu = median(cpu[3]!);
+    const corkedCpu = median(cpu[1]!);
+    console.log(`  SceneMultiplayer RPC vs raw ws corked per batch: ${fmt(median(rates[3]!.map((x, k) => x / corked[k]!)), 2)}× by rate, ${fmt(corkedCpu / rpcCpu, 2)}× by CPU per message (target ≥ 0.8×)`);
   }
 }
 

@@ -15,6 +15,7 @@ import {
   cryptoRng,
   errorName,
   isClientPeerId,
+  logFailure,
   randomFloat,
   randomInt,
   silentLogger,
@@ -100,6 +101,14 @@ t.test('teeLogger: every line reaches both loggers, at its level, with its conte
   log.warn('w', 1);
   log.error('e', 2);
   for (const m of [a, b]) t.same(m.records.map((r) => [r.level, r.message, r.context]), [[LogLevel.DEBUG, 'd', []], [LogLevel.INFO, 'i', []], [LogLevel.WARN, 'w', [1]], [LogLevel.ERROR, 'e', [2]]]);
+  t.end();
+});
+
+t.test('logFailure: one line "source: message" at debug (or error), returns the code', (t) => {
+  const log = new MemoryLogger();
+  t.equal(logFailure(log, 'WebSocketPeer', ErrorCode.ERR_UNAVAILABLE, 'No packet.'), ErrorCode.ERR_UNAVAILABLE);
+  t.equal(logFailure(log, '', ErrorCode.FAILED, 'Bare.', 'error'), ErrorCode.FAILED);
+  t.same(log.records.map((r) => [r.level, r.message]), [[LogLevel.DEBUG, 'WebSocketPeer: No packet.'], [LogLevel.ERROR, 'Bare.']]);
   t.end();
 });
 

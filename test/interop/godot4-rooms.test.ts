@@ -1,7 +1,7 @@
 /**
  * A stock Godot 4.6 client joins a room of scenenet's game server by the WebSocket URL path
  * (`create_client("ws://host:port/<type>/<roomId>")`), plays in that room only, and is refused with a
- * close code when the room is locked.
+ * close code when the room is locked; its WebSocket answers the room's ping frames (RTT).
  */
 import t from 'tap';
 import { ErrorCode } from '../../core/index.js';
@@ -14,7 +14,7 @@ t.test('Godot 4.6 joins a scenenet room by URL path', async (t) => {
   t.teardown(() => host.close());
   const godot = await host.boot(t);
 
-  const server = new GameServer({ fps: 60 });
+  const server = new GameServer({ fps: 60, wsPingIntervalMs: 200 });
   const scenes = new Map<string, MainScene>();
   server.define('arena', { maxClients: 4, setup: (room) => scenes.set(room.id, addMainScene(room.tree)) });
   t.equal(await server.listen(0, '127.0.0.1'), ErrorCode.OK);
@@ -47,6 +47,10 @@ t.test('Godot 4.6 joins a scenenet room by URL path', async (t) => {
   t.same(scenes.get('other')!.probe.calls('msg_reliable'), [], 'room "other" never sees a byte of it');
   t.equal(final.probe.rpcId(gid, 'msg_reliable', 42), ErrorCode.OK);
   t.equal(await godot.waitFor(/^HEARD msg_reliable /), 'HEARD msg_reliable 1 42', 'Godot hears the room\'s server (peer 1)');
+  // Godot's WebSocket answers the room's ping frames: its RTT is measured like any client's.
+  const room = server.getRoom('final')!;
+  await until(() => room.clients().find((c) => c.id === gid)?.rttMs != null, 'an RTT for Godot');
+  t.match(room.clients().find((c) => c.id === gid), { transport: 'ws', paused: false }, `Godot's RTT: ${room.clients()[0]?.rttMs} ms`);
 
   // A locked room refuses a new Godot connection with its close code.
   (await server.createRoom('arena', { id: 'sealed' })).lock();

@@ -88,7 +88,23 @@ t.test('ClientPrediction: with prediction the input shows in the same tick; with
     sim.close();
   }
   t.ok(delays[0]! <= 2, `predicted: moves after ${delays[0]} frame(s)`);
-  t.ok(delays[1]! >= 12, `unpredicted: moves after ${delays[1]} frames (≈ RTT)`);
+  t.ok(delays[1]! >= 12 && delays[1]! < 2 * 60, `unpredicted: moves after ${delays[1]} frames (≈ RTT), but it moves`);
+});
+
+t.test('ClientPrediction: off, the input peer shows the server state as it arrives and ends where the server is', async (t) => {
+  const { sim, server, client } = world(35, { prediction: false });
+  t.teardown(() => sim.close());
+  client.model.held = new Vector2(1, 0);
+  sim.step(sim.fps);
+  client.model.held = new Vector2(0, 1);
+  sim.step(30);
+  const moving = client.node.position;
+  t.ok(moving.x > 50, `it follows the server while inputs flow (${moving})`);
+  client.model.held = new Vector2(0, 0);
+  sim.step(sim.fps);
+  const b = server.prediction.state;
+  t.ok(b.x > 100 && b.y > 50, `the server applied the inputs (${b})`);
+  t.same(client.node.position, b, 'shown = server state, no correction left behind');
 });
 
 t.test('ClientPrediction: inputs from another peer, malformed ones and far-future ticks are ignored', async (t) => {

@@ -1,4 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
+import http from 'node:http';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import fc from 'fast-check';
@@ -196,4 +197,36 @@ t.test('main: game server and player as separate processes, around a lobby in th
   t.equal(await player.exit, 0, player.out());
   t.match(player.out(), /player: 1 server\(s\): Solo ws:\/\/127\.0\.0\.1:\d+ 0\/8/);
   t.match(player.out(), /player: joined the game server/);
+});
+
+t.test('lobby: per-client limits: a hostile client filling the lobby from one address (or one token) gets 429; the honest server still registers', async (t) => {
+  const { service } = await lobby(t, { maxServers: 1000, maxServersPerClient: 16 });
+  const post = (body: unknown, options: { localAddress?: string; bearer?: string } = {}): Promise<number> =>
+    new Promise((resolve, reject) => {
+      const text = JSON.stringify(body);
+      const req = http.request({
+        host: '127.0.0.1', port: service.port, path: '/servers', method: 'POST', localAddress: options.localAddress ?? '127.0.0.1',
+        headers: { 'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(text), ...(options.bearer !== undefined ? { Authorization: `Bearer ${options.bearer}` } : {}) },
+      }, (res) => {
+        res.resume();
+        resolve(res.statusCode ?? 0);
+      });
+      req.on('error', reject);
+      req.end(text);
+    });
+  const hostile: number[] = [];
+  for (let i = 0; i < 1000; i++) {
+    const status = await post({ ...arena, name: `Spam ${i}` });
+    hostile.push(status);
+    if (status === 429) break;
+  }
+  t.same(hostile.filter((s) => s === 201).length, 16, '16 registrations from one address');
+  t.equal(hostile.at(-1), 429, 'then 429');
+  t.equal(await post({ ...arena, name: 'Honest' }, { localAddress: '127.0.0.2' }), 201, 'the honest server (another address) registers');
+  // One token spread over addresses is limited too.
+  for (let i = 0; i < 15; i++) t.equal(await post({ ...arena, name: `Token ${i}` }, { localAddress: `127.0.1.${i + 1}`, bearer: 'abc' }), 201);
+  t.equal(await post({ ...arena, name: 'Token 16' }, { localAddress: '127.0.2.1', bearer: 'abc' }), 201);
+  t.equal(await post({ ...arena, name: 'Token 17' }, { localAddress: '127.0.2.2', bearer: 'abc' }), 429, 'the 17th registration of one token is refused');
+  t.equal(await post({ ...arena, name: 'Honest 2' }, { localAddress: '127.0.2.3' }), 201);
+  t.equal((await service.list({ game: null, transport: null, tag: null, hasSpace: false, limit: 100 })).length, 16 + 1 + 16 + 1);
 });

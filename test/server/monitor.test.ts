@@ -20,7 +20,7 @@ const TOKEN = 'monitor-test-token';
 const SIMPLIFY = unhex(`01 ${Buffer.from('8f6deb1a3779e1a534bf036d31d7dff1').toString('hex')} 00 01000000 ${Buffer.from('Game/Player\0').toString('hex')}`);
 
 t.test('metrics endpoints need the token; /metrics is prom-client text; the monitor page shows the server\'s own numbers', async (t) => {
-  const server = await arenaServer(t, { enet: {} });
+  const server = await arenaServer(t, { enet: {}, wsPingIntervalMs: 100 });
   const metrics = new ServerMetrics(server);
   const http = new MetricsHttpServer(metrics, { token: TOKEN });
   t.teardown(async () => {
@@ -68,6 +68,7 @@ t.test('metrics endpoints need the token; /metrics is prom-client text; the moni
   t.match(text, /scenenet_peers\{room="A",transport="ws"\} 2\n/);
   t.match(text, /scenenet_peers\{room="A",transport="enet"\} 1\n/);
   t.match(text, /scenenet_peer_rtt_seconds\{room="A",peer="\d+"\} [\d.e-]+\n/, 'RTT of the ENet peer');
+  t.match(text, /scenenet_paused_peers\{room="A"\} 0\n/);
   t.match(text, /scenenet_join_refusals_total\{reason="not_found"\} 1\n/);
   t.match(text, /scenenet_drops_total\{room="A",reason="malformed"\} \d+\n/);
   t.match(text, /scenenet_tick_seconds_bucket\{le="0.001"\} \d+/);
@@ -88,6 +89,7 @@ t.test('metrics endpoints need the token; /metrics is prom-client text; the moni
   const shown = {
     rooms: await get('[data-metric="rooms"]'),
     peers: await get('[data-metric="peers"]'),
+    paused: await get('[data-metric="paused"]'),
     rpcsIn: await get('[data-metric="rpcs-in"]'),
     refusals: await get('[data-metric="refusals-not_found"]'),
     malformed: await get('[data-metric="drops-malformed"]'),
@@ -95,6 +97,7 @@ t.test('metrics endpoints need the token; /metrics is prom-client text; the moni
     roomB: { clients: await get('tr[data-room="B"] [data-metric="clients"]'), rpcsIn: await get('tr[data-room="B"] [data-metric="room-rpcs-in"]') },
     canvases: await page.locator('canvas').count(),
     rttShown: /\(enet, \d+ ms\)/.test((await get('tr[data-room="A"]')) ?? ''),
+    wsRttShown: /\(ws, [\d.]+ ms\)/.test((await get('tr[data-room="B"]')) ?? ''),
   };
   const own = metrics.snapshot();
   const room = (id: string) => own.roomList.find((r) => r.id === id)!;
@@ -102,6 +105,7 @@ t.test('metrics endpoints need the token; /metrics is prom-client text; the moni
   t.same(shown, {
     rooms: String(own.rooms),
     peers: String(own.peers),
+    paused: String(own.paused),
     rpcsIn: String(own.transports.ws.rpcsIn + own.transports.enet.rpcsIn),
     refusals: String(own.refusals.not_found),
     malformed: String(own.drops.malformed),
@@ -109,6 +113,7 @@ t.test('metrics endpoints need the token; /metrics is prom-client text; the moni
     roomB: { clients: `${room('B').clients}/${room('B').maxClients}`, rpcsIn: String(rpcsIn(room('B'))) },
     canvases: 4,
     rttShown: true,
+    wsRttShown: true,
   }, 'the page shows the server\'s own counters');
   t.match(shown, { rooms: '2', peers: '4', rpcsIn: '15', roomA: { clients: '3/16', rpcsIn: '10' }, roomB: { clients: '1/16', rpcsIn: '5' } });
   t.same(session.console.filter((l) => /error/i.test(l)), [], 'no page errors');

@@ -46,7 +46,7 @@ function lines(child: ChildProcess): { all: string[]; line(re: RegExp, timeoutMs
 t.test('serve --help exits 0 and lists every option with its default and an example', async (t) => {
   const result = spawnSync(process.execPath, [...CLI, '--help'], { encoding: 'utf8', timeout: 120_000 });
   t.equal(result.status, 0, result.stderr);
-  for (const option of ['--game', '--host', '--port', '--enet-ports', '--max-rooms', '--rooms', '--fps', '--grace-ms', '--metrics-port', '--metrics-token']) {
+  for (const option of ['--game', '--host', '--port', '--enet-ports', '--max-rooms', '--rooms', '--fps', '--resume-grace-ms', '--ws-ping-ms', '--grace-ms', '--metrics-port', '--metrics-token']) {
     t.match(result.stdout, new RegExp(`${option} .*\\(default: [^)]+\\)`), option);
   }
   t.match(result.stdout, /examples:\n {2}scenenet serve --port 0/);

@@ -47,13 +47,6 @@ export interface IncomingCommand {
   flags: number;
 }
 
-/** A packet handed to the application. */
-export interface DispatchedPacket {
-  readonly channelID: number;
-  readonly data: Uint8Array;
-  readonly flags: number;
-}
-
 /** One channel of a peer (ENetChannel). */
 export class Channel {
   constructor(readonly id: number) {}
@@ -75,18 +68,19 @@ export class Channel {
 }
 
 /**
- * Window index of `seq` relative to the channel's last delivered reliable sequence number, with
- * the wrap adjustment of the C library (+16 when behind).
+ * How many reliable windows `seq` lies ahead of the channel's current window (the window of its
+ * last delivered reliable sequence number), with the wrap adjustment of the C library (+16 when
+ * `seq` is behind). A number, not a {window, current} pair: this runs for every received packet.
  */
-export function reliableWindowOf(channel: Channel, seq: number): { window: number; current: number } {
+export function windowsAhead(channel: Channel, seq: number): number {
   let window = Math.floor(seq / Defaults.RELIABLE_WINDOW_SIZE);
   const current = Math.floor(channel.incomingReliableSequenceNumber / Defaults.RELIABLE_WINDOW_SIZE);
   if (seq < channel.incomingReliableSequenceNumber) window += Defaults.RELIABLE_WINDOWS;
-  return { window, current };
+  return window - current;
 }
 
 /** True when `seq` lies in the receiver's accepted windows (current … current + 6, spec §9.2). */
 export function inReceiveWindow(channel: Channel, seq: number): boolean {
-  const { window, current } = reliableWindowOf(channel, seq);
-  return window >= current && window < current + Defaults.FREE_RELIABLE_WINDOWS - 1;
+  const ahead = windowsAhead(channel, seq);
+  return ahead >= 0 && ahead < Defaults.FREE_RELIABLE_WINDOWS - 1;
 }

@@ -30,12 +30,14 @@ function dataChannel(ctx: CommandContext): Channel | null {
   return peer.channels[ctx.channelID]!;
 }
 
-/** Payload bounds [start, end) or null when it runs past the datagram or is oversized. */
-function payload(ctx: CommandContext, lengthAt: number): [number, number] | null {
+/**
+ * The end of the payload, which starts at `ctx.end`, or -1 when it runs past the datagram or is
+ * oversized. (A number, not a [start, end] pair: this runs once per received packet.)
+ */
+function payloadEnd(ctx: CommandContext, lengthAt: number): number {
   const length = ctx.view.getUint16(ctx.at + lengthAt);
   const end = ctx.end + length;
-  if (length > ctx.host.maximumPacketSize || end > ctx.data.length) return null;
-  return [ctx.end, end];
+  return length > ctx.host.maximumPacketSize || end > ctx.data.length ? -1 : end;
 }
 
 /**
@@ -48,18 +50,19 @@ function payloadView(ctx: CommandContext, start: number, end: number): Uint8Arra
 
 function handleSend(ctx: CommandContext, lengthAt: number, useq: number, flags: number): number {
   const channel = dataChannel(ctx);
-  const bounds = payload(ctx, lengthAt);
-  if (channel === null || bounds === null) return -1;
-  const data = payloadView(ctx, bounds[0], bounds[1]);
+  const end = payloadEnd(ctx, lengthAt);
+  if (channel === null || end < 0) return -1;
+  const data = payloadView(ctx, ctx.end, end);
   const r = queueIncomingCommand(ctx.peer!, channel, ctx.command, ctx.seq, useq, data, flags, 0);
-  return r === 'error' ? -1 : bounds[1];
+  return r === 'error' ? -1 : end;
 }
 
 /** Godot: enet_protocol_handle_send_unsequenced. */
 function handleSendUnsequenced(ctx: CommandContext): number {
   const channel = dataChannel(ctx);
-  const bounds = payload(ctx, 6);
-  if (channel === null || bounds === null) return -1;
+  const end = payloadEnd(ctx, 6);
+  if (channel === null || end < 0) return -1;
+  const bounds = [ctx.end, end] as const;
   const peer = ctx.peer!;
   const size = Defaults.UNSEQUENCED_WINDOW_SIZE;
   let group = ctx.view.getUint16(ctx.at + 4);
@@ -86,8 +89,9 @@ function handleSendUnsequenced(ctx: CommandContext): number {
  */
 function handleSendFragment(ctx: CommandContext, reliable: boolean): number {
   const channel = dataChannel(ctx);
-  const bounds = payload(ctx, 6);
-  if (channel === null || bounds === null) return -1;
+  const end = payloadEnd(ctx, 6);
+  if (channel === null || end < 0) return -1;
+  const bounds = [ctx.end, end] as const;
   const { view, at } = ctx;
   const peer = ctx.peer!;
   const fragmentLength = bounds[1] - bounds[0];
@@ -117,11 +121,11 @@ function handleSendFragment(ctx: CommandContext, reliable: boolean): number {
     const flags = reliable ? PacketFlag.RELIABLE : PacketFlag.UNRELIABLE_FRAGMENT;
     const r = queueIncomingCommand(peer, channel, command, seq, start, ctx.data, flags, fragmentCount, totalLength);
     if (r === 'error') return -1;
-    if (r === 'discard') return bounds[1];
+    if (r === 'discard' || r === 'delivered') return bounds[1];
     entry = r;
   }
   if (entry.fragmentsRemaining <= 0) return bounds[1];
-  if (!addFragment(peer, entry, fragmentNumber, fragmentOffset, ctx.data.subarray(bounds[0], bounds[1]))) {
+  if (!addFragment(peer, entry, fragmentNumber, fragmentOffset, payloadView(ctx, bounds[0], bounds[1]))) {
     ctx.host.noteReassemblyRefused(peer);
     return -1;
   }

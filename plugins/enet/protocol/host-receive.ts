@@ -164,7 +164,7 @@ function handleConnect(ctx: CommandContext, address: string, port: number): Peer
   if (requested < Limits.MINIMUM_CHANNEL_COUNT || requested > Limits.MAXIMUM_CHANNEL_COUNT) return null;
   const connectID = view.getUint32(at + 40);
   let free: Peer | null = null;
-  let oldestHalfOpen: Peer | null = null;
+  let victim: Peer | null = null;
   let duplicates = 0;
   for (const p of host.peers) {
     if (p.state === PeerState.DISCONNECTED) {
@@ -173,25 +173,25 @@ function handleConnect(ctx: CommandContext, address: string, port: number): Peer
       if (p.port === port && p.connectID === connectID) return null;
       duplicates++;
     }
-    if (p.state === PeerState.ACKNOWLEDGING_CONNECT && (oldestHalfOpen === null || p.handshakeStartTime < oldestHalfOpen.handshakeStartTime)) {
-      oldestHalfOpen = p;
-    }
+    if (p.state === PeerState.ACKNOWLEDGING_CONNECT && (victim === null || evictsBefore(p, victim))) victim = p;
   }
   if (duplicates >= host.duplicatePeers) return null;
+  const source = host.countConnect(address, port);
   if (free === null) {
-    if (oldestHalfOpen === null) return null;
-    // Divergence from ENet: a full host gives the slot of its oldest half-open handshake (a CONNECT
-    // answered, its VERIFY_CONNECT not yet acknowledged) to the newcomer. ENet ignores CONNECTs while
-    // full, so forged CONNECTs that are never acknowledged hold every slot until they time out and an
-    // honest client waits seconds between retries. Connected peers are never evicted; an honest
-    // handshake completes within one round trip, so a flood must send more CONNECTs than the host has
-    // slots per round trip to starve it.
-    host.noteHandshakeEvicted(oldestHalfOpen);
-    oldestHalfOpen.reset();
-    free = oldestHalfOpen;
+    if (victim === null) return null;
+    // Divergence from ENet: a full host gives the slot of a half-open handshake (a CONNECT answered,
+    // its VERIFY_CONNECT not yet acknowledged) to the newcomer. ENet ignores CONNECTs while full, so
+    // forged CONNECTs that are never acknowledged hold every slot until they time out and an honest
+    // client waits seconds between retries. The handshake given up is the one whose source sent the
+    // most CONNECTs lately (a flooding socket sends many with fresh connect ids, an honest client one
+    // and its retransmissions), then the oldest. Connected peers are never evicted.
+    host.noteHandshakeEvicted(victim);
+    victim.reset();
+    free = victim;
   }
   const peer = free;
   peer.handshakeStartTime = host.serviceTime;
+  peer.handshakeSource = source;
   peer.setupChannels(Math.min(requested, host.channelLimit));
   peer.state = PeerState.ACKNOWLEDGING_CONNECT;
   peer.connectID = connectID;
@@ -226,6 +226,15 @@ function handleConnect(ctx: CommandContext, address: string, port: number): Peer
   });
   peer.queueOutgoingCommand(Command.VERIFY_CONNECT | FLAG_ACKNOWLEDGE, 0xff, header, null, 0, 0);
   return peer;
+}
+
+/** Whether half-open handshake `a` is given up before `b` when a full host takes a new CONNECT. */
+function evictsBefore(a: Peer, b: Peer): boolean {
+  const sa = a.handshakeSource!;
+  const sb = b.handshakeSource!;
+  if (sa.endpoint.connects !== sb.endpoint.connects) return sa.endpoint.connects > sb.endpoint.connects;
+  if (sa.address.connects !== sb.address.connects) return sa.address.connects > sb.address.connects;
+  return timeLess(a.handshakeStartTime, b.handshakeStartTime);
 }
 
 /**

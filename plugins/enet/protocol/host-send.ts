@@ -6,7 +6,7 @@ import type { OutgoingCommand } from './channel.js';
 import { commandWireSize, writeCommand } from './commands.js';
 import { crc32 } from './crc32.js';
 import type { ENetHost } from './host.js';
-import { isOther, type Peer } from './peer.js';
+import { ACK_FIELDS, isOther, type Peer } from './peer.js';
 import {
   Command, COMMAND_MASK, COMMAND_SIZES, Defaults, FLAG_ACKNOWLEDGE, HEADER_FLAG_COMPRESSED,
   HEADER_FLAG_SENT_TIME, HEADER_SESSION_MASK, HEADER_SESSION_SHIFT, Limits, PeerState, timeDifference,
@@ -36,9 +36,19 @@ export function sendOutgoingCommands(host: ENetHost, checkForTimeouts: boolean):
   }
 }
 
+/**
+ * The datagram being assembled. One for all hosts: assembly never yields, and the only nested send
+ * (a DISCONNECT_LATER peer's final disconnect) starts after the outer datagram's last use.
+ */
+const d: Datagram = { size: 4, commands: 0, offset: BODY, sentTime: false, full: false };
+
 /** Builds and sends at most one datagram to `peer`; true when more is waiting. */
 function sendToPeer(host: ENetHost, peer: Peer, checkForTimeouts: boolean): boolean {
-  const d: Datagram = { size: 4, commands: 0, offset: BODY, sentTime: false, full: false };
+  d.size = 4;
+  d.commands = 0;
+  d.offset = BODY;
+  d.sentTime = false;
+  d.full = false;
   if (peer.acknowledgements.length > 0) sendAcknowledgements(host, peer, d);
   if (checkForTimeouts && peer.sentReliableCommands.length > 0 && timeGreaterEqual(host.serviceTime, peer.nextTimeout) &&
       checkTimeouts(host, peer)) {
@@ -53,34 +63,37 @@ function sendToPeer(host: ENetHost, peer: Peer, checkForTimeouts: boolean): bool
   if (d.commands === 0) return false;
   updatePacketLoss(host, peer);
   transmit(host, peer, d);
+  const full = d.full;
   if (peer.state === PeerState.DISCONNECT_LATER && peer.outgoingCommands.length === 0 && peer.sentReliableCommands.length === 0) {
     peer.disconnect(peer.eventData);
   }
-  return d.full;
+  return full;
 }
 
 function sendAcknowledgements(host: ENetHost, peer: Peer, d: Datagram): void {
   const buf = host.sendBuffer;
   const view = host.sendView;
+  const acks = peer.acknowledgements;
   let n = 0;
-  for (; n < peer.acknowledgements.length; n++) {
+  for (; n < acks.length; n += ACK_FIELDS) {
     if (d.commands >= Limits.MAXIMUM_PACKET_COMMANDS || peer.mtu - d.size < 8) {
       d.full = true;
       break;
     }
-    const ack = peer.acknowledgements[n]!;
+    const seq = acks[n + 1]!;
     const o = d.offset;
     buf[o] = Command.ACKNOWLEDGE;
-    buf[o + 1] = ack.channelID;
-    view.setUint16(o + 2, ack.reliableSequenceNumber);
-    view.setUint16(o + 4, ack.reliableSequenceNumber);
-    view.setUint16(o + 6, ack.sentTime);
+    buf[o + 1] = acks[n]!;
+    view.setUint16(o + 2, seq);
+    view.setUint16(o + 4, seq);
+    view.setUint16(o + 6, acks[n + 2]!);
     d.offset += 8;
     d.size += 8;
     d.commands++;
-    if (ack.commandNumber === Command.DISCONNECT) host.dispatchState(peer, PeerState.ZOMBIE);
+    if (acks[n + 3] === Command.DISCONNECT) host.dispatchState(peer, PeerState.ZOMBIE);
   }
-  peer.acknowledgements.splice(0, n);
+  if (n >= acks.length) acks.length = 0;
+  else acks.splice(0, n);
 }
 
 /**
@@ -137,6 +150,8 @@ function windowBlocked(peer: Peer, c: OutgoingCommand): boolean {
     (channel.usedReliableWindows & mask) !== 0;
 }
 
+const NONE_KEPT: readonly OutgoingCommand[] = [];
+
 /** Adds queued commands to the datagram; returns whether a PING may be added. */
 function checkOutgoingCommands(host: ENetHost, peer: Peer, d: Datagram): boolean {
   const queue = peer.outgoingCommands;
@@ -145,7 +160,7 @@ function checkOutgoingCommands(host: ENetHost, peer: Peer, d: Datagram): boolean
   let windowExceeded = false;
   // Commands before `i` are consumed except those in `kept` (held back); the queue is compacted
   // once at the end, so a long queue is not shifted once per command.
-  const kept: OutgoingCommand[] = [];
+  let kept: OutgoingCommand[] | null = null;
   let i = 0;
   while (i < queue.length) {
     const c = queue.at(i);
@@ -157,7 +172,7 @@ function checkOutgoingCommands(host: ENetHost, peer: Peer, d: Datagram): boolean
         if (windowWrap) {
           // Only reliable data is left: all of it is held back, stop scanning.
           if (peer.outgoingOther === 0) break;
-          kept.push(c);
+          (kept ??= []).push(c);
           i++;
           continue;
         }
@@ -169,7 +184,7 @@ function checkOutgoingCommands(host: ENetHost, peer: Peer, d: Datagram): boolean
         }
         if (windowExceeded) {
           if (peer.outgoingOther === 0) break;
-          kept.push(c);
+          (kept ??= []).push(c);
           i++;
           continue;
         }
@@ -214,7 +229,7 @@ function checkOutgoingCommands(host: ENetHost, peer: Peer, d: Datagram): boolean
     d.commands++;
     peer.packetsSent++;
   }
-  if (i > 0) queue.replaceFront(i, kept);
+  if (i > 0) queue.replaceFront(i, kept ?? NONE_KEPT);
   return canPing;
 }
 
@@ -254,17 +269,16 @@ function transmit(host: ENetHost, peer: Peer, d: Datagram): void {
     view.setUint32(at, crc32(buf, start, d.offset));
   }
   const total = headerLength + (compressed === null ? bodyLength : compressed.length);
-  // A fresh copy per datagram: the socket may keep it queued (DatagramSocket.send contract).
-  let out: Uint8Array;
-  if (compressed === null) {
-    out = buf.slice(start, d.offset);
-  } else {
-    out = new Uint8Array(total);
-    out.set(buf.subarray(start, BODY), 0);
-    out.set(compressed, headerLength);
-  }
   peer.lastSendTime = host.serviceTime;
   host.totalSentData += total;
   host.totalSentPackets++;
-  host.socket.send(out, peer.address, peer.port);
+  if (compressed === null) {
+    // Sent from the assembly buffer itself: no allocation per datagram.
+    host.sendDatagram(start, d.offset, peer.address, peer.port);
+  } else {
+    const out = new Uint8Array(total);
+    out.set(buf.subarray(start, BODY), 0);
+    out.set(compressed, headerLength);
+    host.socket.send(out, peer.address, peer.port);
+  }
 }

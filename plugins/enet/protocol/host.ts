@@ -44,6 +44,21 @@ export interface HostOptions {
   readonly logger?: Logger;
 }
 
+/** A count of CONNECTs from one source. */
+export interface ConnectCounter {
+  connects: number;
+}
+
+/** The CONNECT counters of one source: its address and port, and its address alone. */
+export interface ConnectSource {
+  readonly endpoint: ConnectCounter;
+  readonly address: ConnectCounter;
+}
+
+/** CONNECT counts are forgotten after this long, or when this many sources were counted. */
+const CONNECT_COUNT_EPOCH_MS = 10_000;
+const CONNECT_COUNT_SOURCES = 4096;
+
 /** Upper bound of datagrams processed per service call, so a flood cannot stall the caller. */
 const MAX_DATAGRAMS_PER_SERVICE = 4096;
 
@@ -89,10 +104,16 @@ export class ENetHost {
   totalSentPackets = 0;
   totalReceivedData = 0;
   totalReceivedPackets = 0;
-  readonly sendBuffer = new Uint8Array(Limits.MAXIMUM_MTU * 2);
-  readonly sendView = new DataView(this.sendBuffer.buffer);
+  /** Where datagrams are assembled; reused for every datagram unless the socket kept the last one. */
+  sendBuffer = new Uint8Array(Limits.MAXIMUM_MTU * 2);
+  sendView = new DataView(this.sendBuffer.buffer);
   #dispatchQueue: Peer[] = [];
-  #received: Array<{ data: Uint8Array; address: string; port: number }> = [];
+  #connectCounts = new Map<string, ConnectCounter>();
+  #connectCountEpoch = 0;
+  /** Datagrams queued by the socket callback, in parallel arrays (no object per datagram). */
+  #receivedData: Uint8Array[] = [];
+  #receivedAddress: string[] = [];
+  #receivedPort: number[] = [];
   #destroyed = false;
 
   constructor(socket: DatagramSocket, options: HostOptions = {}) {
@@ -108,8 +129,18 @@ export class ENetHost {
     for (let i = 0; i < peerCount; i++) this.peers.push(new Peer(this, i));
     this.serviceTime = this.#now();
     socket.setReceiver((data, address, port) => {
-      this.#received.push({ data, address, port });
+      this.#receivedData.push(data);
+      this.#receivedAddress.push(address);
+      this.#receivedPort.push(port);
     });
+  }
+
+  /** Hands `sendBuffer[start, end)` to the socket; takes a new buffer if the socket kept that one. */
+  sendDatagram(start: number, end: number, address: string, port: number): void {
+    if (this.socket.send(this.sendBuffer.subarray(start, end), address, port) !== false) {
+      this.sendBuffer = new Uint8Array(Limits.MAXIMUM_MTU * 2);
+      this.sendView = new DataView(this.sendBuffer.buffer);
+    }
   }
 
   /** Whether `destroy()` was called. */
@@ -176,7 +207,7 @@ export class ENetHost {
       peer.needsDispatch = false;
       if (peer.pendingConnectEvent) {
         peer.pendingConnectEvent = false;
-        if (peer.dispatchedCommands.length > 0 || peer.state === PeerState.ZOMBIE) this.queueDispatch(peer);
+        if (peer.dispatchedCommands.size > 0 || peer.state === PeerState.ZOMBIE) this.queueDispatch(peer);
         return { type: HostEventType.CONNECT, peer, data: peer.eventData, channelID: 0, packet: null, flags: 0 };
       }
       if (peer.state === PeerState.ZOMBIE) {
@@ -185,11 +216,14 @@ export class ENetHost {
         peer.reset();
         return event;
       }
-      const packet = peer.dispatchedCommands.shift();
+      const queue = peer.dispatchedCommands;
+      const channelID = queue.peekChannel(0);
+      const flags = queue.peekMode(0);
+      const packet = queue.shift();
       if (packet === undefined) continue;
-      peer.totalWaitingData = Math.max(0, peer.totalWaitingData - packet.data.length);
-      if (peer.dispatchedCommands.length > 0) this.queueDispatch(peer);
-      return { type: HostEventType.RECEIVE, peer, data: 0, channelID: packet.channelID, packet: packet.data, flags: packet.flags };
+      peer.totalWaitingData = Math.max(0, peer.totalWaitingData - packet.length);
+      if (queue.size > 0) this.queueDispatch(peer);
+      return { type: HostEventType.RECEIVE, peer, data: 0, channelID, packet, flags };
     }
     return null;
   }
@@ -197,10 +231,32 @@ export class ENetHost {
   /** Half-open handshakes whose slot went to a newer CONNECT while the host was full (the first one is logged). */
   evictedHandshakes = 0;
 
+  /**
+   * Counts a CONNECT from `address:port` (it is being accepted) and returns its source's counters.
+   * The counts cover the last 10 s at most and 4,096 sources (then start over), so they stay small.
+   */
+  countConnect(address: string, port: number): ConnectSource {
+    if (timeDifference(this.serviceTime, this.#connectCountEpoch) >= CONNECT_COUNT_EPOCH_MS || this.#connectCounts.size >= CONNECT_COUNT_SOURCES) {
+      this.#connectCounts.clear();
+      this.#connectCountEpoch = this.serviceTime;
+    }
+    const endpoint = this.#counter(`${port}/${address}`);
+    const byAddress = this.#counter(address);
+    endpoint.connects++;
+    byAddress.connects++;
+    return { endpoint, address: byAddress };
+  }
+
+  #counter(key: string): ConnectCounter {
+    let c = this.#connectCounts.get(key);
+    if (c === undefined) this.#connectCounts.set(key, (c = { connects: 0 }));
+    return c;
+  }
+
   /** Counts a half-open handshake evicted by a newer CONNECT; logs the first. */
   noteHandshakeEvicted(peer: Peer): void {
     if (this.evictedHandshakes++ === 0) {
-      this.log.warn(`ENet: all ${this.peers.length} slots are taken; the oldest unfinished handshake (${peer.address}:${peer.port}) ` +
+      this.log.warn(`ENet: all ${this.peers.length} slots are taken; an unfinished handshake (${peer.address}:${peer.port}, the source with the most recent CONNECTs) ` +
         'gave its slot to a newer CONNECT (a CONNECT flood? further evictions are only counted).');
     }
   }
@@ -242,7 +298,7 @@ export class ENetHost {
     if (this.#destroyed) return;
     for (const peer of this.peers) if (peer.state !== PeerState.DISCONNECTED) peer.reset();
     this.#destroyed = true;
-    this.#received = [];
+    this.#dropReceived(this.#receivedData.length);
     this.socket.setReceiver(null);
     this.socket.close();
   }
@@ -284,22 +340,39 @@ export class ENetHost {
   }
 
   #receiveIncoming(): void {
-    const n = Math.min(this.#received.length, MAX_DATAGRAMS_PER_SERVICE);
+    const datagrams = this.#receivedData;
+    const n = Math.min(datagrams.length, MAX_DATAGRAMS_PER_SERVICE);
     let i = 0;
     while (i < n) {
-      const d = this.#received[i++]!;
-      this.totalReceivedData += d.data.length;
+      const data = datagrams[i]!;
+      const address = this.#receivedAddress[i]!;
+      const port = this.#receivedPort[i++]!;
+      this.totalReceivedData += data.length;
       this.totalReceivedPackets++;
-      if (d.data.length > Limits.MAXIMUM_MTU) continue;
+      if (data.length > Limits.MAXIMUM_MTU) continue;
       try {
-        receiveDatagram(this, d.data, d.address, d.port);
+        receiveDatagram(this, data, address, port);
       } catch (err) {
         // A decoder bug must not take the host down; the datagram is dropped.
         this.log.error('ENet: dropped a datagram that broke the decoder.', err);
       }
       if (this.urgentEvent) break;
     }
-    this.#received.splice(0, i);
+    this.#dropReceived(i);
+  }
+
+  /** Forgets the first `n` queued datagrams. */
+  #dropReceived(n: number): void {
+    if (n === this.#receivedData.length) {
+      // The usual case: everything was processed; the arrays keep their storage.
+      this.#receivedData.length = 0;
+      this.#receivedAddress.length = 0;
+      this.#receivedPort.length = 0;
+    } else if (n > 0) {
+      this.#receivedData.splice(0, n);
+      this.#receivedAddress.splice(0, n);
+      this.#receivedPort.splice(0, n);
+    }
   }
 
   #now(): number {

@@ -6,8 +6,11 @@ import { Channel, inReceiveWindow, type IncomingCommand } from './channel.js';
 import { Command, COMMAND_MASK, PeerState } from './protocol.js';
 import type { Peer } from './peer.js';
 
-/** Outcome of queueing: the command record, 'discard' (ignored but acknowledged) or 'error'. */
-export type QueueResult = IncomingCommand | 'discard' | 'error';
+/**
+ * Outcome of queueing: the command record, 'delivered' (handed to the application at once, no
+ * record), 'discard' (ignored but acknowledged) or 'error'.
+ */
+export type QueueResult = IncomingCommand | 'delivered' | 'discard' | 'error';
 
 const NO_DATA = new Uint8Array(0);
 
@@ -44,6 +47,24 @@ export function queueIncomingCommand(
   }
   if (peer.totalWaitingData >= peer.host.maximumWaitingData && !unblocksUnreliable(channel, number, seq)) return 'error';
   const fragmented = fragmentCount > 0;
+  if (!fragmented && list.length === 0) {
+    // The next packet in order with nothing queued ahead of it is handed over at once, without a
+    // record: what queueing it and dispatching the list below would do, minus the allocation.
+    if (number === Command.SEND_RELIABLE && seq === ((channel.incomingReliableSequenceNumber + 1) & 0xffff)) {
+      peer.totalWaitingData += totalLength;
+      channel.incomingReliableSequenceNumber = seq;
+      channel.incomingUnreliableSequenceNumber = 0;
+      deliverPacket(peer, channel, data, flags);
+      if (channel.incomingUnreliableCommands.length > 0) dispatchIncomingUnreliableCommands(peer, channel);
+      return 'delivered';
+    }
+    if (number === Command.SEND_UNRELIABLE && seq === channel.incomingReliableSequenceNumber) {
+      peer.totalWaitingData += totalLength;
+      channel.incomingUnreliableSequenceNumber = useq & 0xffff;
+      deliverPacket(peer, channel, data, flags);
+      return 'delivered';
+    }
+  }
   // Divergence from ENet: a fragmented packet's buffer is not allocated when its first fragment
   // arrives (ENet mallocs the declared length, up to 32 MiB, at once) but when its last one does.
   const incoming: IncomingCommand = {
@@ -212,7 +233,10 @@ export function addFragment(peer: Peer, entry: IncomingCommand, number: number, 
   if (host.reassemblyBytes + bytes.length > host.maximumReassemblyData) return false;
   entry.fragments![word]! |= bit;
   entry.fragmentsRemaining--;
-  entry.pieces!.push(bytes.slice());
+  // A fragment that is most of its datagram is kept as a view (every received datagram is its own
+  // allocation, never reused) instead of copied; a small one is copied, so what a peer pins never
+  // exceeds twice what `reassemblyBytes` counts for it.
+  entry.pieces!.push(bytes.byteLength * 2 >= bytes.buffer.byteLength ? bytes : bytes.slice());
   entry.pieceOffsets!.push(offset);
   host.reassemblyBytes += bytes.length;
   if (entry.fragmentsRemaining <= 0) {
@@ -251,6 +275,10 @@ export function releaseReassemblies(peer: Peer, channels: readonly Channel[]): v
 }
 
 function deliver(peer: Peer, channel: Channel, c: IncomingCommand): void {
-  peer.dispatchedCommands.push({ channelID: channel.id, data: c.data, flags: c.flags });
+  deliverPacket(peer, channel, c.data, c.flags);
+}
+
+function deliverPacket(peer: Peer, channel: Channel, data: Uint8Array, flags: number): void {
+  peer.dispatchedCommands.push(data, 0, flags, channel.id);
   peer.host.queueDispatch(peer);
 }

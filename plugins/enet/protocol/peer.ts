@@ -2,20 +2,16 @@
  * One connection slot of a host (ENetPeer): state, sequencing, queues and the sending half of the
  * protocol (spec §6, §9–§12, §14–§18). The receiving half lives in host-receive.ts.
  */
-import { Channel, reliableWindowOf, type DispatchedPacket, type OutgoingCommand } from './channel.js';
+import { PacketQueue } from '../../../core/index.js';
+import { Channel, windowsAhead, type OutgoingCommand } from './channel.js';
 import { CommandQueue } from './command-queue.js';
 import { encodeU32Body } from './commands.js';
 import { releaseReassemblies } from './incoming.js';
 import { Command, COMMAND_SIZES, Defaults, FLAG_ACKNOWLEDGE, FLAG_UNSEQUENCED, Limits, PacketFlag, PeerState } from './protocol.js';
-import type { ENetHost } from './host.js';
+import type { ConnectSource, ENetHost } from './host.js';
 
-/** An acknowledgement waiting to be sent. */
-export interface Acknowledgement {
-  channelID: number;
-  reliableSequenceNumber: number;
-  sentTime: number;
-  commandNumber: number;
-}
+/** Numbers stored per acknowledgement in `Peer.acknowledgements`. */
+export const ACK_FIELDS = 4;
 
 /** A host slot and its connection (Godot: ENetPeer in thirdparty/enet/enet.h). */
 export class Peer {
@@ -28,6 +24,8 @@ export class Peer {
   connectID = 0;
   /** Host service time at which this slot accepted a CONNECT (orders half-open handshakes for eviction). */
   handshakeStartTime = 0;
+  /** CONNECT counts of the source of this slot's last accepted CONNECT (ranks half-open handshakes for eviction). */
+  handshakeSource: ConnectSource | null = null;
   address = '';
   port = 0;
   channels: Channel[] = [];
@@ -67,12 +65,17 @@ export class Peer {
   windowSize: number = Limits.MAXIMUM_WINDOW_SIZE;
   reliableDataInTransit = 0;
   outgoingReliableSequenceNumber = 0;
-  acknowledgements: Acknowledgement[] = [];
+  /**
+   * Acknowledgements waiting to be sent, `ACK_FIELDS` numbers each: channel id, reliable sequence
+   * number, sent time, command number (flat, so queueing one allocates nothing).
+   */
+  acknowledgements: number[] = [];
   sentReliableCommands: OutgoingCommand[] = [];
   readonly outgoingCommands = new CommandQueue<OutgoingCommand>();
   /** Queued commands that are not reliable data (so the window rules never hold them back). */
   outgoingOther = 0;
-  readonly dispatchedCommands = new CommandQueue<DispatchedPacket>();
+  /** Packets ready for the application: payload, flags (as the mode) and channel (core's queue). */
+  readonly dispatchedCommands = new PacketQueue();
   needsDispatch = false;
   /** A CONNECT event is owed to the application (delivered before any packet of this peer). */
   pendingConnectEvent = false;
@@ -171,11 +174,11 @@ export class Peer {
   /** Queues an ACK unless the sequence number is in the "7th or 8th window ahead" band (spec §8.1). */
   queueAcknowledgement(commandNumber: number, channelID: number, seq: number, sentTime: number): void {
     if (channelID < this.channels.length) {
-      const { window, current } = reliableWindowOf(this.channels[channelID]!, seq);
-      if (window >= current + Defaults.FREE_RELIABLE_WINDOWS - 1 && window <= current + Defaults.FREE_RELIABLE_WINDOWS) return;
+      const ahead = windowsAhead(this.channels[channelID]!, seq);
+      if (ahead >= Defaults.FREE_RELIABLE_WINDOWS - 1 && ahead <= Defaults.FREE_RELIABLE_WINDOWS) return;
     }
     this.outgoingDataTotal += 8;
-    this.acknowledgements.push({ channelID, reliableSequenceNumber: seq, sentTime, commandNumber });
+    this.acknowledgements.push(channelID, seq, sentTime, commandNumber);
   }
 
   /** Godot: enet_peer_ping. */
@@ -261,6 +264,7 @@ export class Peer {
     this.host.changeState(this, PeerState.DISCONNECTED);
     this.outgoingPeerID = Limits.MAXIMUM_PEER_ID;
     this.connectID = 0;
+    this.handshakeSource = null;
     this.incomingBandwidth = this.outgoingBandwidth = 0;
     this.incomingBandwidthThrottleEpoch = this.outgoingBandwidthThrottleEpoch = 0;
     this.incomingDataTotal = this.outgoingDataTotal = 0;
@@ -288,7 +292,7 @@ export class Peer {
 
   /** Drops every queue (outgoing, in flight, received, undelivered). Godot: enet_peer_reset_queues. */
   resetQueues(): void {
-    this.acknowledgements = [];
+    this.acknowledgements.length = 0;
     this.sentReliableCommands = [];
     this.outgoingCommands.clear();
     this.outgoingOther = 0;

@@ -1,5 +1,5 @@
 /**
- * Record and replay: a real WebSocket (and ENet) server with 4 clients is recorded (what it received and when),
+ * Record and replay: a real WebSocket (and ENet, and WebRTC) server with 4 clients is recorded (what it received and when),
  * then replayed 3 times into fresh server trees on a manual clock: the same RPCs run, the same bytes
  * are sent (checked against the live server's own per-frame digests), the same trace hash every time.
  */
@@ -8,6 +8,7 @@ import { ErrorCode, ManualClock, RPCMode, TransferMode, Vector2, type Multiplaye
 import { Node, SceneMultiplayer, SceneTree } from '../../../scenetree/index.js';
 import { WebSocketMultiplayerPeer } from '../../../plugins/websocket/index.js';
 import { ENetMultiplayerPeer } from '../../../plugins/enet/index.js';
+import { WebRTCMultiplayerPeer } from '../../../plugins/webrtc/index.js';
 import {
   RecordingMultiplayerPeer,
   Simulation,
@@ -16,6 +17,7 @@ import {
   type ReplayResult,
 } from '../../../plugins/loopback/index.js';
 import { pollUntil } from '../../helpers/websocket-poll.js';
+import { signaledClient } from '../../helpers/webrtc-signaling.js';
 import { PLAYER_SCENE, type Player, addWorld, players } from '../../helpers/replication-nodes.js';
 
 /** The game's RPC surface: unreliable moves and reliable chat, both logged on the server. */
@@ -101,7 +103,21 @@ const ENET: Transport = {
   },
 };
 
-for (const transport of [WEBSOCKET, ENET]) {
+/** WebRTC: the server is a `createServer()` mesh of one; each client is signaled in-process. */
+const WEBRTC: Transport = {
+  name: 'WebRTC',
+  async server() {
+    const peer = new WebRTCMultiplayerPeer();
+    const err = peer.createServer();
+    if (err !== ErrorCode.OK) throw new Error(`WebRTC server: ${err}`);
+    return peer;
+  },
+  client(server) {
+    return signaledClient(server as WebRTCMultiplayerPeer);
+  },
+};
+
+for (const transport of [WEBSOCKET, ENET, WEBRTC]) {
   t.test(`record a real ${transport.name} session with 4 clients, replay it 3 times`, { timeout: 120_000 }, async (t) => {
     // The live server: a frame clock (changes only between frames), a recorder around its real peer.
     const clock = new ManualClock(performance.now());

@@ -2,7 +2,8 @@
 import t from 'tap';
 import { ErrorCode, RPCMode, TransferMode } from '../../../core/index.js';
 import { Node } from '../../../scenetree/index.js';
-import { Simulation } from '../../../plugins/loopback/index.js';
+import { Simulation, renderTimeline, simulationTimeline, timelineModel } from '../../../plugins/loopback/index.js';
+import { counterScenario } from '../../helpers/explore-scenarios.js';
 
 class Tally extends Node {
   got = 0;
@@ -77,4 +78,26 @@ t.test('join/leave: a late client joins from a fresh address, a client leaves an
   t.ok(sim.trace.some((e) => e.type === 'note' && e.text === 'late join'), 'the note is in the trace');
   t.ok(sim.events.some((e) => e.peer === 'server' && e.event === 'peerDisconnected'), 'the server saw the leave');
   t.throws(() => sim.join(sim.server), { code: ErrorCode.ERR_INVALID_PARAMETER });
+});
+
+t.test('explore and the timeline at 1 server + 100 clients', (t) => {
+  // Two random worlds of 100 clients (latency, loss, reordering, partitions, joins and leaves): the real
+  // replication rule holds; the planted off-by-one is still found at this size.
+  const good = Simulation.explore(counterScenario({ planted: false, clients: 100, frames: 240 }), { seeds: 2 });
+  t.ok(good.ok, good.failure === null ? '2 worlds of 100 clients, no invariant broken' : good.failure.repro);
+  const bad = Simulation.explore(counterScenario({ planted: true, clients: 100, frames: 240 }), { seeds: 10, shrink: false });
+  t.notOk(bad.ok, 'the planted bug is found among 100 clients');
+  t.match(bad.failure!.repro, /clients=100 frames=240/);
+
+  // A 100-client run draws as a timeline: 101 columns, every packet of the trace as an arrow.
+  const sim = new Simulation({ seed: 3, clients: 100, conditions: { latencyMs: 20, loss: 0.05 } });
+  t.teardown(() => sim.close());
+  sim.step(30);
+  t.equal(sim.server.multiplayer.getPeers().length, 100);
+  const model = timelineModel(simulationTimeline(sim));
+  t.equal(model.peers.length, 101, 'one column per peer');
+  t.equal(model.peers[0], 'server');
+  t.ok(model.packets.length > 0 && model.packets.length === Math.min(sim.trace.filter((e) => e.type === 'packet').length, 20_000), `${model.packets.length} arrows`);
+  t.match(renderTimeline(simulationTimeline(sim)), /^<!doctype html>/i);
+  t.end();
 });

@@ -186,25 +186,54 @@ t.test('close(): the remote channel reaches CLOSED; the local one is CLOSED at o
 });
 
 t.test('addIceCandidate before the remote description is held back, then applied', async (t) => {
+  // The answerer's candidates reach the offerer before the answer does. (Not the offerer's: with
+  // node-datachannel the offerer hands out its candidates only once the answer is applied.)
   const [a, b] = pair(t);
   const candidates: Array<[string, number, string]> = [];
-  let offer: [string, string] | null = null;
+  let answer: [string, string] | null = null;
   a.sessionDescriptionCreated.connect((type, sdp) => {
     a.setLocalDescription(type, sdp);
-    offer = [type, sdp];
+    b.setRemoteDescription(type, sdp);
   });
-  a.iceCandidateCreated.connect((m, i, n) => candidates.push([m, i, n]));
+  a.iceCandidateCreated.connect((m, i, n) => void b.addIceCandidate(m, i, n));
   b.sessionDescriptionCreated.connect((type, sdp) => {
     b.setLocalDescription(type, sdp);
-    a.setRemoteDescription(type, sdp);
+    answer = [type, sdp];
+  });
+  b.iceCandidateCreated.connect((m, i, n) => candidates.push([m, i, n]));
+  const ca = a.createDataChannel('x', { negotiated: true, id: 1 })!;
+  const cb = b.createDataChannel('x', { negotiated: true, id: 1 })!;
+  a.createOffer();
+  await pollUntilDone([a, b], () => answer !== null && candidates.length > 0 && b.getGatheringState() === GatheringState.COMPLETE);
+  for (const [m, i, n] of candidates) t.equal(a.addIceCandidate(m, i, n), ErrorCode.OK, 'early candidate accepted');
+  t.equal(a.setRemoteDescription(...answer!), ErrorCode.OK);
+  await pollUntilDone([a, b], () => cb.getReadyState() === ChannelState.OPEN && ca.getReadyState() === ChannelState.OPEN);
+  t.pass('connected with candidates that arrived before the answer');
+});
+
+t.test('the offerer hands out its candidates only once the answer is applied (libdatachannel DTLS race)', async (t) => {
+  const [a, b] = pair(t);
+  const fromA: string[] = [];
+  let answer: [string, string] | null = null;
+  a.sessionDescriptionCreated.connect((type, sdp) => {
+    a.setLocalDescription(type, sdp);
+    b.setRemoteDescription(type, sdp);
+  });
+  a.iceCandidateCreated.connect((m, i, n) => {
+    fromA.push(n);
+    b.addIceCandidate(m, i, n);
+  });
+  b.sessionDescriptionCreated.connect((type, sdp) => {
+    b.setLocalDescription(type, sdp);
+    answer = [type, sdp];
   });
   b.iceCandidateCreated.connect((m, i, n) => void a.addIceCandidate(m, i, n));
   const ca = a.createDataChannel('x', { negotiated: true, id: 1 })!;
   const cb = b.createDataChannel('x', { negotiated: true, id: 1 })!;
   a.createOffer();
-  await pollUntilDone([a], () => offer !== null && candidates.length > 0 && a.getGatheringState() === GatheringState.COMPLETE);
-  for (const [m, i, n] of candidates) t.equal(b.addIceCandidate(m, i, n), ErrorCode.OK, 'early candidate accepted');
-  t.equal(b.setRemoteDescription(...offer!), ErrorCode.OK);
+  await pollUntilDone([a, b], () => answer !== null && a.getGatheringState() === GatheringState.COMPLETE, { what: 'offerer gathered' });
+  t.same(fromA, [], 'no candidate from the offerer while the answer is outstanding');
+  t.equal(a.setRemoteDescription(...answer!), ErrorCode.OK);
   await pollUntilDone([a, b], () => cb.getReadyState() === ChannelState.OPEN && ca.getReadyState() === ChannelState.OPEN);
-  t.pass('connected with candidates that arrived before the offer');
+  t.ok(fromA.length > 0 && fromA.every((n) => n.startsWith('candidate:')), `the held candidates came after the answer (${fromA.length})`);
 });
