@@ -20,7 +20,7 @@ export interface CoreServices {
 /**
  * Makes a plugin's objects and closes every one still alive when its container unbinds. inversify 8
  * allows `onDeactivation` only on singleton bindings, so a plugin's transient objects come from this
- * singleton, whose deactivation closes them (design §5: unbinding a container frees every port).
+ * singleton, whose deactivation closes them (docs/architecture.md §5: unbinding a container frees every port).
  */
 export class ClosingPool<T extends object> {
   readonly #make: () => T;

@@ -1,7 +1,7 @@
 import type { MultiplayerAPI } from './multiplayer-api.js';
 import type { MultiplayerPeer } from './multiplayer-peer.js';
 
-/** Service identifiers of the container (design §5). */
+/** Service identifiers of the container (docs/architecture.md §5). */
 export const TOKENS = {
   Clock: Symbol.for('scenenet:Clock'),
   Logger: Symbol.for('scenenet:Logger'),

@@ -108,7 +108,7 @@ export function validateChildName(parent: Node, child: Node, forceReadable: bool
   }
   if (cd.name !== '' && !taken(cd.name)) return;
   // Divergence from Godot: the serial is per parent, not process-wide, so auto-names are a pure
-  // function of the tree's history (design §3); `@` cannot occur in user names.
+  // function of the tree's history (docs/architecture.md §3); `@` cannot occur in user names.
   do cd.name = makeAutoName(child.getClass(), ++pd.autoNameSerial);
   while (taken(cd.name));
 }

@@ -17,7 +17,7 @@ export function emptyTraffic(): TransportTraffic {
   return { packetsIn: 0, packetsOut: 0, bytesIn: 0, bytesOut: 0, rpcsIn: 0, rpcsOut: 0 };
 }
 
-/** Whether a SceneMultiplayer packet carries an RPC: a REMOTE_CALL, or a RELAY wrapping one (wire spec §4.4). */
+/** Whether a SceneMultiplayer packet carries an RPC: a REMOTE_CALL, or a RELAY wrapping one (docs/wire/multiplayer.md §4.4). */
 function isRpc(packet: Uint8Array): boolean {
   const command = packet[0]! & CMD_MASK;
   if (command === Command.REMOTE_CALL) return true;

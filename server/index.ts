@@ -7,7 +7,7 @@
  * @example
  * ```ts
  * import { Node, rpc } from 'scenenet/scenetree';
- * import { GameServer } from 'scenenet/server';
+ * import { GameServer, connectToRoom } from 'scenenet/server';
  *
  * class Arena extends Node {
  *   @rpc('any_peer', 'call_local', 'reliable')
@@ -20,6 +20,9 @@
  * server.start();                         // every room's frames, 60 per second
  * console.log(server.rooms());            // ids, types, player counts, metadata, endpoints
  * process.once('SIGTERM', () => void server.shutdown({ graceMs: 5000 }));
+ *
+ * // A scenenet client that survives a dropped connection (same peer id after a resume):
+ * tree.getMultiplayer().multiplayerPeer = connectToRoom(`ws://127.0.0.1:${server.getLocalPort()}/arena/final`);
  * ```
  *
  * @packageDocumentation

@@ -4,7 +4,7 @@
  * port), until SIGINT/SIGTERM; then it drains
  * (clients are told why, reliable traffic is flushed) and exits 0 within its grace period.
  */
-import { parseArgs } from 'node:util';
+import { defineCommand, formatHelp, integerOption, type OptionValues, runCommand, UsageError, whenStopped } from '../cli/index.js';
 import { ErrorCode, type Logger } from '../core/index.js';
 import { GameServer, SIGNALING_PATH } from './game-server.js';
 import { MetricsHttpServer } from './metrics-http.js';
@@ -21,49 +21,74 @@ export interface ServeGame {
   roomTypes(print: (line: string) => void): Record<string, RoomTypeOptions>;
 }
 
-interface Option {
-  readonly name: string;
-  readonly value: string;
-  readonly fallback: string;
-  readonly help: string;
+/** The command's declaration (cli/'s shared parser and help writer): every option, its default and an example. */
+export function serveCommand(games: Record<string, ServeGame>) {
+  const width = Math.max(...Object.keys(games).map((n) => n.length)) + 2;
+  return defineCommand({
+    name: 'serve',
+    description: [
+      'Hosts rooms of a game over WebSocket and ENet until SIGINT/SIGTERM, then drains and exits 0.',
+      '',
+      'games:',
+      ...Object.entries(games).map(([name, game]) => `  ${name.padEnd(width)}${game.description}`),
+      '',
+      'clients join by URL: ws://HOST:PORT/<roomId> (an existing room), ws://HOST:PORT/<type>/<roomId>',
+      "(created on first join), ws://HOST:PORT/<type>/ (any open room of that type); ENet clients use a room's port;",
+      "WebRTC peers signal through ws://HOST:PORT/.signaling (lobbies of Godot's webrtc_signaling demo).",
+      'scenenet clients that add ?session (connectToRoom) resume after a drop with ?resume=<token> (refused: 4401).',
+      'Exit code: 0 after a drain, 1 when a port cannot be listened on, 2 for bad arguments.',
+    ].join('\n'),
+    options: {
+      game: { type: 'string', value: 'NAME', default: 'lobby', help: 'the registered game to host', example: '--game lobby' },
+      host: { type: 'string', value: 'ADDRESS', default: '127.0.0.1', help: 'address to listen on (0.0.0.0 for every interface)', example: '--host 0.0.0.0' },
+      port: { type: 'string', value: 'PORT', default: '9080', help: 'WebSocket port for every room (0 picks a free port; the URLs are printed)', example: '--port 0' },
+      'enet-ports': {
+        type: 'string',
+        value: 'FIRST-LAST|0|off',
+        default: '0',
+        help: 'ENet ports given to rooms, one each (0: a free port per room; off: no ENet)',
+        example: '--enet-ports 9100-9199',
+      },
+      'max-rooms': { type: 'string', value: 'N', default: '100', help: 'most rooms at once; further creations are refused (close code 4429)', example: '--max-rooms 50' },
+      rooms: { type: 'string', value: 'N', default: '1', help: 'rooms of the default type created at start (ENet clients need one to join)', example: '--rooms 4' },
+      fps: { type: 'string', value: 'N', default: '60', help: 'frames per second of every room', example: '--fps 30' },
+      'resume-grace-ms': {
+        type: 'string',
+        value: 'MS|off',
+        default: '10000',
+        help: 'how long a client that joined with ?session may resume after a drop (off: no sessions)',
+        example: '--resume-grace-ms 30000',
+      },
+      'ws-ping-ms': { type: 'string', value: 'MS', default: '2000', help: 'ping WebSocket clients this often to measure their RTT (0: never)', example: '--ws-ping-ms 1000' },
+      'grace-ms': { type: 'string', value: 'MS', default: '5000', help: 'on SIGINT/SIGTERM, how long clients get to leave before the server exits', example: '--grace-ms 1000' },
+      'metrics-port': {
+        type: 'string',
+        value: 'PORT',
+        default: 'off',
+        help: 'serve /metrics (Prometheus), /metrics.json and /monitor on this port (0 picks one)',
+        example: '--metrics-port 9091',
+      },
+      'metrics-token': { type: 'string', value: 'TOKEN', defaultText: 'random, printed', help: 'token the metrics and monitor pages require (?token= or Bearer)', example: '--metrics-token s3cret' },
+      presence: {
+        type: 'string',
+        value: 'memory|redis://HOST:PORT',
+        default: 'memory',
+        help: 'where rooms are listed and seats reserved: this process only, or a Redis shared by every process',
+        example: '--presence redis://127.0.0.1:6379',
+      },
+      'public-url': { type: 'string', value: 'URL', defaultText: 'ws://HOST:PORT', help: 'with --presence redis://…: the WebSocket URL other processes send clients to', example: '--public-url ws://game1.example:9080' },
+    },
+    examples: [
+      'scenenet serve --port 0',
+      'scenenet serve --host 0.0.0.0 --port 9080 --enet-ports 9100-9199 --max-rooms 50 --metrics-port 9091',
+      'scenenet serve --port 9081 --presence redis://127.0.0.1:6379   # one of several processes on one Redis',
+    ],
+  });
 }
 
-const OPTIONS: readonly Option[] = [
-  { name: 'game', value: 'NAME', fallback: 'lobby', help: 'the registered game to host' },
-  { name: 'host', value: 'ADDRESS', fallback: '127.0.0.1', help: 'address to listen on (0.0.0.0 for every interface)' },
-  { name: 'port', value: 'PORT', fallback: '9080', help: 'WebSocket port for every room (0 picks a free port; the URLs are printed)' },
-  { name: 'enet-ports', value: 'FIRST-LAST|0|off', fallback: '0', help: 'ENet ports given to rooms, one each (0: a free port per room; off: no ENet)' },
-  { name: 'max-rooms', value: 'N', fallback: '100', help: 'most rooms at once; further creations are refused (close code 4429)' },
-  { name: 'rooms', value: 'N', fallback: '1', help: 'rooms of the default type created at start (ENet clients need one to join)' },
-  { name: 'fps', value: 'N', fallback: '60', help: 'frames per second of every room' },
-  { name: 'resume-grace-ms', value: 'MS|off', fallback: '10000', help: 'how long a client that joined with ?session may resume after a drop (off: no sessions)' },
-  { name: 'ws-ping-ms', value: 'MS', fallback: '2000', help: 'ping WebSocket clients this often to measure their RTT (0: never)' },
-  { name: 'grace-ms', value: 'MS', fallback: '5000', help: 'on SIGINT/SIGTERM, how long clients get to leave before the server exits' },
-  { name: 'metrics-port', value: 'PORT', fallback: 'off', help: 'serve /metrics (Prometheus), /metrics.json and /monitor on this port (0 picks one)' },
-  { name: 'metrics-token', value: 'TOKEN', fallback: 'random, printed', help: 'token the metrics and monitor pages require (?token= or Bearer)' },
-  { name: 'presence', value: 'memory|redis://HOST:PORT', fallback: 'memory', help: 'where rooms are listed and seats reserved: this process only, or a Redis shared by every process' },
-  { name: 'public-url', value: 'URL', fallback: 'ws://HOST:PORT', help: 'with --presence redis://…: the WebSocket URL other processes send clients to' },
-];
-
-/** The `--help` text: every option with its default, and examples. */
+/** The `--help` text: every option with its default and an example, the games, examples. */
 export function serveHelp(games: Record<string, ServeGame>): string {
-  const lines = ['usage: scenenet serve [options]', '', 'Hosts rooms of a game over WebSocket and ENet until SIGINT/SIGTERM, then drains and exits 0.', '', 'options:'];
-  for (const o of OPTIONS) lines.push(`  --${`${o.name} ${o.value}`.padEnd(32)} ${o.help} (default: ${o.fallback})`);
-  lines.push(`  --${'help'.padEnd(32)} this text`, '', 'games:');
-  for (const [name, game] of Object.entries(games)) lines.push(`  ${name.padEnd(34)} ${game.description}`);
-  lines.push(
-    '',
-    'clients join by URL: ws://HOST:PORT/<roomId> (an existing room), ws://HOST:PORT/<type>/<roomId>',
-    '(created on first join), ws://HOST:PORT/<type>/ (any open room of that type); ENet clients use a room\'s port;',
-    "WebRTC peers signal through ws://HOST:PORT/.signaling (lobbies of Godot's webrtc_signaling demo).",
-    'scenenet clients that add ?session (connectToRoom) resume after a drop with ?resume=<token> (refused: 4401).',
-    '',
-    'examples:',
-    '  scenenet serve --port 0',
-    '  scenenet serve --host 0.0.0.0 --port 9080 --enet-ports 9100-9199 --max-rooms 50 --metrics-port 9091',
-    '  scenenet serve --port 9081 --presence redis://127.0.0.1:6379   (one of several processes on one Redis)',
-  );
-  return lines.join('\n');
+  return formatHelp(serveCommand(games));
 }
 
 /** Parsed options, or an error message. */
@@ -84,48 +109,35 @@ interface ServeOptions {
   readonly publicUrl: string | null;
 }
 
-function parseOptions(argv: string[]): ServeOptions | 'help' | string {
-  let values: Record<string, string | boolean | undefined>;
-  try {
-    const options = Object.fromEntries(OPTIONS.map((o) => [o.name, { type: 'string' as const }]));
-    values = parseArgs({ args: argv, options: { ...options, help: { type: 'boolean' } }, strict: true }).values;
-  } catch (err) {
-    return (err as Error).message;
-  }
-  if (values.help) return 'help';
-  const str = (name: string): string => (values[name] as string | undefined) ?? OPTIONS.find((o) => o.name === name)!.fallback;
-  const int = (name: string, min: number, max: number): number | string => {
-    const n = Number(str(name));
-    return Number.isInteger(n) && n >= min && n <= max ? n : `--${name} must be an integer in ${min}..${max}, got "${str(name)}"`;
-  };
-  const port = int('port', 0, 65535);
-  const maxRooms = int('max-rooms', 1, 100_000);
-  const rooms = int('rooms', 0, 100_000);
-  const fps = int('fps', 1, 1000);
-  const graceMs = int('grace-ms', 0, 3_600_000);
-  const resumeGraceMs = str('resume-grace-ms') === 'off' ? null : int('resume-grace-ms', 0, 3_600_000);
-  const wsPingMs = int('ws-ping-ms', 0, 3_600_000);
-  const metricsPort = str('metrics-port') === 'off' ? null : int('metrics-port', 0, 65535);
-  for (const v of [port, maxRooms, rooms, fps, graceMs, resumeGraceMs, wsPingMs, metricsPort]) if (typeof v === 'string') return v;
-  const enet = parseEnetPorts(str('enet-ports'));
-  if (typeof enet === 'string') return enet;
-  if ((rooms as number) > (maxRooms as number)) return '--rooms may not exceed --max-rooms';
-  if (str('presence') !== 'memory' && !/^rediss?:\/\/./.test(str('presence'))) return `--presence must be memory or a redis:// URL, got "${str('presence')}"`;
+function serveOptions(values: OptionValues<ReturnType<typeof serveCommand>['options']>): ServeOptions {
+  const port = integerOption(values.port, 'port', 0, 65535);
+  const maxRooms = integerOption(values['max-rooms'], 'max-rooms', 1, 100_000);
+  const rooms = integerOption(values.rooms, 'rooms', 0, 100_000);
+  const fps = integerOption(values.fps, 'fps', 1, 1000);
+  const graceMs = integerOption(values['grace-ms'], 'grace-ms', 0, 3_600_000);
+  const metricsPort = values['metrics-port'] === 'off' ? null : integerOption(values['metrics-port'], 'metrics-port', 0, 65535);
+  const enet = parseEnetPorts(values['enet-ports']);
+  if (typeof enet === 'string') throw new UsageError(enet);
+  const resumeGraceMs = values['resume-grace-ms'] === 'off' ? null : integerOption(values['resume-grace-ms'], 'resume-grace-ms', 0, 3_600_000);
+  const wsPingMs = integerOption(values['ws-ping-ms'], 'ws-ping-ms', 0, 3_600_000);
+  if (rooms > maxRooms) throw new UsageError('--rooms may not exceed --max-rooms');
+  const presence = values.presence;
+  if (presence !== 'memory' && !/^rediss?:\/\/./.test(presence)) throw new UsageError(`--presence must be memory or a redis:// URL, got "${presence}"`);
   return {
-    game: str('game'),
-    host: str('host'),
-    port: port as number,
+    game: values.game,
+    host: values.host,
+    port,
     enet,
-    maxRooms: maxRooms as number,
-    rooms: rooms as number,
-    fps: fps as number,
-    graceMs: graceMs as number,
-    resumeGraceMs: resumeGraceMs as number | null,
-    wsPingMs: wsPingMs as number,
-    metricsPort: metricsPort as number | null,
-    metricsToken: (values['metrics-token'] as string | undefined) ?? null,
-    presence: str('presence'),
-    publicUrl: (values['public-url'] as string | undefined) ?? null,
+    maxRooms,
+    rooms,
+    fps,
+    graceMs,
+    resumeGraceMs,
+    wsPingMs,
+    metricsPort,
+    metricsToken: values['metrics-token'] ?? null,
+    presence,
+    publicUrl: values['public-url'] ?? null,
   };
 }
 
@@ -144,21 +156,14 @@ function printingLogger(print: (line: string) => void): Logger {
 }
 
 /** Runs `scenenet serve` with `argv`; resolves with the exit code once the server has stopped. */
-export async function runServe(argv: string[], games: Record<string, ServeGame>, print: (line: string) => void = (l) => console.log(l)): Promise<number> {
-  const options = parseOptions(argv);
-  if (options === 'help') {
-    print(serveHelp(games));
-    return 0;
-  }
-  if (typeof options === 'string') {
-    console.error(`scenenet serve: ${options}\n\n${serveHelp(games)}`);
-    return 2;
-  }
-  const game = games[options.game];
-  if (game === undefined) {
-    console.error(`scenenet serve: unknown game "${options.game}" (${Object.keys(games).join(', ')})`);
-    return 2;
-  }
+export function runServe(argv: string[], games: Record<string, ServeGame>, print: (line: string) => void = (l) => console.log(l)): Promise<number> {
+  const output = { out: print, err: (line: string) => console.error(line) };
+  return runCommand(serveCommand(games), argv, (values, stop) => serve(serveOptions(values), games, print, stop), output);
+}
+
+async function serve(options: ServeOptions, games: Record<string, ServeGame>, print: (line: string) => void, stop: AbortSignal): Promise<number> {
+  const game = Object.hasOwn(games, options.game) ? games[options.game] : undefined;
+  if (game === undefined) throw new UsageError(`unknown game "${options.game}" (${Object.keys(games).join(', ')})`);
   const server = new GameServer({
     maxRooms: options.maxRooms,
     fps: options.fps,
@@ -231,10 +236,8 @@ export async function runServe(argv: string[], games: Record<string, ServeGame>,
     return 1;
   }
   server.start();
-  const signal = await new Promise<string>((resolve) => {
-    process.once('SIGINT', () => resolve('SIGINT'));
-    process.once('SIGTERM', () => resolve('SIGTERM'));
-  });
+  await whenStopped(stop);
+  const signal = String(stop.reason);
   print(`${signal}: draining (grace ${options.graceMs} ms)`);
   await server.shutdown({ graceMs: options.graceMs });
   for (const stop of stopExtras) await stop();

@@ -1,5 +1,5 @@
 /**
- * Design §1: imports only point down (core ← scenetree ← plugins | netcode ← server ← samples), no plugin imports another,
+ * docs/architecture.md §1: imports only point down (core ← scenetree ← plugins | netcode ← server ← samples), no plugin imports another,
  * core/ and scenetree/ never import `node:*`, and the browser entries reach no Node-only module.
  */
 import t from 'tap';
@@ -8,7 +8,7 @@ import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
-const SOURCE_DIRS = ['core', 'scenetree', 'plugins', 'netcode', 'server', 'testing', 'samples', 'examples', 'bin'];
+const SOURCE_DIRS = ['core', 'scenetree', 'plugins', 'netcode', 'cli', 'server', 'testing', 'samples', 'examples', 'bin'];
 const NODE_ONLY_PACKAGES = new Set(['ws', 'node-datachannel', 'selfsigned']);
 const IMPORT_RE = /(?:^|[\s;])(?:import|export)\s[^'"]*?from\s*['"]([^'"]+)['"]|import\s*\(\s*['"]([^'"]+)['"]\s*\)|^\s*import\s*['"]([^'"]+)['"]/gm;
 
@@ -41,7 +41,8 @@ function resolveImport(from: string, spec: string): string | null {
 // testing/ (scenenet/testing) sits on core, scenetree and plugins/loopback; nothing below imports it.
 // examples/ are third-party style: they import scenenet only by its package name (see below), and no
 // source imports them (the lobby loads a plugin module by path at run time).
-const RANK: Record<string, number> = { core: 0, scenetree: 1, plugins: 2, netcode: 2, server: 3, testing: 3.5, samples: 4, bin: 5, examples: 6 };
+// cli/ (the command-line helpers) imports nothing of the project; server, samples and bin use it.
+const RANK: Record<string, number> = { core: 0, scenetree: 1, plugins: 2, netcode: 2, cli: 2.5, server: 3, testing: 3.5, samples: 4, bin: 5, examples: 6 };
 
 /** Why `from` may not import `to`, or null if it may. */
 function violation(fromLayer: string, toLayer: string): string | null {
@@ -82,6 +83,19 @@ t.test('architecture: core/, scenetree/ and netcode/ import no node:* module and
   for (const file of files.filter((f) => /^(core|scenetree|netcode)$/.test(layerOf(f)))) {
     for (const spec of importsOf(file)) {
       if (spec.startsWith('node:') || NODE_ONLY_PACKAGES.has(spec)) problems.push(`${relative(root, file)} imports ${spec}`);
+    }
+  }
+  t.same(problems, []);
+  t.end();
+});
+
+t.test('architecture: cli/ imports only node:* modules and its own files (any command may use it)', (t) => {
+  const problems: string[] = [];
+  for (const file of files.filter((f) => layerOf(f) === 'cli')) {
+    for (const spec of importsOf(file)) {
+      const target = resolveImport(file, spec);
+      if (spec.startsWith('node:') || (target !== null && layerOf(target) === 'cli')) continue;
+      problems.push(`${relative(root, file)} imports ${spec}`);
     }
   }
   t.same(problems, []);

@@ -40,7 +40,7 @@ export interface DecompressOptions extends DecodeOptions {
 
 /**
  * Outcome of `decodeAndDecompressVariants`. `values` always has `count` entries; on error the ones
- * not decoded are `null` (Godot's RPC receiver still calls the method with them, §9 of the spec).
+ * not decoded are `null` (Godot's RPC receiver still calls the method with them, docs/wire/multiplayer.md §9).
  */
 export interface VariantsDecodeResult {
   readonly error: ErrorCode;

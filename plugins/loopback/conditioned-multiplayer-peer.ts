@@ -2,6 +2,7 @@ import {
   ConnectionStatus,
   ErrorCode,
   MultiplayerPeerWrapper,
+  PacketQueue,
   TransferMode,
   type MultiplayerPeer,
   errorName,
@@ -60,7 +61,6 @@ interface Held {
   readonly seq: number;
 }
 
-type Readable = Omit<Held, 'atMs' | 'order' | 'seq'>;
 
 const { CONNECTED } = ConnectionStatus;
 
@@ -89,7 +89,7 @@ export class ConditionedMultiplayerPeer extends MultiplayerPeerWrapper {
   readonly #orderedSent = new Map<string, number>();
   readonly #orderedReleased = new Map<string, number>();
   #held: Held[] = [];
-  #readable: Readable[] = [];
+  readonly #readable = new PacketQueue();
   #outbox: Outgoing[] = [];
   /** Remote peers the inner peer has announced: held packets are checked against them, as Godot's put_packet does. */
   readonly #known = new Set<number>();
@@ -156,19 +156,19 @@ export class ConditionedMultiplayerPeer extends MultiplayerPeerWrapper {
   }
 
   override getPacketPeer(): number {
-    return this.#readable[0]?.from ?? 0;
+    return this.#readable.peekFrom(0);
   }
 
   override getPacketMode(): TransferMode {
-    return this.#readable[0]?.mode ?? TransferMode.RELIABLE;
+    return this.#readable.peekMode(TransferMode.RELIABLE);
   }
 
   override getPacketChannel(): number {
-    return this.#readable[0]?.channel ?? 0;
+    return this.#readable.peekChannel(0);
   }
 
   override getAvailablePacketCount(): number {
-    return this.#readable.length;
+    return this.#readable.size;
   }
 
   override getPacket(): Uint8Array | ErrorCode {
@@ -177,7 +177,7 @@ export class ConditionedMultiplayerPeer extends MultiplayerPeerWrapper {
       this.#logger.debug('No incoming packets available.');
       return ErrorCode.ERR_UNAVAILABLE;
     }
-    return next.data;
+    return next;
   }
 
   /** Sends through the inner peer, or (direction `send`/`both`, while connected) holds it back first. */
@@ -215,7 +215,7 @@ export class ConditionedMultiplayerPeer extends MultiplayerPeerWrapper {
   override close(): void {
     this.inner.close();
     this.#held = [];
-    this.#readable = [];
+    this.#readable.clear();
     this.#outbox = [];
     this.#known.clear();
   }
@@ -229,7 +229,7 @@ export class ConditionedMultiplayerPeer extends MultiplayerPeerWrapper {
       const data = this.inner.getPacket();
       if (!isPacket(data)) break;
       if (this.#receive) this.#admit(now, from, mode, channel, data);
-      else this.#readable.push({ from, mode, channel, data });
+      else this.#readable.push(data, from, mode, channel);
     }
   }
 
@@ -312,7 +312,7 @@ export class ConditionedMultiplayerPeer extends MultiplayerPeerWrapper {
       }
       this.#orderedReleased.set(key, held.seq);
     }
-    this.#readable.push({ from: held.from, mode: held.mode, channel: held.channel, data: held.data });
+    this.#readable.push(held.data, held.from, held.mode, held.channel);
   }
 
   #onPeerDisconnected(id: number): void {

@@ -118,7 +118,7 @@ export class WebRTCMultiplayerPeer extends MultiplayerPeer {
 
     const channels: WebRTCDataChannel[] = [];
     // Divergence from Godot: Godot spells the key "maxPacketLifetime", which its backends ignore
-    // (spec §8.5); we apply the lifetime it means. It only changes what this side sends.
+    // (docs/wire/multiplayer.md §8.5); we apply the lifetime it means. It only changes what this side sends.
     const layout: Array<[string, WebRTCDataChannelInit]> = [
       ['reliable', { negotiated: true, id: 1, ordered: true }],
       ['ordered', { negotiated: true, id: 2, ordered: true, maxPacketLifeTime: unreliableLifetime }],

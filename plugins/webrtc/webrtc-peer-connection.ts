@@ -1,4 +1,4 @@
-import { ErrorCode, Signal, silentLogger, type Logger } from '../../core/index.js';
+import { ErrorCode, Signal, logFailure, silentLogger, type Logger } from '../../core/index.js';
 import type {
   RtcBackend,
   RtcChannelHandle,
@@ -138,7 +138,7 @@ export class WebRTCPeerConnection {
    */
   initialize(configuration: WebRTCConfiguration = {}): ErrorCode {
     const config = normalizeConfiguration(configuration);
-    if (config === null) return this.#fail(ErrorCode.ERR_INVALID_PARAMETER, 'Invalid WebRTC configuration.');
+    if (config === null) return logFailure(this.#log, '', ErrorCode.ERR_INVALID_PARAMETER, 'Invalid WebRTC configuration.');
     this.#release();
     this.#config = config;
     this.#closed = false;
@@ -169,13 +169,13 @@ export class WebRTCPeerConnection {
   createOffer(): ErrorCode {
     const handle = this.#ensure();
     if (handle === null) return ErrorCode.ERR_UNCONFIGURED;
-    if (this.#state !== ConnectionState.NEW) return this.#fail(ErrorCode.FAILED, 'createOffer: the connection is not NEW.');
+    if (this.#state !== ConnectionState.NEW) return logFailure(this.#log, '', ErrorCode.FAILED, 'createOffer: the connection is not NEW.');
     return this.#call('createOffer', () => handle.createOffer());
   }
 
   /** Godot: WebRTCPeerConnection::set_local_description. Call it with what `sessionDescriptionCreated` gave. */
   setLocalDescription(type: string, sdp: string): ErrorCode {
-    if (!isSdpType(type)) return this.#fail(ErrorCode.ERR_INVALID_PARAMETER, `Invalid SDP type "${type}".`);
+    if (!isSdpType(type)) return logFailure(this.#log, '', ErrorCode.ERR_INVALID_PARAMETER, `Invalid SDP type "${type}".`);
     const handle = this.#ensure();
     if (handle === null) return ErrorCode.ERR_UNCONFIGURED;
     return this.#call('setLocalDescription', () => handle.setLocalDescription(type, sdp));
@@ -183,7 +183,7 @@ export class WebRTCPeerConnection {
 
   /** Godot: WebRTCPeerConnection::set_remote_description. An offer makes this side create an answer. */
   setRemoteDescription(type: string, sdp: string): ErrorCode {
-    if (!isSdpType(type)) return this.#fail(ErrorCode.ERR_INVALID_PARAMETER, `Invalid SDP type "${type}".`);
+    if (!isSdpType(type)) return logFailure(this.#log, '', ErrorCode.ERR_INVALID_PARAMETER, `Invalid SDP type "${type}".`);
     const handle = this.#ensure();
     if (handle === null) return ErrorCode.ERR_UNCONFIGURED;
     const err = this.#call('setRemoteDescription', () => handle.setRemoteDescription(type, sdp));
@@ -196,14 +196,14 @@ export class WebRTCPeerConnection {
   /** Godot: WebRTCPeerConnection::add_ice_candidate. Held back until a remote description is set. */
   addIceCandidate(media: string, index: number, name: string): ErrorCode {
     if (typeof name !== 'string' || typeof media !== 'string' || !Number.isInteger(index) || index < 0) {
-      return this.#fail(ErrorCode.ERR_INVALID_PARAMETER, 'Invalid ICE candidate.');
+      return logFailure(this.#log, '', ErrorCode.ERR_INVALID_PARAMETER, 'Invalid ICE candidate.');
     }
     const handle = this.#ensure();
     if (handle === null) return ErrorCode.ERR_UNCONFIGURED;
     // Divergence from Godot: candidates that outrun the description (a signaling server may reorder
     // them) are kept until setRemoteDescription instead of failing.
     if (!this.#hasRemoteDescription) {
-      if (this.#pendingCandidates.length >= 256) return this.#fail(ErrorCode.ERR_OUT_OF_MEMORY, 'Too many early ICE candidates.');
+      if (this.#pendingCandidates.length >= 256) return logFailure(this.#log, '', ErrorCode.ERR_OUT_OF_MEMORY, 'Too many early ICE candidates.');
       this.#pendingCandidates.push([media, index, name]);
       return ErrorCode.OK;
     }
@@ -350,13 +350,8 @@ export class WebRTCPeerConnection {
       fn();
       return ErrorCode.OK;
     } catch (err) {
-      return this.#fail(ErrorCode.FAILED, `${what} failed: ${String(err)}`);
+      return logFailure(this.#log, '', ErrorCode.FAILED, `${what} failed: ${String(err)}`);
     }
-  }
-
-  #fail(code: ErrorCode, message: string): ErrorCode {
-    this.#log.debug(message);
-    return code;
   }
 }
 

@@ -40,7 +40,7 @@ export class PendingPeers {
 
   /**
    * Advances every handshake; drops those past `timeoutMs` or failed (or all that complete while
-   * `refusing`). Returns the peers that just opened and were sent their id (spec §8.3), in order.
+   * `refusing`). Returns the peers that just opened and were sent their id (docs/wire/multiplayer.md §8.3), in order.
    */
   poll(timeoutMs: number, refusing: boolean): Array<[id: number, ws: WebSocketPeer]> {
     const opened: Array<[number, WebSocketPeer]> = [];

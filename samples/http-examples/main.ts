@@ -1,21 +1,30 @@
 /**
- * Godot's two HTTP doc examples, runnable headless against a local server
- * (`node --import tsx samples/http-examples/main.ts …`).
- *
- *   --example client|request|all   the HTTPClient example (a chunked page), the HTTPRequest example
- *                                   (GET a JSON document, POST JSON with headers), or both (default)
- *   --url http://HOST:PORT          use that server instead of starting the local one
- *   --frames N                      give up after N frames (default 600)
- *   --fps F                         frames per second (default 60)
- *
- * Exit code: 0 when every chosen example got its answer, 1 otherwise, 2 for bad arguments.
+ * Godot's two HTTP doc examples, runnable headless against a local server (`npx scenenet http …` or
+ * `node --import tsx samples/http-examples/main.ts …`). Every option, its default and an example:
+ * `npx scenenet http --help`.
  */
-import { parseArgs } from 'node:util';
+import { choiceOption, defineCommand, integerOption, positiveOption, runCommand, UsageError } from '../../cli/index.js';
 import { SceneTree } from '../../scenetree/index.js';
 import { ExampleServer } from './example-server.js';
 import { FrameWaiter } from './frames.js';
 import { httpClientExample, type Print } from './http-client-example.js';
 import { ReleaseChecker } from './http-request-example.js';
+
+export const HTTP_COMMAND = defineCommand({
+  name: 'http',
+  description: `Godot's two HTTP doc examples: the HTTPClient example (a chunked page, polled by hand) and the
+HTTPRequest example (GET a JSON document, POST JSON with headers), against a local server started
+for the run (or the server at --url).
+Exit code: 0 when every chosen example got its answer, 1 otherwise (or 0 on SIGINT/SIGTERM), 2 for
+bad arguments.`,
+  options: {
+    example: { type: 'string', value: 'client|request|all', default: 'all', help: 'which example to run', example: '--example client' },
+    url: { type: 'string', value: 'http://HOST:PORT', defaultText: 'a local server started for the run', help: 'use that server instead', example: '--url http://127.0.0.1:8080' },
+    frames: { type: 'string', value: 'N', default: '600', help: 'give up after N frames', example: '--frames 1200' },
+    fps: { type: 'string', value: 'F', default: '60', help: 'frames per second', example: '--fps 30' },
+  },
+  examples: ['scenenet http', 'scenenet http --example request'],
+});
 
 interface Options {
   readonly example: 'client' | 'request' | 'all';
@@ -25,17 +34,27 @@ interface Options {
 }
 
 /** Runs the examples with command-line arguments; resolves with the exit code. */
-export async function main(argv: string[], print: Print = (line) => console.log(line)): Promise<number> {
-  const o = parseOptions(argv);
-  if (typeof o === 'string') {
-    console.error(o);
-    return 2;
-  }
+export function main(argv: string[], print: Print = (line) => console.log(line)): Promise<number> {
+  return runCommand(HTTP_COMMAND, argv, async (values, stop) => {
+    if (values.url !== undefined && !/^http:\/\/[^/]+/.test(values.url)) throw new UsageError('--url must be http://HOST[:PORT]');
+    const o: Options = {
+      example: choiceOption(values.example, 'example', ['client', 'request', 'all']),
+      url: values.url,
+      frames: integerOption(values.frames, 'frames', 1),
+      fps: positiveOption(values.fps, 'fps'),
+    };
+    return runExamples(o, stop, print);
+  });
+}
+
+async function runExamples(o: Options, stop: AbortSignal, print: Print): Promise<number> {
   const server = o.url === undefined ? new ExampleServer() : null;
   const base = server !== null ? `http://127.0.0.1:${await server.listen(0)}` : o.url!.replace(/\/$/, '');
   const tree = new SceneTree();
   const frames = new FrameWaiter(tree);
   const run = tree.run({ fps: o.fps, frames: o.frames });
+  const quit = (): void => tree.quit(0);
+  stop.addEventListener('abort', quit, { once: true });
   // Out of frames: an example still waiting for one fails instead of waiting forever.
   void run.then(() => frames.stop());
   let ok = true;
@@ -43,10 +62,15 @@ export async function main(argv: string[], print: Print = (line) => console.log(
     if (o.example !== 'request') ok = (await runClient(base, frames, print)) && ok;
     if (o.example !== 'client') ok = (await runRequest(base, tree, run, print)) && ok;
   } finally {
+    stop.removeEventListener('abort', quit);
     tree.quit(0);
     await run;
     frames.stop();
     await server?.close();
+  }
+  if (stop.aborted) {
+    print(`http-examples: stopped by ${String(stop.reason)}`);
+    return 0;
   }
   print(ok ? 'http-examples: OK' : 'http-examples: FAILED');
   return ok ? 0 : 1;
@@ -75,31 +99,6 @@ async function runRequest(base: string, tree: SceneTree, run: Promise<number>, p
   }
   const [name, echoed] = outcome;
   return name !== null && echoed !== null;
-}
-
-function parseOptions(argv: string[]): Options | string {
-  let values;
-  try {
-    ({ values } = parseArgs({
-      args: argv,
-      options: {
-        example: { type: 'string', default: 'all' },
-        url: { type: 'string' },
-        frames: { type: 'string', default: '600' },
-        fps: { type: 'string', default: '60' },
-      },
-      strict: true,
-    }));
-  } catch (err) {
-    return (err as Error).message;
-  }
-  if (values.example !== 'client' && values.example !== 'request' && values.example !== 'all') return `unknown --example "${values.example}"`;
-  if (values.url !== undefined && !/^http:\/\/[^/]+/.test(values.url)) return '--url must be http://HOST[:PORT]';
-  const frames = Number(values.frames);
-  const fps = Number(values.fps);
-  if (!(Number.isInteger(frames) && frames > 0)) return `bad --frames ${values.frames}`;
-  if (!(fps > 0)) return `bad --fps ${values.fps}`;
-  return { example: values.example, url: values.url, frames, fps };
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {

@@ -23,8 +23,11 @@ export interface LobbySessionOptions {
   readonly roundFrames?: number;
   /** Frame of the round at which one client tries to move another's player (a rejected cheat); -1 = never. */
   readonly cheatAtFrame?: number;
-  /** Players in the whole session (all processes). */
-  readonly expectedPlayers: number;
+  /**
+   * Players in the whole session (all processes), the host included. Required for a process that runs
+   * the server; a client-only process leaves it out and learns it from the server (`Lobby.roundSize`).
+   */
+  readonly expectedPlayers?: number;
   readonly print: (line: string) => void;
 }
 
@@ -37,7 +40,8 @@ export function logLine(clock: Clock, peer: string, message: string): string {
 export function createLobbyPeer(tree: SceneTree, name: string, isServer: boolean, index: number, options: LobbySessionOptions): LobbyPeer {
   const print = (message: string): void => options.print(logLine(options.clock, name, message));
   const info: PlayerInfo | null = isServer && options.mode === 'dedicated' ? null : { name: NAMES[index % NAMES.length]! };
-  const lobby = new Lobby({ playerInfo: info, gameScene: GAME_SCENE, log: print });
+  const roundSize = isServer ? options.expectedPlayers : undefined;
+  const lobby = new Lobby({ playerInfo: info, gameScene: GAME_SCENE, log: print, ...(roundSize !== undefined ? { roundSize } : {}) });
   tree.root.addChild(lobby);
   tree.scenes.registerScene(GAME_SCENE, () => new Game(lobby, { roundFrames: options.roundFrames ?? 90, log: print }));
   return { name, tree, lobby, isServer };
@@ -54,7 +58,6 @@ export class LobbySession {
   phase: Phase = 'joining';
   readonly #peers: readonly LobbyPeer[];
   readonly #options: LobbySessionOptions;
-  readonly #expectedPlayers: number;
   #cheated = false;
 
   /** Whether a client of this process tried the (rejected) cheat. */
@@ -65,7 +68,6 @@ export class LobbySession {
   constructor(peers: readonly LobbyPeer[], options: LobbySessionOptions) {
     this.#peers = peers;
     this.#options = options;
-    this.#expectedPlayers = options.expectedPlayers;
     const server = this.#server();
     server?.lobby.allPlayersLoaded.connect(() => (this.#game(server) as Game).rpc('begin'));
   }
@@ -74,15 +76,17 @@ export class LobbySession {
   update(): void {
     if (this.phase !== 'done' && this.#peers.some((p) => p.lobby.lostServer)) this.phase = 'failed';
     switch (this.phase) {
-      case 'joining':
-        if (this.#peers.every((p) => p.lobby.players.size === this.#expectedPlayers)) {
+      case 'joining': {
+        const expected = this.#expectedPlayers();
+        if (expected !== null && this.#peers.every((p) => p.lobby.players.size === expected)) {
           this.phase = 'loading';
           const server = this.#server();
           if (server === undefined) return;
-          this.#options.print(`--- the server knows all ${this.#expectedPlayers} players: loading the game`);
+          this.#options.print(`--- the server knows all ${expected} players: loading the game`);
           server.lobby.startLoading();
         }
         return;
+      }
       case 'loading':
         if (this.#peers.every((p) => this.#game(p)?.started)) this.phase = 'playing';
         return;
@@ -116,6 +120,13 @@ export class LobbySession {
     this.#cheated = true;
     this.#options.print(`--- ${cheater.name} tries to teleport ${victim.name}'s player (it is not the authority)`);
     target.rpc('teleport', new Vector2(-999, -999));
+  }
+
+  /** The round's size: given to this process, or learned from the server by every client of it. */
+  #expectedPlayers(): number | null {
+    if (this.#options.expectedPlayers !== undefined) return this.#options.expectedPlayers;
+    const sizes = new Set(this.#peers.map((p) => p.lobby.roundSize));
+    return sizes.size === 1 ? [...sizes][0]! : null;
   }
 
   #server(): LobbyPeer | undefined {

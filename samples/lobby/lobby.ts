@@ -15,8 +15,13 @@ export interface LobbyOptions {
   readonly playerInfo: PlayerInfo | null;
   /** The scene every peer loads when the game starts. */
   readonly gameScene: string;
+  /** Players in a round, the host included; set on the server, which tells each client as it connects. */
+  readonly roundSize?: number;
   readonly log?: LobbyLog;
 }
+
+/** The most players a round may announce (a client refuses a larger number from the network). */
+export const MAX_ROUND_SIZE = 64;
 
 /**
  * Godot's lobby from the "High-level multiplayer" documentation (lobby.gd), as a reusable node:
@@ -36,6 +41,11 @@ export class Lobby extends Node {
   lostServer = false;
   readonly playerInfo: PlayerInfo | null;
   readonly gameScene: string;
+  /**
+   * Players in a round, the host included: given to the server, learned by a client from the server's
+   * `setRoundSize` when it connects (so a client process needs no `--clients`). `null` until known.
+   */
+  roundSize: number | null;
   #playersLoaded = 0;
   readonly #log: LobbyLog;
 
@@ -43,6 +53,7 @@ export class Lobby extends Node {
     super('Lobby');
     this.playerInfo = options.playerInfo;
     this.gameScene = options.gameScene;
+    this.roundSize = options.roundSize ?? null;
     this.#log = options.log ?? (() => {});
   }
 
@@ -106,7 +117,18 @@ export class Lobby extends Node {
     this.playerConnected.emit(id, player);
   }
 
+  /** The server tells a client how many players the round has. */
+  @rpc('authority', 'reliable')
+  setRoundSize(size: unknown): void {
+    if (typeof size !== 'number' || !Number.isInteger(size) || size < 1 || size > MAX_ROUND_SIZE) {
+      return this.#log(`ignored invalid round size from the server`);
+    }
+    if (this.roundSize !== size) this.#log(`the round has ${size} players`);
+    this.roundSize = size;
+  }
+
   #onPeerConnected(id: number): void {
+    if (this.multiplayer!.isServer() && this.roundSize !== null) (this as Lobby).rpcId(id, 'setRoundSize', this.roundSize);
     if (this.playerInfo !== null) (this as Lobby).rpcId(id, 'registerPlayer', { name: this.playerInfo.name });
   }
 

@@ -19,6 +19,8 @@ export interface LobbyRunOptions {
   readonly print: (line: string) => void;
   /** Bound on frames, so a broken run ends by itself. */
   readonly maxFrames: number;
+  /** Aborted (by SIGINT/SIGTERM in the CLI): the run stops at the next frame and closes its peers. */
+  readonly stop?: AbortSignal;
 }
 
 const REJECTED = /RPC 'teleport' is not allowed/;
@@ -46,10 +48,11 @@ export async function runInProcess(options: LobbyRunOptions & { readonly seed: n
   try {
     const session = new LobbySession(peers, sessionOptions);
     peers[0]!.lobby.hostGame();
-    await sim.until(() => (session.update(), session.phase === 'done' || session.phase === 'failed'), { maxFrames: options.maxFrames });
+    const stopped = (): boolean => options.stop?.aborted === true;
+    await sim.until(() => (session.update(), session.phase === 'done' || session.phase === 'failed' || stopped()), { maxFrames: options.maxFrames });
     const rejected = sim.peers.reduce((n, p) => n + p.log.at(LogLevel.ERROR).filter((r) => REJECTED.test(r.message)).length, 0);
     for (const p of peers.slice(1)) p.lobby.removeMultiplayerPeer();
-    await sim.until(() => sim.server.multiplayer.getPeers().length === 0, { maxFrames: 600 });
+    await sim.until(() => sim.server.multiplayer.getPeers().length === 0 || stopped(), { maxFrames: 600 });
     return report(session, rejected, sim.frame, sim.traceHash(), options.print);
   } finally {
     sim.close();
@@ -63,8 +66,10 @@ export async function runRealTime(
   const transport = options.transportModule !== undefined
     ? await moduleTransport(options.transportModule, options.transport)
     : await socketTransport(options.transport as SocketTransportName);
-  const expectedPlayers = options.clients + (options.mode === 'host' ? 1 : 0);
-  const sessionOptions = { mode: options.mode, clock: systemClock, print: options.print, expectedPlayers };
+  // A client-only process learns the round's size from the server (Lobby.setRoundSize).
+  const clientOnly = options.client !== undefined;
+  const expectedPlayers = clientOnly ? undefined : options.clients + (options.mode === 'host' ? 1 : 0);
+  const sessionOptions = { mode: options.mode, clock: systemClock, print: options.print, ...(expectedPlayers !== undefined ? { expectedPlayers } : {}) };
   const logs: MemoryLogger[] = [];
   const peers: LobbyPeer[] = [];
   const transports: MultiplayerPeer[] = [];
@@ -81,7 +86,7 @@ export async function runRealTime(
   if (options.client === undefined) {
     const { peer, port, err } = await transport.createServer(options.server ?? 0, options.clients);
     if (err !== ErrorCode.OK) return { ok: false, summary: `server could not start: ${err}`, frames: 0 };
-    options.print(`lobby: ${options.transport} server listening on 127.0.0.1:${port}`);
+    options.print(`lobby: ${options.transport} server listening on 127.0.0.1:${port}, waiting for ${options.clients} client${options.clients === 1 ? '' : 's'}`);
     add('server', true, 0, peer);
     address = `127.0.0.1:${port}`;
   }
@@ -96,20 +101,21 @@ export async function runRealTime(
   const session = new LobbySession(peers, sessionOptions);
   peers.find((p) => p.isServer)?.lobby.hostGame();
   let frames = 0;
+  const stopped = (): boolean => options.stop?.aborted === true;
   const frame = async (): Promise<void> => {
     for (const p of peers) p.tree.processFrame(1 / 60);
     frames++;
     await new Promise((resolve) => setTimeout(resolve, 5));
   };
   try {
-    while (session.phase !== 'done' && session.phase !== 'failed' && frames < options.maxFrames) {
+    while (session.phase !== 'done' && session.phase !== 'failed' && frames < options.maxFrames && !stopped()) {
       await frame();
       session.update();
     }
     const rejected = logs.reduce((n, l) => n + l.at(LogLevel.ERROR).filter((r) => REJECTED.test(r.message)).length, 0);
     const server = peers.find((p) => p.isServer);
     for (const p of peers) if (!p.isServer) p.lobby.removeMultiplayerPeer();
-    while (server !== undefined && server.lobby.multiplayer!.getPeers().length > 0 && frames < options.maxFrames + 600) await frame();
+    while (server !== undefined && server.lobby.multiplayer!.getPeers().length > 0 && frames < options.maxFrames + 600 && !stopped()) await frame();
     return report(session, rejected, frames, undefined, options.print);
   } finally {
     for (const t of transports) t.close();

@@ -1,31 +1,50 @@
 /**
  * A lobby for game servers over HTTP, headless (`npx scenenet server-list …` or
- * `node --import tsx samples/server-list/main.ts …`).
- *
- *   (no role)               lobby + two game servers (one WebSocket, one ENet) + a player, in one process
- *   --lobby [--port P]      only the lobby service (prints "lobby listening on port P")
- *   --game --lobby-url URL [--name N] [--transport ws|enet]   only a game server, registered with the lobby
- *   --client --lobby-url URL [--transport ws|enet]            only a player: lists servers, joins the first
- *   --transport ws|enet     the game server's transport (default ws); for a player, a list filter
- *   --join auto|websocket|enet|none   how the player joins (default auto: the transport the server
- *                           announced; none stops after listing)
- *   --frames N              stop after N frames (default: until done; roles --lobby/--game: forever)
- *
- * Multi-process mode (every process on one Redis; see the README's "Scaling past one process"):
- *   --lobby --redis URL [--port P]              a lobby API process: GET /servers, POST /match/<type>, GET /rooms
- *   --game --redis URL [--port P] [--max-players N]   a game-server process whose `arena` rooms register themselves
- *   --client --lobby-url URL --match TYPE       a player: asks the lobby for a seat, joins with it (asks again on failure)
- *   --fps F                 frames per second (default 30)
- *
- * Exit code: 0 when the role did its job (player joined or listed; game server registered; lobby
- * served), 1 otherwise, 2 for bad arguments.
+ * `node --import tsx samples/server-list/main.ts …`). Every option, its default and an example:
+ * `npx scenenet server-list --help`.
  */
-import { parseArgs } from 'node:util';
+import { choiceOption, defineCommand, integerOption, positiveOption, runCommand, UsageError, type OptionValues } from '../../cli/index.js';
 import { startClusterGame, startClusterLobby, startMatchedPlayer } from './cluster.js';
 import { joinByTransport, joinOverENet, joinOverWebSocket, type JoinServer } from './join.js';
 import {
   closeTree, runFrames, startGameServer, startLobby, startPlayer, type Frames, type GameServer, type Print, type Transport,
 } from './run-server-list.js';
+
+export const SERVER_LIST_COMMAND = defineCommand({
+  name: 'server-list',
+  description: `A lobby for game servers over HTTP: game servers register with the lobby service and keep their
+entry alive, a player lists them (with filters) and joins one. With no role, the lobby, two game servers
+(one WebSocket, one ENet) and a player run in one process. With --redis, lobby API processes and game-server
+processes share one Redis (presence and a matchmaker with seat reservation; see the README's "Scaling past
+one process"), and a player started with --match asks the lobby for a seat and joins with it.
+SIGINT/SIGTERM close every peer and exit 0.
+Exit code: 0 when the role did its job (player joined or listed; game server registered; lobby served),
+1 otherwise, 2 for bad arguments.`,
+  options: {
+    lobby: { type: 'boolean', help: 'run only the lobby service; prints "lobby listening on port P"', example: '--lobby' },
+    game: { type: 'boolean', help: 'run only a game server, registered with the lobby at --lobby-url', example: '--game' },
+    client: { type: 'boolean', help: 'run only a player: lists the servers, joins the first', example: '--client' },
+    port: { type: 'string', value: 'P', default: '0', help: "the lobby's port (0 picks a free one)", example: '--port 8080' },
+    'lobby-url': { type: 'string', value: 'URL', help: 'the lobby service (needed by --game and --client)', example: '--lobby-url http://127.0.0.1:8080' },
+    name: { type: 'string', value: 'NAME', default: 'Arena', help: "the game server's name", example: '--name Dust' },
+    transport: { type: 'string', value: 'ws|enet', defaultText: 'ws for a game server, any for a player', help: "the game server's transport; for a player, a list filter", example: '--transport enet' },
+    join: { type: 'string', value: 'auto|websocket|enet|none', default: 'auto', help: 'how the player joins (auto: the transport the server announced; none: only list)', example: '--join none' },
+    frames: { type: 'string', value: 'N', defaultText: 'until done (unbounded for --lobby/--game)', help: 'stop after N frames', example: '--frames 300' },
+    fps: { type: 'string', value: 'F', default: '30', help: 'frames per second', example: '--fps 60' },
+    redis: { type: 'string', value: 'URL', help: 'multi-process mode (with --lobby or --game): the shared Redis', example: '--redis redis://127.0.0.1:6379' },
+    match: { type: 'string', value: 'TYPE', help: 'with --client: ask the lobby for a seat in a room of TYPE and join with it', example: '--match arena' },
+    'max-players': { type: 'string', value: 'N', default: '8', help: "with --game --redis: each room's maxClients", example: '--max-players 10' },
+  },
+  examples: [
+    'scenenet server-list',
+    'scenenet server-list --lobby --port 8080      # then, in more terminals:',
+    'scenenet server-list --game --lobby-url http://127.0.0.1:8080 --name Dust --transport enet',
+    'scenenet server-list --client --lobby-url http://127.0.0.1:8080',
+    'scenenet server-list --lobby --redis redis://127.0.0.1:6379 --port 8080',
+    'scenenet server-list --game --redis redis://127.0.0.1:6379',
+    'scenenet server-list --client --lobby-url http://127.0.0.1:8080 --match arena',
+  ],
+});
 
 interface Options extends Frames {
   readonly role: 'all' | 'lobby' | 'game' | 'client';
@@ -42,12 +61,16 @@ interface Options extends Frames {
 const JOINS: Record<string, JoinServer | null> = { auto: joinByTransport, websocket: joinOverWebSocket, enet: joinOverENet, none: null };
 
 /** Runs the sample with command-line arguments; resolves with the exit code. */
-export async function main(argv: string[], print: Print = (line) => console.log(line)): Promise<number> {
-  const options = parseOptions(argv);
-  if (typeof options === 'string') {
-    console.error(options);
-    return 2;
-  }
+export function main(argv: string[], print: Print = (line) => console.log(line)): Promise<number> {
+  return runCommand(SERVER_LIST_COMMAND, argv, async (values, stop) => {
+    const options = serverListOptions(values, stop);
+    const code = await run(options, print);
+    if (stop.aborted) print(`server-list: stopped by ${String(stop.reason)}`);
+    return stop.aborted ? 0 : code;
+  });
+}
+
+function run(options: Options, print: Print): Promise<number> {
   switch (options.role) {
     case 'lobby': return runLobby(options, print);
     case 'game': return runGame(options, print);
@@ -56,52 +79,28 @@ export async function main(argv: string[], print: Print = (line) => console.log(
   }
 }
 
-function parseOptions(argv: string[]): Options | string {
-  let values;
-  try {
-    ({ values } = parseArgs({
-      args: argv,
-      options: {
-        lobby: { type: 'boolean', default: false },
-        game: { type: 'boolean', default: false },
-        client: { type: 'boolean', default: false },
-        port: { type: 'string', default: '0' },
-        'lobby-url': { type: 'string' },
-        name: { type: 'string', default: 'Arena' },
-        join: { type: 'string', default: 'auto' },
-        transport: { type: 'string' },
-        frames: { type: 'string' },
-        fps: { type: 'string', default: '30' },
-        redis: { type: 'string' },
-        match: { type: 'string' },
-        'max-players': { type: 'string', default: '8' },
-      },
-      strict: true,
-    }));
-  } catch (err) {
-    return (err as Error).message;
-  }
+function serverListOptions(values: OptionValues<typeof SERVER_LIST_COMMAND.options>, stop: AbortSignal): Options {
   const roles = [values.lobby && 'lobby', values.game && 'game', values.client && 'client'].filter((r) => r !== false);
-  if (roles.length > 1) return 'choose one of --lobby, --game, --client';
+  if (roles.length > 1) throw new UsageError('choose one of --lobby, --game, --client');
   const role = (roles[0] || 'all') as Options['role'];
-  if (((role === 'game' && values.redis === undefined) || role === 'client') && values['lobby-url'] === undefined) return `--${role} needs --lobby-url URL`;
-  if (values.redis !== undefined && !/^rediss?:\/\/./.test(values.redis)) return `--redis must be a redis:// URL, got "${values.redis}"`;
-  if (values.redis !== undefined && role !== 'lobby' && role !== 'game') return '--redis goes with --lobby or --game';
-  if (values.match !== undefined && (role !== 'client' || !/^[A-Za-z0-9_-]{1,64}$/.test(values.match))) return '--match TYPE goes with --client';
-  const maxPlayers = Number(values['max-players']);
-  if (!Number.isInteger(maxPlayers) || maxPlayers < 1 || maxPlayers > 4095) return `bad --max-players ${values['max-players']}`;
-  if (!(values.join in JOINS)) return `unknown --join "${values.join}" (${Object.keys(JOINS).join(', ')})`;
-  if (values.transport !== undefined && values.transport !== 'ws' && values.transport !== 'enet') return `unknown --transport "${values.transport}" (ws, enet)`;
-  const port = Number(values.port);
-  const fps = Number(values.fps);
-  const frames = values.frames === undefined ? undefined : Number(values.frames);
-  if (!Number.isInteger(port) || port < 0 || port > 65535) return `bad --port ${values.port}`;
-  if (!(fps > 0)) return `bad --fps ${values.fps}`;
-  if (frames !== undefined && !(Number.isInteger(frames) && frames >= 0)) return `bad --frames ${values.frames}`;
+  if (((role === 'game' && values.redis === undefined) || role === 'client') && values['lobby-url'] === undefined) throw new UsageError(`--${role} needs --lobby-url URL`);
+  if (values.redis !== undefined && !/^rediss?:\/\/./.test(values.redis)) throw new UsageError(`--redis must be a redis:// URL, got "${values.redis}"`);
+  if (values.redis !== undefined && role !== 'lobby' && role !== 'game') throw new UsageError('--redis goes with --lobby or --game');
+  if (values.match !== undefined && (role !== 'client' || !/^[A-Za-z0-9_-]{1,64}$/.test(values.match))) throw new UsageError('--match TYPE goes with --client');
+  const join = choiceOption(values.join, 'join', Object.keys(JOINS));
   return {
-    role, port, fps, frames, name: values.name, lobbyUrl: values['lobby-url'],
-    transport: values.transport as Transport | undefined, join: JOINS[values.join]!,
-    redis: values.redis, match: values.match, maxPlayers,
+    role,
+    port: integerOption(values.port, 'port', 0, 65535),
+    fps: positiveOption(values.fps, 'fps'),
+    frames: values.frames === undefined ? undefined : integerOption(values.frames, 'frames', 0),
+    name: values.name,
+    lobbyUrl: values['lobby-url'],
+    transport: values.transport === undefined ? undefined : choiceOption(values.transport, 'transport', ['ws', 'enet']),
+    join: JOINS[join]!,
+    redis: values.redis,
+    match: values.match,
+    maxPlayers: integerOption(values['max-players'], 'max-players', 1, 4095),
+    stop,
   };
 }
 
@@ -114,16 +113,10 @@ async function runLobby(o: Options, print: Print): Promise<number> {
   return 0;
 }
 
-/** Runs a multi-process role until its frames end or SIGINT/SIGTERM; 0 once stopped cleanly. */
+/** Runs a multi-process role until its frames end or SIGINT/SIGTERM (`o.stop`); 0 once stopped cleanly. */
 async function runUntilStopped(stop: (() => Promise<void>) | null, o: Options): Promise<number> {
   if (stop === null) return 1;
-  let signalled = false;
-  const onSignal = (): void => void (signalled = true);
-  process.once('SIGINT', onSignal);
-  process.once('SIGTERM', onSignal);
-  await runFrames([], o, () => signalled);
-  process.off('SIGINT', onSignal);
-  process.off('SIGTERM', onSignal);
+  await runFrames([], o, () => false);
   await stop();
   return 0;
 }

@@ -1,3 +1,4 @@
+import { sleep } from '../../cli/index.js';
 import { ErrorCode } from '../../core/index.js';
 import { ENetMultiplayerPeer } from '../../plugins/enet/index.js';
 import { WebSocketMultiplayerPeer } from '../../plugins/websocket/index.js';
@@ -15,14 +16,16 @@ export interface Frames {
   /** Stop after this many frames (undefined: until done or interrupted). */
   readonly frames: number | undefined;
   readonly fps: number;
+  /** Aborted by SIGINT/SIGTERM in the CLI: the loop ends at the next frame. */
+  readonly stop?: AbortSignal | undefined;
 }
 
-/** Runs `trees` frame by frame until `done()` or the frame budget ends; true if `done()`. */
+/** Runs `trees` frame by frame until `done()`, the frame budget ends or `stop` aborts; true if `done()`. */
 export async function runFrames(trees: readonly SceneTree[], f: Frames, done: () => boolean): Promise<boolean> {
-  for (let frame = 0; f.frames === undefined || frame < f.frames; frame++) {
+  for (let frame = 0; (f.frames === undefined || frame < f.frames) && f.stop?.aborted !== true; frame++) {
     for (const tree of trees) tree.processFrame(1 / f.fps);
     if (done()) return true;
-    await new Promise((resolve) => setTimeout(resolve, 1000 / f.fps));
+    await sleep(1000 / f.fps, f.stop);
   }
   return done();
 }

@@ -3,27 +3,44 @@
  * `node --import tsx samples/webrtc-signaling/main.ts …`): a WebSocket signaling server with lobbies,
  * and clients that form a full WebRTC mesh (`createMesh`) and then talk over SceneMultiplayer RPCs
  * (a reliable `hello` to each peer, an unreliable `ping` to all every frame).
- *
- *   --server [--port P]    run only the signaling server (port 0 picks one; prints "listening on port P")
- *   --client URL           run one mesh client against ws://HOST:PORT
- *     --lobby CODE         join lobby CODE (default: create a lobby; prints "joined lobby CODE")
- *     --name NAME          the client's name (default "peer")
- *     --expect N           the mesh is complete at N members, this one included (default 2)
- *     --seal               seal the lobby once N members are connected (host only)
- *   (neither)              a server and --peers N clients (default 3) in one process
- *   --bind ADDRESS         local address for WebRTC (default 127.0.0.1: nothing leaves the machine)
- *   --frames N             stop after N frames at most (default: until done, or forever for --server)
- *   --fps F                frames per second (default 60)
+ * Every option, its default and an example: `npx scenenet signaling --help`.
  *
  * A client is done when it is connected to N-1 peers, has had a hello and a ping from each, and each
- * has said (a reliable `finish` RPC) that it is done too; it then lingers half a second and leaves. Exit code: 0 when every client
- * finished (or the server listened), 1 otherwise, 2 for bad arguments.
+ * has said (a reliable `finish` RPC) that it is done too; it then lingers half a second and leaves.
  */
-import { parseArgs } from 'node:util';
+import { defineCommand, integerOption, positiveOption, runCommand, sleep, whenStopped, type OptionValues } from '../../cli/index.js';
 import { WebRTCMultiplayerPeer, WebRTCPeerConnection } from '../../plugins/webrtc/index.js';
 import { WebSocketPeer } from '../../plugins/websocket/index.js';
 import { MeshClient, type MeshPlatform, type Print } from './mesh-client.js';
 import { SignalingServer } from './signaling-server.js';
+
+export const SIGNALING_COMMAND = defineCommand({
+  name: 'signaling',
+  description: `Godot's WebRTC signaling demo: a WebSocket signaling server with lobbies, and clients that form a
+full WebRTC mesh and then exchange SceneMultiplayer RPCs. With neither --server nor --client, a server
+and --peers clients run in one process. WebRTC stays on this machine (no ICE servers, --bind address).
+SIGINT/SIGTERM close every peer and exit 0.
+Exit code: 0 when every client finished (or the server ran), 1 otherwise, 2 for bad arguments.`,
+  options: {
+    server: { type: 'boolean', help: 'run only the signaling server; prints "listening on port P"', example: '--server' },
+    port: { type: 'string', value: 'P', default: '0', help: "the server's port (0 picks a free one)", example: '--port 9080' },
+    client: { type: 'string', value: 'URL', help: 'run one mesh client against the server at URL', example: '--client ws://127.0.0.1:9080' },
+    lobby: { type: 'string', value: 'CODE', defaultText: 'create a lobby (prints "joined lobby CODE")', help: 'join the lobby CODE', example: '--lobby 3F9A' },
+    name: { type: 'string', value: 'NAME', default: 'peer', help: "the client's name", example: '--name bob' },
+    expect: { type: 'string', value: 'N', default: '2', help: 'the mesh is complete at N members, this one included (2 … 16)', example: '--expect 3' },
+    seal: { type: 'boolean', help: 'seal the lobby once N members are connected (the creator only)', example: '--seal' },
+    peers: { type: 'string', value: 'N', default: '3', help: 'clients of the one-process run (2 … 16)', example: '--peers 4' },
+    bind: { type: 'string', value: 'ADDRESS', default: '127.0.0.1', help: 'local address for WebRTC (nothing leaves the machine)', example: '--bind 127.0.0.1' },
+    frames: { type: 'string', value: 'N', defaultText: 'until done (unbounded for --server)', help: 'stop after N frames at most', example: '--frames 600' },
+    fps: { type: 'string', value: 'F', default: '60', help: 'frames per second', example: '--fps 30' },
+  },
+  examples: [
+    'scenenet signaling',
+    'scenenet signaling --server --port 9080      # then, in two more terminals:',
+    'scenenet signaling --client ws://127.0.0.1:9080 --name alice      # prints "joined lobby CODE"',
+    'scenenet signaling --client ws://127.0.0.1:9080 --name bob --lobby CODE',
+  ],
+});
 
 interface SignalingOptions {
   readonly server: boolean;
@@ -37,6 +54,7 @@ interface SignalingOptions {
   readonly bind: string;
   readonly frames: number;
   readonly fps: number;
+  readonly stop: AbortSignal | undefined;
 }
 
 /** Node's classes for the mesh client. */
@@ -47,12 +65,15 @@ export const nodePlatform: MeshPlatform = {
 };
 
 /** Runs the sample with command-line arguments; resolves with the exit code. */
-export async function main(argv: string[], print: Print = (line) => console.log(line)): Promise<number> {
-  const options = parseOptions(argv);
-  if (typeof options === 'string') {
-    console.error(options);
-    return 2;
-  }
+export function main(argv: string[], print: Print = (line) => console.log(line)): Promise<number> {
+  return runCommand(SIGNALING_COMMAND, argv, async (values, stop) => {
+    const code = await run(signalingOptions(values, stop), print);
+    if (stop.aborted) print(`signaling: stopped by ${String(stop.reason)}`);
+    return stop.aborted ? 0 : code;
+  });
+}
+
+async function run(options: SignalingOptions, print: Print): Promise<number> {
   if (options.server && options.url === null && options.peers === 0) return runServer(options, print);
   if (options.url !== null) return runClients(options, print, options.url, [{ name: options.name, create: options.lobby === '' }]);
   const server = new SignalingServer({ log: print });
@@ -66,53 +87,21 @@ export async function main(argv: string[], print: Print = (line) => console.log(
   }
 }
 
-function parseOptions(argv: string[]): SignalingOptions | string {
-  let values;
-  try {
-    ({ values } = parseArgs({
-      args: argv,
-      options: {
-        server: { type: 'boolean', default: false },
-        port: { type: 'string', default: '0' },
-        client: { type: 'string' },
-        lobby: { type: 'string', default: '' },
-        name: { type: 'string', default: 'peer' },
-        expect: { type: 'string', default: '2' },
-        seal: { type: 'boolean', default: false },
-        peers: { type: 'string', default: '3' },
-        bind: { type: 'string', default: '127.0.0.1' },
-        frames: { type: 'string' },
-        fps: { type: 'string', default: '60' },
-      },
-      strict: true,
-    }));
-  } catch (err) {
-    return (err as Error).message;
-  }
-  const num = (s: string, min: number): number | null => (Number.isInteger(Number(s)) && Number(s) >= min ? Number(s) : null);
-  const port = num(values.port, 0);
-  const expect = num(values.expect, 2);
-  const peers = num(values.peers, 2);
-  const frames = values.frames === undefined ? Infinity : num(values.frames, 0);
-  const fps = Number(values.fps);
-  if (port === null || port > 65535) return `bad --port ${values.port}`;
-  if (expect === null || expect > 16) return `bad --expect ${values.expect} (2 … 16)`;
-  if (peers === null || peers > 16) return `bad --peers ${values.peers} (2 … 16)`;
-  if (frames === null) return `bad --frames ${values.frames}`;
-  if (!(fps > 0)) return `bad --fps ${values.fps}`;
+function signalingOptions(values: OptionValues<typeof SIGNALING_COMMAND.options>, stop: AbortSignal): SignalingOptions {
   const url = values.client ?? null;
   return {
     server: values.server,
-    port,
+    port: integerOption(values.port, 'port', 0, 65535),
     url,
-    lobby: values.lobby,
+    lobby: values.lobby ?? '',
     name: values.name,
-    expect,
+    expect: integerOption(values.expect, 'expect', 2, 16),
     seal: values.seal,
-    peers: values.server || url !== null ? 0 : peers,
+    peers: values.server || url !== null ? 0 : integerOption(values.peers, 'peers', 2, 16),
     bind: values.bind,
-    frames,
-    fps,
+    frames: values.frames === undefined ? Infinity : integerOption(values.frames, 'frames', 0),
+    fps: positiveOption(values.fps, 'fps'),
+    stop,
   };
 }
 
@@ -126,11 +115,9 @@ async function runServer(options: SignalingOptions, print: Print): Promise<numbe
     return 1;
   }
   print(`[server] listening on port ${port}`);
-  const stop = new Promise<void>((resolve) => process.once('SIGTERM', () => resolve()));
-  const frames = Number.isFinite(options.frames)
-    ? new Promise<void>((resolve) => setTimeout(resolve, (options.frames * 1000) / options.fps))
-    : new Promise<void>(() => {});
-  await Promise.race([stop, frames]);
+  // Until SIGINT/SIGTERM, or --frames worth of time.
+  if (Number.isFinite(options.frames)) await sleep((options.frames * 1000) / options.fps, options.stop);
+  else if (options.stop !== undefined) await whenStopped(options.stop);
   await server.close();
   return 0;
 }
@@ -151,7 +138,7 @@ async function runClients(
     clients[0]!.start(url, specs[0]!.create ? '' : options.lobby);
     let started = 1;
     let sealed = false;
-    for (let frame = 0; frame < options.frames; frame++) {
+    for (let frame = 0; frame < options.frames && options.stop?.aborted !== true; frame++) {
       const lobby = clients[0]!.lobby;
       for (; started < clients.length && lobby !== ''; started++) clients[started]!.start(url, lobby);
       for (const c of clients) c.frame(frameMs / 1000);
@@ -165,7 +152,7 @@ async function runClients(
         print(`[${c.name}] done: ${c.stats()}`);
       }
       if (doneAt.size === clients.length && Math.max(...doneAt.values()) + lingerFrames <= frame) break;
-      await new Promise((resolve) => setTimeout(resolve, frameMs));
+      await sleep(frameMs, options.stop);
     }
     for (const c of clients) if (!doneAt.has(c)) print(`[${c.name}] NOT done: ${c.stats()}`);
   } finally {

@@ -171,7 +171,7 @@ export class MeshClient {
   frame(delta: number): void {
     this.#socket.poll();
     if (this.#joinCode !== null && this.#socket.getReadyState() === 1) {
-      this.#socket.sendText(encodeMessage(MessageType.JOIN, 1, this.#joinCode));
+      this.#socket.sendText(encodeMessage(MessageType.JOIN, 0, this.#joinCode)); // 0: a mesh (the demo's flag)
       this.#joinCode = null;
     }
     while (this.#socket.getAvailablePacketCount() > 0) {
@@ -232,7 +232,7 @@ export class MeshClient {
     this.#print(`${this.#label} my id is ${id}`);
   }
 
-  /** Godot demo: `_create_peer(id)`; the lower id makes the offer. */
+  /** Godot demo: `_create_peer(id)`; the higher id of a pair makes the offer. */
   #addPeer(id: number): void {
     if (this.id === 0 || this.#connections.has(id)) return;
     const connection = this.#platform.createConnection();
@@ -249,6 +249,6 @@ export class MeshClient {
       return this.#print(`${this.#label} addPeer(${id}) failed`);
     }
     this.#connections.set(id, connection);
-    if (this.id < id) connection.createOffer();
+    if (id < this.id) connection.createOffer();
   }
 }

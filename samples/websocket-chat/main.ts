@@ -1,22 +1,35 @@
 /**
  * Godot's WebSocket chat demo, headless (`npx scenenet chat …` or `node --import tsx samples/websocket-chat/main.ts …`).
- *
- *   --mode multiplayer|raw  SceneMultiplayer RPCs over WebSocketMultiplayerPeer (default), or plain WebSocketPeer
- *   --server [--port P]     run only the server (port 0 picks one; it prints "listening on port P")
- *   --client URL            run only a client, e.g. ws://127.0.0.1:9080
- *                           (neither: a server and two clients, alice and bob, in one process)
- *   --name NAME             the client's name (default "client")
- *   --say TEXT              a line to send once connected (repeatable)
- *   --frames N              stop after N frames (default: run until interrupted; a lone client then
- *                           also sends each line typed on stdin)
- *   --fps F                 frames per second (default 30)
- *
- * Exit code: 0 when the server listened and every client connected, 1 otherwise, 2 for bad arguments.
+ * Every option, its default and an example: `npx scenenet chat --help`.
  */
 import { createInterface } from 'node:readline';
-import { parseArgs } from 'node:util';
+import { choiceOption, defineCommand, integerOption, positiveOption, runCommand, sleep, type OptionValues } from '../../cli/index.js';
 import { startClient, startServer, type Participant } from './multiplayer-chat.js';
 import { RawChatClient, RawChatServer, type Print } from './raw-chat.js';
+
+export const CHAT_COMMAND = defineCommand({
+  name: 'chat',
+  description: `Godot's WebSocket chat demo: SceneMultiplayer RPCs over WebSocketMultiplayerPeer (or plain
+WebSocketPeer with --mode raw). With neither --server nor --client, a server and two clients (alice and
+bob) run in one process and say hello. A lone client with no --frames limit also sends each line typed
+on stdin. SIGINT/SIGTERM close every peer and exit 0.
+Exit code: 0 when the server listened and every client connected, 1 otherwise, 2 for bad arguments.`,
+  options: {
+    mode: { type: 'string', value: 'multiplayer|raw', default: 'multiplayer', help: 'SceneMultiplayer RPCs, or plain WebSocketPeer text', example: '--mode raw' },
+    server: { type: 'boolean', help: 'run only the server; prints "listening on port P"', example: '--server' },
+    port: { type: 'string', value: 'P', default: '0', help: "the server's port (0 picks a free one)", example: '--port 9080' },
+    client: { type: 'string', value: 'URL', help: 'run only a client of the server at URL', example: '--client ws://127.0.0.1:9080' },
+    name: { type: 'string', value: 'NAME', default: 'client', help: "the client's name", example: '--name carol' },
+    say: { type: 'string', value: 'TEXT', multiple: true, help: 'a line to send once connected (repeatable)', example: "--say 'hello all'" },
+    frames: { type: 'string', value: 'N', defaultText: 'unbounded (until SIGINT/SIGTERM)', help: 'stop after N frames', example: '--frames 90' },
+    fps: { type: 'string', value: 'F', default: '30', help: 'frames per second', example: '--fps 60' },
+  },
+  examples: [
+    'scenenet chat --frames 60',
+    'scenenet chat --server --port 9080      # then, in another terminal:',
+    "scenenet chat --client ws://127.0.0.1:9080 --name carol --say 'hi'",
+  ],
+});
 
 interface ChatOptions {
   readonly mode: 'raw' | 'multiplayer';
@@ -25,52 +38,31 @@ interface ChatOptions {
   readonly port: number;
   readonly frames: number | undefined;
   readonly fps: number;
+  readonly stop: AbortSignal | undefined;
 }
 
 /** Runs the chat sample with command-line arguments; resolves with the exit code. */
-export async function main(argv: string[], print: Print = (line) => console.log(line)): Promise<number> {
-  const options = parseOptions(argv);
-  if (typeof options === 'string') {
-    console.error(options);
-    return 2;
-  }
-  return options.mode === 'raw' ? runRaw(options, print) : runMultiplayer(options, print);
+export function main(argv: string[], print: Print = (line) => console.log(line)): Promise<number> {
+  return runCommand(CHAT_COMMAND, argv, async (values, stop) => {
+    const options = chatOptions(values, stop);
+    const code = await (options.mode === 'raw' ? runRaw(options, print) : runMultiplayer(options, print));
+    if (stop.aborted) print(`chat: stopped by ${String(stop.reason)}`);
+    return stop.aborted ? 0 : code;
+  });
 }
 
-function parseOptions(argv: string[]): ChatOptions | string {
-  let values;
-  try {
-    ({ values } = parseArgs({
-      args: argv,
-      options: {
-        mode: { type: 'string', default: 'multiplayer' },
-        server: { type: 'boolean', default: false },
-        client: { type: 'string' },
-        port: { type: 'string', default: '0' },
-        name: { type: 'string', default: 'client' },
-        say: { type: 'string', multiple: true, default: [] },
-        frames: { type: 'string' },
-        fps: { type: 'string', default: '30' },
-      },
-      strict: true,
-    }));
-  } catch (err) {
-    return (err as Error).message;
-  }
-  if (values.mode !== 'raw' && values.mode !== 'multiplayer') return `unknown --mode "${values.mode}" (multiplayer, raw)`;
-  const port = Number(values.port);
-  const fps = Number(values.fps);
-  const frames = values.frames === undefined ? undefined : Number(values.frames);
-  if (!Number.isInteger(port) || port < 0 || port > 65535) return `bad --port ${values.port}`;
-  if (!(fps > 0)) return `bad --fps ${values.fps}`;
-  if (frames !== undefined && !(Number.isInteger(frames) && frames >= 0)) return `bad --frames ${values.frames}`;
+function chatOptions(values: OptionValues<typeof CHAT_COMMAND.options>, stop: AbortSignal): ChatOptions {
+  const mode = choiceOption(values.mode, 'mode', ['multiplayer', 'raw']);
+  const port = integerOption(values.port, 'port', 0, 65535);
+  const fps = positiveOption(values.fps, 'fps');
+  const frames = values.frames === undefined ? undefined : integerOption(values.frames, 'frames', 0);
   const both = !values.server && values.client === undefined;
   const clients = values.client !== undefined
     ? [{ name: values.name, url: values.client, say: values.say }]
     : both
       ? [{ name: 'alice', url: null, say: values.say.length > 0 ? values.say : ['hello from alice'] }, { name: 'bob', url: null, say: ['hi alice, bob here'] }]
       : [];
-  return { mode: values.mode, server: values.server || both, clients, port, frames, fps };
+  return { mode, server: values.server || both, clients, port, frames, fps, stop };
 }
 
 /**
@@ -98,12 +90,12 @@ function interactive(options: ChatOptions, send: (line: string) => void): { clos
   return rl;
 }
 
-/** Calls `step` at `fps` until `frames` have run (or forever), like a game's main loop. */
+/** Calls `step` at `fps` until `frames` have run (or forever) or the command is stopped, like a game's main loop. */
 async function runFrames(options: ChatOptions, step: () => void): Promise<void> {
   const frameMs = 1000 / options.fps;
-  for (let frame = 0; options.frames === undefined || frame < options.frames; frame++) {
+  for (let frame = 0; (options.frames === undefined || frame < options.frames) && options.stop?.aborted !== true; frame++) {
     step();
-    await new Promise((resolve) => setTimeout(resolve, frameMs));
+    await sleep(frameMs, options.stop);
   }
 }
 

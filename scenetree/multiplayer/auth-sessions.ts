@@ -22,7 +22,7 @@ export interface AuthSessionsDeps {
 const AUTH_COMPLETE = Uint8Array.of(Command.SYS, SysCommand.AUTH);
 
 /**
- * The authentication handshake of wire spec §4.3.1 (Godot: SceneMultiplayer's pending_peers,
+ * The authentication handshake of docs/wire/multiplayer.md §4.3.1 (Godot: SceneMultiplayer's pending_peers,
  * send_auth, complete_auth and the auth part of poll). A peer stays pending until both sides sent
  * `07 00`; meanwhile only SYS/AUTH packets are accepted from it.
  */

@@ -1,6 +1,6 @@
 import { encodeUint32 } from '../../core/index.js';
 
-/** SceneMultiplayer wire constants (Godot: modules/multiplayer/scene_multiplayer.h; wire spec §4). */
+/** SceneMultiplayer wire constants (Godot: modules/multiplayer/scene_multiplayer.h; docs/wire/multiplayer.md §4). */
 export const Command = {
   REMOTE_CALL: 0,
   SIMPLIFY_PATH: 1,
@@ -16,10 +16,10 @@ export type Command = (typeof Command)[keyof typeof Command];
 /** Bits 0–2 of the first byte hold the command. */
 export const CMD_MASK = 7;
 
-/** Set on a SYNC command byte for a delta packet (Godot: 1 << CMD_FLAG_0_SHIFT; wire spec §7.5). */
+/** Set on a SYNC command byte for a delta packet (Godot: 1 << CMD_FLAG_0_SHIFT; docs/wire/multiplayer.md §7.5). */
 export const SYNC_DELTA_FLAG = 0x10;
 
-/** Replication net ids with this bit are path-cache ids of static synchronizers (wire spec §7.1). */
+/** Replication net ids with this bit are path-cache ids of static synchronizers (docs/wire/multiplayer.md §7.1). */
 export const PATH_NET_ID = 0x80000000;
 
 /** SYS sub-commands (second byte of a SYS packet). */
@@ -29,7 +29,7 @@ export type SysCommand = (typeof SysCommand)[keyof typeof SysCommand];
 /** `[07][sysCmd][i32 peer]`: every SYS packet but AUTH is at least this long. */
 export const SYS_CMD_SIZE = 6;
 
-/** RPC meta byte fields (wire spec §6.1). */
+/** RPC meta byte fields (docs/wire/multiplayer.md §6.1). */
 export const RpcMeta = {
   NODE_ID_SHIFT: 4,
   NODE_ID_MASK: 0x30,

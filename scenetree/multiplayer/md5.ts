@@ -1,6 +1,6 @@
 /**
  * MD5 (RFC 1321) of UTF-8 text, as 32 lowercase hex digits. Pure JS so that scenetree runs in any
- * runtime; used only for Godot's RPC checksum (§5.4 of the wire spec), never for security.
+ * runtime; used only for Godot's RPC checksum (docs/wire/multiplayer.md §5.4), never for security.
  */
 const S = [7, 12, 17, 22, 7, 12, 17, 22, 7, 12, 17, 22, 7, 12, 17, 22, 5, 9, 14, 20, 5, 9, 14, 20, 5, 9, 14, 20, 5, 9, 14, 20,
   4, 11, 16, 23, 4, 11, 16, 23, 4, 11, 16, 23, 4, 11, 16, 23, 6, 10, 15, 21, 6, 10, 15, 21, 6, 10, 15, 21, 6, 10, 15, 21];

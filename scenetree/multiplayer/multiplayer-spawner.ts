@@ -216,7 +216,3 @@ export class MultiplayerSpawner extends Node {
     this.#remote.clear();
   }
 }
-
-// A program that imports this class gets replication from the start (a level loaded later may
-// receive SPAWN/SYNC packets before its first spawner or synchronizer is made: they are held, not dropped).
-provideReplication(createReplicationInterface);

@@ -300,7 +300,3 @@ function checkInterval(seconds: number): number {
   if (!(seconds >= 0)) throw new MultiplayerError(ErrorCode.ERR_INVALID_PARAMETER, 'Interval must be greater or equal to 0 (where 0 means default)');
   return seconds * 1000;
 }
-
-// A program that imports this class gets replication from the start (a level loaded later may
-// receive SPAWN/SYNC packets before its first spawner or synchronizer is made: they are held, not dropped).
-provideReplication(createReplicationInterface);

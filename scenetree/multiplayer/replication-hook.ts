@@ -1,5 +1,4 @@
 import { ErrorCode, MultiplayerError, type Clock } from '../../core/index.js';
-import type { HeldStateStats } from './held-states.js';
 import type { MultiplayerContext } from './multiplayer-context.js';
 import type { SceneCacheInterface } from './scene-cache-interface.js';
 import type { SceneReplicationInterface } from './scene-replication-interface.js';
@@ -11,7 +10,7 @@ import type { SceneReplicationInterface } from './scene-replication-interface.js
  * interface the first time it needs one. Godot wires it in the constructor; behaviour is the same,
  * since without a spawner or synchronizer the interface has nothing to do.
  */
-export type ReplicationFactory = (mp: MultiplayerContext, cache: SceneCacheInterface, clock: Clock, stats: HeldStateStats) => SceneReplicationInterface;
+export type ReplicationFactory = (mp: MultiplayerContext, cache: SceneCacheInterface, clock: Clock) => SceneReplicationInterface;
 
 let installed: ReplicationFactory | null = null;
 

@@ -36,7 +36,7 @@ interface PendingSpawn {
 }
 
 /**
- * The receiving side of replication (wire spec §7, §9): SPAWN, DESPAWN, SYNC and delta packets. Every
+ * The receiving side of replication (docs/wire/multiplayer.md §7, §9): SPAWN, DESPAWN, SYNC and delta packets. Every
  * byte is hostile: a size field that points outside the packet disconnects the sender (logged once);
  * packets that are well formed but not allowed (wrong authority, unknown spawner, bad name, spawn
  * limit) are dropped with one logged error. Godot: the on_*_receive half of SceneReplicationInterface.
@@ -53,7 +53,7 @@ export class ReplicationReceiver {
     this.#tables = tables;
   }
 
-  /** Godot: on_spawn_receive (wire spec §7.2). */
+  /** Godot: on_spawn_receive (docs/wire/multiplayer.md §7.2). */
   processSpawn(from: number, packet: Uint8Array): void {
     if (packet.length < SPAWN_HEADER) return this.#mp.rejectMalformed(from, `Invalid SPAWN packet (${packet.length} bytes).`);
     const sceneId = packet[1]!;
@@ -156,7 +156,7 @@ export class ReplicationReceiver {
     return this.#apply(props, node, r.values, sync, pending.remote);
   }
 
-  /** Godot: on_despawn_receive (wire spec §7.3). */
+  /** Godot: on_despawn_receive (docs/wire/multiplayer.md §7.3). */
   processDespawn(from: number, packet: Uint8Array): void {
     if (packet.length < DESPAWN_SIZE) return this.#mp.rejectMalformed(from, `Invalid DESPAWN packet (${packet.length} bytes).`);
     const netId = decodeUint32(packet, 1);
@@ -177,7 +177,7 @@ export class ReplicationReceiver {
     node.free();
   }
 
-  /** Godot: on_sync_receive (wire spec §7.4), and on_delta_receive for delta packets (§7.5). */
+  /** Godot: on_sync_receive (docs/wire/multiplayer.md §7.4), and on_delta_receive for delta packets (§7.5). */
   processSync(from: number, packet: Uint8Array): void {
     if (packet.length < SYNC_MIN_SIZE) return this.#mp.rejectMalformed(from, `Invalid SYNC packet (${packet.length} bytes).`);
     if ((packet[0]! & SYNC_DELTA_FLAG) !== 0) return this.#processDelta(from, packet);
@@ -196,7 +196,7 @@ export class ReplicationReceiver {
     }
   }
 
-  /** Godot: on_delta_receive (wire spec §7.5). */
+  /** Godot: on_delta_receive (docs/wire/multiplayer.md §7.5). */
   #processDelta(from: number, packet: Uint8Array): void {
     let ofs = 1;
     while (ofs + 16 < packet.length) {

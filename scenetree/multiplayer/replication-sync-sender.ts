@@ -19,7 +19,7 @@ export function sendReplicationPacket(mp: MultiplayerContext, peer: number, pack
 }
 
 /**
- * Writes the SYNC and delta packets of one network frame (wire spec §7.4, §7.5). Godot: the _send_sync,
+ * Writes the SYNC and delta packets of one network frame (docs/wire/multiplayer.md §7.4, §7.5). Godot: the _send_sync,
  * _send_delta and _verify_synchronizer parts of SceneReplicationInterface.
  */
 export class ReplicationSyncSender {
@@ -47,7 +47,7 @@ export class ReplicationSyncSender {
     return confirmed ? netId : null;
   }
 
-  /** Godot: _send_sync (wire spec §7.4). The state is read and encoded once per frame for all peers. */
+  /** Godot: _send_sync (docs/wire/multiplayer.md §7.4). The state is read and encoded once per frame for all peers. */
   sendSync(peer: number, syncs: readonly MultiplayerSynchronizer[], time: number, now: number, states: Map<MultiplayerSynchronizer, Uint8Array | null>): void {
     const w = this.#writer;
     const start = (): void => {
@@ -81,7 +81,7 @@ export class ReplicationSyncSender {
     if (w.length > 3) sendReplicationPacket(this.#mp, peer, w.toPacket(), false);
   }
 
-  /** Godot: _send_delta (wire spec §7.5). */
+  /** Godot: _send_delta (docs/wire/multiplayer.md §7.5). */
   sendDelta(peer: number, info: PeerInfo, syncs: readonly MultiplayerSynchronizer[], now: number): void {
     const w = this.#writer;
     w.reset();

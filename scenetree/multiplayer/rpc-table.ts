@@ -10,7 +10,7 @@ export interface RpcEntry {
   readonly config: RpcConfig;
 }
 
-/** A node's RPC methods as Godot numbers them (wire spec §5.4–5.5). */
+/** A node's RPC methods as Godot numbers them (docs/wire/multiplayer.md §5.4–5.5). */
 export interface RpcTable {
   readonly byName: ReadonlyMap<string, RpcEntry>;
   readonly byId: ReadonlyMap<number, RpcEntry>;

@@ -79,10 +79,6 @@ export class SceneMultiplayer extends MultiplayerAPI {
   #syncMtu = DEFAULT_SYNC_MTU;
   #deltaMtu = DEFAULT_DELTA_MTU;
   #maxHeldStates = DEFAULT_MAX_HELD_STATES;
-  /** Sync-before-spawn counters: the cache counts waiting paths here even before the replication interface exists. */
-  readonly #heldStats: HeldStateStats = {
-    held: 0, applied: 0, dropped: 0, superseded: 0, stale: 0, spawnsHeld: 0, spawnsApplied: 0, spawnsCancelled: 0, pathsWaiting: 0, pathsConfirmed: 0, pathsDropped: 0,
-  };
   readonly #auth: AuthSessions;
   #peer: MultiplayerPeer = new OfflineMultiplayerPeer();
   #lastStatus: ConnectionStatus = ConnectionStatus.CONNECTED;
@@ -138,7 +134,6 @@ export class SceneMultiplayer extends MultiplayerAPI {
     });
     this.#cache = new SceneCacheInterface(this.#ctx, this.#rpc);
     this.#rpc.setCache(this.#cache);
-    this.#cache.setListener({ stats: this.#heldStats, pathConfirmed: (from, id) => this.#replicator?.applyHeldPath(from, id) });
     this.#auth = new AuthSessions({
       clock: this.#clock,
       send: (to, packet) => this.#putDirect(to, packet, TransferMode.RELIABLE, 0),
@@ -257,7 +252,7 @@ export class SceneMultiplayer extends MultiplayerAPI {
 
   /** Sync-before-spawn counters: states held, applied after their SPAWN, dropped on overflow, stale. */
   get heldStateStats(): Readonly<HeldStateStats> {
-    return this.#heldStats;
+    return this.#cache.heldStats;
   }
 
   /** Godot property `refuse_new_connections`, forwarded to the peer. */
@@ -516,6 +511,7 @@ export class SceneMultiplayer extends MultiplayerAPI {
     if (packet.length === 0) return this.#rejectMalformed(from, 'Invalid packet received. Size too small.');
     switch (packet[0]! & CMD_MASK) {
       case Command.SIMPLIFY_PATH:
+        this.#replication(); // its waiting paths (sync before spawn), when this program has replication
         return this.#cache.processSimplifyPath(from, packet);
       case Command.CONFIRM_PATH:
         return this.#cache.processConfirmPath(from, packet);
@@ -550,7 +546,7 @@ export class SceneMultiplayer extends MultiplayerAPI {
     if (this.#replicator !== null) return this.#replicator;
     const make = replicationFactory();
     if (make === null) return null;
-    const replicator = make(this.#ctx, this.#cache, this.#clock, this.#heldStats);
+    const replicator = make(this.#ctx, this.#cache, this.#clock);
     replicator.maxSyncPacketSize = this.#syncMtu;
     replicator.maxDeltaPacketSize = this.#deltaMtu;
     replicator.maxHeldStates = this.#maxHeldStates;
@@ -583,7 +579,7 @@ export class SceneMultiplayer extends MultiplayerAPI {
     }
   }
 
-  /** Godot: _process_sys, SYS_COMMAND_RELAY (with the 4.4 negative-target rules, wire spec §4.4). */
+  /** Godot: _process_sys, SYS_COMMAND_RELAY (with the 4.4 negative-target rules, docs/wire/multiplayer.md §4.4). */
   #processRelay(from: number, peer: number, inner: Uint8Array, mode: TransferMode, channel: number): void {
     if (!this.#relaying()) return this.#log.error(`Relay packet from peer ${from} dropped: relay is disabled.`);
     if (inner.length < 1) return this.#rejectMalformed(from, 'Invalid RELAY packet: nothing to relay.');
@@ -615,7 +611,7 @@ export class SceneMultiplayer extends MultiplayerAPI {
     this.#processPacket(source, inner);
   }
 
-  /** Godot: SceneMultiplayer::send_command (relay rules of wire spec §4.4). */
+  /** Godot: SceneMultiplayer::send_command (relay rules of docs/wire/multiplayer.md §4.4). */
   #sendCommand(to: number, packet: Uint8Array, mode: TransferMode, channel: number): ErrorCode {
     if (this.#relaying() && this.getUniqueId() !== 1 && to !== 1) {
       return this.#putDirect(1, sysPacket(SysCommand.RELAY, to, packet), mode, channel);
@@ -678,3 +674,4 @@ export class SceneMultiplayer extends MultiplayerAPI {
     return logFailure(this.#log, '', result.code, result.message, 'error');
   }
 }
+

@@ -18,6 +18,7 @@ import { getState } from './replication-state.js';
 import { ReplicationReceiver, type ReplicationTables } from './replication-receiver.js';
 import { ReplicationSyncSender, hasAuthority, sendReplicationPacket } from './replication-sync-sender.js';
 import type { SceneCacheInterface } from './scene-cache-interface.js';
+import { WaitingPaths } from './waiting-paths.js';
 
 const encoder = new TextEncoder();
 
@@ -57,7 +58,7 @@ function newPeerInfo(): PeerInfo {
 
 /**
  * Godot: SceneReplicationInterface (modules/multiplayer/scene_replication_interface.cpp): the sending
- * side of spawning and synchronization (wire spec §7), and the bookkeeping both sides share. The
+ * side of spawning and synchronization (docs/wire/multiplayer.md §7), and the bookkeeping both sides share. The
  * receiving side is `ReplicationReceiver`.
  */
 export class SceneReplicationInterface implements ReplicationTables {
@@ -66,7 +67,7 @@ export class SceneReplicationInterface implements ReplicationTables {
   // Divergence from Godot: Godot skips state for a net id it has not spawned; we hold it until the SPAWN.
   /** Sync before spawn: how many early states are held per peer (oldest dropped beyond). */
   maxHeldStates = DEFAULT_MAX_HELD_STATES;
-  /** Sync-before-spawn counters (SceneMultiplayer's: the cache counts waiting paths into them too). */
+  /** Sync-before-spawn counters. */
   readonly heldStats: HeldStateStats;
   readonly #mp: MultiplayerContext;
   readonly #cache: SceneCacheInterface;
@@ -84,18 +85,22 @@ export class SceneReplicationInterface implements ReplicationTables {
   /** Local failures already reported (sender-side errors would otherwise repeat every frame). */
   readonly #reported = new WeakSet<object>();
 
-  constructor(mp: MultiplayerContext, cache: SceneCacheInterface, clock: Clock, stats: HeldStateStats) {
-    this.heldStats = stats;
+  constructor(mp: MultiplayerContext, cache: SceneCacheInterface, clock: Clock) {
     this.#mp = mp;
     this.#cache = cache;
     this.#clock = clock;
     this.#receiver = new ReplicationReceiver(mp, cache, this);
+    this.heldStats = cache.heldStats; // one object: the cache counts the paths, even before this exists
+    const waiting = new WaitingPaths({
+      log: mp.log,
+      stats: this.heldStats,
+      maxWaiting: () => cache.maxWaitingPaths,
+      rootNode: () => mp.getRootNode(),
+      rootPathText: () => mp.rootPath.toString(),
+      register: (from, id, node, path, md5) => cache.register(from, id, node, path, md5),
+    });
+    cache.setListener({ waiting, pathConfirmed: (from, id) => this.#receiver.applyHeldPath(from, id) });
     this.#sender = new ReplicationSyncSender(mp, cache, (key, message) => this.#reportOnce(key, message));
-  }
-
-  /** `from`'s path id `id` resolves now (the cache confirmed a waiting SIMPLIFY_PATH): held SPAWNs and states apply. */
-  applyHeldPath(from: number, id: number): void {
-    this.#receiver.applyHeldPath(from, id);
   }
 
   /** Godot property `max_sync_packet_size` (default 1350, at least 128). */
@@ -356,7 +361,7 @@ export class SceneReplicationInterface implements ReplicationTables {
     }
   }
 
-  /** Godot: _make_spawn_packet (wire spec §7.2). */
+  /** Godot: _make_spawn_packet (docs/wire/multiplayer.md §7.2). */
   #spawnPacket(t: TrackedNode, spawner: MultiplayerSpawner): Uint8Array | string {
     if (t.netId === 0) t.netId = ++this.#lastNetId;
     const sceneId = spawner.findSpawnableSceneIndexFromObject(t.node);
@@ -414,6 +419,6 @@ function despawnPacket(netId: number): Uint8Array {
 }
 
 /** What the spawner and synchronizer constructors hand to `provideReplication`. */
-export function createReplicationInterface(mp: MultiplayerContext, cache: SceneCacheInterface, clock: Clock, stats: HeldStateStats): SceneReplicationInterface {
-  return new SceneReplicationInterface(mp, cache, clock, stats);
+export function createReplicationInterface(mp: MultiplayerContext, cache: SceneCacheInterface, clock: Clock): SceneReplicationInterface {
+  return new SceneReplicationInterface(mp, cache, clock);
 }

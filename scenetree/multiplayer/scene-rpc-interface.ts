@@ -33,7 +33,7 @@ export interface RpcPolicy {
 
 /**
  * Godot: SceneRPCInterface (modules/multiplayer/scene_rpc_interface.cpp). Sends and receives
- * REMOTE_CALL packets (wire spec §6), and performs local calls.
+ * REMOTE_CALL packets (docs/wire/multiplayer.md §6), and performs local calls.
  */
 export class SceneRPCInterface {
   readonly #mp: MultiplayerContext;
@@ -157,7 +157,7 @@ export class SceneRPCInterface {
     if (count === 0) return ErrorCode.OK;
     const cacheId = this.#cache.ensureId(node);
     const { transferMode, channel } = entry.config;
-    // Until every target confirmed the node, the id is always 4 bytes (wire spec §6.2).
+    // Until every target confirmed the node, the id is always 4 bytes (docs/wire/multiplayer.md §6.2).
     const compression = allConfirmed ? compressionFor(cacheId) : NodeIdCompression.BITS_32;
     const packet = this.#buildPacket(cacheId, compression, entry.id, args, entry.config.args);
     if (typeof packet === 'number') {
@@ -173,7 +173,7 @@ export class SceneRPCInterface {
   }
 
   /**
-   * `[meta][node id][method id][argc]?[args]` (wire spec §6.2), written into one reused writer and
+   * `[meta][node id][method id][argc]?[args]` (docs/wire/multiplayer.md §6.2), written into one reused writer and
    * copied out once. The node target is the cache id; `withPath` turns a copy into the path form.
    */
   #buildPacket(

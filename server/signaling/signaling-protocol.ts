@@ -3,7 +3,7 @@
  * text message per WebSocket frame, `{ "type": n, "id": n, "data": "…" }`, with the demo's type
  * numbers. `ERROR` (8) is ours: the server's reply to a message it will not act on.
  *
- * Client → server: JOIN (id: 1 for mesh, 0 for server/client mode; data: lobby code, "" creates
+ * Client → server: JOIN (id: 0 for mesh, 1 for server/client mode, as the demo sends it; data: lobby code, "" creates
  * one), OFFER/ANSWER/CANDIDATE (id: destination peer), SEAL (host only).
  * Server → client: ID (id: your peer id; data: "true" in mesh mode), JOIN (data: the lobby code),
  * PEER_CONNECT / PEER_DISCONNECT (id: the other peer), OFFER/ANSWER/CANDIDATE (id: source peer),
@@ -56,14 +56,17 @@ export function parseMessage(text: string): SignalMessage | null {
   return { type: type as MessageType, id, data };
 }
 
-/** A candidate travels as the demo sends it: "media\nindex\nname". */
+/** A candidate travels as the demo sends it (ws_webrtc_client.gd `send_candidate`): "\nmedia\nindex\nname". */
 export function encodeCandidate(media: string, index: number, name: string): string {
-  return `${media}\n${index}\n${name}`;
+  return `\n${media}\n${index}\n${name}`;
 }
 
-/** Parses `encodeCandidate` output; null if malformed. */
+/**
+ * Parses a candidate as the demo does (`data.split("\n", false)`: empty parts are dropped, so the
+ * leading newline is optional); null if malformed.
+ */
 export function parseCandidate(data: string): [media: string, index: number, name: string] | null {
-  const parts = data.split('\n');
+  const parts = data.split('\n').filter((part) => part !== '');
   if (parts.length !== 3) return null;
   const index = Number(parts[1]);
   if (!Number.isInteger(index) || index < 0) return null;

@@ -143,7 +143,8 @@ export class SignalingServer {
 
   #join(member: Member, msg: SignalMessage): void {
     if (member.lobby !== null) return this.#error(member, 'already in a lobby');
-    const mesh = msg.id === 1;
+    // Godot's demo (ws_webrtc_client.gd `join_lobby`): id 0 asks for a mesh, 1 for client/server.
+    const mesh = msg.id === 0;
     let lobby: Lobby | undefined;
     if (msg.data === '') {
       lobby = { code: this.#newCode(), mesh, hostId: 0, members: new Map(), sealed: false, createdAtMs: this.#clock.nowMs() };
@@ -163,6 +164,8 @@ export class SignalingServer {
     send(member, MessageType.ID, member.id, lobby.mesh ? 'true' : '');
     send(member, MessageType.JOIN, 0, lobby.code);
     for (const other of lobby.members.values()) {
+      // As in the demo: in client/server mode a client sees only the server (the lobby's host).
+      if (!lobby.mesh && other.id !== lobby.hostId) continue;
       send(other, MessageType.PEER_CONNECT, member.id);
       send(member, MessageType.PEER_CONNECT, other.id);
     }

@@ -2,7 +2,7 @@ import { RPCMode, Vector2 } from '../../core/index.js';
 import { Node, rpc } from '../../scenetree/index.js';
 import type { SimPeer } from '../../plugins/loopback/simulation.js';
 
-/** The Player of the wire spec §6.5/§6.6 examples: node-level set_position, script-level hit/move/ping. */
+/** The Player of docs/wire/multiplayer.md §6.5/§6.6 examples: node-level set_position, script-level hit/move/ping. */
 export class SpecPlayer extends Node {
   readonly calls: Array<{ method: string; args: unknown[]; sender: number }> = [];
 
@@ -35,7 +35,7 @@ export class SpecPlayer extends Node {
   }
 }
 
-/** A node-only variant: just `set_position` configured with rpcConfig (spec §6.5). */
+/** A node-only variant: just `set_position` configured with rpcConfig (docs/wire/multiplayer.md §6.5). */
 export class NodeLevelPlayer extends Node {
   readonly calls: Array<{ args: unknown[]; sender: number }> = [];
   constructor() {

@@ -138,16 +138,16 @@ t.test('SignalingServer: malformed and out-of-lobby messages get an error reply 
 
   // Lobby A: a and b. Lobby B: c.
   const a = await open();
-  a.send(encodeMessage(MessageType.JOIN, 1, ''));
+  a.send(encodeMessage(MessageType.JOIN, 0, ''));
   const codeA = (await a.next((m) => m.type === MessageType.JOIN)).data;
   const idA = (await a.next((m) => m.type === MessageType.ID)).id;
   const b = await open();
-  b.send(encodeMessage(MessageType.JOIN, 1, codeA));
+  b.send(encodeMessage(MessageType.JOIN, 0, codeA));
   const idB = (await b.next((m) => m.type === MessageType.ID)).id;
   t.equal((await a.next((m) => m.type === MessageType.PEER_CONNECT)).id, idB, 'a hears of b');
   t.equal((await b.next((m) => m.type === MessageType.PEER_CONNECT)).id, idA, 'b hears of a');
   const c = await open();
-  c.send(encodeMessage(MessageType.JOIN, 1, ''));
+  c.send(encodeMessage(MessageType.JOIN, 0, ''));
   const codeC = (await c.next((m) => m.type === MessageType.JOIN)).data;
   t.not(codeC, codeA, 'a second lobby');
   const idC = (await c.next((m) => m.type === MessageType.ID)).id;
@@ -169,7 +169,7 @@ t.test('SignalingServer: malformed and out-of-lobby messages get an error reply 
   const stranger = await open();
   stranger.send(encodeMessage(MessageType.ANSWER, idA, 'v=0'));
   await stranger.next((m) => m.type === MessageType.ERROR && m.data === 'not in a lobby');
-  stranger.send(encodeMessage(MessageType.JOIN, 1, 'NOSUCH'));
+  stranger.send(encodeMessage(MessageType.JOIN, 0, 'NOSUCH'));
   await stranger.next((m) => m.type === MessageType.ERROR && m.data.startsWith('no lobby'));
   b.send(encodeMessage(MessageType.SEAL, 0));
   await b.next((m) => m.type === MessageType.ERROR && m.data.includes('only the host'));
@@ -185,7 +185,7 @@ t.test('SignalingServer: malformed and out-of-lobby messages get an error reply 
   a.send(encodeMessage(MessageType.SEAL, 0));
   await b.next((m) => m.type === MessageType.SEAL);
   const late = await open();
-  late.send(encodeMessage(MessageType.JOIN, 1, codeA));
+  late.send(encodeMessage(MessageType.JOIN, 0, codeA));
   await late.next((m) => m.type === MessageType.ERROR && m.data === 'lobby is sealed');
   b.ws.close();
   t.equal((await a.next((m) => m.type === MessageType.PEER_DISCONNECT)).id, idB, 'a hears b leave');

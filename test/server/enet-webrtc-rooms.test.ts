@@ -76,7 +76,7 @@ t.test(`WebRTC: signaling lobbies at ${SIGNALING_PATH} are listed as rooms; a tw
   const raw = rawClient(url);
   t.teardown(() => raw.ws.terminate());
   await new Promise((resolve) => raw.ws.once('open', resolve));
-  raw.ws.send(encodeMessage(MessageType.JOIN, 1, ''));
+  raw.ws.send(encodeMessage(MessageType.JOIN, 0, ''));
   const messages = [parseMessage(new TextDecoder().decode((await raw.next()).data))!, parseMessage(new TextDecoder().decode((await raw.next()).data))!];
   const code = messages.find((m) => m.type === MessageType.JOIN)!.data;
   t.match(code, /^[A-Z2-9]{6}$/);

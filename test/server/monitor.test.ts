@@ -51,7 +51,7 @@ t.test('metrics endpoints need the token; /metrics is prom-client text; the moni
   t.equal(enet.createClient('127.0.0.1', server.getRoom('A')!.enetPort!), ErrorCode.OK);
   enetTree.getMultiplayer().multiplayerPeer = enet;
   await tickUntil(server, () => enet.getConnectionStatus() === ConnectionStatus.CONNECTED && server.getRoom('A')!.multiplayer.getPeers().length === 3, [enetTree]);
-  // Each WebSocket client announces Game/Player and calls hit() 5 times (spec §6.6 bytes).
+  // Each WebSocket client announces Game/Player and calls hit() 5 times (docs/wire/multiplayer.md §6.6 bytes).
   for (const c of raws) {
     c.send(SIMPLIFY);
     for (let i = 0; i < 5; i++) c.send([0x00, 0x01, 0x00, 0x01, 0x02, 0x19]);

@@ -188,6 +188,21 @@ t.test('a resume passes a locked room; a plain client of the same room is unaffe
   t.equal(plain.ws.readyState, plain.ws.OPEN, 'the plain client stayed connected');
 });
 
+t.test('a quick join (/<type>/) resumes into the room it landed in', async (t) => {
+  const s = await server(t);
+  await s.createRoom('arena', { id: 'busy' });
+  const r = await relay(t, s.getLocalPort());
+  const { tree, peer, id } = await join(t, s, `ws://127.0.0.1:${r.port}/arena/`);
+  const room = s.roomList().find((x) => x.multiplayer.getPeers().includes(id))!;
+  let resumed = 0;
+  room.peerResumed.connect(() => resumed++);
+  r.kill();
+  await tickUntil(s, () => resumed === 1 && !peer.isPaused, [tree]);
+  t.equal(peer.getUniqueId(), id);
+  t.same(room.multiplayer.getPeers(), [id], 'back in the same room');
+  t.equal(s.roomList().length, 1, 'no room was created for the resume');
+});
+
 t.test('an expired grace removes the peer as a normal disconnection; the client ends too', async (t) => {
   const s = await server(t, { resume: { graceMs: 400 } });
   const r = await relay(t, s.getLocalPort());

@@ -43,7 +43,8 @@ t.test('a scratch transport package installs the packed tarball and passes the s
   await tsup({ ...(tsupConfig as object), dts: false, sourcemap: false, silent: true, outDir: join(stage, 'dist') });
   await copyFile(join(ROOT, 'package.json'), join(stage, 'package.json'));
   await copyFile(join(ROOT, 'README.md'), join(stage, 'README.md'));
-  const pack = await run('npm', ['pack', '--silent', '--pack-destination', work], stage);
+  // --ignore-scripts: the staged dist is already built; `prepare` (npm run build) would look for sources here.
+  const pack = await run('npm', ['pack', '--silent', '--ignore-scripts', '--pack-destination', work], stage);
   t.equal(pack.code, 0, pack.code === 0 ? 'npm pack' : pack.out);
   const tarball = join(work, pack.out.trim().split('\n').at(-1)!);
 

@@ -14,7 +14,7 @@ import { runLifecycleCases } from './multiplayer-peer-lifecycle.js';
 export type { PeerFixture, PeerCapabilities } from './fixture.js';
 
 /**
- * The MultiplayerPeer conformance suite: the 14 cases every transport must pass, each a test of its
+ * The MultiplayerPeer conformance suite (docs/architecture.md §8): the 14 cases every transport must pass, each a test of its
  * own with fresh peers, registered on `runner` (tap, `node:test`, Vitest or any runner: see runner.ts).
  * Where `fixture.capabilities` says a transport lacks channels or an unreliable path, cases 8 and 9
  * check its honest fallback instead. Throughout, every `peerConnected`/`peerDisconnected` emission is

@@ -79,7 +79,7 @@ export function windowsAhead(channel: Channel, seq: number): number {
   return window - current;
 }
 
-/** True when `seq` lies in the receiver's accepted windows (current … current + 6, spec §9.2). */
+/** True when `seq` lies in the receiver's accepted windows (current … current + 6, docs/wire/enet.md §9.2). */
 export function inReceiveWindow(channel: Channel, seq: number): boolean {
   const ahead = windowsAhead(channel, seq);
   return ahead >= 0 && ahead < Defaults.FREE_RELIABLE_WINDOWS - 1;

@@ -1,11 +1,11 @@
 /**
  * Command encoding: writes outgoing commands into a datagram buffer and builds the fixed parts of
- * control commands (spec §5).
+ * control commands (docs/wire/enet.md §5).
  */
 import type { OutgoingCommand } from './channel.js';
 import { Command, COMMAND_MASK, COMMAND_SIZES } from './protocol.js';
 
-/** Fields of CONNECT and VERIFY_CONNECT (spec §5.2, §5.3). */
+/** Fields of CONNECT and VERIFY_CONNECT (docs/wire/enet.md §5.2, §5.3). */
 export interface ConnectFields {
   outgoingPeerID: number;
   incomingSessionID: number;

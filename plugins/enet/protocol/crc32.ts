@@ -1,6 +1,6 @@
 /**
  * ENet's checksum: the standard reflected CRC-32 (polynomial 0xEDB88320), written big-endian on the
- * wire (spec §20).
+ * wire (docs/wire/enet.md §20).
  */
 
 const TABLE = buildTable();

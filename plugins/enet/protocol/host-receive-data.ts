@@ -1,6 +1,6 @@
 /**
  * Handlers for the data commands: SEND_RELIABLE, SEND_UNRELIABLE, SEND_UNSEQUENCED and both
- * fragment kinds, with the validation rules of spec §12.3 and §19.
+ * fragment kinds, with the validation rules of docs/wire/enet.md §12.3 and §19.
  */
 import type { Channel } from './channel.js';
 import { connected, type CommandContext } from './host-receive.js';

@@ -1,5 +1,5 @@
 /**
- * Datagram acceptance and the command handlers (spec §3.6, §7, §8.2, §17.2, §18.2, §19). Hostile
+ * Datagram acceptance and the command handlers (docs/wire/enet.md §3.6, §7, §8.2, §17.2, §18.2, §19). Hostile
  * input is dropped here: every read is bounds-checked, and a failing command stops the datagram.
  */
 import type { OutgoingCommand } from './channel.js';
@@ -256,7 +256,7 @@ function refuse(host: ENetHost, remotePeerID: number, connectID: number, address
   host.socket.send(d, address, port);
 }
 
-/** Window for sending to a peer from our outgoing and its incoming bandwidth (spec §7.5, §17.2). */
+/** Window for sending to a peer from our outgoing and its incoming bandwidth (docs/wire/enet.md §7.5, §17.2). */
 function sendWindow(localOutgoing: number, remoteIncoming: number): number {
   if (localOutgoing === 0 && remoteIncoming === 0) return Limits.MAXIMUM_WINDOW_SIZE;
   const bw = localOutgoing === 0 || remoteIncoming === 0 ? Math.max(localOutgoing, remoteIncoming) : Math.min(localOutgoing, remoteIncoming);
@@ -344,7 +344,7 @@ function removeSentReliableCommand(peer: Peer, seq: number, channelID: number): 
   return c.command & COMMAND_MASK;
 }
 
-/** RTT sample, throttle, and retiring the acked command (spec §8.2). Godot: enet_protocol_handle_acknowledge. */
+/** RTT sample, throttle, and retiring the acked command (docs/wire/enet.md §8.2). Godot: enet_protocol_handle_acknowledge. */
 function handleAcknowledge(ctx: CommandContext): number {
   const { host, view, at } = ctx;
   const peer = ctx.peer!;

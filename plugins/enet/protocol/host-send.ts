@@ -1,6 +1,6 @@
 /**
  * Building and sending datagrams: acknowledgements first, then retransmissions and queued
- * commands under the reliable-window and byte-window rules, then a keep-alive PING (spec §13–§15).
+ * commands under the reliable-window and byte-window rules, then a keep-alive PING (docs/wire/enet.md §13–§15).
  */
 import type { OutgoingCommand } from './channel.js';
 import { commandWireSize, writeCommand } from './commands.js';
@@ -138,7 +138,7 @@ export function notifyDisconnect(host: ENetHost, peer: Peer): void {
   }
 }
 
-/** Reliable window rule (spec §9.3): may this first transmission open window `w`? */
+/** Reliable window rule (docs/wire/enet.md §9.3): may this first transmission open window `w`? */
 function windowBlocked(peer: Peer, c: OutgoingCommand): boolean {
   const channel = peer.channels[c.channelID]!;
   const w = Math.floor(c.reliableSequenceNumber / Defaults.RELIABLE_WINDOW_SIZE);

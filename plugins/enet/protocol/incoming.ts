@@ -1,6 +1,6 @@
 /**
  * Receive-side ordering: queueing reliable, unreliable and unsequenced data, reassembly
- * bookkeeping and in-order dispatch (spec §9.2, §10, §11, §12.3).
+ * bookkeeping and in-order dispatch (docs/wire/enet.md §9.2, §10, §11, §12.3).
  */
 import { Channel, inReceiveWindow, type IncomingCommand } from './channel.js';
 import { Command, COMMAND_MASK, PeerState } from './protocol.js';
@@ -78,7 +78,7 @@ export function queueIncomingCommand(
   peer.totalWaitingData += totalLength;
   if (number === Command.SEND_UNSEQUENCED) {
     // Divergence from ENet: unsequenced packets are handed over at once instead of waiting behind
-    // sequenced entries of a future reliable epoch in the shared list (spec §11 "immediately").
+    // sequenced entries of a future reliable epoch in the shared list (docs/wire/enet.md §11 "immediately").
     deliver(peer, channel, incoming);
     return incoming;
   }

@@ -1,6 +1,6 @@
 /**
  * One connection slot of a host (ENetPeer): state, sequencing, queues and the sending half of the
- * protocol (spec §6, §9–§12, §14–§18). The receiving half lives in host-receive.ts.
+ * protocol (docs/wire/enet.md §6, §9–§12, §14–§18). The receiving half lives in host-receive.ts.
  */
 import { PacketQueue } from '../../../core/index.js';
 import { Channel, windowsAhead, type OutgoingCommand } from './channel.js';
@@ -171,7 +171,7 @@ export class Peer {
     return c;
   }
 
-  /** Queues an ACK unless the sequence number is in the "7th or 8th window ahead" band (spec §8.1). */
+  /** Queues an ACK unless the sequence number is in the "7th or 8th window ahead" band (docs/wire/enet.md §8.1). */
   queueAcknowledgement(commandNumber: number, channelID: number, seq: number, sentTime: number): void {
     if (channelID < this.channels.length) {
       const ahead = windowsAhead(this.channels[channelID]!, seq);
@@ -208,7 +208,7 @@ export class Peer {
     this.queueOutgoingCommand(Command.THROTTLE_CONFIGURE | FLAG_ACKNOWLEDGE, 0xff, body, null, 0, 0);
   }
 
-  /** Adjusts the packet throttle from one RTT sample (spec §16). Godot: enet_peer_throttle. */
+  /** Adjusts the packet throttle from one RTT sample (docs/wire/enet.md §16). Godot: enet_peer_throttle. */
   throttle(rtt: number): void {
     if (this.lastRoundTripTime <= this.lastRoundTripTimeVariance) {
       this.packetThrottle = this.packetThrottleLimit;
@@ -219,7 +219,7 @@ export class Peer {
     }
   }
 
-  /** Graceful disconnect (spec §18.1). Godot: enet_peer_disconnect. */
+  /** Graceful disconnect (docs/wire/enet.md §18.1). Godot: enet_peer_disconnect. */
   disconnect(data: number): void {
     const s = this.state;
     if (s === PeerState.DISCONNECTING || s === PeerState.DISCONNECTED || s === PeerState.ACKNOWLEDGING_DISCONNECT || s === PeerState.ZOMBIE) return;

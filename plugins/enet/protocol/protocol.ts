@@ -1,6 +1,6 @@
 /**
  * ENet 1.3 wire constants: command numbers, flags, fixed command sizes and protocol limits
- * (spec enet-protocol.md §2 and §4). Names follow enet/protocol.h and enet/enet.h.
+ * (docs/wire/enet.md §2 and §4). Names follow enet/protocol.h and enet/enet.h.
  */
 
 /** Command numbers (low 4 bits of the command byte). */
@@ -51,7 +51,7 @@ export const PacketFlag = {
   SENT: 256,
 } as const;
 
-/** Protocol limits and defaults (spec §2). */
+/** Protocol limits and defaults (docs/wire/enet.md §2). */
 export const Limits = {
   MINIMUM_MTU: 576,
   MAXIMUM_MTU: 4096,
@@ -126,7 +126,7 @@ export function timeDifference(a: number, b: number): number {
   return d >= TIME_OVERFLOW ? (b - a) >>> 0 : d;
 }
 
-/** Window size for a bandwidth (bytes/s), clamped to the protocol range (spec §7.5). */
+/** Window size for a bandwidth (bytes/s), clamped to the protocol range (docs/wire/enet.md §7.5). */
 export function windowForBandwidth(bandwidth: number): number {
   if (bandwidth === 0) return Limits.MAXIMUM_WINDOW_SIZE;
   const w = Math.floor(bandwidth / Defaults.WINDOW_SIZE_SCALE) * Limits.MINIMUM_WINDOW_SIZE;

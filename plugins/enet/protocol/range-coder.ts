@@ -1,6 +1,6 @@
 /**
  * ENet's range-coder compressor: an adaptive order-2 PPM model driving a 32-bit carry-less range
- * coder, bit-exact with `enet_host_compress_with_range_coder` (spec §21). Stateless across
+ * coder, bit-exact with `enet_host_compress_with_range_coder` (docs/wire/enet.md §21). Stateless across
  * datagrams: every call starts from a fresh model.
  */
 
@@ -14,7 +14,7 @@ const ROOT_INCREMENT = 3;
 const ROOT_MINIMUM = 1;
 const TOTAL_LIMIT = 0xff00;
 
-/** The model: a pool of nodes that are at once tree symbols and contexts (spec §21.1). */
+/** The model: a pool of nodes that are at once tree symbols and contexts (docs/wire/enet.md §21.1). */
 class Model {
   readonly value = new Uint8Array(NODE_LIMIT);
   readonly count = new Uint8Array(NODE_LIMIT);
@@ -51,7 +51,7 @@ class Model {
     return n;
   }
 
-  /** Finds or inserts `v` in `ctx`; sets foundUnder/foundCount (spec §21.2 `lookup`). */
+  /** Finds or inserts `v` in `ctx`; sets foundUnder/foundCount (docs/wire/enet.md §21.2 `lookup`). */
   lookup(ctx: number, v: number, inc: number, min: number): number {
     let under = v * min;
     let count = min;

@@ -1,6 +1,6 @@
 /**
  * Host-level bandwidth throttling and BANDWIDTH_LIMIT announcements, run once per second
- * (spec §17.1). Godot: enet_host_bandwidth_throttle (thirdparty/enet/host.c).
+ * (docs/wire/enet.md §17.1). Godot: enet_host_bandwidth_throttle (thirdparty/enet/host.c).
  */
 import { encodeU32Body } from './commands.js';
 import type { ENetHost } from './host.js';

@@ -13,7 +13,7 @@ import {
 import { COMPRESSED_VECTORS } from '../../fixtures/variant/vectors.js';
 import { hex, ok, show, unhex, variantEquals } from '../../helpers/variant.js';
 
-// Spec §2.10 / §3.2 compressed-wrapper table, both directions.
+// docs/wire/multiplayer.md §2.10 / §3.2 compressed-wrapper table, both directions.
 for (const v of COMPRESSED_VECTORS) {
   t.test(`encode_and_compress_variant ${v.id}: ${v.name}`, (t) => {
     t.equal(hex(ok(encodeAndCompressVariant(v.value))), v.hex);
@@ -155,7 +155,7 @@ t.test('decode_and_decompress_variants: too few bytes for the count is ERR_INVAL
   t.end();
 });
 
-t.test('encode_and_compress_variants raw: the argument bytes of the spec §6.6 RPC examples', (t) => {
+t.test('encode_and_compress_variants raw: the argument bytes of the docs/wire/multiplayer.md §6.6 RPC examples', (t) => {
   const cases: Array<[string, unknown[], string, boolean]> = [
     ['hit(25)', [25], '02 19', false],
     ['move(Vector2(0.5, -1))', [new Vector2(0.5, -1)], '05 00 00 00 00 00 00 3f 00 00 80 bf', false],

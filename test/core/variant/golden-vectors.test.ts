@@ -3,7 +3,7 @@ import { ErrorCode, decodeVariant, encodeVariant, variantTypeOf } from '../../..
 import { VARIANT_VECTORS } from '../../fixtures/variant/vectors.js';
 import { hex, ok, show, unhex, variantEquals } from '../../helpers/variant.js';
 
-// Spec §3: every golden vector, both directions (G14–G29 from Godot's own tests, D1–D31 derived).
+// docs/wire/multiplayer.md §3: every golden vector, both directions (G14–G29 from Godot's own tests, D1–D31 derived).
 for (const v of VARIANT_VECTORS) {
   t.test(`encodeVariant ${v.id}: ${v.name}`, (t) => {
     t.equal(hex(ok(encodeVariant(v.value))), v.hex);

@@ -16,7 +16,7 @@ import {
 } from '../../../core/index.js';
 import { hex, unhex } from '../../helpers/variant.js';
 
-// Spec §3.1 G1–G13 (Godot's tests/core/io/test_marshalls.h), each as a table row.
+// docs/wire/multiplayer.md §3.1 G1–G13 (Godot's tests/core/io/test_marshalls.h), each as a table row.
 const ENCODERS: ReadonlyArray<{ id: string; name: string; run: (out: Uint8Array) => number; hex: string }> = [
   { id: 'G1', name: 'encode_uint16(0x1234)', run: (o) => encodeUint16(0x1234, o), hex: '34 12' },
   { id: 'G2', name: 'encode_uint32(0x12345678)', run: (o) => encodeUint32(0x12345678, o), hex: '78 56 34 12' },

@@ -50,6 +50,18 @@ export interface BootOptions {
   readonly fixtures?: readonly string[];
   /** How long the engine may take to print its first line of our script (default 60 s: a loaded CI box). */
   readonly bootTimeoutMs?: number;
+  /** The scene to run instead of project.godot's `run/main_scene` (e.g. `res://webrtc/main.tscn`). */
+  readonly mainScene?: string;
+}
+
+/** `files` with project.godot's `run/main_scene` set to `scene`. */
+function withMainScene(files: PackFile[], scene: string): PackFile[] {
+  return files.map((f) => {
+    if (f.path !== 'project.godot') return f;
+    const text = new TextDecoder().decode(f.data);
+    if (!/^run\/main_scene=/m.test(text)) throw new Error('project.godot has no run/main_scene line');
+    return { path: f.path, data: new TextEncoder().encode(text.replace(/^run\/main_scene=.*$/m, `run/main_scene="${scene}"`)) };
+  });
 }
 
 /** The tap test that Godot's errors fail and whose teardown closes the engine. */
@@ -120,7 +132,8 @@ export class GodotHost {
    * engine runs our main scene; rejects with the console so far when it does not.
    */
   async boot(t: TestLike, options: BootOptions = {}): Promise<GodotEngine> {
-    const pack = writePack(fixturePackFiles(options.fixtures ?? allFixtures()));
+    const files = fixturePackFiles(options.fixtures ?? allFixtures());
+    const pack = writePack(options.mainScene === undefined ? files : withMainScene(files, options.mainScene));
     const name = `scenenet-${++this.packCount}.pck`;
     this.packs.set(`/${name}`, pack);
     const page = await this.context.newPage();

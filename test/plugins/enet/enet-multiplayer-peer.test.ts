@@ -47,7 +47,7 @@ t.test('putPacket: Godot 4 channel layout and packet flags on the wire, both way
   t.teardown(() => client.close());
   client.createClient('127.0.0.1', conn.getLocalPort(), 4);
   await until([client], [pump], () => client.getConnectionStatus() === ConnectionStatus.CONNECTED);
-  // Sent with RELIABLE / UNRELIABLE_FRAGMENT / UNSEQUENCED|UNRELIABLE_FRAGMENT (spec §8.2); a small
+  // Sent with RELIABLE / UNRELIABLE_FRAGMENT / UNSEQUENCED|UNRELIABLE_FRAGMENT (docs/wire/multiplayer.md §8.2); a small
   // packet then travels as SEND_RELIABLE / SEND_UNRELIABLE / SEND_UNSEQUENCED, which the receiver
   // reports as flags RELIABLE / 0 / UNSEQUENCED.
   const cases: Array<[TransferMode, number, number, number]> = [

@@ -24,7 +24,7 @@ t.test('createMesh: 8 peers in one process form a full mesh, exchange packets pa
     p.peerDisconnected.connect((id) => lost[i]!.push(id));
   });
 
-  // One connection per pair; the lower id offers (the sample's signaling server does the same).
+  // One connection per pair, signaled in-process; the lower id offers.
   for (let i = 0; i < PEERS; i++) {
     for (let j = i + 1; j < PEERS; j++) {
       const ci = loopbackConnection();

@@ -4,7 +4,7 @@ import { WebSocketMultiplayerPeer } from '../../../plugins/websocket/index.js';
 import { SceneMultiplayer, SceneTree } from '../../../scenetree/index.js';
 import { pollUntil } from '../../helpers/websocket-poll.js';
 
-// SceneMultiplayer relays client-to-client traffic through the WebSocket server (spec §8.3).
+// SceneMultiplayer relays client-to-client traffic through the WebSocket server (docs/wire/multiplayer.md §8.3).
 t.test('SceneMultiplayer over WebSocketMultiplayerPeer: clients reach each other through the server relay', async (t) => {
   const server = new WebSocketMultiplayerPeer();
   t.teardown(() => server.close());

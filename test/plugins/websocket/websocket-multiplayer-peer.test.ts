@@ -66,7 +66,7 @@ t.test('createServer: close() while binding cancels it', async (t) => {
   t.equal(peer.getLocalPort(), 0);
 });
 
-t.test('id handshake: the server sends the id first, as 4 little-endian bytes (spec §8.3)', async (t) => {
+t.test('id handshake: the server sends the id first, as 4 little-endian bytes (docs/wire/multiplayer.md §8.3)', async (t) => {
   const seed = 42;
   const expected = new SeededRng(seed).nextUint32() & 0x7fffffff;
   const srv = await server(t, new WebSocketMultiplayerPeer({ rng: new SeededRng(seed) }));

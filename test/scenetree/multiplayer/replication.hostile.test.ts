@@ -1,4 +1,4 @@
-/** Replication packets from hostile or broken peers (wire spec §9): nothing crashes, nobody else suffers. */
+/** Replication packets from hostile or broken peers (docs/wire/multiplayer.md §9): nothing crashes, nobody else suffers. */
 import t, { type Test } from 'tap';
 import { LogLevel, SeededRng, TransferMode } from '../../../core/index.js';
 import { Simulation, type SimPeer } from '../../../plugins/loopback/index.js';

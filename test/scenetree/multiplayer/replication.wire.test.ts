@@ -1,4 +1,4 @@
-/** Byte-exact replication packets against the wire spec §7 (SPAWN, DESPAWN, SYNC, delta), both directions. */
+/** Byte-exact replication packets against docs/wire/multiplayer.md §7 (SPAWN, DESPAWN, SYNC, delta), both directions. */
 import t from 'tap';
 import { LogLevel, TransferMode, Vector2 } from '../../../core/index.js';
 import { Simulation, type SimPeer } from '../../../plugins/loopback/simulation.js';
@@ -85,7 +85,7 @@ function withoutTime(hex: string): string {
   return hex.slice(0, 3) + 'tt tt' + hex.slice(8);
 }
 
-t.test('SPAWN/SYNC/delta/DESPAWN §7.2–§7.5: the authority writes the spec examples byte for byte (4.1+ layout; 4.0-stable SPAWN unverified, spec §10 Q3)', async (t) => {
+t.test('SPAWN/SYNC/delta/DESPAWN §7.2–§7.5: the authority writes the spec examples byte for byte (4.1+ layout; 4.0-stable SPAWN unverified, docs/wire/multiplayer.md §10 Q3)', async (t) => {
   const { sim, server, client } = recordedSim();
   t.teardown(() => sim.close());
   const game = sim.server.root.getNode('Game');

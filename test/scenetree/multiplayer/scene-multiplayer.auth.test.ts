@@ -1,4 +1,4 @@
-/** Authentication (wire spec §4.3.1): the handshake, its bytes, refusal and the timeout. */
+/** Authentication (docs/wire/multiplayer.md §4.3.1): the handshake, its bytes, refusal and the timeout. */
 import t from 'tap';
 import { ErrorCode } from '../../../core/index.js';
 import { Simulation, type SimPeer } from '../../../plugins/loopback/simulation.js';

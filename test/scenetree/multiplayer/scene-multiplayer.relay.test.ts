@@ -27,11 +27,11 @@ async function relaySim() {
   return { sim, rec: (n: string) => recorders.get(n)! };
 }
 
-t.test('sendBytes: raw bytes direct from the server, relayed from a client (spec §6.6 examples)', async (t) => {
+t.test('sendBytes: raw bytes direct from the server, relayed from a client (docs/wire/multiplayer.md §6.6 examples)', async (t) => {
   const { sim, rec } = await relaySim();
   t.teardown(() => sim.close());
   const [a, b] = sim.clients.map((c) => c.multiplayer.getUniqueId()) as [number, number];
-  t.equal(int32Hex(1234567), '87 d6 12 00', 'the spec §4.3 example id, as the helper writes it');
+  t.equal(int32Hex(1234567), '87 d6 12 00', 'the docs/wire/multiplayer.md §4.3 example id, as the helper writes it');
   const hi = new TextEncoder().encode('hi');
   sim.server.multiplayer.sendBytes(hi, a);
   t.same(rec('server').hex(a), ['03 68 69'], 'server → client: RAW, no relay');

@@ -1,4 +1,4 @@
-/** Byte-exact SceneMultiplayer packets against the wire spec (§4–§6), both directions. */
+/** Byte-exact SceneMultiplayer packets against the docs/wire/multiplayer.md (§4–§6), both directions. */
 import t from 'tap';
 import { ErrorCode, TransferMode, Vector2 } from '../../../core/index.js';
 import { Simulation } from '../../../plugins/loopback/simulation.js';

@@ -44,7 +44,7 @@ t.test('rangeCoderCompress: output over the limit or empty input is "not compres
 
 const CONNECT_24_1 = '8fff123482ff00010000ffff000005700001000000000002000000000000000000001388000000020000000211223344' + '00000000';
 
-/** A client host on a recording socket, with the clock and connectID of spec §24.1. */
+/** A client host on a recording socket, with the clock and connectID of docs/wire/enet.md §24.1. */
 function client24(options: { checksum?: boolean; compression?: boolean } = {}, start = 0x1234): { host: ENetHost; socket: RecordingSocket; clock: ManualClock } {
   const clock = new ManualClock(start);
   const socket = new RecordingSocket();
@@ -54,7 +54,7 @@ function client24(options: { checksum?: boolean; compression?: boolean } = {}, s
   return { host, socket, clock };
 }
 
-t.test('connect: CONNECT datagram of spec §24.1, plain, with CRC32, and range-coded', async (t) => {
+t.test('connect: CONNECT datagram of docs/wire/enet.md §24.1, plain, with CRC32, and range-coded', async (t) => {
   for (const [name, options, expected] of [
     ['plain', {}, CONNECT_24_1],
     ['CRC32', { checksum: true }, '8fff123430d00a4982ff00010000ffff00000570000100000000000200000000000000000000138800000002000000021122334400000000'],
@@ -67,7 +67,7 @@ t.test('connect: CONNECT datagram of spec §24.1, plain, with CRC32, and range-c
   }
 });
 
-t.test('service: a server in slot 5 answers spec §24.4 byte-exact; the client ACKs and sends "hello", then "hi"/"yo"', async (t) => {
+t.test('service: a server in slot 5 answers docs/wire/enet.md §24.4 byte-exact; the client ACKs and sends "hello", then "hi"/"yo"', async (t) => {
   const clock = new ManualClock(0x2000);
   const socket = new RecordingSocket();
   const server = new ENetHost(socket, { clock, rng: fixedRng(1), peerCount: 8 });

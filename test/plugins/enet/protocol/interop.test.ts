@@ -11,7 +11,7 @@ import { pump, udpHost, type SeenEvent } from '../../../helpers/enet-udp.js';
 
 buildEchoPeer();
 
-const MTU_SIZED = 1392 - 28; // largest unfragmented payload at MTU 1392 (spec §12.1)
+const MTU_SIZED = 1392 - 28; // largest unfragmented payload at MTU 1392 (docs/wire/enet.md §12.1)
 const CONFIGS = [
   { name: 'plain', args: [] as string[] },
   { name: 'CRC32', args: ['--checksum'] },
@@ -41,7 +41,7 @@ for (const cfg of CONFIGS) {
     const peer = host.connect('127.0.0.1', port, 4, 42)!;
     await pump([host], seen, () => seen.some((e) => e.type === HostEventType.CONNECT));
     t.match((await c.waitFor(/^CONNECT (\d+) (\d+)/)).slice(1), ['42', '4'], 'C server saw data 42 and 4 channels');
-    // libenet crashes compressing an empty packet, so the C echo server skips those (spec §21.6).
+    // libenet crashes compressing an empty packet, so the C echo server skips those (docs/wire/enet.md §21.6).
     const sizes = cfg.args.includes('--compress') ? [1, MTU_SIZED, MTU_SIZED + 1, 1 << 20] : [0, 1, MTU_SIZED, MTU_SIZED + 1, 1 << 20];
     for (let ch = 0; ch < 4; ch++) sizes.forEach((size, i) => t.ok(peer.send(ch, pattern(size, ch * 64 + i), PacketFlag.RELIABLE)));
     await pump([host], seen, () => received(seen).length === 4 * sizes.length, 30000);

@@ -109,7 +109,7 @@ t.test('service: an unresponsive peer times out (DISCONNECT with data 0) after E
   const start = w.clock.nowMs();
   t.ok(w.run(() => w.of(client, HostEventType.DISCONNECT).length === 1, 40000, 5));
   const elapsed = w.clock.nowMs() - start;
-  t.ok(elapsed >= 5000 && elapsed <= 32000, `timed out after ${elapsed} ms (spec §14: 5–32 s)`);
+  t.ok(elapsed >= 5000 && elapsed <= 32000, `timed out after ${elapsed} ms (docs/wire/enet.md §14: 5–32 s)`);
   t.equal(w.of(client, HostEventType.DISCONNECT)[0]!.data, 0);
   t.ok(w.run(() => w.of(server, HostEventType.DISCONNECT).length === 1, 40000, 5), 'the server times out too');
 });
