@@ -3,7 +3,7 @@ import { GameServer } from '../../server/index.js';
 import { Matchmaker, MemoryPresence, PresenceRegistry } from '../../server/presence/index.js';
 
 const gameServer = new GameServer();
-gameServer.define('arena', { maxClients: 10 });
+gameServer.define('arena', { maxClients: 10, setup: () => {} }); // setup builds a room's scene
 if ((await gameServer.listen(0, '127.0.0.1')) !== ErrorCode.OK) throw new Error('cannot listen');
 gameServer.start();
 
