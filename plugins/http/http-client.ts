@@ -247,7 +247,8 @@ export class HTTPClient implements HTTPClientBackend {
 
   /**
    * Up to `readChunkSize` bytes of the body (possibly none yet); only valid in BODY. When the body
-   * is complete the status becomes CONNECTED, or DISCONNECTED for a body read until the server closed.
+   * is complete the status becomes CONNECTED (with the response code kept, even if the server has
+   * closed since: the next `poll()` reports that), or DISCONNECTED for a body read until the server closed.
    * Godot: HTTPClientTCP::read_response_body_chunk (core/io/http_client_tcp.cpp)
    */
   readResponseBodyChunk(): Uint8Array {
@@ -403,8 +404,9 @@ export class HTTPClient implements HTTPClientBackend {
         this.close();
         return;
       }
+      // As Godot: CONNECTED with the response code kept, even when the server already closed; the
+      // next poll() notices the close (Python's http.server closes after every response).
       this.#status = Status.CONNECTED;
-      if (this.#closedDetail !== null) this.#onClosed(this.#closedDetail);
     }
   }
 

@@ -183,3 +183,24 @@ t.test('garbage instead of a status line: CONNECTION_ERROR', async (t) => {
   await drainToEnd(c);
   t.equal(c.getStatus(), Status.CONNECTION_ERROR);
 });
+
+t.test('Content-Length response, then the server closes: CONNECTED with code 200 after the last chunk, as Godot; the next poll sees the close', async (t) => {
+  // What Python's http.server does: an HTTP/1.0 response with a length, then FIN.
+  const { c } = await against(t, (s) => s.end('HTTP/1.0 200 OK\r\nContent-Length: 5\r\n\r\nhello'));
+  c.request(Method.GET, '/');
+  await pollUntil(() => c.poll(), () => c.getStatus() !== Status.REQUESTING);
+  t.equal(c.getStatus(), Status.BODY);
+  // Let the FIN arrive and be queued before the last chunk is read.
+  for (let i = 0; i < 20; i++) await tick();
+  c.poll();
+  t.equal(c.getStatus(), Status.BODY, 'the close waits until the body has been read');
+  let body = '';
+  while (c.getStatus() === Status.BODY) body += Buffer.from(c.readResponseBodyChunk()).toString();
+  t.equal(body, 'hello');
+  t.equal(c.getStatus(), Status.CONNECTED, 'Godot: STATUS_CONNECTED right after the last chunk');
+  t.equal(c.getResponseCode(), 200, 'the response code is kept');
+  t.equal(c.hasResponse(), true);
+  c.poll();
+  t.equal(c.getStatus(), Status.DISCONNECTED, 'the next poll sees the announced close');
+  t.equal(c.getResponseCode(), 0);
+});
