@@ -19,8 +19,6 @@ const SOURCE_DIRS = ['core', 'scenetree', 'plugins', 'netcode', 'cli', 'server',
  * entry removed; a new cycle, or a known one that grows, fails the test.
  */
 const ALLOWED: readonly (readonly string[])[] = [
-  // Issue #15 names it; plugins/enet/ was being edited by another branch when this test was written.
-  ['plugins/enet/protocol/host-receive-data.ts', 'plugins/enet/protocol/host-receive.ts'],
   // Found by this test (not in issue #15): the replication interface creates the spawner's and the
   // synchronizer's state, and they create the interface on demand.
   [
