@@ -225,11 +225,11 @@ t.test('readTimeoutMs is an idle timeout: a byte every 0.9 s keeps a 1 s timeout
   const clock = new ManualClock();
   const { c, send } = await drivenServer(t, { clock, readTimeoutMs: 1000 }, 'HTTP/1.1 200 OK\r\n');
   // The head, a line at a time (REQUESTING): each arrival counts as progress.
-  // A partial head is not observable, so each line gets 100 ms of real time to arrive before the clock moves.
+  // A partial head is not observable, so each line gets 200 ms of real time to arrive before the clock moves.
   for (const line of ['Content-Length: 10\r\n', 'X-Slow: yes\r\n']) {
     clock.advance(900);
     send(line);
-    const until = Date.now() + 100;
+    const until = Date.now() + 200;
     while (Date.now() < until) {
       c.poll();
       await tick();
