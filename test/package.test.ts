@@ -90,8 +90,11 @@ t.test('npm run build, then the built package works', async (t) => {
   const arena = spawn(process.execPath, [join(root, 'dist/bin/scenenet.js'), 'arena'], { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] });
   t.teardown(() => void arena.kill('SIGKILL'));
   let out = '';
-  arena.stdout.on('data', (d: Buffer) => void (out += d.toString()));
-  arena.stderr.on('data', (d: Buffer) => void (out += d.toString()));
+  const collect = (d: Buffer): void => {
+    out += d.toString();
+  };
+  arena.stdout.on('data', collect);
+  arena.stderr.on('data', collect);
   const url = await new Promise<string>((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`no URL from scenenet arena: ${out}`)), 60_000);
     arena.stdout.on('data', () => {

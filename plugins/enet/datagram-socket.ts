@@ -25,6 +25,7 @@ export interface DatagramSocket {
    * else (`true`, or nothing from an implementation that predates this rule) means the socket may
    * still read `data` later and the caller must not reuse it.
    */
+  // biome-ignore lint/suspicious/noConfusingVoidType: implementations written before this rule return nothing (void), which means "kept".
   send(data: Uint8Array, address: string, port: number): boolean | void;
   close(): void;
 }
@@ -118,6 +119,7 @@ export class DeferredDatagramSocket implements DatagramSocket {
     this.#socket?.setReceiver(receiver);
   }
 
+  // biome-ignore lint/suspicious/noConfusingVoidType: the wrapped socket's answer, which may be void (see DatagramSocket.send).
   send(data: Uint8Array, address: string, port: number): boolean | void {
     if (this.#closed || this.failed) return false;
     if (this.#socket !== null) return this.#socket.send(data, address, port);

@@ -107,8 +107,10 @@ class MemorySocket implements DatagramSocket {
     this.#receiver = receiver;
   }
 
-  send(data: Uint8Array, address: string, port: number): void {
-    if (!this.#closed) this.network.transmit(this, data, address, port);
+  /** Queues a copy of `data` on the network, so the caller may reuse its buffer (returns false). */
+  send(data: Uint8Array, address: string, port: number): boolean {
+    if (!this.#closed) this.network.transmit(this, data.slice(), address, port);
+    return false;
   }
 
   receive(data: Uint8Array, address: string, port: number): void {

@@ -13,7 +13,12 @@ import { LobbyService } from './lobby-service.js';
 import { RedisServerStore } from './redis-server-store.js';
 import type { Print } from './run-server-list.js';
 
-const printing = (print: Print) => ({ debug: () => {}, info: () => {}, warn: (m: string) => print(`warning: ${m}`), error: (m: string) => print(`error: ${m}`) });
+const printing = (print: Print) => ({
+  debug: () => {},
+  info: () => {},
+  warn: (m: string) => print(`warning: ${m}`),
+  error: (m: string) => print(`error: ${m}`),
+});
 
 /** A lobby API process on Redis; resolves with a stop function, or null if it cannot listen. */
 export async function startClusterLobby(redisUrl: string, port: number, print: Print): Promise<(() => Promise<void>) | null> {
@@ -34,7 +39,12 @@ export async function startClusterLobby(redisUrl: string, port: number, print: P
 }
 
 /** A game-server process on Redis hosting `arena` rooms of `maxPlayers`; resolves with a stop function. */
-export async function startClusterGame(redisUrl: string, port: number, maxPlayers: number, print: Print): Promise<(() => Promise<void>) | null> {
+export async function startClusterGame(
+  redisUrl: string,
+  port: number,
+  maxPlayers: number,
+  print: Print,
+): Promise<(() => Promise<void>) | null> {
   const server = new GameServer({ logger: printing(print) });
   server.define('arena', {
     maxClients: maxPlayers,
@@ -68,7 +78,13 @@ export type MatchState = 'asking' | 'connecting' | 'joined' | 'failed';
  * A player who asks the lobby at `lobbyUrl` for a seat in a `type` room and joins with it; when the
  * join fails (the game server died, the seat expired), it asks again, up to `attempts` times.
  */
-export function startMatchedPlayer(lobbyUrl: string, type: string, print: Print, attempts = 12, retryMs = 1000): { tree: SceneTree; state(): MatchState } {
+export function startMatchedPlayer(
+  lobbyUrl: string,
+  type: string,
+  print: Print,
+  attempts = 12,
+  retryMs = 1000,
+): { tree: SceneTree; state(): MatchState } {
   const tree = new SceneTree();
   let state: MatchState = 'asking';
   let left = attempts;

@@ -255,7 +255,7 @@ export class LobbyService {
     const type = query.get('type') ?? undefined;
     if (type !== undefined && !/^[A-Za-z0-9_-]{1,64}$/.test(type)) return { status: 400, body: { error: 'bad type' } };
     const rooms = await matchmaker.list(type);
-    return { status: 200, body: { rooms: rooms.map(({ id, type: t, url, seats, clients, maxClients, locked, metadata }) => ({ id, type: t, url, seats, clients, maxClients, locked, metadata })) } };
+    return { status: 200, body: { rooms: rooms.map(({ id, type: t, url, seats, clients, maxClients, locked, metadata, endpoints }) => ({ id, type: t, url, seats, clients, maxClients, locked, metadata, endpoints })) } };
   }
 
   async #expire(): Promise<void> {

@@ -22,12 +22,6 @@ interface ReceivedPath {
   readonly path: string;
 }
 
-/** A SIMPLIFY_PATH whose node is not in the tree yet. */
-interface WaitingPath {
-  readonly path: string;
-  readonly md5: string;
-}
-
 /** Counters of SIMPLIFY_PATHs that named a node not in the tree yet (all peers together). */
 export interface WaitingPathStats {
   /** SIMPLIFY_PATHs kept until their node enters the tree. */
@@ -40,10 +34,13 @@ export interface WaitingPathStats {
 
 /** What the replication side hears from the cache. */
 export interface CacheListener {
-  readonly stats: WaitingPathStats;
+  readonly waiting: WaitingPaths;
   /** `from`'s path id `id` now resolves (a waiting SIMPLIFY_PATH met its node): held states may apply. */
   pathConfirmed(from: number, id: number): void;
 }
+
+import type { HeldStateStats } from './held-states.js';
+import type { WaitingPaths } from './waiting-paths.js';
 
 const encoder = new TextEncoder();
 const decoder = new TextDecoder('utf-8', { fatal: true });
@@ -66,17 +63,15 @@ export class SceneCacheInterface {
   readonly #sent = new Map<Node, SentCache>();
   readonly #sentById = new Map<number, Node>();
   readonly #received = new Map<number, Map<number, ReceivedPath>>();
-  // Divergence from Godot: Godot drops a SIMPLIFY_PATH for a node it does not have yet ("Node not found",
-  // godot#76894, #98052, #77026) and the authority never sends it again, so that synchronizer never syncs
-  // here. We keep it (bounded per peer) and confirm once the node enters the tree.
-  readonly #waiting = new Map<number, Map<number, WaitingPath>>();
-  /** Peers whose waiting paths overflowed (logged once until their waiting set drains). */
-  readonly #overflowing = new Set<number>();
-  /** Peers already told (in the log) that one of their paths waits. */
-  readonly #toldWaiting = new Set<number>();
-  /** A node entered the tree since the waiting paths were last looked up. */
-  #treeGrew = false;
+  /** SIMPLIFY_PATHs waiting for their node (waiting-paths.ts), installed with replication; null: Godot's error. */
+  #waiting: WaitingPaths | null = null;
   #listener: CacheListener | null = null;
+  /**
+   * Sync-before-spawn counters (`SceneMultiplayer.heldStateStats`): the path ones counted here, the rest
+   * by the replication interface, which shares this object (it is made only once a spawner or
+   * synchronizer exists, and a SIMPLIFY_PATH may wait before that).
+   */
+  readonly heldStats: HeldStateStats = { held: 0, applied: 0, dropped: 0, superseded: 0, stale: 0, spawnsHeld: 0, spawnsApplied: 0, spawnsCancelled: 0, pathsWaiting: 0, pathsConfirmed: 0, pathsDropped: 0 };
   /** Bound of waiting SIMPLIFY_PATHs per peer (0: Godot's behaviour, a missing node is an error). */
   maxWaitingPaths = DEFAULT_MAX_WAITING_PATHS;
 
@@ -118,6 +113,7 @@ export class SceneCacheInterface {
   /** Set once by the replication side. */
   setListener(listener: CacheListener): void {
     this.#listener = listener;
+    this.#waiting = listener.waiting;
   }
 
   /**
@@ -135,36 +131,17 @@ export class SceneCacheInterface {
 
   /** Whether `from` announced `id` and it waits for its node to enter the tree. */
   isWaiting(from: number, id: number): boolean {
-    return this.#waiting.get(from)?.has(id) === true;
+    return this.#waiting?.has(from, id) === true;
   }
 
-  /** A node entered the tree: waiting paths are looked up again at the next `resolveWaiting`. */
+  /** A node entered the tree (waiting paths are looked up again at the next `resolveWaiting`). */
   onNodeAdded(): void {
-    if (this.#waiting.size > 0) this.#treeGrew = true;
+    this.#waiting?.onNodeAdded();
   }
 
-  /**
-   * Registers and confirms every waiting SIMPLIFY_PATH whose node is now in the tree (called once per
-   * poll, outside tree changes), then tells the listener so states held for those ids apply.
-   */
+  /** Confirms the waiting SIMPLIFY_PATHs whose node is now in the tree (once per poll). */
   resolveWaiting(): void {
-    if (!this.#treeGrew) return;
-    this.#treeGrew = false;
-    const root = this.#mp.getRootNode();
-    if (root === null) return;
-    for (const [from, waiting] of [...this.#waiting]) {
-      for (const [id, w] of [...waiting]) {
-        const node = root.getNodeOrNull(w.path);
-        if (node === null) continue;
-        waiting.delete(id);
-        if (this.#listener !== null) this.#listener.stats.pathsConfirmed++;
-        this.#register(from, id, node, w.path, w.md5);
-      }
-      if (waiting.size === 0) {
-        this.#waiting.delete(from);
-        this.#overflowing.delete(from);
-      }
-    }
+    this.#waiting?.resolve();
   }
 
   /** Godot: process_simplify_path. */
@@ -183,12 +160,13 @@ export class SceneCacheInterface {
       return;
     }
     const node = this.#mp.getRootNode()?.getNodeOrNull(path) ?? null;
-    if (node === null) return this.#wait(from, id, path, md5);
-    this.#register(from, id, node, path, md5);
+    if (node !== null) return this.register(from, id, node, path, md5);
+    if (this.#waiting !== null) return this.#waiting.wait(from, id, path, md5);
+    this.#mp.log.error(`Peer ${from} referenced node "${path}", which does not exist under ${this.#mp.rootPath}.`);
   }
 
   /** Maps `from`'s `id` to `node`, confirms it (checksum validity included), and lets held states apply. */
-  #register(from: number, id: number, node: Node, path: string, md5: string): void {
+  register(from: number, id: number, node: Node, path: string, md5: string): void {
     const valid = this.#rpc.getRpcMd5(node) === md5;
     if (!valid) this.#mp.log.error(this.#rpc.describeChecksumMismatch(node, md5));
     let peerMap = this.#received.get(from);
@@ -200,28 +178,6 @@ export class SceneCacheInterface {
     encodeUint32(id, confirm, 2);
     this.#mp.sendCommand(from, confirm, TransferMode.RELIABLE, 0);
     this.#listener?.pathConfirmed(from, id);
-  }
-
-  /** A SIMPLIFY_PATH for a node not in the tree (yet): kept, bounded per peer, until the node enters. */
-  #wait(from: number, id: number, path: string, md5: string): void {
-    let waiting = this.#waiting.get(from);
-    const stats = this.#listener?.stats;
-    if ((waiting?.size ?? 0) >= this.maxWaitingPaths) {
-      if (stats !== undefined) stats.pathsDropped++;
-      if (this.#overflowing.has(from)) return;
-      this.#overflowing.add(from);
-      this.#mp.log.error(
-        `Peer ${from} referenced node "${path}", which does not exist under ${this.#mp.rootPath}` +
-          (this.maxWaitingPaths > 0 ? `, and already has ${this.maxWaitingPaths} paths waiting for their nodes: dropped.` : '.'),
-      );
-      return;
-    }
-    if (waiting === undefined) this.#waiting.set(from, (waiting = new Map()));
-    waiting.set(id, { path, md5 });
-    if (stats !== undefined) stats.pathsWaiting++;
-    if (this.#toldWaiting.has(from)) return;
-    this.#toldWaiting.add(from);
-    this.#mp.log.warn(`Peer ${from} referenced node "${path}", which does not exist under ${this.#mp.rootPath} yet: confirmed when it enters the tree.`);
   }
 
   /** Godot 4.3+: process_confirm_path (6-byte id form; the 4.0–4.2 path form is not accepted). */
@@ -246,9 +202,7 @@ export class SceneCacheInterface {
   onPeerChange(peer: number, connected: boolean): void {
     if (connected) return;
     this.#received.delete(peer);
-    this.#waiting.delete(peer);
-    this.#overflowing.delete(peer);
-    this.#toldWaiting.delete(peer);
+    this.#waiting?.forgetPeer(peer);
     for (const entry of this.#sent.values()) entry.peers.delete(peer);
   }
 
@@ -266,9 +220,7 @@ export class SceneCacheInterface {
     this.#sent.clear();
     this.#sentById.clear();
     this.#received.clear();
-    this.#waiting.clear();
-    this.#overflowing.clear();
-    this.#toldWaiting.clear();
+    this.#waiting?.clear();
   }
 
   #simplifyPacket(node: Node, id: number): Uint8Array {

@@ -252,7 +252,7 @@ export class SceneMultiplayer extends MultiplayerAPI {
 
   /** Sync-before-spawn counters: states held, applied after their SPAWN, dropped on overflow, stale. */
   get heldStateStats(): Readonly<HeldStateStats> {
-    return this.#replicator?.heldStats ?? NO_HELD_STATES;
+    return this.#cache.heldStats;
   }
 
   /** Godot property `refuse_new_connections`, forwarded to the peer. */
@@ -511,6 +511,7 @@ export class SceneMultiplayer extends MultiplayerAPI {
     if (packet.length === 0) return this.#rejectMalformed(from, 'Invalid packet received. Size too small.');
     switch (packet[0]! & CMD_MASK) {
       case Command.SIMPLIFY_PATH:
+        this.#replication(); // its waiting paths (sync before spawn), when this program has replication
         return this.#cache.processSimplifyPath(from, packet);
       case Command.CONFIRM_PATH:
         return this.#cache.processConfirmPath(from, packet);
@@ -674,5 +675,3 @@ export class SceneMultiplayer extends MultiplayerAPI {
   }
 }
 
-/** `heldStateStats` of a SceneMultiplayer whose replication interface was never made. */
-const NO_HELD_STATES: Readonly<HeldStateStats> = Object.freeze({ held: 0, applied: 0, dropped: 0, superseded: 0, stale: 0, spawnsHeld: 0, spawnsApplied: 0, spawnsCancelled: 0, pathsWaiting: 0, pathsConfirmed: 0, pathsDropped: 0 });

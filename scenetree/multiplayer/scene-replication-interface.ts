@@ -18,6 +18,7 @@ import { getState } from './replication-state.js';
 import { ReplicationReceiver, type ReplicationTables } from './replication-receiver.js';
 import { ReplicationSyncSender, hasAuthority, sendReplicationPacket } from './replication-sync-sender.js';
 import type { SceneCacheInterface } from './scene-cache-interface.js';
+import { WaitingPaths } from './waiting-paths.js';
 
 const encoder = new TextEncoder();
 
@@ -67,7 +68,7 @@ export class SceneReplicationInterface implements ReplicationTables {
   /** Sync before spawn: how many early states are held per peer (oldest dropped beyond). */
   maxHeldStates = DEFAULT_MAX_HELD_STATES;
   /** Sync-before-spawn counters. */
-  readonly heldStats: HeldStateStats = { held: 0, applied: 0, dropped: 0, superseded: 0, stale: 0, spawnsHeld: 0, spawnsApplied: 0, spawnsCancelled: 0, pathsWaiting: 0, pathsConfirmed: 0, pathsDropped: 0 };
+  readonly heldStats: HeldStateStats;
   readonly #mp: MultiplayerContext;
   readonly #cache: SceneCacheInterface;
   readonly #clock: Clock;
@@ -89,7 +90,16 @@ export class SceneReplicationInterface implements ReplicationTables {
     this.#cache = cache;
     this.#clock = clock;
     this.#receiver = new ReplicationReceiver(mp, cache, this);
-    cache.setListener({ stats: this.heldStats, pathConfirmed: (from, id) => this.#receiver.applyHeldPath(from, id) });
+    this.heldStats = cache.heldStats; // one object: the cache counts the paths, even before this exists
+    const waiting = new WaitingPaths({
+      log: mp.log,
+      stats: this.heldStats,
+      maxWaiting: () => cache.maxWaitingPaths,
+      rootNode: () => mp.getRootNode(),
+      rootPathText: () => mp.rootPath.toString(),
+      register: (from, id, node, path, md5) => cache.register(from, id, node, path, md5),
+    });
+    cache.setListener({ waiting, pathConfirmed: (from, id) => this.#receiver.applyHeldPath(from, id) });
     this.#sender = new ReplicationSyncSender(mp, cache, (key, message) => this.#reportOnce(key, message));
   }
 

@@ -10,7 +10,11 @@ import { RedisPresence } from './redis-presence.js';
 export function createPresence(spec: string, options: { logger?: Logger; prefix?: string } = {}): Presence {
   if (spec === 'memory') return new MemoryPresence();
   if (/^rediss?:\/\//.test(spec)) {
-    return new RedisPresence({ url: spec, ...(options.logger !== undefined ? { logger: options.logger } : {}), ...(options.prefix !== undefined ? { prefix: options.prefix } : {}) });
+    return new RedisPresence({
+      url: spec,
+      ...(options.logger !== undefined ? { logger: options.logger } : {}),
+      ...(options.prefix !== undefined ? { prefix: options.prefix } : {}),
+    });
   }
   throw new RangeError(`--presence must be "memory" or a redis:// URL, got "${spec}"`);
 }

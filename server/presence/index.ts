@@ -29,6 +29,14 @@ export { PresenceRegistry } from './presence-registry.js';
 export type { PresenceRegistryOptions } from './presence-registry.js';
 export { matchesCriteria, processChannel, ROOMS_CHANNEL } from './presence.js';
 export type {
-  Criterion, MessageHandler, Presence, ProcessInfo, Reservation, ReserveFailure, ReserveRequest, RoomListing, RoomState,
+  Criterion,
+  MessageHandler,
+  Presence,
+  ProcessInfo,
+  Reservation,
+  ReserveFailure,
+  ReserveRequest,
+  RoomListing,
+  RoomState,
 } from './presence.js';
 export { createPresence } from './create-presence.js';

@@ -83,7 +83,11 @@ export class Matchmaker {
     for (let attempt = 0; ; attempt++) {
       const token = this.#hex(16);
       const result = await this.#presence.reserveSeat({
-        ...request, token, seatTtlMs: this.#seatTtlMs, newRoomId: this.#roomId(), pendingTtlMs: this.#pendingTtlMs,
+        ...request,
+        token,
+        seatTtlMs: this.#seatTtlMs,
+        newRoomId: this.#roomId(),
+        pendingTtlMs: this.#pendingTtlMs,
       });
       if (typeof result !== 'string') {
         if (result.created) {

@@ -1,7 +1,14 @@
 import { Signal, systemClock, type Clock } from '../../core/index.js';
 import {
-  matchesCriteria, type MessageHandler, type Presence, type ProcessInfo, type Reservation, type ReserveFailure,
-  type ReserveRequest, type RoomListing, type RoomState,
+  matchesCriteria,
+  type MessageHandler,
+  type Presence,
+  type ProcessInfo,
+  type Reservation,
+  type ReserveFailure,
+  type ReserveRequest,
+  type RoomListing,
+  type RoomState,
 } from './presence.js';
 
 interface RoomEntry {
@@ -53,8 +60,17 @@ export class MemoryPresence implements Presence {
     }
     entry.expiresAtMs = now + ttlMs;
     entry.listing = {
-      id: state.id, type: state.type, processId: state.processId, url: state.url, seats: entry.seats, clients: state.occupied,
-      maxClients: state.maxClients, locked: state.locked, metadata: { ...state.metadata }, pending: false,
+      id: state.id,
+      type: state.type,
+      processId: state.processId,
+      url: state.url,
+      seats: entry.seats,
+      clients: state.occupied,
+      maxClients: state.maxClients,
+      locked: state.locked,
+      metadata: { ...state.metadata },
+      pending: false,
+      endpoints: { ...state.endpoints },
     };
     return entry.seats;
   }
@@ -78,7 +94,8 @@ export class MemoryPresence implements Presence {
       let best: RoomEntry | undefined;
       for (const candidate of [...this.#rooms.values()].sort((a, b) => (a.listing.id < b.listing.id ? -1 : 1))) {
         const l = candidate.listing;
-        if (l.type !== request.type || l.locked || !this.#processAlive(l.processId, now) || !matchesCriteria(l.metadata, criteria)) continue;
+        if (l.type !== request.type || l.locked || !this.#processAlive(l.processId, now) || !matchesCriteria(l.metadata, criteria))
+          continue;
         this.#purge(candidate, now);
         if (candidate.seats >= l.maxClients) continue;
         if (best === undefined || candidate.seats > best.seats) best = candidate;
@@ -93,8 +110,17 @@ export class MemoryPresence implements Presence {
       const maxClients = process.types[request.type]!;
       entry = {
         listing: {
-          id: request.newRoomId, type: request.type, processId: process.id, url: process.url, seats: 0, clients: 0,
-          maxClients, locked: false, metadata: { ...criteria }, pending: true,
+          id: request.newRoomId,
+          type: request.type,
+          processId: process.id,
+          url: process.url,
+          seats: 0,
+          clients: 0,
+          maxClients,
+          locked: false,
+          metadata: { ...criteria },
+          pending: true,
+          endpoints: {},
         },
         seats: 0,
         expiresAtMs: now + request.pendingTtlMs,
@@ -156,7 +182,10 @@ export class MemoryPresence implements Presence {
 
   async subscribe(channel: string, handler: MessageHandler): Promise<() => Promise<void>> {
     let signal = this.#channels.get(channel);
-    if (signal === undefined) this.#channels.set(channel, (signal = new Signal<[message: string]>()));
+    if (signal === undefined) {
+      signal = new Signal<[message: string]>();
+      this.#channels.set(channel, signal);
+    }
     const off = signal.connect(handler);
     return async () => off();
   }

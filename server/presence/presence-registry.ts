@@ -16,6 +16,8 @@ export interface PresenceRegistryOptions {
   readonly heartbeatMs?: number;
   /** How long an entry outlives its last report (ms, default 5000): a process that dies leaves the list after this. */
   readonly ttlMs?: number;
+  /** Host that ENet clients reach this process's rooms at (default: the host of `url`). */
+  readonly enetHost?: string;
   /** Refuse WebSocket joins that carry no seat token (default false: they take a seat directly when one is free). */
   readonly requireSeat?: boolean;
   readonly logger?: Logger;
@@ -45,6 +47,7 @@ export class PresenceRegistry {
   readonly #server: GameServer;
   readonly #presence: Presence;
   readonly #url: string;
+  readonly #enetHost: string;
   readonly #heartbeatMs: number;
   readonly #ttlMs: number;
   readonly #requireSeat: boolean;
@@ -64,13 +67,15 @@ export class PresenceRegistry {
     this.#server = server;
     this.#presence = presence;
     this.#url = options.url.replace(/\/$/, '');
+    this.#enetHost = options.enetHost ?? new URL(this.#url).hostname;
     const rng = options.rng ?? cryptoRng;
     this.processId = options.processId ?? `${hostname()}-${process.pid}-${rng.nextUint32().toString(16).padStart(8, '0')}`;
     this.#heartbeatMs = options.heartbeatMs ?? 1000;
     this.#ttlMs = options.ttlMs ?? 5000;
     this.#requireSeat = options.requireSeat ?? false;
     this.#log = options.logger ?? silentLogger;
-    if (!(this.#ttlMs > this.#heartbeatMs)) throw new RangeError(`ttlMs (${this.#ttlMs}) must be longer than heartbeatMs (${this.#heartbeatMs}).`);
+    if (!(this.#ttlMs > this.#heartbeatMs))
+      throw new RangeError(`ttlMs (${this.#ttlMs}) must be longer than heartbeatMs (${this.#heartbeatMs}).`);
   }
 
   /**
@@ -92,10 +97,12 @@ export class PresenceRegistry {
     const reconnected = (this.#presence as { reconnected?: Signal }).reconnected;
     if (reconnected instanceof Signal) this.#offs.push(reconnected.connect(() => this.sync()));
     // Not awaited: on a store that is down, the subscription completes once it is back.
-    this.#subscribed = this.#presence.subscribe(processChannel(this.processId), (m) => this.#onCommand(m)).then(
-      (off) => (this.#unsubscribe = off),
-      (err: Error) => this.#log.warn(`presence: cannot subscribe to commands (${err.message}).`),
-    );
+    this.#subscribed = this.#presence
+      .subscribe(processChannel(this.processId), (m) => this.#onCommand(m))
+      .then(
+        (off) => (this.#unsubscribe = off),
+        (err: Error) => this.#log.warn(`presence: cannot subscribe to commands (${err.message}).`),
+      );
     this.#timer = setInterval(() => this.sync(), this.#heartbeatMs);
     this.#timer.unref?.();
     await this.sync();
@@ -153,10 +160,24 @@ export class PresenceRegistry {
         const occupied = room.clientCount;
         const counted = ledger.counted;
         const change = occupied - ledger.reported - counted;
-        await this.#presence.syncRoom({
-          id: room.id, type: room.type.name, processId: this.processId, url: this.#url, maxClients: room.maxClients,
-          locked: room.locked || server.draining, metadata: room.metadata, occupied, change,
-        }, this.#ttlMs);
+        await this.#presence.syncRoom(
+          {
+            id: room.id,
+            type: room.type.name,
+            processId: this.processId,
+            url: this.#url,
+            maxClients: room.maxClients,
+            locked: room.locked || server.draining,
+            metadata: room.metadata,
+            occupied,
+            change,
+            endpoints: {
+              ws: `${this.#url}/${room.id}`,
+              ...(room.enetPort !== null ? { enet: `enet://${this.#enetHost}:${room.enetPort}` } : {}),
+            },
+          },
+          this.#ttlMs,
+        );
         // Admissions that happened while the report was in flight stay counted for the next one.
         ledger.reported = occupied;
         ledger.counted -= counted;
@@ -175,7 +196,10 @@ export class PresenceRegistry {
 
   #ledger(roomId: string): Ledger {
     let ledger = this.#ledgers.get(roomId);
-    if (ledger === undefined) this.#ledgers.set(roomId, (ledger = { reported: 0, counted: 0 }));
+    if (ledger === undefined) {
+      ledger = { reported: 0, counted: 0 };
+      this.#ledgers.set(roomId, ledger);
+    }
     return ledger;
   }
 
@@ -198,7 +222,10 @@ export class PresenceRegistry {
   }
 
   /** The seat check of every WebSocket join. */
-  async #admit(request: RoomRequest, target: string): Promise<{ refuse: 'bad_seat' | 'full' | 'locked'; reason: string } | { admitted(room: Room | null): void }> {
+  async #admit(
+    request: RoomRequest,
+    target: string,
+  ): Promise<{ refuse: 'bad_seat' | 'full' | 'locked'; reason: string } | { admitted(room: Room | null): void }> {
     const query = target.indexOf('?');
     const token = query === -1 ? null : new URLSearchParams(target.slice(query + 1)).get(SEAT_PARAM);
     const roomId = request.kind === 'quick-join' ? null : request.roomId;
@@ -246,14 +273,17 @@ export class PresenceRegistry {
     try {
       command = JSON.parse(message) as typeof command;
     } catch {
-      return this.#log.warn('presence: ignored a command that is not JSON.');
+      this.#log.warn('presence: ignored a command that is not JSON.');
+      return;
     }
     if (command.op === 'create' && typeof command.type === 'string' && typeof command.roomId === 'string') {
       if (this.#server.getRoom(command.roomId) !== null) return;
-      const metadata = command.metadata !== null && typeof command.metadata === 'object' ? (command.metadata as Record<string, unknown>) : {};
+      const metadata =
+        command.metadata !== null && typeof command.metadata === 'object' ? (command.metadata as Record<string, unknown>) : {};
       this.#server.createRoom(command.type, { id: command.roomId, metadata }).catch((err: Error) => {
         // The client's join (`/<type>/<roomId>`) may have created it first: that is fine.
-        if (this.#server.getRoom(command.roomId as string) === null) this.#log.warn(`presence: cannot open room ${String(command.roomId)}: ${err.message}`);
+        if (this.#server.getRoom(command.roomId as string) === null)
+          this.#log.warn(`presence: cannot open room ${String(command.roomId)}: ${err.message}`);
       });
       return;
     }

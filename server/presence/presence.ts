@@ -42,6 +42,8 @@ export interface RoomListing {
   readonly metadata: Readonly<Record<string, unknown>>;
   /** Placed by the matchmaker, not yet created by its process. */
   readonly pending: boolean;
+  /** Public address per transport (`ws`: `ws://host:port/<roomId>`, `enet`: `enet://host:port`); empty while pending. */
+  readonly endpoints: Readonly<Record<string, string>>;
 }
 
 /** What a process reports about one of its rooms (register and heartbeat in one). */
@@ -53,6 +55,8 @@ export interface RoomState {
   readonly maxClients: number;
   readonly locked: boolean;
   readonly metadata: Readonly<Record<string, unknown>>;
+  /** Public address per transport (`ws`, `enet`…). */
+  readonly endpoints: Readonly<Record<string, string>>;
   /** Clients in the room now (connected or in their handshake). */
   readonly occupied: number;
   /**
@@ -140,6 +144,7 @@ export const ROOMS_CHANNEL = 'rooms';
 
 /** Whether `metadata` has every value of `criteria` (compared as strings, as Redis stores them). */
 export function matchesCriteria(metadata: Readonly<Record<string, unknown>>, criteria: Readonly<Record<string, Criterion>>): boolean {
-  for (const [key, value] of Object.entries(criteria)) if (metadata[key] === undefined || metadata[key] === null || String(metadata[key]) !== String(value)) return false;
+  for (const [key, value] of Object.entries(criteria))
+    if (metadata[key] === undefined || metadata[key] === null || String(metadata[key]) !== String(value)) return false;
   return true;
 }

@@ -1,10 +1,24 @@
 import { Redis, type RedisOptions } from 'ioredis';
 import { ErrorCode, MultiplayerError, Signal, silentLogger, type Logger } from '../../core/index.js';
 import type {
-  MessageHandler, Presence, ProcessInfo, Reservation, ReserveFailure, ReserveRequest, RoomListing, RoomState,
+  MessageHandler,
+  Presence,
+  ProcessInfo,
+  Reservation,
+  ReserveFailure,
+  ReserveRequest,
+  RoomListing,
+  RoomState,
 } from './presence.js';
 import {
-  CLAIM_SEAT, CONSUME_SEAT, LIST_PROCESSES, LIST_ROOMS, REGISTER_PROCESS, REMOVE_ROOM, RESERVE_SEAT, SYNC_ROOM,
+  CLAIM_SEAT,
+  CONSUME_SEAT,
+  LIST_PROCESSES,
+  LIST_ROOMS,
+  REGISTER_PROCESS,
+  REMOVE_ROOM,
+  RESERVE_SEAT,
+  SYNC_ROOM,
 } from './redis-scripts.js';
 
 /** Options of `RedisPresence`. */
@@ -111,13 +125,28 @@ export class RedisPresence implements Presence {
 
   async listProcesses(): Promise<ProcessInfo[]> {
     const rows = JSON.parse((await this.#scripts.snListProcesses(this.#prefix)) as string) as Array<Record<string, string>>;
-    return rows.map((r) => ({ id: r.id!, url: r.url!, types: JSON.parse(r.types ?? '{}') as Record<string, number>, rooms: Number(r.rooms ?? 0) }));
+    return rows.map((r) => ({
+      id: r.id!,
+      url: r.url!,
+      types: JSON.parse(r.types ?? '{}') as Record<string, number>,
+      rooms: Number(r.rooms ?? 0),
+    }));
   }
 
   async syncRoom(s: RoomState, ttlMs: number): Promise<number> {
     const seats = await this.#scripts.snSyncRoom(
-      this.#prefix, s.id, s.type, s.processId, s.url, s.maxClients, s.locked ? '1' : '0', JSON.stringify(s.metadata),
-      s.occupied, s.change, Math.ceil(ttlMs),
+      this.#prefix,
+      s.id,
+      s.type,
+      s.processId,
+      s.url,
+      s.maxClients,
+      s.locked ? '1' : '0',
+      JSON.stringify(s.metadata),
+      s.occupied,
+      s.change,
+      Math.ceil(ttlMs),
+      JSON.stringify(s.endpoints),
     );
     return Number(seats);
   }
@@ -128,7 +157,14 @@ export class RedisPresence implements Presence {
 
   async reserveSeat(q: ReserveRequest): Promise<Reservation | ReserveFailure> {
     const result = await this.#scripts.snReserveSeat(
-      this.#prefix, q.mode, q.type, q.roomId ?? '', JSON.stringify(q.criteria ?? {}), q.token, Math.ceil(q.seatTtlMs), q.newRoomId,
+      this.#prefix,
+      q.mode,
+      q.type,
+      q.roomId ?? '',
+      JSON.stringify(q.criteria ?? {}),
+      q.token,
+      Math.ceil(q.seatTtlMs),
+      q.newRoomId,
       Math.ceil(q.pendingTtlMs),
     );
     if (typeof result === 'string') return result as ReserveFailure;
@@ -158,7 +194,8 @@ export class RedisPresence implements Presence {
     const full = this.#prefix + channel;
     let set = this.#handlers.get(full);
     if (set === undefined) {
-      this.#handlers.set(full, (set = new Set()));
+      set = new Set();
+      this.#handlers.set(full, set);
       await sub.subscribe(full);
     }
     set.add(handler);
@@ -206,7 +243,9 @@ export class RedisPresence implements Presence {
   #lost(err: Error | null): void {
     if (this.#down || this.#closed) return;
     this.#down = true;
-    this.#log.warn(`presence: Redis connection lost (${this.#describe()}${err !== null ? `: ${err.message}` : ''}); retrying with backoff.`);
+    this.#log.warn(
+      `presence: Redis connection lost (${this.#describe()}${err !== null ? `: ${err.message}` : ''}); retrying with backoff.`,
+    );
   }
 
   #describe(): string {
@@ -215,16 +254,31 @@ export class RedisPresence implements Presence {
   }
 }
 
-function toListing(r: Record<string, string>): RoomListing {
-  let metadata: Record<string, unknown> = {};
+/** A JSON object field of a room hash, or {} (a hand-edited key: listed without it). */
+function objectField<T>(text: string | undefined): Record<string, T> {
   try {
-    const parsed = JSON.parse(r.meta ?? '{}') as unknown;
-    if (parsed !== null && typeof parsed === 'object' && !Array.isArray(parsed)) metadata = parsed as Record<string, unknown>;
+    const parsed = JSON.parse(text ?? '{}') as unknown;
+    if (parsed !== null && typeof parsed === 'object' && !Array.isArray(parsed)) return parsed as Record<string, T>;
   } catch {
-    // A hand-edited key: list the room without metadata.
+    // fall through
   }
+  return {};
+}
+
+function toListing(r: Record<string, string>): RoomListing {
+  const metadata = objectField<unknown>(r.meta);
+  const endpoints = objectField<string>(r.endpoints);
   return {
-    id: r.id!, type: r.type!, processId: r.process!, url: r.url!, seats: Number(r.seats ?? 0), clients: Number(r.clients ?? 0),
-    maxClients: Number(r.max ?? 0), locked: r.locked === '1', metadata, pending: r.pending === '1',
+    id: r.id!,
+    type: r.type!,
+    processId: r.process!,
+    url: r.url!,
+    seats: Number(r.seats ?? 0),
+    clients: Number(r.clients ?? 0),
+    maxClients: Number(r.max ?? 0),
+    locked: r.locked === '1',
+    metadata,
+    pending: r.pending === '1',
+    endpoints,
   };
 }

@@ -8,7 +8,7 @@
  *   P proc:<id>        hash: id, url, types (JSON: type → maxClients), rooms
  *   P type:<type>      set of room ids (members whose room hash expired are dropped when seen)
  *   P open:<type>      sorted set: room id → seats, for the rooms that take a seat now (unlocked, below max)
- *   P room:<id>        hash: id, type, process, url, seats, clients, max, locked, meta (JSON), pending; expires (TTL)
+ *   P room:<id>        hash: id, type, process, url, seats, clients, max, locked, meta (JSON), endpoints (JSON), pending; expires (TTL)
  *   P res:<id>         sorted set: unused seat token → expiry (ms)
  *   P seat:<token>     string: room id; expires with the seat
  *
@@ -53,7 +53,7 @@ local function proc_alive(pid, now)
 end
 `;
 
-/** ARGV: P, id, type, process, url, max, locked, meta, occupied, change, ttlMs → seats. */
+/** ARGV: P, id, type, process, url, max, locked, meta, occupied, change, ttlMs, endpoints (JSON) → seats. */
 export const SYNC_ROOM = `${COMMON}
 local id, rtype, pid, url, max, locked, meta = ARGV[2], ARGV[3], ARGV[4], ARGV[5], ARGV[6], ARGV[7], ARGV[8]
 local occupied, change, ttl = tonumber(ARGV[9]), tonumber(ARGV[10]), tonumber(ARGV[11])
@@ -68,7 +68,7 @@ else
   seats = occupied
 end
 redis.call('HSET', key, 'id', id, 'type', rtype, 'process', pid, 'url', url, 'max', max, 'locked', locked,
-  'meta', meta, 'clients', occupied, 'seats', seats, 'pending', '0')
+  'meta', meta, 'clients', occupied, 'seats', seats, 'pending', '0', 'endpoints', ARGV[12])
 redis.call('PEXPIRE', key, ttl)
 if redis.call('EXISTS', P .. 'res:' .. id) == 1 then redis.call('PEXPIRE', P .. 'res:' .. id, ttl) end
 redis.call('SADD', P .. 'type:' .. rtype, id)
@@ -179,7 +179,7 @@ if chosen == nil then
   if meta == '[]' then meta = '{}' end
   local key = P .. 'room:' .. new_id
   redis.call('HSET', key, 'id', new_id, 'type', rtype, 'process', best, 'url', url, 'max', best_max, 'locked', '0',
-    'meta', meta, 'clients', 0, 'seats', 0, 'pending', '1')
+    'meta', meta, 'clients', 0, 'seats', 0, 'pending', '1', 'endpoints', '{}')
   redis.call('PEXPIRE', key, pending_ttl)
   redis.call('SADD', P .. 'type:' .. rtype, new_id)
   redis.call('SADD', P .. 'types', rtype)

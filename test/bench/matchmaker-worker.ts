@@ -21,7 +21,8 @@ for await (const line of createInterface({ input: process.stdin })) {
   if (matchmaker === undefined) {
     const presence = new RedisPresence({ url, prefix });
     await presence.ready();
-    presences.set(prefix, (matchmaker = new Matchmaker(presence, { seatTtlMs: 120_000 })));
+    matchmaker = new Matchmaker(presence, { seatTtlMs: 120_000 });
+    presences.set(prefix, matchmaker);
   }
   let next = 0;
   let failures = 0;

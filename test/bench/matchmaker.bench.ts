@@ -57,7 +57,9 @@ function spawnWorker(script: string, args: string[]): Worker {
 const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 
 const redis = await launchRedis();
-const workers = Array.from({ length: PROCESSES }, () => spawnWorker('test/bench/matchmaker-worker.ts', [redis.url, String(SEATS), String(CONCURRENCY)]));
+const workers = Array.from({ length: PROCESSES }, () =>
+  spawnWorker('test/bench/matchmaker-worker.ts', [redis.url, String(SEATS), String(CONCURRENCY)]),
+);
 await Promise.all(workers.map((w) => w.next(/^ready$/)));
 
 async function run(prefix: string, mode: 'seat' | 'incr'): Promise<{ perSecond: number; failures: number }> {
@@ -95,14 +97,20 @@ try {
     failures += results.seat!.failures + results.incr!.failures + (seats === PROCESSES * SEATS ? 0 : 1);
     seatRates.push(results.seat!.perSecond);
     incrRates.push(results.incr!.perSecond);
-    console.log(`round ${round}: ${results.seat!.perSecond.toFixed(0)} seats/s, baseline ${results.incr!.perSecond.toFixed(0)} INCR/s; ${rooms.length} rooms, ${seats} seats, ${over} over-booked`);
+    console.log(
+      `round ${round}: ${results.seat!.perSecond.toFixed(0)} seats/s, baseline ${results.incr!.perSecond.toFixed(0)} INCR/s; ${rooms.length} rooms, ${seats} seats, ${over} over-booked`,
+    );
   }
 } finally {
   for (const w of workers) w.proc.stdin!.write('quit\n');
   for (const g of games) if (g.exitCode === null) g.kill('SIGKILL');
   await redis.stop();
 }
-console.log(`load average ${loadavg().map((x) => x.toFixed(1)).join(' ')}; ${PROCESSES} processes x ${SEATS} calls, ${CONCURRENCY} in flight each; medians of ${ROUNDS} rounds`);
+console.log(
+  `load average ${loadavg()
+    .map((x) => x.toFixed(1))
+    .join(' ')}; ${PROCESSES} processes x ${SEATS} calls, ${CONCURRENCY} in flight each; medians of ${ROUNDS} rounds`,
+);
 console.log(`baseline: ${median(incrRates).toFixed(0)} plain Redis INCR/s across ${PROCESSES} processes (one round trip each)`);
 if (failures > 0) console.log(`FAILED: ${failures} calls failed or seat totals did not add up`);
 console.log(`matchmaker: ${median(seatRates).toFixed(0)} seats/s across ${PROCESSES} processes, ${overBooked} over-booked`);

@@ -9,7 +9,12 @@ import { GameServer } from '../../server/index.js';
 import { PresenceRegistry, RedisPresence } from '../../server/presence/index.js';
 
 const [url, prefix, max = '10', heartbeat = '200', ttl = '1500'] = process.argv.slice(2);
-const log = { debug: () => {}, info: (m: string) => console.log(`info ${m}`), warn: (m: string) => console.log(`warn ${m}`), error: (m: string) => console.log(`error ${m}`) };
+const log = {
+  debug: () => {},
+  info: (m: string) => console.log(`info ${m}`),
+  warn: (m: string) => console.log(`warn ${m}`),
+  error: (m: string) => console.log(`error ${m}`),
+};
 const presence = new RedisPresence({ url: url!, prefix: prefix!, logger: log, maxRetryDelayMs: 200 });
 const server = new GameServer({ logger: { ...log, info: () => {} } });
 server.define('arena', {

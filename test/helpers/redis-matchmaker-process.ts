@@ -16,7 +16,11 @@ const lines = createInterface({ input: process.stdin });
 for await (const line of lines) {
   if (line.trim() !== 'go') continue;
   const settled = await Promise.allSettled(Array.from({ length: Number(count) }, () => matchmaker.joinOrCreate(type)));
-  const seats = settled.flatMap((s) => (s.status === 'fulfilled' ? [{ roomId: s.value.roomId, token: s.value.token, joinUrl: s.value.joinUrl, processId: s.value.processId }] : []));
+  const seats = settled.flatMap((s) =>
+    s.status === 'fulfilled'
+      ? [{ roomId: s.value.roomId, token: s.value.token, joinUrl: s.value.joinUrl, processId: s.value.processId }]
+      : [],
+  );
   const errors = settled.flatMap((s) => (s.status === 'rejected' ? [String((s.reason as Error).message)] : []));
   console.log(JSON.stringify({ seats, errors }));
   break;

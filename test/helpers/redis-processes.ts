@@ -47,13 +47,18 @@ export function spawnTs(t: Test, script: string, args: string[]): Child {
             if (m !== null) {
               waiters.delete(check);
               clearTimeout(timer);
-              return resolve(m);
+              resolve(m);
+              return;
             }
           }
         };
         const timer = setTimeout(() => {
           waiters.delete(check);
-          reject(new Error(`${script}: no line matching ${re} in ${timeoutMs} ms; stdout: ${lines.slice(-10).join(' | ')}; stderr: ${stderr.slice(-800)}`));
+          reject(
+            new Error(
+              `${script}: no line matching ${re} in ${timeoutMs} ms; stdout: ${lines.slice(-10).join(' | ')}; stderr: ${stderr.slice(-800)}`,
+            ),
+          );
         }, timeoutMs);
         waiters.add(check);
         check();

@@ -262,7 +262,7 @@ t.test('static sync before its node: waiting paths are bounded per peer; the ove
   sim.step(2);
   t.equal(stats(client).pathsWaiting, 2);
   t.equal(stats(client).pathsDropped, 3);
-  t.equal(client.log.at(LogLevel.ERROR).filter((r) => /paths waiting for their nodes/.test(r.message)).length, 1, 'logged once');
+  t.equal(client.log.at(LogLevel.ERROR).filter((r) => /paths waiting for their nodes already/.test(r.message)).length, 1, 'logged once');
   t.ok(client.multiplayer.getPeers().includes(1), 'still connected');
 });
 

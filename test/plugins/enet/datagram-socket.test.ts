@@ -73,5 +73,9 @@ t.test('send: a deferred socket copies what it queues before its bind completes'
   bind(await bindUdpSocket({ address: '127.0.0.1' }));
   const deadline = Date.now() + 5000;
   while (got.length < 3 && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 5));
-  t.same(got.map((d) => (intact(d) ? new DataView(d.buffer, d.byteOffset).getUint32(0) : -1)), [0, 1, 2], 'the three datagrams as they were sent');
+  t.same(
+    got.map((d) => (intact(d) ? new DataView(d.buffer, d.byteOffset).getUint32(0) : -1)),
+    [0, 1, 2],
+    'the three datagrams as they were sent',
+  );
 });

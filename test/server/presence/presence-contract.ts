@@ -12,11 +12,31 @@ let counter = 0;
 const token = (): string => (++counter).toString(16).padStart(32, '0');
 
 function request(over: Partial<ReserveRequest> = {}): ReserveRequest {
-  return { mode: 'join-or-create', type: 'arena', token: token(), seatTtlMs: 60_000, newRoomId: `r${++counter}`, pendingTtlMs: 60_000, ...over };
+  return {
+    mode: 'join-or-create',
+    type: 'arena',
+    token: token(),
+    seatTtlMs: 60_000,
+    newRoomId: `r${++counter}`,
+    pendingTtlMs: 60_000,
+    ...over,
+  };
 }
 
 function state(id: string, over: Partial<RoomState> = {}): RoomState {
-  return { id, type: 'arena', processId: 'p1', url: 'ws://127.0.0.1:1', maxClients: 3, locked: false, metadata: {}, occupied: 0, change: 0, ...over };
+  return {
+    id,
+    type: 'arena',
+    processId: 'p1',
+    url: 'ws://127.0.0.1:1',
+    maxClients: 3,
+    locked: false,
+    metadata: {},
+    endpoints: {},
+    occupied: 0,
+    change: 0,
+    ...over,
+  };
 }
 
 export function presenceContract(t: Test, make: (t: Test) => Promise<PresenceFixture>): void {
@@ -24,7 +44,10 @@ export function presenceContract(t: Test, make: (t: Test) => Promise<PresenceFix
     const { presence, advance } = await make(t);
     t.equal(await presence.reserveSeat(request()), 'no_process');
     await presence.registerProcess({ id: 'p1', url: 'ws://a', types: { arena: 3 }, rooms: 0 }, 400);
-    t.same((await presence.listProcesses()).map((p) => [p.id, p.url, p.types]), [['p1', 'ws://a', { arena: 3 }]]);
+    t.same(
+      (await presence.listProcesses()).map((p) => [p.id, p.url, p.types]),
+      [['p1', 'ws://a', { arena: 3 }]],
+    );
     t.equal(await presence.reserveSeat(request({ type: 'race' })), 'no_process', 'a process that does not host the type is not chosen');
     await advance(600);
     t.same(await presence.listProcesses(), [], 'expired');
@@ -38,13 +61,28 @@ export function presenceContract(t: Test, make: (t: Test) => Promise<PresenceFix
     const results = [];
     for (let i = 0; i < 7; i++) results.push(await presence.reserveSeat(request({ newRoomId: `room${i}` })));
     const placed = results.map((r) => (typeof r === 'string' ? r : [r.roomId, r.processId, r.created]));
-    t.same(placed, [
-      ['room0', 'p1', true], ['room0', 'p1', false], ['room0', 'p1', false],
-      ['room3', 'p2', true], ['room3', 'p2', false], ['room3', 'p2', false],
-      ['room6', 'p1', true],
-    ], 'new rooms go to the process with the fewest rooms');
+    t.same(
+      placed,
+      [
+        ['room0', 'p1', true],
+        ['room0', 'p1', false],
+        ['room0', 'p1', false],
+        ['room3', 'p2', true],
+        ['room3', 'p2', false],
+        ['room3', 'p2', false],
+        ['room6', 'p1', true],
+      ],
+      'new rooms go to the process with the fewest rooms',
+    );
     const rooms = await presence.listRooms('arena');
-    t.same(rooms.map((r) => [r.id, r.seats, r.maxClients, r.pending, r.url]), [['room0', 3, 3, true, 'ws://a'], ['room3', 3, 3, true, 'ws://b'], ['room6', 1, 3, true, 'ws://a']]);
+    t.same(
+      rooms.map((r) => [r.id, r.seats, r.maxClients, r.pending, r.url]),
+      [
+        ['room0', 3, 3, true, 'ws://a'],
+        ['room3', 3, 3, true, 'ws://b'],
+        ['room6', 1, 3, true, 'ws://a'],
+      ],
+    );
     t.equal(await presence.reserveSeat(request({ mode: 'join', roomId: 'room0' })), 'full');
     t.equal(await presence.reserveSeat(request({ mode: 'join', roomId: 'nope' })), 'not_found');
     t.equal(await presence.claimSeat('room3'), 'full');
@@ -81,8 +119,12 @@ export function presenceContract(t: Test, make: (t: Test) => Promise<PresenceFix
   t.test('rooms expire after their TTL unless reported; a report re-registers a lost room with its clients', async (t) => {
     const { presence, advance } = await make(t);
     await presence.registerProcess({ id: 'p1', url: 'ws://a', types: { arena: 3 }, rooms: 0 }, 60_000);
-    t.equal(await presence.syncRoom(state('a', { occupied: 2 }), 400), 2);
-    t.same((await presence.listRooms()).map((r) => [r.id, r.seats, r.clients]), [['a', 2, 2]]);
+    t.equal(await presence.syncRoom(state('a', { occupied: 2, endpoints: { ws: 'ws://h:1/a', enet: 'enet://h:2' } }), 400), 2);
+    t.same(
+      (await presence.listRooms()).map((r) => [r.id, r.seats, r.clients, r.endpoints]),
+      [['a', 2, 2, { ws: 'ws://h:1/a', enet: 'enet://h:2' }]],
+      'listed with its public address per transport',
+    );
     await advance(600);
     t.same(await presence.listRooms(), [], 'gone after the TTL');
     t.equal(await presence.syncRoom(state('a', { occupied: 2, change: 5 }), 60_000), 2, 'an unknown room starts at its clients');

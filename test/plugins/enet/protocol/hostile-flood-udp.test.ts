@@ -13,10 +13,31 @@ import { udpHost, type SeenEvent } from '../../../helpers/enet-udp.js';
 const u32 = (v: number): number[] => [v >>> 24, (v >>> 16) & 0xff, (v >>> 8) & 0xff, v & 0xff];
 
 /** A forged CONNECT datagram (no peer id yet, sentTime set, 2 channels, MTU 1392). */
-const connect = (id: number): Uint8Array => new Uint8Array([
-  0x8f, 0xff, 0, 1, Command.CONNECT | FLAG_ACKNOWLEDGE, 0xff, 0, 1, 0, 0, 0xff, 0xff, ...u32(1392), ...u32(65536), ...u32(2),
-  ...u32(0), ...u32(0), ...u32(5000), ...u32(2), ...u32(2), ...u32(id), ...u32(0),
-]);
+const connect = (id: number): Uint8Array =>
+  new Uint8Array([
+    0x8f,
+    0xff,
+    0,
+    1,
+    Command.CONNECT | FLAG_ACKNOWLEDGE,
+    0xff,
+    0,
+    1,
+    0,
+    0,
+    0xff,
+    0xff,
+    ...u32(1392),
+    ...u32(65536),
+    ...u32(2),
+    ...u32(0),
+    ...u32(0),
+    ...u32(5000),
+    ...u32(2),
+    ...u32(2),
+    ...u32(id),
+    ...u32(0),
+  ]);
 
 const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -58,8 +79,8 @@ t.test('CONNECT flood over UDP: 4,096 forged CONNECTs from 64 sockets; an honest
   let id = 1;
   let started = 0;
   let connectedAt = -1;
-  const honestConnected = (): boolean => client.peers[0]!.state === PeerState.CONNECTED &&
-    seen.some((e) => e.host === server && e.type === HostEventType.CONNECT);
+  const honestConnected = (): boolean =>
+    client.peers[0]!.state === PeerState.CONNECTED && seen.some((e) => e.host === server && e.type === HostEventType.CONNECT);
   for (let round = 0; round < 64; round++) {
     for (const s of attackers) s.send(connect(id++), server.socket.port, '127.0.0.1');
     if (round === 16) {
@@ -84,7 +105,10 @@ t.test('CONNECT flood over UDP: 4,096 forged CONNECTs from 64 sockets; an honest
   client.peers[0]!.send(0, new Uint8Array([1, 2, 3]), PacketFlag.RELIABLE);
   const sendDeadline = performance.now() + 5000;
   while (!seen.some((e) => e.host === server && e.type === HostEventType.RECEIVE) && performance.now() < sendDeadline) await sleep(1);
-  t.ok(seen.some((e) => e.host === server && e.type === HostEventType.RECEIVE), 'and its packet arrives');
+  t.ok(
+    seen.some((e) => e.host === server && e.type === HostEventType.RECEIVE),
+    'and its packet arrives',
+  );
   t.ok(server.evictedHandshakes > 0, `forged handshakes gave up their slots (${server.evictedHandshakes})`);
   t.equal(log.at(LogLevel.WARN).filter((r) => r.message.includes('handshake')).length, 1, 'logged once');
   stop = true;
