@@ -42,8 +42,8 @@ export default defineConfig({
   sourcemap: true,
   clean: true,
   outDir: 'dist',
-  // No bundling, so nothing is inlined: ws, node-datachannel, inversify, esbuild (which `scenenet arena`
-  // runs at start, from a clone) and the rest stay imports of their packages.
+  // No bundling, so nothing is inlined: ws, node-datachannel, inversify, esbuild and the rest stay
+  // imports of their packages.
   // The arena's browser client (Phaser + scenenet's browser entries), prebuilt: the built CLI serves it.
   onSuccess: async () => {
     const { build } = await import('esbuild');

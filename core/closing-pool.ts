@@ -21,6 +21,7 @@ export interface CoreServices {
  * Makes a plugin's objects and closes every one still alive when its container unbinds. inversify 8
  * allows `onDeactivation` only on singleton bindings, so a plugin's transient objects come from this
  * singleton, whose deactivation closes them (docs/architecture.md §5: unbinding a container frees every port).
+ * @internal Plumbing behind `bindPeerPlugin`; not part of the public API.
  */
 export class ClosingPool<T extends object> {
   readonly #make: () => T;

@@ -50,20 +50,26 @@ export {
   TypedArray,
   TypedDictionary,
 } from './variant/containers.js';
-export { ByteWriter, copyBytes } from './variant/byte-writer.js';
-export { encodeVariant, writeVariant } from './variant/variant-encoder.js';
+export { ByteWriter } from './variant/byte-writer.js';
+/** @internal Byte copying plumbing shared by the packages. */
+export { copyBytes } from './variant/byte-writer.js';
+export { encodeVariant } from './variant/variant-encoder.js';
+/** @internal `encodeVariant` into a shared ByteWriter; plumbing shared by the packages. */
+export { writeVariant } from './variant/variant-encoder.js';
 export type { EncodeOptions } from './variant/variant-encoder.js';
 export { decodeVariant } from './variant/variant-decoder.js';
 export type { DecodeOptions, VariantDecodeResult } from './variant/variant-decoder.js';
 export {
   encodeAndCompressVariant,
   encodeAndCompressVariants,
-  writeCompressedVariant,
   decodeAndDecompressVariant,
   decodeAndDecompressVariants,
   isRawArguments,
 } from './variant/compressed-variant.js';
+/** @internal `encodeAndCompressVariant` into a shared ByteWriter; plumbing shared by the packages. */
+export { writeCompressedVariant } from './variant/compressed-variant.js';
 export type { CompressOptions, DecompressOptions, VariantsDecodeResult } from './variant/compressed-variant.js';
+/** @internal Byte-order plumbing the packages share (Godot's marshalls.h); not part of the public API. */
 export {
   encodeUint16,
   encodeUint32,
@@ -79,5 +85,7 @@ export {
   decodeDouble,
   encodeCString,
 } from './variant/marshalls.js';
-export { ClosingPool, bindClosingPool, bindPeerPlugin } from './closing-pool.js';
+export { bindPeerPlugin } from './closing-pool.js';
+/** @internal The container plumbing behind `bindPeerPlugin`; plugins use it, applications do not. */
+export { ClosingPool, bindClosingPool } from './closing-pool.js';
 export type { Closable, CoreServices } from './closing-pool.js';

@@ -1,6 +1,6 @@
 import { ErrorCode, MultiplayerError } from '../core/index.js';
 import type { Node } from './node.js';
-import { ProcessMode } from './node-process.js';
+import { ProcessMode } from './process-mode.js';
 import type { SceneTree } from './scene-tree.js';
 
 /**

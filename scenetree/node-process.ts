@@ -1,9 +1,8 @@
 import type { Node } from './node.js';
 import { dataOf } from './node-data.js';
+import { ProcessMode } from './process-mode.js';
 
-/** Godot: Node::ProcessMode: whether a node processes while the tree is paused. */
-export const ProcessMode = { INHERIT: 0, PAUSABLE: 1, WHEN_PAUSED: 2, ALWAYS: 3, DISABLED: 4 } as const;
-export type ProcessMode = (typeof ProcessMode)[keyof typeof ProcessMode];
+export { ProcessMode } from './process-mode.js';
 
 /** The mode that applies to `node`: its own, or the nearest non-INHERIT ancestor's (PAUSABLE at the top). */
 export function effectiveProcessMode(node: Node): ProcessMode {

@@ -47,7 +47,3 @@ export { bindUdpSocket, DeferredDatagramSocket } from './datagram-socket.js';
 export type { DatagramSocket, DatagramReceiver, BindOptions } from './datagram-socket.js';
 export { MemoryNetwork } from './memory-datagram-socket.js';
 export type { LinkConditions } from './memory-datagram-socket.js';
-export { crc32 } from './protocol/crc32.js';
-export { rangeCoderCompress, rangeCoderDecompress } from './protocol/range-coder.js';
-export { fastlzCompress, fastlzDecompress } from './protocol/fastlz.js';
-export type { FastLZLevel } from './protocol/fastlz.js';

@@ -10,6 +10,10 @@ export interface FetchClientOptions {
   readonly logger?: Logger;
   /** As `HTTPClientOptions.readTimeoutMs` (default 30 000 ms; 0 disables). */
   readonly readTimeoutMs?: number;
+  /** As `HTTPClientOptions.maxBodyBytes` (default 1 GiB; -1 disables). */
+  readonly maxBodyBytes?: number;
+  /** As `HTTPClientOptions.maxBodyMs` (default 600 000 ms; 0 disables). */
+  readonly maxBodyMs?: number;
   /** The `fetch` to use; defaults to `globalThis.fetch`. */
   readonly fetch?: typeof fetch;
 }
@@ -37,6 +41,10 @@ export class FetchHTTPClient implements HTTPClientBackend {
   readonly #clock: Clock;
   readonly #log: Logger;
   readonly #readTimeoutMs: number;
+  readonly #maxBodyBytes: number;
+  readonly #maxBodyMs: number;
+  #bodyStartMs = 0;
+  #received = 0;
   readonly #fetch: typeof fetch | undefined;
   #status: Status = Status.DISCONNECTED;
   #origin = '';
@@ -58,6 +66,8 @@ export class FetchHTTPClient implements HTTPClientBackend {
     this.#clock = options.clock ?? systemClock;
     this.#log = options.logger ?? silentLogger;
     this.#readTimeoutMs = options.readTimeoutMs ?? 30_000;
+    this.#maxBodyBytes = options.maxBodyBytes ?? 2 ** 30;
+    this.#maxBodyMs = options.maxBodyMs ?? 600_000;
     this.#fetch = options.fetch ?? (typeof fetch === 'function' ? fetch.bind(globalThis) : undefined);
   }
 
@@ -201,6 +211,7 @@ export class FetchHTTPClient implements HTTPClientBackend {
     this.#code = 0;
     this.#headers = null;
     this.#bodyLength = -1;
+    this.#received = 0;
   }
 
   #push(gen: number, e: Event): void {
@@ -215,6 +226,10 @@ export class FetchHTTPClient implements HTTPClientBackend {
         this.#reading = false;
         this.#chunks.push(e.chunk);
         this.#buffered += e.chunk.length;
+        this.#received += e.chunk.length;
+        if (this.#maxBodyBytes >= 0 && this.#received > this.#maxBodyBytes) {
+          this.#fail(`response body longer than maxBodyBytes (${this.#maxBodyBytes} bytes).`);
+        }
         return;
       case 'end':
         this.#reading = false;
@@ -242,6 +257,7 @@ export class FetchHTTPClient implements HTTPClientBackend {
       this.#reader = res.body.getReader();
     }
     this.#status = Status.BODY;
+    this.#bodyStartMs = this.#clock.nowMs();
   }
 
   /** Keeps one read in flight while fewer than two read chunks are held. */
@@ -255,12 +271,19 @@ export class FetchHTTPClient implements HTTPClientBackend {
   }
 
   #checkTimeout(): void {
+    if (this.#status === Status.BODY && !this.#ended && this.#maxBodyMs > 0 && this.#clock.nowMs() - this.#bodyStartMs > this.#maxBodyMs) {
+      return this.#fail(`response body still going after maxBodyMs (${this.#maxBodyMs} ms).`);
+    }
     if (this.#readTimeoutMs <= 0) return;
     const waiting = this.#status === Status.REQUESTING || (this.#status === Status.BODY && this.#buffered === 0 && !this.#ended);
     if (!waiting || this.#clock.nowMs() - this.#lastProgressMs <= this.#readTimeoutMs) return;
+    this.#fail(`no progress for ${this.#readTimeoutMs} ms (read timeout).`);
+  }
+
+  #fail(message: string): void {
     this.close();
     this.#status = Status.CONNECTION_ERROR;
-    this.#log.warn(`HTTPClient (fetch): no progress for ${this.#readTimeoutMs} ms (read timeout).`);
+    this.#log.warn(`HTTPClient (fetch): ${message}`);
   }
 }
 

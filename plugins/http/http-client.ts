@@ -18,11 +18,23 @@ export interface HTTPClientOptions {
   readonly clock?: Clock;
   readonly logger?: Logger;
   /**
-   * Longest wait, on the injected clock, for the network while resolving, connecting, handshaking,
-   * requesting or reading a body; then the status becomes the matching error. 0 disables it.
+   * Longest silence, on the injected clock, while resolving, connecting, handshaking, requesting or
+   * reading a body; then the status becomes the matching error. An idle timeout: every byte that
+   * arrives starts it again, so a slow response that keeps sending stays alive. 0 disables it.
    * Default 30 000 ms. Godot has no such timeout (only HTTPRequest.timeout).
    */
   readonly readTimeoutMs?: number;
+  /**
+   * Most body bytes one response may send; past it the status becomes CONNECTION_ERROR (logged once),
+   * so an endless body ends. -1 disables it. Default 1 GiB. Godot has no such limit (only
+   * HTTPRequest.body_size_limit).
+   */
+  readonly maxBodyBytes?: number;
+  /**
+   * Longest time, on the injected clock, one response may spend in BODY however steadily it sends;
+   * then CONNECTION_ERROR (logged once). 0 disables it. Default 600 000 ms (10 min).
+   */
+  readonly maxBodyMs?: number;
   /** Largest response head Node's parser accepts (bytes); beyond it, CONNECTION_ERROR. Default 16 KiB. */
   readonly maxHeaderSize?: number;
 }
@@ -48,6 +60,9 @@ export class HTTPClient implements HTTPClientBackend {
   readonly #log: Logger;
   readonly #readTimeoutMs: number;
   readonly #maxHeaderSize: number;
+  readonly #maxBodyBytes: number;
+  readonly #maxBodyMs: number;
+  #bodyStartMs = 0;
   #status: Status = Status.DISCONNECTED;
   #events: Event[] = [];
   #gen = 0;
@@ -66,12 +81,16 @@ export class HTTPClient implements HTTPClientBackend {
   #lastProgressMs = 0;
   #closedDetail: string | null = null;
   #connection: StreamPeer | null = null;
+  #watched: net.Socket | null = null;
+  #arrived = false;
 
   constructor(options: HTTPClientOptions = {}) {
     this.#clock = options.clock ?? systemClock;
     this.#log = options.logger ?? silentLogger;
     this.#readTimeoutMs = options.readTimeoutMs ?? 30_000;
     this.#maxHeaderSize = options.maxHeaderSize ?? 16 * 1024;
+    this.#maxBodyBytes = options.maxBodyBytes ?? 2 ** 30;
+    this.#maxBodyMs = options.maxBodyMs ?? 600_000;
   }
 
   /** Godot: HTTPClient::query_string_from_dict (core/io/http_client.cpp). */
@@ -159,7 +178,8 @@ export class HTTPClient implements HTTPClientBackend {
     const events = this.#events;
     this.#events = [];
     for (const e of events) this.#apply(e);
-    this.#reader?.drain();
+    if (this.#reader?.drain() === true || this.#arrived) this.#touch();
+    this.#arrived = false;
     if (this.#reader !== null) this.#followReader(false);
     if (this.#closedDetail !== null) this.#onClosed(this.#closedDetail);
     this.#checkTimeout();
@@ -206,7 +226,10 @@ export class HTTPClient implements HTTPClientBackend {
     }
     this.#reader = new ResponseReader(req, method === Method.HEAD, () => this.#readChunkSize, () => this.#gen === gen);
     // A socket taken over from a StreamPeer arrives paused; reading starts once Node's parser listens.
-    req.once('socket', (socket) => socket.resume());
+    req.once('socket', (socket: net.Socket) => {
+      this.#watchArrivals(socket, gen);
+      socket.resume();
+    });
     req.end(body.length > 0 ? body : undefined);
     this.#status = Status.REQUESTING;
     this.#touch();
@@ -247,7 +270,8 @@ export class HTTPClient implements HTTPClientBackend {
 
   /**
    * Up to `readChunkSize` bytes of the body (possibly none yet); only valid in BODY. When the body
-   * is complete the status becomes CONNECTED, or DISCONNECTED for a body read until the server closed.
+   * is complete the status becomes CONNECTED (with the response code kept, even if the server has
+   * closed since: the next `poll()` reports that), or DISCONNECTED for a body read until the server closed.
    * Godot: HTTPClientTCP::read_response_body_chunk (core/io/http_client_tcp.cpp)
    */
   readResponseBodyChunk(): Uint8Array {
@@ -297,7 +321,18 @@ export class HTTPClient implements HTTPClientBackend {
     this.#candidates = [];
     this.#closedDetail = null;
     this.#connection = null;
+    this.#watched = null;
+    this.#arrived = false;
     this.#status = Status.DISCONNECTED;
+  }
+
+  /** Notes every arrival of bytes (head or body) on the connection, for the idle timeout; once per socket. */
+  #watchArrivals(socket: net.Socket, gen: number): void {
+    if (this.#watched === socket) return;
+    this.#watched = socket;
+    socket.on('data', () => {
+      if (gen === this.#gen) this.#arrived = true;
+    });
   }
 
   #push(gen: number, e: Event): void {
@@ -397,18 +432,28 @@ export class HTTPClient implements HTTPClientBackend {
     }
     if (this.#status === Status.REQUESTING && reader.response !== null) {
       this.#status = reader.hasBody ? Status.BODY : Status.CONNECTED;
+      this.#bodyStartMs = this.#clock.nowMs();
+    }
+    if (this.#status === Status.BODY && this.#maxBodyBytes >= 0 && reader.received > this.#maxBodyBytes) {
+      this.#failConnect(Status.CONNECTION_ERROR, `response body longer than maxBodyBytes (${this.#maxBodyBytes} bytes).`);
+      return;
     }
     if (fromRead && this.#status === Status.BODY && reader.finished) {
       if (reader.response!.readUntilEof) {
         this.close();
         return;
       }
+      // As Godot: CONNECTED with the response code kept, even when the server already closed; the
+      // next poll() notices the close (Python's http.server closes after every response).
       this.#status = Status.CONNECTED;
-      if (this.#closedDetail !== null) this.#onClosed(this.#closedDetail);
     }
   }
 
   #checkTimeout(): void {
+    if (this.#status === Status.BODY && this.#reader?.ended === false && this.#maxBodyMs > 0 && this.#clock.nowMs() - this.#bodyStartMs > this.#maxBodyMs) {
+      this.#failConnect(Status.CONNECTION_ERROR, `response body still going after maxBodyMs (${this.#maxBodyMs} ms).`);
+      return;
+    }
     if (this.#readTimeoutMs <= 0) return;
     const waiting = this.#status === Status.RESOLVING || this.#status === Status.CONNECTING
       || this.#status === Status.REQUESTING || (this.#status === Status.BODY && this.#reader !== null && this.#reader.buffered === 0 && !this.#reader.finished);

@@ -29,7 +29,7 @@ export interface DownloadFile {
 
 /** What differs between the Node and browser builds of HTTPRequest. */
 export interface HTTPRequestPlatform {
-  createClient(options: { clock: Clock; logger: Logger; readTimeoutMs?: number }): HTTPClientBackend;
+  createClient(options: { clock: Clock; logger: Logger; readTimeoutMs?: number; maxBodyBytes?: number; maxBodyMs?: number }): HTTPClientBackend;
   /** Inflates a whole gzip or deflate body; `'limit'` past `maxBytes` (-1: none), `'corrupt'` on bad data. */
   decompress(data: Uint8Array, encoding: 'gzip' | 'deflate', maxBytes: number): Uint8Array | 'corrupt' | 'limit';
   /** Opens `path` for writing, or null when that is impossible. */
@@ -44,6 +44,14 @@ export interface HTTPRequestOptions {
   readonly logger?: Logger;
   /** The HTTPClient read timeout (see `HTTPClientOptions.readTimeoutMs`). */
   readonly readTimeoutMs?: number;
+  /**
+   * The HTTPClient's own cap on one response body (see `HTTPClientOptions.maxBodyBytes`; default 1 GiB,
+   * -1 disables it: raise it for larger downloads). `bodySizeLimit` is Godot's limit and ends in
+   * BODY_SIZE_LIMIT_EXCEEDED; past this one the result is CONNECTION_ERROR.
+   */
+  readonly maxBodyBytes?: number;
+  /** The HTTPClient's cap on a body's time (see `HTTPClientOptions.maxBodyMs`; default 10 min, 0 disables it). */
+  readonly maxBodyMs?: number;
 }
 
 /** A Logger that forwards to whatever `current()` returns at call time (the node's tree's logger). */

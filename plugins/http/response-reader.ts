@@ -31,6 +31,7 @@ export class ResponseReader {
   #queue: Queued[] = [];
   #chunks: Buffer[] = [];
   #buffered = 0;
+  #received = 0;
   #held = 0;
   #ended = false;
   #paused = false;
@@ -78,17 +79,27 @@ export class ResponseReader {
     return this.#buffered;
   }
 
+  /** The whole body has arrived (some of it may be unread). */
+  get ended(): boolean {
+    return this.#ended;
+  }
+
   /** The body is complete and every byte has been read. */
   get finished(): boolean {
     return this.#ended && this.#buffered === 0;
   }
 
-  /** Moves queued events into view, in arrival order. */
-  drain(): void {
+  /** Body bytes that arrived so far (read or not). */
+  get received(): number {
+    return this.#received;
+  }
+
+  /** Moves queued events into view, in arrival order. True when anything arrived since the last call. */
+  drain(): boolean {
     const queue = this.#queue;
     this.#queue = [];
     for (const q of queue) {
-      if (this.error !== null) return;
+      if (this.error !== null) break;
       switch (q.kind) {
         case 'response':
           this.response = describe(q.res, this.#head);
@@ -96,6 +107,7 @@ export class ResponseReader {
         case 'data':
           this.#chunks.push(q.chunk);
           this.#buffered += q.chunk.length;
+          this.#received += q.chunk.length;
           break;
         case 'end':
           this.#ended = true;
@@ -106,6 +118,7 @@ export class ResponseReader {
           break;
       }
     }
+    return queue.length > 0;
   }
 
   /** Takes up to `max` visible body bytes. */

@@ -38,5 +38,8 @@ t.test('browser budgets: no inversify, no reflect-metadata, no node:*, no ws, no
     const banned = inputs.filter((i) => /node_modules\/(inversify|@inversifyjs|reflect-metadata|ws)\//.test(i) || i.startsWith('node:') || /ws-backend|websocket-node|node-platform|node-socket|datachannel-adapter|server-policy|peer-limits|multiplayer-stats/.test(i));
     t.same(banned, [], budget.name);
     t.ok(inputs.some((i) => i.includes('scene-multiplayer.ts')), `${budget.name}: really contains SceneMultiplayer`);
+    // Replication ships only with a client that imports a spawner or synchronizer.
+    const replication = inputs.some((i) => i.includes('scene-replication-interface.ts'));
+    t.equal(replication, budget.path.includes('replication'), `${budget.name}: replication code ${replication ? 'in' : 'out'}`);
   }
 });

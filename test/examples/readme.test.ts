@@ -23,6 +23,7 @@ function asInReadme(file: string): string {
   return readFileSync(new URL(file, import.meta.url), 'utf8')
     .replace(/'\.\.\/\.\.\/core\/index\.js'/g, "'scenenet'")
     .replace(/'\.\.\/\.\.\/(scenetree|netcode|server)\/index\.js'/g, "'scenenet/$1'")
+    .replace(/'\.\.\/\.\.\/server\/presence\/index\.js'/g, "'scenenet/server/presence'")
     .replace(/'\.\.\/\.\.\/plugins\/(\w+)\/index\.js'/g, "'scenenet/plugins/$1'");
 }
 
@@ -39,7 +40,7 @@ t.test('the README shows each of the examples verbatim', (t) => {
   }
   for (const file of ['explore-example.test.ts', 'timeline-example.test.ts', 'replay-example.test.ts'])
     t.ok(inReadme.has(file), `README shows ${file}`);
-  for (const file of ['typed-rpc.ts', 'session.ts', 'netcode.ts', 'streams.ts', 'room-session.ts'])
+  for (const file of ['typed-rpc.ts', 'session.ts', 'netcode.ts', 'streams.ts', 'room-session.ts', 'presence.ts'])
     t.ok(inReadme.has(file), `README shows ${file}`);
   t.end();
 });
@@ -85,6 +86,7 @@ t.test('what the examples print', (t) => {
   );
   t.match(out('room-session.ts'), /^room: hello from peer \d+\nfinal: 1 client\n$/, "the room got the session client's RPC");
   t.equal(out('streams.ts'), 'got 1 packet: hello\n', "the server loop got the client's text");
+  t.equal(out('presence.ts'), 'ws://127.0.0.1:PORT/arena/<roomId>?seat=<32 hex>\n', 'the matchmaker reserved a seat in this process');
   t.end();
 });
 

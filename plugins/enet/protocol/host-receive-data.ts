@@ -3,13 +3,22 @@
  * fragment kinds, with the validation rules of docs/wire/enet.md §12.3 and §19.
  */
 import type { Channel } from './channel.js';
-import { connected, type CommandContext } from './host-receive.js';
+import type { CommandContext } from './host-receive.js';
+import type { Peer } from './peer.js';
 import {
   addFragment, findReliableFragmentStart, findUnreliableFragmentStart, dispatchIncomingReliableCommands,
   dispatchIncomingUnreliableCommands, queueIncomingCommand,
 } from './incoming.js';
 import { inReceiveWindow } from './channel.js';
-import { Command, Defaults, Limits, PacketFlag } from './protocol.js';
+import { Command, Defaults, Limits, PacketFlag, PeerState } from './protocol.js';
+
+/**
+ * True in the states that accept data and control commands. Here rather than in host-receive, which
+ * imports this module, so that the two do not import each other at run time.
+ */
+export function connected(peer: Peer): boolean {
+  return peer.state === PeerState.CONNECTED || peer.state === PeerState.DISCONNECT_LATER;
+}
 
 /** Runs a data command; returns the offset after its payload, or -1 on error. */
 export function receiveData(ctx: CommandContext, number: number): number {

@@ -7,7 +7,7 @@ import { encodeConnect } from './commands.js';
 import { crc32 } from './crc32.js';
 import type { ENetHost } from './host.js';
 import { notifyDisconnect } from './host-send.js';
-import { receiveData } from './host-receive-data.js';
+import { connected, receiveData } from './host-receive-data.js';
 import { isOther, type Peer } from './peer.js';
 import {
   clamp, Command, COMMAND_MASK, COMMAND_SIZES, Defaults, FLAG_ACKNOWLEDGE, FLAG_UNSEQUENCED, HEADER_FLAG_COMPRESSED,
@@ -140,11 +140,6 @@ function handleCommand(ctx: CommandContext, number: number): number {
     case Command.THROTTLE_CONFIGURE: return handleThrottleConfigure(ctx);
     default: return receiveData(ctx, number);
   }
-}
-
-/** True in the states that accept data and control commands. */
-export function connected(peer: Peer): boolean {
-  return peer.state === PeerState.CONNECTED || peer.state === PeerState.DISCONNECT_LATER;
 }
 
 function nextSession(requested: number, fallback: number, current: number): number {

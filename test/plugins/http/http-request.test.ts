@@ -311,3 +311,28 @@ t.test('requestCompleted: fires only inside a process frame', async (t) => {
   t.equal(fired, 1);
   t.ok(firedInFrame);
 });
+
+t.test('maxBodyBytes / maxBodyMs reach the HTTPClient: an endless body ends in CONNECTION_ERROR', async (t) => {
+  const server = await startRawServer(t, (s) => s.once('data', () => {
+    s.write('HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n');
+    const piece = `4000\r\n${'x'.repeat(0x4000)}\r\n`;
+    const pump = (): void => {
+      while (!s.destroyed) if (!s.write(piece)) return void s.once('drain', pump);
+    };
+    pump();
+  }));
+  const bySize = treeWith(t, new HTTPRequest('bySize', { maxBodyBytes: 256 << 10 }));
+  bySize.node.request(`http://127.0.0.1:${server.port}/`);
+  t.same((await completion(bySize.tree, bySize.node)).result, Result.CONNECTION_ERROR);
+  const got = bySize.node.getDownloadedBytes();
+  t.ok(got > 0 && got <= 256 << 10, `read up to the limit, not past it (${got} bytes)`);
+
+  const byTime = treeWith(t, new HTTPRequest('byTime', { maxBodyMs: 5000 }));
+  byTime.node.request(`http://127.0.0.1:${server.port}/`);
+  while (byTime.node.getDownloadedBytes() < 64 << 10) {
+    byTime.tree.processFrame(1 / 60);
+    await tick();
+  }
+  byTime.clock.advance(5001);
+  t.same((await completion(byTime.tree, byTime.node)).result, Result.CONNECTION_ERROR);
+});
