@@ -12,14 +12,15 @@ import type { WebSocketPeer } from './websocket-peer.js';
 export interface WebSocketServerHalf {
   /** True while `createServer` awaits its bind. */
   readonly binding: boolean;
-  createServer(port: number, bindAddress: string, tls: TLSOptions | null): Promise<ErrorCode>;
+  /** `handshakeTimeoutMs`: the peer's `handshake_timeout`, for the TLS handshakes. */
+  createServer(port: number, bindAddress: string, tls: TLSOptions | null, handshakeTimeoutMs: number): Promise<ErrorCode>;
   createStreamServer(): ErrorCode;
   /** ERR_UNCONFIGURED unless the peer is a CONNECTED server. */
   acceptStream(stream: unknown): ErrorCode;
   /** The listening port, else 0. */
   getLocalPort(): number;
   /** Godot: WebSocketMultiplayerPeer::_poll_server. */
-  poll(): void;
+  poll(handshakeTimeoutMs: number): void;
   /** The server side of `put_packet`: to `target` (> 0), everyone (0) or everyone but `-target`. */
   putPacket(packet: Uint8Array, target: number): ErrorCode;
   /** Drops every pending connection and accepted stream, and the listener. The peer calls it from every _clear. */
@@ -35,7 +36,6 @@ export interface WebSocketServerHost {
   readonly backend: WebSocketBackend;
   /** The connected peers, by id (shared with the peer). */
   readonly peers: Map<number, WebSocketPeer>;
-  handshakeTimeoutMs(): number;
   /** Becomes peer 1, CONNECTED, a server. */
   becomeServer(): void;
   /** Queues what peer `id` received. */

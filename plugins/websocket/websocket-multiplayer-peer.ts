@@ -153,7 +153,7 @@ export class WebSocketMultiplayerPeer extends MultiplayerPeer {
   createServer(port: number, bindAddress = '*', tlsServerOptions: TLSOptions | null = null): Promise<ErrorCode> {
     const half = this.#serverHalf();
     if (half === null) return Promise.resolve(this.#noServer('cannot listen'));
-    return half.createServer(port, bindAddress, tlsServerOptions);
+    return half.createServer(port, bindAddress, tlsServerOptions, this.#handshakeTimeoutMs);
   }
 
   /**
@@ -288,7 +288,7 @@ export class WebSocketMultiplayerPeer extends MultiplayerPeer {
   /** Godot: WebSocketMultiplayerPeer::poll. */
   override poll(): void {
     if (this.#status === ConnectionStatus.DISCONNECTED) return;
-    if (this.#server) this.#half!.poll();
+    if (this.#server) this.#half!.poll(this.#handshakeTimeoutMs);
     else this.#pollClient();
   }
 
@@ -382,7 +382,6 @@ export class WebSocketMultiplayerPeer extends MultiplayerPeer {
         log: this.#log,
         backend: this.#backend,
         peers: this.#peers,
-        handshakeTimeoutMs: () => this.#handshakeTimeoutMs,
         becomeServer: () => {
           this.#server = true;
           this.#uniqueId = 1;

@@ -33,7 +33,12 @@ export class WebSocketServer implements WebSocketServerHalf {
   }
 
   // Divergence from Godot: async, because Node binds sockets asynchronously.
-  async createServer(port: number, bindAddress: string, tlsServerOptions: TLSOptions | null): Promise<ErrorCode> {
+  async createServer(
+    port: number,
+    bindAddress: string,
+    tlsServerOptions: TLSOptions | null,
+    handshakeTimeoutMs: number,
+  ): Promise<ErrorCode> {
     const host = this.#host;
     const log = host.log;
     if (host.peer.getConnectionStatus() !== ConnectionStatus.DISCONNECTED || this.#binding) {
@@ -55,7 +60,7 @@ export class WebSocketServer implements WebSocketServerHalf {
     host.peer.close();
     this.#binding = true;
     const generation = this.#generation;
-    const options = { port, bindAddress, tls: tlsServerOptions, handshakeTimeoutMs: host.handshakeTimeoutMs() };
+    const options = { port, bindAddress, tls: tlsServerOptions, handshakeTimeoutMs };
     let listener: StreamListener | null = null;
     const result = await backend.listen(options, (stream) => {
       if (this.#generation === generation) this.#accepted.push(stream);
@@ -107,11 +112,11 @@ export class WebSocketServer implements WebSocketServerHalf {
   }
 
   /** Godot: WebSocketMultiplayerPeer::_poll_server. */
-  poll(): void {
+  poll(handshakeTimeoutMs: number): void {
     const host = this.#host;
     const generation = this.#generation;
     this.#acceptStreams();
-    for (const [id, ws] of this.#pending.poll(host.handshakeTimeoutMs(), host.peer.refuseNewConnections)) {
+    for (const [id, ws] of this.#pending.poll(handshakeTimeoutMs, host.peer.refuseNewConnections)) {
       host.peers.set(id, ws);
       host.peer.peerConnected.emit(id);
       if (generation !== this.#generation) return;
