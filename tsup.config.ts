@@ -47,6 +47,15 @@ export default defineConfig({
   // The arena's browser client (Phaser + scenenet's browser entries), prebuilt: the built CLI serves it.
   onSuccess: async () => {
     const { build } = await import('esbuild');
-    await build({ entryPoints: ['samples/arena/client.ts'], outfile: 'dist/arena-client.js', bundle: true, format: 'esm', platform: 'browser', target: 'es2022', minify: true, logLevel: 'error' });
+    await build({
+      entryPoints: ['samples/arena/client.ts'],
+      outfile: 'dist/arena-client.js',
+      bundle: true,
+      format: 'esm',
+      platform: 'browser',
+      target: 'es2022',
+      minify: true,
+      logLevel: 'error',
+    });
   },
 });

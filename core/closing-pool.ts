@@ -61,7 +61,11 @@ function closeClosable(made: object): void {
  * singleton ClosingPool that closes everything it made on `unbindAll()` (with `close`, for objects
  * whose Godot API stops them otherwise: `stop()`, `disconnectFromHost()`). Returns the pool's token.
  */
-export function bindClosingPool<T extends Closable>(bind: ContainerModuleLoadOptions['bind'], cls: Newable<T>, make: (services: CoreServices) => T): symbol;
+export function bindClosingPool<T extends Closable>(
+  bind: ContainerModuleLoadOptions['bind'],
+  cls: Newable<T>,
+  make: (services: CoreServices) => T,
+): symbol;
 export function bindClosingPool<T extends object>(
   bind: ContainerModuleLoadOptions['bind'],
   cls: Newable<T>,

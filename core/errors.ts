@@ -1,4 +1,4 @@
-import { ErrorCode, errorName } from './error-code.js';
+import { type ErrorCode, errorName } from './error-code.js';
 
 const BRAND = Symbol.for('scenenet:MultiplayerError');
 

@@ -84,6 +84,7 @@ export {
   encodeDouble,
   decodeDouble,
   encodeCString,
+  decodeCString,
 } from './variant/marshalls.js';
 export { bindPeerPlugin } from './closing-pool.js';
 /** @internal The container plumbing behind `bindPeerPlugin`; plugins use it, applications do not. */

@@ -99,7 +99,10 @@ export abstract class MultiplayerPeerExtension extends MultiplayerPeer {
     if (this._getAvailablePacketCount() > 0) {
       const from = this._getPacketPeer();
       if (!this.#announced.has(from)) {
-        throw new MultiplayerError(ErrorCode.ERR_BUG, `${this.constructor.name}: a packet from peer ${from} is readable before peerConnected(${from}); emit the signal first, in the same _poll().`);
+        throw new MultiplayerError(
+          ErrorCode.ERR_BUG,
+          `${this.constructor.name}: a packet from peer ${from} is readable before peerConnected(${from}); emit the signal first, in the same _poll().`,
+        );
       }
     }
   }
@@ -171,7 +174,10 @@ export abstract class MultiplayerPeerExtension extends MultiplayerPeer {
   #onConnected(id: number): void {
     this.#checkInside('peerConnected', id);
     if (this.#connected.has(id)) {
-      throw new MultiplayerError(ErrorCode.ERR_BUG, `${this.constructor.name}: peerConnected(${id}) emitted twice without peerDisconnected(${id}).`);
+      throw new MultiplayerError(
+        ErrorCode.ERR_BUG,
+        `${this.constructor.name}: peerConnected(${id}) emitted twice without peerDisconnected(${id}).`,
+      );
     }
     this.#connected.add(id);
     this.#announced.add(id);

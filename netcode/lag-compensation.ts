@@ -87,7 +87,12 @@ export class LagCompensation {
   }
 
   /** The nearest shape a ray from `origin` along `direction` hits within `maxDistance` at `tick`. */
-  raycast(tick: number, origin: Vector2 | Vector3, direction: Vector2 | Vector3, maxDistance = Number.POSITIVE_INFINITY): { id: string; distance: number } | null | RewindRefusal {
+  raycast(
+    tick: number,
+    origin: Vector2 | Vector3,
+    direction: Vector2 | Vector3,
+    maxDistance = Number.POSITIVE_INFINITY,
+  ): { id: string; distance: number } | null | RewindRefusal {
     const shapes = this.rewind(tick);
     if (typeof shapes === 'string') return shapes;
     let best: { id: string; distance: number } | null = null;
@@ -114,8 +119,10 @@ export class LagCompensation {
 }
 
 function blend(a: HitShape, b: HitShape, t: number): HitShape {
-  if (a.kind === 'circle' && b.kind === 'circle') return { kind: 'circle', center: lerpVector2(a.center, b.center, t), radius: lerp(a.radius, b.radius, t) };
-  if (a.kind === 'sphere' && b.kind === 'sphere') return { kind: 'sphere', center: lerpVector3(a.center, b.center, t), radius: lerp(a.radius, b.radius, t) };
+  if (a.kind === 'circle' && b.kind === 'circle')
+    return { kind: 'circle', center: lerpVector2(a.center, b.center, t), radius: lerp(a.radius, b.radius, t) };
+  if (a.kind === 'sphere' && b.kind === 'sphere')
+    return { kind: 'sphere', center: lerpVector3(a.center, b.center, t), radius: lerp(a.radius, b.radius, t) };
   if (a.kind === 'rect' && b.kind === 'rect') {
     const p = lerpVector2(a.rect.position, b.rect.position, t);
     const size = lerpVector2(a.rect.size, b.rect.size, t);
@@ -134,7 +141,7 @@ function contains(s: HitShape, p: Vector2 | Vector3): boolean {
 
 /** Distance along the (normalised) ray to the shape, or null if it misses. */
 function rayDistance(s: HitShape, origin: Vector2 | Vector3, direction: Vector2 | Vector3): number | null {
-  if ((s.kind === 'sphere') !== (origin instanceof Vector3) || (origin instanceof Vector3) !== (direction instanceof Vector3)) return null;
+  if ((s.kind === 'sphere') !== origin instanceof Vector3 || origin instanceof Vector3 !== direction instanceof Vector3) return null;
   const o = [origin.x, origin.y, origin instanceof Vector3 ? origin.z : 0];
   const len = Math.hypot(direction.x, direction.y, direction instanceof Vector3 ? direction.z : 0);
   if (len === 0) return null;

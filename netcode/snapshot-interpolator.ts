@@ -108,7 +108,10 @@ export class SnapshotInterpolator extends Node {
     const synced = new Set((config?.getSyncProperties() ?? []).map((p) => p.toString()));
     for (const prop of [...this.#props, ...(this.#tickProperty === undefined ? [] : [this.#tickProperty])]) {
       if (!synced.has(new NodePath(`.:${prop}`).toString())) {
-        throw new MultiplayerError(ErrorCode.ERR_INVALID_PARAMETER, `SnapshotInterpolator: "${prop}" is not synced (ALWAYS) by "${this.#sync.getPath()}".`);
+        throw new MultiplayerError(
+          ErrorCode.ERR_INVALID_PARAMETER,
+          `SnapshotInterpolator: "${prop}" is not synced (ALWAYS) by "${this.#sync.getPath()}".`,
+        );
       }
     }
     this.#off = this.#sync.synchronized.connect(() => this.#onState());
@@ -127,7 +130,8 @@ export class SnapshotInterpolator extends Node {
     const root = this.#sync.getRootNode();
     if (root === null) return;
     const r = root as unknown as Record<string, Variant>;
-    const tick = this.#tickProperty !== undefined ? Number(r[this.#tickProperty]) : this.#time.preciseTick - this.#time.rttMs / 2 / this.#time.tickMs;
+    const tick =
+      this.#tickProperty !== undefined ? Number(r[this.#tickProperty]) : this.#time.preciseTick - this.#time.rttMs / 2 / this.#time.tickMs;
     const last = this.#snapshots.at(-1);
     if (!Number.isFinite(tick) || (last !== undefined && tick <= last.tick)) {
       if (this.enabled) this.#render(); // a repeat of a state we have: put the rendered values back

@@ -2,11 +2,44 @@ import { ErrorCode, MultiplayerError, VariantType, float, variantTypeName, varia
 
 /** Godot's type names as GDScript writes them (`func f(a: int, b: Vector2)`), `Variant` for any type. */
 export type GodotTypeName =
-  | 'Variant' | 'bool' | 'int' | 'float' | 'String' | 'Vector2' | 'Vector2i' | 'Rect2' | 'Rect2i' | 'Vector3'
-  | 'Vector3i' | 'Transform2D' | 'Vector4' | 'Vector4i' | 'Plane' | 'Quaternion' | 'AABB' | 'Basis' | 'Transform3D'
-  | 'Projection' | 'Color' | 'StringName' | 'NodePath' | 'RID' | 'Object' | 'Callable' | 'Signal' | 'Dictionary'
-  | 'Array' | 'PackedByteArray' | 'PackedInt32Array' | 'PackedInt64Array' | 'PackedFloat32Array'
-  | 'PackedFloat64Array' | 'PackedStringArray' | 'PackedVector2Array' | 'PackedVector3Array' | 'PackedColorArray'
+  | 'Variant'
+  | 'bool'
+  | 'int'
+  | 'float'
+  | 'String'
+  | 'Vector2'
+  | 'Vector2i'
+  | 'Rect2'
+  | 'Rect2i'
+  | 'Vector3'
+  | 'Vector3i'
+  | 'Transform2D'
+  | 'Vector4'
+  | 'Vector4i'
+  | 'Plane'
+  | 'Quaternion'
+  | 'AABB'
+  | 'Basis'
+  | 'Transform3D'
+  | 'Projection'
+  | 'Color'
+  | 'StringName'
+  | 'NodePath'
+  | 'RID'
+  | 'Object'
+  | 'Callable'
+  | 'Signal'
+  | 'Dictionary'
+  | 'Array'
+  | 'PackedByteArray'
+  | 'PackedInt32Array'
+  | 'PackedInt64Array'
+  | 'PackedFloat32Array'
+  | 'PackedFloat64Array'
+  | 'PackedStringArray'
+  | 'PackedVector2Array'
+  | 'PackedVector3Array'
+  | 'PackedColorArray'
   | 'PackedVector4Array';
 
 /**
@@ -17,7 +50,11 @@ export type GodotTypeName =
 function godotSpelling(key: string): string {
   if (key === 'BOOL' || key === 'INT' || key === 'FLOAT') return key.toLowerCase();
   if (key === 'AABB' || key === 'RID') return key;
-  return key.split('_').map((word) => word[0] + word.slice(1).toLowerCase()).join('').replace(/(\d)d$/, '$1D');
+  return key
+    .split('_')
+    .map((word) => word[0] + word.slice(1).toLowerCase())
+    .join('')
+    .replace(/(\d)d$/, '$1D');
 }
 
 /** Each Godot type name → its `VariantType` (`Variant` → null: any type). */
@@ -26,7 +63,9 @@ export const GODOT_TYPE_NAMES: Readonly<Record<GodotTypeName, VariantType | null
   Object.freeze(
     Object.fromEntries([
       ['Variant', null],
-      ...Object.entries(VariantType).filter(([key]) => key !== 'NIL').map(([key, id]) => [godotSpelling(key), id]),
+      ...Object.entries(VariantType)
+        .filter(([key]) => key !== 'NIL')
+        .map(([key, id]) => [godotSpelling(key), id]),
     ]) as Record<GodotTypeName, VariantType | null>,
   ))();
 
@@ -44,10 +83,16 @@ export function resolveDeclaredType(type: DeclaredType): VariantType | null {
     // Spelled out per type rather than looked up in GODOT_TYPE_NAMES, so that a client which never
     // describes a type (that is the server policy's and replication's job) does not build the table.
     for (const [key, id] of Object.entries(VariantType)) if (key !== 'NIL' && godotSpelling(key) === type) return id;
-    throw new MultiplayerError(ErrorCode.ERR_INVALID_PARAMETER, `Unknown Variant type name '${type}' (use Godot's spelling: int, float, String, Vector2, …, or Variant).`);
+    throw new MultiplayerError(
+      ErrorCode.ERR_INVALID_PARAMETER,
+      `Unknown Variant type name '${type}' (use Godot's spelling: int, float, String, Vector2, …, or Variant).`,
+    );
   }
   if (!Number.isInteger(type) || type <= VariantType.NIL || type > VariantType.PACKED_VECTOR4_ARRAY) {
-    throw new MultiplayerError(ErrorCode.ERR_INVALID_PARAMETER, `Invalid Variant type ${String(type)} (NIL cannot be declared; use null for any type).`);
+    throw new MultiplayerError(
+      ErrorCode.ERR_INVALID_PARAMETER,
+      `Invalid Variant type ${String(type)} (NIL cannot be declared; use null for any type).`,
+    );
   }
   return type;
 }

@@ -2,10 +2,7 @@ import { ErrorCode } from '../core/index.js';
 import type { Node } from './node.js';
 
 /** Names of a node's own methods that `rpc`/`rpcId`/`rpcConfig` accept (Node's built-in methods excluded). */
-export type RpcMethodName<T> = Exclude<
-  { [K in keyof T]-?: T[K] extends (...args: never[]) => unknown ? K : never }[keyof T],
-  keyof Node
-> &
+export type RpcMethodName<T> = Exclude<{ [K in keyof T]-?: T[K] extends (...args: never[]) => unknown ? K : never }[keyof T], keyof Node> &
   string;
 
 /** The parameter list of method `K` of `T`. */

@@ -25,7 +25,10 @@ export class PackedScene {
   instantiate(): Node {
     const root = this.#factory();
     if (root.getParent() !== null || root.isInsideTree()) {
-      throw new MultiplayerError(ErrorCode.ERR_CANT_CREATE, `Scene factory for '${this.resourcePath}' returned a node that already has a parent.`);
+      throw new MultiplayerError(
+        ErrorCode.ERR_CANT_CREATE,
+        `Scene factory for '${this.resourcePath}' returned a node that already has a parent.`,
+      );
     }
     root.sceneFilePath = this.resourcePath;
     const own = (node: Node): void => {

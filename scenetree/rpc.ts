@@ -112,7 +112,9 @@ export function parseRpcAnnotation(args: readonly RpcAnnotationArg[]): RpcConfig
   }
   if (seen.channel > 1) invalid('Invalid RPC config. The channel must be specified no more than once.');
   if (seen.types > 1) invalid('Invalid RPC config. The argument types ({ args }) must be specified no more than once.');
-  return normalizeConfig(types === undefined ? { rpcMode, transferMode, callLocal, channel } : { rpcMode, transferMode, callLocal, channel, args: types });
+  return normalizeConfig(
+    types === undefined ? { rpcMode, transferMode, callLocal, channel } : { rpcMode, transferMode, callLocal, channel, args: types },
+  );
 }
 
 // ---- script level: @rpc -------------------------------------------------------------------------

@@ -121,7 +121,12 @@ export class SceneTree {
     if (this.multiplayerPoll) for (const api of this.#multiplayers.all()) guard(() => api.poll());
     guard(() => this.processFrameSignal.emit());
     this.#flushDeferred(guard);
-    this.#processNodes((d) => d.process, (d) => d.processPriority, (n) => n._process(delta), guard);
+    this.#processNodes(
+      (d) => d.process,
+      (d) => d.processPriority,
+      (n) => n._process(delta),
+      guard,
+    );
     this.#flushDeferred(guard);
     guard(() => this.#scenes.flush());
     this.#processTimers(delta, false, guard);
@@ -135,7 +140,12 @@ export class SceneTree {
     const guard = collect(errors);
     this.#physicsFrames++;
     guard(() => this.physicsFrameSignal.emit());
-    this.#processNodes((d) => d.physicsProcess, (d) => d.physicsProcessPriority, (n) => n._physicsProcess(delta), guard);
+    this.#processNodes(
+      (d) => d.physicsProcess,
+      (d) => d.physicsProcessPriority,
+      (n) => n._physicsProcess(delta),
+      guard,
+    );
     this.#flushDeferred(guard);
     this.#processTimers(delta, true, guard);
     guard(() => this.#flushDeleteQueue());

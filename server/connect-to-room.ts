@@ -38,7 +38,10 @@ function withQuery(url: string, param: string): string {
  * server gone) ends the session as a normal disconnection (`serverDisconnected`).
  */
 export function connectToRoom(url: string, options: ConnectToRoomOptions = {}): SessionClientPeer {
-  const wsOptions = { ...(options.clock !== undefined ? { clock: options.clock } : {}), ...(options.logger !== undefined ? { logger: options.logger } : {}) };
+  const wsOptions = {
+    ...(options.clock !== undefined ? { clock: options.clock } : {}),
+    ...(options.logger !== undefined ? { logger: options.logger } : {}),
+  };
   let socket: WebSocketPeer | null = null;
   const open = (target: string): WebSocketMultiplayerPeer => {
     const peer = new WebSocketMultiplayerPeer(wsOptions);
@@ -52,7 +55,9 @@ export function connectToRoom(url: string, options: ConnectToRoomOptions = {}): 
     reconnect: () => {
       const code = (socket as WebSocketPeer | null)?.getCloseCode() ?? -1;
       if (FINAL_CLOSE_CODES.has(code)) {
-        options.logger?.info(`connectToRoom: the server closed with ${code} "${(socket as WebSocketPeer | null)?.getCloseReason() ?? ''}"; not resuming.`);
+        options.logger?.info(
+          `connectToRoom: the server closed with ${code} "${(socket as WebSocketPeer | null)?.getCloseReason() ?? ''}"; not resuming.`,
+        );
         client.disconnectPeer(MultiplayerPeer.TARGET_PEER_SERVER);
         return new WebSocketMultiplayerPeer(wsOptions);
       }
@@ -76,12 +81,19 @@ export interface ConnectToLoopbackRoomOptions extends SessionOptions {
  * with a session, and after a drop (a partition longer than `timeoutMs`) reconnects from the same
  * address once it can, and resumes as the same peer. Everything runs on the network's clock, so it is deterministic.
  */
-export function connectToLoopbackRoom(network: VirtualNetwork, roomId: string, options: ConnectToLoopbackRoomOptions = {}): SessionClientPeer {
+export function connectToLoopbackRoom(
+  network: VirtualNetwork,
+  roomId: string,
+  options: ConnectToLoopbackRoomOptions = {},
+): SessionClientPeer {
   // Every reconnection comes from the first connection's address, as a real client's host would: a
   // partition of that address holds them off too.
   let localAddress: string | null = null;
   const open = (): LoopbackMultiplayerPeer => {
-    const peer = new LoopbackMultiplayerPeer({ connectTimeoutMs: options.connectTimeoutMs ?? 1000, ...(options.logger !== undefined ? { logger: options.logger } : {}) });
+    const peer = new LoopbackMultiplayerPeer({
+      connectTimeoutMs: options.connectTimeoutMs ?? 1000,
+      ...(options.logger !== undefined ? { logger: options.logger } : {}),
+    });
     peer.createClient(network, { address: roomLoopbackAddress(roomId), ...(localAddress !== null ? { localAddress } : {}) });
     localAddress ??= peer.address;
     return peer;

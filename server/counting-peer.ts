@@ -21,7 +21,12 @@ export function emptyTraffic(): TransportTraffic {
 function isRpc(packet: Uint8Array): boolean {
   const command = packet[0]! & CMD_MASK;
   if (command === Command.REMOTE_CALL) return true;
-  return command === Command.SYS && packet[1] === SysCommand.RELAY && packet.length > SYS_CMD_SIZE && (packet[SYS_CMD_SIZE]! & CMD_MASK) === Command.REMOTE_CALL;
+  return (
+    command === Command.SYS &&
+    packet[1] === SysCommand.RELAY &&
+    packet.length > SYS_CMD_SIZE &&
+    (packet[SYS_CMD_SIZE]! & CMD_MASK) === Command.REMOTE_CALL
+  );
 }
 
 /**

@@ -1,4 +1,15 @@
-import { ErrorCode, MultiplayerError, Signal, cryptoRng, randomInt, silentLogger, systemClock, type Clock, type Logger, type Rng } from '../core/index.js';
+import {
+  ErrorCode,
+  MultiplayerError,
+  Signal,
+  cryptoRng,
+  randomInt,
+  silentLogger,
+  systemClock,
+  type Clock,
+  type Logger,
+  type Rng,
+} from '../core/index.js';
 import { ENetMultiplayerPeer } from '../plugins/enet/index.js';
 import type { VirtualNetwork } from '../plugins/loopback/index.js';
 import { installServerPolicy } from '../scenetree/index.js';
@@ -64,7 +75,10 @@ export const SIGNALING_PATH = '/.signaling';
  * there): it refuses the join, or admits it and is told where the client went (`room`, or null
  * when the join was refused or failed afterwards).
  */
-export type Admission = (request: RoomRequest, target: string) => Promise<{ refuse: JoinRefusal; reason: string } | { admitted(room: Room | null): void }>;
+export type Admission = (
+  request: RoomRequest,
+  target: string,
+) => Promise<{ refuse: JoinRefusal; reason: string } | { admitted(room: Room | null): void }>;
 
 /** Options of `createRoom`. */
 export interface CreateRoomOptions {
@@ -138,8 +152,12 @@ export class GameServer {
     this.#limits = mergeLimits(options.limits);
     if (!(this.#wsPingIntervalMs >= 0)) throw new RangeError(`wsPingIntervalMs must be >= 0, got ${this.#wsPingIntervalMs}.`);
     this.#signaling = options.signaling === true ? new SignalingServer({ clock: this.clock, log: (line) => this.#log.info(line) }) : null;
-    this.#signalingWss = options.signaling === true ? new WebSocketServer({ noServer: true, perMessageDeflate: false, clientTracking: false, maxPayload: 4 * MAX_MESSAGE_BYTES }) : null;
-    if (!Number.isInteger(this.#maxRooms) || this.#maxRooms < 1) throw new RangeError(`maxRooms must be a positive integer, got ${this.#maxRooms}.`);
+    this.#signalingWss =
+      options.signaling === true
+        ? new WebSocketServer({ noServer: true, perMessageDeflate: false, clientTracking: false, maxPayload: 4 * MAX_MESSAGE_BYTES })
+        : null;
+    if (!Number.isInteger(this.#maxRooms) || this.#maxRooms < 1)
+      throw new RangeError(`maxRooms must be a positive integer, got ${this.#maxRooms}.`);
     if (!(this.#fps > 0)) throw new RangeError(`fps must be positive, got ${this.#fps}.`);
   }
 
@@ -231,8 +249,10 @@ export class GameServer {
     const id = options.id ?? this.#freshId();
     if (!isRoomName(id)) throw new MultiplayerError(ErrorCode.ERR_INVALID_PARAMETER, `Invalid room id "${id}".`);
     if (this.#draining) throw new MultiplayerError(ErrorCode.ERR_UNAVAILABLE, 'The server is shutting down.');
-    if (this.#rooms.has(id) || this.#creating.has(id)) throw new MultiplayerError(ErrorCode.ERR_ALREADY_EXISTS, `Room "${id}" already exists.`);
-    if (this.#rooms.size + this.#creating.size >= this.#maxRooms) throw new MultiplayerError(ErrorCode.ERR_OUT_OF_MEMORY, `The server hosts its maximum of ${this.#maxRooms} rooms.`);
+    if (this.#rooms.has(id) || this.#creating.has(id))
+      throw new MultiplayerError(ErrorCode.ERR_ALREADY_EXISTS, `Room "${id}" already exists.`);
+    if (this.#rooms.size + this.#creating.size >= this.#maxRooms)
+      throw new MultiplayerError(ErrorCode.ERR_OUT_OF_MEMORY, `The server hosts its maximum of ${this.#maxRooms} rooms.`);
     const creating = Room.create({
       id,
       type: roomTypeDef,
@@ -398,7 +418,10 @@ export class GameServer {
       room = await this.#roomFor(request);
     } catch (err) {
       this.#log.error(`GameServer: creating a room for ${path.slice(0, 80)} failed: ${(err as Error).message}`);
-      return refuse(MultiplayerError.is(err) && err.code === ErrorCode.ERR_UNAVAILABLE ? 'shutting_down' : 'too_many_rooms', 'room could not be created');
+      return refuse(
+        MultiplayerError.is(err) && err.code === ErrorCode.ERR_UNAVAILABLE ? 'shutting_down' : 'too_many_rooms',
+        'room could not be created',
+      );
     }
     if (typeof room === 'string') return refuse(room, REFUSAL_TEXT[room]);
     if (room.locked) return refuse('locked', 'room is locked');
@@ -411,7 +434,8 @@ export class GameServer {
   /** The room whose session `token` (hex) resumes: the room the path names, or for `/<type>/` any room of that type. */
   #sessionHolder(request: RoomRequest, token: string): Room | null {
     if (!/^[0-9a-fA-F]{32}$/.test(token)) return null;
-    const candidates = request.kind === 'quick-join' ? this.roomList().filter((r) => r.type.name === request.type) : [this.#rooms.get(request.roomId)];
+    const candidates =
+      request.kind === 'quick-join' ? this.roomList().filter((r) => r.type.name === request.type) : [this.#rooms.get(request.roomId)];
     for (const room of candidates) if (room !== undefined && !room.isDisposed && room.sessionOfToken(token) !== 0) return room;
     return null;
   }

@@ -45,7 +45,14 @@ export { runServe, serveHelp } from './serve.js';
 export type { ServeGame } from './serve.js';
 export { SignalingServer, MAX_LOBBY_PEERS } from './signaling/signaling-server.js';
 export type { SignalingServerOptions, LobbyInfo } from './signaling/signaling-server.js';
-export { MessageType, MAX_MESSAGE_BYTES, encodeMessage, parseMessage, encodeCandidate, parseCandidate } from './signaling/signaling-protocol.js';
+export {
+  MessageType,
+  MAX_MESSAGE_BYTES,
+  encodeMessage,
+  parseMessage,
+  encodeCandidate,
+  parseCandidate,
+} from './signaling/signaling-protocol.js';
 export type { SignalMessage } from './signaling/signaling-protocol.js';
 export { ServerMetrics } from './metrics.js';
 export type { MetricsSnapshot, RoomSnapshot, DropReasonName } from './metrics.js';

@@ -58,7 +58,8 @@ export class MetricsHttpServer {
   async #handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const url = new URL(req.url ?? '/', 'http://localhost');
     if (req.method !== 'GET' && req.method !== 'HEAD') return reply(res, 405, 'text/plain', 'method not allowed\n');
-    if (!this.#authorized(req, url)) return reply(res, 401, 'text/plain', 'unauthorized: pass ?token= or Authorization: Bearer\n', { 'www-authenticate': 'Bearer' });
+    if (!this.#authorized(req, url))
+      return reply(res, 401, 'text/plain', 'unauthorized: pass ?token= or Authorization: Bearer\n', { 'www-authenticate': 'Bearer' });
     try {
       switch (url.pathname) {
         case '/metrics':
@@ -68,7 +69,10 @@ export class MetricsHttpServer {
         case '/monitor': {
           const nonce = randomBytes(16).toString('base64');
           const csp = `default-src 'none'; script-src 'nonce-${nonce}'; style-src 'unsafe-inline'; connect-src 'self'`;
-          return reply(res, 200, 'text/html; charset=utf-8', monitorPage(nonce), { 'content-security-policy': csp, 'referrer-policy': 'no-referrer' });
+          return reply(res, 200, 'text/html; charset=utf-8', monitorPage(nonce), {
+            'content-security-policy': csp,
+            'referrer-policy': 'no-referrer',
+          });
         }
         default:
           return reply(res, 404, 'text/plain', 'not found\n');

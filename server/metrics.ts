@@ -14,7 +14,15 @@ export interface RoomSnapshot extends RoomInfo {
   readonly traffic: Readonly<Partial<Record<RoomTransport, TransportTraffic>>>;
   readonly drops: Readonly<Record<DropReasonName, number>>;
   /** Each client, with its SceneMultiplayer counters (`stats`) when it has them. */
-  readonly peers: ReadonlyArray<RoomClient & { readonly rpcsIn?: number; readonly rpcsOut?: number; readonly bytesIn?: number; readonly bytesOut?: number; readonly dropped?: number }>;
+  readonly peers: ReadonlyArray<
+    RoomClient & {
+      readonly rpcsIn?: number;
+      readonly rpcsOut?: number;
+      readonly bytesIn?: number;
+      readonly bytesOut?: number;
+      readonly dropped?: number;
+    }
+  >;
 }
 
 /** What `/metrics.json` serves and the monitor page draws. */
@@ -75,7 +83,12 @@ export class ServerMetrics {
       buckets: [0.0005, 0.001, 0.002, 0.005, 0.01, 0.02, 0.05, 0.1],
       registers,
     });
-    const refusals = new Counter({ name: 'scenenet_join_refusals_total', help: 'WebSocket joins refused, by reason.', labelNames: ['reason'], registers });
+    const refusals = new Counter({
+      name: 'scenenet_join_refusals_total',
+      help: 'WebSocket joins refused, by reason.',
+      labelNames: ['reason'],
+      registers,
+    });
     this.#detach.push(
       server.ticked.connect((ms) => {
         this.#tickMs = ms;
@@ -150,7 +163,9 @@ export class ServerMetrics {
           for (const dir of DIRECTIONS) {
             const field = `${key}${dir === 'in' ? 'In' : 'Out'}` as keyof TransportTraffic;
             if (!perRoom) for (const t of TRANSPORTS) this.inc({ transport: t, direction: dir }, snap.transports[t][field]);
-            else for (const room of snap.roomList) for (const [t, v] of Object.entries(room.traffic)) this.inc({ room: room.id, transport: t, direction: dir }, v[field]);
+            else
+              for (const room of snap.roomList)
+                for (const [t, v] of Object.entries(room.traffic)) this.inc({ room: room.id, transport: t, direction: dir }, v[field]);
           }
         },
       });
@@ -192,12 +207,13 @@ export class ServerMetrics {
     });
     new Gauge({
       name: 'scenenet_peer_rtt_seconds',
-      help: 'Smoothed round-trip time of a peer: ENet\'s own, WebSocket ping frames (every wsPingIntervalMs).',
+      help: "Smoothed round-trip time of a peer: ENet's own, WebSocket ping frames (every wsPingIntervalMs).",
       labelNames: ['room', 'peer'],
       registers,
       collect() {
         this.reset();
-        for (const room of metrics.snapshot().roomList) for (const p of room.peers) if (p.rttMs !== null) this.set({ room: room.id, peer: String(p.id) }, p.rttMs / 1000);
+        for (const room of metrics.snapshot().roomList)
+          for (const p of room.peers) if (p.rttMs !== null) this.set({ room: room.id, peer: String(p.id) }, p.rttMs / 1000);
       },
     });
     new Gauge({
@@ -228,7 +244,9 @@ function roomSnapshot(room: Room): RoomSnapshot {
   const drops = { ...stats.total.drops };
   const peers = room.clients().map((c) => {
     const s = stats.peer(c.id);
-    return s === undefined ? c : { ...c, rpcsIn: s.rpcsIn, rpcsOut: s.rpcsOut, bytesIn: s.bytesIn, bytesOut: s.bytesOut, dropped: s.dropped };
+    return s === undefined
+      ? c
+      : { ...c, rpcsIn: s.rpcsIn, rpcsOut: s.rpcsOut, bytesIn: s.bytesIn, bytesOut: s.bytesOut, dropped: s.dropped };
   });
   return { ...room.info(), tickMs: room.lastTickMs, traffic: Object.fromEntries(room.traffic()), drops, peers };
 }

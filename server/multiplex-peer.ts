@@ -93,7 +93,9 @@ export class MultiplexPeer extends MultiplayerPeer {
     return MultiplayerPeer.TARGET_PEER_SERVER;
   }
   getConnectionStatus(): ConnectionStatus {
-    return this.parts.some((p) => p.getConnectionStatus() === ConnectionStatus.CONNECTED) ? ConnectionStatus.CONNECTED : ConnectionStatus.DISCONNECTED;
+    return this.parts.some((p) => p.getConnectionStatus() === ConnectionStatus.CONNECTED)
+      ? ConnectionStatus.CONNECTED
+      : ConnectionStatus.DISCONNECTED;
   }
 
   poll(): void {

@@ -60,7 +60,8 @@ export function mergeLimits(base: Partial<MultiplayerLimits> = {}, over: Partial
   const out = { ...base, ...over };
   for (const [key, value] of Object.entries(out)) {
     if (!Object.hasOwn(DEFAULT_LIMITS, key)) throw new RangeError(`Unknown multiplayer limit '${key}'.`);
-    if (typeof value !== 'number' || !(value >= 0)) throw new RangeError(`Multiplayer limit '${key}' must be a number >= 0 (Infinity for none), got ${String(value)}.`);
+    if (typeof value !== 'number' || !(value >= 0))
+      throw new RangeError(`Multiplayer limit '${key}' must be a number >= 0 (Infinity for none), got ${String(value)}.`);
   }
   return Object.freeze(out);
 }
@@ -81,11 +82,25 @@ export interface RoomType {
 /** Applies the defaults of `RoomTypeOptions`. */
 export function roomType(name: string, options: RoomTypeOptions, defaults: RoomTypeDefaults = {}): RoomType {
   const maxClients = options.maxClients ?? 16;
-  if (!Number.isInteger(maxClients) || maxClients < 1 || maxClients > 4095) throw new RangeError(`maxClients must be an integer in 1..4095, got ${maxClients}.`);
+  if (!Number.isInteger(maxClients) || maxClients < 1 || maxClients > 4095)
+    throw new RangeError(`maxClients must be an integer in 1..4095, got ${maxClients}.`);
   const emptyGraceMs = options.emptyGraceMs ?? 30_000;
   if (!(emptyGraceMs >= 0)) throw new RangeError(`emptyGraceMs must be >= 0, got ${emptyGraceMs}.`);
-  const resume: ResolvedResume = { ...defaults.resume, ...options.resume, enabled: options.resume?.enabled ?? defaults.resume?.enabled ?? true };
+  const resume: ResolvedResume = {
+    ...defaults.resume,
+    ...options.resume,
+    enabled: options.resume?.enabled ?? defaults.resume?.enabled ?? true,
+  };
   if (resume.graceMs !== undefined && !(resume.graceMs >= 0)) throw new RangeError(`resume.graceMs must be >= 0, got ${resume.graceMs}.`);
   const limits = mergeLimits(defaults.limits, options.limits);
-  return { name, setup: options.setup, maxClients, createOnJoin: options.createOnJoin ?? true, emptyGraceMs, enet: options.enet ?? true, resume, limits };
+  return {
+    name,
+    setup: options.setup,
+    maxClients,
+    createOnJoin: options.createOnJoin ?? true,
+    emptyGraceMs,
+    enet: options.enet ?? true,
+    resume,
+    limits,
+  };
 }

@@ -1,6 +1,6 @@
 import { ErrorCode, MultiplayerError, Signal, cryptoRng, type Clock, type Logger, type MultiplayerPeer, type Rng } from '../core/index.js';
 import { SceneMultiplayer, SceneTree } from '../scenetree/index.js';
-import { ENetMultiplayerPeer, PeerStatistic } from '../plugins/enet/index.js';
+import { type ENetMultiplayerPeer, PeerStatistic } from '../plugins/enet/index.js';
 import { State, WebSocketMultiplayerPeer, type HttpUpgrade, type WebSocketPeer } from '../plugins/websocket/index.js';
 import { LoopbackMultiplayerPeer, type VirtualNetwork } from '../plugins/loopback/index.js';
 import { SessionServerPeer } from '../plugins/session/index.js';
@@ -142,14 +142,20 @@ export class Room {
     const resume = options.resume ?? options.type.resume;
     const { enabled: resumeOn, ...sessionOptions } = resume;
     const withSession = (inner: MultiplayerPeer): SessionServerPeer => {
-      const session = new SessionServerPeer(inner, { ...sessionOptions, clock: this.#clock, logger: this.#log, tokenRng: options.rng ?? cryptoRng });
+      const session = new SessionServerPeer(inner, {
+        ...sessionOptions,
+        clock: this.#clock,
+        logger: this.#log,
+        tokenRng: options.rng ?? cryptoRng,
+      });
       session.peerPaused.connect((id) => this.peerPaused.emit(id));
       session.peerResumed.connect((id) => this.peerResumed.emit(id));
       return session;
     };
     if (resumeOn) {
       const sessionWs = new WebSocketMultiplayerPeer({ clock: this.#clock, logger: this.#log });
-      if (sessionWs.createStreamServer() !== ErrorCode.OK) throw new MultiplayerError(ErrorCode.ERR_BUG, 'A stream server could not start.');
+      if (sessionWs.createStreamServer() !== ErrorCode.OK)
+        throw new MultiplayerError(ErrorCode.ERR_BUG, 'A stream server could not start.');
       sessionWs.peerConnected.connect(() => void this.#reservations.shift());
       this.#sessionWs = sessionWs;
       const session = withSession(sessionWs);
@@ -166,7 +172,13 @@ export class Room {
       parts.push({ name: 'loopback', transport: 'loopback', counter: new CountingPeer(session ?? loopback), session });
     }
     this.#parts = parts;
-    this.#peer = parts.length === 1 ? parts[0]!.counter : new MultiplexPeer(parts.map((p) => p.counter), this.#log);
+    this.#peer =
+      parts.length === 1
+        ? parts[0]!.counter
+        : new MultiplexPeer(
+            parts.map((p) => p.counter),
+            this.#log,
+          );
     this.multiplayer = new SceneMultiplayer({ clock: this.#clock, logger: this.#log, limits: options.type.limits });
     this.tree = new SceneTree({ clock: this.#clock, logger: this.#log, multiplayer: this.multiplayer });
     this.multiplayer.multiplayerPeer = this.#peer;
@@ -363,8 +375,7 @@ export class Room {
             // already gone
           }
         } else if (part.session.getTransportId(id) !== null || part.session.getPausedPeers().includes(id)) part.session.disconnectPeer(id);
-      }
-      else if (part.name === 'ws-session') {
+      } else if (part.name === 'ws-session') {
         // A session client: the close frame carries the code, then its session ends (no resume).
         const transportId = part.session!.getTransportId(id);
         const ws = transportId !== null ? this.#sessionWs!.getPeer(transportId) : null;

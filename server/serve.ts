@@ -40,8 +40,20 @@ export function serveCommand(games: Record<string, ServeGame>) {
     ].join('\n'),
     options: {
       game: { type: 'string', value: 'NAME', default: 'lobby', help: 'the registered game to host', example: '--game lobby' },
-      host: { type: 'string', value: 'ADDRESS', default: '127.0.0.1', help: 'address to listen on (0.0.0.0 for every interface)', example: '--host 0.0.0.0' },
-      port: { type: 'string', value: 'PORT', default: '9080', help: 'WebSocket port for every room (0 picks a free port; the URLs are printed)', example: '--port 0' },
+      host: {
+        type: 'string',
+        value: 'ADDRESS',
+        default: '127.0.0.1',
+        help: 'address to listen on (0.0.0.0 for every interface)',
+        example: '--host 0.0.0.0',
+      },
+      port: {
+        type: 'string',
+        value: 'PORT',
+        default: '9080',
+        help: 'WebSocket port for every room (0 picks a free port; the URLs are printed)',
+        example: '--port 0',
+      },
       'enet-ports': {
         type: 'string',
         value: 'FIRST-LAST|0|off',
@@ -49,8 +61,20 @@ export function serveCommand(games: Record<string, ServeGame>) {
         help: 'ENet ports given to rooms, one each (0: a free port per room; off: no ENet)',
         example: '--enet-ports 9100-9199',
       },
-      'max-rooms': { type: 'string', value: 'N', default: '100', help: 'most rooms at once; further creations are refused (close code 4429)', example: '--max-rooms 50' },
-      rooms: { type: 'string', value: 'N', default: '1', help: 'rooms of the default type created at start (ENet clients need one to join)', example: '--rooms 4' },
+      'max-rooms': {
+        type: 'string',
+        value: 'N',
+        default: '100',
+        help: 'most rooms at once; further creations are refused (close code 4429)',
+        example: '--max-rooms 50',
+      },
+      rooms: {
+        type: 'string',
+        value: 'N',
+        default: '1',
+        help: 'rooms of the default type created at start (ENet clients need one to join)',
+        example: '--rooms 4',
+      },
       fps: { type: 'string', value: 'N', default: '60', help: 'frames per second of every room', example: '--fps 30' },
       'resume-grace-ms': {
         type: 'string',
@@ -59,8 +83,20 @@ export function serveCommand(games: Record<string, ServeGame>) {
         help: 'how long a client that joined with ?session may resume after a drop (off: no sessions)',
         example: '--resume-grace-ms 30000',
       },
-      'ws-ping-ms': { type: 'string', value: 'MS', default: '2000', help: 'ping WebSocket clients this often to measure their RTT (0: never)', example: '--ws-ping-ms 1000' },
-      'grace-ms': { type: 'string', value: 'MS', default: '5000', help: 'on SIGINT/SIGTERM, how long clients get to leave before the server exits', example: '--grace-ms 1000' },
+      'ws-ping-ms': {
+        type: 'string',
+        value: 'MS',
+        default: '2000',
+        help: 'ping WebSocket clients this often to measure their RTT (0: never)',
+        example: '--ws-ping-ms 1000',
+      },
+      'grace-ms': {
+        type: 'string',
+        value: 'MS',
+        default: '5000',
+        help: 'on SIGINT/SIGTERM, how long clients get to leave before the server exits',
+        example: '--grace-ms 1000',
+      },
       'metrics-port': {
         type: 'string',
         value: 'PORT',
@@ -68,7 +104,13 @@ export function serveCommand(games: Record<string, ServeGame>) {
         help: 'serve /metrics (Prometheus), /metrics.json and /monitor on this port (0 picks one)',
         example: '--metrics-port 9091',
       },
-      'metrics-token': { type: 'string', value: 'TOKEN', defaultText: 'random, printed', help: 'token the metrics and monitor pages require (?token= or Bearer)', example: '--metrics-token s3cret' },
+      'metrics-token': {
+        type: 'string',
+        value: 'TOKEN',
+        defaultText: 'random, printed',
+        help: 'token the metrics and monitor pages require (?token= or Bearer)',
+        example: '--metrics-token s3cret',
+      },
       presence: {
         type: 'string',
         value: 'memory|redis://HOST:PORT',
@@ -76,7 +118,13 @@ export function serveCommand(games: Record<string, ServeGame>) {
         help: 'where rooms are listed and seats reserved: this process only, or a Redis shared by every process',
         example: '--presence redis://127.0.0.1:6379',
       },
-      'public-url': { type: 'string', value: 'URL', defaultText: 'ws://HOST:PORT', help: 'with --presence redis://…: the WebSocket URL other processes send clients to', example: '--public-url ws://game1.example:9080' },
+      'public-url': {
+        type: 'string',
+        value: 'URL',
+        defaultText: 'ws://HOST:PORT',
+        help: 'with --presence redis://…: the WebSocket URL other processes send clients to',
+        example: '--public-url ws://game1.example:9080',
+      },
     },
     examples: [
       'scenenet serve --port 0',
@@ -118,11 +166,13 @@ function serveOptions(values: OptionValues<ReturnType<typeof serveCommand>['opti
   const metricsPort = values['metrics-port'] === 'off' ? null : integerOption(values['metrics-port'], 'metrics-port', 0, 65535);
   const enet = parseEnetPorts(values['enet-ports']);
   if (typeof enet === 'string') throw new UsageError(enet);
-  const resumeGraceMs = values['resume-grace-ms'] === 'off' ? null : integerOption(values['resume-grace-ms'], 'resume-grace-ms', 0, 3_600_000);
+  const resumeGraceMs =
+    values['resume-grace-ms'] === 'off' ? null : integerOption(values['resume-grace-ms'], 'resume-grace-ms', 0, 3_600_000);
   const wsPingMs = integerOption(values['ws-ping-ms'], 'ws-ping-ms', 0, 3_600_000);
   if (rooms > maxRooms) throw new UsageError('--rooms may not exceed --max-rooms');
   const presence = values.presence;
-  if (presence !== 'memory' && !/^rediss?:\/\/./.test(presence)) throw new UsageError(`--presence must be memory or a redis:// URL, got "${presence}"`);
+  if (presence !== 'memory' && !/^rediss?:\/\/./.test(presence))
+    throw new UsageError(`--presence must be memory or a redis:// URL, got "${presence}"`);
   return {
     game: values.game,
     host: values.host,
@@ -146,7 +196,8 @@ function parseEnetPorts(text: string): readonly [number, number] | null | string
   const m = /^(\d+)(?:-(\d+))?$/.exec(text);
   const first = Number(m?.[1]);
   const last = Number(m?.[2] ?? m?.[1]);
-  if (m === null || first > last || last > 65535 || (first === 0 && last !== 0)) return `--enet-ports must be FIRST-LAST, 0 or off, got "${text}"`;
+  if (m === null || first > last || last > 65535 || (first === 0 && last !== 0))
+    return `--enet-ports must be FIRST-LAST, 0 or off, got "${text}"`;
   return [first, last];
 }
 
@@ -156,12 +207,21 @@ function printingLogger(print: (line: string) => void): Logger {
 }
 
 /** Runs `scenenet serve` with `argv`; resolves with the exit code once the server has stopped. */
-export function runServe(argv: string[], games: Record<string, ServeGame>, print: (line: string) => void = (l) => console.log(l)): Promise<number> {
+export function runServe(
+  argv: string[],
+  games: Record<string, ServeGame>,
+  print: (line: string) => void = (l) => console.log(l),
+): Promise<number> {
   const output = { out: print, err: (line: string) => console.error(line) };
   return runCommand(serveCommand(games), argv, (values, stop) => serve(serveOptions(values), games, print, stop), output);
 }
 
-async function serve(options: ServeOptions, games: Record<string, ServeGame>, print: (line: string) => void, stop: AbortSignal): Promise<number> {
+async function serve(
+  options: ServeOptions,
+  games: Record<string, ServeGame>,
+  print: (line: string) => void,
+  stop: AbortSignal,
+): Promise<number> {
   const game = Object.hasOwn(games, options.game) ? games[options.game] : undefined;
   if (game === undefined) throw new UsageError(`unknown game "${options.game}" (${Object.keys(games).join(', ')})`);
   const server = new GameServer({

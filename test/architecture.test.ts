@@ -10,7 +10,8 @@ import { fileURLToPath } from 'node:url';
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const SOURCE_DIRS = ['core', 'scenetree', 'plugins', 'netcode', 'cli', 'server', 'testing', 'samples', 'examples', 'bin'];
 const NODE_ONLY_PACKAGES = new Set(['ws', 'node-datachannel', 'selfsigned']);
-const IMPORT_RE = /(?:^|[\s;])(?:import|export)\s[^'"]*?from\s*['"]([^'"]+)['"]|import\s*\(\s*['"]([^'"]+)['"]\s*\)|^\s*import\s*['"]([^'"]+)['"]/gm;
+const IMPORT_RE =
+  /(?:^|[\s;])(?:import|export)\s[^'"]*?from\s*['"]([^'"]+)['"]|import\s*\(\s*['"]([^'"]+)['"]\s*\)|^\s*import\s*['"]([^'"]+)['"]/gm;
 
 function walk(dir: string): string[] {
   if (!existsSync(dir)) return [];
@@ -22,7 +23,9 @@ function walk(dir: string): string[] {
 }
 
 function importsOf(file: string): string[] {
-  const text = readFileSync(file, 'utf8').replace(/\/\*[\s\S]*?\*\//g, '').replace(/^\s*\/\/.*$/gm, '');
+  const text = readFileSync(file, 'utf8')
+    .replace(/\/\*[\s\S]*?\*\//g, '')
+    .replace(/^\s*\/\/.*$/gm, '');
   return [...text.matchAll(IMPORT_RE)].map((m) => m[1] ?? m[2] ?? m[3]!);
 }
 
@@ -42,7 +45,18 @@ function resolveImport(from: string, spec: string): string | null {
 // examples/ are third-party style: they import scenenet only by its package name (see below), and no
 // source imports them (the lobby loads a plugin module by path at run time).
 // cli/ (the command-line helpers) imports nothing of the project; server, samples and bin use it.
-const RANK: Record<string, number> = { core: 0, scenetree: 1, plugins: 2, netcode: 2, cli: 2.5, server: 3, testing: 3.5, samples: 4, bin: 5, examples: 6 };
+const RANK: Record<string, number> = {
+  core: 0,
+  scenetree: 1,
+  plugins: 2,
+  netcode: 2,
+  cli: 2.5,
+  server: 3,
+  testing: 3.5,
+  samples: 4,
+  bin: 5,
+  examples: 6,
+};
 
 /** Why `from` may not import `to`, or null if it may. */
 function violation(fromLayer: string, toLayer: string): string | null {

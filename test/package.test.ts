@@ -45,7 +45,9 @@ t.test('npm run build, then the built package works', async (t) => {
 
   // Self-reference: a module inside the package imports it by name, through `exports`.
   const probe = join(root, 'dist', 'package-probe.mjs');
-  writeFileSync(probe, `
+  writeFileSync(
+    probe,
+    `
     const names = ${JSON.stringify(subpaths.map((p) => 'scenenet' + p.slice(1)))};
     const loaded = {};
     for (const name of names) loaded[name] = Object.keys(await import(name)).length;
@@ -59,7 +61,8 @@ t.test('npm run build, then the built package works', async (t) => {
     await sim.until(() => sim.server.root.getNode('Ping').got === 1);
     sim.close();
     console.log(JSON.stringify(loaded));
-  `);
+  `,
+  );
   t.teardown(() => rmSync(probe, { force: true }));
   const run = spawnSync(process.execPath, [probe], { cwd: root, encoding: 'utf8', timeout: 60_000 });
   t.equal(run.status, 0, run.stderr);
@@ -69,7 +72,9 @@ t.test('npm run build, then the built package works', async (t) => {
 
   // Types: a consumer compiled against the emitted .d.ts only.
   const consumer = join(root, 'dist', 'package-consumer.ts');
-  writeFileSync(consumer, `
+  writeFileSync(
+    consumer,
+    `
     import { ErrorCode, ManualClock, type MultiplayerPeer } from 'scenenet';
     import { SceneTree, Node } from 'scenenet/scenetree';
     import { LoopbackMultiplayerPeer, VirtualNetwork } from 'scenenet/plugins/loopback';
@@ -77,12 +82,36 @@ t.test('npm run build, then the built package works', async (t) => {
     const peer: MultiplayerPeer = new LoopbackMultiplayerPeer();
     const code: ErrorCode = ErrorCode.OK;
     export { tree, peer, code, Node, VirtualNetwork };
-  `);
+  `,
+  );
   t.teardown(() => rmSync(consumer, { force: true }));
-  const tsc = spawnSync(process.execPath, [join(root, 'node_modules/typescript/bin/tsc'), '--noEmit', '--strict', '--skipLibCheck', '--module', 'nodenext', '--moduleResolution', 'nodenext', '--target', 'es2022', '--ignoreDeprecations', '6.0', '--ignoreConfig', consumer], { cwd: root, encoding: 'utf8' });
+  const tsc = spawnSync(
+    process.execPath,
+    [
+      join(root, 'node_modules/typescript/bin/tsc'),
+      '--noEmit',
+      '--strict',
+      '--skipLibCheck',
+      '--module',
+      'nodenext',
+      '--moduleResolution',
+      'nodenext',
+      '--target',
+      'es2022',
+      '--ignoreDeprecations',
+      '6.0',
+      '--ignoreConfig',
+      consumer,
+    ],
+    { cwd: root, encoding: 'utf8' },
+  );
   t.equal(tsc.status, 0, tsc.stdout + tsc.stderr);
 
-  const cli = spawnSync(process.execPath, [join(root, 'dist/bin/scenenet.js'), 'lobby', '--clients', '2', '--quiet'], { cwd: root, encoding: 'utf8', timeout: 120_000 });
+  const cli = spawnSync(process.execPath, [join(root, 'dist/bin/scenenet.js'), 'lobby', '--clients', '2', '--quiet'], {
+    cwd: root,
+    encoding: 'utf8',
+    timeout: 120_000,
+  });
   t.equal(cli.status, 0, `built CLI: ${cli.stderr}`);
 
   // The built CLI's arena serves the prebuilt browser client (dist/arena-client.js), and a browser plays on it.
@@ -113,7 +142,9 @@ t.test('npm run build, then the built package works', async (t) => {
   t.equal((await js.text()).length, readFileSync(join(root, 'dist/arena-client.js'), 'utf8').length, '/client.js is dist/arena-client.js');
   const page = await openPage(url);
   t.teardown(() => page.close());
-  await page.page.waitForFunction(() => (window as unknown as { arena?: { connected(): boolean } }).arena?.connected() === true, null, { timeout: 60_000 });
+  await page.page.waitForFunction(() => (window as unknown as { arena?: { connected(): boolean } }).arena?.connected() === true, null, {
+    timeout: 60_000,
+  });
   const rooms = (await (await fetch(`${base}/rooms`)).json()) as { id: string; clients: number }[];
   t.match(rooms, [{ id: 'main', clients: 1 }], 'the browser joined the room `main`');
   const exited = new Promise<number | null>((resolve) => arena.once('exit', (code) => resolve(code)));

@@ -32,7 +32,16 @@
 export { runMultiplayerPeerConformance } from './conformance/multiplayer-peer.js';
 export type { PeerFixture, PeerCapabilities } from './conformance/fixture.js';
 export { tapRunner, nodeTestRunner, vitestRunner, customRunner, deepEqual } from './runner.js';
-export type { Assertions, CaseOptions, TestRunner, TapTest, TapSubtest, RegisteredCase, NodeTestFunction, VitestFunction } from './runner.js';
+export type {
+  Assertions,
+  CaseOptions,
+  TestRunner,
+  TapTest,
+  TapSubtest,
+  RegisteredCase,
+  NodeTestFunction,
+  VitestFunction,
+} from './runner.js';
 export { pollUntil, pollRounds, settleIo } from './poll-until.js';
 export type { PollOptions } from './poll-until.js';
 export { waitUntil, expectNever, connectedSimulation, tracePackets, expectPackets, expectDeterministic } from './simulation.js';

@@ -22,11 +22,7 @@ export function settleIo(): Promise<void> {
  * until `done()` holds. Throws if the deadline or `maxRounds` passes first. `done` is checked before
  * the first poll and after every round.
  */
-export async function pollUntil(
-  peers: readonly MultiplayerPeer[],
-  done: () => boolean,
-  options: PollOptions = {},
-): Promise<void> {
+export async function pollUntil(peers: readonly MultiplayerPeer[], done: () => boolean, options: PollOptions = {}): Promise<void> {
   const { timeoutMs = 5000, tick, maxRounds = Infinity, what = 'condition' } = options;
   const deadline = Date.now() + timeoutMs;
   for (let round = 0; !done(); round++) {

@@ -86,7 +86,10 @@ export interface RegisteredCase {
  * const runner = customRunner((name, fn, c) => (c.skip ? test.skip : test)(name, fn, c.timeoutMs));
  * ```
  */
-export function customRunner(register: (name: string, fn: () => Promise<void>, options: RegisteredCase) => void, timeoutMs = 120_000): TestRunner {
+export function customRunner(
+  register: (name: string, fn: () => Promise<void>, options: RegisteredCase) => void,
+  timeoutMs = 120_000,
+): TestRunner {
   return {
     test(name, fn, options = {}) {
       register(name, () => runRecorded(name, fn), { skip: options.skip ?? false, timeoutMs });
@@ -201,12 +204,17 @@ export function deepEqual(a: unknown, b: unknown): boolean {
   }
   const ka = Object.keys(a);
   const kb = Object.keys(b);
-  return ka.length === kb.length && ka.every((k) => Object.hasOwn(b, k) && deepEqual((a as Record<string, unknown>)[k], (b as Record<string, unknown>)[k]));
+  return (
+    ka.length === kb.length &&
+    ka.every((k) => Object.hasOwn(b, k) && deepEqual((a as Record<string, unknown>)[k], (b as Record<string, unknown>)[k]))
+  );
 }
 
 function show(value: unknown): string {
   try {
-    const text = JSON.stringify(value, (_k, v: unknown) => (typeof v === 'bigint' ? `${v}n` : ArrayBuffer.isView(v) ? `<${v.byteLength} bytes>` : v));
+    const text = JSON.stringify(value, (_k, v: unknown) =>
+      typeof v === 'bigint' ? `${v}n` : ArrayBuffer.isView(v) ? `<${v.byteLength} bytes>` : v,
+    );
     return text === undefined ? String(value) : text.length > 200 ? `${text.slice(0, 200)}…` : text;
   } catch {
     return String(value);

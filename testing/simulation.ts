@@ -24,7 +24,8 @@ export async function waitUntil(sim: Simulation, predicate: () => boolean, budge
   for (let taken = 0; ; taken++) {
     await Promise.resolve();
     if (predicate()) return taken;
-    if (taken >= budget.frames) throw new Error(`waitUntil: ${budget.what ?? 'condition'} not reached within ${budget.frames} frames${context(sim)}`);
+    if (taken >= budget.frames)
+      throw new Error(`waitUntil: ${budget.what ?? 'condition'} not reached within ${budget.frames} frames${context(sim)}`);
     sim.step();
   }
 }
@@ -33,7 +34,8 @@ export async function waitUntil(sim: Simulation, predicate: () => boolean, budge
 export async function expectNever(sim: Simulation, predicate: () => boolean, budget: FrameBudget): Promise<void> {
   for (let i = 0; i <= budget.frames; i++) {
     await Promise.resolve();
-    if (predicate()) throw new Error(`expectNever: ${budget.what ?? 'condition'} happened after ${i} of ${budget.frames} frames${context(sim)}`);
+    if (predicate())
+      throw new Error(`expectNever: ${budget.what ?? 'condition'} happened after ${i} of ${budget.frames} frames${context(sim)}`);
     if (i < budget.frames) sim.step();
   }
 }
@@ -144,7 +146,11 @@ export async function expectDeterministic(
     const sim = build();
     try {
       await scenario(sim);
-      runs.push({ traceHash: sim.traceHash(), eventsHash: sim.eventsHash(), events: sim.events.map((e) => `${e.frame}:${e.peer}.${e.event}(${e.args.join(',')})`) });
+      runs.push({
+        traceHash: sim.traceHash(),
+        eventsHash: sim.eventsHash(),
+        events: sim.events.map((e) => `${e.frame}:${e.peer}.${e.event}(${e.args.join(',')})`),
+      });
     } finally {
       sim.close();
     }
@@ -152,7 +158,12 @@ export async function expectDeterministic(
   const [a, b] = runs as [(typeof runs)[0], (typeof runs)[0]];
   if (a.traceHash !== b.traceHash || a.eventsHash !== b.eventsHash) {
     const at = a.events.findIndex((e, i) => e !== b.events[i]);
-    const where = at < 0 ? (a.events.length !== b.events.length ? `event counts differ (${a.events.length} vs ${b.events.length})` : 'events equal, packet traces differ') : `first different event #${at}: ${a.events[at]} vs ${b.events[at] ?? 'none'}`;
+    const where =
+      at < 0
+        ? a.events.length !== b.events.length
+          ? `event counts differ (${a.events.length} vs ${b.events.length})`
+          : 'events equal, packet traces differ'
+        : `first different event #${at}: ${a.events[at]} vs ${b.events[at] ?? 'none'}`;
     throw new Error(`expectDeterministic: two runs differ; ${where}`);
   }
   return { traceHash: a.traceHash, eventsHash: a.eventsHash };

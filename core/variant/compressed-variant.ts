@@ -117,7 +117,11 @@ export function encodeAndCompressVariant(value: Variant, options: EncodeOptions 
  * `ERR_INVALID_PARAMETER` (a cycle `ERR_OUT_OF_MEMORY`) and leaves `out` as it was. Never throws.
  * Godot: MultiplayerAPI::encode_and_compress_variants.
  */
-export function encodeAndCompressVariants(values: readonly unknown[], options: CompressOptions = {}, out?: ByteWriter): Uint8Array | ErrorCode {
+export function encodeAndCompressVariants(
+  values: readonly unknown[],
+  options: CompressOptions = {},
+  out?: ByteWriter,
+): Uint8Array | ErrorCode {
   const w = out ?? acquireScratch();
   const start = w.length;
   try {
@@ -180,7 +184,12 @@ function readCompressed(r: VariantReader): Variant {
  * beyond). Never throws.
  * Godot: MultiplayerAPI::decode_and_decompress_variants.
  */
-export function decodeAndDecompressVariants(bytes: Uint8Array, offset: number, count: number, options: DecompressOptions = {}): VariantsDecodeResult {
+export function decodeAndDecompressVariants(
+  bytes: Uint8Array,
+  offset: number,
+  count: number,
+  options: DecompressOptions = {},
+): VariantsDecodeResult {
   if (!Number.isInteger(offset) || offset < 0 || !Number.isInteger(count) || count < 0 || count > 0xffff) {
     return { error: ErrorCode.ERR_INVALID_PARAMETER, values: [], length: 0 };
   }

@@ -3,8 +3,8 @@
  * colours, and Godot 4.3+/4.4+ typed Arrays and Dictionaries. (Byte, int and float packed arrays are the
  * JS typed arrays; untyped Arrays and Dictionaries are JS arrays, Maps and plain objects.)
  */
-import { Color } from './math-types.js';
-import { Vector2, Vector3, Vector4 } from './vectors.js';
+import type { Color } from './math-types.js';
+import type { Vector2, Vector3, Vector4 } from './vectors.js';
 import { VariantType } from './variant-type.js';
 import type { Variant } from './variant.js';
 
@@ -164,7 +164,11 @@ export class TypedDictionary<K extends Variant = Variant, V extends Variant = Va
   readonly valueType: ContainerType;
   readonly entries: ReadonlyMap<K, V>;
 
-  constructor(keyType: ContainerType | VariantType, valueType: ContainerType | VariantType, entries: ReadonlyMap<K, V> | Iterable<readonly [K, V]> = []) {
+  constructor(
+    keyType: ContainerType | VariantType,
+    valueType: ContainerType | VariantType,
+    entries: ReadonlyMap<K, V> | Iterable<readonly [K, V]> = [],
+  ) {
     this.keyType = asContainerType(keyType);
     this.valueType = asContainerType(valueType);
     this.entries = entries instanceof Map ? entries : new Map(entries);

@@ -3,6 +3,7 @@
  * `encode_half`, `encode_cstring`. Each `encodeX(value, out, offset)` writes into `out` and returns
  * the number of bytes written; each `decodeX(bytes, offset)` reads. Callers check bounds.
  */
+import { readUtf8, utf8Bytes } from './utf8.js';
 
 const scratch = new DataView(new ArrayBuffer(8));
 
@@ -112,17 +113,23 @@ export function decodeHalf(bytes: Uint8Array, offset = 0): number {
   return halfBitsToFloat(decodeUint16(bytes, offset));
 }
 
-const utf8Encoder = new TextEncoder();
-
 /**
  * Godot: encode_cstring. Writes the UTF-8 bytes and a terminating NUL; returns the count including the
  * NUL. With no `out`, only measures.
  */
 export function encodeCString(value: string, out?: Uint8Array, offset = 0): number {
-  const bytes = utf8Encoder.encode(value);
+  const bytes = utf8Bytes(value);
   if (out) {
     out.set(bytes, offset);
     out[offset + bytes.length] = 0;
   }
   return bytes.length + 1;
+}
+
+/**
+ * The UTF-8 text at `bytes[offset]` up to the first NUL or `end`, read as Godot's String::parse_utf8
+ * does (a leading BOM dropped); null if it is not valid UTF-8. Never throws.
+ */
+export function decodeCString(bytes: Uint8Array, offset: number, end = bytes.length): string | null {
+  return readUtf8(bytes, offset, Math.max(0, Math.min(end, bytes.length) - offset));
 }

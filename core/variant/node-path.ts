@@ -4,7 +4,6 @@ interface Parts {
   readonly absolute: boolean;
 }
 
-
 /**
  * Godot: NodePath (core/string/node_path.h). An immutable pre-parsed path to a node, and optionally to
  * a property of it: `/root/Game/Player`, `../Sibling`, `Sprite2D:modulate:a`.
@@ -32,7 +31,13 @@ export class NodePath {
     const namePart = colon === -1 ? path : path.slice(0, colon);
     this.#absolute = namePart.startsWith('/');
     this.#names = namePart.split('/').filter((n) => n.length > 0);
-    this.#subnames = colon === -1 ? [] : path.slice(colon + 1).split(':').filter((n) => n.length > 0);
+    this.#subnames =
+      colon === -1
+        ? []
+        : path
+            .slice(colon + 1)
+            .split(':')
+            .filter((n) => n.length > 0);
   }
 
   /**

@@ -131,13 +131,33 @@ export function decodePacked(r: VariantReader, type: VariantType, wide: boolean)
       return out;
     }
     case VariantType.PACKED_INT32_ARRAY:
-      return numeric(r, 4, (b) => new Int32Array(b), (i) => r.view.getInt32(i, true));
+      return numeric(
+        r,
+        4,
+        (b) => new Int32Array(b),
+        (i) => r.view.getInt32(i, true),
+      );
     case VariantType.PACKED_INT64_ARRAY:
-      return numeric(r, 8, (b) => new BigInt64Array(b), (i) => r.view.getBigInt64(i, true));
+      return numeric(
+        r,
+        8,
+        (b) => new BigInt64Array(b),
+        (i) => r.view.getBigInt64(i, true),
+      );
     case VariantType.PACKED_FLOAT32_ARRAY:
-      return numeric(r, 4, (b) => new Float32Array(b), (i) => r.view.getFloat32(i, true));
+      return numeric(
+        r,
+        4,
+        (b) => new Float32Array(b),
+        (i) => r.view.getFloat32(i, true),
+      );
     case VariantType.PACKED_FLOAT64_ARRAY:
-      return numeric(r, 8, (b) => new Float64Array(b), (i) => r.view.getFloat64(i, true));
+      return numeric(
+        r,
+        8,
+        (b) => new Float64Array(b),
+        (i) => r.view.getFloat64(i, true),
+      );
     case VariantType.PACKED_STRING_ARRAY:
       return strings(r);
     case VariantType.PACKED_COLOR_ARRAY:
@@ -151,7 +171,12 @@ export function decodePacked(r: VariantReader, type: VariantType, wide: boolean)
   }
 }
 
-function numeric<T, E>(r: VariantReader, size: number, wrap: (b: ArrayBuffer) => T & { [i: number]: E }, get: (offset: number) => E): T | null {
+function numeric<T, E>(
+  r: VariantReader,
+  size: number,
+  wrap: (b: ArrayBuffer) => T & { [i: number]: E },
+  get: (offset: number) => E,
+): T | null {
   const n = packedCount(r, size);
   if (n < 0) return null;
   if (LITTLE_ENDIAN) return wrap(copyOut(r, n, size));

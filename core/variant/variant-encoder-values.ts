@@ -111,25 +111,25 @@ export function writePacked(w: ByteWriter, type: VariantType, value: object): vo
     case VariantType.PACKED_VECTOR2_ARRAY: {
       const a = (value as PackedVector2Array).values;
       w.u32(a.length);
-      for (const v of a) (w.f32(v.x), w.f32(v.y));
+      for (const v of a) w.f32(v.x), w.f32(v.y);
       return;
     }
     case VariantType.PACKED_VECTOR3_ARRAY: {
       const a = (value as PackedVector3Array).values;
       w.u32(a.length);
-      for (const v of a) (w.f32(v.x), w.f32(v.y), w.f32(v.z));
+      for (const v of a) w.f32(v.x), w.f32(v.y), w.f32(v.z);
       return;
     }
     case VariantType.PACKED_COLOR_ARRAY: {
       const a = (value as PackedColorArray).values;
       w.u32(a.length);
-      for (const c of a) (w.f32(c.r), w.f32(c.g), w.f32(c.b), w.f32(c.a));
+      for (const c of a) w.f32(c.r), w.f32(c.g), w.f32(c.b), w.f32(c.a);
       return;
     }
     default: {
       const a = (value as PackedVector4Array).values;
       w.u32(a.length);
-      for (const v of a) (w.f32(v.x), w.f32(v.y), w.f32(v.z), w.f32(v.w));
+      for (const v of a) w.f32(v.x), w.f32(v.y), w.f32(v.z), w.f32(v.w);
     }
   }
 }

@@ -5,8 +5,8 @@
 import { ErrorCode } from '../error-code.js';
 import { MultiplayerError } from '../errors.js';
 import { ByteWriter } from './byte-writer.js';
-import { ContainerType, ENCODED_OBJECT_AS_ID_CLASS, TypedArray, TypedDictionary } from './containers.js';
-import { EncodedObject, EncodedObjectAsID, Float } from './engine-types.js';
+import { type ContainerType, ENCODED_OBJECT_AS_ID_CLASS, TypedArray, TypedDictionary } from './containers.js';
+import { type EncodedObject, EncodedObjectAsID, type Float } from './engine-types.js';
 import type { RID, SignalRef, StringName } from './engine-types.js';
 import type { Color, Quaternion } from './math-types.js';
 import type { NodePath } from './node-path.js';

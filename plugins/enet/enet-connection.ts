@@ -7,7 +7,13 @@ import { Limits, PacketFlag } from './protocol/protocol.js';
 import { isIP } from 'node:net';
 
 /** Godot: ENetConnection::CompressionMode. */
-export const CompressionMode = { COMPRESS_NONE: 0, COMPRESS_RANGE_CODER: 1, COMPRESS_FASTLZ: 2, COMPRESS_ZLIB: 3, COMPRESS_ZSTD: 4 } as const;
+export const CompressionMode = {
+  COMPRESS_NONE: 0,
+  COMPRESS_RANGE_CODER: 1,
+  COMPRESS_FASTLZ: 2,
+  COMPRESS_ZLIB: 3,
+  COMPRESS_ZSTD: 4,
+} as const;
 export type CompressionMode = (typeof CompressionMode)[keyof typeof CompressionMode];
 
 /** Godot: ENetConnection::EventType. */
@@ -70,7 +76,14 @@ export class ENetConnection {
    * Godot: ENetConnection::create_host_bound. `bindAddress` '*' is the dual-stack wildcard.
    * Divergence from Godot: async, because node:dgram binds asynchronously.
    */
-  async createHostBound(bindAddress: string, bindPort: number, maxPeers = 32, maxChannels = 0, inBandwidth = 0, outBandwidth = 0): Promise<ErrorCode> {
+  async createHostBound(
+    bindAddress: string,
+    bindPort: number,
+    maxPeers = 32,
+    maxChannels = 0,
+    inBandwidth = 0,
+    outBandwidth = 0,
+  ): Promise<ErrorCode> {
     if (bindAddress !== '*' && isIP(bindAddress) === 0) return this.#fail(ErrorCode.ERR_INVALID_PARAMETER, 'Invalid bind IP.');
     if (!Number.isInteger(bindPort) || bindPort < 0 || bindPort > 65535) {
       return this.#fail(ErrorCode.ERR_INVALID_PARAMETER, 'The local port number must be between 0 and 65535 (inclusive).');
@@ -117,14 +130,20 @@ export class ENetConnection {
       return invalid;
     }
     this.#host = new ENetHost(socket, {
-      peerCount: maxPeers, channelLimit: maxChannels, incomingBandwidth: inBandwidth, outgoingBandwidth: outBandwidth,
-      clock: this.#clock, rng: this.#rng, logger: this.#log,
+      peerCount: maxPeers,
+      channelLimit: maxChannels,
+      incomingBandwidth: inBandwidth,
+      outgoingBandwidth: outBandwidth,
+      clock: this.#clock,
+      rng: this.#rng,
+      logger: this.#log,
     });
     return ErrorCode.OK;
   }
 
   #check(maxPeers: number, maxChannels: number, inBandwidth: number, outBandwidth: number): ErrorCode {
-    if (this.#host !== null || this.#creating) return this.#fail(ErrorCode.ERR_ALREADY_IN_USE, 'The ENetConnection instance is already active.');
+    if (this.#host !== null || this.#creating)
+      return this.#fail(ErrorCode.ERR_ALREADY_IN_USE, 'The ENetConnection instance is already active.');
     if (!(maxPeers >= 1 && maxPeers <= Limits.MAXIMUM_PEER_ID)) {
       return this.#fail(ErrorCode.ERR_INVALID_PARAMETER, 'The number of clients must be set between 1 and 4095 (inclusive).');
     }
@@ -152,12 +171,12 @@ export class ENetConnection {
    */
   connectToHost(address: string, port: number, channelCount = 0, data = 0): ENetPacketPeer | null {
     const host = this.#host;
-    if (host === null) return this.#failNull('The ENetConnection instance isn\'t currently active.');
+    if (host === null) return this.#failNull("The ENetConnection instance isn't currently active.");
     if (!(channelCount >= 0 && channelCount <= Limits.MAXIMUM_CHANNEL_COUNT)) return this.#failNull('Invalid channel count.');
     const ip = address === 'localhost' ? '127.0.0.1' : address;
-    if (isIP(ip) === 0 || !(port >= 1 && port <= 65535)) return this.#failNull('Couldn\'t resolve the server IP address or domain name.');
+    if (isIP(ip) === 0 || !(port >= 1 && port <= 65535)) return this.#failNull("Couldn't resolve the server IP address or domain name.");
     const peer = host.connect(ip, port, channelCount > 0 ? channelCount : Limits.MAXIMUM_CHANNEL_COUNT, data >>> 0);
-    if (peer === null) return this.#failNull('Couldn\'t connect to the ENet multiplayer server.');
+    if (peer === null) return this.#failNull("Couldn't connect to the ENet multiplayer server.");
     const wrapper = new ENetPacketPeer(peer);
     this.#peers.push(wrapper);
     return wrapper;
@@ -178,7 +197,7 @@ export class ENetConnection {
   serviceEvent(): ENetEvent {
     const host = this.#host;
     if (host === null) {
-      this.#log.debug('ENet: The ENetConnection instance isn\'t currently active.');
+      this.#log.debug("ENet: The ENetConnection instance isn't currently active.");
       return { ...NO_EVENT, type: EventType.EVENT_ERROR };
     }
     const e = host.service();
@@ -245,10 +264,18 @@ export class ENetConnection {
   compress(mode: CompressionMode): void {
     const host = this.#requireHost();
     switch (mode) {
-      case CompressionMode.COMPRESS_NONE: host.compressor = null; return;
-      case CompressionMode.COMPRESS_RANGE_CODER: host.compressor = rangeCoderCompressor; return;
-      case CompressionMode.COMPRESS_FASTLZ: host.compressor = fastlzCompressor; return;
-      case CompressionMode.COMPRESS_ZLIB: host.compressor = zlibCompressor(); return;
+      case CompressionMode.COMPRESS_NONE:
+        host.compressor = null;
+        return;
+      case CompressionMode.COMPRESS_RANGE_CODER:
+        host.compressor = rangeCoderCompressor;
+        return;
+      case CompressionMode.COMPRESS_FASTLZ:
+        host.compressor = fastlzCompressor;
+        return;
+      case CompressionMode.COMPRESS_ZLIB:
+        host.compressor = zlibCompressor();
+        return;
       case CompressionMode.COMPRESS_ZSTD:
         // Divergence from Godot: no zstd in Node 20 (zlib.zstdCompressSync is missing).
         throw new MultiplayerError(ErrorCode.ERR_UNAVAILABLE, 'COMPRESS_ZSTD is not available: this Node.js has no zstd in node:zlib.');
@@ -282,11 +309,24 @@ export class ENetConnection {
     const host = this.#requireHost();
     let value: number;
     switch (statistic) {
-      case HostStatistic.HOST_TOTAL_SENT_DATA: value = host.totalSentData; host.totalSentData = 0; break;
-      case HostStatistic.HOST_TOTAL_SENT_PACKETS: value = host.totalSentPackets; host.totalSentPackets = 0; break;
-      case HostStatistic.HOST_TOTAL_RECEIVED_DATA: value = host.totalReceivedData; host.totalReceivedData = 0; break;
-      case HostStatistic.HOST_TOTAL_RECEIVED_PACKETS: value = host.totalReceivedPackets; host.totalReceivedPackets = 0; break;
-      default: throw new MultiplayerError(ErrorCode.ERR_INVALID_PARAMETER, `Unknown host statistic ${statistic as number}.`);
+      case HostStatistic.HOST_TOTAL_SENT_DATA:
+        value = host.totalSentData;
+        host.totalSentData = 0;
+        break;
+      case HostStatistic.HOST_TOTAL_SENT_PACKETS:
+        value = host.totalSentPackets;
+        host.totalSentPackets = 0;
+        break;
+      case HostStatistic.HOST_TOTAL_RECEIVED_DATA:
+        value = host.totalReceivedData;
+        host.totalReceivedData = 0;
+        break;
+      case HostStatistic.HOST_TOTAL_RECEIVED_PACKETS:
+        value = host.totalReceivedPackets;
+        host.totalReceivedPackets = 0;
+        break;
+      default:
+        throw new MultiplayerError(ErrorCode.ERR_INVALID_PARAMETER, `Unknown host statistic ${statistic as number}.`);
     }
     return value;
   }
@@ -312,7 +352,7 @@ export class ENetConnection {
   }
 
   #requireHost(): ENetHost {
-    if (this.#host === null) throw new MultiplayerError(ErrorCode.ERR_UNCONFIGURED, 'The ENetConnection instance isn\'t currently active.');
+    if (this.#host === null) throw new MultiplayerError(ErrorCode.ERR_UNCONFIGURED, "The ENetConnection instance isn't currently active.");
     return this.#host;
   }
 
@@ -328,4 +368,8 @@ export class ENetConnection {
 }
 
 /** Godot's ENetPacketPeer flag constants, re-exported for `send`/`broadcast`. */
-export const ENetPacketFlag = { FLAG_RELIABLE: PacketFlag.RELIABLE, FLAG_UNSEQUENCED: PacketFlag.UNSEQUENCED, FLAG_UNRELIABLE_FRAGMENT: PacketFlag.UNRELIABLE_FRAGMENT } as const;
+export const ENetPacketFlag = {
+  FLAG_RELIABLE: PacketFlag.RELIABLE,
+  FLAG_UNSEQUENCED: PacketFlag.UNSEQUENCED,
+  FLAG_UNRELIABLE_FRAGMENT: PacketFlag.UNRELIABLE_FRAGMENT,
+} as const;

@@ -1,10 +1,19 @@
 import {
-  ConnectionStatus, ErrorCode, MultiplayerError, MultiplayerPeer, PacketQueue, TransferMode, silentLogger, systemClock,
-  type Clock, type Logger, type MultiplayerPeerOptions,
+  ConnectionStatus,
+  ErrorCode,
+  MultiplayerError,
+  MultiplayerPeer,
+  PacketQueue,
+  TransferMode,
+  silentLogger,
+  systemClock,
+  type Clock,
+  type Logger,
+  type MultiplayerPeerOptions,
 } from '../../core/index.js';
 import { isIP } from 'node:net';
 import { ENetConnection, EventType, type ENetEvent } from './enet-connection.js';
-import { ENetPacketPeer, ENetPeerState } from './enet-packet-peer.js';
+import { type ENetPacketPeer, ENetPeerState } from './enet-packet-peer.js';
 import { PacketFlag } from './protocol/protocol.js';
 
 /** Services an ENetMultiplayerPeer uses; all optional. */
@@ -87,7 +96,14 @@ export class ENetMultiplayerPeer extends MultiplayerPeer {
     super.refuseNewConnections = false;
     const host = this.#connection();
     this.#starting = true;
-    const err = await host.createHostBound(this.#bindIp, port, maxClients, maxChannels > 0 ? maxChannels + SYSCH_MAX : 0, inBandwidth, outBandwidth);
+    const err = await host.createHostBound(
+      this.#bindIp,
+      port,
+      maxClients,
+      maxChannels > 0 ? maxChannels + SYSCH_MAX : 0,
+      inBandwidth,
+      outBandwidth,
+    );
     const cancelled = !this.#starting;
     this.#starting = false;
     if (err !== ErrorCode.OK) return err;
@@ -110,10 +126,12 @@ export class ENetMultiplayerPeer extends MultiplayerPeer {
    */
   createClient(address: string, port: number, channelCount = 0, inBandwidth = 0, outBandwidth = 0, localPort = 0): ErrorCode {
     if (this.#active()) return this.#fail(ErrorCode.ERR_ALREADY_IN_USE, 'The multiplayer instance is already active.');
-    if (!(port >= 1 && port <= 65535)) return this.#fail(ErrorCode.ERR_INVALID_PARAMETER, 'The remote port number must be between 1 and 65535 (inclusive).');
+    if (!(port >= 1 && port <= 65535))
+      return this.#fail(ErrorCode.ERR_INVALID_PARAMETER, 'The remote port number must be between 1 and 65535 (inclusive).');
     if (!(channelCount >= 0 && channelCount <= 253)) return this.#fail(ErrorCode.ERR_INVALID_PARAMETER, 'Invalid channel count.');
     super.refuseNewConnections = false;
-    if (!(localPort >= 0 && localPort <= 65535)) return this.#fail(ErrorCode.ERR_INVALID_PARAMETER, 'The local port number must be between 0 and 65535 (inclusive).');
+    if (!(localPort >= 0 && localPort <= 65535))
+      return this.#fail(ErrorCode.ERR_INVALID_PARAMETER, 'The local port number must be between 0 and 65535 (inclusive).');
     const host = this.#connection();
     const err = host.createHostDeferred(this.#bindIp, localPort, 1, 0, inBandwidth, outBandwidth);
     if (err !== ErrorCode.OK) return err;
@@ -121,7 +139,7 @@ export class ENetMultiplayerPeer extends MultiplayerPeer {
     const peer = host.connectToHost(address, port, channelCount > 0 ? channelCount + SYSCH_MAX : 0, id);
     if (peer === null) {
       host.destroy();
-      return this.#fail(ErrorCode.ERR_CANT_CREATE, 'Couldn\'t connect to the ENet multiplayer server.');
+      return this.#fail(ErrorCode.ERR_CANT_CREATE, "Couldn't connect to the ENet multiplayer server.");
     }
     this.#uniqueId = id;
     this.#status = ConnectionStatus.CONNECTING;
@@ -149,7 +167,7 @@ export class ENetMultiplayerPeer extends MultiplayerPeer {
    */
   addMeshPeer(peerId: number, host: ENetConnection): ErrorCode {
     if (this.#mode !== Mode.MESH) {
-      return this.#fail(ErrorCode.ERR_UNCONFIGURED, 'The multiplayer instance is not configured as a mesh. Call \'create_mesh\' first.');
+      return this.#fail(ErrorCode.ERR_UNCONFIGURED, "The multiplayer instance is not configured as a mesh. Call 'create_mesh' first.");
     }
     if (!(Number.isInteger(peerId) && peerId > 0 && peerId <= 0x7fffffff) || this.#peers.has(peerId)) {
       return this.#fail(ErrorCode.ERR_INVALID_PARAMETER, 'Invalid or duplicate mesh peer id.');
@@ -220,12 +238,13 @@ export class ENetMultiplayerPeer extends MultiplayerPeer {
 
   /** Godot: ENetMultiplayerPeer::put_packet. */
   override putPacket(packet: Uint8Array): ErrorCode {
-    if (this.#mode === Mode.NONE) return this.#fail(ErrorCode.ERR_UNCONFIGURED, 'The multiplayer instance isn\'t currently active.');
+    if (this.#mode === Mode.NONE) return this.#fail(ErrorCode.ERR_UNCONFIGURED, "The multiplayer instance isn't currently active.");
     if (this.#status !== ConnectionStatus.CONNECTED) {
-      return this.#fail(ErrorCode.ERR_UNCONFIGURED, 'The multiplayer instance isn\'t currently connected to any server or client.');
+      return this.#fail(ErrorCode.ERR_UNCONFIGURED, "The multiplayer instance isn't currently connected to any server or client.");
     }
     const target = this.#targetPeer;
-    if (target !== 0 && !this.#peers.has(Math.abs(target))) return this.#fail(ErrorCode.ERR_INVALID_PARAMETER, `Invalid target peer: ${target}`);
+    if (target !== 0 && !this.#peers.has(Math.abs(target)))
+      return this.#fail(ErrorCode.ERR_INVALID_PARAMETER, `Invalid target peer: ${target}`);
     if (packet.length > this.getMaxPacketSize()) return this.#fail(ErrorCode.ERR_INVALID_PARAMETER, 'Packet too large.');
     let flags: number = PacketFlag.RELIABLE;
     let channel = SYSCH_RELIABLE;

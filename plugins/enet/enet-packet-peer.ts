@@ -115,7 +115,10 @@ export class ENetPacketPeer extends PacketPeerBase {
   /** Godot: ENetPacketPeer::set_timeout (ms; 0 = ENet default for each). */
   setTimeout(timeout: number, timeoutMin: number, timeoutMax: number): void {
     if (timeout > timeoutMin || timeoutMin > timeoutMax) {
-      throw new MultiplayerError(ErrorCode.ERR_INVALID_PARAMETER, 'Timeout limit must be less than minimum timeout, which itself must be less than maximum timeout');
+      throw new MultiplayerError(
+        ErrorCode.ERR_INVALID_PARAMETER,
+        'Timeout limit must be less than minimum timeout, which itself must be less than maximum timeout',
+      );
     }
     this.#require().setTimeout(timeout, timeoutMin, timeoutMax);
   }
@@ -168,21 +171,36 @@ export class ENetPacketPeer extends PacketPeerBase {
     const p = this.#peer;
     if (p === null) return 0;
     switch (statistic) {
-      case PeerStatistic.PEER_PACKET_LOSS: return p.packetLoss;
-      case PeerStatistic.PEER_PACKET_LOSS_VARIANCE: return p.packetLossVariance;
-      case PeerStatistic.PEER_PACKET_LOSS_EPOCH: return p.packetLossEpoch;
-      case PeerStatistic.PEER_ROUND_TRIP_TIME: return p.roundTripTime;
-      case PeerStatistic.PEER_ROUND_TRIP_TIME_VARIANCE: return p.roundTripTimeVariance;
-      case PeerStatistic.PEER_LAST_ROUND_TRIP_TIME: return p.lastRoundTripTime;
-      case PeerStatistic.PEER_LAST_ROUND_TRIP_TIME_VARIANCE: return p.lastRoundTripTimeVariance;
-      case PeerStatistic.PEER_PACKET_THROTTLE: return p.packetThrottle;
-      case PeerStatistic.PEER_PACKET_THROTTLE_LIMIT: return p.packetThrottleLimit;
-      case PeerStatistic.PEER_PACKET_THROTTLE_COUNTER: return p.packetThrottleCounter;
-      case PeerStatistic.PEER_PACKET_THROTTLE_EPOCH: return p.packetThrottleEpoch;
-      case PeerStatistic.PEER_PACKET_THROTTLE_ACCELERATION: return p.packetThrottleAcceleration;
-      case PeerStatistic.PEER_PACKET_THROTTLE_DECELERATION: return p.packetThrottleDeceleration;
-      case PeerStatistic.PEER_PACKET_THROTTLE_INTERVAL: return p.packetThrottleInterval;
-      default: throw new MultiplayerError(ErrorCode.ERR_INVALID_PARAMETER, `Unknown peer statistic ${statistic as number}.`);
+      case PeerStatistic.PEER_PACKET_LOSS:
+        return p.packetLoss;
+      case PeerStatistic.PEER_PACKET_LOSS_VARIANCE:
+        return p.packetLossVariance;
+      case PeerStatistic.PEER_PACKET_LOSS_EPOCH:
+        return p.packetLossEpoch;
+      case PeerStatistic.PEER_ROUND_TRIP_TIME:
+        return p.roundTripTime;
+      case PeerStatistic.PEER_ROUND_TRIP_TIME_VARIANCE:
+        return p.roundTripTimeVariance;
+      case PeerStatistic.PEER_LAST_ROUND_TRIP_TIME:
+        return p.lastRoundTripTime;
+      case PeerStatistic.PEER_LAST_ROUND_TRIP_TIME_VARIANCE:
+        return p.lastRoundTripTimeVariance;
+      case PeerStatistic.PEER_PACKET_THROTTLE:
+        return p.packetThrottle;
+      case PeerStatistic.PEER_PACKET_THROTTLE_LIMIT:
+        return p.packetThrottleLimit;
+      case PeerStatistic.PEER_PACKET_THROTTLE_COUNTER:
+        return p.packetThrottleCounter;
+      case PeerStatistic.PEER_PACKET_THROTTLE_EPOCH:
+        return p.packetThrottleEpoch;
+      case PeerStatistic.PEER_PACKET_THROTTLE_ACCELERATION:
+        return p.packetThrottleAcceleration;
+      case PeerStatistic.PEER_PACKET_THROTTLE_DECELERATION:
+        return p.packetThrottleDeceleration;
+      case PeerStatistic.PEER_PACKET_THROTTLE_INTERVAL:
+        return p.packetThrottleInterval;
+      default:
+        throw new MultiplayerError(ErrorCode.ERR_INVALID_PARAMETER, `Unknown peer statistic ${statistic as number}.`);
     }
   }
 

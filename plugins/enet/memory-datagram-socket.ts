@@ -101,7 +101,11 @@ class MemorySocket implements DatagramSocket {
   #receiver: DatagramReceiver | null = null;
   #closed = false;
 
-  constructor(readonly network: MemoryNetwork, readonly address: string, readonly port: number) {}
+  constructor(
+    readonly network: MemoryNetwork,
+    readonly address: string,
+    readonly port: number,
+  ) {}
 
   setReceiver(receiver: DatagramReceiver | null): void {
     this.#receiver = receiver;

@@ -1,7 +1,26 @@
-import { ErrorCode, MultiplayerError, silentLogger, systemClock, type Clock, type Logger, type TLSOptions, logFailure } from '../../core/index.js';
 import {
-  METHOD_NAMES, Method, PORT_HTTP, PORT_HTTPS, READ_CHUNK_SIZE_DEFAULT, READ_CHUNK_SIZE_MAX, READ_CHUNK_SIZE_MIN, Status,
-  checkRequestUrl, stripScheme, verifyHeaders, type HTTPClientBackend,
+  ErrorCode,
+  MultiplayerError,
+  silentLogger,
+  systemClock,
+  type Clock,
+  type Logger,
+  type TLSOptions,
+  logFailure,
+} from '../../core/index.js';
+import {
+  METHOD_NAMES,
+  Method,
+  PORT_HTTP,
+  PORT_HTTPS,
+  READ_CHUNK_SIZE_DEFAULT,
+  READ_CHUNK_SIZE_MAX,
+  READ_CHUNK_SIZE_MIN,
+  Status,
+  checkRequestUrl,
+  stripScheme,
+  verifyHeaders,
+  type HTTPClientBackend,
 } from './http-client-base.js';
 
 /** Options of the fetch client; all optional. */
@@ -76,8 +95,10 @@ export class FetchHTTPClient implements HTTPClientBackend {
     this.close();
     const { host: bare, scheme } = stripScheme(String(host));
     const tls = scheme === 'https' || (scheme === null && tlsOptions !== null);
-    if (tlsOptions !== null && tlsOptions.isServer()) return logFailure(this.#log, '', ErrorCode.ERR_INVALID_PARAMETER, 'TLS options must be client options.');
-    if (bare.length < 1 || !Number.isInteger(port) || port < -1 || port > 65535) return logFailure(this.#log, '', ErrorCode.ERR_INVALID_PARAMETER, 'Invalid host or port.');
+    if (tlsOptions !== null && tlsOptions.isServer())
+      return logFailure(this.#log, '', ErrorCode.ERR_INVALID_PARAMETER, 'TLS options must be client options.');
+    if (bare.length < 1 || !Number.isInteger(port) || port < -1 || port > 65535)
+      return logFailure(this.#log, '', ErrorCode.ERR_INVALID_PARAMETER, 'Invalid host or port.');
     if (this.#fetch === undefined) return logFailure(this.#log, '', ErrorCode.ERR_UNAVAILABLE, 'fetch is not available in this runtime.');
     const p = port < 0 ? (tls ? PORT_HTTPS : PORT_HTTP) : port;
     this.#origin = `${tls ? 'https' : 'http'}://${bare.includes(':') ? `[${bare}]` : bare}:${p}`;
@@ -97,20 +118,28 @@ export class FetchHTTPClient implements HTTPClientBackend {
     this.#pump();
     this.#checkTimeout();
     switch (this.#status) {
-      case Status.DISCONNECTED: return ErrorCode.ERR_UNCONFIGURED;
+      case Status.DISCONNECTED:
+        return ErrorCode.ERR_UNCONFIGURED;
       case Status.CONNECTION_ERROR:
-      case Status.TLS_HANDSHAKE_ERROR: return ErrorCode.ERR_CONNECTION_ERROR;
-      case Status.CANT_CONNECT: return ErrorCode.ERR_CANT_CONNECT;
-      case Status.CANT_RESOLVE: return ErrorCode.ERR_CANT_RESOLVE;
-      default: return ErrorCode.OK;
+      case Status.TLS_HANDSHAKE_ERROR:
+        return ErrorCode.ERR_CONNECTION_ERROR;
+      case Status.CANT_CONNECT:
+        return ErrorCode.ERR_CANT_CONNECT;
+      case Status.CANT_RESOLVE:
+        return ErrorCode.ERR_CANT_RESOLVE;
+      default:
+        return ErrorCode.OK;
     }
   }
 
   /** Starts a fetch of `url` (a path on the recorded origin). */
   requestRaw(method: Method, url: string, headers: readonly string[] = [], body: Uint8Array = new Uint8Array(0)): ErrorCode {
-    if (!Number.isInteger(method) || method < 0 || method >= Method.MAX) return logFailure(this.#log, '', ErrorCode.ERR_INVALID_PARAMETER, `Invalid method ${method}.`);
-    if (!checkRequestUrl(method, url) || method === Method.CONNECT) return logFailure(this.#log, '', ErrorCode.ERR_INVALID_PARAMETER, `Invalid request URL '${url}'.`);
-    if (this.#status !== Status.CONNECTED) return logFailure(this.#log, '', ErrorCode.ERR_INVALID_PARAMETER, 'HTTPClient is not connected.');
+    if (!Number.isInteger(method) || method < 0 || method >= Method.MAX)
+      return logFailure(this.#log, '', ErrorCode.ERR_INVALID_PARAMETER, `Invalid method ${method}.`);
+    if (!checkRequestUrl(method, url) || method === Method.CONNECT)
+      return logFailure(this.#log, '', ErrorCode.ERR_INVALID_PARAMETER, `Invalid request URL '${url}'.`);
+    if (this.#status !== Status.CONNECTED)
+      return logFailure(this.#log, '', ErrorCode.ERR_INVALID_PARAMETER, 'HTTPClient is not connected.');
     const bad = verifyHeaders(headers, this.#log);
     if (bad !== ErrorCode.OK) return bad;
     const init = new Headers();
@@ -129,8 +158,16 @@ export class FetchHTTPClient implements HTTPClientBackend {
     this.#abort = abort;
     const target = url.startsWith('/') ? `${this.#origin}${url}` : url;
     const sendBody = body.length > 0 && method !== Method.GET && method !== Method.HEAD;
-    this.#fetch!(target, { method: METHOD_NAMES[method]!, headers: init, redirect: 'follow', signal: abort.signal, ...(sendBody ? { body: body.slice() } : {}) })
-      .then((res) => this.#push(gen, { kind: 'response', res }), (err: unknown) => this.#push(gen, classify(err)));
+    this.#fetch!(target, {
+      method: METHOD_NAMES[method]!,
+      headers: init,
+      redirect: 'follow',
+      signal: abort.signal,
+      ...(sendBody ? { body: body.slice() } : {}),
+    }).then(
+      (res) => this.#push(gen, { kind: 'response', res }),
+      (err: unknown) => this.#push(gen, classify(err)),
+    );
     this.#status = Status.REQUESTING;
     this.#lastProgressMs = this.#clock.nowMs();
     return ErrorCode.OK;
@@ -177,7 +214,10 @@ export class FetchHTTPClient implements HTTPClientBackend {
   }
   set readChunkSize(size: number) {
     if (!Number.isInteger(size) || size < READ_CHUNK_SIZE_MIN || size > READ_CHUNK_SIZE_MAX) {
-      throw new MultiplayerError(ErrorCode.ERR_INVALID_PARAMETER, `read_chunk_size must be between ${READ_CHUNK_SIZE_MIN} and ${READ_CHUNK_SIZE_MAX}.`);
+      throw new MultiplayerError(
+        ErrorCode.ERR_INVALID_PARAMETER,
+        `read_chunk_size must be between ${READ_CHUNK_SIZE_MIN} and ${READ_CHUNK_SIZE_MAX}.`,
+      );
     }
     this.#readChunkSize = size;
   }
@@ -221,7 +261,8 @@ export class FetchHTTPClient implements HTTPClientBackend {
   #apply(e: Event): void {
     this.#lastProgressMs = this.#clock.nowMs();
     switch (e.kind) {
-      case 'response': return this.#onResponse(e.res);
+      case 'response':
+        return this.#onResponse(e.res);
       case 'data':
         this.#reading = false;
         this.#chunks.push(e.chunk);
@@ -265,9 +306,12 @@ export class FetchHTTPClient implements HTTPClientBackend {
     if (this.#reader === null || this.#reading || this.#ended || this.#buffered > 2 * this.#readChunkSize) return;
     const gen = this.#gen;
     this.#reading = true;
-    this.#reader.read().then(({ done, value }) => {
-      this.#push(gen, done ? { kind: 'end' } : { kind: 'data', chunk: value });
-    }, (err: unknown) => this.#push(gen, { kind: 'error', status: Status.CONNECTION_ERROR, message: `body broken: ${String(err)}` }));
+    this.#reader.read().then(
+      ({ done, value }) => {
+        this.#push(gen, done ? { kind: 'end' } : { kind: 'data', chunk: value });
+      },
+      (err: unknown) => this.#push(gen, { kind: 'error', status: Status.CONNECTION_ERROR, message: `body broken: ${String(err)}` }),
+    );
   }
 
   #checkTimeout(): void {

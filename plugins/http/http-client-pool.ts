@@ -7,10 +7,7 @@ import { bindClosingPool, type Closable, type Clock, type Logger } from '../../c
  * clients come from a singleton pool whose deactivation closes them (as plugins/loopback does).
  * No PeerFactory: an HTTP client is not a MultiplayerPeer.
  */
-export function httpModuleFor<C extends Closable>(
-  token: Newable<C>,
-  make: (deps: { clock: Clock; logger: Logger }) => C,
-): ContainerModule {
+export function httpModuleFor<C extends Closable>(token: Newable<C>, make: (deps: { clock: Clock; logger: Logger }) => C): ContainerModule {
   return new ContainerModule(({ bind }) => {
     bindClosingPool(bind, token, ({ clock, logger }) => make({ clock, logger }));
   });

@@ -1,7 +1,13 @@
 import { ErrorCode, MultiplayerError, silentLogger, type Logger, type TLSOptions } from '../../core/index.js';
 import {
-  READ_CHUNK_SIZE_DEFAULT, READ_CHUNK_SIZE_MAX, READ_CHUNK_SIZE_MIN, Status, headersToDictionary, queryStringFromDict,
-  type Method, type QueryValue,
+  READ_CHUNK_SIZE_DEFAULT,
+  READ_CHUNK_SIZE_MAX,
+  READ_CHUNK_SIZE_MIN,
+  Status,
+  headersToDictionary,
+  queryStringFromDict,
+  type Method,
+  type QueryValue,
 } from './http-client-base.js';
 
 /** Options of the browser `HTTPClient` stand-in. */
@@ -9,8 +15,9 @@ export interface HTTPClientOptions {
   readonly logger?: Logger;
 }
 
-const MESSAGE = 'HTTPClient needs raw TCP sockets, which browsers do not give to scripts. '
-  + 'Use the HTTPRequest node (built on fetch) in the browser build.';
+const MESSAGE =
+  'HTTPClient needs raw TCP sockets, which browsers do not give to scripts. ' +
+  'Use the HTTPRequest node (built on fetch) in the browser build.';
 
 /**
  * The browser build's HTTPClient: browsers give scripts no raw sockets, so there is no polled
@@ -83,7 +90,10 @@ export class HTTPClient {
   }
   set readChunkSize(size: number) {
     if (!Number.isInteger(size) || size < READ_CHUNK_SIZE_MIN || size > READ_CHUNK_SIZE_MAX) {
-      throw new MultiplayerError(ErrorCode.ERR_INVALID_PARAMETER, `read_chunk_size must be between ${READ_CHUNK_SIZE_MIN} and ${READ_CHUNK_SIZE_MAX}.`);
+      throw new MultiplayerError(
+        ErrorCode.ERR_INVALID_PARAMETER,
+        `read_chunk_size must be between ${READ_CHUNK_SIZE_MIN} and ${READ_CHUNK_SIZE_MAX}.`,
+      );
     }
     this.#readChunkSize = size;
   }

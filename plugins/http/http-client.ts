@@ -2,13 +2,34 @@ import http from 'node:http';
 import net from 'node:net';
 import tls from 'node:tls';
 import {
-  ErrorCode, MultiplayerError, TLSOptions, detachStream, silentLogger, systemClock, type Clock, type Logger, type StreamPeer,
+  ErrorCode,
+  MultiplayerError,
+  TLSOptions,
+  detachStream,
+  silentLogger,
+  systemClock,
+  type Clock,
+  type Logger,
+  type StreamPeer,
   logFailure,
 } from '../../core/index.js';
 import {
-  METHOD_NAMES, Method, PORT_HTTP, PORT_HTTPS, READ_CHUNK_SIZE_DEFAULT, READ_CHUNK_SIZE_MAX, READ_CHUNK_SIZE_MIN, Status,
-  checkRequestUrl, headersToDictionary, queryStringFromDict, requestHeaderPairs, stripScheme, verifyHeaders,
-  type HTTPClientBackend, type QueryValue,
+  METHOD_NAMES,
+  Method,
+  PORT_HTTP,
+  PORT_HTTPS,
+  READ_CHUNK_SIZE_DEFAULT,
+  READ_CHUNK_SIZE_MAX,
+  READ_CHUNK_SIZE_MIN,
+  Status,
+  checkRequestUrl,
+  headersToDictionary,
+  queryStringFromDict,
+  requestHeaderPairs,
+  stripScheme,
+  verifyHeaders,
+  type HTTPClientBackend,
+  type QueryValue,
 } from './http-client-base.js';
 import { OwnSocketAgent, openTcp, openTunnel, resolveHost, startTls, type HttpStream } from './node-socket.js';
 import { ResponseReader } from './response-reader.js';
@@ -109,9 +130,11 @@ export class HTTPClient implements HTTPClientBackend {
     let options = tlsOptions;
     if (scheme === 'http') options = null;
     else if (scheme === 'https' && options === null) options = TLSOptions.client();
-    if (options !== null && options.isServer()) return logFailure(this.#log, '', ErrorCode.ERR_INVALID_PARAMETER, 'TLS options must be client options.');
+    if (options !== null && options.isServer())
+      return logFailure(this.#log, '', ErrorCode.ERR_INVALID_PARAMETER, 'TLS options must be client options.');
     if (bare.length < 1) return logFailure(this.#log, '', ErrorCode.ERR_INVALID_PARAMETER, 'Host name is empty.');
-    if (!Number.isInteger(port) || port < -1 || port > 65535) return logFailure(this.#log, '', ErrorCode.ERR_INVALID_PARAMETER, `Invalid port ${port}.`);
+    if (!Number.isInteger(port) || port < -1 || port > 65535)
+      return logFailure(this.#log, '', ErrorCode.ERR_INVALID_PARAMETER, `Invalid port ${port}.`);
     this.#connHost = bare;
     this.#tls = options;
     this.#connPort = port < 0 ? (options !== null ? PORT_HTTPS : PORT_HTTP) : port;
@@ -184,12 +207,17 @@ export class HTTPClient implements HTTPClientBackend {
     if (this.#closedDetail !== null) this.#onClosed(this.#closedDetail);
     this.#checkTimeout();
     switch (this.#status) {
-      case Status.DISCONNECTED: return ErrorCode.ERR_UNCONFIGURED;
+      case Status.DISCONNECTED:
+        return ErrorCode.ERR_UNCONFIGURED;
       case Status.CONNECTION_ERROR:
-      case Status.TLS_HANDSHAKE_ERROR: return ErrorCode.ERR_CONNECTION_ERROR;
-      case Status.CANT_CONNECT: return ErrorCode.ERR_CANT_CONNECT;
-      case Status.CANT_RESOLVE: return ErrorCode.ERR_CANT_RESOLVE;
-      default: return ErrorCode.OK;
+      case Status.TLS_HANDSHAKE_ERROR:
+        return ErrorCode.ERR_CONNECTION_ERROR;
+      case Status.CANT_CONNECT:
+        return ErrorCode.ERR_CANT_CONNECT;
+      case Status.CANT_RESOLVE:
+        return ErrorCode.ERR_CANT_RESOLVE;
+      default:
+        return ErrorCode.OK;
     }
   }
 
@@ -203,13 +231,16 @@ export class HTTPClient implements HTTPClientBackend {
    * and Accept unless given. Godot: HTTPClientTCP::request (core/io/http_client_tcp.cpp)
    */
   requestRaw(method: Method, url: string, headers: readonly string[] = [], body: Uint8Array = new Uint8Array(0)): ErrorCode {
-    if (!Number.isInteger(method) || method < 0 || method >= Method.MAX) return logFailure(this.#log, '', ErrorCode.ERR_INVALID_PARAMETER, `Invalid method ${method}.`);
+    if (!Number.isInteger(method) || method < 0 || method >= Method.MAX)
+      return logFailure(this.#log, '', ErrorCode.ERR_INVALID_PARAMETER, `Invalid method ${method}.`);
     if (!checkRequestUrl(method, url)) return logFailure(this.#log, '', ErrorCode.ERR_INVALID_PARAMETER, `Invalid request URL '${url}'.`);
-    if (this.#status !== Status.CONNECTED) return logFailure(this.#log, '', ErrorCode.ERR_INVALID_PARAMETER, 'HTTPClient is not connected.');
+    if (this.#status !== Status.CONNECTED)
+      return logFailure(this.#log, '', ErrorCode.ERR_INVALID_PARAMETER, 'HTTPClient is not connected.');
     if (this.#agent === null) return logFailure(this.#log, '', ErrorCode.ERR_INVALID_DATA, 'HTTPClient has no connection.');
     // Divergence from Godot: a CONNECT request turns the connection into a raw tunnel, which this
     // client cannot hand out (Godot's get_connection); HTTPS proxies use it internally (setHttpsProxy).
-    if (method === Method.CONNECT) return logFailure(this.#log, '', ErrorCode.ERR_UNAVAILABLE, 'CONNECT requests are not supported; use setHttpsProxy.');
+    if (method === Method.CONNECT)
+      return logFailure(this.#log, '', ErrorCode.ERR_UNAVAILABLE, 'CONNECT requests are not supported; use setHttpsProxy.');
     const bad = verifyHeaders(headers, this.#log);
     if (bad !== ErrorCode.OK) return bad;
     const uri = this.#tls === null && this.#httpProxy !== null ? `http://${this.#hostPort()}${url}` : url;
@@ -218,13 +249,24 @@ export class HTTPClient implements HTTPClientBackend {
     let req: http.ClientRequest;
     try {
       req = http.request({
-        agent: this.#agent, host: this.#connHost, port: this.#serverPort, method: METHOD_NAMES[method]!, path: uri,
-        setHost: false, headers: raw, maxHeaderSize: this.#maxHeaderSize,
+        agent: this.#agent,
+        host: this.#connHost,
+        port: this.#serverPort,
+        method: METHOD_NAMES[method]!,
+        path: uri,
+        setHost: false,
+        headers: raw,
+        maxHeaderSize: this.#maxHeaderSize,
       });
     } catch (err) {
       return logFailure(this.#log, '', ErrorCode.ERR_INVALID_PARAMETER, `Invalid request: ${(err as Error).message}`);
     }
-    this.#reader = new ResponseReader(req, method === Method.HEAD, () => this.#readChunkSize, () => this.#gen === gen);
+    this.#reader = new ResponseReader(
+      req,
+      method === Method.HEAD,
+      () => this.#readChunkSize,
+      () => this.#gen === gen,
+    );
     // A socket taken over from a StreamPeer arrives paused; reading starts once Node's parser listens.
     req.once('socket', (socket: net.Socket) => {
       this.#watchArrivals(socket, gen);
@@ -291,7 +333,10 @@ export class HTTPClient implements HTTPClientBackend {
   }
   set readChunkSize(size: number) {
     if (!Number.isInteger(size) || size < READ_CHUNK_SIZE_MIN || size > READ_CHUNK_SIZE_MAX) {
-      throw new MultiplayerError(ErrorCode.ERR_INVALID_PARAMETER, `read_chunk_size must be between ${READ_CHUNK_SIZE_MIN} and ${READ_CHUNK_SIZE_MAX}.`);
+      throw new MultiplayerError(
+        ErrorCode.ERR_INVALID_PARAMETER,
+        `read_chunk_size must be between ${READ_CHUNK_SIZE_MIN} and ${READ_CHUNK_SIZE_MAX}.`,
+      );
     }
     this.#readChunkSize = size;
   }
@@ -346,10 +391,14 @@ export class HTTPClient implements HTTPClientBackend {
   #apply(e: Event): void {
     this.#touch();
     switch (e.kind) {
-      case 'resolved': return this.#onResolved(e.addresses);
-      case 'tcp': return this.#onTcp(e.ok, e.detail);
-      case 'tunnel': return e.ok ? this.#startTls() : this.#failConnect(Status.CANT_CONNECT, `HTTPS proxy refused the tunnel: ${e.detail}.`);
-      case 'tls': return e.ok ? this.#onConnected() : this.#failConnect(Status.TLS_HANDSHAKE_ERROR, `TLS handshake failed: ${e.detail}.`);
+      case 'resolved':
+        return this.#onResolved(e.addresses);
+      case 'tcp':
+        return this.#onTcp(e.ok, e.detail);
+      case 'tunnel':
+        return e.ok ? this.#startTls() : this.#failConnect(Status.CANT_CONNECT, `HTTPS proxy refused the tunnel: ${e.detail}.`);
+      case 'tls':
+        return e.ok ? this.#onConnected() : this.#failConnect(Status.TLS_HANDSHAKE_ERROR, `TLS handshake failed: ${e.detail}.`);
       case 'closed':
         this.#closedDetail = e.detail;
         return;
@@ -450,17 +499,30 @@ export class HTTPClient implements HTTPClientBackend {
   }
 
   #checkTimeout(): void {
-    if (this.#status === Status.BODY && this.#reader?.ended === false && this.#maxBodyMs > 0 && this.#clock.nowMs() - this.#bodyStartMs > this.#maxBodyMs) {
+    if (
+      this.#status === Status.BODY &&
+      this.#reader?.ended === false &&
+      this.#maxBodyMs > 0 &&
+      this.#clock.nowMs() - this.#bodyStartMs > this.#maxBodyMs
+    ) {
       this.#failConnect(Status.CONNECTION_ERROR, `response body still going after maxBodyMs (${this.#maxBodyMs} ms).`);
       return;
     }
     if (this.#readTimeoutMs <= 0) return;
-    const waiting = this.#status === Status.RESOLVING || this.#status === Status.CONNECTING
-      || this.#status === Status.REQUESTING || (this.#status === Status.BODY && this.#reader !== null && this.#reader.buffered === 0 && !this.#reader.finished);
+    const waiting =
+      this.#status === Status.RESOLVING ||
+      this.#status === Status.CONNECTING ||
+      this.#status === Status.REQUESTING ||
+      (this.#status === Status.BODY && this.#reader !== null && this.#reader.buffered === 0 && !this.#reader.finished);
     if (!waiting || this.#clock.nowMs() - this.#lastProgressMs <= this.#readTimeoutMs) return;
-    const status = this.#status === Status.RESOLVING ? Status.CANT_RESOLVE
-      : this.#status !== Status.CONNECTING ? Status.CONNECTION_ERROR
-        : this.#stream !== null ? Status.TLS_HANDSHAKE_ERROR : Status.CANT_CONNECT;
+    const status =
+      this.#status === Status.RESOLVING
+        ? Status.CANT_RESOLVE
+        : this.#status !== Status.CONNECTING
+          ? Status.CONNECTION_ERROR
+          : this.#stream !== null
+            ? Status.TLS_HANDSHAKE_ERROR
+            : Status.CANT_CONNECT;
     this.#failConnect(status, `no progress for ${this.#readTimeoutMs} ms (read timeout).`);
   }
 

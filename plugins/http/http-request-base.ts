@@ -1,10 +1,24 @@
 import {
-  ErrorCode, MultiplayerError, Signal, TLSOptions, silentLogger, systemClock, type Clock, type Logger,
+  ErrorCode,
+  MultiplayerError,
+  Signal,
+  TLSOptions,
+  silentLogger,
+  systemClock,
+  type Clock,
+  type Logger,
   logFailure,
 } from '../../core/index.js';
 import { Node } from '../../scenetree/index.js';
 import { Method, Status, contentEncoding, hasHeader, headerValue, type HTTPClientBackend } from './http-client-base.js';
-import { Result, concat, deferredLogger, type DownloadFile, type HTTPRequestOptions, type HTTPRequestPlatform } from './http-request-platform.js';
+import {
+  Result,
+  concat,
+  deferredLogger,
+  type DownloadFile,
+  type HTTPRequestOptions,
+  type HTTPRequestPlatform,
+} from './http-request-platform.js';
 
 type Done = [result: Result, code: number, headers: string[], body: Uint8Array];
 const EMPTY = new Uint8Array(0);
@@ -72,10 +86,21 @@ export class HTTPRequestBase extends Node {
    * tree, ERR_BUSY while another request runs, ERR_INVALID_PARAMETER for a bad URL.
    * Godot: HTTPRequest::request_raw (scene/main/http_request.cpp)
    */
-  requestRaw(url: string, customHeaders: readonly string[] = [], method: Method = Method.GET, requestDataRaw: Uint8Array = EMPTY): ErrorCode {
-    if (!this.isInsideTree()) return logFailure(this.#logger(), '', ErrorCode.ERR_UNCONFIGURED, 'HTTPRequest must be inside the scene tree.');
+  requestRaw(
+    url: string,
+    customHeaders: readonly string[] = [],
+    method: Method = Method.GET,
+    requestDataRaw: Uint8Array = EMPTY,
+  ): ErrorCode {
+    if (!this.isInsideTree())
+      return logFailure(this.#logger(), '', ErrorCode.ERR_UNCONFIGURED, 'HTTPRequest must be inside the scene tree.');
     if (this.#requesting) {
-      return logFailure(this.#logger(), '', ErrorCode.ERR_BUSY, 'HTTPRequest is processing a request. Wait for completion or cancel it before attempting a new one.');
+      return logFailure(
+        this.#logger(),
+        '',
+        ErrorCode.ERR_BUSY,
+        'HTTPRequest is processing a request. Wait for completion or cancel it before attempting a new one.',
+      );
     }
     const err = this.#parseUrl(url);
     if (err !== ErrorCode.OK) return err;
@@ -299,18 +324,25 @@ export class HTTPRequestBase extends Node {
   #update(): boolean {
     const client = this.#client;
     switch (client.getStatus()) {
-      case Status.DISCONNECTED: return this.#done(Result.CANT_CONNECT, 0, [], EMPTY);
-      case Status.CANT_RESOLVE: return this.#done(Result.CANT_RESOLVE, 0, [], EMPTY);
-      case Status.CANT_CONNECT: return this.#done(Result.CANT_CONNECT, 0, [], EMPTY);
-      case Status.CONNECTION_ERROR: return this.#done(Result.CONNECTION_ERROR, 0, [], EMPTY);
-      case Status.TLS_HANDSHAKE_ERROR: return this.#done(Result.TLS_HANDSHAKE_ERROR, 0, [], EMPTY);
+      case Status.DISCONNECTED:
+        return this.#done(Result.CANT_CONNECT, 0, [], EMPTY);
+      case Status.CANT_RESOLVE:
+        return this.#done(Result.CANT_RESOLVE, 0, [], EMPTY);
+      case Status.CANT_CONNECT:
+        return this.#done(Result.CANT_CONNECT, 0, [], EMPTY);
+      case Status.CONNECTION_ERROR:
+        return this.#done(Result.CONNECTION_ERROR, 0, [], EMPTY);
+      case Status.TLS_HANDSHAKE_ERROR:
+        return this.#done(Result.TLS_HANDSHAKE_ERROR, 0, [], EMPTY);
       case Status.RESOLVING:
       case Status.CONNECTING:
       case Status.REQUESTING:
         client.poll();
         return false;
-      case Status.CONNECTED: return this.#onConnected();
-      case Status.BODY: return this.#onBody();
+      case Status.CONNECTED:
+        return this.#onConnected();
+      case Status.BODY:
+        return this.#onBody();
     }
     return false;
   }
@@ -357,7 +389,8 @@ export class HTTPRequestBase extends Node {
     }
     if (chunk.length > 0) {
       // A compressed download is inflated as a whole at the end, so it is kept until then.
-      const compressedToFile = this.#file !== null && this.#acceptGzip && !client.decodesContent && contentEncoding(this.#responseHeaders) !== null;
+      const compressedToFile =
+        this.#file !== null && this.#acceptGzip && !client.decodesContent && contentEncoding(this.#responseHeaders) !== null;
       if (this.#file !== null && !compressedToFile) {
         if (!this.#file.write(chunk)) return this.#done(Result.DOWNLOAD_FILE_WRITE_ERROR, this.#responseCode, this.#responseHeaders, EMPTY);
       } else {
@@ -365,7 +398,8 @@ export class HTTPRequestBase extends Node {
       }
     }
     if (this.#bodyLen >= 0) {
-      if (this.#downloaded === this.#bodyLen) return this.#done(Result.SUCCESS, this.#responseCode, this.#responseHeaders, this.#takeBody());
+      if (this.#downloaded === this.#bodyLen)
+        return this.#done(Result.SUCCESS, this.#responseCode, this.#responseHeaders, this.#takeBody());
     } else if (client.getStatus() === Status.DISCONNECTED) {
       // Read until the server closed, with no error: the body is complete.
       return this.#done(Result.SUCCESS, this.#responseCode, this.#responseHeaders, this.#takeBody());

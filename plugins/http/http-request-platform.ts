@@ -29,7 +29,13 @@ export interface DownloadFile {
 
 /** What differs between the Node and browser builds of HTTPRequest. */
 export interface HTTPRequestPlatform {
-  createClient(options: { clock: Clock; logger: Logger; readTimeoutMs?: number; maxBodyBytes?: number; maxBodyMs?: number }): HTTPClientBackend;
+  createClient(options: {
+    clock: Clock;
+    logger: Logger;
+    readTimeoutMs?: number;
+    maxBodyBytes?: number;
+    maxBodyMs?: number;
+  }): HTTPClientBackend;
   /** Inflates a whole gzip or deflate body; `'limit'` past `maxBytes` (-1: none), `'corrupt'` on bad data. */
   decompress(data: Uint8Array, encoding: 'gzip' | 'deflate', maxBytes: number): Uint8Array | 'corrupt' | 'limit';
   /** Opens `path` for writing, or null when that is impossible. */

@@ -17,7 +17,11 @@ export type HttpStream = net.Socket | tls.TLSSocket;
 export function resolveHost(host: string, done: (addresses: string[] | null, error: Error | null) => void): void {
   lookup(host, { all: true }, (err, addresses) => {
     if (err !== null || addresses.length === 0) done(null, err ?? new Error(`No address for ${host}.`));
-    else done(addresses.map((a) => a.address), null);
+    else
+      done(
+        addresses.map((a) => a.address),
+        null,
+      );
   });
 }
 

@@ -163,7 +163,11 @@ function describe(res: http.IncomingMessage, head: boolean): ResponseHead {
   const lines: string[] = [];
   for (let i = 0; i + 1 < res.rawHeaders.length; i += 2) lines.push(`${res.rawHeaders[i]}: ${res.rawHeaders[i + 1]}`);
   const encoding = (res.headers['transfer-encoding'] ?? '').toLowerCase();
-  const chunked = encoding.split(',').map((s) => s.trim()).at(-1) === 'chunked';
+  const chunked =
+    encoding
+      .split(',')
+      .map((s) => s.trim())
+      .at(-1) === 'chunked';
   const connection = (res.headers.connection ?? '').toLowerCase();
   const keepAlive = res.httpVersion === '1.0' ? connection.includes('keep-alive') : !connection.includes('close');
   const declared = res.headers['content-length'];

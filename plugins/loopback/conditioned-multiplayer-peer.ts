@@ -12,14 +12,7 @@ import {
   type Logger,
   type Rng,
 } from '../../core/index.js';
-import {
-  PERFECT_LINK,
-  mergeConditions,
-  transmit,
-  type LinkConditions,
-  type LinkState,
-  type Transmission,
-} from './link-conditions.js';
+import { PERFECT_LINK, mergeConditions, transmit, type LinkConditions, type LinkState, type Transmission } from './link-conditions.js';
 import { PacketTrace, type TraceEntry } from './packet-trace.js';
 
 /** Construction options of `ConditionedMultiplayerPeer`. */
@@ -60,7 +53,6 @@ interface Held {
   /** Arrival index within its (from, channel) UNRELIABLE_ORDERED stream. */
   readonly seq: number;
 }
-
 
 const { CONNECTED } = ConnectionStatus;
 
@@ -190,7 +182,16 @@ export class ConditionedMultiplayerPeer extends MultiplayerPeerWrapper {
     }
     const now = this.#clock.nowMs();
     const fate = this.#shape(now, `out:${target}`, target, mode, packet.length);
-    const event = { timeMs: now, from: String(this.getUniqueId()), to: String(target), message: 'data' as const, mode, channel, size: packet.length, attempt: 0 };
+    const event = {
+      timeMs: now,
+      from: String(this.getUniqueId()),
+      to: String(target),
+      message: 'data' as const,
+      mode,
+      channel,
+      size: packet.length,
+      attempt: 0,
+    };
     if (fate.lost) {
       this.#trace.packet({ ...event, outcome: 'dropped', deliverAtMs: null });
       return ErrorCode.OK; // as a lossy network would: the sender never knows
@@ -275,7 +276,16 @@ export class ConditionedMultiplayerPeer extends MultiplayerPeerWrapper {
   /** Decides the fate of one packet received at `now`. */
   #admit(now: number, from: number, mode: TransferMode, channel: number, data: Uint8Array): void {
     const { lost, arrivals } = this.#shape(now, `in:${from}`, from, mode, data.length);
-    const event = { timeMs: now, from: String(from), to: String(this.getUniqueId()), message: 'data' as const, mode, channel, size: data.length, attempt: 0 };
+    const event = {
+      timeMs: now,
+      from: String(from),
+      to: String(this.getUniqueId()),
+      message: 'data' as const,
+      mode,
+      channel,
+      size: data.length,
+      attempt: 0,
+    };
     if (lost) {
       this.#trace.packet({ ...event, outcome: 'dropped', deliverAtMs: null });
       return;
@@ -305,8 +315,16 @@ export class ConditionedMultiplayerPeer extends MultiplayerPeerWrapper {
       const newest = this.#orderedReleased.get(key) ?? -1;
       if (held.seq <= newest) {
         this.#trace.packet({
-          timeMs: now, from: String(held.from), to: String(this.getUniqueId()), message: 'data', mode: held.mode,
-          channel: held.channel, size: held.data.length, attempt: 0, outcome: 'stale', deliverAtMs: null,
+          timeMs: now,
+          from: String(held.from),
+          to: String(this.getUniqueId()),
+          message: 'data',
+          mode: held.mode,
+          channel: held.channel,
+          size: held.data.length,
+          attempt: 0,
+          outcome: 'stale',
+          deliverAtMs: null,
         });
         return;
       }

@@ -216,9 +216,13 @@ export function generateWorld(scenario: ExploreScenario, seed: number, options: 
 }
 
 /** One run of one world; the Simulation is closed, its trace and events stay readable. */
-export function runWorld(scenario: ExploreScenario, world: World, options: { keepTrace?: boolean } = {}): { failure: WorldFailure | null; sim: Simulation } {
-  const invariants = (scenario.invariants ?? []).map((inv, i): Invariant =>
-    typeof inv === 'function' ? { name: inv.name === '' ? `invariant ${i + 1}` : inv.name, check: inv } : inv,
+export function runWorld(
+  scenario: ExploreScenario,
+  world: World,
+  options: { keepTrace?: boolean } = {},
+): { failure: WorldFailure | null; sim: Simulation } {
+  const invariants = (scenario.invariants ?? []).map(
+    (inv, i): Invariant => (typeof inv === 'function' ? { name: inv.name === '' ? `invariant ${i + 1}` : inv.name, check: inv } : inv),
   );
   const lateJoins = new Set(world.events.filter((e) => e.type === 'join').map((e) => e.client));
   const disrupted: number[] = new Array<number>(world.clients + 1).fill(0);

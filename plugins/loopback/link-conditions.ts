@@ -81,14 +81,7 @@ export interface Transmission {
  * and (for unreliable modes) duplication and reordering. Draws from `rng` only for conditions that
  * are non-zero, so a perfect link consumes no randomness.
  */
-export function transmit(
-  c: LinkConditions,
-  rng: Rng,
-  state: LinkState,
-  nowMs: number,
-  size: number,
-  mode: TransferMode,
-): Transmission {
+export function transmit(c: LinkConditions, rng: Rng, state: LinkState, nowMs: number, size: number, mode: TransferMode): Transmission {
   let departMs = nowMs;
   if (c.bandwidthBytesPerSec > 0) {
     departMs = Math.max(nowMs, state.busyUntilMs) + (size * 1000) / c.bandwidthBytesPerSec;

@@ -10,7 +10,10 @@ import { VirtualNetwork } from './virtual-network.js';
  */
 export const loopbackModule = new ContainerModule(({ bind }) => {
   bind(VirtualNetwork)
-    .toResolvedValue((clock: Clock, rng: Rng, logger: Logger) => new VirtualNetwork({ clock, rng, logger }), [TOKENS.Clock, TOKENS.Rng, TOKENS.Logger])
+    .toResolvedValue(
+      (clock: Clock, rng: Rng, logger: Logger) => new VirtualNetwork({ clock, rng, logger }),
+      [TOKENS.Clock, TOKENS.Rng, TOKENS.Logger],
+    )
     .inSingletonScope();
   bindPeerPlugin(bind, 'loopback', LoopbackMultiplayerPeer, (services) => new LoopbackMultiplayerPeer(services));
 });

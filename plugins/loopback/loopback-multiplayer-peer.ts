@@ -99,7 +99,8 @@ export class LoopbackMultiplayerPeer extends MultiplayerPeer {
   /** Serves at `address` (synchronously: nothing to bind). Godot: ENetMultiplayerPeer::create_server (modules/enet/enet_multiplayer_peer.cpp) */
   createServer(network: VirtualNetwork, options: LoopbackServerOptions = {}): ErrorCode {
     const { address = 'server', maxClients = 32 } = options;
-    if (this.#network !== null) return logFailure(this.#logger, '', ErrorCode.ERR_ALREADY_IN_USE, 'The multiplayer instance is already active.');
+    if (this.#network !== null)
+      return logFailure(this.#logger, '', ErrorCode.ERR_ALREADY_IN_USE, 'The multiplayer instance is already active.');
     if (!Number.isInteger(maxClients) || maxClients < 1) {
       return logFailure(this.#logger, '', ErrorCode.ERR_INVALID_PARAMETER, `maxClients must be a positive integer, got ${maxClients}.`);
     }
@@ -115,7 +116,8 @@ export class LoopbackMultiplayerPeer extends MultiplayerPeer {
   /** Sends the connect request; CONNECTING until answered. Godot: ENetMultiplayerPeer::create_client (modules/enet/enet_multiplayer_peer.cpp) */
   createClient(network: VirtualNetwork, options: LoopbackClientOptions = {}): ErrorCode {
     const { address = 'server' } = options;
-    if (this.#network !== null) return logFailure(this.#logger, '', ErrorCode.ERR_ALREADY_IN_USE, 'The multiplayer instance is already active.');
+    if (this.#network !== null)
+      return logFailure(this.#logger, '', ErrorCode.ERR_ALREADY_IN_USE, 'The multiplayer instance is already active.');
     if (address === '') return logFailure(this.#logger, '', ErrorCode.ERR_INVALID_PARAMETER, 'The server address must not be empty.');
     const local = options.localAddress ?? network.allocateAddress('client');
     if (local === address) return logFailure(this.#logger, '', ErrorCode.ERR_INVALID_PARAMETER, 'A client cannot use the server address.');
@@ -166,19 +168,32 @@ export class LoopbackMultiplayerPeer extends MultiplayerPeer {
 
   /** Sends to the target peer(s) with the current mode and channel. Godot: ENetMultiplayerPeer::put_packet (modules/enet/enet_multiplayer_peer.cpp) */
   override putPacket(packet: Uint8Array): ErrorCode {
-    if (this.#network === null) return logFailure(this.#logger, '', ErrorCode.ERR_UNCONFIGURED, "The multiplayer instance isn't currently active.");
+    if (this.#network === null)
+      return logFailure(this.#logger, '', ErrorCode.ERR_UNCONFIGURED, "The multiplayer instance isn't currently active.");
     if (this.#status !== CONNECTED) {
-      return logFailure(this.#logger, '', ErrorCode.ERR_UNCONFIGURED, "The multiplayer instance isn't currently connected to any server or client.");
+      return logFailure(
+        this.#logger,
+        '',
+        ErrorCode.ERR_UNCONFIGURED,
+        "The multiplayer instance isn't currently connected to any server or client.",
+      );
     }
     const target = this.#targetPeer;
     const address = target === 0 ? '' : this.#peers.get(Math.abs(target));
     if (address === undefined) return logFailure(this.#logger, '', ErrorCode.ERR_INVALID_PARAMETER, `Invalid target peer: ${target}`);
-    if (packet.length > this.getMaxPacketSize()) return logFailure(this.#logger, '', ErrorCode.ERR_INVALID_PARAMETER, `Packet too big: ${packet.length} bytes.`);
+    if (packet.length > this.getMaxPacketSize())
+      return logFailure(this.#logger, '', ErrorCode.ERR_INVALID_PARAMETER, `Packet too big: ${packet.length} bytes.`);
     const mode = this.transferMode;
     const channel = this.transferChannel;
-    if (!(mode === UNRELIABLE || mode === TransferMode.UNRELIABLE_ORDERED || mode === RELIABLE)) return logFailure(this.#logger, '', ErrorCode.ERR_INVALID_PARAMETER, `Invalid transfer mode: ${mode}`);
+    if (!(mode === UNRELIABLE || mode === TransferMode.UNRELIABLE_ORDERED || mode === RELIABLE))
+      return logFailure(this.#logger, '', ErrorCode.ERR_INVALID_PARAMETER, `Invalid transfer mode: ${mode}`);
     if (!Number.isInteger(channel) || channel < 0 || channel >= LOOPBACK_CHANNEL_COUNT) {
-      return logFailure(this.#logger, '', ErrorCode.ERR_INVALID_PARAMETER, `The transfer channel must be in [0, ${LOOPBACK_CHANNEL_COUNT - 1}], got ${channel}.`);
+      return logFailure(
+        this.#logger,
+        '',
+        ErrorCode.ERR_INVALID_PARAMETER,
+        `The transfer channel must be in [0, ${LOOPBACK_CHANNEL_COUNT - 1}], got ${channel}.`,
+      );
     }
     if (target > 0) {
       this.#network.sendDatagram(address, { from: this.#address, message: 'data', mode, channel, payload: copyBytes(packet), value: 0 });
@@ -353,7 +368,8 @@ export class LoopbackMultiplayerPeer extends MultiplayerPeer {
 
   #attach(network: VirtualNetwork, address: string): ErrorCode {
     const err = network.attach(address);
-    if (err === ErrorCode.ERR_ALREADY_IN_USE) return logFailure(this.#logger, '', ErrorCode.ERR_CANT_CREATE, `Address "${address}" is already in use.`);
+    if (err === ErrorCode.ERR_ALREADY_IN_USE)
+      return logFailure(this.#logger, '', ErrorCode.ERR_CANT_CREATE, `Address "${address}" is already in use.`);
     if (err !== ErrorCode.OK) return logFailure(this.#logger, '', err, `Invalid address "${address}".`);
     this.#network = network;
     this.#address = address;

@@ -67,7 +67,12 @@ export interface PacketTraceOptions {
 
 const MESSAGE_CODES: Record<MessageKind, number> = { data: 0, connect: 1, accept: 2, reject: 3, disconnect: 4 };
 const OUTCOME_CODES: Record<PacketOutcome, number> = {
-  delivered: 0, duplicated: 1, dropped: 2, partitioned: 3, unreachable: 4, stale: 5,
+  delivered: 0,
+  duplicated: 1,
+  dropped: 2,
+  partitioned: 3,
+  unreachable: 4,
+  stale: 5,
 };
 
 /**
@@ -111,7 +116,7 @@ export class PacketTrace {
     return this.#count;
   }
 
-    /** Records a packet event. */
+  /** Records a packet event. */
   packet(event: PacketEvent): PacketTraceEntry {
     const e = event;
     const head = e.head ?? -1;
@@ -155,7 +160,19 @@ export class PacketTrace {
     const index = this.#count++;
     if (!this.#keep && this.recorded.connectionCount === 0) return null;
     const entry: PacketTraceEntry = {
-      type: 'packet', index, timeMs, from, to, message, mode, channel, size, attempt, outcome, deliverAtMs, head,
+      type: 'packet',
+      index,
+      timeMs,
+      from,
+      to,
+      message,
+      mode,
+      channel,
+      size,
+      attempt,
+      outcome,
+      deliverAtMs,
+      head,
     };
     if (this.#keep) this.#entries.push(entry);
     if (this.recorded.connectionCount > 0) this.recorded.emit(entry);

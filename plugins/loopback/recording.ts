@@ -206,10 +206,13 @@ export function decodeRecording(bytes: Uint8Array): Recording {
   const serverId = decodeUint32(bytes, 5);
   const maxPacketSize = decodeUint32(bytes, 9);
   const flags = bytes[13]!;
-  const frames: Array<{ timeMs: number; inputs: RecordedInput[]; sent: RecordedFrame['sent'] }> = [{ timeMs: Number.NaN, inputs: [], sent: null }];
+  const frames: Array<{ timeMs: number; inputs: RecordedInput[]; sent: RecordedFrame['sent'] }> = [
+    { timeMs: Number.NaN, inputs: [], sent: null },
+  ];
   let ofs = 14;
   const need = (n: number, what: string): void => {
-    if (ofs + n > bytes.length) throw new MultiplayerError(ErrorCode.ERR_FILE_CORRUPT, `Recording truncated in a ${what} record at byte ${ofs}.`);
+    if (ofs + n > bytes.length)
+      throw new MultiplayerError(ErrorCode.ERR_FILE_CORRUPT, `Recording truncated in a ${what} record at byte ${ofs}.`);
   };
   while (ofs < bytes.length) {
     const tag = bytes[ofs++]!;
@@ -242,7 +245,8 @@ export function decodeRecording(bytes: Uint8Array): Recording {
         const channel = bytes[ofs + 5]!;
         const length = decodeUint32(bytes, ofs + 6);
         ofs += 10;
-        if (mode > 2) throw new MultiplayerError(ErrorCode.ERR_FILE_CORRUPT, `Recording has a packet with transfer mode ${mode} at byte ${ofs - 6}.`);
+        if (mode > 2)
+          throw new MultiplayerError(ErrorCode.ERR_FILE_CORRUPT, `Recording has a packet with transfer mode ${mode} at byte ${ofs - 6}.`);
         need(length, 'PACKET');
         frame.inputs.push({ type: 'packet', peer, mode, channel, data: bytes.slice(ofs, ofs + length) });
         ofs += length;

@@ -81,7 +81,10 @@ export class ReplayMultiplayerPeer extends MultiplayerPeer {
   #dropped: number[] = [];
   readonly #onSend: (target: number, mode: TransferMode, channel: number, data: Uint8Array, accepted: boolean) => void;
 
-  constructor(recording: Recording, onSend: (target: number, mode: TransferMode, channel: number, data: Uint8Array, accepted: boolean) => void) {
+  constructor(
+    recording: Recording,
+    onSend: (target: number, mode: TransferMode, channel: number, data: Uint8Array, accepted: boolean) => void,
+  ) {
     super();
     this.recording = recording;
     this.#onSend = onSend;
@@ -232,7 +235,20 @@ export async function replayRecording(
   };
   const peer = new ReplayMultiplayerPeer(rec, (target, mode, channel, data, accepted) => {
     const now = clock.nowMs();
-    if (accepted) trace.record(now, 'server', address(target), 'data', mode, channel, data.length, 0, 'delivered', now, data.length > 0 ? data[0]! : -1);
+    if (accepted)
+      trace.record(
+        now,
+        'server',
+        address(target),
+        'data',
+        mode,
+        channel,
+        data.length,
+        0,
+        'delivered',
+        now,
+        data.length > 0 ? data[0]! : -1,
+      );
     sentHash.uint32(peer.frame);
     digestSend(sentHash, target, mode, channel, data);
     digestSend(frameHash, target, mode, channel, data);
@@ -240,7 +256,9 @@ export async function replayRecording(
   });
   const server: ReplayServer = { name: 'server', tree, root: tree.root, multiplayer, peer, clock, log };
   for (const signal of ['peerConnected', 'peerDisconnected', 'peerAuthenticating', 'peerAuthenticationFailed'] as const) {
-    multiplayer[signal].connect((id) => events.push({ frame: peer.frame, timeMs: clock.nowMs(), peer: 'server', event: signal, args: [id] }));
+    multiplayer[signal].connect((id) =>
+      events.push({ frame: peer.frame, timeMs: clock.nowMs(), peer: 'server', event: signal, args: [id] }),
+    );
   }
   setup(server);
   multiplayer.multiplayerPeer = peer;
@@ -261,7 +279,19 @@ export async function replayRecording(
     // Inputs as the network delivered them, in the trace too (before the tree reads them).
     for (const input of frame.inputs) {
       if (input.type === 'packet') {
-        trace.record(frame.timeMs, address(input.peer), 'server', 'data', input.mode, input.channel, input.data.length, 0, 'delivered', frame.timeMs, input.data.length > 0 ? input.data[0]! : -1);
+        trace.record(
+          frame.timeMs,
+          address(input.peer),
+          'server',
+          'data',
+          input.mode,
+          input.channel,
+          input.data.length,
+          0,
+          'delivered',
+          frame.timeMs,
+          input.data.length > 0 ? input.data[0]! : -1,
+        );
       } else if (input.type !== 'dropped') {
         trace.note(frame.timeMs, `${address(input.peer)} ${input.type}`);
       }

@@ -310,4 +310,3 @@ export class Simulation {
     if (this.#closed) throw new MultiplayerError(ErrorCode.ERR_UNCONFIGURED, 'Simulation is closed.');
   }
 }
-

@@ -1,19 +1,5 @@
-import {
-  ErrorCode,
-  TransferMode,
-  silentLogger,
-  type Clock,
-  type Logger,
-  type Rng,
-} from '../../core/index.js';
-import {
-  PERFECT_LINK,
-  mergeConditions,
-  retransmitDelayMs,
-  transmit,
-  type LinkConditions,
-  type LinkState,
-} from './link-conditions.js';
+import { ErrorCode, TransferMode, silentLogger, type Clock, type Logger, type Rng } from '../../core/index.js';
+import { PERFECT_LINK, mergeConditions, retransmitDelayMs, transmit, type LinkConditions, type LinkState } from './link-conditions.js';
 import { FlightQueue } from './flight-queue.js';
 import { PacketTrace, type MessageKind, type TraceEntry } from './packet-trace.js';
 

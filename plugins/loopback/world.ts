@@ -131,7 +131,10 @@ export function stableKey(value: unknown): string {
   }
   if (Array.isArray(value)) return `[${value.map(stableKey).join(',')}]`;
   if (ArrayBuffer.isView(value)) {
-    const items = value instanceof DataView ? new Uint8Array(value.buffer, value.byteOffset, value.byteLength) : (value as unknown as ArrayLike<unknown>);
+    const items =
+      value instanceof DataView
+        ? new Uint8Array(value.buffer, value.byteOffset, value.byteLength)
+        : (value as unknown as ArrayLike<unknown>);
     return `${value.constructor.name}[${Array.from(items, stableKey).join(',')}]`;
   }
   if (value instanceof Map) {

@@ -24,10 +24,35 @@ export interface NetClasses {
 export function netModuleFor(classes: NetClasses): ContainerModule {
   return new ContainerModule(({ bind }) => {
     const { StreamPeerTCP, StreamPeerTLS, TCPServer, PacketPeerUDP, UDPServer } = classes;
-    bindClosingPool(bind, StreamPeerTCP, (s) => new StreamPeerTCP(s), (p) => p.disconnectFromHost());
-    bindClosingPool(bind, StreamPeerTLS, (s) => new StreamPeerTLS(s), (p) => p.disconnectFromStream());
-    bindClosingPool(bind, TCPServer, (s) => new TCPServer(s), (s) => s.stop());
-    bindClosingPool(bind, PacketPeerUDP, (s) => new PacketPeerUDP(s), (p) => p.close());
-    bindClosingPool(bind, UDPServer, (s) => new UDPServer(s), (s) => s.stop());
+    bindClosingPool(
+      bind,
+      StreamPeerTCP,
+      (s) => new StreamPeerTCP(s),
+      (p) => p.disconnectFromHost(),
+    );
+    bindClosingPool(
+      bind,
+      StreamPeerTLS,
+      (s) => new StreamPeerTLS(s),
+      (p) => p.disconnectFromStream(),
+    );
+    bindClosingPool(
+      bind,
+      TCPServer,
+      (s) => new TCPServer(s),
+      (s) => s.stop(),
+    );
+    bindClosingPool(
+      bind,
+      PacketPeerUDP,
+      (s) => new PacketPeerUDP(s),
+      (p) => p.close(),
+    );
+    bindClosingPool(
+      bind,
+      UDPServer,
+      (s) => new UDPServer(s),
+      (s) => s.stop(),
+    );
   });
 }

@@ -1,14 +1,17 @@
 import dgram from 'node:dgram';
 import net from 'node:net';
-import {
-  ErrorCode,
-  silentLogger,
-  logFailure,
-  type Logger,
-  PacketPeerBase,
-} from '../../core/index.js';
+import { ErrorCode, silentLogger, logFailure, type Logger, PacketPeerBase } from '../../core/index.js';
 import { PACKET_BUFFER_SIZE } from './status.js';
-import { interfaceAddress, ipLiteral, isMulticast, localAddressProblem, mappedIp, normalizeAddress, udpBindTarget, whenListening } from './net-address.js';
+import {
+  interfaceAddress,
+  ipLiteral,
+  isMulticast,
+  localAddressProblem,
+  mappedIp,
+  normalizeAddress,
+  udpBindTarget,
+  whenListening,
+} from './net-address.js';
 
 /** Bytes Godot's ring buffer spends per packet besides its data (address, port, size). */
 const PACKET_OVERHEAD = 24;
@@ -125,7 +128,8 @@ export class PacketPeerUDP extends PacketPeerBase {
    * Godot: PacketPeerUDP::bind
    */
   async bind(port: number, bindAddress = '*', recvBufSize = PACKET_BUFFER_SIZE): Promise<ErrorCode> {
-    if (this.#socket !== null || this.#shared !== null) return logFailure(this.#log, 'PacketPeerUDP', ErrorCode.ERR_ALREADY_IN_USE, 'The socket is already bound.');
+    if (this.#socket !== null || this.#shared !== null)
+      return logFailure(this.#log, 'PacketPeerUDP', ErrorCode.ERR_ALREADY_IN_USE, 'The socket is already bound.');
     const problem = localAddressProblem(port, bindAddress);
     if (problem !== null) return logFailure(this.#log, 'PacketPeerUDP', ErrorCode.ERR_INVALID_PARAMETER, problem);
     const { type, address } = udpBindTarget(bindAddress);
@@ -151,7 +155,8 @@ export class PacketPeerUDP extends PacketPeerBase {
    * unbound). Godot: PacketPeerUDP::connect_to_host
    */
   connectToHost(host: string, port: number): ErrorCode {
-    if (this.#shared !== null) return logFailure(this.#log, 'PacketPeerUDP', ErrorCode.ERR_LOCKED, 'A UDPServer peer is already connected.');
+    if (this.#shared !== null)
+      return logFailure(this.#log, 'PacketPeerUDP', ErrorCode.ERR_LOCKED, 'A UDPServer peer is already connected.');
     const ip = this.#checkAddress(host, port);
     if (typeof ip === 'number') return ip;
     this.#connected = true;
@@ -165,7 +170,8 @@ export class PacketPeerUDP extends PacketPeerBase {
 
   /** Where `putPacket` sends. ERR_UNAVAILABLE on a connected socket. Godot: PacketPeerUDP::set_dest_address */
   setDestAddress(host: string, port: number): ErrorCode {
-    if (this.#connected) return logFailure(this.#log, 'PacketPeerUDP', ErrorCode.ERR_UNAVAILABLE, 'Destination address cannot be set for connected sockets.');
+    if (this.#connected)
+      return logFailure(this.#log, 'PacketPeerUDP', ErrorCode.ERR_UNAVAILABLE, 'Destination address cannot be set for connected sockets.');
     const ip = this.#checkAddress(host, port);
     if (typeof ip === 'number') return ip;
     this.#destIp = ip;
@@ -181,7 +187,8 @@ export class PacketPeerUDP extends PacketPeerBase {
    */
   putPacket(packet: Uint8Array): ErrorCode {
     if (this.#destPort === 0) return logFailure(this.#log, 'PacketPeerUDP', ErrorCode.ERR_UNCONFIGURED, 'Destination address not set.');
-    if (packet.length > MAX_DATAGRAM) return logFailure(this.#log, 'PacketPeerUDP', ErrorCode.ERR_INVALID_PARAMETER, `A datagram carries at most ${MAX_DATAGRAM} bytes.`);
+    if (packet.length > MAX_DATAGRAM)
+      return logFailure(this.#log, 'PacketPeerUDP', ErrorCode.ERR_INVALID_PARAMETER, `A datagram carries at most ${MAX_DATAGRAM} bytes.`);
     if (this.#shared !== null) {
       this.#shared.send(packet, this.#destIp, this.#destPort);
       return ErrorCode.OK;
@@ -292,7 +299,12 @@ export class PacketPeerUDP extends PacketPeerBase {
   #open(type: 'udp4' | 'udp6'): dgram.Socket {
     const socket = dgram.createSocket({ type, ipv6Only: false });
     socket.on('message', (data, rinfo) => {
-      if (this.#socket === socket) this.#store({ data: new Uint8Array(data.buffer, data.byteOffset, data.length), ip: normalizeAddress(rinfo.address), port: rinfo.port });
+      if (this.#socket === socket)
+        this.#store({
+          data: new Uint8Array(data.buffer, data.byteOffset, data.length),
+          ip: normalizeAddress(rinfo.address),
+          port: rinfo.port,
+        });
     });
     socket.on('error', (err) => this.#log.warn(`PacketPeerUDP: ${err.message}`));
     socket.on('listening', () => this.#applyBroadcast());
@@ -315,23 +327,36 @@ export class PacketPeerUDP extends PacketPeerBase {
   }
 
   #membership(group: string, interfaceName: string, join: boolean): ErrorCode {
-    if (!isMulticast(group)) return logFailure(this.#log, 'PacketPeerUDP', ErrorCode.ERR_INVALID_PARAMETER, `'${group}' is not a multicast address.`);
+    if (!isMulticast(group))
+      return logFailure(this.#log, 'PacketPeerUDP', ErrorCode.ERR_INVALID_PARAMETER, `'${group}' is not a multicast address.`);
     const socket = this.#socket;
-    if (socket === null || this.getLocalPort() === 0) return logFailure(this.#log, 'PacketPeerUDP', ErrorCode.ERR_UNCONFIGURED, 'Bind the socket first.');
+    if (socket === null || this.getLocalPort() === 0)
+      return logFailure(this.#log, 'PacketPeerUDP', ErrorCode.ERR_UNCONFIGURED, 'Bind the socket first.');
     const iface = interfaceName === '' ? undefined : interfaceAddress(interfaceName, group);
-    if (iface === null) return logFailure(this.#log, 'PacketPeerUDP', ErrorCode.ERR_INVALID_PARAMETER, `No interface '${interfaceName}' for ${group}.`);
+    if (iface === null)
+      return logFailure(this.#log, 'PacketPeerUDP', ErrorCode.ERR_INVALID_PARAMETER, `No interface '${interfaceName}' for ${group}.`);
     try {
       if (join) socket.addMembership(group, iface);
       else socket.dropMembership(group, iface);
     } catch (err) {
-      return logFailure(this.#log, 'PacketPeerUDP', ErrorCode.FAILED, `${join ? 'Joining' : 'Leaving'} ${group} failed: ${(err as Error).message}`);
+      return logFailure(
+        this.#log,
+        'PacketPeerUDP',
+        ErrorCode.FAILED,
+        `${join ? 'Joining' : 'Leaving'} ${group} failed: ${(err as Error).message}`,
+      );
     }
     return ErrorCode.OK;
   }
 
   #checkAddress(host: string, port: number): string | ErrorCode {
     if (!Number.isInteger(port) || port < 1 || port > 65535) {
-      return logFailure(this.#log, 'PacketPeerUDP', ErrorCode.ERR_INVALID_PARAMETER, 'The remote port number must be between 1 and 65535 (inclusive).');
+      return logFailure(
+        this.#log,
+        'PacketPeerUDP',
+        ErrorCode.ERR_INVALID_PARAMETER,
+        'The remote port number must be between 1 and 65535 (inclusive).',
+      );
     }
     const ip = typeof host === 'string' ? ipLiteral(host) : null;
     return ip ?? logFailure(this.#log, 'PacketPeerUDP', ErrorCode.ERR_CANT_RESOLVE, `Cannot resolve '${host}'.`);

@@ -16,7 +16,6 @@ import {
 import { ChunkQueue } from './chunk-queue.js';
 import { DEFAULT_STREAM_BUFFER_SIZE } from './status.js';
 
-
 /** Options shared by StreamPeerTCP and StreamPeerTLS; all optional. */
 export interface SocketStreamOptions {
   readonly clock?: Clock;
@@ -240,6 +239,7 @@ function concat(a: Uint8Array, b: Uint8Array): Uint8Array {
 
 function positive(value: number | undefined, fallback: number): number {
   if (value === undefined) return fallback;
-  if (!Number.isInteger(value) || value < 1) throw new MultiplayerError(ErrorCode.ERR_INVALID_PARAMETER, `A buffer size must be a positive integer, got ${value}.`);
+  if (!Number.isInteger(value) || value < 1)
+    throw new MultiplayerError(ErrorCode.ERR_INVALID_PARAMETER, `A buffer size must be a positive integer, got ${value}.`);
   return value;
 }

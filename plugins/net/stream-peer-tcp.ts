@@ -4,7 +4,6 @@ import { localAddressProblem, normalizeAddress } from './net-address.js';
 import { DEFAULT_CONNECT_TIMEOUT_MS, TCPStatus } from './status.js';
 import { SocketStreamPeer, type SocketEvent, type SocketStreamOptions } from './socket-stream-peer.js';
 
-
 /** Options of `new StreamPeerTCP()`; all optional. */
 export interface StreamPeerTCPOptions extends SocketStreamOptions {
   /** A connection still CONNECTING after this long (on the clock) becomes ERROR. Default 30 000. */
@@ -48,7 +47,8 @@ export class StreamPeerTCP extends SocketStreamPeer {
    * Godot: StreamPeerTCP::bind (core/io/stream_peer_tcp.cpp)
    */
   bind(port: number, host = '*'): ErrorCode {
-    if (this.#status !== TCPStatus.NONE) return logFailure(this.log, 'StreamPeerTCP', ErrorCode.ERR_ALREADY_IN_USE, 'The socket is already in use.');
+    if (this.#status !== TCPStatus.NONE)
+      return logFailure(this.log, 'StreamPeerTCP', ErrorCode.ERR_ALREADY_IN_USE, 'The socket is already in use.');
     const problem = localAddressProblem(port, host);
     if (problem !== null) return logFailure(this.log, 'StreamPeerTCP', ErrorCode.ERR_INVALID_PARAMETER, problem);
     this.#bind = { port, host };
@@ -62,10 +62,17 @@ export class StreamPeerTCP extends SocketStreamPeer {
    * Godot: StreamPeerTCP::connect_to_host (core/io/stream_peer_tcp.cpp)
    */
   connectToHost(host: string, port: number): ErrorCode {
-    if (this.#status !== TCPStatus.NONE) return logFailure(this.log, 'StreamPeerTCP', ErrorCode.ERR_ALREADY_IN_USE, 'The socket is already in use.');
-    if (typeof host !== 'string' || host === '') return logFailure(this.log, 'StreamPeerTCP', ErrorCode.ERR_INVALID_PARAMETER, 'The host is empty.');
+    if (this.#status !== TCPStatus.NONE)
+      return logFailure(this.log, 'StreamPeerTCP', ErrorCode.ERR_ALREADY_IN_USE, 'The socket is already in use.');
+    if (typeof host !== 'string' || host === '')
+      return logFailure(this.log, 'StreamPeerTCP', ErrorCode.ERR_INVALID_PARAMETER, 'The host is empty.');
     if (!Number.isInteger(port) || port < 1 || port > 65535) {
-      return logFailure(this.log, 'StreamPeerTCP', ErrorCode.ERR_INVALID_PARAMETER, 'The remote port number must be between 1 and 65535 (inclusive).');
+      return logFailure(
+        this.log,
+        'StreamPeerTCP',
+        ErrorCode.ERR_INVALID_PARAMETER,
+        'The remote port number must be between 1 and 65535 (inclusive).',
+      );
     }
     const bind = this.#bind;
     const options: net.TcpNetConnectOpts = { host, port };

@@ -5,7 +5,6 @@ import { ErrorCode, TLSOptions, detachStream, type StreamPeer, logFailure } from
 import { DEFAULT_HANDSHAKE_TIMEOUT_MS, TLSStatus } from './status.js';
 import { SocketStreamPeer, type SocketEvent, type SocketStreamOptions } from './socket-stream-peer.js';
 
-
 /** Options of `new StreamPeerTLS()`; all optional. */
 export interface StreamPeerTLSOptions extends SocketStreamOptions {
   /** Default 10 000. Divergence from Godot: Godot has no handshake timeout (a stalled peer stays HANDSHAKING). */
@@ -41,13 +40,17 @@ export class StreamPeerTLS extends SocketStreamPeer {
    */
   connectToStream(stream: StreamPeer, commonName: string, clientOptions: TLSOptions | null = null): ErrorCode {
     const options = clientOptions ?? TLSOptions.client();
-    if (options.isServer()) return logFailure(this.log, 'StreamPeerTLS', ErrorCode.ERR_INVALID_PARAMETER, 'TLS options must be client options.');
-    if (this.#status !== TLSStatus.DISCONNECTED) return logFailure(this.log, 'StreamPeerTLS', ErrorCode.ERR_ALREADY_IN_USE, 'The stream is already in use.');
+    if (options.isServer())
+      return logFailure(this.log, 'StreamPeerTLS', ErrorCode.ERR_INVALID_PARAMETER, 'TLS options must be client options.');
+    if (this.#status !== TLSStatus.DISCONNECTED)
+      return logFailure(this.log, 'StreamPeerTLS', ErrorCode.ERR_ALREADY_IN_USE, 'The stream is already in use.');
     const name = options.getCommonNameOverride() || commonName;
     const unsafe = options.isUnsafeClient();
-    if (name === '' && !unsafe) return logFailure(this.log, 'StreamPeerTLS', ErrorCode.ERR_INVALID_PARAMETER, 'A common name is needed to verify the server.');
+    if (name === '' && !unsafe)
+      return logFailure(this.log, 'StreamPeerTLS', ErrorCode.ERR_INVALID_PARAMETER, 'A common name is needed to verify the server.');
     const detached = detachStream(stream);
-    if (typeof detached === 'number') return logFailure(this.log, 'StreamPeerTLS', detached, 'The stream must be a connected StreamPeerTCP.');
+    if (typeof detached === 'number')
+      return logFailure(this.log, 'StreamPeerTLS', detached, 'The stream must be a connected StreamPeerTCP.');
     const chain = options.getTrustedCaChain();
     const socket = tls.connect({
       socket: withHead(detached.socket as net.Socket, detached.head),
@@ -68,16 +71,24 @@ export class StreamPeerTLS extends SocketStreamPeer {
    * Godot: StreamPeerMbedTLS::accept_stream
    */
   acceptStream(stream: StreamPeer, serverOptions: TLSOptions): ErrorCode {
-    if (!(serverOptions instanceof TLSOptions) || !serverOptions.isServer()) return logFailure(this.log, 'StreamPeerTLS', ErrorCode.ERR_INVALID_PARAMETER, 'TLS options must be server options.');
-    if (this.#status !== TLSStatus.DISCONNECTED) return logFailure(this.log, 'StreamPeerTLS', ErrorCode.ERR_ALREADY_IN_USE, 'The stream is already in use.');
+    if (!(serverOptions instanceof TLSOptions) || !serverOptions.isServer())
+      return logFailure(this.log, 'StreamPeerTLS', ErrorCode.ERR_INVALID_PARAMETER, 'TLS options must be server options.');
+    if (this.#status !== TLSStatus.DISCONNECTED)
+      return logFailure(this.log, 'StreamPeerTLS', ErrorCode.ERR_ALREADY_IN_USE, 'The stream is already in use.');
     let context: tls.SecureContext;
     try {
       context = tls.createSecureContext({ key: serverOptions.getPrivateKey() ?? '', cert: serverOptions.getOwnCertificate() ?? '' });
     } catch (err) {
-      return logFailure(this.log, 'StreamPeerTLS', ErrorCode.ERR_INVALID_PARAMETER, `The key or certificate is not usable: ${(err as Error).message}`);
+      return logFailure(
+        this.log,
+        'StreamPeerTLS',
+        ErrorCode.ERR_INVALID_PARAMETER,
+        `The key or certificate is not usable: ${(err as Error).message}`,
+      );
     }
     const detached = detachStream(stream);
-    if (typeof detached === 'number') return logFailure(this.log, 'StreamPeerTLS', detached, 'The stream must be a connected StreamPeerTCP.');
+    if (typeof detached === 'number')
+      return logFailure(this.log, 'StreamPeerTLS', detached, 'The stream must be a connected StreamPeerTCP.');
     const socket = new tls.TLSSocket(withHead(detached.socket as net.Socket, detached.head), { isServer: true, secureContext: context });
     socket.once('secure', () => this.queue({ kind: 'open' }));
     this.#start(socket, stream);

@@ -4,7 +4,6 @@ import { localAddressProblem, whenListening } from './net-address.js';
 import { MAX_PENDING_CONNECTIONS } from './status.js';
 import { StreamPeerTCP, type StreamPeerTCPOptions } from './stream-peer-tcp.js';
 
-
 function noop(): void {}
 
 /**

@@ -54,7 +54,8 @@ export class UDPServer {
     return this.#maxPending;
   }
   set maxPendingConnections(count: number) {
-    if (!Number.isInteger(count) || count < 0) throw new MultiplayerError(ErrorCode.ERR_INVALID_PARAMETER, `max_pending_connections must be >= 0, got ${count}.`);
+    if (!Number.isInteger(count) || count < 0)
+      throw new MultiplayerError(ErrorCode.ERR_INVALID_PARAMETER, `max_pending_connections must be >= 0, got ${count}.`);
     this.#maxPending = count;
   }
 

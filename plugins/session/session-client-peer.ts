@@ -34,7 +34,6 @@ export interface SessionClientOptions extends SessionOptions {
 const State = { HELLO: 0, SESSION: 1, PLAIN: 2, PAUSED: 3, CLOSED: 4 } as const;
 type State = (typeof State)[keyof typeof State];
 
-
 /**
  * The client half of session resume: wraps a client transport peer, opens a session with a
  * `SessionServerPeer`, and when the connection drops (closed, or silent for `timeoutMs`) reconnects
@@ -173,7 +172,9 @@ export class SessionClientPeer extends MultiplayerPeer {
       case State.CLOSED:
         return ConnectionStatus.DISCONNECTED;
       default:
-        return this.#inner.getConnectionStatus() === ConnectionStatus.DISCONNECTED ? ConnectionStatus.DISCONNECTED : ConnectionStatus.CONNECTING;
+        return this.#inner.getConnectionStatus() === ConnectionStatus.DISCONNECTED
+          ? ConnectionStatus.DISCONNECTED
+          : ConnectionStatus.CONNECTING;
     }
   }
 
@@ -200,7 +201,12 @@ export class SessionClientPeer extends MultiplayerPeer {
     if (status === ConnectionStatus.CONNECTED && !this.#helloSent && (this.#state === State.HELLO || this.#state === State.PAUSED)) {
       this.#helloSent = true;
       const resume = this.#state === State.PAUSED;
-      this.#put(inner, encodeHello({ resume, token: this.#token, lastReceived: resume ? this.#link!.received : 0 }), TransferMode.RELIABLE, 0);
+      this.#put(
+        inner,
+        encodeHello({ resume, token: this.#token, lastReceived: resume ? this.#link!.received : 0 }),
+        TransferMode.RELIABLE,
+        0,
+      );
       this.#innerSinceMs = now;
     }
     while (inner.getAvailablePacketCount() > 0 && (this.#state as State) !== State.CLOSED && inner === this.#inner) {
@@ -249,7 +255,9 @@ export class SessionClientPeer extends MultiplayerPeer {
       this.resumed.emit();
       return;
     }
-    const result = link.receive(packet, mode, channel, now, (payload, m, c) => this.#incoming.push(payload, MultiplayerPeer.TARGET_PEER_SERVER, m, c));
+    const result = link.receive(packet, mode, channel, now, (payload, m, c) =>
+      this.#incoming.push(payload, MultiplayerPeer.TARGET_PEER_SERVER, m, c),
+    );
     if (result === Received.BYE) return this.#end(false);
     if (result === Received.ERROR) {
       this.#log.error(`Session: invalid session frame from the server (${packet.length} bytes, type ${packet[0]}); ending the session.`);
@@ -280,7 +288,10 @@ export class SessionClientPeer extends MultiplayerPeer {
         }
         // An attempt that failed, or connected but got no WELCOME in time: try again. One still
         // connecting is left to finish (abandoning it would leave a half-open connection behind).
-        if (this.#nextAttemptMs === 0 && (status === ConnectionStatus.DISCONNECTED || (this.#helloSent && now - this.#innerSinceMs >= this.#attemptTimeoutMs))) {
+        if (
+          this.#nextAttemptMs === 0 &&
+          (status === ConnectionStatus.DISCONNECTED || (this.#helloSent && now - this.#innerSinceMs >= this.#attemptTimeoutMs))
+        ) {
           this.#inner.close();
           this.#nextAttemptMs = now + this.#retryDelayMs;
         }

@@ -116,7 +116,13 @@ export class SessionLink {
   }
 
   /** Handles one received frame; payloads go to `deliver` once and in order. */
-  receive(frame: Uint8Array, mode: TransferMode, channel: number, nowMs: number, deliver: (payload: Uint8Array, mode: TransferMode, channel: number) => void): Received {
+  receive(
+    frame: Uint8Array,
+    mode: TransferMode,
+    channel: number,
+    nowMs: number,
+    deliver: (payload: Uint8Array, mode: TransferMode, channel: number) => void,
+  ): Received {
     this.lastHeardMs = nowMs;
     if (frame.length === 0) return Received.ERROR;
     switch (frame[0]) {
@@ -171,4 +177,3 @@ export class SessionLink {
     return nowMs - this.lastHeardMs > this.#o.timeoutMs;
   }
 }
-

@@ -35,7 +35,6 @@ interface Session {
   readonly link: SessionLink;
 }
 
-
 /**
  * Session resume for any server transport (WebSocket, ENet, WebRTC, loopback): wraps the server peer
  * and gives SceneMultiplayer stable peer ids across reconnections.
@@ -230,12 +229,18 @@ export class SessionServerPeer extends MultiplayerPeerWrapper {
       return;
     }
     if (!hello.resume) {
-      if (this.#sessions.has(transport) || this.#plain.has(transport)) return this.#refuse(transport, 'its id is still held by a paused session');
+      if (this.#sessions.has(transport) || this.#plain.has(transport))
+        return this.#refuse(transport, 'its id is still held by a paused session');
       const session: Session = { id: transport, tokenKey: '', transport, pausedAtMs: 0, link: new SessionLink(this.#o, now) };
       const token = this.#issueToken(session);
       this.#sessions.set(session.id, session);
       this.#byTransport.set(transport, session);
-      this.#send(transport, encodeWelcome({ status: WelcomeStatus.NEW, sessionId: session.id, token, lastReceived: 0 }), TransferMode.RELIABLE, 0);
+      this.#send(
+        transport,
+        encodeWelcome({ status: WelcomeStatus.NEW, sessionId: session.id, token, lastReceived: 0 }),
+        TransferMode.RELIABLE,
+        0,
+      );
       this.peerConnected.emit(session.id);
       return;
     }
@@ -251,14 +256,24 @@ export class SessionServerPeer extends MultiplayerPeerWrapper {
     this.#byTransport.set(transport, session);
     session.link.lastHeardMs = now;
     const token = this.#issueToken(session);
-    this.#send(transport, encodeWelcome({ status: WelcomeStatus.RESUMED, sessionId: session.id, token, lastReceived: session.link.received }), TransferMode.RELIABLE, 0);
+    this.#send(
+      transport,
+      encodeWelcome({ status: WelcomeStatus.RESUMED, sessionId: session.id, token, lastReceived: session.link.received }),
+      TransferMode.RELIABLE,
+      0,
+    );
     for (const p of session.link.resend(hello.lastReceived)) this.#send(transport, p.frame, TransferMode.RELIABLE, p.channel);
     if (wasPaused) this.peerResumed.emit(session.id);
   }
 
   #refuse(transport: number, why: string): void {
     this.#log.error(`Connection ${transport}: session resume refused: ${why}.`);
-    this.#send(transport, encodeWelcome({ status: WelcomeStatus.REFUSED, sessionId: 0, token: new Uint8Array(16), lastReceived: 0 }), TransferMode.RELIABLE, 0);
+    this.#send(
+      transport,
+      encodeWelcome({ status: WelcomeStatus.REFUSED, sessionId: 0, token: new Uint8Array(16), lastReceived: 0 }),
+      TransferMode.RELIABLE,
+      0,
+    );
     this.#dropSoon.push(transport);
   }
 
@@ -350,4 +365,3 @@ export class SessionServerPeer extends MultiplayerPeerWrapper {
     return err;
   }
 }
-

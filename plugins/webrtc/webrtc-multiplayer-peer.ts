@@ -82,7 +82,8 @@ export class WebRTCMultiplayerPeer extends MultiplayerPeer {
 
   /** Godot: WebRTCMultiplayerPeer::create_client. CONNECTING until peer 1 (the only one allowed) connects. */
   createClient(peerId: number, channelsConfig: readonly TransferMode[] = []): ErrorCode {
-    if (peerId === MultiplayerPeer.TARGET_PEER_SERVER) return logFailure(this.#log, 'WebRTCMultiplayerPeer', ErrorCode.ERR_INVALID_PARAMETER, 'Clients cannot have ID 1.');
+    if (peerId === MultiplayerPeer.TARGET_PEER_SERVER)
+      return logFailure(this.#log, 'WebRTCMultiplayerPeer', ErrorCode.ERR_INVALID_PARAMETER, 'Clients cannot have ID 1.');
     return this.#initialize(peerId, NetworkMode.CLIENT, channelsConfig);
   }
 
@@ -105,16 +106,25 @@ export class WebRTCMultiplayerPeer extends MultiplayerPeer {
    * the signaling (offer/answer/candidates) after this call; the peer connects during `poll()`.
    */
   addPeer(connection: WebRTCPeerConnection, peerId: number, unreliableLifetime = 1): ErrorCode {
-    if (this.#mode === NetworkMode.NONE) return logFailure(this.#log, 'WebRTCMultiplayerPeer', ErrorCode.ERR_UNCONFIGURED, 'The multiplayer instance is not active.');
-    if (this.#mode === NetworkMode.CLIENT && peerId !== 1) return logFailure(this.#log, 'WebRTCMultiplayerPeer', ErrorCode.ERR_INVALID_PARAMETER, 'Clients can only add peer 1.');
-    if (this.#mode === NetworkMode.SERVER && peerId === 1) return logFailure(this.#log, 'WebRTCMultiplayerPeer', ErrorCode.ERR_INVALID_PARAMETER, 'The server cannot add peer 1.');
-    if (!isPeerId(peerId)) return logFailure(this.#log, 'WebRTCMultiplayerPeer', ErrorCode.ERR_INVALID_PARAMETER, `Invalid peer id ${peerId}.`);
-    if (peerId === this.#uniqueId) return logFailure(this.#log, 'WebRTCMultiplayerPeer', ErrorCode.ERR_INVALID_PARAMETER, 'A peer cannot add itself.');
-    if (!Number.isInteger(unreliableLifetime) || unreliableLifetime < 0) return logFailure(this.#log, 'WebRTCMultiplayerPeer', ErrorCode.ERR_INVALID_PARAMETER, 'Invalid unreliable lifetime.');
-    if (this.refuseNewConnections) return logFailure(this.#log, 'WebRTCMultiplayerPeer', ErrorCode.ERR_UNAUTHORIZED, 'Refusing new connections.');
-    if (connection.getConnectionState() !== ConnectionState.NEW) return logFailure(this.#log, 'WebRTCMultiplayerPeer', ErrorCode.ERR_INVALID_PARAMETER, 'The connection must be in state NEW.');
+    if (this.#mode === NetworkMode.NONE)
+      return logFailure(this.#log, 'WebRTCMultiplayerPeer', ErrorCode.ERR_UNCONFIGURED, 'The multiplayer instance is not active.');
+    if (this.#mode === NetworkMode.CLIENT && peerId !== 1)
+      return logFailure(this.#log, 'WebRTCMultiplayerPeer', ErrorCode.ERR_INVALID_PARAMETER, 'Clients can only add peer 1.');
+    if (this.#mode === NetworkMode.SERVER && peerId === 1)
+      return logFailure(this.#log, 'WebRTCMultiplayerPeer', ErrorCode.ERR_INVALID_PARAMETER, 'The server cannot add peer 1.');
+    if (!isPeerId(peerId))
+      return logFailure(this.#log, 'WebRTCMultiplayerPeer', ErrorCode.ERR_INVALID_PARAMETER, `Invalid peer id ${peerId}.`);
+    if (peerId === this.#uniqueId)
+      return logFailure(this.#log, 'WebRTCMultiplayerPeer', ErrorCode.ERR_INVALID_PARAMETER, 'A peer cannot add itself.');
+    if (!Number.isInteger(unreliableLifetime) || unreliableLifetime < 0)
+      return logFailure(this.#log, 'WebRTCMultiplayerPeer', ErrorCode.ERR_INVALID_PARAMETER, 'Invalid unreliable lifetime.');
+    if (this.refuseNewConnections)
+      return logFailure(this.#log, 'WebRTCMultiplayerPeer', ErrorCode.ERR_UNAUTHORIZED, 'Refusing new connections.');
+    if (connection.getConnectionState() !== ConnectionState.NEW)
+      return logFailure(this.#log, 'WebRTCMultiplayerPeer', ErrorCode.ERR_INVALID_PARAMETER, 'The connection must be in state NEW.');
     // Divergence from Godot: Godot silently replaces a peer with the same id (leaking its signals); we refuse.
-    if (this.#peers.has(peerId)) return logFailure(this.#log, 'WebRTCMultiplayerPeer', ErrorCode.ERR_ALREADY_EXISTS, `Peer ${peerId} was already added.`);
+    if (this.#peers.has(peerId))
+      return logFailure(this.#log, 'WebRTCMultiplayerPeer', ErrorCode.ERR_ALREADY_EXISTS, `Peer ${peerId} was already added.`);
 
     const channels: WebRTCDataChannel[] = [];
     // Divergence from Godot: Godot spells the key "maxPacketLifetime", which its backends ignore
@@ -226,13 +236,21 @@ export class WebRTCMultiplayerPeer extends MultiplayerPeer {
 
   /** Godot: WebRTCMultiplayerPeer::put_packet. Picks the channel from the transfer mode and channel. */
   putPacket(packet: Uint8Array): ErrorCode {
-    if (this.#status === ConnectionStatus.DISCONNECTED) return logFailure(this.#log, 'WebRTCMultiplayerPeer', ErrorCode.ERR_UNCONFIGURED, 'The multiplayer instance is not active.');
+    if (this.#status === ConnectionStatus.DISCONNECTED)
+      return logFailure(this.#log, 'WebRTCMultiplayerPeer', ErrorCode.ERR_UNCONFIGURED, 'The multiplayer instance is not active.');
     const ch = this.#sendChannelIndex();
     if (this.#targetPeer > 0) {
       const peer = this.#peers.get(this.#targetPeer);
-      if (peer === undefined) return logFailure(this.#log, 'WebRTCMultiplayerPeer', ErrorCode.ERR_INVALID_PARAMETER, `Invalid target peer: ${this.#targetPeer}.`);
+      if (peer === undefined)
+        return logFailure(this.#log, 'WebRTCMultiplayerPeer', ErrorCode.ERR_INVALID_PARAMETER, `Invalid target peer: ${this.#targetPeer}.`);
       const channel = peer.channels[ch];
-      if (channel === undefined) return logFailure(this.#log, 'WebRTCMultiplayerPeer', ErrorCode.ERR_INVALID_PARAMETER, `Unable to send packet on channel ${ch}, max channels: ${peer.channels.length}`);
+      if (channel === undefined)
+        return logFailure(
+          this.#log,
+          'WebRTCMultiplayerPeer',
+          ErrorCode.ERR_INVALID_PARAMETER,
+          `Unable to send packet on channel ${ch}, max channels: ${peer.channels.length}`,
+        );
       return channel.putPacket(packet);
     }
     const exclude = -this.#targetPeer;
@@ -335,9 +353,12 @@ export class WebRTCMultiplayerPeer extends MultiplayerPeer {
   /** Godot: WebRTCMultiplayerPeer::_initialize. */
   #initialize(peerId: number, mode: NetworkMode, channelsConfig: readonly TransferMode[]): ErrorCode {
     // Divergence from Godot: Godot re-initializes an active peer in place; we report it, like ENet.
-    if (this.#mode !== NetworkMode.NONE) return logFailure(this.#log, 'WebRTCMultiplayerPeer', ErrorCode.ERR_ALREADY_IN_USE, 'The multiplayer instance is already active.');
-    if (!isPeerId(peerId)) return logFailure(this.#log, 'WebRTCMultiplayerPeer', ErrorCode.ERR_INVALID_PARAMETER, `Invalid peer id ${peerId}.`);
-    if (!Array.isArray(channelsConfig)) return logFailure(this.#log, 'WebRTCMultiplayerPeer', ErrorCode.ERR_INVALID_PARAMETER, "'channelsConfig' must be an array.");
+    if (this.#mode !== NetworkMode.NONE)
+      return logFailure(this.#log, 'WebRTCMultiplayerPeer', ErrorCode.ERR_ALREADY_IN_USE, 'The multiplayer instance is already active.');
+    if (!isPeerId(peerId))
+      return logFailure(this.#log, 'WebRTCMultiplayerPeer', ErrorCode.ERR_INVALID_PARAMETER, `Invalid peer id ${peerId}.`);
+    if (!Array.isArray(channelsConfig))
+      return logFailure(this.#log, 'WebRTCMultiplayerPeer', ErrorCode.ERR_INVALID_PARAMETER, "'channelsConfig' must be an array.");
     const configs: WebRTCDataChannelInit[] = [];
     for (let i = 0; i < channelsConfig.length; i++) {
       const mode = channelsConfig[i];
@@ -345,7 +366,13 @@ export class WebRTCMultiplayerPeer extends MultiplayerPeer {
       if (mode === TransferMode.RELIABLE) configs.push({ negotiated: true, id, ordered: true });
       else if (mode === TransferMode.UNRELIABLE_ORDERED) configs.push({ negotiated: true, id, ordered: true, maxPacketLifeTime: 1 });
       else if (mode === TransferMode.UNRELIABLE) configs.push({ negotiated: true, id, ordered: false, maxPacketLifeTime: 1 });
-      else return logFailure(this.#log, 'WebRTCMultiplayerPeer', ErrorCode.ERR_INVALID_PARAMETER, `The 'channelsConfig' array must contain only TransferMode values. Got: ${String(mode)}`);
+      else
+        return logFailure(
+          this.#log,
+          'WebRTCMultiplayerPeer',
+          ErrorCode.ERR_INVALID_PARAMETER,
+          `The 'channelsConfig' array must contain only TransferMode values. Got: ${String(mode)}`,
+        );
     }
     this.#channelsConfig = configs;
     this.#channelModes = [TransferMode.RELIABLE, TransferMode.UNRELIABLE_ORDERED, TransferMode.UNRELIABLE, ...channelsConfig];

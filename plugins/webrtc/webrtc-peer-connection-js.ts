@@ -59,8 +59,7 @@ class BrowserChannel implements RtcChannelHandle {
     dc.onopen = () => events.open();
     dc.onclose = () => events.closed();
     dc.onerror = (e) => events.error(describe((e as RTCErrorEvent).error ?? e));
-    dc.onmessage = (e: MessageEvent<ArrayBuffer | string>) =>
-      events.message(typeof e.data === 'string' ? e.data : new Uint8Array(e.data));
+    dc.onmessage = (e: MessageEvent<ArrayBuffer | string>) => events.message(typeof e.data === 'string' ? e.data : new Uint8Array(e.data));
     if (dc.readyState === 'open') events.open();
   }
 

@@ -203,7 +203,8 @@ export class WebRTCPeerConnection {
     // Divergence from Godot: candidates that outrun the description (a signaling server may reorder
     // them) are kept until setRemoteDescription instead of failing.
     if (!this.#hasRemoteDescription) {
-      if (this.#pendingCandidates.length >= 256) return logFailure(this.#log, '', ErrorCode.ERR_OUT_OF_MEMORY, 'Too many early ICE candidates.');
+      if (this.#pendingCandidates.length >= 256)
+        return logFailure(this.#log, '', ErrorCode.ERR_OUT_OF_MEMORY, 'Too many early ICE candidates.');
       this.#pendingCandidates.push([media, index, name]);
       return ErrorCode.OK;
     }

@@ -49,7 +49,10 @@ export class Crypto {
         { name: 'basicConstraints', cA: false },
         { name: 'keyUsage', digitalSignature: true, keyEncipherment: true },
         { name: 'extKeyUsage', serverAuth: true },
-        { name: 'subjectAltName', altNames: names.map((n) => (isIP(n) !== 0 ? { type: 7 as const, ip: n } : { type: 2 as const, value: n })) },
+        {
+          name: 'subjectAltName',
+          altNames: names.map((n) => (isIP(n) !== 0 ? { type: 7 as const, ip: n } : { type: 2 as const, value: n })),
+        },
       ],
     });
     return pems.cert;
@@ -57,7 +60,10 @@ export class Crypto {
 }
 
 /** A fresh RSA key and a self-signed certificate for `commonName`: the usual test-server setup. */
-export async function generateSelfSigned(commonName = 'localhost', options: CertificateOptions = {}): Promise<{ key: string; certificate: string }> {
+export async function generateSelfSigned(
+  commonName = 'localhost',
+  options: CertificateOptions = {},
+): Promise<{ key: string; certificate: string }> {
   const crypto = new Crypto();
   const key = await crypto.generateRsa(2048);
   const certificate = await crypto.generateSelfSignedCertificate(key, `CN=${commonName},O=scenenet,C=IT`, undefined, undefined, options);

@@ -15,7 +15,14 @@
  *
  * @packageDocumentation
  */
-export { WebSocketPeer, State, WriteMode, DEFAULT_BUFFER_SIZE, DEFAULT_MAX_QUEUED_PACKETS, MAX_CLOSE_REASON_BYTES } from './websocket-peer.js';
+export {
+  WebSocketPeer,
+  State,
+  WriteMode,
+  DEFAULT_BUFFER_SIZE,
+  DEFAULT_MAX_QUEUED_PACKETS,
+  MAX_CLOSE_REASON_BYTES,
+} from './websocket-peer.js';
 export type { WebSocketPeerOptions } from './websocket-peer.js';
 export { WebSocketMultiplayerPeer } from './websocket-multiplayer-peer.js';
 export type { WebSocketMultiplayerPeerOptions } from './websocket-multiplayer-peer.js';

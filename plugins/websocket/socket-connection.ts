@@ -45,7 +45,10 @@ export class SocketConnection implements SocketSink {
    * Opens a connection through `start` (a backend's connect or accept) with this connection as its
    * sink; anything the backend reports before `start` returns is queued like the rest.
    */
-  static open(logger: Logger, start: (sink: SocketSink) => SocketHandle | { error: ErrorCode; message: string }): SocketConnection | { error: ErrorCode; message: string } {
+  static open(
+    logger: Logger,
+    start: (sink: SocketSink) => SocketHandle | { error: ErrorCode; message: string },
+  ): SocketConnection | { error: ErrorCode; message: string } {
     const conn = new SocketConnection(logger);
     const result = start(conn);
     if ('error' in result) return result;

@@ -173,7 +173,10 @@ export class WebSocketMultiplayerPeer extends MultiplayerPeer {
    */
   acceptStream(stream: unknown): ErrorCode {
     // Without a server half (a browser build) the peer is never a server.
-    return this.#half?.acceptStream(stream) ?? logFailure(this.#log, 'WebSocketMultiplayerPeer', ErrorCode.ERR_UNCONFIGURED, 'acceptStream needs a server.');
+    return (
+      this.#half?.acceptStream(stream) ??
+      logFailure(this.#log, 'WebSocketMultiplayerPeer', ErrorCode.ERR_UNCONFIGURED, 'acceptStream needs a server.')
+    );
   }
 
   /**
@@ -184,7 +187,8 @@ export class WebSocketMultiplayerPeer extends MultiplayerPeer {
     if (this.#status !== ConnectionStatus.DISCONNECTED || this.#half?.binding) {
       return logFailure(this.#log, 'WebSocketMultiplayerPeer', ErrorCode.ERR_ALREADY_IN_USE, 'The multiplayer instance is already active.');
     }
-    if (tlsClientOptions?.isServer()) return logFailure(this.#log, 'WebSocketMultiplayerPeer', ErrorCode.ERR_INVALID_PARAMETER, 'TLS options must be client options.');
+    if (tlsClientOptions?.isServer())
+      return logFailure(this.#log, 'WebSocketMultiplayerPeer', ErrorCode.ERR_INVALID_PARAMETER, 'TLS options must be client options.');
     this.#clear();
     const ws = this.#createPeer();
     const err = ws.connectToUrl(url, tlsClientOptions);
@@ -251,7 +255,8 @@ export class WebSocketMultiplayerPeer extends MultiplayerPeer {
 
   /** Godot: WebSocketMultiplayerPeer::put_packet. Always one binary message per packet. */
   override putPacket(packet: Uint8Array): ErrorCode {
-    if (this.#status !== ConnectionStatus.CONNECTED) return logFailure(this.#log, 'WebSocketMultiplayerPeer', ErrorCode.ERR_UNCONFIGURED, 'The multiplayer peer is not connected.');
+    if (this.#status !== ConnectionStatus.CONNECTED)
+      return logFailure(this.#log, 'WebSocketMultiplayerPeer', ErrorCode.ERR_UNCONFIGURED, 'The multiplayer peer is not connected.');
     if (this.#server) return this.#half!.putPacket(packet, this.#targetPeer);
     return this.#peers.get(1)?.putPacket(packet) ?? ErrorCode.ERR_UNCONFIGURED;
   }
@@ -324,7 +329,8 @@ export class WebSocketMultiplayerPeer extends MultiplayerPeer {
 
   #takeId(ws: WebSocketPeer): boolean {
     const packet = ws.getPacket();
-    const id = typeof packet !== 'number' && packet.byteLength === 4 ? new DataView(packet.buffer, packet.byteOffset, 4).getInt32(0, true) : 0;
+    const id =
+      typeof packet !== 'number' && packet.byteLength === 4 ? new DataView(packet.buffer, packet.byteOffset, 4).getInt32(0, true) : 0;
     if (id >= 2) {
       this.#uniqueId = id;
       return true;

@@ -162,8 +162,10 @@ export class WebSocketPeer extends PacketPeerBase {
    */
   connectToUrl(url: string, tlsClientOptions: TLSOptions | null = null): ErrorCode {
     if (url === '') return logFailure(this.#log, 'WebSocketPeer', ErrorCode.ERR_INVALID_PARAMETER, 'The URL is empty.');
-    if (tlsClientOptions?.isServer()) return logFailure(this.#log, 'WebSocketPeer', ErrorCode.ERR_INVALID_PARAMETER, 'TLS options must be client options.');
-    if (this.#state !== State.CLOSED && this.#state !== State.CLOSING) return logFailure(this.#log, 'WebSocketPeer', ErrorCode.ERR_ALREADY_IN_USE, 'The peer is already in use.');
+    if (tlsClientOptions?.isServer())
+      return logFailure(this.#log, 'WebSocketPeer', ErrorCode.ERR_INVALID_PARAMETER, 'TLS options must be client options.');
+    if (this.#state !== State.CLOSED && this.#state !== State.CLOSING)
+      return logFailure(this.#log, 'WebSocketPeer', ErrorCode.ERR_ALREADY_IN_USE, 'The peer is already in use.');
     const full = url.includes('://') ? url : `ws://${url}`;
     let parsed: URL;
     try {
@@ -172,9 +174,20 @@ export class WebSocketPeer extends PacketPeerBase {
       return logFailure(this.#log, 'WebSocketPeer', ErrorCode.ERR_INVALID_PARAMETER, `Invalid URL: ${url}`);
     }
     if (parsed.protocol !== 'ws:' && parsed.protocol !== 'wss:') {
-      return logFailure(this.#log, 'WebSocketPeer', ErrorCode.ERR_INVALID_PARAMETER, `Invalid protocol: "${parsed.protocol}//" (must be either "ws://" or "wss://").`);
+      return logFailure(
+        this.#log,
+        'WebSocketPeer',
+        ErrorCode.ERR_INVALID_PARAMETER,
+        `Invalid protocol: "${parsed.protocol}//" (must be either "ws://" or "wss://").`,
+      );
     }
-    const options = { url: full, protocols: this.#supportedProtocols, headers: this.#handshakeHeaders, maxPayload: this.#inboundBufferSize, tls: tlsClientOptions };
+    const options = {
+      url: full,
+      protocols: this.#supportedProtocols,
+      headers: this.#handshakeHeaders,
+      maxPayload: this.#inboundBufferSize,
+      tls: tlsClientOptions,
+    };
     const err = this.#open((sink) => this.#backend.connect(options, sink));
     if (err === ErrorCode.OK) this.#requestedUrl = url;
     return err;
@@ -189,7 +202,8 @@ export class WebSocketPeer extends PacketPeerBase {
   // The server side is Node's (server-hook.ts): a browser's WebSocket cannot accept, so its build omits it.
   acceptStream(stream: unknown): ErrorCode {
     const accept = webSocketStreamAcceptor;
-    if (accept === null) return logFailure(this.#log, 'WebSocketPeer', ErrorCode.ERR_UNAVAILABLE, `The ${this.#backend.name} backend cannot accept streams.`);
+    if (accept === null)
+      return logFailure(this.#log, 'WebSocketPeer', ErrorCode.ERR_UNAVAILABLE, `The ${this.#backend.name} backend cannot accept streams.`);
     return accept(stream, this, this.#log, this.#backend, (start) => this.#open(start));
   }
 
@@ -197,7 +211,11 @@ export class WebSocketPeer extends PacketPeerBase {
   poll(): void {
     if (this.#state === State.CLOSED) return;
     const conn = this.#conn;
-    if (conn === null || (this.#state === State.OPEN && this.#heartbeat?.beat(this.#heartbeatInterval, conn.handle, () => this.close(-1)) === false)) return;
+    if (
+      conn === null ||
+      (this.#state === State.OPEN && this.#heartbeat?.beat(this.#heartbeatInterval, conn.handle, () => this.close(-1)) === false)
+    )
+      return;
     const events = conn.events;
     let i = 0;
     for (; i < events.length && !this.#isClosed(); i++) {
@@ -219,7 +237,8 @@ export class WebSocketPeer extends PacketPeerBase {
       this.#apply(e);
     }
     if (this.#isClosed()) return;
-    if (i === events.length) events.length = 0; // the queue is reused: nothing else holds it
+    if (i === events.length)
+      events.length = 0; // the queue is reused: nothing else holds it
     else if (i > 0) events.splice(0, i);
     conn.backpressure(events.length > 0 && isMessage(events[0]!));
   }
@@ -335,8 +354,10 @@ export class WebSocketPeer extends PacketPeerBase {
 
   #send(data: Uint8Array, isString: boolean): ErrorCode {
     const conn = this.#conn;
-    if (this.#state !== State.OPEN || conn === null) return logFailure(this.#log, 'WebSocketPeer', ErrorCode.FAILED, 'The WebSocket is not open.');
-    if (conn.unsent >= this.#maxQueuedPackets) return logFailure(this.#log, 'WebSocketPeer', ErrorCode.ERR_OUT_OF_MEMORY, 'Too many packets queued for sending.');
+    if (this.#state !== State.OPEN || conn === null)
+      return logFailure(this.#log, 'WebSocketPeer', ErrorCode.FAILED, 'The WebSocket is not open.');
+    if (conn.unsent >= this.#maxQueuedPackets)
+      return logFailure(this.#log, 'WebSocketPeer', ErrorCode.ERR_OUT_OF_MEMORY, 'Too many packets queued for sending.');
     if (conn.handle.bufferedAmount + data.byteLength > this.#outboundBufferSize) {
       return logFailure(this.#log, 'WebSocketPeer', ErrorCode.ERR_OUT_OF_MEMORY, 'The outbound buffer is full.');
     }
@@ -442,7 +463,9 @@ function positiveInt(value: number, name: string): number {
 
 /** Throws for a close code a peer may not send (RFC 6455 §7.4) or a reason over 123 bytes. */
 function checkClose(code: number, reason: string): void {
-  const valid = Number.isInteger(code) && ((code >= 1000 && code <= 1014 && code !== 1004 && code !== 1005 && code !== 1006) || (code >= 3000 && code <= 4999));
+  const valid =
+    Number.isInteger(code) &&
+    ((code >= 1000 && code <= 1014 && code !== 1004 && code !== 1005 && code !== 1006) || (code >= 3000 && code <= 4999));
   if (!valid) throw new MultiplayerError(ErrorCode.ERR_INVALID_PARAMETER, `Invalid WebSocket close code: ${code}.`);
   if (encoder.encode(reason).byteLength > MAX_CLOSE_REASON_BYTES) {
     throw new MultiplayerError(ErrorCode.ERR_INVALID_PARAMETER, `The close reason must be at most ${MAX_CLOSE_REASON_BYTES} bytes.`);

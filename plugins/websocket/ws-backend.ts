@@ -50,7 +50,10 @@ export const wsBackend: WebSocketBackend = {
     }
     const socket = socketOf(stream);
     if (socket === null) {
-      return { error: ErrorCode.ERR_INVALID_PARAMETER, message: 'acceptStream needs a connected StreamPeerTCP or StreamPeerTLS (or a net.Socket / tls.TLSSocket).' };
+      return {
+        error: ErrorCode.ERR_INVALID_PARAMETER,
+        message: 'acceptStream needs a connected StreamPeerTCP or StreamPeerTLS (or a net.Socket / tls.TLSSocket).',
+      };
     }
     if (socket.destroyed) return { error: ErrorCode.ERR_INVALID_PARAMETER, message: 'The stream is closed.' };
     return upgrader.accept(socket, options, sink);
@@ -301,7 +304,8 @@ class Upgrader {
       maxPayload,
       perMessageDeflate: false,
       clientTracking: false,
-      handleProtocols: (offered, req) => pickProtocol([...offered], this.#pending.get(req.socket as Socket)?.options.protocols ?? []) ?? false,
+      handleProtocols: (offered, req) =>
+        pickProtocol([...offered], this.#pending.get(req.socket as Socket)?.options.protocols ?? []) ?? false,
     });
     wss.on('headers', (headers: string[], req: IncomingMessage) => {
       for (const line of this.#pending.get(req.socket as Socket)?.options.headers ?? []) headers.push(line);
@@ -343,7 +347,10 @@ function pickProtocol(offered: readonly string[], supported: readonly string[]):
 }
 
 /** Listens for TCP or TLS streams. Godot: TCPServer::listen (core/io/tcp_server.cpp) */
-async function listen(options: ListenOptions, onStream: (stream: unknown) => void): Promise<StreamListener | { error: ErrorCode; message: string }> {
+async function listen(
+  options: ListenOptions,
+  onStream: (stream: unknown) => void,
+): Promise<StreamListener | { error: ErrorCode; message: string }> {
   let server: NetServer;
   const tls = options.tls;
   if (tls !== null) {

@@ -5,7 +5,15 @@
  * SnapshotInterpolator. The server spawns a Player for every peer that joins.
  */
 import { RPCMode, Vector2 } from '../../core/index.js';
-import { ClientPrediction, LagCompensation, NetworkTime, SnapshotInterpolator, isAxisInput2, isFiniteVector2, type PredictionModel } from '../../netcode/index.js';
+import {
+  ClientPrediction,
+  LagCompensation,
+  NetworkTime,
+  SnapshotInterpolator,
+  isAxisInput2,
+  isFiniteVector2,
+  type PredictionModel,
+} from '../../netcode/index.js';
 import { MultiplayerSpawner, MultiplayerSynchronizer, Node, type SceneMultiplayer, type SceneTree } from '../../scenetree/index.js';
 
 export const ARENA_SIZE = new Vector2(640, 400);
@@ -45,7 +53,9 @@ export class Player extends Node {
   /** Owner: fires at `point` (what it sees there now). */
   fire(point: Vector2): void {
     const time = this.getTree().root.getNode('NetworkTime', NetworkTime);
-    const view = this.getParent()!.getChildren().find((p): p is Player => p instanceof Player && p.interpolator !== null);
+    const view = this.getParent()!
+      .getChildren()
+      .find((p): p is Player => p instanceof Player && p.interpolator !== null);
     // What this peer shows of the others: the interpolated past, or (interpolation off) the newest states.
     const seen = view?.interpolator?.enabled ? view.interpolator.renderTick : time.preciseTick - time.rttMs / 2 / time.tickMs;
     this.rpcId(1, 'shoot', seen, point);
@@ -90,12 +100,15 @@ function makePlayer(tree: SceneTree, ownerId: number): Player {
     maxCorrectionSpeed: 400,
   });
   player.addChild(player.prediction);
-  player.ready.connect(() => {
-    const mp = player.multiplayer as SceneMultiplayer;
-    if (mp.isServer() || mp.getUniqueId() === ownerId) return;
-    player.interpolator = new SnapshotInterpolator({ synchronizer: sync, time, properties: ['position'], tickProperty: 'tick' });
-    player.addChild(player.interpolator);
-  }, { once: true });
+  player.ready.connect(
+    () => {
+      const mp = player.multiplayer as SceneMultiplayer;
+      if (mp.isServer() || mp.getUniqueId() === ownerId) return;
+      player.interpolator = new SnapshotInterpolator({ synchronizer: sync, time, properties: ['position'], tickProperty: 'tick' });
+      player.addChild(player.interpolator);
+    },
+    { once: true },
+  );
   return player;
 }
 

@@ -21,7 +21,12 @@ const room = /^[A-Za-z0-9_-]{1,64}$/.test(params.get('room') ?? '') ? params.get
 const socket = new WebSocketMultiplayerPeer();
 socket.createClient(`${params.get('server') ?? `ws://${location.hostname}:${Number(location.port) + 1}`}/arena/${room}`);
 document.querySelector('#room')!.textContent = `room ${room} (set room=<name> in the URL for another match)`;
-const peer = new ConditionedMultiplayerPeer(socket, { clock: tree.clock, rng: new SeededRng(Date.now() >>> 0), direction: 'both', keepTrace: false });
+const peer = new ConditionedMultiplayerPeer(socket, {
+  clock: tree.clock,
+  rng: new SeededRng(Date.now() >>> 0),
+  direction: 'both',
+  keepTrace: false,
+});
 const mp = tree.getMultiplayer();
 mp.multiplayerPeer = peer;
 
@@ -62,7 +67,10 @@ class ArenaScene extends Phaser.Scene {
     const me = players.getNodeOrNull(String(mp.getUniqueId())) as Player | null;
     const k = this.#keys;
     if (me !== null && k !== null) {
-      me.held = new Vector2(Number(k.right.isDown || k.d.isDown) - Number(k.left.isDown || k.a.isDown), Number(k.down.isDown || k.s.isDown) - Number(k.up.isDown || k.w.isDown));
+      me.held = new Vector2(
+        Number(k.right.isDown || k.d.isDown) - Number(k.left.isDown || k.a.isDown),
+        Number(k.down.isDown || k.s.isDown) - Number(k.up.isDown || k.w.isDown),
+      );
     }
     for (const p of players.getChildren()) {
       if (!(p instanceof Player)) continue;
@@ -117,7 +125,13 @@ new Phaser.Game({
   frames: () => frames,
   rendered: () => Object.fromEntries([...sprites].map(([name, s]) => [name, [s.x, s.y]])),
   nodes: () => positions(players),
-  scores: () => Object.fromEntries(players.getChildren().filter((p): p is Player => p instanceof Player).map((p) => [p.name, p.score])),
+  scores: () =>
+    Object.fromEntries(
+      players
+        .getChildren()
+        .filter((p): p is Player => p instanceof Player)
+        .map((p) => [p.name, p.score]),
+    ),
   setLatency: (ms: number) => {
     control.latency.value = String(ms);
     applyLatency();

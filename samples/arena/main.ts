@@ -46,7 +46,9 @@ export function main(argv: string[]): Promise<number> {
       console.error(`scenenet arena: ${(err as Error).message}`);
       return 1;
     }
-    console.log(`arena: game server on ws://127.0.0.1:${server.game.getLocalPort()} (rooms: /${server.room.type.name}/<roomId>), client ${server.clientSource}`);
+    console.log(
+      `arena: game server on ws://127.0.0.1:${server.game.getLocalPort()} (rooms: /${server.room.type.name}/<roomId>), client ${server.clientSource}`,
+    );
     console.log(`arena: open ${server.url}`);
     await whenStopped(stop);
     await server.close();

@@ -18,7 +18,15 @@ const FPS = 60;
 export async function main(argv: string[], print: (line: string) => void = (line) => console.log(line)): Promise<number> {
   let values;
   try {
-    ({ values } = parseArgs({ args: argv, options: { port: { type: 'string', default: String(PORT) }, bind: { type: 'string', default: '*' }, frames: { type: 'string', default: '600' } }, strict: true }));
+    ({ values } = parseArgs({
+      args: argv,
+      options: {
+        port: { type: 'string', default: String(PORT) },
+        bind: { type: 'string', default: '*' },
+        frames: { type: 'string', default: '600' },
+      },
+      strict: true,
+    }));
   } catch (err) {
     print((err as Error).message);
     return 2;

@@ -20,10 +20,13 @@ export class FrameWaiter {
     return new Promise<void>((resolve, reject) => {
       const fail = (err: Error): void => reject(err);
       this.#pending.add(fail);
-      this.#tree.processFrameSignal.connect(() => {
-        this.#pending.delete(fail);
-        resolve();
-      }, { once: true });
+      this.#tree.processFrameSignal.connect(
+        () => {
+          this.#pending.delete(fail);
+          resolve();
+        },
+        { once: true },
+      );
     });
   }
 

@@ -33,14 +33,18 @@ export async function httpClientExample(host: string, port: number, path: string
       print('Requesting...');
       await frames.next();
     }
-    assert(http.getStatus() === Status.BODY || http.getStatus() === Status.CONNECTED, `request did not finish well (status ${http.getStatus()})`);
+    assert(
+      http.getStatus() === Status.BODY || http.getStatus() === Status.CONNECTED,
+      `request did not finish well (status ${http.getStatus()})`,
+    );
     print(`response? ${http.hasResponse()}`); // Site might not have a response.
     if (!http.hasResponse()) return '';
 
     print(`code: ${http.getResponseCode()}`); // Show response code.
     print(`**headers:\n${JSON.stringify(http.getResponseHeadersAsDictionary(), null, 1)}`); // Show headers.
     // Getting the HTTP Body
-    if (http.isResponseChunked()) print('Response is Chunked!'); // Does it use chunks?
+    if (http.isResponseChunked())
+      print('Response is Chunked!'); // Does it use chunks?
     else print(`Response Length: ${http.getResponseBodyLength()}`); // Or just plain Content-Length
     // This method works for both anyway
     const rb: Uint8Array[] = []; // Array that will hold the data.

@@ -44,11 +44,14 @@ export class ReleaseChecker extends Node {
   #makePostRequest(url: string, dataToSend: unknown): void {
     const query = JSON.stringify(dataToSend); // Convert data to json string.
     const headers = ['Content-Type: application/json']; // Add 'Content-Type' header.
-    this.#http.requestCompleted.connect((result, code, _h, body) => {
-      const echoed = result === Result.SUCCESS ? (JSON.parse(new TextDecoder().decode(body)) as unknown) : null;
-      this.#print(`POST answered ${code}: ${JSON.stringify(echoed)}`);
-      this.finished.emit(this.#releaseName, echoed);
-    }, { once: true });
+    this.#http.requestCompleted.connect(
+      (result, code, _h, body) => {
+        const echoed = result === Result.SUCCESS ? (JSON.parse(new TextDecoder().decode(body)) as unknown) : null;
+        this.#print(`POST answered ${code}: ${JSON.stringify(echoed)}`);
+        this.finished.emit(this.#releaseName, echoed);
+      },
+      { once: true },
+    );
     this.#http.request(url, headers, Method.POST, query);
   }
 }

@@ -19,7 +19,13 @@ Exit code: 0 when every chosen example got its answer, 1 otherwise (or 0 on SIGI
 bad arguments.`,
   options: {
     example: { type: 'string', value: 'client|request|all', default: 'all', help: 'which example to run', example: '--example client' },
-    url: { type: 'string', value: 'http://HOST:PORT', defaultText: 'a local server started for the run', help: 'use that server instead', example: '--url http://127.0.0.1:8080' },
+    url: {
+      type: 'string',
+      value: 'http://HOST:PORT',
+      defaultText: 'a local server started for the run',
+      help: 'use that server instead',
+      example: '--url http://127.0.0.1:8080',
+    },
     frames: { type: 'string', value: 'N', default: '600', help: 'give up after N frames', example: '--frames 1200' },
     fps: { type: 'string', value: 'F', default: '60', help: 'frames per second', example: '--fps 30' },
   },

@@ -134,7 +134,11 @@ export async function runLoadTest(options: LoadTestOptions): Promise<LoadTestSum
 
   const connectDeadline = performance.now() + (options.connectTimeout ?? 30) * 1000;
   let lastProgress = performance.now();
-  while (!options.signal?.aborted && performance.now() < connectDeadline && bots.some((b) => !b.connected && !b.dropped && b.peer.getConnectionStatus() !== ConnectionStatus.DISCONNECTED)) {
+  while (
+    !options.signal?.aborted &&
+    performance.now() < connectDeadline &&
+    bots.some((b) => !b.connected && !b.dropped && b.peer.getConnectionStatus() !== ConnectionStatus.DISCONNECTED)
+  ) {
     await pollFor(bots, 10);
     if (performance.now() - lastProgress >= 1000) {
       lastProgress = performance.now();
@@ -189,8 +193,13 @@ export async function runLoadTest(options: LoadTestOptions): Promise<LoadTestSum
       lastProgress = now;
       const s = (now - start) / 1000;
       const received = bots.reduce((n, b) => n + b.received, 0);
-      progress(`${s.toFixed(0)} s: ${bots.filter((b) => b.connected && !b.dropped).length} connected, ` +
-        `${Math.round(sentTotal / s)} sent/s, ${Math.round(received / s)} received/s, rtt p50 ${percentile([...rtts].sort((a, b) => a - b), 50).toFixed(1)} ms`);
+      progress(
+        `${s.toFixed(0)} s: ${bots.filter((b) => b.connected && !b.dropped).length} connected, ` +
+          `${Math.round(sentTotal / s)} sent/s, ${Math.round(received / s)} received/s, rtt p50 ${percentile(
+            [...rtts].sort((a, b) => a - b),
+            50,
+          ).toFixed(1)} ms`,
+      );
     }
   }
   const seconds = (performance.now() - start) / 1000;

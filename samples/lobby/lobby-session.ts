@@ -95,7 +95,14 @@ export class LobbySession {
         if (this.#peers.every((p) => this.#game(p)?.finished)) this.phase = 'settling';
         return;
       case 'settling':
-        if (this.#peers.every((p) => this.#game(p)!.players().every((pl) => pl.settled))) this.phase = 'done';
+        if (
+          this.#peers.every((p) =>
+            this.#game(p)!
+              .players()
+              .every((pl) => pl.settled),
+          )
+        )
+          this.phase = 'done';
         return;
       default:
         return;

@@ -163,6 +163,11 @@ export class Lobby extends Node {
 
 /** Player info arrives as a Dictionary: a Map or a plain object, depending on the decoder. */
 function toPlayerInfo(value: unknown): PlayerInfo | null {
-  const name = value instanceof Map ? value.get('name') : typeof value === 'object' && value !== null ? (value as Record<string, unknown>).name : undefined;
+  const name =
+    value instanceof Map
+      ? value.get('name')
+      : typeof value === 'object' && value !== null
+        ? (value as Record<string, unknown>).name
+        : undefined;
   return typeof name === 'string' && name.length > 0 && name.length <= 64 ? { name } : null;
 }

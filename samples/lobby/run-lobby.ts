@@ -1,4 +1,14 @@
-import { ErrorCode, LogLevel, ManualClock, MemoryLogger, systemClock, teeLogger, type Clock, type Logger, type MultiplayerPeer } from '../../core/index.js';
+import {
+  ErrorCode,
+  LogLevel,
+  ManualClock,
+  MemoryLogger,
+  systemClock,
+  teeLogger,
+  type Clock,
+  type Logger,
+  type MultiplayerPeer,
+} from '../../core/index.js';
 import { SceneMultiplayer, SceneTree } from '../../scenetree/index.js';
 import { Simulation } from '../../plugins/loopback/index.js';
 import { createLobbyPeer, LobbySession, logLine, type LobbyPeer } from './lobby-session.js';
@@ -44,12 +54,16 @@ export async function runInProcess(options: LobbyRunOptions & { readonly seed: n
     logger: (name) => printingLogger(name, clock, options.print),
     setup: (p) => peers.push(createLobbyPeer(p.tree, p.name, p.index === 0, p.index, sessionOptions)),
   });
-  options.print(`lobby: ${options.mode} mode, 1 server + ${options.clients} clients, loopback network (seed ${options.seed}, 30±10 ms, 5 % loss)`);
+  options.print(
+    `lobby: ${options.mode} mode, 1 server + ${options.clients} clients, loopback network (seed ${options.seed}, 30±10 ms, 5 % loss)`,
+  );
   try {
     const session = new LobbySession(peers, sessionOptions);
     peers[0]!.lobby.hostGame();
     const stopped = (): boolean => options.stop?.aborted === true;
-    await sim.until(() => (session.update(), session.phase === 'done' || session.phase === 'failed' || stopped()), { maxFrames: options.maxFrames });
+    await sim.until(() => (session.update(), session.phase === 'done' || session.phase === 'failed' || stopped()), {
+      maxFrames: options.maxFrames,
+    });
     const rejected = sim.peers.reduce((n, p) => n + p.log.at(LogLevel.ERROR).filter((r) => REJECTED.test(r.message)).length, 0);
     for (const p of peers.slice(1)) p.lobby.removeMultiplayerPeer();
     await sim.until(() => sim.server.multiplayer.getPeers().length === 0 || stopped(), { maxFrames: 600 });
@@ -61,22 +75,36 @@ export async function runInProcess(options: LobbyRunOptions & { readonly seed: n
 
 /** Real sockets (ws or enet) in real time: in one process, or one role per process. */
 export async function runRealTime(
-  options: LobbyRunOptions & { readonly transport: SocketTransportName | string; readonly transportModule?: string; readonly server?: number; readonly client?: string },
+  options: LobbyRunOptions & {
+    readonly transport: SocketTransportName | string;
+    readonly transportModule?: string;
+    readonly server?: number;
+    readonly client?: string;
+  },
 ): Promise<LobbyRunResult> {
-  const transport = options.transportModule !== undefined
-    ? await moduleTransport(options.transportModule, options.transport)
-    : await socketTransport(options.transport as SocketTransportName);
+  const transport =
+    options.transportModule !== undefined
+      ? await moduleTransport(options.transportModule, options.transport)
+      : await socketTransport(options.transport as SocketTransportName);
   // A client-only process learns the round's size from the server (Lobby.setRoundSize).
   const clientOnly = options.client !== undefined;
   const expectedPlayers = clientOnly ? undefined : options.clients + (options.mode === 'host' ? 1 : 0);
-  const sessionOptions = { mode: options.mode, clock: systemClock, print: options.print, ...(expectedPlayers !== undefined ? { expectedPlayers } : {}) };
+  const sessionOptions = {
+    mode: options.mode,
+    clock: systemClock,
+    print: options.print,
+    ...(expectedPlayers !== undefined ? { expectedPlayers } : {}),
+  };
   const logs: MemoryLogger[] = [];
   const peers: LobbyPeer[] = [];
   const transports: MultiplayerPeer[] = [];
   const add = (name: string, isServer: boolean, index: number, peer: MultiplayerPeer): void => {
     const log = new MemoryLogger();
     logs.push(log);
-    const multiplayer = new SceneMultiplayer({ clock: systemClock, logger: teeLogger(log, printingLogger(name, systemClock, options.print)) });
+    const multiplayer = new SceneMultiplayer({
+      clock: systemClock,
+      logger: teeLogger(log, printingLogger(name, systemClock, options.print)),
+    });
     const tree = new SceneTree({ clock: systemClock, multiplayer });
     peers.push(createLobbyPeer(tree, name, isServer, index, sessionOptions));
     multiplayer.multiplayerPeer = peer;
@@ -86,7 +114,9 @@ export async function runRealTime(
   if (options.client === undefined) {
     const { peer, port, err } = await transport.createServer(options.server ?? 0, options.clients);
     if (err !== ErrorCode.OK) return { ok: false, summary: `server could not start: ${err}`, frames: 0 };
-    options.print(`lobby: ${options.transport} server listening on 127.0.0.1:${port}, waiting for ${options.clients} client${options.clients === 1 ? '' : 's'}`);
+    options.print(
+      `lobby: ${options.transport} server listening on 127.0.0.1:${port}, waiting for ${options.clients} client${options.clients === 1 ? '' : 's'}`,
+    );
     add('server', true, 0, peer);
     address = `127.0.0.1:${port}`;
   }
@@ -115,7 +145,8 @@ export async function runRealTime(
     const rejected = logs.reduce((n, l) => n + l.at(LogLevel.ERROR).filter((r) => REJECTED.test(r.message)).length, 0);
     const server = peers.find((p) => p.isServer);
     for (const p of peers) if (!p.isServer) p.lobby.removeMultiplayerPeer();
-    while (server !== undefined && server.lobby.multiplayer!.getPeers().length > 0 && frames < options.maxFrames + 600 && !stopped()) await frame();
+    while (server !== undefined && server.lobby.multiplayer!.getPeers().length > 0 && frames < options.maxFrames + 600 && !stopped())
+      await frame();
     return report(session, rejected, frames, undefined, options.print);
   } finally {
     for (const t of transports) t.close();
@@ -123,7 +154,13 @@ export async function runRealTime(
   }
 }
 
-function report(session: LobbySession, rejected: number, frames: number, traceHash: string | undefined, print: (l: string) => void): LobbyRunResult {
+function report(
+  session: LobbySession,
+  rejected: number,
+  frames: number,
+  traceHash: string | undefined,
+  print: (l: string) => void,
+): LobbyRunResult {
   const summaries = session.summaries();
   const agreed = summaries.every((s) => s === summaries[0]);
   const done = session.phase === 'done';
@@ -135,4 +172,3 @@ function report(session: LobbySession, rejected: number, frames: number, traceHa
   const summary = `${done ? 'round completed' : `stopped in phase "${session.phase}"`} in ${frames} frames; views ${agreed ? 'agree' : 'differ'}; ${rejected} cheat rejections`;
   return traceHash === undefined ? { ok, summary, frames } : { ok, summary, frames, traceHash };
 }
-

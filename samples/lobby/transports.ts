@@ -1,6 +1,6 @@
 import { pathToFileURL } from 'node:url';
 import { ContainerModule } from 'inversify';
-import { ErrorCode, TOKENS, createContainer, type MultiplayerPeer, type PeerFactory } from '../../core/index.js';
+import { type ErrorCode, TOKENS, createContainer, type MultiplayerPeer, type PeerFactory } from '../../core/index.js';
 
 /** Socket transports the lobby can run on. */
 export type SocketTransportName = 'ws' | 'enet';

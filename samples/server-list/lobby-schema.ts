@@ -38,7 +38,8 @@ export interface ListFilters {
 
 const GAME = /^[a-z0-9][a-z0-9._-]{0,31}$/;
 const TAG = /^[a-z0-9][a-z0-9-]{0,23}$/;
-const HOST = /^(?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*$|^[0-9a-fA-F:.]{2,45}$/;
+const HOST =
+  /^(?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*$|^[0-9a-fA-F:.]{2,45}$/;
 const TOKEN = /^[0-9a-f]{32}$/;
 /** Most servers one `GET /servers` returns. */
 export const MAX_LIST = 100;
@@ -52,7 +53,9 @@ function object(value: unknown, allowed: readonly string[]): Fields | string {
 }
 
 function int(v: unknown, name: string, min: number, max: number): number | string {
-  return Number.isInteger(v) && (v as number) >= min && (v as number) <= max ? (v as number) : `${name} must be an integer in [${min}, ${max}]`;
+  return Number.isInteger(v) && (v as number) >= min && (v as number) <= max
+    ? (v as number)
+    : `${name} must be an integer in [${min}, ${max}]`;
 }
 
 /** Checks a registration body. */
@@ -71,12 +74,22 @@ export function parseRegistration(value: unknown): Registration | string {
   if (typeof players === 'string') return players;
   const transport = o.transport ?? 'ws';
   if (typeof transport !== 'string' || !TRANSPORTS.includes(transport)) return 'transport must be "ws" or "enet"';
-  if (o.host !== undefined && (typeof o.host !== 'string' || o.host.length > 253 || !HOST.test(o.host))) return 'host must be a host name or an IP address';
+  if (o.host !== undefined && (typeof o.host !== 'string' || o.host.length > 253 || !HOST.test(o.host)))
+    return 'host must be a host name or an IP address';
   const tags = o.tags ?? [];
   if (!Array.isArray(tags) || tags.length > 8 || !tags.every((t) => typeof t === 'string' && TAG.test(t))) {
     return 'tags must be at most 8 strings matching [a-z0-9][a-z0-9-]{0,23}';
   }
-  return { transport: transport as Transport, name: o.name.trim(), game: o.game, port, host: (o.host as string | undefined) ?? null, players, maxPlayers, tags: [...new Set(tags as string[])] };
+  return {
+    transport: transport as Transport,
+    name: o.name.trim(),
+    game: o.game,
+    port,
+    host: (o.host as string | undefined) ?? null,
+    players,
+    maxPlayers,
+    tags: [...new Set(tags as string[])],
+  };
 }
 
 /** Checks a heartbeat body (`players` is checked against the entry's maximum by the caller). */

@@ -1,8 +1,6 @@
 import http from 'node:http';
 import type net from 'node:net';
-import {
-  ErrorCode, MultiplayerError, cryptoRng, silentLogger, systemClock, type Clock, type Logger, type Rng,
-} from '../../core/index.js';
+import { ErrorCode, MultiplayerError, cryptoRng, silentLogger, systemClock, type Clock, type Logger, type Rng } from '../../core/index.js';
 import { parseHeartbeat, parseListFilters, parseRegistration, type ListFilters } from './lobby-schema.js';
 import { MemoryServerStore, type ServerEntry, type ServerStore } from './server-store.js';
 import type { Matchmaker } from '../../server/presence/index.js';
@@ -115,10 +113,13 @@ export class LobbyService {
   async list(filters: ListFilters): Promise<ListedServer[]> {
     await this.#expire();
     return (await this.#store.all())
-      .filter((e) => (filters.game === null || e.game === filters.game)
-        && (filters.transport === null || e.transport === filters.transport)
-        && (filters.tag === null || e.tags.includes(filters.tag))
-        && (!filters.hasSpace || e.players < e.maxPlayers))
+      .filter(
+        (e) =>
+          (filters.game === null || e.game === filters.game) &&
+          (filters.transport === null || e.transport === filters.transport) &&
+          (filters.tag === null || e.tags.includes(filters.tag)) &&
+          (!filters.hasSpace || e.players < e.maxPlayers),
+      )
       .slice(0, filters.limit)
       .map(({ token: _token, expiresAtMs: _expires, owner: _owner, ...listed }) => listed);
   }
@@ -131,19 +132,23 @@ export class LobbyService {
       res.end(JSON.stringify(a.body));
     };
     // A store on the network may fail: the client gets 503, the lobby keeps serving.
-    const answer = (work: () => Promise<Answer>): void => void work().then(reply, (err: Error) => {
-      this.#log.warn(`lobby: ${req.method} ${url.pathname} failed: ${err.message}`);
-      reply({ status: 503, body: { error: 'lobby store unavailable, try again' }, headers: { 'Retry-After': '1' } });
-    });
+    const answer = (work: () => Promise<Answer>): void =>
+      void work().then(reply, (err: Error) => {
+        this.#log.warn(`lobby: ${req.method} ${url.pathname} failed: ${err.message}`);
+        reply({ status: 503, body: { error: 'lobby store unavailable, try again' }, headers: { 'Retry-After': '1' } });
+      });
     if (url.pathname === '/servers') {
       if (req.method === 'GET') return answer(() => this.#onList(url.searchParams));
-      if (req.method === 'POST') return void this.#readJson(req, (refused, body) => (refused !== null ? reply(refused) : answer(() => this.#onRegister(body, req))));
+      if (req.method === 'POST')
+        return void this.#readJson(req, (refused, body) => (refused !== null ? reply(refused) : answer(() => this.#onRegister(body, req))));
       return reply({ status: 405, body: { error: 'use GET or POST' }, headers: { Allow: 'GET, POST' } });
     }
     const beat = ROUTE_HEARTBEAT.exec(url.pathname);
     if (beat !== null) {
       if (req.method !== 'POST') return reply({ status: 405, body: { error: 'use POST' }, headers: { Allow: 'POST' } });
-      return void this.#readJson(req, (refused, body) => (refused !== null ? reply(refused) : answer(() => this.#onHeartbeat(beat[1]!, body))));
+      return void this.#readJson(req, (refused, body) =>
+        refused !== null ? reply(refused) : answer(() => this.#onHeartbeat(beat[1]!, body)),
+      );
     }
     const match = ROUTE_MATCH.exec(url.pathname);
     if (this.#matchmaker !== null && match !== null) {
@@ -172,7 +177,8 @@ export class LobbyService {
       size += d.length;
       if (size <= this.#maxBodyBytes) return void parts.push(d);
       // Past the limit the rest is read and dropped (requestTimeout bounds a body that never ends).
-      if (!answered) refuse({ status: 413, body: { error: `body larger than ${this.#maxBodyBytes} bytes` }, headers: { Connection: 'close' } });
+      if (!answered)
+        refuse({ status: 413, body: { error: `body larger than ${this.#maxBodyBytes} bytes` }, headers: { Connection: 'close' } });
       answered = true;
       parts.length = 0;
     });
@@ -206,14 +212,29 @@ export class LobbyService {
     const mine = all.filter((e) => e.owner?.address === address).length;
     const theirs = bearer === null ? 0 : all.filter((e) => e.owner?.bearer === bearer).length;
     if (mine >= this.#maxPerClient || theirs >= this.#maxPerClient) {
-      this.#log.warn(`lobby: ${bearer !== null && theirs >= this.#maxPerClient ? 'a token' : address} has ${this.#maxPerClient} live registrations; refused another.`);
-      return { status: 429, body: { error: `at most ${this.#maxPerClient} servers per client` }, headers: { 'Retry-After': String(this.#ttlMs / 1000) } };
+      this.#log.warn(
+        `lobby: ${bearer !== null && theirs >= this.#maxPerClient ? 'a token' : address} has ${this.#maxPerClient} live registrations; refused another.`,
+      );
+      return {
+        status: 429,
+        body: { error: `at most ${this.#maxPerClient} servers per client` },
+        headers: { 'Retry-After': String(this.#ttlMs / 1000) },
+      };
     }
     if (all.length >= this.#maxServers) return { status: 503, body: { error: 'lobby is full' }, headers: { 'Retry-After': '30' } };
     const host = r.host ?? address;
     const entry: ServerEntry = {
-      id: this.#hex(8), token: this.#hex(16), transport: r.transport, name: r.name, game: r.game, host, port: r.port,
-      players: r.players, maxPlayers: r.maxPlayers, tags: r.tags, expiresAtMs: this.#clock.nowMs() + this.#ttlMs,
+      id: this.#hex(8),
+      token: this.#hex(16),
+      transport: r.transport,
+      name: r.name,
+      game: r.game,
+      host,
+      port: r.port,
+      players: r.players,
+      maxPlayers: r.maxPlayers,
+      tags: r.tags,
+      expiresAtMs: this.#clock.nowMs() + this.#ttlMs,
       owner: { address, bearer },
     };
     await this.#store.put(entry);
@@ -228,7 +249,8 @@ export class LobbyService {
     const entry = await this.#store.get(id);
     if (entry === undefined) return { status: 404, body: { error: 'unknown or expired server: register again' } };
     if (entry.token !== h.token) return { status: 403, body: { error: 'wrong token' } };
-    if (h.players !== null && h.players > entry.maxPlayers) return { status: 422, body: { error: `players must be at most ${entry.maxPlayers}` } };
+    if (h.players !== null && h.players > entry.maxPlayers)
+      return { status: 422, body: { error: `players must be at most ${entry.maxPlayers}` } };
     await this.#store.put({ ...entry, players: h.players ?? entry.players, expiresAtMs: this.#clock.nowMs() + this.#ttlMs });
     return { status: 200, body: { ok: true, ttlSeconds: this.#ttlMs / 1000 } };
   }
@@ -238,14 +260,16 @@ export class LobbyService {
     if ([...query.keys()].length > 8) return { status: 400, body: { error: 'at most 8 criteria' } };
     const criteria: Record<string, string> = {};
     for (const [key, value] of query) {
-      if (!/^[A-Za-z0-9_-]{1,32}$/.test(key) || value.length > 64) return { status: 400, body: { error: 'criteria are key=value with short keys and values' } };
+      if (!/^[A-Za-z0-9_-]{1,32}$/.test(key) || value.length > 64)
+        return { status: 400, body: { error: 'criteria are key=value with short keys and values' } };
       criteria[key] = value;
     }
     try {
       const seat = await matchmaker.joinOrCreate(type, criteria);
       return { status: 200, body: { roomId: seat.roomId, joinUrl: seat.joinUrl, token: seat.token, processId: seat.processId } };
     } catch (err) {
-      if (MultiplayerError.is(err) && err.code === ErrorCode.ERR_UNAVAILABLE) return { status: 503, body: { error: err.message }, headers: { 'Retry-After': '1' } };
+      if (MultiplayerError.is(err) && err.code === ErrorCode.ERR_UNAVAILABLE)
+        return { status: 503, body: { error: err.message }, headers: { 'Retry-After': '1' } };
       throw err;
     }
   }
@@ -255,7 +279,22 @@ export class LobbyService {
     const type = query.get('type') ?? undefined;
     if (type !== undefined && !/^[A-Za-z0-9_-]{1,64}$/.test(type)) return { status: 400, body: { error: 'bad type' } };
     const rooms = await matchmaker.list(type);
-    return { status: 200, body: { rooms: rooms.map(({ id, type: t, url, seats, clients, maxClients, locked, metadata, endpoints }) => ({ id, type: t, url, seats, clients, maxClients, locked, metadata, endpoints })) } };
+    return {
+      status: 200,
+      body: {
+        rooms: rooms.map(({ id, type: t, url, seats, clients, maxClients, locked, metadata, endpoints }) => ({
+          id,
+          type: t,
+          url,
+          seats,
+          clients,
+          maxClients,
+          locked,
+          metadata,
+          endpoints,
+        })),
+      },
+    };
   }
 
   async #expire(): Promise<void> {

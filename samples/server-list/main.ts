@@ -7,7 +7,15 @@ import { choiceOption, defineCommand, integerOption, positiveOption, runCommand,
 import { startClusterGame, startClusterLobby, startMatchedPlayer } from './cluster.js';
 import { joinByTransport, joinOverENet, joinOverWebSocket, type JoinServer } from './join.js';
 import {
-  closeTree, runFrames, startGameServer, startLobby, startPlayer, type Frames, type GameServer, type Print, type Transport,
+  closeTree,
+  runFrames,
+  startGameServer,
+  startLobby,
+  startPlayer,
+  type Frames,
+  type GameServer,
+  type Print,
+  type Transport,
 } from './run-server-list.js';
 
 export const SERVER_LIST_COMMAND = defineCommand({
@@ -25,15 +33,54 @@ Exit code: 0 when the role did its job (player joined or listed; game server reg
     game: { type: 'boolean', help: 'run only a game server, registered with the lobby at --lobby-url', example: '--game' },
     client: { type: 'boolean', help: 'run only a player: lists the servers, joins the first', example: '--client' },
     port: { type: 'string', value: 'P', default: '0', help: "the lobby's port (0 picks a free one)", example: '--port 8080' },
-    'lobby-url': { type: 'string', value: 'URL', help: 'the lobby service (needed by --game and --client)', example: '--lobby-url http://127.0.0.1:8080' },
+    'lobby-url': {
+      type: 'string',
+      value: 'URL',
+      help: 'the lobby service (needed by --game and --client)',
+      example: '--lobby-url http://127.0.0.1:8080',
+    },
     name: { type: 'string', value: 'NAME', default: 'Arena', help: "the game server's name", example: '--name Dust' },
-    transport: { type: 'string', value: 'ws|enet', defaultText: 'ws for a game server, any for a player', help: "the game server's transport; for a player, a list filter", example: '--transport enet' },
-    join: { type: 'string', value: 'auto|websocket|enet|none', default: 'auto', help: 'how the player joins (auto: the transport the server announced; none: only list)', example: '--join none' },
-    frames: { type: 'string', value: 'N', defaultText: 'until done (unbounded for --lobby/--game)', help: 'stop after N frames', example: '--frames 300' },
+    transport: {
+      type: 'string',
+      value: 'ws|enet',
+      defaultText: 'ws for a game server, any for a player',
+      help: "the game server's transport; for a player, a list filter",
+      example: '--transport enet',
+    },
+    join: {
+      type: 'string',
+      value: 'auto|websocket|enet|none',
+      default: 'auto',
+      help: 'how the player joins (auto: the transport the server announced; none: only list)',
+      example: '--join none',
+    },
+    frames: {
+      type: 'string',
+      value: 'N',
+      defaultText: 'until done (unbounded for --lobby/--game)',
+      help: 'stop after N frames',
+      example: '--frames 300',
+    },
     fps: { type: 'string', value: 'F', default: '30', help: 'frames per second', example: '--fps 60' },
-    redis: { type: 'string', value: 'URL', help: 'multi-process mode (with --lobby or --game): the shared Redis', example: '--redis redis://127.0.0.1:6379' },
-    match: { type: 'string', value: 'TYPE', help: 'with --client: ask the lobby for a seat in a room of TYPE and join with it', example: '--match arena' },
-    'max-players': { type: 'string', value: 'N', default: '8', help: "with --game --redis: each room's maxClients", example: '--max-players 10' },
+    redis: {
+      type: 'string',
+      value: 'URL',
+      help: 'multi-process mode (with --lobby or --game): the shared Redis',
+      example: '--redis redis://127.0.0.1:6379',
+    },
+    match: {
+      type: 'string',
+      value: 'TYPE',
+      help: 'with --client: ask the lobby for a seat in a room of TYPE and join with it',
+      example: '--match arena',
+    },
+    'max-players': {
+      type: 'string',
+      value: 'N',
+      default: '8',
+      help: "with --game --redis: each room's maxClients",
+      example: '--max-players 10',
+    },
   },
   examples: [
     'scenenet server-list',
@@ -72,10 +119,14 @@ export function main(argv: string[], print: Print = (line) => console.log(line))
 
 function run(options: Options, print: Print): Promise<number> {
   switch (options.role) {
-    case 'lobby': return runLobby(options, print);
-    case 'game': return runGame(options, print);
-    case 'client': return runClient(options, options.lobbyUrl!, print);
-    case 'all': return runAll(options, print);
+    case 'lobby':
+      return runLobby(options, print);
+    case 'game':
+      return runGame(options, print);
+    case 'client':
+      return runClient(options, options.lobbyUrl!, print);
+    case 'all':
+      return runAll(options, print);
   }
 }
 
@@ -83,10 +134,13 @@ function serverListOptions(values: OptionValues<typeof SERVER_LIST_COMMAND.optio
   const roles = [values.lobby && 'lobby', values.game && 'game', values.client && 'client'].filter((r) => r !== false);
   if (roles.length > 1) throw new UsageError('choose one of --lobby, --game, --client');
   const role = (roles[0] || 'all') as Options['role'];
-  if (((role === 'game' && values.redis === undefined) || role === 'client') && values['lobby-url'] === undefined) throw new UsageError(`--${role} needs --lobby-url URL`);
-  if (values.redis !== undefined && !/^rediss?:\/\/./.test(values.redis)) throw new UsageError(`--redis must be a redis:// URL, got "${values.redis}"`);
+  if (((role === 'game' && values.redis === undefined) || role === 'client') && values['lobby-url'] === undefined)
+    throw new UsageError(`--${role} needs --lobby-url URL`);
+  if (values.redis !== undefined && !/^rediss?:\/\/./.test(values.redis))
+    throw new UsageError(`--redis must be a redis:// URL, got "${values.redis}"`);
   if (values.redis !== undefined && role !== 'lobby' && role !== 'game') throw new UsageError('--redis goes with --lobby or --game');
-  if (values.match !== undefined && (role !== 'client' || !/^[A-Za-z0-9_-]{1,64}$/.test(values.match))) throw new UsageError('--match TYPE goes with --client');
+  if (values.match !== undefined && (role !== 'client' || !/^[A-Za-z0-9_-]{1,64}$/.test(values.match)))
+    throw new UsageError('--match TYPE goes with --client');
   const join = choiceOption(values.join, 'join', Object.keys(JOINS));
   return {
     role,
@@ -154,7 +208,10 @@ async function runAll(o: Options, print: Print): Promise<number> {
   if (lobby === null) return 1;
   const lobbyUrl = `http://127.0.0.1:${lobby.port}`;
   const games: GameServer[] = [];
-  for (const [name, transport] of [['Arena 1', 'ws'], ['Arena 2', 'enet']] as const) {
+  for (const [name, transport] of [
+    ['Arena 1', 'ws'],
+    ['Arena 2', 'enet'],
+  ] as const) {
     const game = await startGameServer(lobbyUrl, name, transport, print);
     if (game !== null) games.push(game);
   }

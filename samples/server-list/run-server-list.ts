@@ -62,7 +62,11 @@ export async function startGameServer(lobbyUrl: string, name: string, transport:
   }
   const tree = new SceneTree();
   tree.getMultiplayer().multiplayerPeer = peer;
-  const announcer = new ServerAnnouncer(lobbyUrl, { transport, name, game: 'arena', host: '127.0.0.1', port: peer.getLocalPort(), maxPlayers: 8, tags: ['sample'] }, 5);
+  const announcer = new ServerAnnouncer(
+    lobbyUrl,
+    { transport, name, game: 'arena', host: '127.0.0.1', port: peer.getLocalPort(), maxPlayers: 8, tags: ['sample'] },
+    5,
+  );
   let players = 0;
   tree.getMultiplayer().peerConnected.connect((id) => {
     announcer.players = ++players;
@@ -89,7 +93,9 @@ export function startPlayer(lobbyUrl: string, filters: ServerFilters, join: Join
   const browser = new ServerBrowser(lobbyUrl);
   let state: ReturnType<Player['state']> = 'waiting';
   browser.serversListed.connect((servers: ListedServer[]) => {
-    print(`player: ${servers.length} server(s): ${servers.map((s) => `${s.name} ${s.transport}://${s.host}:${s.port} ${s.players}/${s.maxPlayers}`).join(', ') || '-'}`);
+    print(
+      `player: ${servers.length} server(s): ${servers.map((s) => `${s.name} ${s.transport}://${s.host}:${s.port} ${s.players}/${s.maxPlayers}`).join(', ') || '-'}`,
+    );
     const chosen = servers[0];
     if (chosen === undefined) return;
     state = 'listed';

@@ -55,7 +55,9 @@ export class ServerAnnouncer extends Node {
   override _process(_delta: number): void {
     if (this.#id === null || this.getTree().clock.nowMs() < this.#nextBeatMs) return;
     const body = JSON.stringify({ token: this.#token, players: this.players });
-    if (this.#http.request(`${this.#lobbyUrl}/servers/${this.#id}/heartbeat`, ['Content-Type: application/json'], Method.POST, body) === 0) {
+    if (
+      this.#http.request(`${this.#lobbyUrl}/servers/${this.#id}/heartbeat`, ['Content-Type: application/json'], Method.POST, body) === 0
+    ) {
       this.#nextBeatMs = this.getTree().clock.nowMs() + this.#heartbeatMs;
     }
   }

@@ -1,4 +1,4 @@
-import { ErrorCode, Signal } from '../../core/index.js';
+import { type ErrorCode, Signal } from '../../core/index.js';
 import { HTTPRequest, Method, Result, queryStringFromDict, type QueryValue } from '../../plugins/http/index.js';
 import { Node } from '../../scenetree/index.js';
 import type { ListedServer } from './lobby-service.js';
@@ -66,7 +66,15 @@ export class ServerBrowser extends Node {
 /** Trust nothing from the network: keep only well-formed entries. */
 function isListedServer(v: unknown): v is ListedServer {
   const s = v as Record<string, unknown>;
-  return typeof s === 'object' && s !== null && typeof s.id === 'string' && typeof s.name === 'string'
-    && (s.transport === 'ws' || s.transport === 'enet')
-    && typeof s.host === 'string' && Number.isInteger(s.port) && Number.isInteger(s.players) && Number.isInteger(s.maxPlayers);
+  return (
+    typeof s === 'object' &&
+    s !== null &&
+    typeof s.id === 'string' &&
+    typeof s.name === 'string' &&
+    (s.transport === 'ws' || s.transport === 'enet') &&
+    typeof s.host === 'string' &&
+    Number.isInteger(s.port) &&
+    Number.isInteger(s.players) &&
+    Number.isInteger(s.maxPlayers)
+  );
 }

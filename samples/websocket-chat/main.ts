@@ -15,13 +15,31 @@ bob) run in one process and say hello. A lone client with no --frames limit also
 on stdin. SIGINT/SIGTERM close every peer and exit 0.
 Exit code: 0 when the server listened and every client connected, 1 otherwise, 2 for bad arguments.`,
   options: {
-    mode: { type: 'string', value: 'multiplayer|raw', default: 'multiplayer', help: 'SceneMultiplayer RPCs, or plain WebSocketPeer text', example: '--mode raw' },
+    mode: {
+      type: 'string',
+      value: 'multiplayer|raw',
+      default: 'multiplayer',
+      help: 'SceneMultiplayer RPCs, or plain WebSocketPeer text',
+      example: '--mode raw',
+    },
     server: { type: 'boolean', help: 'run only the server; prints "listening on port P"', example: '--server' },
     port: { type: 'string', value: 'P', default: '0', help: "the server's port (0 picks a free one)", example: '--port 9080' },
     client: { type: 'string', value: 'URL', help: 'run only a client of the server at URL', example: '--client ws://127.0.0.1:9080' },
     name: { type: 'string', value: 'NAME', default: 'client', help: "the client's name", example: '--name carol' },
-    say: { type: 'string', value: 'TEXT', multiple: true, help: 'a line to send once connected (repeatable)', example: "--say 'hello all'" },
-    frames: { type: 'string', value: 'N', defaultText: 'unbounded (until SIGINT/SIGTERM)', help: 'stop after N frames', example: '--frames 90' },
+    say: {
+      type: 'string',
+      value: 'TEXT',
+      multiple: true,
+      help: 'a line to send once connected (repeatable)',
+      example: "--say 'hello all'",
+    },
+    frames: {
+      type: 'string',
+      value: 'N',
+      defaultText: 'unbounded (until SIGINT/SIGTERM)',
+      help: 'stop after N frames',
+      example: '--frames 90',
+    },
     fps: { type: 'string', value: 'F', default: '30', help: 'frames per second', example: '--fps 60' },
   },
   examples: [
@@ -57,11 +75,15 @@ function chatOptions(values: OptionValues<typeof CHAT_COMMAND.options>, stop: Ab
   const fps = positiveOption(values.fps, 'fps');
   const frames = values.frames === undefined ? undefined : integerOption(values.frames, 'frames', 0);
   const both = !values.server && values.client === undefined;
-  const clients = values.client !== undefined
-    ? [{ name: values.name, url: values.client, say: values.say }]
-    : both
-      ? [{ name: 'alice', url: null, say: values.say.length > 0 ? values.say : ['hello from alice'] }, { name: 'bob', url: null, say: ['hi alice, bob here'] }]
-      : [];
+  const clients =
+    values.client !== undefined
+      ? [{ name: values.name, url: values.client, say: values.say }]
+      : both
+        ? [
+            { name: 'alice', url: null, say: values.say.length > 0 ? values.say : ['hello from alice'] },
+            { name: 'bob', url: null, say: ['hi alice, bob here'] },
+          ]
+        : [];
   return { mode, server: values.server || both, clients, port, frames, fps, stop };
 }
 
@@ -69,7 +91,12 @@ function chatOptions(values: OptionValues<typeof CHAT_COMMAND.options>, stop: Ab
  * The --say lines wait until every client of this process is connected, so that in the one-process
  * run each client hears every line. Returns the per-frame check that releases them.
  */
-function holdLines<C>(options: ChatOptions, clients: readonly C[], connected: (c: C) => boolean, say: (c: C, line: string) => void): () => void {
+function holdLines<C>(
+  options: ChatOptions,
+  clients: readonly C[],
+  connected: (c: C) => boolean,
+  say: (c: C, line: string) => void,
+): () => void {
   let held = true;
   return () => {
     if (!held || !clients.every(connected)) return;
@@ -114,7 +141,12 @@ async function runRaw(options: ChatOptions, print: Print): Promise<number> {
   });
   const stdin = interactive(options, (line) => clients[0]!.say(line));
   try {
-    const release = holdLines(options, clients, (c) => c.connected, (c, line) => c.say(line));
+    const release = holdLines(
+      options,
+      clients,
+      (c) => c.connected,
+      (c, line) => c.say(line),
+    );
     await runFrames(options, () => {
       server?.poll();
       for (const c of clients) c.poll();
@@ -140,7 +172,12 @@ async function runMultiplayer(options: ChatOptions, print: Print): Promise<numbe
   }
   const clients = options.clients.map((c) => startClient(print, c.name, c.url ?? `ws://127.0.0.1:${port}`, []));
   participants.push(...clients);
-  const release = holdLines(options, clients, (c) => c.ok, (c, line) => c.say(line));
+  const release = holdLines(
+    options,
+    clients,
+    (c) => c.ok,
+    (c, line) => c.say(line),
+  );
   const last = participants[participants.length - 1]!;
   const stdin = interactive(options, (line) => last.say(line));
   try {

@@ -63,10 +63,16 @@ export class AuthSessions {
     if (session === undefined) return { code: ErrorCode.ERR_INVALID_PARAMETER, message: `Peer ${id} is not authenticating.` };
     if (data.length === 0) return { code: ErrorCode.ERR_INVALID_PARAMETER, message: 'Authentication data must not be empty.' };
     if (session.local) {
-      return { code: ErrorCode.ERR_FILE_CANT_WRITE, message: 'The authentication session was previously marked as completed, no more authentication data can be sent.' };
+      return {
+        code: ErrorCode.ERR_FILE_CANT_WRITE,
+        message: 'The authentication session was previously marked as completed, no more authentication data can be sent.',
+      };
     }
     if (session.remote) {
-      return { code: ErrorCode.ERR_FILE_CANT_WRITE, message: 'The remote peer notified that the authentication session was completed, no more authentication data can be sent.' };
+      return {
+        code: ErrorCode.ERR_FILE_CANT_WRITE,
+        message: 'The remote peer notified that the authentication session was completed, no more authentication data can be sent.',
+      };
     }
     const packet = new Uint8Array(data.length + 2);
     packet.set(AUTH_COMPLETE);

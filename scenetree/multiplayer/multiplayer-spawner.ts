@@ -79,7 +79,8 @@ export class MultiplayerSpawner extends Node {
   /** Godot: get_spawnable_scene. */
   getSpawnableScene(index: number): string {
     const scene = this.#scenes[index];
-    if (scene === undefined) throw new MultiplayerError(ErrorCode.ERR_PARAMETER_RANGE_ERROR, `Spawnable scene index ${index} is out of range.`);
+    if (scene === undefined)
+      throw new MultiplayerError(ErrorCode.ERR_PARAMETER_RANGE_ERROR, `Spawnable scene index ${index} is out of range.`);
     return scene.path;
   }
 
@@ -97,7 +98,10 @@ export class MultiplayerSpawner extends Node {
   spawn(data: Variant = null): Node {
     const api = this.multiplayer;
     if (api === null || !api.hasMultiplayerPeer() || !this.isMultiplayerAuthority()) {
-      throw new MultiplayerError(ErrorCode.ERR_UNAUTHORIZED, 'Only the multiplayer authority of a MultiplayerSpawner inside the tree can spawn.');
+      throw new MultiplayerError(
+        ErrorCode.ERR_UNAUTHORIZED,
+        'Only the multiplayer authority of a MultiplayerSpawner inside the tree can spawn.',
+      );
     }
     if (this.#atLimit()) throw new MultiplayerError(ErrorCode.ERR_OUT_OF_MEMORY, 'Spawn limit reached!');
     if (this.spawnFunction === null) {

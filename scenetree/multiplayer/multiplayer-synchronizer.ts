@@ -297,6 +297,7 @@ export class MultiplayerSynchronizer extends Node {
 }
 
 function checkInterval(seconds: number): number {
-  if (!(seconds >= 0)) throw new MultiplayerError(ErrorCode.ERR_INVALID_PARAMETER, 'Interval must be greater or equal to 0 (where 0 means default)');
+  if (!(seconds >= 0))
+    throw new MultiplayerError(ErrorCode.ERR_INVALID_PARAMETER, 'Interval must be greater or equal to 0 (where 0 means default)');
   return seconds * 1000;
 }

@@ -70,12 +70,17 @@ export const UNLIMITED: MultiplayerLimits = Object.freeze({
 export function normalizeLimits(input: Partial<MultiplayerLimits>, base: MultiplayerLimits = DEFAULT_LIMITS): MultiplayerLimits {
   const out = { ...base, ...input };
   for (const [key, value] of Object.entries(out)) {
-    if (!Object.hasOwn(DEFAULT_LIMITS, key)) throw new MultiplayerError(ErrorCode.ERR_INVALID_PARAMETER, `Unknown multiplayer limit '${key}'.`);
+    if (!Object.hasOwn(DEFAULT_LIMITS, key))
+      throw new MultiplayerError(ErrorCode.ERR_INVALID_PARAMETER, `Unknown multiplayer limit '${key}'.`);
     if (typeof value !== 'number' || Number.isNaN(value) || value < 0) {
-      throw new MultiplayerError(ErrorCode.ERR_INVALID_PARAMETER, `Multiplayer limit '${key}' must be a number >= 0 (Infinity for none), got ${String(value)}.`);
+      throw new MultiplayerError(
+        ErrorCode.ERR_INVALID_PARAMETER,
+        `Multiplayer limit '${key}' must be a number >= 0 (Infinity for none), got ${String(value)}.`,
+      );
     }
   }
-  if (!(out.windowMs > 0 && Number.isFinite(out.windowMs))) throw new MultiplayerError(ErrorCode.ERR_INVALID_PARAMETER, 'Multiplayer limit windowMs must be a finite number > 0.');
+  if (!(out.windowMs > 0 && Number.isFinite(out.windowMs)))
+    throw new MultiplayerError(ErrorCode.ERR_INVALID_PARAMETER, 'Multiplayer limit windowMs must be a finite number > 0.');
   return Object.freeze(out);
 }
 

@@ -1,4 +1,14 @@
-import { ErrorCode, type Signal, decodeAndDecompressVariant, decodeAndDecompressVariants, decodeUint16, decodeUint32, decodeUint64, type NodePath, type Variant } from '../../core/index.js';
+import {
+  ErrorCode,
+  type Signal,
+  decodeAndDecompressVariant,
+  decodeAndDecompressVariants,
+  decodeUint16,
+  decodeUint32,
+  decodeUint64,
+  type NodePath,
+  type Variant,
+} from '../../core/index.js';
 import type { Node } from '../node.js';
 import { validateNodeName } from '../node-name.js';
 import { PATH_NET_ID, SYNC_DELTA_FLAG } from './commands.js';
@@ -63,7 +73,8 @@ export class ReplicationReceiver {
       if (spawner === null && this.#cache.isWaiting(from, spawnerId)) return this.#holdSpawn(from, spawnerId, packet);
       return this.#drop(from, 'SPAWN for an unknown spawner');
     }
-    if (from !== spawner.getMultiplayerAuthority()) return this.#drop(from, `SPAWN on "${spawner.getPath()}", whose authority it is not`, DropReason.UNAUTHORIZED);
+    if (from !== spawner.getMultiplayerAuthority())
+      return this.#drop(from, `SPAWN on "${spawner.getPath()}", whose authority it is not`, DropReason.UNAUTHORIZED);
     const netId = decodeUint32(packet, 6);
     const syncCount = decodeUint32(packet, 10);
     const nameLength = decodeUint32(packet, 14);
@@ -104,7 +115,15 @@ export class ReplicationReceiver {
   }
 
   /** Tracks and adds a remote spawn; its synchronizers apply the spawn state as they enter the tree. */
-  #addRemote(from: number, info: PeerInfo, spawner: MultiplayerSpawner, parent: Node, node: Node, netId: number, pending: PendingSpawn): void {
+  #addRemote(
+    from: number,
+    info: PeerInfo,
+    spawner: MultiplayerSpawner,
+    parent: Node,
+    node: Node,
+    netId: number,
+    pending: PendingSpawn,
+  ): void {
     const t = this.#tables.track(node);
     t.spawner = spawner;
     t.netId = netId;
@@ -124,7 +143,9 @@ export class ReplicationReceiver {
     this.#applyHeld(from, info, syncIds);
     this.#emit(spawner.spawned, node);
     if (pending.syncIds.length > 0) {
-      this.#mp.log.error(`SPAWN of "${node.getPath()}" from peer ${from} listed ${pending.syncIds.length} synchronizer id(s) that no synchronizer took.`);
+      this.#mp.log.error(
+        `SPAWN of "${node.getPath()}" from peer ${from} listed ${pending.syncIds.length} synchronizer id(s) that no synchronizer took.`,
+      );
     }
   }
 
@@ -136,7 +157,7 @@ export class ReplicationReceiver {
     if (netId === undefined) {
       this.#mp.log.error(
         `The MultiplayerSynchronizer at path "${sync.getPath()}" is unable to process the pending spawn since it has no network ID. ` +
-          'Change the authority of synchronizers only in _enterTree or in the spawner\'s spawnFunction.',
+          "Change the authority of synchronizers only in _enterTree or in the spawner's spawnFunction.",
       );
       return ErrorCode.ERR_INVALID_DATA;
     }
@@ -170,7 +191,8 @@ export class ReplicationReceiver {
     info.recvNodes.delete(netId);
     const spawner = this.#tables.tracked.get(node)?.spawner;
     if (spawner == null) return this.#drop(from, `DESPAWN of "${node.getPath()}", which has no spawner`);
-    if (from !== spawner.getMultiplayerAuthority()) return this.#drop(from, `DESPAWN on "${spawner.getPath()}", whose authority it is not`, DropReason.UNAUTHORIZED);
+    if (from !== spawner.getMultiplayerAuthority())
+      return this.#drop(from, `DESPAWN on "${spawner.getPath()}", whose authority it is not`, DropReason.UNAUTHORIZED);
     node.getParent()?.removeChild(node);
     // Divergence from Godot: `despawned` fires before the node is freed (Godot queues the free).
     this.#emit(spawner.despawned, node);
@@ -211,7 +233,10 @@ export class ReplicationReceiver {
         // Deltas are reliable and ordered behind their SPAWN on channel 0, so an unknown id is worth an error
         // (unless SPAWNs are held for a spawner not here yet); it is still held (not lost) in case a
         // transport delivers them apart.
-        if ((this.#tables.peers.get(from)?.held.spawnCount ?? 0) === 0) this.#mp.log.error(`Replication delta from peer ${from} for synchronizer net id ${netId}, which is unknown or not its authority's: held until its SPAWN arrives.`);
+        if ((this.#tables.peers.get(from)?.held.spawnCount ?? 0) === 0)
+          this.#mp.log.error(
+            `Replication delta from peer ${from} for synchronizer net id ${netId}, which is unknown or not its authority's: held until its SPAWN arrives.`,
+          );
         this.#holdIfEarly(from, { netId, time: -1, mask, bytes: packet.slice(ofs, end) });
       } else if (!this.#applyDelta(from, sync, mask, packet.subarray(0, end), ofs)) return;
       ofs = end;
@@ -311,7 +336,11 @@ export class ReplicationReceiver {
     if ((netId & PATH_NET_ID) !== 0) {
       const node = this.#cache.getCachedObject(from, netId & 0x7fffffff);
       if (node === null || node instanceof MultiplayerSynchronizer) return node;
-      this.#mp.refuseOnce(from, DropReason.BAD_ARGUMENTS, `Peer ${from} sent state for path cache id ${netId & 0x7fffffff}, "${node.getPath()}", which is not a synchronizer.`);
+      this.#mp.refuseOnce(
+        from,
+        DropReason.BAD_ARGUMENTS,
+        `Peer ${from} sent state for path cache id ${netId & 0x7fffffff}, "${node.getPath()}", which is not a synchronizer.`,
+      );
       return null;
     }
     return this.#tables.peers.get(from)?.recvSyncIds.get(netId) ?? null;
@@ -332,7 +361,9 @@ export class ReplicationReceiver {
     stats.dropped++;
     if (info.held.spawnsOverflowing) return;
     info.held.spawnsOverflowing = true;
-    this.#mp.log.error(`Peer ${from} sent more than ${this.#tables.maxHeldStates} SPAWNs for spawners not in the tree here; the newest are dropped.`);
+    this.#mp.log.error(
+      `Peer ${from} sent more than ${this.#tables.maxHeldStates} SPAWNs for spawners not in the tree here; the newest are dropped.`,
+    );
   }
 
   /**

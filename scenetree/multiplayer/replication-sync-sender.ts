@@ -48,7 +48,13 @@ export class ReplicationSyncSender {
   }
 
   /** Godot: _send_sync (docs/wire/multiplayer.md §7.4). The state is read and encoded once per frame for all peers. */
-  sendSync(peer: number, syncs: readonly MultiplayerSynchronizer[], time: number, now: number, states: Map<MultiplayerSynchronizer, Uint8Array | null>): void {
+  sendSync(
+    peer: number,
+    syncs: readonly MultiplayerSynchronizer[],
+    time: number,
+    now: number,
+    states: Map<MultiplayerSynchronizer, Uint8Array | null>,
+  ): void {
     const w = this.#writer;
     const start = (): void => {
       w.reset();
@@ -131,5 +137,4 @@ export class ReplicationSyncSender {
     }
     return bytes;
   }
-
 }

@@ -17,5 +17,11 @@ export function decodeRpcArguments(
 }
 
 // The four option sets, made once (not an object per packet).
-const PLAIN: readonly DecompressOptions[] = [{ raw: false, allowObjects: false }, { raw: false, allowObjects: true }];
-const RAW: readonly DecompressOptions[] = [{ raw: true, allowObjects: false }, { raw: true, allowObjects: true }];
+const PLAIN: readonly DecompressOptions[] = [
+  { raw: false, allowObjects: false },
+  { raw: false, allowObjects: true },
+];
+const RAW: readonly DecompressOptions[] = [
+  { raw: true, allowObjects: false },
+  { raw: true, allowObjects: true },
+];

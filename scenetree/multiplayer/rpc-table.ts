@@ -70,9 +70,10 @@ export function describeMismatch(path: string, table: RpcTable, remoteMd5: strin
     return `RPC checksum mismatch for node "${path}": the remote peer's RPC methods differ from the ${ours}.`;
   }
   const missing = guessMissing(table.names, remoteMd5);
-  const detail = missing === null
-    ? 'the remote side declares methods this side does not have, or configures them differently'
-    : `the remote side lacks [${missing.join(', ')}]`;
+  const detail =
+    missing === null
+      ? 'the remote side declares methods this side does not have, or configures them differently'
+      : `the remote side lacks [${missing.join(', ')}]`;
   return `RPC checksum mismatch for node "${path}": remote checksum ${remoteMd5} differs from the ${ours}; ${detail}.`;
 }
 

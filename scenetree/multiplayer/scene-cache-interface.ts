@@ -1,4 +1,4 @@
-import { TransferMode, decodeUint32, encodeUint32 } from '../../core/index.js';
+import { TransferMode, decodeCString, decodeUint32, encodeUint32 } from '../../core/index.js';
 import type { Node } from '../node.js';
 import { Command } from './commands.js';
 import type { MultiplayerContext } from './multiplayer-context.js';
@@ -43,7 +43,6 @@ import type { HeldStateStats } from './held-states.js';
 import type { WaitingPaths } from './waiting-paths.js';
 
 const encoder = new TextEncoder();
-const decoder = new TextDecoder('utf-8', { fatal: true });
 
 /** How the RPC layer reports checksums and mismatches to the cache (Godot: SceneRPCInterface). */
 export interface RpcChecksums {
@@ -71,7 +70,19 @@ export class SceneCacheInterface {
    * by the replication interface, which shares this object (it is made only once a spawner or
    * synchronizer exists, and a SIMPLIFY_PATH may wait before that).
    */
-  readonly heldStats: HeldStateStats = { held: 0, applied: 0, dropped: 0, superseded: 0, stale: 0, spawnsHeld: 0, spawnsApplied: 0, spawnsCancelled: 0, pathsWaiting: 0, pathsConfirmed: 0, pathsDropped: 0 };
+  readonly heldStats: HeldStateStats = {
+    held: 0,
+    applied: 0,
+    dropped: 0,
+    superseded: 0,
+    stale: 0,
+    spawnsHeld: 0,
+    spawnsApplied: 0,
+    spawnsCancelled: 0,
+    pathsWaiting: 0,
+    pathsConfirmed: 0,
+    pathsDropped: 0,
+  };
   /** Bound of waiting SIMPLIFY_PATHs per peer (0: Godot's behaviour, a missing node is an error). */
   maxWaitingPaths = DEFAULT_MAX_WAITING_PATHS;
 
@@ -246,13 +257,4 @@ function readAscii(bytes: Uint8Array, offset: number, length: number): string | 
 }
 
 /** UTF-8 text from `offset` up to the first NUL (or the end); null if it is not valid UTF-8. */
-export function readCString(bytes: Uint8Array, offset: number, end = bytes.length): string | null {
-  let stop = bytes.indexOf(0, offset);
-  if (stop === -1 || stop > end) stop = end;
-  try {
-    return decoder.decode(bytes.subarray(offset, stop));
-  } catch {
-    return null;
-  }
-}
-
+export const readCString: (bytes: Uint8Array, offset: number, end?: number) => string | null = decodeCString;

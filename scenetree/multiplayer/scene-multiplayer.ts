@@ -100,10 +100,11 @@ export class SceneMultiplayer extends MultiplayerAPI {
     super();
     this.#clock = options.clock ?? systemClock;
     this.#log = options.logger ?? silentLogger;
-    this.#policy = policyFactory()?.(
-      { log: this.#log, clock: this.#clock, isServer: () => this.isServer(), disconnectPeer: (id) => this.disconnectPeer(id) },
-      options.limits ?? {},
-    ) ?? null;
+    this.#policy =
+      policyFactory()?.(
+        { log: this.#log, clock: this.#clock, isServer: () => this.isServer(), disconnectPeer: (id) => this.disconnectPeer(id) },
+        options.limits ?? {},
+      ) ?? null;
     // A limit given without the policy would be silently ignored: refuse it.
     if (options.limits !== undefined) this.#needPolicy('limits');
     const self = this;
@@ -124,7 +125,8 @@ export class SceneMultiplayer extends MultiplayerAPI {
       checkArguments: (types, args) => this.#policy?.checkArguments(types, args) ?? null,
       // Godot: "The rpc node checksum failed. Make sure to have the same methods on both nodes."
       describeMismatch: (path, table, md5) =>
-        this.#policy?.describeMismatch(path, table, md5) ?? `RPC checksum mismatch for node "${path}": make sure both sides have the same RPC methods.`,
+        this.#policy?.describeMismatch(path, table, md5) ??
+        `RPC checksum mismatch for node "${path}": make sure both sides have the same RPC methods.`,
     };
     this.#rpc = new SceneRPCInterface(this.#ctx, {
       get allowObjectDecoding() {
@@ -187,7 +189,8 @@ export class SceneMultiplayer extends MultiplayerAPI {
     return this.#auth.timeoutSeconds;
   }
   set authTimeout(seconds: number) {
-    if (!(seconds >= 0)) throw new MultiplayerError(ErrorCode.ERR_INVALID_PARAMETER, 'Timeout must be greater or equal to 0 (where 0 means no timeout)');
+    if (!(seconds >= 0))
+      throw new MultiplayerError(ErrorCode.ERR_INVALID_PARAMETER, 'Timeout must be greater or equal to 0 (where 0 means no timeout)');
     this.#auth.timeoutSeconds = seconds;
   }
 
@@ -233,7 +236,8 @@ export class SceneMultiplayer extends MultiplayerAPI {
     return this.#maxHeldStates;
   }
   set maxHeldStates(count: number) {
-    if (!Number.isInteger(count) || count < 0) throw new MultiplayerError(ErrorCode.ERR_INVALID_PARAMETER, 'maxHeldStates must be an integer >= 0.');
+    if (!Number.isInteger(count) || count < 0)
+      throw new MultiplayerError(ErrorCode.ERR_INVALID_PARAMETER, 'maxHeldStates must be an integer >= 0.');
     this.#maxHeldStates = count;
     if (this.#replicator !== null) this.#replicator.maxHeldStates = count;
   }
@@ -246,7 +250,8 @@ export class SceneMultiplayer extends MultiplayerAPI {
     return this.#cache.maxWaitingPaths;
   }
   set maxWaitingPaths(count: number) {
-    if (!Number.isInteger(count) || count < 0) throw new MultiplayerError(ErrorCode.ERR_INVALID_PARAMETER, 'maxWaitingPaths must be an integer >= 0.');
+    if (!Number.isInteger(count) || count < 0)
+      throw new MultiplayerError(ErrorCode.ERR_INVALID_PARAMETER, 'maxWaitingPaths must be an integer >= 0.');
     this.#cache.maxWaitingPaths = count;
   }
 
@@ -327,7 +332,13 @@ export class SceneMultiplayer extends MultiplayerAPI {
   sendBytes(bytes: Uint8Array, id: number = MultiplayerPeer.TARGET_PEER_BROADCAST, options: SendBytesOptions = {}): ErrorCode {
     if (bytes.length === 0) return logFailure(this.#log, '', ErrorCode.ERR_INVALID_DATA, 'Trying to send an empty raw packet.', 'error');
     if (this.#peer.getConnectionStatus() !== ConnectionStatus.CONNECTED) {
-      return logFailure(this.#log, '', ErrorCode.ERR_UNCONFIGURED, 'Trying to send a raw packet via a multiplayer peer which is not connected.', 'error');
+      return logFailure(
+        this.#log,
+        '',
+        ErrorCode.ERR_UNCONFIGURED,
+        'Trying to send a raw packet via a multiplayer peer which is not connected.',
+        'error',
+      );
     }
     const packet = new Uint8Array(bytes.length + 1);
     packet[0] = Command.RAW;
@@ -505,7 +516,9 @@ export class SceneMultiplayer extends MultiplayerAPI {
   /** Godot: _process_packet. */
   #processPacket(from: number, packet: Uint8Array): void {
     if (this.#rootPath.isEmpty()) {
-      this.#log.error('Multiplayer root was not initialized. If you are using custom multiplayer, remember to set the root path via SceneMultiplayer.set_root_path before using it.');
+      this.#log.error(
+        'Multiplayer root was not initialized. If you are using custom multiplayer, remember to set the root path via SceneMultiplayer.set_root_path before using it.',
+      );
       return;
     }
     if (packet.length === 0) return this.#rejectMalformed(from, 'Invalid packet received. Size too small.');
@@ -674,4 +687,3 @@ export class SceneMultiplayer extends MultiplayerAPI {
     return logFailure(this.#log, '', result.code, result.message, 'error');
   }
 }
-

@@ -55,7 +55,10 @@ export class SceneReplicationConfig {
     const key = p.toString();
     // Divergence from Godot: Godot accepts such a path and fails when it reads the state.
     if (p.getSubnames().length === 0) {
-      throw new MultiplayerError(ErrorCode.ERR_INVALID_PARAMETER, `Replicated property path '${key}' names no property; write '.:${key}' for the root's own property.`);
+      throw new MultiplayerError(
+        ErrorCode.ERR_INVALID_PARAMETER,
+        `Replicated property path '${key}' names no property; write '.:${key}' for the root's own property.`,
+      );
     }
     if (this.#find(key) !== undefined) {
       throw new MultiplayerError(ErrorCode.ERR_ALREADY_EXISTS, `Property '${key}' is already in the replication config.`);
@@ -63,7 +66,10 @@ export class SceneReplicationConfig {
     const property: ReplicationProperty = { path: p, key, spawn: true, mode: ReplicationMode.ALWAYS, type: null };
     if (index < 0 || index === this.#properties.length) this.#properties.push(property);
     else if (index > this.#properties.length) {
-      throw new MultiplayerError(ErrorCode.ERR_PARAMETER_RANGE_ERROR, `Index ${index} is out of range (${this.#properties.length} properties).`);
+      throw new MultiplayerError(
+        ErrorCode.ERR_PARAMETER_RANGE_ERROR,
+        `Index ${index} is out of range (${this.#properties.length} properties).`,
+      );
     } else this.#properties.splice(index, 0, property);
     this.#lists = null;
   }
@@ -178,7 +184,8 @@ export class SceneReplicationConfig {
   #get(path: NodePath | string): ReplicationProperty {
     const key = NodePath.from(path).toString();
     const property = this.#find(key);
-    if (property === undefined) throw new MultiplayerError(ErrorCode.ERR_DOES_NOT_EXIST, `Property '${key}' is not in the replication config.`);
+    if (property === undefined)
+      throw new MultiplayerError(ErrorCode.ERR_DOES_NOT_EXIST, `Property '${key}' is not in the replication config.`);
     return property;
   }
 
@@ -200,6 +207,10 @@ export class SceneReplicationConfig {
 /** The paths of a property list, with their declared types registered for the replication state code. */
 function paths(properties: readonly ReplicationProperty[]): readonly NodePath[] {
   const list = properties.map((p) => p.path);
-  if (properties.some((p) => p.type !== null)) declarePropertyTypes(list, properties.map((p) => p.type));
+  if (properties.some((p) => p.type !== null))
+    declarePropertyTypes(
+      list,
+      properties.map((p) => p.type),
+    );
   return list;
 }

@@ -170,7 +170,10 @@ export class SceneReplicationInterface implements ReplicationTables {
     if (t.spawner !== null) return ErrorCode.ERR_ALREADY_IN_USE;
     t.spawner = spawner;
     // The spawn state is read after `ready`, but spawns are ordered by entering the tree.
-    this.#spawnQueue.set(node, node.ready.connect(() => this.#nodeReady(node), { once: true }));
+    this.#spawnQueue.set(
+      node,
+      node.ready.connect(() => this.#nodeReady(node), { once: true }),
+    );
     return ErrorCode.OK;
   }
 
@@ -193,7 +196,10 @@ export class SceneReplicationInterface implements ReplicationTables {
   onReplicationStart(node: Node, sync: MultiplayerSynchronizer): ErrorCode {
     const t = this.track(node);
     t.synchronizers.add(sync);
-    this.#syncs.set(sync, sync.visibilityChanged.connect((peer) => this.#visibilityChanged(peer, sync)));
+    this.#syncs.set(
+      sync,
+      sync.visibilityChanged.connect((peer) => this.#visibilityChanged(peer, sync)),
+    );
     this.#updateSyncVisibility(0, sync);
     return this.#receiver.applyPendingSpawn(node, sync);
   }

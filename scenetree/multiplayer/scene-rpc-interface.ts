@@ -98,8 +98,7 @@ export class SceneRPCInterface {
       this.#mp.log.error(`RPC '${method}' on yourself is not allowed by selected mode.`);
       return ErrorCode.ERR_INVALID_PARAMETER;
     }
-    const callLocal =
-      entry.config.callLocal && (peerId === 0 || peerId === self || (peerId < 0 && peerId !== -self));
+    const callLocal = entry.config.callLocal && (peerId === 0 || peerId === self || (peerId < 0 && peerId !== -self));
     if (peerId !== self) {
       const err = this.#send(node, peerId, entry, args);
       if (err !== ErrorCode.OK) return err;

@@ -83,13 +83,18 @@ export class ServerPolicy implements MultiplayerPolicy {
     const now = this.#nowMs;
     let over: string | null = null;
     if (rpc && !guard.rpcs.take(1, l.peerRpcsPerSecond, l.peerRpcBurst, now)) over = `its budget of ${l.peerRpcsPerSecond} RPCs/s`;
-    else if (!guard.bytes.take(packet.length, l.peerBytesPerSecond, l.peerBytesBurst, now)) over = `its budget of ${l.peerBytesPerSecond} bytes/s`;
-    else if (rpc && !this.#totalRpcs.take(1, l.totalRpcsPerSecond, l.totalRpcBurst, now)) over = `the API's budget of ${l.totalRpcsPerSecond} RPCs/s`;
-    else if (!this.#totalBytes.take(packet.length, l.totalBytesPerSecond, l.totalBytesBurst, now)) over = `the API's budget of ${l.totalBytesPerSecond} bytes/s`;
+    else if (!guard.bytes.take(packet.length, l.peerBytesPerSecond, l.peerBytesBurst, now))
+      over = `its budget of ${l.peerBytesPerSecond} bytes/s`;
+    else if (rpc && !this.#totalRpcs.take(1, l.totalRpcsPerSecond, l.totalRpcBurst, now))
+      over = `the API's budget of ${l.totalRpcsPerSecond} RPCs/s`;
+    else if (!this.#totalBytes.take(packet.length, l.totalBytesPerSecond, l.totalBytesBurst, now))
+      over = `the API's budget of ${l.totalBytesPerSecond} bytes/s`;
     if (over === null) return true;
     this.stats.countDrop(guard.stats, DropReason.RATE_LIMITED);
     if (guard.rateLimited.add(now, l.windowMs) > l.rateLimitedPerWindow) {
-      this.#host.log.error(`Peer ${sender} sent more than ${l.rateLimitedPerWindow} packets over budget within ${l.windowMs} ms. Disconnecting peer ${sender}.`);
+      this.#host.log.error(
+        `Peer ${sender} sent more than ${l.rateLimitedPerWindow} packets over budget within ${l.windowMs} ms. Disconnecting peer ${sender}.`,
+      );
       this.#host.disconnectPeer(sender);
     } else if (guard.firstOf(DropReason.RATE_LIMITED)) {
       this.#host.log.error(`Peer ${sender} is over ${over}: its excess packets are dropped (counted, logged once).`);
@@ -115,11 +120,17 @@ export class ServerPolicy implements MultiplayerPolicy {
     this.stats.countDrop(link?.stats, DropReason.MALFORMED);
     const own = this.#guards.get(from);
     const l = this.#limits;
-    if ((this.#host.isServer() || from === MultiplayerPeer.TARGET_PEER_SERVER) && own !== undefined && own.malformed.add(this.#nowMs, l.windowMs) > l.malformedPerWindow) {
+    if (
+      (this.#host.isServer() || from === MultiplayerPeer.TARGET_PEER_SERVER) &&
+      own !== undefined &&
+      own.malformed.add(this.#nowMs, l.windowMs) > l.malformedPerWindow
+    ) {
       this.#host.log.error(`${reason} Disconnecting peer ${from}.`);
       this.#host.disconnectPeer(from);
     } else if (link === undefined || link.firstOf(DropReason.MALFORMED)) {
-      this.#host.log.error(`${reason} Dropped; further malformed packets from peer ${from} are counted, not logged (disconnected past ${l.malformedPerWindow} in ${l.windowMs} ms).`);
+      this.#host.log.error(
+        `${reason} Dropped; further malformed packets from peer ${from} are counted, not logged (disconnected past ${l.malformedPerWindow} in ${l.windowMs} ms).`,
+      );
     }
   }
 
@@ -146,5 +157,10 @@ export function installServerPolicy(): void {
 function carriesRpc(packet: Uint8Array): boolean {
   const cmd = packet[0]! & CMD_MASK;
   if (cmd === Command.REMOTE_CALL) return true;
-  return cmd === Command.SYS && packet[1] === SysCommand.RELAY && packet.length > SYS_CMD_SIZE && (packet[SYS_CMD_SIZE]! & CMD_MASK) === Command.REMOTE_CALL;
+  return (
+    cmd === Command.SYS &&
+    packet[1] === SysCommand.RELAY &&
+    packet.length > SYS_CMD_SIZE &&
+    (packet[SYS_CMD_SIZE]! & CMD_MASK) === Command.REMOTE_CALL
+  );
 }

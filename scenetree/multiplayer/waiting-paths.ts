@@ -53,7 +53,9 @@ export class WaitingPaths {
       h.stats.pathsDropped++;
       if (this.#overflowing.has(from)) return;
       this.#overflowing.add(from);
-      h.log.error(`Peer ${from} referenced node "${path}", which does not exist under ${h.rootPathText()}${max > 0 ? `; ${max} paths waiting for their nodes already: dropped` : ''}.`);
+      h.log.error(
+        `Peer ${from} referenced node "${path}", which does not exist under ${h.rootPathText()}${max > 0 ? `; ${max} paths waiting for their nodes already: dropped` : ''}.`,
+      );
       return;
     }
     if (waiting === undefined) this.#waiting.set(from, (waiting = new Map()));
@@ -61,7 +63,9 @@ export class WaitingPaths {
     h.stats.pathsWaiting++;
     if (this.#told.has(from)) return;
     this.#told.add(from);
-    h.log.warn(`Peer ${from} referenced node "${path}", which does not exist under ${h.rootPathText()} yet: confirmed when it enters the tree.`);
+    h.log.warn(
+      `Peer ${from} referenced node "${path}", which does not exist under ${h.rootPathText()} yet: confirmed when it enters the tree.`,
+    );
   }
 
   /** A node entered the tree: waiting paths are looked up again at the next `resolve`. */

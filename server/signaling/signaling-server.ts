@@ -84,7 +84,14 @@ export class SignalingServer {
 
   /** Every lobby: code, mode, seal and member count (what a game server lists as WebRTC rooms). */
   lobbyList(): LobbyInfo[] {
-    return [...this.#lobbies.values()].map((l) => ({ code: l.code, mesh: l.mesh, sealed: l.sealed, peers: l.members.size, hostId: l.hostId, createdAtMs: l.createdAtMs }));
+    return [...this.#lobbies.values()].map((l) => ({
+      code: l.code,
+      mesh: l.mesh,
+      sealed: l.sealed,
+      peers: l.members.size,
+      hostId: l.hostId,
+      createdAtMs: l.createdAtMs,
+    }));
   }
 
   /** Takes over an open WebSocket (one a game server routed here); it speaks the protocol from now on. */

@@ -52,7 +52,15 @@ async function serve(): Promise<void> {
     } else if (m === 'report') {
       const sorted = [...(ticks ?? [])].sort((a, b) => a - b);
       const cpu = process.cpuUsage(cpuAtMark);
-      process.send!({ report: { ticks: sorted.length, p50: pct(sorted, 50), p99: pct(sorted, 99), max: sorted.at(-1) ?? 0, cpu: (cpu.user + cpu.system) / 1000 / (performance.now() - markedAt) } });
+      process.send!({
+        report: {
+          ticks: sorted.length,
+          p50: pct(sorted, 50),
+          p99: pct(sorted, 99),
+          max: sorted.at(-1) ?? 0,
+          cpu: (cpu.user + cpu.system) / 1000 / (performance.now() - markedAt),
+        },
+      });
     } else if (m === 'stop') {
       void server.shutdown({ graceMs: 200 }).then(() => process.exit(0));
     }
@@ -85,7 +93,11 @@ function pct(sorted: number[], p: number): number {
 
 function child(args: string[], pinTo: string | null): ChildProcess {
   if (pinTo !== null && existsSync('/usr/bin/taskset')) {
-    return fork(SELF, args, { execPath: '/usr/bin/taskset', execArgv: ['-c', pinTo, process.execPath, '--import', 'tsx'], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+    return fork(SELF, args, {
+      execPath: '/usr/bin/taskset',
+      execArgv: ['-c', pinTo, process.execPath, '--import', 'tsx'],
+      stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+    });
   }
   return fork(SELF, args, { execArgv: ['--import', 'tsx'], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
 }
@@ -122,7 +134,9 @@ async function step(clients: number, seconds: number): Promise<Step> {
   const per = Math.ceil(clients / BOT_PROCESSES / ROOM) * ROOM;
   const procs: ChildProcess[] = [];
   for (let i = 0, left = clients; i < BOT_PROCESSES && left > 0; i++, left -= per) {
-    procs.push(child(['bots', String(port), String(Math.min(per, left)), String(i * 10_000), String(seconds)], BOT_PROCESSES > 1 ? '1' : null));
+    procs.push(
+      child(['bots', String(port), String(Math.min(per, left)), String(i * 10_000), String(seconds)], BOT_PROCESSES > 1 ? '1' : null),
+    );
   }
   await Promise.all(procs.map((p) => next(p, 'sending')));
   server.send('mark');
@@ -149,22 +163,32 @@ async function step(clients: number, seconds: number): Promise<Step> {
 async function main(): Promise<void> {
   const steps = (process.argv[2] ?? '100,250,500,1000,2000').split(',').map(Number);
   const seconds = Number(process.argv[3] ?? 8);
-  console.log(`ccu: rooms of ${ROOM}, ${RATE} Hz unreliable broadcasts relayed to room mates, server tick ${TICK_HZ} Hz pinned to core 0, ` +
-    `bots in ${BOT_PROCESSES} processes on core 1; ${seconds} s per step`);
-  console.log(`command: npx tsx test/bench/ccu.bench.ts ${steps.join(',')} ${seconds}   (load average ${loadavg().map((l) => l.toFixed(2)).join(' ')})`);
+  console.log(
+    `ccu: rooms of ${ROOM}, ${RATE} Hz unreliable broadcasts relayed to room mates, server tick ${TICK_HZ} Hz pinned to core 0, ` +
+      `bots in ${BOT_PROCESSES} processes on core 1; ${seconds} s per step`,
+  );
+  console.log(
+    `command: npx tsx test/bench/ccu.bench.ts ${steps.join(',')} ${seconds}   (load average ${loadavg()
+      .map((l) => l.toFixed(2))
+      .join(' ')})`,
+  );
   let best: Step | null = null;
   for (const clients of steps) {
     const s = await step(clients, seconds);
     const ok = s.connected === clients && s.p99 < 50 && s.delivery >= 99;
-    console.log(`  ${String(clients).padStart(5)} clients: connected ${s.connected}, tick p50 ${s.p50.toFixed(1)} ms p99 ${s.p99.toFixed(1)} ms max ${s.max.toFixed(1)} ms, ` +
-      `delivery ${s.delivery.toFixed(1)} %, rtt p99 ${s.rttP99.toFixed(0)} ms, server CPU ${(s.serverCpu * 100).toFixed(0)} % of a core, bots ${(s.botCpu * 100).toFixed(0)} %` +
-      (ok ? '' : '  ← misses a target'));
+    console.log(
+      `  ${String(clients).padStart(5)} clients: connected ${s.connected}, tick p50 ${s.p50.toFixed(1)} ms p99 ${s.p99.toFixed(1)} ms max ${s.max.toFixed(1)} ms, ` +
+        `delivery ${s.delivery.toFixed(1)} %, rtt p99 ${s.rttP99.toFixed(0)} ms, server CPU ${(s.serverCpu * 100).toFixed(0)} % of a core, bots ${(s.botCpu * 100).toFixed(0)} %` +
+        (ok ? '' : '  ← misses a target'),
+    );
     if (!ok) break;
     best = s;
   }
-  console.log(best === null
-    ? `ccu: max 0 clients at p99 tick 0 ms, delivery 0%`
-    : `ccu: max ${best.clients} clients at p99 tick ${best.p99.toFixed(1)} ms, delivery ${best.delivery.toFixed(1)}%`);
+  console.log(
+    best === null
+      ? `ccu: max 0 clients at p99 tick 0 ms, delivery 0%`
+      : `ccu: max ${best.clients} clients at p99 tick ${best.p99.toFixed(1)} ms, delivery ${best.delivery.toFixed(1)}%`,
+  );
 }
 
 const [mode, ...rest] = process.argv.slice(2);

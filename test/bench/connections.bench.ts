@@ -78,14 +78,14 @@ async function connect(port: number, announced: boolean): Promise<void> {
   const open = async (n: number): Promise<void> => {
     const target = ready + n;
     for (let i = 0; i < n; i++) {
-    const ws = new WebSocket(`ws://127.0.0.1:${port}`, { perMessageDeflate: false });
-    if (announced) ws.once('message', () => ready++);
-    else ws.once('open', () => ready++);
-    ws.on('error', (e) => {
-      process.send!({ error: String(e) });
-    });
-    sockets.push(ws);
-    if (i % 100 === 99) await new Promise((r) => setTimeout(r, 10)); // do not overrun the accept backlog
+      const ws = new WebSocket(`ws://127.0.0.1:${port}`, { perMessageDeflate: false });
+      if (announced) ws.once('message', () => ready++);
+      else ws.once('open', () => ready++);
+      ws.on('error', (e) => {
+        process.send!({ error: String(e) });
+      });
+      sockets.push(ws);
+      if (i % 100 === 99) await new Promise((r) => setTimeout(r, 10)); // do not overrun the accept backlog
     }
     while (ready < target) await new Promise((r) => setTimeout(r, 20));
     process.send!({ ready });
@@ -138,7 +138,11 @@ async function round(kind: 'ours' | 'raw', clients: number): Promise<Sample> {
   bots.send('stop');
   server.send('stop');
   await Promise.all([bots, server].map((p) => new Promise((r) => p.once('exit', r))));
-  return { rss: (after.rss - before.rss) / clients, heap: (after.heap - before.heap) / clients, external: (after.external - before.external) / clients };
+  return {
+    rss: (after.rss - before.rss) / clients,
+    heap: (after.heap - before.heap) / clients,
+    external: (after.external - before.external) / clients,
+  };
 }
 
 const median = (xs: number[]): number => {
@@ -152,13 +156,23 @@ const range = (xs: number[]): string => `${kb(Math.min(...xs))}–${kb(Math.max(
 async function main(): Promise<void> {
   const clients = Number(process.argv[2] ?? 1000);
   const rounds = Number(process.argv[3] ?? 3);
-  console.log(`idle connections: ${clients} raw ws clients (after ${Math.ceil(clients / 4)} warm-up ones) in another process, the server in its own; ${rounds} rounds each, taking turns`);
-  console.log(`command: npx tsx test/bench/connections.bench.ts ${clients} ${rounds}   (load average ${loadavg().map((l) => l.toFixed(2)).join(' ')})`);
+  console.log(
+    `idle connections: ${clients} raw ws clients (after ${Math.ceil(clients / 4)} warm-up ones) in another process, the server in its own; ${rounds} rounds each, taking turns`,
+  );
+  console.log(
+    `command: npx tsx test/bench/connections.bench.ts ${clients} ${rounds}   (load average ${loadavg()
+      .map((l) => l.toFixed(2))
+      .join(' ')})`,
+  );
   const results = { ours: [] as Sample[], raw: [] as Sample[] };
   for (let r = 0; r < rounds; r++) {
-    for (const kind of r % 2 === 0 ? (['raw', 'ours'] as const) : (['ours', 'raw'] as const)) results[kind].push(await round(kind, clients));
+    for (const kind of r % 2 === 0 ? (['raw', 'ours'] as const) : (['ours', 'raw'] as const))
+      results[kind].push(await round(kind, clients));
   }
-  for (const [name, kind] of [['raw ws WebSocketServer (baseline)', 'raw'], ['WebSocketMultiplayerPeer server', 'ours']] as const) {
+  for (const [name, kind] of [
+    ['raw ws WebSocketServer (baseline)', 'raw'],
+    ['WebSocketMultiplayerPeer server', 'ours'],
+  ] as const) {
     const s = results[kind];
     console.log(
       `  ${name.padEnd(34)} RSS ${kb(median(s.map((x) => x.rss))).padStart(6)} KB [${range(s.map((x) => x.rss))}]` +

@@ -11,7 +11,11 @@ import { fastlzCompressor, rangeCoderCompressor, zlibCompressor, type Compressor
 const SIZE = 1392 - 28;
 const json = new TextEncoder().encode('{"pos":[1.5,2.25,3.0],"vel":[0,0,0],"hp":100} '.repeat(40)).subarray(0, SIZE);
 const binary = Uint8Array.from({ length: SIZE }, (_, i) => (i % 97 < 40 ? (i * 7) & 0xff : 0));
-const MODES: Array<[string, Compressor]> = [['range coder', rangeCoderCompressor], ['FastLZ', fastlzCompressor], ['zlib', zlibCompressor()]];
+const MODES: Array<[string, Compressor]> = [
+  ['range coder', rangeCoderCompressor],
+  ['FastLZ', fastlzCompressor],
+  ['zlib', zlibCompressor()],
+];
 const ROUNDS = 5;
 const ITERATIONS = 3000;
 
@@ -29,7 +33,10 @@ const load = loadavg()[0]!.toFixed(1);
 const results = new Map<string, { size: number; compress: number[]; decompress: number[] }>();
 for (let round = 0; round < ROUNDS; round++) {
   for (const [name, c] of MODES) {
-    for (const [dataName, body] of [['json', json], ['binary', binary]] as const) {
+    for (const [dataName, body] of [
+      ['json', json],
+      ['binary', binary],
+    ] as const) {
       const packed = c.compress(body)!;
       const key = `${name.padEnd(12)} ${dataName.padEnd(7)}`;
       const r = results.get(key) ?? { size: packed.length, compress: [], decompress: [] };
@@ -39,7 +46,9 @@ for (let round = 0; round < ROUNDS; round++) {
     }
   }
 }
-console.log(`ENet compressors, ${SIZE}-byte bodies, ${ROUNDS} rounds × ${ITERATIONS} calls, load average ${load} → ${loadavg()[0]!.toFixed(1)}`);
+console.log(
+  `ENet compressors, ${SIZE}-byte bodies, ${ROUNDS} rounds × ${ITERATIONS} calls, load average ${load} → ${loadavg()[0]!.toFixed(1)}`,
+);
 for (const [key, r] of results) {
   console.log(`${key} ${SIZE} → ${String(r.size).padStart(4)} B   compress ${fmt(r.compress)}   decompress ${fmt(r.decompress)}`);
 }

@@ -27,7 +27,9 @@ export async function dgramSendFloor(): Promise<{ perSecond: number; cpuUs: numb
     });
   });
   const socket = createSocket({
-    type: 'udp4', sendBufferSize: 256 * 1024, lookup: (host, _o, cb) => cb(null, host, 4),
+    type: 'udp4',
+    sendBufferSize: 256 * 1024,
+    lookup: (host, _o, cb) => cb(null, host, 4),
   });
   await new Promise<void>((resolve) => socket.bind(0, '127.0.0.1', resolve));
   const data = new Uint8Array(SIZE);
@@ -43,7 +45,10 @@ export async function dgramSendFloor(): Promise<{ perSecond: number; cpuUs: numb
   socket.close();
   sink.kill();
   return {
-    perSecond: sent / (MS / 1000), cpuUs: (used.user + used.system) / sent, userUs: used.user / sent, systemUs: used.system / sent,
+    perSecond: sent / (MS / 1000),
+    cpuUs: (used.user + used.system) / sent,
+    userUs: used.user / sent,
+    systemUs: used.system / sent,
   };
 }
 
@@ -66,7 +71,9 @@ export async function dgramReceiveFloor(): Promise<{ perSecond: number; cpuUs: n
     last = performance.now();
   });
   await new Promise<void>((resolve) => socket.bind(0, '127.0.0.1', resolve));
-  const sender = spawn(process.execPath, ['--import', 'tsx', fileURLToPath(import.meta.url), '--send-to', String(socket.address().port)], { stdio: 'inherit' });
+  const sender = spawn(process.execPath, ['--import', 'tsx', fileURLToPath(import.meta.url), '--send-to', String(socket.address().port)], {
+    stdio: 'inherit',
+  });
   await new Promise((resolve) => sender.on('exit', resolve));
   await new Promise((resolve) => setTimeout(resolve, 100));
   const used = process.cpuUsage(cpu);
@@ -92,8 +99,12 @@ if (process.argv[1] === fileURLToPath(import.meta.url)) {
     await sendFor(Number(process.argv[to + 1]));
   } else {
     const f = await dgramSendFloor();
-    console.log(`dgram send floor: ${(f.perSecond / 1000).toFixed(1)} k datagrams/s, ${f.cpuUs.toFixed(2)} µs CPU per send (user ${f.userUs.toFixed(2)}, system ${f.systemUs.toFixed(2)})`);
+    console.log(
+      `dgram send floor: ${(f.perSecond / 1000).toFixed(1)} k datagrams/s, ${f.cpuUs.toFixed(2)} µs CPU per send (user ${f.userUs.toFixed(2)}, system ${f.systemUs.toFixed(2)})`,
+    );
     const r = await dgramReceiveFloor();
-    console.log(`dgram receive floor: ${(r.perSecond / 1000).toFixed(1)} k datagrams/s received, ${r.cpuUs.toFixed(2)} µs CPU per datagram`);
+    console.log(
+      `dgram receive floor: ${(r.perSecond / 1000).toFixed(1)} k datagrams/s received, ${r.cpuUs.toFixed(2)} µs CPU per datagram`,
+    );
   }
 }

@@ -133,27 +133,33 @@ function waitingSocket(socket: DatagramSocket): { socket: DatagramSocket; wait(m
     address: socket.address,
     port: socket.port,
     family: socket.family,
-    setReceiver: (receiver) => socket.setReceiver(receiver === null ? null : (data, address, port) => {
-      receiver(data, address, port);
-      if (wake !== null) {
-        // Resumed from the check phase, so the whole batch libuv reads in this poll is queued first.
-        setImmediate(wake);
-        wake = null;
-      }
-    }),
+    setReceiver: (receiver) =>
+      socket.setReceiver(
+        receiver === null
+          ? null
+          : (data, address, port) => {
+              receiver(data, address, port);
+              if (wake !== null) {
+                // Resumed from the check phase, so the whole batch libuv reads in this poll is queued first.
+                setImmediate(wake);
+                wake = null;
+              }
+            },
+      ),
     send: (data, address, port) => socket.send(data, address, port),
     close: () => socket.close(),
   };
-  const wait = (ms: number): Promise<void> => new Promise((resolve) => {
-    const timer = setTimeout(() => {
-      wake = null;
-      resolve();
-    }, ms);
-    wake = () => {
-      clearTimeout(timer);
-      resolve();
-    };
-  });
+  const wait = (ms: number): Promise<void> =>
+    new Promise((resolve) => {
+      const timer = setTimeout(() => {
+        wake = null;
+        resolve();
+      }, ms);
+      wake = () => {
+        clearTimeout(timer);
+        resolve();
+      };
+    });
   return { socket: wrapped, wait };
 }
 
@@ -189,7 +195,9 @@ async function tsServer(): Promise<void> {
       } else if (e.type === HostEventType.DISCONNECT && packets > 0) {
         console.log(`TOTAL ${packets} ${bytes} ${(last - first).toFixed(1)}`);
         const cpu = process.cpuUsage(cpuAtFirst);
-        console.log(`STATS datagrams received ${host.totalReceivedPackets}, sent ${host.totalSentPackets}, server cpu_us ${cpu.user + cpu.system} (user ${cpu.user})`);
+        console.log(
+          `STATS datagrams received ${host.totalReceivedPackets}, sent ${host.totalSentPackets}, server cpu_us ${cpu.user + cpu.system} (user ${cpu.user})`,
+        );
         packets = bytes = 0;
       }
     }
@@ -235,7 +243,7 @@ async function tsClient(): Promise<void> {
   console.log(`STATS client cpu_us ${cpu.user + cpu.system} (user ${cpu.user})`);
   console.log(`STATS datagrams sent ${host.totalSentPackets}, packet throttle ${peer.packetThrottle}/32, rtt ${peer.roundTripTime} ms`);
   peer.disconnect(7);
-  for (let done = false; !done;) {
+  for (let done = false; !done; ) {
     for (let e = host.service(); e !== null; e = host.service()) if (e.type === HostEventType.DISCONNECT) done = true;
     await tick();
   }
@@ -280,7 +288,8 @@ class Proc {
   }
 }
 
-const ts = (role: string, ...args: string[]): Proc => new Proc(process.execPath, ['--expose-gc', '--import', 'tsx', self, '--role', role, ...args]);
+const ts = (role: string, ...args: string[]): Proc =>
+  new Proc(process.execPath, ['--expose-gc', '--import', 'tsx', self, '--role', role, ...args]);
 
 /** Throughput and CPU cost of one run. */
 interface RunResult {
@@ -317,7 +326,10 @@ async function throughput(serverImpl: Impl, clientImpl: Impl, size: number, flag
     const args = ['--port', port, '--size', String(size), '--flags', flags, '--seconds', String(SECONDS), ...(WAIT ? ['--wait'] : [])];
     // Both clients top the outgoing queue up to 4096 commands (see enet-c-bench.ts for why the C
     // side is not echo-peer's `bench`).
-    const client = clientImpl === 'C' ? new Proc(buildCBenchClient(), [port, String(size), flags, String(SECONDS), WAIT ? '1' : '0']) : ts('client', ...args);
+    const client =
+      clientImpl === 'C'
+        ? new Proc(buildCBenchClient(), [port, String(size), flags, String(SECONDS), WAIT ? '1' : '0'])
+        : ts('client', ...args);
     try {
       const [, packets, bytes, ms] = await server.wait(/^TOTAL (\d+) (\d+) ([\d.]+)/);
       const sent = Number((await client.wait(/^SENT (\d+)/))[1]);
@@ -337,13 +349,18 @@ async function throughput(serverImpl: Impl, clientImpl: Impl, size: number, flag
       const clientDatagrams = clientImpl === 'C' ? NaN : Number((await client.wait(/datagrams sent (\d+)/))[1]);
       if (process.env.ENET_BENCH_DEBUG) {
         await new Promise((resolve) => setTimeout(resolve, 300));
-        console.log(`  ${clientImpl}->${serverImpl} ${flags} ${size}: TOTAL ${packets} ${bytes} ${ms} SENT ${sent} | ${[...server.lines, ...client.lines].join(' | ')}`);
+        console.log(
+          `  ${clientImpl}->${serverImpl} ${flags} ${size}: TOTAL ${packets} ${bytes} ${ms} SENT ${sent} | ${[...server.lines, ...client.lines].join(' | ')}`,
+        );
       }
       const seconds = Number(ms) / 1000;
       return {
-        pps: Number(packets) / seconds, mbps: Number(bytes) / seconds / 1e6,
-        clientUs: clientCpu / sent, serverUs: serverCpu / Number(packets),
-        clientUsPerDatagram: clientCpu / clientDatagrams, serverUsPerDatagram: serverCpu / serverDatagrams,
+        pps: Number(packets) / seconds,
+        mbps: Number(bytes) / seconds / 1e6,
+        clientUs: clientCpu / sent,
+        serverUs: serverCpu / Number(packets),
+        clientUsPerDatagram: clientCpu / clientDatagrams,
+        serverUsPerDatagram: serverCpu / serverDatagrams,
       };
     } finally {
       client.kill();
@@ -385,15 +402,23 @@ const median = (xs: number[]): number => {
 };
 
 /** The three pairings of every row: the reference, a C client against our server, ours end to end. */
-const PAIRS = [['C', 'C'], ['C', 'TS'], ['TS', 'TS']] as const;
+const PAIRS = [
+  ['C', 'C'],
+  ['C', 'TS'],
+  ['TS', 'TS'],
+] as const;
 
 async function main(): Promise<void> {
   const rounds = Number(arg('--rounds', '3'));
   // The floors first: they are the ratios' denominators below.
   const sendFloor = await dgramSendFloor();
   const receiveFloor = await dgramReceiveFloor();
-  console.log(`enet.bench: loopback, separate processes, ${SECONDS} s per run, medians of ${rounds} rounds, clients ${WAIT ? 'wait' : 'spin'} ` +
-    `(npx tsx test/bench/enet.bench.ts [--rounds N] [--only <row>] [--wait]); load ${loadavg().map((l) => l.toFixed(1)).join(' ')}`);
+  console.log(
+    `enet.bench: loopback, separate processes, ${SECONDS} s per run, medians of ${rounds} rounds, clients ${WAIT ? 'wait' : 'spin'} ` +
+      `(npx tsx test/bench/enet.bench.ts [--rounds N] [--only <row>] [--wait]); load ${loadavg()
+        .map((l) => l.toFixed(1))
+        .join(' ')}`,
+  );
   const rows = [
     ['unreliable 64 B', 64, 'u', 'pps'],
     ['reliable 64 B', 64, 'r', 'pps'],
@@ -410,23 +435,33 @@ async function main(): Promise<void> {
     const rate = (pair: string): string => `${fmt(m(pair, unit))}${unit === 'pps' ? ' packets/s' : ' MB/s'}`;
     const cpu = (pair: string): number => median(runs[pair]!.map((x) => x.clientUs + x.serverUs));
     console.log(`${name}:`);
-    console.log(`  rate   C->C ${rate('C->C')}   C->TS ${rate('C->TS')}   TS->TS ${rate('TS->TS')}   ` +
-      `C client, our server / C server: ${(m('C->TS', unit) / m('C->C', unit)).toFixed(2)}x`);
-    console.log(`  CPU µs per packet  C send ${m('C->C', 'clientUs').toFixed(2)} recv ${m('C->C', 'serverUs').toFixed(2)}   ` +
-      `TS send ${m('TS->TS', 'clientUs').toFixed(2)} recv ${m('TS->TS', 'serverUs').toFixed(2)}   ` +
-      `TS/C (send + recv) ${(cpu('TS->TS') / cpu('C->C')).toFixed(2)}x   our server under the C client: recv ${m('C->TS', 'serverUs').toFixed(2)} ` +
-      `(${(m('C->TS', 'serverUs') / m('C->C', 'serverUs')).toFixed(2)}x C's)`);
-    console.log(`  CPU µs per datagram, ours vs the node:dgram floor  TS->TS client ${m('TS->TS', 'clientUsPerDatagram').toFixed(1)} per datagram sent ` +
-      `(${(m('TS->TS', 'clientUsPerDatagram') / sendFloor.cpuUs).toFixed(1)}x the send floor)   server ${m('TS->TS', 'serverUsPerDatagram').toFixed(1)} per datagram received ` +
-      `(${(m('TS->TS', 'serverUsPerDatagram') / receiveFloor.cpuUs).toFixed(1)}x the receive floor)   C->TS server ${m('C->TS', 'serverUsPerDatagram').toFixed(1)} ` +
-      `(${(m('C->TS', 'serverUsPerDatagram') / receiveFloor.cpuUs).toFixed(1)}x)`);
+    console.log(
+      `  rate   C->C ${rate('C->C')}   C->TS ${rate('C->TS')}   TS->TS ${rate('TS->TS')}   ` +
+        `C client, our server / C server: ${(m('C->TS', unit) / m('C->C', unit)).toFixed(2)}x`,
+    );
+    console.log(
+      `  CPU µs per packet  C send ${m('C->C', 'clientUs').toFixed(2)} recv ${m('C->C', 'serverUs').toFixed(2)}   ` +
+        `TS send ${m('TS->TS', 'clientUs').toFixed(2)} recv ${m('TS->TS', 'serverUs').toFixed(2)}   ` +
+        `TS/C (send + recv) ${(cpu('TS->TS') / cpu('C->C')).toFixed(2)}x   our server under the C client: recv ${m('C->TS', 'serverUs').toFixed(2)} ` +
+        `(${(m('C->TS', 'serverUs') / m('C->C', 'serverUs')).toFixed(2)}x C's)`,
+    );
+    console.log(
+      `  CPU µs per datagram, ours vs the node:dgram floor  TS->TS client ${m('TS->TS', 'clientUsPerDatagram').toFixed(1)} per datagram sent ` +
+        `(${(m('TS->TS', 'clientUsPerDatagram') / sendFloor.cpuUs).toFixed(1)}x the send floor)   server ${m('TS->TS', 'serverUsPerDatagram').toFixed(1)} per datagram received ` +
+        `(${(m('TS->TS', 'serverUsPerDatagram') / receiveFloor.cpuUs).toFixed(1)}x the receive floor)   C->TS server ${m('C->TS', 'serverUsPerDatagram').toFixed(1)} ` +
+        `(${(m('C->TS', 'serverUsPerDatagram') / receiveFloor.cpuUs).toFixed(1)}x)`,
+    );
   }
-  console.log(`node:dgram floors (enet-dgram-floor.ts, same run): send ${fmt(sendFloor.perSecond)} datagrams/s at ${sendFloor.cpuUs.toFixed(2)} µs CPU each; ` +
-    `receive ${receiveFloor.cpuUs.toFixed(2)} µs CPU per datagram (${fmt(receiveFloor.perSecond)}/s)`);
+  console.log(
+    `node:dgram floors (enet-dgram-floor.ts, same run): send ${fmt(sendFloor.perSecond)} datagrams/s at ${sendFloor.cpuUs.toFixed(2)} µs CPU each; ` +
+      `receive ${receiveFloor.cpuUs.toFixed(2)} µs CPU per datagram (${fmt(receiveFloor.perSecond)}/s)`,
+  );
   if (arg('--only') !== '') return;
   const cMem = await idleMemory('C');
   const tMem = await idleMemory('TS');
-  console.log(`${'memory per idle peer (1,000 peers)'.padEnd(34)} C ${fmt(cMem.rss)} B RSS   TS ${fmt(tMem.rss)} B RSS, ${fmt(tMem.heap)} B JS heap after GC   (server growth / peers; clients ask for 2 channels)`);
+  console.log(
+    `${'memory per idle peer (1,000 peers)'.padEnd(34)} C ${fmt(cMem.rss)} B RSS   TS ${fmt(tMem.rss)} B RSS, ${fmt(tMem.heap)} B JS heap after GC   (server growth / peers; clients ask for 2 channels)`,
+  );
 }
 
 function fmt(v: number): string {

@@ -18,7 +18,10 @@ import { counterScenario } from '../helpers/explore-scenarios.js';
 
 const SEEDS = 1000;
 const ROUNDS = Number(process.env.ROUNDS ?? 3);
-const load = (): string => loadavg().map((l) => l.toFixed(1)).join(' ');
+const load = (): string =>
+  loadavg()
+    .map((l) => l.toFixed(1))
+    .join(' ');
 const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 
 const scenario = counterScenario({ planted: false, clients: 8, frames: 600 });
@@ -56,10 +59,16 @@ const planted = Simulation.explore(counterScenario({ planted: true }), { seeds: 
 const plantedSeconds = (performance.now() - plantedStart) / 1000;
 
 console.log('explore.bench — Simulation.explore over seeded worlds');
-console.log(`  command: npx tsx test/bench/explore.bench.ts   (node ${process.version}; load average ${loadBefore} before, ${load()} after)`);
-console.log(`  baseline: the same worlds without invariants: ${median(baseline).toFixed(1)} s wall, ${median(baselineCpu).toFixed(1)} s CPU per 1,000 (median of ${ROUNDS}; from 100 worlds per round)`);
+console.log(
+  `  command: npx tsx test/bench/explore.bench.ts   (node ${process.version}; load average ${loadBefore} before, ${load()} after)`,
+);
+console.log(
+  `  baseline: the same worlds without invariants: ${median(baseline).toFixed(1)} s wall, ${median(baselineCpu).toFixed(1)} s CPU per 1,000 (median of ${ROUNDS}; from 100 worlds per round)`,
+);
 console.log(`  search: ${SEEDS} seeds of 1+8 peers x 600 frames, random conditions + partition/join/leave, 2 invariants every frame:`);
-console.log(`          wall ${searched.map((s) => s.toFixed(1)).join(' / ')} s (median ${median(searched).toFixed(1)} s of ${ROUNDS}; target < 60 s), CPU ${median(searchedCpu).toFixed(1)} s; ${failures === 0 ? 'no world failed (as it must: the real rule)' : `${failures} round(s) FAILED`}`);
+console.log(
+  `          wall ${searched.map((s) => s.toFixed(1)).join(' / ')} s (median ${median(searched).toFixed(1)} s of ${ROUNDS}; target < 60 s), CPU ${median(searchedCpu).toFixed(1)} s; ${failures === 0 ? 'no world failed (as it must: the real rule)' : `${failures} round(s) FAILED`}`,
+);
 if (planted.failure !== null) {
   console.log(`  planted off-by-one: ${describeFailure(planted.failure.original).replace(/\n/g, '\n  ')}`);
   console.log(`  shrunk in ${planted.failure.shrinkRuns} runs to: ${describeFailure(planted.failure).replace(/\n/g, '\n  ')}`);

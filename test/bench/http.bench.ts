@@ -85,12 +85,17 @@ async function benchFetch(): Promise<number> {
 
 async function benchNodeHttp(): Promise<number> {
   const agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
-  const rps = await measure(() => new Promise<void>((resolve, reject) => {
-    http.get(url, { agent }, (res) => {
-      res.resume();
-      res.on('end', resolve);
-    }).on('error', reject);
-  }));
+  const rps = await measure(
+    () =>
+      new Promise<void>((resolve, reject) => {
+        http
+          .get(url, { agent }, (res) => {
+            res.resume();
+            res.on('end', resolve);
+          })
+          .on('error', reject);
+      }),
+  );
   agent.destroy();
   return rps;
 }
@@ -105,4 +110,5 @@ server.close();
 
 const base = rows[0]![1];
 console.log(`http.bench: sequential GETs of ${body.length} B on loopback, ${seconds} s per case (npx tsx test/bench/http.bench.ts)`);
-for (const [name, rps] of rows) console.log(`  ${name.padEnd(46)} ${rps.toFixed(0).padStart(7)} req/s  (${(rps / base).toFixed(2)}x fetch)`);
+for (const [name, rps] of rows)
+  console.log(`  ${name.padEnd(46)} ${rps.toFixed(0).padStart(7)} req/s  (${(rps / base).toFixed(2)}x fetch)`);

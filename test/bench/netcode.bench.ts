@@ -45,7 +45,12 @@ function run(netcode: boolean): Figures {
       walkers.push(walker);
       if (p.index === 0) driveMover(movers[0]!, time, SPEED);
       if (p.index === 2) {
-        const interpolator = new SnapshotInterpolator({ synchronizer: movers[2]!.getNode('Sync', MultiplayerSynchronizer), time, properties: ['position'], tickProperty: 'tick' });
+        const interpolator = new SnapshotInterpolator({
+          synchronizer: movers[2]!.getNode('Sync', MultiplayerSynchronizer),
+          time,
+          properties: ['position'],
+          tickProperty: 'tick',
+        });
         interpolator.enabled = netcode;
         p.root.addChild(interpolator);
       }
@@ -72,7 +77,14 @@ function run(netcode: boolean): Figures {
   }
   const a = client.node.position;
   const b = server.prediction.state;
-  const figures = { tickError, predictionError: Math.hypot(a.x - b.x, a.y - b.y), inputDelayMs, maxJump, hash: sim.traceHash(), seconds: (performance.now() - started) / 1000 };
+  const figures = {
+    tickError,
+    predictionError: Math.hypot(a.x - b.x, a.y - b.y),
+    inputDelayMs,
+    maxJump,
+    hash: sim.traceHash(),
+    seconds: (performance.now() - started) / 1000,
+  };
   sim.close();
   return figures;
 }
@@ -85,17 +97,27 @@ for (let i = 0; i < 3; i++) {
   off.push(run(false)); // baseline and netcode alternate, so neither gets the warmer machine
   on.push(run(true));
 }
-const same = (rs: Figures[]): boolean => rs.every((r) => JSON.stringify({ ...r, seconds: 0 }) === JSON.stringify({ ...rs[0]!, seconds: 0 }));
+const same = (rs: Figures[]): boolean =>
+  rs.every((r) => JSON.stringify({ ...r, seconds: 0 }) === JSON.stringify({ ...rs[0]!, seconds: 0 }));
 
 console.log('netcode.bench — 1 server + 2 clients, 30 Hz ticks, 60 fps, 100 ± 30 ms one way, 5 % loss, seed 2026, 15 s per round');
 console.log(`  command: npx tsx test/bench/netcode.bench.ts   (node ${process.version})`);
-for (const [name, rs] of [['baseline (prediction and interpolation off)', off], ['netcode on', on]] as const) {
+for (const [name, rs] of [
+  ['baseline (prediction and interpolation off)', off],
+  ['netcode on', on],
+] as const) {
   const r = rs[0]!;
   console.log(`  ${name}:`);
-  console.log(`    tick error ${r.tickError.toFixed(2)} ticks; prediction error ${r.predictionError.toFixed(4)} once inputs stop; input shows after ${r.inputDelayMs.toFixed(0)} ms`);
+  console.log(
+    `    tick error ${r.tickError.toFixed(2)} ticks; prediction error ${r.predictionError.toFixed(4)} once inputs stop; input shows after ${r.inputDelayMs.toFixed(0)} ms`,
+  );
   console.log(`    watched mover: max jump ${r.maxJump.toFixed(2)} per frame (true motion ${(SPEED / 60).toFixed(2)} per frame)`);
-  console.log(`    wall time median ${median(rs.map((x) => x.seconds)).toFixed(2)} s of 3 rounds; figures identical every round: ${same(rs) ? 'yes' : 'NO (determinism broken!)'}`);
+  console.log(
+    `    wall time median ${median(rs.map((x) => x.seconds)).toFixed(2)} s of 3 rounds; figures identical every round: ${same(rs) ? 'yes' : 'NO (determinism broken!)'}`,
+  );
 }
 if (!same(off) || !same(on)) process.exit(1);
 const r = on[0]!;
-console.log(`netcode: tick error ${r.tickError.toFixed(2)} ticks, prediction error ${r.predictionError.toFixed(4)}, interpolation max jump ${r.maxJump.toFixed(2)} at 100±30 ms, 5% loss`);
+console.log(
+  `netcode: tick error ${r.tickError.toFixed(2)} ticks, prediction error ${r.predictionError.toFixed(4)}, interpolation max jump ${r.maxJump.toFixed(2)} at 100±30 ms, 5% loss`,
+);

@@ -113,7 +113,10 @@ for (let i = 0; i < ROUNDS; i++) {
   syncRuns.push(run(true));
   rpcRuns.push(run(false));
 }
-const loadAverage = (): string => loadavg().map((l) => l.toFixed(1)).join(' ');
+const loadAverage = (): string =>
+  loadavg()
+    .map((l) => l.toFixed(1))
+    .join(' ');
 const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 const msPerFrame = (runs: Result[]) => runs.map((r) => (r.seconds * 1000) / FRAMES);
 const fmt = (n: number, d = 0) => n.toLocaleString('en-US', { maximumFractionDigits: d, minimumFractionDigits: d });

@@ -78,7 +78,10 @@ async function single(): Promise<{ target: Target; close(): void }> {
   tree.getMultiplayer().multiplayerPeer = server;
   const sender = client(`ws://127.0.0.1:${server.getLocalPort()}`);
   const serverFrame = (): void => tree.processFrame(1 / 60);
-  await until(() => (serverFrame(), sender.tree.processFrame(1 / 60)), () => sender.peer.getConnectionStatus() === ConnectionStatus.CONNECTED && tree.getMultiplayer().getPeers().length === 1);
+  await until(
+    () => (serverFrame(), sender.tree.processFrame(1 / 60)),
+    () => sender.peer.getConnectionStatus() === ConnectionStatus.CONNECTED && tree.getMultiplayer().getPeers().length === 1,
+  );
   return { target: { sender, sink, serverFrame }, close: () => (sender.peer.close(), server.close()) };
 }
 
@@ -97,7 +100,10 @@ async function rooms(): Promise<{ target: Target; close(): Promise<void> }> {
     () => clients.every((c) => c.peer.getConnectionStatus() === ConnectionStatus.CONNECTED) && server.rooms().every((r) => r.clients === 1),
   );
   const sink = server.getRoom('room0')!.tree.root.getNode('Sink', Sink);
-  return { target: { sender: clients[0]!, sink, serverFrame }, close: () => (clients.forEach((c) => c.peer.close()), server.shutdown({ graceMs: 0 })) };
+  return {
+    target: { sender: clients[0]!, sink, serverFrame },
+    close: () => (clients.forEach((c) => c.peer.close()), server.shutdown({ graceMs: 0 })),
+  };
 }
 
 /** Sends `count` RPCs into a target and waits until all have run; resolves with RPCs per second. */
@@ -156,7 +162,9 @@ async function main(): Promise<void> {
   a.close();
   await b.close();
   console.log(`  (medians of ${ROUNDS} rounds; ratio = median of per-round ratios; load average ${loadavg()[0]!.toFixed(2)})`);
-  console.log(`rooms: single ${fmt(median(singles))} rpc/s, ${ROOMS}-room ${fmt(median(roomed))} rpc/s, ratio ${median(ratios).toFixed(3)}`);
+  console.log(
+    `rooms: single ${fmt(median(singles))} rpc/s, ${ROOMS}-room ${fmt(median(roomed))} rpc/s, ratio ${median(ratios).toFixed(3)}`,
+  );
 }
 
 main().then(

@@ -122,7 +122,10 @@ const ROUNDS = 5;
 const fmt = (n: number) => Math.round(n).toLocaleString('en-US');
 const median = (xs: number[]) => [...xs].sort((x, y) => x - y)[xs.length >> 1]!;
 const spread = (xs: number[]) => `median of ${xs.length}; range ${fmt(Math.min(...xs))}–${fmt(Math.max(...xs))}`;
-const load = () => loadavg().map((l) => l.toFixed(1)).join(' ');
+const load = () =>
+  loadavg()
+    .map((l) => l.toFixed(1))
+    .join(' ');
 
 codecRate();
 rpcRate(); // warm-up
@@ -148,14 +151,28 @@ const transportBare = median(transportsBare);
 const fullBare = median(fullsBare);
 const wire = wireBytes();
 console.log('rpc.bench — server → client RPC through SceneMultiplayer over loopback (zero latency)');
-console.log(`  command: npx tsx test/bench/rpc.bench.ts   (node ${process.version}; load average ${loadBefore} before, ${load()} after, ${cpus().length} CPUs)`);
-console.log(`  arguments: int 42, float 0.5, Vector2(12.5, -3), "orc"; ${fmt(FRAMES * PER_FRAME)} calls in ${FRAMES} frames per round, ${ROUNDS} rounds`);
+console.log(
+  `  command: npx tsx test/bench/rpc.bench.ts   (node ${process.version}; load average ${loadBefore} before, ${load()} after, ${cpus().length} CPUs)`,
+);
+console.log(
+  `  arguments: int 42, float 0.5, Vector2(12.5, -3), "orc"; ${fmt(FRAMES * PER_FRAME)} calls in ${FRAMES} frames per round, ${ROUNDS} rounds`,
+);
 console.log(`  raw codec (encode + decode args):   ${fmt(codec)} ops/s   (baseline; ${spread(codecs)})`);
-console.log(`  loopback transport alone (38 B):   ${fmt(transport)} packets/s with the trace hashed; ${fmt(transportBare)} with hashTrace: false   (baseline; ${spread(transports)} / ${spread(transportsBare)})`);
+console.log(
+  `  loopback transport alone (38 B):   ${fmt(transport)} packets/s with the trace hashed; ${fmt(transportBare)} with hashTrace: false   (baseline; ${spread(transports)} / ${spread(transportsBare)})`,
+);
 const perRpcUs = 1e6 / fullBare - 1e6 / transportBare;
 console.log(`  SceneMultiplayer's own cost:        ${perRpcUs.toFixed(2)} µs per RPC beyond the transport (codec included; trace off)`);
-console.log(`  full RPC path, trace hashed:        ${fmt(full)} RPC/s   (${((full / codec) * 100).toFixed(0)} % of the codec rate; ${spread(fulls)})`);
-console.log(`  full RPC path, hashTrace: false:    ${fmt(fullBare)} RPC/s   (${((fullBare / codec) * 100).toFixed(0)} % of the codec rate; target ≥ 2,500,000; ${spread(fullsBare)})`);
+console.log(
+  `  full RPC path, trace hashed:        ${fmt(full)} RPC/s   (${((full / codec) * 100).toFixed(0)} % of the codec rate; ${spread(fulls)})`,
+);
+console.log(
+  `  full RPC path, hashTrace: false:    ${fmt(fullBare)} RPC/s   (${((fullBare / codec) * 100).toFixed(0)} % of the codec rate; target ≥ 2,500,000; ${spread(fullsBare)})`,
+);
 const floor = 1 / (1 / codec + 1 / transportBare);
-console.log(`  floor (codec + transport, no SceneMultiplayer): ${fmt(floor)} RPC/s; the full path reaches ${(fullBare / floor).toFixed(2)}× of it`);
-console.log(`  bytes per RPC on the wire:          ${wire.bytes} B = header ${wire.header} B (meta, cached node id, method id; target ≤ 3) + 1 B argument count + ${wire.bytes - wire.header - 1} B arguments`);
+console.log(
+  `  floor (codec + transport, no SceneMultiplayer): ${fmt(floor)} RPC/s; the full path reaches ${(fullBare / floor).toFixed(2)}× of it`,
+);
+console.log(
+  `  bytes per RPC on the wire:          ${wire.bytes} B = header ${wire.header} B (meta, cached node id, method id; target ≤ 3) + 1 B argument count + ${wire.bytes - wire.header - 1} B arguments`,
+);

@@ -32,7 +32,10 @@ class Avatar extends Node {
 const FRAMES = 10_000;
 const CLIENTS = 16;
 
-async function run(traffic: boolean, clients = CLIENTS): Promise<{ seconds: number; cpu: number; hash: string; inputs: number; states: number[] }> {
+async function run(
+  traffic: boolean,
+  clients = CLIENTS,
+): Promise<{ seconds: number; cpu: number; hash: string; inputs: number; states: number[] }> {
   const CLIENTS = clients;
   const sim = new Simulation({
     seed: 2026,
@@ -56,7 +59,13 @@ async function run(traffic: boolean, clients = CLIENTS): Promise<{ seconds: numb
   }
   const seconds = (performance.now() - start) / 1000;
   const used = process.cpuUsage(cpuStart);
-  const result = { seconds, cpu: (used.user + used.system) / 1e6, hash: sim.traceHash(), inputs: avatar(0).inputs, states: sim.clients.map((_, i) => avatar(i + 1).states) };
+  const result = {
+    seconds,
+    cpu: (used.user + used.system) / 1e6,
+    hash: sim.traceHash(),
+    inputs: avatar(0).inputs,
+    states: sim.clients.map((_, i) => avatar(i + 1).states),
+  };
   sim.close();
   return result;
 }
@@ -66,11 +75,15 @@ const a = await run(true);
 const b = await run(true);
 const expectedStates = Math.ceil(FRAMES / 6);
 console.log('simulation.bench — 1 server + 16 clients, 10,000 frames at 60 Hz, 5 % loss, 50 ± 20 ms');
-console.log(`  command: npx tsx test/bench/simulation.bench.ts   (node ${process.version}; TransferMode ${TransferMode.UNRELIABLE} inputs, reliable state)`);
+console.log(
+  `  command: npx tsx test/bench/simulation.bench.ts   (node ${process.version}; TransferMode ${TransferMode.UNRELIABLE} inputs, reliable state)`,
+);
 console.log(`  baseline (same frames, no RPC traffic): ${idle.seconds.toFixed(2)} s`);
 console.log(`  with traffic: run 1 ${a.seconds.toFixed(2)} s, run 2 ${b.seconds.toFixed(2)} s   (target < 2 s)`);
 console.log(`  inputs received by the server: ${a.inputs} of ${FRAMES * CLIENTS} sent (unreliable, 5 % loss)`);
-console.log(`  reliable states per client: min ${Math.min(...a.states)}, max ${Math.max(...a.states)} of ${expectedStates} (all must arrive; the last ones may still be in flight)`);
+console.log(
+  `  reliable states per client: min ${Math.min(...a.states)}, max ${Math.max(...a.states)} of ${expectedStates} (all must arrive; the last ones may still be in flight)`,
+);
 console.log(`  trace hash: ${a.hash} / ${b.hash} — ${a.hash === b.hash ? 'identical' : 'DIFFERENT (determinism broken!)'}`);
 
 const BIG = 100;
@@ -78,8 +91,16 @@ const big = [await run(true, BIG), await run(true, BIG), await run(true, BIG)];
 const bigSeconds = big.map((r) => r.seconds).sort((x, y) => x - y);
 const bigSame = big.every((r) => r.hash === big[0]!.hash);
 const bigCpu = big.map((r) => r.cpu).sort((x, y) => x - y);
-console.log(`  at scale, 1 server + ${BIG} clients, same match: ${bigSeconds.map((s) => s.toFixed(2)).join(' / ')} s wall (median ${bigSeconds[1]!.toFixed(2)} s; target < 5 s), CPU median ${bigCpu[1]!.toFixed(2)} s (load average ${loadavg().map((l) => l.toFixed(1)).join(' ')})`);
-console.log(`    inputs received ${big[0]!.inputs} of ${FRAMES * BIG}; reliable states per client min ${Math.min(...big[0]!.states)} of ${expectedStates}`);
+console.log(
+  `  at scale, 1 server + ${BIG} clients, same match: ${bigSeconds.map((s) => s.toFixed(2)).join(' / ')} s wall (median ${bigSeconds[1]!.toFixed(2)} s; target < 5 s), CPU median ${bigCpu[1]!.toFixed(2)} s (load average ${loadavg()
+    .map((l) => l.toFixed(1))
+    .join(' ')})`,
+);
+console.log(
+  `    inputs received ${big[0]!.inputs} of ${FRAMES * BIG}; reliable states per client min ${Math.min(...big[0]!.states)} of ${expectedStates}`,
+);
 console.log(`    trace hash: ${big.map((r) => r.hash).join(' / ')} — ${bigSame ? 'identical' : 'DIFFERENT (determinism broken!)'}`);
-console.log(`simulation: 1+${BIG} peers, ${FRAMES} frames, 5 % loss in ${bigSeconds[1]!.toFixed(2)} s, trace hash ${big[0]!.hash}${bigSame ? ' (same every run)' : ' (DIFFERS)'}`);
+console.log(
+  `simulation: 1+${BIG} peers, ${FRAMES} frames, 5 % loss in ${bigSeconds[1]!.toFixed(2)} s, trace hash ${big[0]!.hash}${bigSame ? ' (same every run)' : ' (DIFFERS)'}`,
+);
 if (a.hash !== b.hash || !bigSame) process.exit(1);

@@ -91,7 +91,11 @@ async function rawSocketRound(): Promise<number> {
   return TOTAL / 1024 / 1024 / seconds;
 }
 
-const value = new Map<string, unknown>([['pos', new Vector2(1.5, -2)], ['hp', 100], ['name', 'player one']]) as never;
+const value = new Map<string, unknown>([
+  ['pos', new Vector2(1.5, -2)],
+  ['hp', 100],
+  ['name', 'player one'],
+]) as never;
 
 function putGetVarRound(): number {
   const b = new StreamPeerBuffer();
@@ -124,5 +128,9 @@ for (let r = 0; r < ROUNDS; r++) {
   viaBuffer.push(putGetVarRound());
 }
 const fmt = (v: number): string => v.toFixed(0);
-console.log(`TCP ${MIB} MiB on loopback: StreamPeerTCP ${fmt(median(peer))} MB/s, raw net.Socket ${fmt(median(raw))} MB/s (${((median(peer) / median(raw)) * 100).toFixed(0)} %) [rounds: ${peer.map(fmt).join(', ')} vs ${raw.map(fmt).join(', ')}]`);
-console.log(`putVar+getVar via StreamPeerBuffer ${fmt(median(viaBuffer))} ops/s, bare codec ${fmt(median(codec))} ops/s (${((median(viaBuffer) / median(codec)) * 100).toFixed(0)} %)`);
+console.log(
+  `TCP ${MIB} MiB on loopback: StreamPeerTCP ${fmt(median(peer))} MB/s, raw net.Socket ${fmt(median(raw))} MB/s (${((median(peer) / median(raw)) * 100).toFixed(0)} %) [rounds: ${peer.map(fmt).join(', ')} vs ${raw.map(fmt).join(', ')}]`,
+);
+console.log(
+  `putVar+getVar via StreamPeerBuffer ${fmt(median(viaBuffer))} ops/s, bare codec ${fmt(median(codec))} ops/s (${((median(viaBuffer) / median(codec)) * 100).toFixed(0)} %)`,
+);

@@ -74,7 +74,11 @@ function runCase(name: string, ARGS: unknown[]): void {
       }),
       compressedBytes.length,
     ],
-    ['decodeAndDecompressVariants (RPC)', bench(() => decodeAndDecompressVariants(compressedBytes, 0, count).length), compressedBytes.length],
+    [
+      'decodeAndDecompressVariants (RPC)',
+      bench(() => decodeAndDecompressVariants(compressedBytes, 0, count).length),
+      compressedBytes.length,
+    ],
     ['JSON.stringify (string only)', bench(() => JSON.stringify(JSON_ARGS).length), jsonBytes.length],
     ['JSON.parse (string only)', bench(() => (JSON.parse(jsonText) as unknown[]).length), jsonBytes.length],
     ['JSON.stringify + UTF-8 encode', bench(() => utf8.encode(JSON.stringify(JSON_ARGS)).length), jsonBytes.length],

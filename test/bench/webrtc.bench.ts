@@ -68,7 +68,9 @@ function report(label: string, f: Figures, baseline?: Figures): void {
   const mb = (perSec * MESSAGE_BYTES) / 1e6;
   const unreceived = f.sent === 0 ? 0 : (1 - f.received / f.sent) * 100;
   const vs = baseline === undefined ? '' : `  (${((perSec / ((baseline.received * 1000) / baseline.ms)) * 100).toFixed(0)} % of raw)`;
-  console.log(`${label.padEnd(44)} ${perSec.toFixed(0).padStart(8)} msg/s ${mb.toFixed(1).padStart(7)} MB/s  not received ${unreceived.toFixed(1)} %${vs}`);
+  console.log(
+    `${label.padEnd(44)} ${perSec.toFixed(0).padStart(8)} msg/s ${mb.toFixed(1).padStart(7)} MB/s  not received ${unreceived.toFixed(1)} %${vs}`,
+  );
 }
 
 // ---- raw node-datachannel -------------------------------------------------------------------
@@ -80,7 +82,10 @@ async function rawPair(): Promise<{ a: PeerConnection; b: PeerConnection; setupM
   const b = new PeerConnection('bench-b', config);
   // node-datachannel's callbacks come through separate queues, so a candidate can overtake its
   // description: hold candidates until the remote description is in (the plugin does the same).
-  const early = new Map<PeerConnection, Array<[string, string]>>([[a, []], [b, []]]);
+  const early = new Map<PeerConnection, Array<[string, string]>>([
+    [a, []],
+    [b, []],
+  ]);
   const described = new Set<PeerConnection>();
   const describe = (pc: PeerConnection, sdp: string, type: 'offer' | 'answer'): void => {
     pc.setRemoteDescription(sdp, type);
@@ -159,7 +164,10 @@ async function pluginPair(): Promise<{ a: WebRTCMultiplayerPeer; b: WebRTCMultip
   b.addPeer(cb, 2);
   wireSignaling(ca, cb);
   ca.createOffer();
-  await pollUntilDone([a, b], () => !!a.getPeer(3)?.connected && !!b.getPeer(2)?.connected, { timeoutMs: 60_000, what: 'plugin pair connecting' });
+  await pollUntilDone([a, b], () => !!a.getPeer(3)?.connected && !!b.getPeer(2)?.connected, {
+    timeoutMs: 60_000,
+    what: 'plugin pair connecting',
+  });
   return { a, b, setupMs: performance.now() - start };
 }
 
@@ -203,7 +211,12 @@ class Sink extends Node {
   tag = 1;
   constructor() {
     super('Sink');
-    for (const [name, transferMode] of [['small', TransferMode.RELIABLE], ['smallU', TransferMode.UNRELIABLE], ['big', TransferMode.RELIABLE], ['bigU', TransferMode.UNRELIABLE]] as const) {
+    for (const [name, transferMode] of [
+      ['small', TransferMode.RELIABLE],
+      ['smallU', TransferMode.UNRELIABLE],
+      ['big', TransferMode.RELIABLE],
+      ['bigU', TransferMode.UNRELIABLE],
+    ] as const) {
       this.rpcConfig(name, { rpcMode: RPCMode.ANY_PEER, transferMode });
     }
   }
@@ -243,7 +256,10 @@ async function rpcPair(): Promise<{ a: SceneTree; b: SceneTree; pa: WebRTCMultip
   wireSignaling(ca, cb);
   ca.createOffer();
   const frame = { poll: () => (x.tree.processFrame(0), y.tree.processFrame(0)) };
-  await pollUntilDone([frame], () => x.tree.getMultiplayer().getPeers().includes(3) && y.tree.getMultiplayer().getPeers().includes(2), { timeoutMs: 60_000, what: 'RPC pair connecting' });
+  await pollUntilDone([frame], () => x.tree.getMultiplayer().getPeers().includes(3) && y.tree.getMultiplayer().getPeers().includes(2), {
+    timeoutMs: 60_000,
+    what: 'RPC pair connecting',
+  });
   // Warm-up: the first call carries the node path; wait until it is confirmed.
   x.sink.rpcId(3, 'small', 1, 0.5, new Vector2(1, 2), 'orc');
   await pollUntilDone([frame], () => y.sink.received === 1, { what: 'RPC warm-up' });
@@ -316,8 +332,14 @@ async function meshSetup(): Promise<{ ms: number; rounds: number }> {
     const rounds = await pollUntilDone(peers, () => connected.every((n) => n === MESH_PEERS - 1), { timeoutMs: 30_000 });
     return { ms: performance.now() - start, rounds };
   } catch (err) {
-    const missing = peers.flatMap((p, i) => [...p.getPeers()].filter(([, info]) => !info.connected).map(([id, info]) =>
-      `${ids[i]}->${id} (connection ${info.connection.getConnectionState()}, channels ${info.channels.map((c) => c.getReadyState()).join('')})`));
+    const missing = peers.flatMap((p, i) =>
+      [...p.getPeers()]
+        .filter(([, info]) => !info.connected)
+        .map(
+          ([id, info]) =>
+            `${ids[i]}->${id} (connection ${info.connection.getConnectionState()}, channels ${info.channels.map((c) => c.getReadyState()).join('')})`,
+        ),
+    );
     throw new Error(`${(err as Error).message}; not connected: ${missing.join(', ')}`);
   } finally {
     for (const p of peers) p.close();
@@ -332,8 +354,12 @@ async function benchMain(): Promise<void> {
     MESSAGE_BYTES = size;
     console.log(`webrtc: ${MESSAGE_BYTES}-byte messages on the wire, ${ROUNDS} x ${RUN_MS} ms per figure, loopback, one process`);
     const totals = {
-      rawReliable: [] as Figures[], plReliable: [] as Figures[], rpcReliable: [] as Figures[],
-      rawUnreliable: [] as Figures[], plUnreliable: [] as Figures[], rpcUnreliable: [] as Figures[],
+      rawReliable: [] as Figures[],
+      plReliable: [] as Figures[],
+      rpcReliable: [] as Figures[],
+      rawUnreliable: [] as Figures[],
+      plUnreliable: [] as Figures[],
+      rpcUnreliable: [] as Figures[],
     };
     for (let round = 0; round < ROUNDS; round++) {
       totals.rawReliable.push(await rawRun(raw.channels[0]![0], raw.channels[0]![1]));
@@ -343,7 +369,8 @@ async function benchMain(): Promise<void> {
       totals.plUnreliable.push(await pluginRun(plugin.a, plugin.b, TransferMode.UNRELIABLE));
       totals.rpcUnreliable.push(await rpcRun(rpcs, TransferMode.UNRELIABLE));
     }
-    const sum = (fs: Figures[]): Figures => fs.reduce((a, f) => ({ sent: a.sent + f.sent, received: a.received + f.received, ms: a.ms + f.ms }), { sent: 0, received: 0, ms: 0 });
+    const sum = (fs: Figures[]): Figures =>
+      fs.reduce((a, f) => ({ sent: a.sent + f.sent, received: a.received + f.received, ms: a.ms + f.ms }), { sent: 0, received: 0, ms: 0 });
     report('raw node-datachannel, reliable', sum(totals.rawReliable));
     report('WebRTCMultiplayerPeer, RELIABLE', sum(totals.plReliable), sum(totals.rawReliable));
     report('SceneMultiplayer RPC, RELIABLE', sum(totals.rpcReliable), sum(totals.rawReliable));

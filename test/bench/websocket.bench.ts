@@ -40,7 +40,7 @@ import type { Socket } from 'node:net';
 import { WebSocket, WebSocketServer } from 'ws';
 import { ConnectionStatus, ErrorCode, RPCMode, isPacket } from '../../core/index.js';
 import { WebSocketMultiplayerPeer } from '../../plugins/websocket/index.js';
-import { Node, SceneMultiplayer, SceneTree, UNLIMITED } from '../../scenetree/index.js';
+import { Node, type SceneMultiplayer, SceneTree, UNLIMITED } from '../../scenetree/index.js';
 
 setFlagsFromString('--expose_gc');
 const gc = runInNewContext('gc') as () => void;
@@ -104,15 +104,19 @@ async function until(done: () => boolean, tick: () => void, what: string): Promi
  */
 async function pump(senders: Array<() => boolean>, perClient: number, tick: () => void, done: () => boolean): Promise<void> {
   const sent = senders.map(() => 0);
-  await until(done, () => {
-    for (let i = 0; i < senders.length; i++) {
-      for (let n = 0; n < BATCH && sent[i]! < perClient; n++) {
-        if (!senders[i]!()) break;
-        sent[i]!++;
+  await until(
+    done,
+    () => {
+      for (let i = 0; i < senders.length; i++) {
+        for (let n = 0; n < BATCH && sent[i]! < perClient; n++) {
+          if (!senders[i]!()) break;
+          sent[i]!++;
+        }
       }
-    }
-    tick();
-  }, `sent ${sent.reduce((a, b) => a + b, 0)} of ${TOTAL}`);
+      tick();
+    },
+    `sent ${sent.reduce((a, b) => a + b, 0)} of ${TOTAL}`,
+  );
 }
 
 /** Raw `ws`; with `cork`, each client's sends of one batch leave in one write (what our backend does). */
@@ -121,21 +125,31 @@ async function rawWs(clients: number, cork = false): Promise<Result> {
   await new Promise((r) => wss.once('listening', r));
   const tally = new Tally();
   let echo = true; // warm-up: the server answers each client's first message
-  wss.on('connection', (ws) => ws.on('message', (data: Buffer) => {
-    tally.check(data);
-    if (echo) ws.send(data);
-  }));
+  wss.on('connection', (ws) =>
+    ws.on('message', (data: Buffer) => {
+      tally.check(data);
+      if (echo) ws.send(data);
+    }),
+  );
   const port = (wss.address() as { port: number }).port;
   let echoed = 0;
   const socks = await Promise.all(
-    Array.from({ length: clients }, () => new Promise<WebSocket>((resolve) => {
-      const ws = new WebSocket(`ws://127.0.0.1:${port}`, { perMessageDeflate: false });
-      ws.once('message', () => echoed++);
-      ws.once('open', () => resolve(ws));
-    })),
+    Array.from(
+      { length: clients },
+      () =>
+        new Promise<WebSocket>((resolve) => {
+          const ws = new WebSocket(`ws://127.0.0.1:${port}`, { perMessageDeflate: false });
+          ws.once('message', () => echoed++);
+          ws.once('open', () => resolve(ws));
+        }),
+    ),
   );
   for (const ws of socks) ws.send(payload, { binary: true });
-  await until(() => echoed === clients, () => undefined, 'raw ws warm-up');
+  await until(
+    () => echoed === clients,
+    () => undefined,
+    'raw ws warm-up',
+  );
   echo = false;
   tally.verify(clients);
   tally.received = 0;
@@ -151,7 +165,12 @@ async function rawWs(clients: number, cork = false): Promise<Result> {
     ws.send(payload, { binary: true });
     return true;
   });
-  await pump(senders, perClient, () => undefined, () => tally.received >= TOTAL);
+  await pump(
+    senders,
+    perClient,
+    () => undefined,
+    () => tally.received >= TOTAL,
+  );
   const result = stop();
   tally.verify(TOTAL);
   for (const ws of socks) ws.terminate();
@@ -174,7 +193,9 @@ async function connectPeers(clients: number): Promise<{ server: WebSocketMultipl
     return p;
   });
   await until(
-    () => server.getConnectionStatus() !== ConnectionStatus.CONNECTED || peers.every((p) => p.getConnectionStatus() === ConnectionStatus.CONNECTED),
+    () =>
+      server.getConnectionStatus() !== ConnectionStatus.CONNECTED ||
+      peers.every((p) => p.getConnectionStatus() === ConnectionStatus.CONNECTED),
     () => {
       server.poll();
       for (const p of peers) p.poll();
@@ -189,18 +210,26 @@ async function multiplayerPeer(clients: number): Promise<Result> {
   const tally = new Tally();
   let echoed = 0;
   for (const p of peers) p.putPacket(payload);
-  await until(() => echoed === clients, () => {
-    server.poll();
-    for (let from = server.getPacketPeer(), pkt = server.getPacket(); isPacket(pkt); from = server.getPacketPeer(), pkt = server.getPacket()) {
-      tally.check(pkt);
-      server.setTargetPeer(from);
-      server.putPacket(pkt);
-    }
-    for (const p of peers) {
-      p.poll();
-      for (let pkt = p.getPacket(); isPacket(pkt); pkt = p.getPacket()) echoed++;
-    }
-  }, 'peer warm-up');
+  await until(
+    () => echoed === clients,
+    () => {
+      server.poll();
+      for (
+        let from = server.getPacketPeer(), pkt = server.getPacket();
+        isPacket(pkt);
+        from = server.getPacketPeer(), pkt = server.getPacket()
+      ) {
+        tally.check(pkt);
+        server.setTargetPeer(from);
+        server.putPacket(pkt);
+      }
+      for (const p of peers) {
+        p.poll();
+        for (let pkt = p.getPacket(); isPacket(pkt); pkt = p.getPacket()) echoed++;
+      }
+    },
+    'peer warm-up',
+  );
   tally.verify(clients);
   tally.received = 0;
   const perClient = TOTAL / clients;
@@ -264,7 +293,12 @@ async function sceneMultiplayer(clients: number): Promise<Result> {
     for (const { tree } of guests) tree.processFrame(0);
     host!.tree.processFrame(0);
   };
-  await until(() => host!.tree.getMultiplayer().getPeers().length === clients && guests.every(({ tree }) => tree.getMultiplayer().getPeers().length > 0), frame, 'trees connecting');
+  await until(
+    () =>
+      host!.tree.getMultiplayer().getPeers().length === clients && guests.every(({ tree }) => tree.getMultiplayer().getPeers().length > 0),
+    frame,
+    'trees connecting',
+  );
   for (const { sink } of guests) sink.rpcId(1, 'recv', payload);
   await until(() => guests.every(({ sink }) => sink.acks === 1), frame, 'RPC warm-up');
   host!.sink.echo = false;
@@ -273,7 +307,11 @@ async function sceneMultiplayer(clients: number): Promise<Result> {
   const perClient = TOTAL / clients;
   const stop = timer();
   await pump(
-    guests.map(({ sink }) => () => sink.rpcId(1, 'recv', payload) === ErrorCode.OK),
+    guests.map(
+      ({ sink }) =>
+        () =>
+          sink.rpcId(1, 'recv', payload) === ErrorCode.OK,
+    ),
     perClient,
     frame,
     () => host!.sink.tally.received >= TOTAL,
@@ -322,10 +360,13 @@ async function idle(listen: () => Promise<IdleServer>, rawClients: boolean): Pro
       p.createClient(`ws://127.0.0.1:${server.port}`);
       return p;
     });
-    await wait(() => peers.every((p) => p.getConnectionStatus() === ConnectionStatus.CONNECTED), () => {
-      server.poll();
-      for (const p of peers) p.poll();
-    });
+    await wait(
+      () => peers.every((p) => p.getConnectionStatus() === ConnectionStatus.CONNECTED),
+      () => {
+        server.poll();
+        for (const p of peers) p.poll();
+      },
+    );
     clients = peers;
   }
   const after = memory();
@@ -379,10 +420,15 @@ const median = (xs: number[]): number => {
   return s.length % 2 === 1 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
 };
 const range = (xs: number[], digits = 0): string => `${fmt(Math.min(...xs), digits)}–${fmt(Math.max(...xs), digits)}`;
-const load = (): string => loadavg().map((l) => l.toFixed(2)).join(' ');
+const load = (): string =>
+  loadavg()
+    .map((l) => l.toFixed(2))
+    .join(' ');
 
 async function throughput(): Promise<void> {
-  console.log(`websocket throughput: ${TOTAL.toLocaleString('en-US')} messages of ${PAYLOAD} B per scenario, batches of ${BATCH}, 1 warm-up + ${ROUNDS} rounds taking turns; median [range]`);
+  console.log(
+    `websocket throughput: ${TOTAL.toLocaleString('en-US')} messages of ${PAYLOAD} B per scenario, batches of ${BATCH}, 1 warm-up + ${ROUNDS} rounds taking turns; median [range]`,
+  );
   const variants: Array<[string, (clients: number) => Promise<Result>]> = [
     ['raw ws (baseline)', (n) => rawWs(n)],
     ['raw ws, corked per batch', (n) => rawWs(n, true)],
@@ -405,7 +451,9 @@ async function throughput(): Promise<void> {
       }
     }
     console.log(`\n${clients} client${clients === 1 ? '' : 's'} → 1 server (load average ${loadBefore} before, ${load()} after)`);
-    console.log(`  ${''.padEnd(26)} ${'msg/s [range]'.padStart(27)}  ${'MB/s'.padStart(6)}  ${'% of raw ws [range]'.padStart(20)}  ${'% of corked ws'.padStart(15)}  CPU µs/msg (both ends) [range]`);
+    console.log(
+      `  ${''.padEnd(26)} ${'msg/s [range]'.padStart(27)}  ${'MB/s'.padStart(6)}  ${'% of raw ws [range]'.padStart(20)}  ${'% of corked ws'.padStart(15)}  CPU µs/msg (both ends) [range]`,
+    );
     const base = rates[0]!;
     const corked = rates[1]!;
     for (const [i, [name]] of variants.entries()) {
@@ -420,7 +468,9 @@ async function throughput(): Promise<void> {
     }
     const rpcCpu = median(cpu[3]!);
     const corkedCpu = median(cpu[1]!);
-    console.log(`  SceneMultiplayer RPC vs raw ws corked per batch: ${fmt(median(rates[3]!.map((x, k) => x / corked[k]!)), 2)}× by rate, ${fmt(corkedCpu / rpcCpu, 2)}× by CPU per message (target ≥ 0.8×)`);
+    console.log(
+      `  SceneMultiplayer RPC vs raw ws corked per batch: ${fmt(median(rates[3]!.map((x, k) => x / corked[k]!)), 2)}× by rate, ${fmt(corkedCpu / rpcCpu, 2)}× by CPU per message (target ≥ 0.8×)`,
+    );
   }
 }
 
@@ -430,7 +480,9 @@ async function idleMemory(): Promise<void> {
   const peerServerRawClients = await idle(peerServer, true);
   const peerBoth = await idle(peerServer, false);
   console.log(`  raw ws server + raw ws clients (baseline)          ${fmt(rawBoth / 1024, 1).padStart(6)} KB`);
-  console.log(`  WebSocketMultiplayerPeer server + raw ws clients   ${fmt(peerServerRawClients / 1024, 1).padStart(6)} KB  (${fmt((peerServerRawClients - rawBoth) / 1024, 1)} KB more than a raw ws server)`);
+  console.log(
+    `  WebSocketMultiplayerPeer server + raw ws clients   ${fmt(peerServerRawClients / 1024, 1).padStart(6)} KB  (${fmt((peerServerRawClients - rawBoth) / 1024, 1)} KB more than a raw ws server)`,
+  );
   console.log(`  WebSocketMultiplayerPeer server + peer clients     ${fmt(peerBoth / 1024, 1).padStart(6)} KB`);
 }
 

@@ -36,5 +36,9 @@ t.test('bundle: the budgeted WebSocket client, minified, makes an RPC round trip
   await pollUntil([frames], () => chat.heard.length >= 2, 30_000);
   t.equal(await page.waitForConsole((l) => l.startsWith('heard reply')), 'heard reply from 1: hello from node', 'node → browser RPC');
   t.same(chat.heard[1], { method: 'say', text: 'thanks', sender: browserId }, 'and the browser answered');
-  t.same(page.console.filter((l) => l.startsWith('pageerror') || l.startsWith('error')), [], 'no page errors');
+  t.same(
+    page.console.filter((l) => l.startsWith('pageerror') || l.startsWith('error')),
+    [],
+    'no page errors',
+  );
 });

@@ -20,7 +20,9 @@ t.test('size-limit: every browser budget holds', async (t) => {
     (err: { stdout?: string }) => ({ stdout: err.stdout ?? '' }), // size-limit exits 1 when a budget fails; its JSON still says which.
   );
   const results = JSON.parse(stdout) as SizeLimitResult[];
-  const table = results.map((r) => `${r.passed ? 'ok  ' : 'OVER'} ${(r.size / 1000).toFixed(2).padStart(6)} kB / ${r.sizeLimit / 1000} kB  ${r.name}`);
+  const table = results.map(
+    (r) => `${r.passed ? 'ok  ' : 'OVER'} ${(r.size / 1000).toFixed(2).padStart(6)} kB / ${r.sizeLimit / 1000} kB  ${r.name}`,
+  );
   t.comment(`minified + gzipped (npx size-limit):\n${table.join('\n')}`);
   t.same(
     results.map((r) => r.name),
@@ -35,9 +37,17 @@ t.test('size-limit: every browser budget holds', async (t) => {
 t.test('browser budgets: no inversify, no reflect-metadata, no node:*, no ws, no server policy', async (t) => {
   for (const budget of BUDGETS) {
     const { inputs } = await buildBudget(budget);
-    const banned = inputs.filter((i) => /node_modules\/(inversify|@inversifyjs|reflect-metadata|ws)\//.test(i) || i.startsWith('node:') || /ws-backend|websocket-node|node-platform|node-socket|datachannel-adapter|server-policy|peer-limits|multiplayer-stats/.test(i));
+    const banned = inputs.filter(
+      (i) =>
+        /node_modules\/(inversify|@inversifyjs|reflect-metadata|ws)\//.test(i) ||
+        i.startsWith('node:') ||
+        /ws-backend|websocket-node|node-platform|node-socket|datachannel-adapter|server-policy|peer-limits|multiplayer-stats/.test(i),
+    );
     t.same(banned, [], budget.name);
-    t.ok(inputs.some((i) => i.includes('scene-multiplayer.ts')), `${budget.name}: really contains SceneMultiplayer`);
+    t.ok(
+      inputs.some((i) => i.includes('scene-multiplayer.ts')),
+      `${budget.name}: really contains SceneMultiplayer`,
+    );
     // Replication ships only with a client that imports a spawner or synchronizer.
     const replication = inputs.some((i) => i.includes('scene-replication-interface.ts'));
     t.equal(replication, budget.path.includes('replication'), `${budget.name}: replication code ${replication ? 'in' : 'out'}`);

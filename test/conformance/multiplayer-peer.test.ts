@@ -8,7 +8,7 @@ import t from 'tap';
 const script = fileURLToPath(new URL('./fixtures/broken-peers.ts', import.meta.url));
 
 const EXPECTED: Record<string, number[]> = {
-  'none': [],
+  none: [],
   'late-connect-signal': [13],
   'wrong-channel': [8, 14],
   'lifo-packets': [6, 7],
@@ -28,13 +28,20 @@ t.test('runMultiplayerPeerConformance: fails exactly the cases each deliberate b
   const ran = new Set<string>();
   for (const [, not, bug, n] of tap.matchAll(/^(not )?ok \d+ - bug:([\w-]+): (\d+)\./gm)) {
     ran.add(bug!);
-    if (not) failed.set(bug!, [...(failed.get(bug!) ?? []), Number(n)].sort((a, b) => a - b));
+    if (not)
+      failed.set(
+        bug!,
+        [...(failed.get(bug!) ?? []), Number(n)].sort((a, b) => a - b),
+      );
   }
   for (const [bug, cases] of Object.entries(EXPECTED)) {
     t.ok(ran.has(bug), `${bug}: the suite ran`);
     t.same(failed.get(bug) ?? [], cases, `${bug}: failed cases`);
   }
   const outside = failed.get('signals-outside-poll') ?? [];
-  t.ok([3, 4, 13].every((n) => outside.includes(n)), `signals-outside-poll: caught by cases 3, 4 and 13 (and ${outside.length - 3} more)`);
+  t.ok(
+    [3, 4, 13].every((n) => outside.includes(n)),
+    `signals-outside-poll: caught by cases 3, 4 and 13 (and ${outside.length - 3} more)`,
+  );
   t.notOk(outside.includes(1) || outside.includes(2), 'signals-outside-poll: cases without a connection still pass');
 });

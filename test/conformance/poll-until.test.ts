@@ -18,7 +18,10 @@ t.test('pollUntil: polls and ticks until done, then stops', async (t) => {
   t.teardown(() => server.close());
   let ticks = 0;
   await pollUntil([server, client], () => client.getConnectionStatus() === ConnectionStatus.CONNECTED, {
-    tick: () => { ticks++; clock.advance(5); },
+    tick: () => {
+      ticks++;
+      clock.advance(5);
+    },
   });
   t.equal(client.getConnectionStatus(), ConnectionStatus.CONNECTED);
   t.equal(ticks, 4, 'request and reply each take 10 ms of 5 ms ticks');

@@ -11,7 +11,11 @@ t.test('copyBytes: equal bytes, independent of the source and of each other, for
     }
     copies[0]!.fill(0xee);
     src.fill(0);
-    t.same([...copies[1]!], Array.from({ length: n }, (_, i) => ((3 + i) * 7 + n) & 0xff), `${n} B: copies own their bytes`);
+    t.same(
+      [...copies[1]!],
+      Array.from({ length: n }, (_, i) => ((3 + i) * 7 + n) & 0xff),
+      `${n} B: copies own their bytes`,
+    );
     t.equal(copies[1]!.byteOffset % 8, 0, `${n} B: 8-byte aligned`);
   }
   t.end();

@@ -51,7 +51,11 @@ t.test('MultiplayerPeerExtension: signals fire inside poll(), close() and discon
   const seen: string[] = [];
   peer.peerConnected.connect((id) => seen.push(`+${id}`));
   peer.peerDisconnected.connect((id) => seen.push(`-${id}`));
-  t.throws(() => peer.peerConnected.emit(5), isBug(/ScriptedPeer: peerConnected\(5\) emitted outside poll\(\)\/close\(\)\/disconnectPeer\(\)\. Queue the event/), 'from a socket callback: thrown at once');
+  t.throws(
+    () => peer.peerConnected.emit(5),
+    isBug(/ScriptedPeer: peerConnected\(5\) emitted outside poll\(\)\/close\(\)\/disconnectPeer\(\)\. Queue the event/),
+    'from a socket callback: thrown at once',
+  );
   t.same(seen, [], 'and nobody heard it');
   peer.queued.push(() => peer.peerConnected.emit(5));
   peer.poll();
@@ -63,7 +67,10 @@ t.test('MultiplayerPeerExtension: signals fire inside poll(), close() and discon
 
 t.test('MultiplayerPeerExtension: connection bookkeeping mistakes throw where they are made', (t) => {
   const peer = new ScriptedPeer();
-  peer.queued.push(() => peer.peerConnected.emit(7), () => peer.peerConnected.emit(7));
+  peer.queued.push(
+    () => peer.peerConnected.emit(7),
+    () => peer.peerConnected.emit(7),
+  );
   t.throws(() => peer.poll(), isBug(/peerConnected\(7\) emitted twice/));
   peer.queued.push(() => peer.peerDisconnected.emit(9));
   t.throws(() => peer.poll(), isBug(/peerDisconnected\(9\) for a peer that is not connected/));

@@ -34,7 +34,10 @@ t.test('MultiplayerPeerWrapper: settings reach the inner peer; subclasses see in
   peer.transferMode = TransferMode.UNRELIABLE_ORDERED;
   peer.transferChannel = 2;
   peer.refuseNewConnections = true;
-  t.same([peer.inner.transferMode, peer.inner.transferChannel, peer.inner.refuseNewConnections], [TransferMode.UNRELIABLE_ORDERED, 2, true]);
+  t.same(
+    [peer.inner.transferMode, peer.inner.transferChannel, peer.inner.refuseNewConnections],
+    [TransferMode.UNRELIABLE_ORDERED, 2, true],
+  );
   const emitted: number[] = [];
   peer.peerConnected.connect((id) => emitted.push(id));
   peer.inner.peerConnected.emit(7);

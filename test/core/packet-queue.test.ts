@@ -4,7 +4,7 @@ import { PacketQueue, TransferMode } from '../../core/index.js';
 
 const bytes = (n: number, fill: number): Uint8Array => new Uint8Array(n).fill(fill);
 
-t.test('PacketQueue: first in, first out, with each packet\'s sender, mode and channel', (t) => {
+t.test("PacketQueue: first in, first out, with each packet's sender, mode and channel", (t) => {
   const q = new PacketQueue();
   t.equal(q.size, 0);
   t.equal(q.peekFrom(0), 0, 'empty: the fallback sender');

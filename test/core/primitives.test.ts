@@ -73,7 +73,10 @@ t.test('loggers: silent, memory (per level), console (threshold and prefix)', (t
   mem.info('i');
   mem.warn('w', 1);
   mem.error('e');
-  t.same(mem.records.map((r) => r.level), [LogLevel.DEBUG, LogLevel.INFO, LogLevel.WARN, LogLevel.ERROR]);
+  t.same(
+    mem.records.map((r) => r.level),
+    [LogLevel.DEBUG, LogLevel.INFO, LogLevel.WARN, LogLevel.ERROR],
+  );
   t.same(mem.at(LogLevel.WARN)[0]!.context, [1]);
   mem.clear();
   t.equal(mem.records.length, 0);
@@ -100,7 +103,16 @@ t.test('teeLogger: every line reaches both loggers, at its level, with its conte
   log.info('i');
   log.warn('w', 1);
   log.error('e', 2);
-  for (const m of [a, b]) t.same(m.records.map((r) => [r.level, r.message, r.context]), [[LogLevel.DEBUG, 'd', []], [LogLevel.INFO, 'i', []], [LogLevel.WARN, 'w', [1]], [LogLevel.ERROR, 'e', [2]]]);
+  for (const m of [a, b])
+    t.same(
+      m.records.map((r) => [r.level, r.message, r.context]),
+      [
+        [LogLevel.DEBUG, 'd', []],
+        [LogLevel.INFO, 'i', []],
+        [LogLevel.WARN, 'w', [1]],
+        [LogLevel.ERROR, 'e', [2]],
+      ],
+    );
   t.end();
 });
 
@@ -108,12 +120,25 @@ t.test('logFailure: one line "source: message" at debug (or error), returns the 
   const log = new MemoryLogger();
   t.equal(logFailure(log, 'WebSocketPeer', ErrorCode.ERR_UNAVAILABLE, 'No packet.'), ErrorCode.ERR_UNAVAILABLE);
   t.equal(logFailure(log, '', ErrorCode.FAILED, 'Bare.', 'error'), ErrorCode.FAILED);
-  t.same(log.records.map((r) => [r.level, r.message]), [[LogLevel.DEBUG, 'WebSocketPeer: No packet.'], [LogLevel.ERROR, 'Bare.']]);
+  t.same(
+    log.records.map((r) => [r.level, r.message]),
+    [
+      [LogLevel.DEBUG, 'WebSocketPeer: No packet.'],
+      [LogLevel.ERROR, 'Bare.'],
+    ],
+  );
   t.end();
 });
 
 t.test('SeededRng: same seed same sequence, different seeds differ, helpers stay in range', (t) => {
-  const seq = (seed: number) => Array.from({ length: 8 }, ((r) => () => r.nextUint32())(new SeededRng(seed)));
+  const seq = (seed: number) =>
+    Array.from(
+      { length: 8 },
+      (
+        (r) => () =>
+          r.nextUint32()
+      )(new SeededRng(seed)),
+    );
   t.same(seq(42), seq(42));
   t.not(seq(42).join(), seq(43).join());
   const rng = new SeededRng(1);
@@ -124,7 +149,16 @@ t.test('SeededRng: same seed same sequence, different seeds differ, helpers stay
     if (n < 3 || n > 5) t.fail(`out of range: ${n}`);
   }
   const forked = new SeededRng(9).fork();
-  t.same(Array.from({ length: 3 }, () => forked.nextUint32()), Array.from({ length: 3 }, ((r) => () => r.nextUint32())(new SeededRng(9).fork())));
+  t.same(
+    Array.from({ length: 3 }, () => forked.nextUint32()),
+    Array.from(
+      { length: 3 },
+      (
+        (r) => () =>
+          r.nextUint32()
+      )(new SeededRng(9).fork()),
+    ),
+  );
   t.ok(Number.isInteger(cryptoRng.nextUint32()));
   t.end();
 });

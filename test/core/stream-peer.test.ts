@@ -67,7 +67,22 @@ t.test('typed gets read back what the puts wrote, in both byte orders', (t) => {
     b.putUtf8String('héllo ✓');
     b.seek(0);
     t.same(
-      [b.get8(), b.getU8(), b.get16(), b.getU16(), b.get32(), b.getU32(), b.get64(), b.get64(), b.getU64(), b.getHalf(), b.getFloat(), b.getDouble(), b.getString(), b.getUtf8String()],
+      [
+        b.get8(),
+        b.getU8(),
+        b.get16(),
+        b.getU16(),
+        b.get32(),
+        b.getU32(),
+        b.get64(),
+        b.get64(),
+        b.getU64(),
+        b.getHalf(),
+        b.getFloat(),
+        b.getDouble(),
+        b.getString(),
+        b.getUtf8String(),
+      ],
       [-100, 250, -30000, 60000, -2_000_000_000, 4_000_000_000, BIG, -42, 2n ** 64n - 1n, -0.5, 1.5, Math.PI, 'plain', 'héllo ✓'],
       bigEndian ? 'big-endian' : 'little-endian',
     );
@@ -81,13 +96,20 @@ t.test('putVar writes a 32-bit length and exactly the Variant vector bytes; getV
     const body = unhex(v.hex);
     const length = new Uint8Array(4);
     new DataView(length.buffer).setInt32(0, body.length, true);
-    t.equal(written((b) => t.equal(b.putVar(v.value), ErrorCode.OK)), `${hex(length)} ${v.hex}`, `${v.id} ${v.name}`);
+    t.equal(
+      written((b) => t.equal(b.putVar(v.value), ErrorCode.OK)),
+      `${hex(length)} ${v.hex}`,
+      `${v.id} ${v.name}`,
+    );
     const r = reader(`${hex(length)} ${v.hex}`);
     t.ok(variantEquals(r.getVar(), v.decoded ?? v.value), `${v.id} decodes`);
     t.equal(r.getAvailableBytes(), 0, `${v.id} consumed whole`);
   }
   // The flag changes the length prefix only; the Variant itself is always little-endian.
-  t.equal(written((b) => b.putVar(0x12345678), true), '00 00 00 08 02 00 00 00 78 56 34 12');
+  t.equal(
+    written((b) => b.putVar(0x12345678), true),
+    '00 00 00 08 02 00 00 00 78 56 34 12',
+  );
   t.equal(reader('00 00 00 08 02 00 00 00 78 56 34 12', true).getVar(), 0x12345678);
   t.end();
 });
@@ -160,19 +182,39 @@ t.test('a StreamPeerBuffer has no platform stream to hand over', (t) => {
 });
 
 t.test('property: any bytes, any sequence of getters: nothing throws, the cursor never passes the end', (t) => {
-  const getters = ['get8', 'getU8', 'get16', 'getU16', 'get32', 'getU32', 'get64', 'getU64', 'getHalf', 'getFloat', 'getDouble', 'getString', 'getUtf8String', 'getVar'] as const;
+  const getters = [
+    'get8',
+    'getU8',
+    'get16',
+    'getU16',
+    'get32',
+    'getU32',
+    'get64',
+    'getU64',
+    'getHalf',
+    'getFloat',
+    'getDouble',
+    'getString',
+    'getUtf8String',
+    'getVar',
+  ] as const;
   fc.assert(
-    fc.property(fc.uint8Array({ maxLength: 256 }), fc.boolean(), fc.array(fc.constantFrom(...getters), { maxLength: 40 }), (bytes, bigEndian, calls) => {
-      const b = new StreamPeerBuffer();
-      b.dataArray = bytes;
-      b.bigEndian = bigEndian;
-      for (const call of calls) {
-        const before = b.getPosition();
-        b[call]();
-        if (b.getPosition() < before || b.getPosition() > bytes.length) return false;
-      }
-      return true;
-    }),
+    fc.property(
+      fc.uint8Array({ maxLength: 256 }),
+      fc.boolean(),
+      fc.array(fc.constantFrom(...getters), { maxLength: 40 }),
+      (bytes, bigEndian, calls) => {
+        const b = new StreamPeerBuffer();
+        b.dataArray = bytes;
+        b.bigEndian = bigEndian;
+        for (const call of calls) {
+          const before = b.getPosition();
+          b[call]();
+          if (b.getPosition() < before || b.getPosition() > bytes.length) return false;
+        }
+        return true;
+      },
+    ),
     { numRuns: 500 },
   );
   t.pass('500 random streams');

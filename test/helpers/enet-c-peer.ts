@@ -81,12 +81,16 @@ export class CPeer {
         const m = line.match(re);
         if (m) return m;
       }
-      if (this.exited && !this.lines.some((l) => re.test(l))) throw new Error(`echo-peer exited before ${re}; saw: ${this.lines.join(' | ')}`);
+      if (this.exited && !this.lines.some((l) => re.test(l)))
+        throw new Error(`echo-peer exited before ${re}; saw: ${this.lines.join(' | ')}`);
       const left = deadline - Date.now();
       if (left <= 0) throw new Error(`echo-peer: no line ${re} within ${timeoutMs} ms; saw: ${this.lines.join(' | ')}`);
       await new Promise<void>((resolve) => {
         const t = setTimeout(resolve, Math.min(left, 50));
-        this.#waiters.push(() => { clearTimeout(t); resolve(); });
+        this.#waiters.push(() => {
+          clearTimeout(t);
+          resolve();
+        });
       });
     }
   }

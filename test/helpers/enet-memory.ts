@@ -102,7 +102,13 @@ export function parseCapture(text: string): CapturedDatagram[] {
   for (const line of text.split('\n')) {
     const head = line.match(/^\s+\d+ms (C->S|S->C) len=\d+ peer=\d+ sess=\d+( COMPRESSED)?(?: sentTime=(\d+))?/);
     if (head) {
-      out.push({ dir: head[1] as 'C->S' | 'S->C', hex: '', sentTime: head[3] ? Number(head[3]) : null, compressed: !!head[2], commands: [] });
+      out.push({
+        dir: head[1] as 'C->S' | 'S->C',
+        hex: '',
+        sentTime: head[3] ? Number(head[3]) : null,
+        compressed: !!head[2],
+        commands: [],
+      });
       continue;
     }
     const cur = out[out.length - 1];

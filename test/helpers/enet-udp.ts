@@ -7,7 +7,9 @@ import { ENetHost, type HostEvent, type HostOptions } from '../../plugins/enet/p
 export type SeenEvent = HostEvent & { host: ENetHost };
 
 /** Binds 127.0.0.1 (or `address`) port 0 and wraps it in a host. */
-export async function udpHost(options: HostOptions & { address?: string; checksum?: boolean; compression?: boolean; compressor?: Compressor } = {}): Promise<ENetHost> {
+export async function udpHost(
+  options: HostOptions & { address?: string; checksum?: boolean; compression?: boolean; compressor?: Compressor } = {},
+): Promise<ENetHost> {
   const socket = await bindUdpSocket({ address: options.address ?? '127.0.0.1', port: 0 });
   if (socket === null) throw new Error('bind failed');
   const host = new ENetHost(socket, options);

@@ -106,7 +106,12 @@ export class WalkerModel implements PredictionModel<Vector2, Vector2> {
 }
 
 /** Adds `/root/Walker` with a ClientPrediction driven by `inputPeer`'s WalkerModel, on one peer. */
-export function addWalker(p: SimPeer, time: NetworkTime, inputPeer: number, options: Partial<ClientPredictionOptions<Vector2, Vector2>> = {}) {
+export function addWalker(
+  p: SimPeer,
+  time: NetworkTime,
+  inputPeer: number,
+  options: Partial<ClientPredictionOptions<Vector2, Vector2>> = {},
+) {
   const node = new Mover('Walker');
   p.root.addChild(node);
   const model = new WalkerModel(node);

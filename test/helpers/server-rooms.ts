@@ -41,7 +41,10 @@ export function playerOf(room: Room): Player {
 }
 
 /** A listening GameServer with an `arena` room type (Game/Player scene); closed in teardown. */
-export async function arenaServer(t: Test, options: GameServerOptions & { maxClients?: number; emptyGraceMs?: number } = {}): Promise<GameServer> {
+export async function arenaServer(
+  t: Test,
+  options: GameServerOptions & { maxClients?: number; emptyGraceMs?: number } = {},
+): Promise<GameServer> {
   const server = new GameServer(options);
   server.define('arena', {
     setup: (room) => void buildGame(room.tree.root),
@@ -55,7 +58,12 @@ export async function arenaServer(t: Test, options: GameServerOptions & { maxCli
 }
 
 /** Ticks the server (and polls `also`) with event-loop turns until `done()`; throws after `timeoutMs`. */
-export async function tickUntil(server: GameServer, done: () => boolean, also: ReadonlyArray<{ poll(): void } | { processFrame(d: number): void }> = [], timeoutMs = 20_000): Promise<void> {
+export async function tickUntil(
+  server: GameServer,
+  done: () => boolean,
+  also: ReadonlyArray<{ poll(): void } | { processFrame(d: number): void }> = [],
+  timeoutMs = 20_000,
+): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     server.tick(1 / 60);

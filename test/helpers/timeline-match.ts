@@ -39,7 +39,7 @@ export function timelineMatch(seed = 11): Simulation {
     players(sim.server).addChild(p, true);
   }
   sim.step(10);
-  const [a, b] = sim.clients as [typeof sim.clients[0], typeof sim.clients[0]];
+  const [a, b] = sim.clients as [(typeof sim.clients)[0], (typeof sim.clients)[0]];
   a.root.getNode('Chat', Chat).rpcId(b.multiplayer.getUniqueId(), 'say', 'hi b'); // relayed by the server
   sim.server.root.getNode('Chat', Chat).rpc('say', 'welcome');
   b.multiplayer.sendBytes(Uint8Array.of(1, 2, 3), 1, { mode: TransferMode.UNRELIABLE });

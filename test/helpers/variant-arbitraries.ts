@@ -43,9 +43,7 @@ const u64 = fc.bigInt({ min: 0n, max: (1n << 64n) - 1n });
 const i64 = fc.bigInt({ min: -(1n << 63n), max: (1n << 63n) - 1n });
 
 /** Strings that survive Godot's reader unchanged: valid Unicode, no NUL, no leading BOM. */
-export const godotString = fc
-  .string({ unit: 'grapheme', maxLength: 24 })
-  .filter((s) => !s.includes('\0') && !s.startsWith('\ufeff'));
+export const godotString = fc.string({ unit: 'grapheme', maxLength: 24 }).filter((s) => !s.includes('\0') && !s.startsWith('\ufeff'));
 /** NodePath element names: no separators, not empty. */
 const pathName = fc.stringMatching(/^[A-Za-z0-9_ é.-]{1,12}$/);
 
@@ -60,7 +58,10 @@ export const LEAF_ARBITRARIES: Record<Exclude<VariantType, 27 | 28>, fc.Arbitrar
   [VariantType.NIL]: fc.constantFrom(null, undefined),
   [VariantType.BOOL]: fc.boolean(),
   [VariantType.INT]: fc.oneof(i32, fc.maxSafeInteger(), i64),
-  [VariantType.FLOAT]: fc.oneof(fc.double().filter((d) => !Number.isSafeInteger(d) || Object.is(d, -0)), fc.double().map((d) => new Float(d))),
+  [VariantType.FLOAT]: fc.oneof(
+    fc.double().filter((d) => !Number.isSafeInteger(d) || Object.is(d, -0)),
+    fc.double().map((d) => new Float(d)),
+  ),
   [VariantType.STRING]: godotString,
   [VariantType.VECTOR2]: v2,
   [VariantType.VECTOR2I]: fc.tuple(i32, i32).map(([x, y]) => new Vector2i(x, y)),
@@ -109,16 +110,25 @@ export const variantArbitrary: fc.Arbitrary<Variant> = fc.letrec<{ value: Varian
     leaf,
     fc.array(tie('value'), { maxLength: 4 }),
     fc.array(fc.tuple(tie('value'), tie('value')), { maxLength: 3 }).map((e) => new Map(e)),
-    fc.dictionary(fc.string({ maxLength: 6 }).filter((k) => !k.includes('\0') && !k.startsWith('\ufeff')), tie('value'), { maxKeys: 3 }),
+    fc.dictionary(
+      fc.string({ maxLength: 6 }).filter((k) => !k.includes('\0') && !k.startsWith('\ufeff')),
+      tie('value'),
+      { maxKeys: 3 },
+    ),
     fc.array(intLeaf, { maxLength: 4 }).map((a) => new TypedArray(VariantType.INT, a)),
     fc.array(tie('value'), { maxLength: 3 }).map((a) => new TypedArray(ContainerType.ofClass('EncodedObjectAsID'), a)),
-    fc.array(fc.tuple(stringLeaf, tie('value')), { maxLength: 3 }).map((e) => new TypedDictionary(VariantType.STRING, ContainerType.NONE, e)),
+    fc
+      .array(fc.tuple(stringLeaf, tie('value')), { maxLength: 3 })
+      .map((e) => new TypedDictionary(VariantType.STRING, ContainerType.NONE, e)),
   ),
 })).value;
 
 /** Full objects (for the fullObjects / allowObjects round trip). */
 export const fullObjectArbitrary: fc.Arbitrary<Variant> = fc
-  .tuple(fc.stringMatching(/^[A-Z][A-Za-z0-9]{0,10}$/), fc.array(fc.tuple(fc.stringMatching(/^[a-z_]{1,8}$/), variantArbitrary), { maxLength: 3 }))
+  .tuple(
+    fc.stringMatching(/^[A-Z][A-Za-z0-9]{0,10}$/),
+    fc.array(fc.tuple(fc.stringMatching(/^[a-z_]{1,8}$/), variantArbitrary), { maxLength: 3 }),
+  )
   .map(([cls, props]) => new EncodedObject(cls, new Map(props.filter(([k]) => k !== 'script'))));
 
 /** What decoding the encoding of `v` must give: the codec's documented normalisations. */
@@ -130,9 +140,14 @@ export function expectedRoundTrip(v: Variant): Variant {
   if (v instanceof Map) return new Map([...v].map(([k, x]) => [expectedRoundTrip(k), expectedRoundTrip(x)]));
   if (v instanceof TypedArray) return new TypedArray(v.elementType, v.values.map(expectedRoundTrip));
   if (v instanceof TypedDictionary) {
-    return new TypedDictionary(v.keyType, v.valueType, [...v.entries].map(([k, x]) => [expectedRoundTrip(k), expectedRoundTrip(x)] as const));
+    return new TypedDictionary(
+      v.keyType,
+      v.valueType,
+      [...v.entries].map(([k, x]) => [expectedRoundTrip(k), expectedRoundTrip(x)] as const),
+    );
   }
-  if (v instanceof EncodedObject) return new EncodedObject(v.className, new Map([...v.properties].map(([k, x]) => [k, expectedRoundTrip(x)])));
+  if (v instanceof EncodedObject)
+    return new EncodedObject(v.className, new Map([...v.properties].map(([k, x]) => [k, expectedRoundTrip(x)])));
   if (v !== null && typeof v === 'object' && [Object.prototype, null].includes(Object.getPrototypeOf(v) as object | null)) {
     return new Map(Object.entries(v).map(([k, x]) => [k, expectedRoundTrip(x)]));
   }

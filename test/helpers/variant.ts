@@ -1,5 +1,5 @@
 /** Helpers for the Variant codec tests: hex conversion and a strict structural equality. */
-import { ContainerType, EncodedObject, ErrorCode, NodePath, TypedArray, TypedDictionary } from '../../core/index.js';
+import { ContainerType, EncodedObject, type ErrorCode, NodePath, TypedArray, TypedDictionary } from '../../core/index.js';
 import type { Variant } from '../../core/index.js';
 
 /** `'02 00 00 00'` → bytes. Spaces are optional. */
@@ -65,7 +65,11 @@ export function variantEquals(a: unknown, b: unknown): boolean {
   }
   if (a instanceof EncodedObject) {
     const bb = b as EncodedObject;
-    return a.className === bb.className && a.objectId === bb.objectId && sameEntries(a.properties as Map<Variant, Variant>, bb.properties as Map<Variant, Variant>);
+    return (
+      a.className === bb.className &&
+      a.objectId === bb.objectId &&
+      sameEntries(a.properties as Map<Variant, Variant>, bb.properties as Map<Variant, Variant>)
+    );
   }
   if (a instanceof NodePath || a instanceof ContainerType || hasEquals(a)) return (a as Equalish).equals(b);
   return false;

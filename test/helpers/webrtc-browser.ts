@@ -13,10 +13,7 @@ import { CHROMIUM_ARGS, CHROMIUM_PATH, serveFiles, type StaticServer } from './b
  * Host candidates on loopback, under their real address: chromium otherwise leaves out loopback and
  * hides host addresses behind mDNS names, which libdatachannel bound to 127.0.0.1 cannot reach.
  */
-export const WEBRTC_ARGS: readonly string[] = [
-  '--allow-loopback-in-peer-connection',
-  '--disable-features=WebRtcHideLocalIpsWithMdns',
-];
+export const WEBRTC_ARGS: readonly string[] = ['--allow-loopback-in-peer-connection', '--disable-features=WebRtcHideLocalIpsWithMdns'];
 
 /** Bundles `entry` (TypeScript, browser platform) into one ESM script. */
 export async function bundleForBrowser(entry: string): Promise<string> {

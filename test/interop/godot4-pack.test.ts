@@ -35,7 +35,10 @@ t.test('writes the test project: header fields, 16-byte alignment, md5s', (t) =>
   t.equal(b.toString('latin1', 0, 4), 'GDPC');
   t.same([b.readUInt32LE(4), b.readUInt32LE(8), b.readUInt32LE(12), b.readUInt32LE(16), b.readUInt32LE(20)], [3, 4, 6, 0, 2]);
   t.equal(b.readBigUInt64LE(24), 0x70n, 'file base');
-  t.ok(b.subarray(40, 0x70).every((x) => x === 0), 'reserved bytes are zero');
+  t.ok(
+    b.subarray(40, 0x70).every((x) => x === 0),
+    'reserved bytes are zero',
+  );
   const dir = Number(b.readBigUInt64LE(32));
   t.equal(dir % 16, 0, 'the directory follows 16-byte-padded data');
   const back = readPack(pack);

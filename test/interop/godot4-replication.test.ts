@@ -56,7 +56,10 @@ t.test('Godot 4.6 web export ↔ scenenet: authentication and replication', asyn
     const end = await godot.waitFor(/^(AUTH_FAILED|CONNECTION_FAILED|SERVER_DISCONNECTED)/);
     t.equal(end, 'AUTH_FAILED 1', 'Godot: peer_authentication_failed(1) when the server drops it during auth');
     t.notOk(joined.includes(badId), 'scenenet never emitted peerConnected for it');
-    t.notOk(godot.lines.some((l) => l.startsWith('CONNECTED ')), 'Godot never emitted connected_to_server');
+    t.notOk(
+      godot.lines.some((l) => l.startsWith('CONNECTED ')),
+      'Godot never emitted connected_to_server',
+    );
 
     await godot.send('auth', 's3cret');
     gid = await server.connect(t, godot, 1);
@@ -86,7 +89,10 @@ t.test('Godot 4.6 web export ↔ scenenet: authentication and replication', asyn
     const hidden = shipSpawner.spawn(['h_2', new Vector2(1, 2), 70]) as Ship;
     const seen = shipSpawner.spawn(['s_3', new Vector2(3, 4), 80]) as Ship;
     await godot.waitFor(/^SPAWNED s_3 /);
-    t.notOk(godot.lines.some((l) => l.startsWith('SPAWNED h_2')), 'the hidden ship was not spawned on Godot');
+    t.notOk(
+      godot.lines.some((l) => l.startsWith('SPAWNED h_2')),
+      'the hidden ship was not spawned on Godot',
+    );
     hidden.sync.setVisibilityFor(gid, true);
     t.same(shipState(await godot.waitFor(/^SPAWNED h_2 /)), { name: 'h_2', x: 1, y: 2, hp: 70 }, 'made visible: spawned with its state');
     hidden.position = new Vector2(5, 2);

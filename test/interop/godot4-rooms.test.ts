@@ -37,20 +37,38 @@ t.test('Godot 4.6 joins a scenenet room by URL path', async (t) => {
   const gid = Number((await godot.waitFor(/^CONNECTED /, 60_000)).split(' ')[1]);
   t.ok(gid > 1, `Godot is peer ${gid} of the room`);
   await until(() => server.rooms().some((r) => r.id === 'final' && r.clients === 1), 'the room lists Godot');
-  t.same(server.rooms().filter((r) => r.kind === 'match').map((r) => [r.id, r.clients]).sort(), [['final', 1], ['other', 0]]);
+  t.same(
+    server
+      .rooms()
+      .filter((r) => r.kind === 'match')
+      .map((r) => [r.id, r.clients])
+      .sort(),
+    [
+      ['final', 1],
+      ['other', 0],
+    ],
+  );
 
   // Godot → the room's server, and back.
   const final = scenes.get('final')!;
   await godot.send('rpc', 'Probe', '1', 'msg_reliable', '41');
   await until(() => final.probe.calls('msg_reliable').length === 1, 'the room hears Godot');
-  t.same(final.probe.calls('msg_reliable').map((c) => [c.sender, c.args[0]]), [[gid, 41]], 'from Godot\'s id, in room "final"');
+  t.same(
+    final.probe.calls('msg_reliable').map((c) => [c.sender, c.args[0]]),
+    [[gid, 41]],
+    'from Godot\'s id, in room "final"',
+  );
   t.same(scenes.get('other')!.probe.calls('msg_reliable'), [], 'room "other" never sees a byte of it');
   t.equal(final.probe.rpcId(gid, 'msg_reliable', 42), ErrorCode.OK);
-  t.equal(await godot.waitFor(/^HEARD msg_reliable /), 'HEARD msg_reliable 1 42', 'Godot hears the room\'s server (peer 1)');
+  t.equal(await godot.waitFor(/^HEARD msg_reliable /), 'HEARD msg_reliable 1 42', "Godot hears the room's server (peer 1)");
   // Godot's WebSocket answers the room's ping frames: its RTT is measured like any client's.
   const room = server.getRoom('final')!;
   await until(() => room.clients().find((c) => c.id === gid)?.rttMs != null, 'an RTT for Godot');
-  t.match(room.clients().find((c) => c.id === gid), { transport: 'ws', paused: false }, `Godot's RTT: ${room.clients()[0]?.rttMs} ms`);
+  t.match(
+    room.clients().find((c) => c.id === gid),
+    { transport: 'ws', paused: false },
+    `Godot's RTT: ${room.clients()[0]?.rttMs} ms`,
+  );
 
   // A locked room refuses a new Godot connection with its close code.
   (await server.createRoom('arena', { id: 'sealed' })).lock();

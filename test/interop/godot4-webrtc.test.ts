@@ -61,17 +61,32 @@ t.test('Godot 4.6 web export over WebRTC with scenenet, signaling through scenen
 
     // Godot → scenenet, every transfer mode; scenenet checks the sender id.
     const { probe } = server.scene;
-    for (const [method, n] of [['msg_reliable', 11], ['msg_ordered', 12]] as const) await godot.send('rpc', 'Probe', '1', method, String(n));
+    for (const [method, n] of [
+      ['msg_reliable', 11],
+      ['msg_ordered', 12],
+    ] as const)
+      await godot.send('rpc', 'Probe', '1', method, String(n));
     await pump.until(() => probe.calls('msg_reliable').length === 1 && probe.calls('msg_ordered').length === 1, 'scenenet hears Godot');
-    t.same(probe.calls('msg_reliable').map((c) => [c.sender, c.args[0]]), [[gid, 11]], 'reliable RPC from Godot, sender id = Godot');
-    t.same(probe.calls('msg_ordered').map((c) => [c.sender, c.args[0]]), [[gid, 12]], 'unreliable_ordered RPC from Godot');
+    t.same(
+      probe.calls('msg_reliable').map((c) => [c.sender, c.args[0]]),
+      [[gid, 11]],
+      'reliable RPC from Godot, sender id = Godot',
+    );
+    t.same(
+      probe.calls('msg_ordered').map((c) => [c.sender, c.args[0]]),
+      [[gid, 12]],
+      'unreliable_ordered RPC from Godot',
+    );
     // Unreliable: repeated until one arrives (loopback rarely drops, but nothing promises it).
     for (let n = 0; probe.calls('msg_unreliable').length === 0; n++) {
       if (n === 100) throw new Error('no unreliable RPC from Godot in 100 tries');
       await godot.send('rpc', 'Probe', '1', 'msg_unreliable', '13');
       await new Promise((resolve) => setTimeout(resolve, 50));
     }
-    t.ok(probe.calls('msg_unreliable').every((c) => c.sender === gid && c.args[0] === 13), 'unreliable RPC from Godot');
+    t.ok(
+      probe.calls('msg_unreliable').every((c) => c.sender === gid && c.args[0] === 13),
+      'unreliable RPC from Godot',
+    );
 
     // scenenet → Godot.
     t.equal(probe.rpcId(gid, 'msg_reliable', 21), ErrorCode.OK);
@@ -109,24 +124,54 @@ t.test('Godot 4.6 web export over WebRTC with scenenet, signaling through scenen
 
     // Every member is connected to the other two, on both sides.
     await pump.until(() => a.peers().length === 2 && b.peers().length === 2, 'both scenenet peers see a full mesh', CONNECT_MS);
-    t.same(a.peers(), [b.id, gid].sort((x, y) => x - y), 'a: connected to b and Godot');
-    t.same(b.peers(), [a.id, gid].sort((x, y) => x - y), 'b: connected to a and Godot');
+    t.same(
+      a.peers(),
+      [b.id, gid].sort((x, y) => x - y),
+      'a: connected to b and Godot',
+    );
+    t.same(
+      b.peers(),
+      [a.id, gid].sort((x, y) => x - y),
+      'b: connected to a and Godot',
+    );
     await godot.waitForAll(/^PEER_CONNECTED /, 2, CONNECT_MS);
     await godot.send('peers');
     t.equal(await godot.waitFor(/^PEERS /), `PEERS ${[a.id, b.id].sort((x, y) => x - y).join(' ')}`, 'Godot: connected to a and b');
     const offers = (await godot.waitForAll(/^SIGNAL_PEER /, 2)).sort();
     const expected = [a.id, b.id].map((id) => `SIGNAL_PEER ${id} ${id < gid ? 'offer' : 'answer'}`).sort();
-    t.same(offers, expected, 'Godot offers to lower ids and answers higher ones (the demo\'s rule)');
+    t.same(offers, expected, "Godot offers to lower ids and answers higher ones (the demo's rule)");
 
     // Everyone broadcasts one reliable RPC; everyone hears the two others, with their ids.
     await godot.send('rpc', 'Probe', 'all', 'msg_reliable', '3');
     t.equal(a.scene.probe.rpc('msg_reliable', 1), ErrorCode.OK);
     t.equal(b.scene.probe.rpc('msg_reliable', 2), ErrorCode.OK);
     const bySender = (x: [number, unknown], y: [number, unknown]): number => x[0] - y[0];
-    const heard = (p: LobbyPeer): Array<[number, unknown]> => p.scene.probe.calls('msg_reliable').map((c): [number, unknown] => [c.sender, c.args[0]]).sort(bySender);
+    const heard = (p: LobbyPeer): Array<[number, unknown]> =>
+      p.scene.probe
+        .calls('msg_reliable')
+        .map((c): [number, unknown] => [c.sender, c.args[0]])
+        .sort(bySender);
     await pump.until(() => heard(a).length === 2 && heard(b).length === 2, 'a and b hear the two others');
-    t.same(heard(a), ([[b.id, 2], [gid, 3]] as Array<[number, unknown]>).sort(bySender), 'a hears b and Godot');
-    t.same(heard(b), ([[a.id, 1], [gid, 3]] as Array<[number, unknown]>).sort(bySender), 'b hears a and Godot');
+    t.same(
+      heard(a),
+      (
+        [
+          [b.id, 2],
+          [gid, 3],
+        ] as Array<[number, unknown]>
+      ).sort(bySender),
+      'a hears b and Godot',
+    );
+    t.same(
+      heard(b),
+      (
+        [
+          [a.id, 1],
+          [gid, 3],
+        ] as Array<[number, unknown]>
+      ).sort(bySender),
+      'b hears a and Godot',
+    );
     const godotHeard = (await godot.waitForAll(/^HEARD msg_reliable /, 2)).sort();
     t.same(godotHeard, [`HEARD msg_reliable ${a.id} 1`, `HEARD msg_reliable ${b.id} 2`].sort(), 'Godot hears a and b');
 
@@ -134,9 +179,16 @@ t.test('Godot 4.6 web export over WebRTC with scenenet, signaling through scenen
     t.equal(a.scene.probe.rpcId(gid, 'msg_ordered', 41), ErrorCode.OK);
     t.equal(b.scene.probe.rpcId(gid, 'msg_ordered', 42), ErrorCode.OK);
     await godot.send('rpc', 'Probe', String(b.id), 'msg_ordered', '43');
-    t.same((await godot.waitForAll(/^HEARD msg_ordered /, 2)).sort(), [`HEARD msg_ordered ${a.id} 41`, `HEARD msg_ordered ${b.id} 42`].sort(), 'Godot hears targeted RPCs from a and b');
-    await pump.until(() => b.scene.probe.calls('msg_ordered').length === 1, 'b hears Godot\'s targeted RPC');
-    t.same(b.scene.probe.calls('msg_ordered').map((c) => [c.sender, c.args[0]]), [[gid, 43]]);
+    t.same(
+      (await godot.waitForAll(/^HEARD msg_ordered /, 2)).sort(),
+      [`HEARD msg_ordered ${a.id} 41`, `HEARD msg_ordered ${b.id} 42`].sort(),
+      'Godot hears targeted RPCs from a and b',
+    );
+    await pump.until(() => b.scene.probe.calls('msg_ordered').length === 1, "b hears Godot's targeted RPC");
+    t.same(
+      b.scene.probe.calls('msg_ordered').map((c) => [c.sender, c.args[0]]),
+      [[gid, 43]],
+    );
     t.same(a.scene.probe.calls('msg_ordered'), [], 'a does not hear an RPC addressed to b');
 
     // scenenet peer b leaves: a and Godot both see it go.

@@ -9,8 +9,7 @@ import { encodeVariant, ErrorCode, type Variant } from '../../core/index.js';
 import { GodotHost } from '../helpers/godot4/engine.js';
 import { ScenenetServer } from '../helpers/godot4/server.js';
 
-const hex = (bytes: Uint8Array | ErrorCode): string =>
-  typeof bytes === 'number' ? `error ${bytes}` : Buffer.from(bytes).toString('hex');
+const hex = (bytes: Uint8Array | ErrorCode): string => (typeof bytes === 'number' ? `error ${bytes}` : Buffer.from(bytes).toString('hex'));
 
 /**
  * A NodePath's bytes with the padding after each name zeroed. Godot 4.6's var_to_bytes leaves that
@@ -124,17 +123,33 @@ t.test('Godot 4.6 web export ↔ scenenet WebSocket server', async (t) => {
     const methods = ['msg_reliable', 'msg_ordered', 'msg_channel'];
     await pump.until(() => methods.every((m) => probe.calls(m).length >= N), 'Godot → scenenet bursts');
     for (const m of methods) {
-      t.same(probe.calls(m).map((h) => h.args[0]), [...Array(N).keys()], `${m}: all ${N}, in order`);
-      t.ok(probe.calls(m).every((h) => h.sender === gid), `${m}: sender is the Godot peer`);
+      t.same(
+        probe.calls(m).map((h) => h.args[0]),
+        [...Array(N).keys()],
+        `${m}: all ${N}, in order`,
+      );
+      t.ok(
+        probe.calls(m).every((h) => h.sender === gid),
+        `${m}: sender is the Godot peer`,
+      );
     }
     // WebSocket is one ordered reliable stream: unreliable calls arrive too, in order.
     await pump.until(() => probe.calls('msg_unreliable').length >= N, 'unreliable calls over WebSocket');
-    t.same(probe.calls('msg_unreliable').map((h) => h.args[0]), [...Array(N).keys()], 'msg_unreliable: delivered in order over TCP');
+    t.same(
+      probe.calls('msg_unreliable').map((h) => h.args[0]),
+      [...Array(N).keys()],
+      'msg_unreliable: delivered in order over TCP',
+    );
 
-    for (let n = 0; n < N; n++) for (const m of [...methods, 'msg_unreliable']) t.equal(probe.rpcId(gid, m as 'msg_reliable', n), ErrorCode.OK);
+    for (let n = 0; n < N; n++)
+      for (const m of [...methods, 'msg_unreliable']) t.equal(probe.rpcId(gid, m as 'msg_reliable', n), ErrorCode.OK);
     for (const m of [...methods, 'msg_unreliable']) {
       const lines = await godot.waitForAll(new RegExp(`^HEARD ${m} `), N);
-      t.same(lines, [...Array(N).keys()].map((n) => `HEARD ${m} 1 ${n}`), `Godot hears ${m} from 1, in order`);
+      t.same(
+        lines,
+        [...Array(N).keys()].map((n) => `HEARD ${m} 1 ${n}`),
+        `Godot hears ${m} from 1, in order`,
+      );
     }
   });
 
@@ -164,12 +179,17 @@ t.test('Godot 4.6 web export ↔ scenenet WebSocket server', async (t) => {
 
     // Owned's authority is the Godot client on both sides.
     owned.setMultiplayerAuthority(gid);
-    godot.expectError(new RegExp(`^ERROR: RPC 'only_owner' is not allowed on node /root/Main/Owned from: 1\\. Mode is "authority", authority is ${gid}\\.`));
+    godot.expectError(
+      new RegExp(`^ERROR: RPC 'only_owner' is not allowed on node /root/Main/Owned from: 1\\. Mode is "authority", authority is ${gid}\\.`),
+    );
     t.equal(owned.rpcId(gid, 'only_owner', 9), ErrorCode.OK, 'scenenet sends it (Godot checks on receipt too)');
     t.equal(probe.rpcId(gid, 'msg_reliable', 1009), ErrorCode.OK);
     await godot.waitFor(/^HEARD msg_reliable 1 1009$/);
     t.same(godot.pendingErrors, [], 'Godot refused only_owner from the server with its own error');
-    t.notOk(godot.lines.some((l) => l.startsWith('HEARD only_owner')), 'and did not run it');
+    t.notOk(
+      godot.lines.some((l) => l.startsWith('HEARD only_owner')),
+      'and did not run it',
+    );
     await godot.send('rpc', 'Owned', '1', 'only_owner', '10');
     await pump.until(() => owned.calls('only_owner').length >= 1, 'scenenet accepts only_owner from its authority');
     t.same(owned.calls('only_owner'), [{ method: 'only_owner', sender: gid, args: [10] }]);
@@ -208,7 +228,10 @@ t.test('Godot 4.6 web export ↔ scenenet WebSocket server', async (t) => {
     t.equal(await second.waitFor(/^HEARD local_call \d+ 44$/), `HEARD local_call ${a} 44`, 'B hears A broadcast');
     await pump.until(() => probe.calls('local_call').some((h) => h.args[0] === 44), 'the server hears the broadcast');
     t.same(probe.calls('local_call').at(-1), { method: 'local_call', sender: a, args: [44] });
-    t.notOk(probe.calls('msg_reliable').some((h) => h.args[0] === 42), 'the server only relays a call meant for B');
+    t.notOk(
+      probe.calls('msg_reliable').some((h) => h.args[0] === 42),
+      'the server only relays a call meant for B',
+    );
     await second.send('rpc', 'Probe', String(a), 'msg_unreliable', '45');
     t.equal(await godot.waitFor(/^HEARD msg_unreliable \d+ 45$/), `HEARD msg_unreliable ${b} 45`, 'A hears B');
 

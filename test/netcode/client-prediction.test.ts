@@ -62,11 +62,20 @@ t.test('ClientPrediction: a server-side knockback is a misprediction, shown at n
   sim.step(sim.fps);
   server.prediction.setState(new Vector2(server.prediction.state.x - 60, 40)); // the server pushes the player
   const worst = largestStep(sim, client, 2 * sim.fps);
-  t.ok(client.prediction.corrections >= 1 && client.prediction.largestCorrection > 60, `corrected ${client.prediction.largestCorrection.toFixed(1)} units`);
+  t.ok(
+    client.prediction.corrections >= 1 && client.prediction.largestCorrection > 60,
+    `corrected ${client.prediction.largestCorrection.toFixed(1)} units`,
+  );
   const bound = 300 / sim.fps;
-  t.ok(client.prediction.largestVisibleCorrection <= bound + 1e-6, `visible correction per frame ${client.prediction.largestVisibleCorrection.toFixed(3)} <= ${bound}`);
+  t.ok(
+    client.prediction.largestVisibleCorrection <= bound + 1e-6,
+    `visible correction per frame ${client.prediction.largestVisibleCorrection.toFixed(3)} <= ${bound}`,
+  );
   const walkPerTick = 200 / 30;
-  t.ok(worst <= walkPerTick + bound + 1e-3, `the shown position never moved more than one tick of walking plus the bound in a frame (${worst.toFixed(2)})`);
+  t.ok(
+    worst <= walkPerTick + bound + 1e-3,
+    `the shown position never moved more than one tick of walking plus the bound in a frame (${worst.toFixed(2)})`,
+  );
   client.model.held = new Vector2(0, 0);
   sim.step(sim.fps);
   const a = client.node.position;

@@ -40,5 +40,8 @@ t.test('Godot 4.6 → scenenet: a static synchronizer whose node the server adds
   await godot.send('beacon', '42');
   await server.pump.until(() => beacon.value === 42, 'and follows later changes');
   t.equal(beacon.value, 42);
-  t.notOk(godot.lines.some((l) => /ERROR/.test(l)), 'Godot printed no error');
+  t.notOk(
+    godot.lines.some((l) => /ERROR/.test(l)),
+    'Godot printed no error',
+  );
 });

@@ -1,6 +1,13 @@
 import t from 'tap';
 import { Basis, Quaternion, Transform2D, Transform3D, Vector2, Vector3 } from '../../core/index.js';
-import { interpolateTransform2D, interpolateTransform3D, interpolateVariant, lerpAngle, shortestAngle, slerp } from '../../netcode/index.js';
+import {
+  interpolateTransform2D,
+  interpolateTransform3D,
+  interpolateVariant,
+  lerpAngle,
+  shortestAngle,
+  slerp,
+} from '../../netcode/index.js';
 
 const close = (a: number, b: number, eps = 1e-5): boolean => Math.abs(a - b) < eps;
 const deg = (d: number): number => (d * Math.PI) / 180;
@@ -37,7 +44,11 @@ t.test('interpolateTransform2D: rotation the short way, scale and origin linear'
 t.test('interpolateTransform3D and slerp: rotation by the shorter arc, scale and origin linear', (t) => {
   const yaw = (a: number, s: number): Basis =>
     new Basis(new Vector3(Math.cos(a) * s, 0, -Math.sin(a) * s), new Vector3(0, s, 0), new Vector3(Math.sin(a) * s, 0, Math.cos(a) * s));
-  const mid = interpolateTransform3D(new Transform3D(yaw(deg(-40), 1), new Vector3(0, 0, 0)), new Transform3D(yaw(deg(80), 3), new Vector3(2, 4, 6)), 0.5);
+  const mid = interpolateTransform3D(
+    new Transform3D(yaw(deg(-40), 1), new Vector3(0, 0, 0)),
+    new Transform3D(yaw(deg(80), 3), new Vector3(2, 4, 6)),
+    0.5,
+  );
   const expected = yaw(deg(20), 2);
   for (const axis of ['x', 'y', 'z'] as const) {
     for (const c of ['x', 'y', 'z'] as const) t.ok(close(mid.basis[axis][c], expected[axis][c], 1e-5), `basis.${axis}.${c}`);

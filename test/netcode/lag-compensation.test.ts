@@ -48,7 +48,12 @@ function world(seed: number) {
         guns.get(p)!.serverTick = () => time.tick;
         return;
       }
-      const i = new SnapshotInterpolator({ synchronizer: mover.getNode('Sync', MultiplayerSynchronizer), time, properties: ['position'], tickProperty: 'tick' });
+      const i = new SnapshotInterpolator({
+        synchronizer: mover.getNode('Sync', MultiplayerSynchronizer),
+        time,
+        properties: ['position'],
+        tickProperty: 'tick',
+      });
       p.root.addChild(i);
       interpolators.set(p, i);
     },
@@ -94,7 +99,13 @@ t.test('LagCompensation: raycasts against circles, rects and spheres, interpolat
   let tick = 0;
   const afterTick = { connect: (fn: (tick: number) => void) => ((record = fn), () => undefined) };
   let record: (tick: number) => void = () => undefined;
-  const time = { afterTick, get tick() { return tick; }, tickMs: 1000 / 30 } as unknown as NetworkTime;
+  const time = {
+    afterTick,
+    get tick() {
+      return tick;
+    },
+    tickMs: 1000 / 30,
+  } as unknown as NetworkTime;
   const lag = new LagCompensation({ time });
   let x = 0;
   lag.register('circle', () => ({ kind: 'circle', center: new Vector2(x, 0), radius: 1 }));

@@ -10,7 +10,10 @@ t.test('NetworkTime: at 100 ± 30 ms and 5 % loss, every client tick is within o
   t.teardown(() => sim.close());
   const server = times.get(sim.server)!;
   sim.step(3 * sim.fps); // warm-up
-  t.ok(sim.clients.every((c) => times.get(c)!.isSynced), 'every client synced');
+  t.ok(
+    sim.clients.every((c) => times.get(c)!.isSynced),
+    'every client synced',
+  );
   let worstTicks = 0;
   let worstMs = 0;
   for (let frame = 0; frame < 20 * sim.fps; frame++) {
@@ -57,7 +60,10 @@ t.test('NetworkTime: networkTick runs at the tick rate whatever the frame rate, 
     }
     t.equal(ticks.at(-1), Math.floor(time.preciseTick), `${fps} fps: up to the current tick`);
     t.equal(ticks.length, ticks.at(-1)! - ticks[0]! + 1, `${fps} fps: ${ticks.length} ticks in 10 s, from tick ${ticks[0]}`);
-    t.ok(ticks.every((tick, i) => i === 0 || tick === ticks[i - 1]! + 1), `${fps} fps: consecutive`);
+    t.ok(
+      ticks.every((tick, i) => i === 0 || tick === ticks[i - 1]! + 1),
+      `${fps} fps: consecutive`,
+    );
     t.equal(time.skippedTicks, 0);
     tree.quit();
   }

@@ -32,28 +32,34 @@ function world(seed: number, options: { tickProperty?: boolean; conditions?: obj
   return { sim, times, movers, interpolators };
 }
 
-t.test('SnapshotInterpolator: under 10 % loss a remote node at constant speed never jumps more than 1.5× its per-frame motion', async (t) => {
-  const { sim, movers, interpolators } = world(21);
-  t.teardown(() => sim.close());
-  sim.step(3 * sim.fps);
-  const perFrame = SPEED / sim.fps;
-  const watched = sim.clients.map((c) => movers.get(c)!);
-  const last = watched.map((m) => m.position.x);
-  const worst = watched.map(() => 0);
-  for (let f = 0; f < 15 * sim.fps; f++) {
-    sim.step();
+t.test(
+  'SnapshotInterpolator: under 10 % loss a remote node at constant speed never jumps more than 1.5× its per-frame motion',
+  async (t) => {
+    const { sim, movers, interpolators } = world(21);
+    t.teardown(() => sim.close());
+    sim.step(3 * sim.fps);
+    const perFrame = SPEED / sim.fps;
+    const watched = sim.clients.map((c) => movers.get(c)!);
+    const last = watched.map((m) => m.position.x);
+    const worst = watched.map(() => 0);
+    for (let f = 0; f < 15 * sim.fps; f++) {
+      sim.step();
+      watched.forEach((m, k) => {
+        worst[k] = Math.max(worst[k]!, Math.abs(m.position.x - last[k]!));
+        last[k] = m.position.x;
+      });
+    }
     watched.forEach((m, k) => {
-      worst[k] = Math.max(worst[k]!, Math.abs(m.position.x - last[k]!));
-      last[k] = m.position.x;
+      t.ok(worst[k]! <= 1.5 * perFrame, `client${k + 1}: max jump ${worst[k]!.toFixed(3)} per frame (motion ${perFrame} per frame)`);
+      const lag = movers.get(sim.server)!.position.x - m.position.x;
+      t.ok(lag > 0 && lag < SPEED * 0.4, `client${k + 1}: renders ${lag.toFixed(1)} units behind the server (delay + one-way latency)`);
     });
-  }
-  watched.forEach((m, k) => {
-    t.ok(worst[k]! <= 1.5 * perFrame, `client${k + 1}: max jump ${worst[k]!.toFixed(3)} per frame (motion ${perFrame} per frame)`);
-    const lag = movers.get(sim.server)!.position.x - m.position.x;
-    t.ok(lag > 0 && lag < SPEED * 0.4, `client${k + 1}: renders ${lag.toFixed(1)} units behind the server (delay + one-way latency)`);
-  });
-  t.ok([...interpolators.values()].some((i) => i.bufferedCount >= 2), 'snapshots are buffered');
-});
+    t.ok(
+      [...interpolators.values()].some((i) => i.bufferedCount >= 2),
+      'snapshots are buffered',
+    );
+  },
+);
 
 t.test('SnapshotInterpolator: off, the same run shows every network hiccup as a jump (the baseline)', async (t) => {
   const { sim, movers, interpolators } = world(21);
@@ -96,13 +102,20 @@ t.test('SnapshotInterpolator: when snapshots stop, it extrapolates at most maxEx
   t.equal(remote.position.x, held, 'holds after the extrapolation budget');
   t.ok(interpolators.get(client)!.extrapolatedFrames > 0, 'extrapolated first');
   const newest = serverX.get(interpolators.get(client)!.newestTick)!;
-  t.ok(Math.abs(held - (newest + SPEED * 0.1)) < 0.01, `went on 100 ms past the newest snapshot (${newest} → ${held.toFixed(2)}), then stopped`);
+  t.ok(
+    Math.abs(held - (newest + SPEED * 0.1)) < 0.01,
+    `went on 100 ms past the newest snapshot (${newest} → ${held.toFixed(2)}), then stopped`,
+  );
 });
 
 t.test('SnapshotInterpolator: a property the synchronizer does not sync is refused at _ready', async (t) => {
   const { sim, movers, times } = world(1);
   t.teardown(() => sim.close());
   const c = sim.clients[0]!;
-  const bad = new SnapshotInterpolator({ synchronizer: movers.get(c)!.getNode('Sync', MultiplayerSynchronizer), time: times.get(c)!, properties: ['scale'] });
+  const bad = new SnapshotInterpolator({
+    synchronizer: movers.get(c)!.getNode('Sync', MultiplayerSynchronizer),
+    time: times.get(c)!,
+    properties: ['scale'],
+  });
   t.throws(() => c.root.addChild(bad), /"scale" is not synced/);
 });

@@ -41,7 +41,11 @@ t.test('sync before spawn: a SYNC that overtakes its SPAWN is held and applied w
   const early = sim.clients.filter((c) => stats(c).held > 0);
   t.ok(early.length > 0, `the seeded network made a SYNC overtake a SPAWN (${early.map((c) => c.name)})`);
   for (const c of early) {
-    t.equal(stats(c).applied + stats(c).superseded, stats(c).held, `${c.name}: every held state was applied after the spawn (or replaced by a newer SYNC)`);
+    t.equal(
+      stats(c).applied + stats(c).superseded,
+      stats(c).held,
+      `${c.name}: every held state was applied after the spawn (or replaced by a newer SYNC)`,
+    );
     t.ok(stats(c).applied > 0);
     t.equal(stats(c).dropped, 0, `${c.name}: nothing dropped`);
     t.equal(seen.hpAtSpawn.get(c.name), 42, `${c.name}: the spawned node already had the SYNC state when \`spawned\` fired`);
@@ -59,7 +63,11 @@ t.test('sync before spawn: with holding off (maxHeldStates = 0) the same run los
     t.equal(stats(c).applied, 0, `${c.name}: nothing applied`);
     t.equal(stats(c).dropped + stats(c).superseded, stats(c).held, `${c.name}: each early state dropped and counted`);
     t.equal(seen.hpAtSpawn.get(c.name), 100, `${c.name}: spawned with the default hp`);
-    t.equal(c.log.at(LogLevel.ERROR).filter((r) => /has not spawned here/.test(r.message)).length, 1, `${c.name}: the overflow logged once`);
+    t.equal(
+      c.log.at(LogLevel.ERROR).filter((r) => /has not spawned here/.test(r.message)).length,
+      1,
+      `${c.name}: the overflow logged once`,
+    );
   }
 });
 
@@ -154,24 +162,31 @@ async function lateLevel(seed: number, loadAfter: readonly number[], maxWaiting?
   return sim;
 }
 
-t.test('static sync before its node: a SIMPLIFY_PATH for a node a client loads later waits, is confirmed when it appears, and the door syncs', async (t) => {
-  const sim = await lateLevel(21, [20, 45, 5]);
-  t.teardown(() => sim.close());
-  const serverDoor = door(sim.server)!;
-  for (let i = 1; i <= 40; i++) {
-    serverDoor.angle = i;
-    sim.step();
-  }
-  await sim.until(() => sim.clients.every((c) => door(c)!.angle === 40), { maxFrames: 600 });
-  for (const c of sim.clients) {
-    t.equal(stats(c).pathsWaiting, 1, `${c.name}: the door's path arrived before the door and waited`);
-    t.equal(stats(c).pathsConfirmed, stats(c).pathsWaiting, `${c.name}: every waiting path was confirmed once its node entered`);
-    t.equal(stats(c).pathsDropped, 0);
-    t.equal(door(c)!.angle, 40, `${c.name}: the door follows the server`);
-    t.same(c.log.at(LogLevel.ERROR), [], `${c.name}: no error logged`);
-    t.equal(c.log.at(LogLevel.WARN).filter((r) => /does not exist under .* yet/.test(r.message)).length, 1, `${c.name}: the wait is logged once`);
-  }
-});
+t.test(
+  'static sync before its node: a SIMPLIFY_PATH for a node a client loads later waits, is confirmed when it appears, and the door syncs',
+  async (t) => {
+    const sim = await lateLevel(21, [20, 45, 5]);
+    t.teardown(() => sim.close());
+    const serverDoor = door(sim.server)!;
+    for (let i = 1; i <= 40; i++) {
+      serverDoor.angle = i;
+      sim.step();
+    }
+    await sim.until(() => sim.clients.every((c) => door(c)!.angle === 40), { maxFrames: 600 });
+    for (const c of sim.clients) {
+      t.equal(stats(c).pathsWaiting, 1, `${c.name}: the door's path arrived before the door and waited`);
+      t.equal(stats(c).pathsConfirmed, stats(c).pathsWaiting, `${c.name}: every waiting path was confirmed once its node entered`);
+      t.equal(stats(c).pathsDropped, 0);
+      t.equal(door(c)!.angle, 40, `${c.name}: the door follows the server`);
+      t.same(c.log.at(LogLevel.ERROR), [], `${c.name}: no error logged`);
+      t.equal(
+        c.log.at(LogLevel.WARN).filter((r) => /does not exist under .* yet/.test(r.message)).length,
+        1,
+        `${c.name}: the wait is logged once`,
+      );
+    }
+  },
+);
 
 t.test('static sync before its node: with waiting off (maxWaitingPaths = 0) the door never syncs, as in Godot (godot#98052)', async (t) => {
   const sim = await lateLevel(21, [20, 45, 5], 0);
@@ -185,31 +200,34 @@ t.test('static sync before its node: with waiting off (maxWaitingPaths = 0) the 
   }
 });
 
-t.test('static sync before its node: a SYNC that overtakes the SIMPLIFY_PATH of its path id is held and applied when the path resolves', async (t) => {
-  const sim = new Simulation({ seed: 4, clients: 1, setup: (p) => addWorld(p) });
-  t.teardown(() => sim.close());
-  await sim.until(() => sim.clients[0]!.multiplayer.getPeers().includes(1), { maxFrames: 60 });
-  const client = sim.clients[0]!;
-  const level = makeLevel();
-  client.root.getNode('World').addChild(level);
-  // A sender that does not wait for CONFIRM_PATH (wire spec §7.4 only says what a SYNC is): path id 9.
-  const pathId = (9 | 0x80000000) >>> 0;
-  injectFromServer(sim, client, syncPacket(5, pathId, 11));
-  injectFromServer(sim, client, syncPacket(6, pathId, 12));
-  sim.step(2);
-  t.equal(door(client)!.angle, 0, 'not applied: the path id means nothing yet');
-  t.equal(stats(client).held, 2);
-  t.equal(stats(client).superseded, 1, 'the newer SYNC replaced the older one');
-  const syncNode = level.getNode('Door/Sync');
-  injectFromServer(sim, client, simplifyPacket(client.multiplayer.getRpcMd5(syncNode), 9, 'World/Level/Door/Sync'));
-  sim.step(2);
-  t.equal(door(client)!.angle, 12, 'the held SYNC applied once the SIMPLIFY_PATH arrived');
-  t.equal(stats(client).applied, 1);
-  injectFromServer(sim, client, syncPacket(7, pathId, 13));
-  sim.step(2);
-  t.equal(door(client)!.angle, 13, 'later SYNCs apply directly');
-  t.same(client.log.at(LogLevel.ERROR), [], 'no error logged');
-});
+t.test(
+  'static sync before its node: a SYNC that overtakes the SIMPLIFY_PATH of its path id is held and applied when the path resolves',
+  async (t) => {
+    const sim = new Simulation({ seed: 4, clients: 1, setup: (p) => addWorld(p) });
+    t.teardown(() => sim.close());
+    await sim.until(() => sim.clients[0]!.multiplayer.getPeers().includes(1), { maxFrames: 60 });
+    const client = sim.clients[0]!;
+    const level = makeLevel();
+    client.root.getNode('World').addChild(level);
+    // A sender that does not wait for CONFIRM_PATH (wire spec §7.4 only says what a SYNC is): path id 9.
+    const pathId = (9 | 0x80000000) >>> 0;
+    injectFromServer(sim, client, syncPacket(5, pathId, 11));
+    injectFromServer(sim, client, syncPacket(6, pathId, 12));
+    sim.step(2);
+    t.equal(door(client)!.angle, 0, 'not applied: the path id means nothing yet');
+    t.equal(stats(client).held, 2);
+    t.equal(stats(client).superseded, 1, 'the newer SYNC replaced the older one');
+    const syncNode = level.getNode('Door/Sync');
+    injectFromServer(sim, client, simplifyPacket(client.multiplayer.getRpcMd5(syncNode), 9, 'World/Level/Door/Sync'));
+    sim.step(2);
+    t.equal(door(client)!.angle, 12, 'the held SYNC applied once the SIMPLIFY_PATH arrived');
+    t.equal(stats(client).applied, 1);
+    injectFromServer(sim, client, syncPacket(7, pathId, 13));
+    sim.step(2);
+    t.equal(door(client)!.angle, 13, 'later SYNCs apply directly');
+    t.same(client.log.at(LogLevel.ERROR), [], 'no error logged');
+  },
+);
 
 /** `World/Arena` with `Items` and a spawner of Player scenes into it: a level with its own spawner. */
 function makeArena(): Node {
@@ -222,34 +240,56 @@ function makeArena(): Node {
   return arena;
 }
 
-t.test('spawner before its node: SPAWNs for a spawner a client loads later are held, applied in order once it appears; a DESPAWN in between cancels one', async (t) => {
-  const sim = new Simulation({ seed: 12, clients: 2, conditions: LOSSY, setup: (p) => addWorld(p) });
-  t.teardown(() => sim.close());
-  sim.server.root.getNode('World').addChild(makeArena());
-  const items = (p: SimPeer): Node | null => p.root.getNodeOrNull('World/Arena/Items');
-  const add = (name: string, hp: number): Player => {
-    const item = sim.server.tree.scenes.load(PLAYER_SCENE)!.instantiate() as Player;
-    item.name = name;
-    item.hp = hp; // replicated by SYNC only
-    items(sim.server)!.addChild(item, true);
-    return item;
-  };
-  add('Gem', 5);
-  const trap = add('Trap', 6);
-  add('Key', 7);
-  // Every client got the SPAWNs while it had no arena; the server then removes the trap.
-  await sim.until(() => sim.clients.every((c) => stats(c).spawnsHeld === 3), { maxFrames: 900 });
-  items(sim.server)!.removeChild(trap);
-  trap.free();
-  await sim.until(() => sim.clients.every((c) => stats(c).spawnsCancelled === 1), { maxFrames: 900 });
-  for (const c of sim.clients) c.root.getNode('World').addChild(makeArena());
-  await sim.until(() => sim.clients.every((c) => items(c)!.getChildCount() === 2 && items(c)!.getChildren().every((n) => (n as Player).hp !== 100)), { maxFrames: 900 });
-  for (const c of sim.clients) {
-    t.same(items(c)!.getChildren().map((n) => [n.name, (n as Player).hp]), [['Gem', 5], ['Key', 7]], `${c.name}: the held spawns applied in order, the cancelled one never appeared, and their states followed`);
-    t.equal(stats(c).spawnsApplied, 2);
-    t.same(c.log.at(LogLevel.ERROR), [], `${c.name}: no error logged`);
-  }
-});
+t.test(
+  'spawner before its node: SPAWNs for a spawner a client loads later are held, applied in order once it appears; a DESPAWN in between cancels one',
+  async (t) => {
+    const sim = new Simulation({ seed: 12, clients: 2, conditions: LOSSY, setup: (p) => addWorld(p) });
+    t.teardown(() => sim.close());
+    sim.server.root.getNode('World').addChild(makeArena());
+    const items = (p: SimPeer): Node | null => p.root.getNodeOrNull('World/Arena/Items');
+    const add = (name: string, hp: number): Player => {
+      const item = sim.server.tree.scenes.load(PLAYER_SCENE)!.instantiate() as Player;
+      item.name = name;
+      item.hp = hp; // replicated by SYNC only
+      items(sim.server)!.addChild(item, true);
+      return item;
+    };
+    add('Gem', 5);
+    const trap = add('Trap', 6);
+    add('Key', 7);
+    // Every client got the SPAWNs while it had no arena; the server then removes the trap.
+    await sim.until(() => sim.clients.every((c) => stats(c).spawnsHeld === 3), { maxFrames: 900 });
+    items(sim.server)!.removeChild(trap);
+    trap.free();
+    await sim.until(() => sim.clients.every((c) => stats(c).spawnsCancelled === 1), { maxFrames: 900 });
+    for (const c of sim.clients) c.root.getNode('World').addChild(makeArena());
+    await sim.until(
+      () =>
+        sim.clients.every(
+          (c) =>
+            items(c)!.getChildCount() === 2 &&
+            items(c)!
+              .getChildren()
+              .every((n) => (n as Player).hp !== 100),
+        ),
+      { maxFrames: 900 },
+    );
+    for (const c of sim.clients) {
+      t.same(
+        items(c)!
+          .getChildren()
+          .map((n) => [n.name, (n as Player).hp]),
+        [
+          ['Gem', 5],
+          ['Key', 7],
+        ],
+        `${c.name}: the held spawns applied in order, the cancelled one never appeared, and their states followed`,
+      );
+      t.equal(stats(c).spawnsApplied, 2);
+      t.same(c.log.at(LogLevel.ERROR), [], `${c.name}: no error logged`);
+    }
+  },
+);
 
 t.test('static sync before its node: waiting paths are bounded per peer; the overflow is counted and logged once', async (t) => {
   const sim = new Simulation({ seed: 6, clients: 1, setup: (p) => addWorld(p) });
@@ -266,19 +306,22 @@ t.test('static sync before its node: waiting paths are bounded per peer; the ove
   t.ok(client.multiplayer.getPeers().includes(1), 'still connected');
 });
 
-t.test('static sync before its node: a registered path whose node left and came back is found again by its path (Godot\'s fallback)', async (t) => {
-  const sim = await lateLevel(8, [0]);
-  t.teardown(() => sim.close());
-  const client = sim.clients[0]!;
-  door(sim.server)!.angle = 3;
-  await sim.until(() => door(client)!.angle === 3, { maxFrames: 300 });
-  client.root.getNode('World/Level').free(); // the client reloads its level
-  client.root.getNode('World').addChild(makeLevel());
-  door(sim.server)!.angle = 4;
-  await sim.until(() => door(client)!.angle === 4, { maxFrames: 300 });
-  t.equal(door(client)!.angle, 4, 'the reloaded door syncs under the same path id');
-  t.same(client.log.at(LogLevel.ERROR), []);
-});
+t.test(
+  "static sync before its node: a registered path whose node left and came back is found again by its path (Godot's fallback)",
+  async (t) => {
+    const sim = await lateLevel(8, [0]);
+    t.teardown(() => sim.close());
+    const client = sim.clients[0]!;
+    door(sim.server)!.angle = 3;
+    await sim.until(() => door(client)!.angle === 3, { maxFrames: 300 });
+    client.root.getNode('World/Level').free(); // the client reloads its level
+    client.root.getNode('World').addChild(makeLevel());
+    door(sim.server)!.angle = 4;
+    await sim.until(() => door(client)!.angle === 4, { maxFrames: 300 });
+    t.equal(door(client)!.angle, 4, 'the reloaded door syncs under the same path id');
+    t.same(client.log.at(LogLevel.ERROR), []);
+  },
+);
 
 t.test('static sync before its node: the same seed gives the same waits, confirmations and trace', async (t) => {
   const runs: string[] = [];

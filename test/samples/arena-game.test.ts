@@ -5,7 +5,12 @@ import { type Player, addArena, hostArena } from '../../samples/arena/arena-game
 
 // The arena's game logic in the Simulation (the browser test covers Phaser and real sockets).
 t.test('arena game: a shot at what the shooter sees scores at 150 ms; a shot at where the target really is does not', async (t) => {
-  const sim = new Simulation({ seed: 77, clients: 2, conditions: { latencyMs: 150, jitterMs: 10 }, setup: (p) => void (p.index === 0 ? hostArena(p.tree) : addArena(p.tree)) });
+  const sim = new Simulation({
+    seed: 77,
+    clients: 2,
+    conditions: { latencyMs: 150, jitterMs: 10 },
+    setup: (p) => void (p.index === 0 ? hostArena(p.tree) : addArena(p.tree)),
+  });
   t.teardown(() => sim.close());
   const player = (on: (typeof sim.peers)[number], of: (typeof sim.clients)[number]) =>
     on.root.getNodeOrNull(`World/Players/${of.multiplayer.getUniqueId()}`) as Player | null;

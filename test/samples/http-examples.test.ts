@@ -14,7 +14,10 @@ t.test('HTTPClient example: connects, sees a chunked response, reads the whole p
   t.ok(lines.includes('response? true'));
   t.ok(lines.includes('code: 200'));
   t.ok(lines.includes('Response is Chunked!'));
-  t.ok(lines.some((l) => l.includes('"X-Seen-User-Agent": "Pirulo/1.0 (Godot)"')), 'the custom User-Agent reached the server');
+  t.ok(
+    lines.some((l) => l.includes('"X-Seen-User-Agent": "Pirulo/1.0 (Godot)"')),
+    'the custom User-Agent reached the server',
+  );
   t.ok(lines.includes('bytes got: 88'));
   t.ok(lines.some((l) => l.startsWith('Text: PHP 5 ChangeLog')));
 });
@@ -38,7 +41,10 @@ t.test('main: against a server given with --url; out of frames exits 1; bad argu
 });
 
 t.test('main: runs as its own process', async (t) => {
-  const child = spawn(process.execPath, ['--import', 'tsx', join(root, 'samples/http-examples/main.ts')], { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, ['--import', 'tsx', join(root, 'samples/http-examples/main.ts')], {
+    cwd: root,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   let out = '';
   child.stdout.on('data', (d: Buffer) => (out += d.toString()));
   child.stderr.on('data', (d: Buffer) => (out += d.toString()));

@@ -11,7 +11,7 @@ import { WebSocketMultiplayerPeer } from '../../plugins/websocket/index.js';
 import { GameServer } from '../../server/index.js';
 import { formatSummary, runLoadTest } from '../../samples/loadtest/loadtest.js';
 
-t.test('loadtest: 40 bots in 4 rooms of a GameServer; delivery, RTT and the server\'s own relay counts', async (t) => {
+t.test("loadtest: 40 bots in 4 rooms of a GameServer; delivery, RTT and the server's own relay counts", async (t) => {
   const server = new GameServer({ fps: 60 });
   let relayed = 0;
   server.define('arena', {
@@ -36,7 +36,7 @@ t.test('loadtest: 40 bots in 4 rooms of a GameServer; delivery, RTT and the serv
   t.equal(summary.connected, 40, 'every bot connected');
   t.equal(summary.errors, 0);
   t.ok(summary.sent > 0, `sent ${summary.sent} broadcasts (a loaded machine skips late sends rather than bursting)`);
-  t.equal(relayed, summary.sent, 'the servers\' rooms saw every broadcast (each broadcast reaches its room\'s server too)');
+  t.equal(relayed, summary.sent, "the servers' rooms saw every broadcast (each broadcast reaches its room's server too)");
   t.ok(summary.deliveryPct > 90 && summary.deliveryPct <= 100, `delivery ${summary.deliveryPct.toFixed(1)} % over loopback`);
   t.ok(summary.received <= summary.sent * 9, 'no bot received more than its 9 room mates sent');
   t.ok(summary.rttSamples > 0 && summary.rttP50Ms > 0 && summary.rttP99Ms >= summary.rttP50Ms, `rtt p50 ${summary.rttP50Ms.toFixed(1)} ms`);
@@ -62,7 +62,11 @@ t.test('loadtest: against a plain SceneMultiplayer server (as a Godot server is)
 });
 
 t.test('scenenet loadtest CLI: --help exits 0, bad options exit 2 with one line and no stack trace', async (t) => {
-  const cli = (args: string[]) => spawnSync(process.execPath, ['--import', 'tsx', new URL('../../samples/loadtest/main.ts', import.meta.url).pathname, ...args], { encoding: 'utf8', timeout: 60_000 });
+  const cli = (args: string[]) =>
+    spawnSync(process.execPath, ['--import', 'tsx', new URL('../../samples/loadtest/main.ts', import.meta.url).pathname, ...args], {
+      encoding: 'utf8',
+      timeout: 60_000,
+    });
   const help = cli(['--help']);
   t.equal(help.status, 0);
   t.match(help.stdout, /--clients N/);

@@ -10,7 +10,10 @@ t.test('lobby: host mode, 3 clients over loopback, completes with agreeing views
   const result = await runInProcess({ ...quiet, print: (l) => lines.push(l), mode: 'host', clients: 3, seed: 2026 });
   t.ok(result.ok, result.summary);
   t.ok(lines.some((l) => /registered as Ada/.test(l)));
-  t.ok(lines.some((l) => /error: RPC 'teleport' is not allowed/.test(l)), 'the cheat was rejected and logged');
+  t.ok(
+    lines.some((l) => /error: RPC 'teleport' is not allowed/.test(l)),
+    'the cheat was rejected and logged',
+  );
   t.ok(lines.some((l) => /every peer's view agrees/.test(l)));
 });
 
@@ -41,7 +44,9 @@ t.test('lobby: over real ENet (UDP) sockets in one process', async (t) => {
 /** Runs `scenenet lobby` with `args`; resolves with its exit code and output. */
 function cli(args: string[], onLine?: (line: string) => void): Promise<{ code: number | null; stdout: string }> {
   return new Promise((resolve) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', 'bin/scenenet.ts', 'lobby', ...args], { stdio: ['ignore', 'pipe', 'inherit'] });
+    const child = spawn(process.execPath, ['--import', 'tsx', 'bin/scenenet.ts', 'lobby', ...args], {
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
     let stdout = '';
     child.stdout.on('data', (d: Buffer) => {
       stdout += d.toString();

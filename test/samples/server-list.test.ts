@@ -39,21 +39,41 @@ t.test('lobby: register, list with filters, heartbeat, expiry on the injected cl
   const full = await call('POST', '/servers', { ...arena, name: 'Full', players: 4, tags: ['us'] });
   await call('POST', '/servers', { ...arena, name: 'Other', game: 'racing', host: 'racing.example', transport: 'enet' });
   let list = await call('GET', '/servers');
-  t.same((list.body.servers as Array<{ name: string }>).map((s) => s.name), ['Arena', 'Full', 'Other']);
+  t.same(
+    (list.body.servers as Array<{ name: string }>).map((s) => s.name),
+    ['Arena', 'Full', 'Other'],
+  );
   t.notOk(JSON.stringify(list.body).includes(String(a.body.token)), 'tokens are never listed');
   t.equal((list.body.servers as Array<{ host: string }>)[0]!.host, '127.0.0.1', 'host defaults to the sender address');
   list = await call('GET', '/servers?game=arena&has_space=true');
-  t.same((list.body.servers as Array<{ name: string }>).map((s) => s.name), ['Arena']);
+  t.same(
+    (list.body.servers as Array<{ name: string }>).map((s) => s.name),
+    ['Arena'],
+  );
   list = await call('GET', '/servers?transport=enet');
-  t.same((list.body.servers as Array<{ name: string; transport: string }>).map((s) => [s.name, s.transport]), [['Other', 'enet']]);
+  t.same(
+    (list.body.servers as Array<{ name: string; transport: string }>).map((s) => [s.name, s.transport]),
+    [['Other', 'enet']],
+  );
   list = await call('GET', '/servers?tag=us&limit=1');
-  t.same((list.body.servers as Array<{ name: string }>).map((s) => s.name), ['Full']);
+  t.same(
+    (list.body.servers as Array<{ name: string }>).map((s) => s.name),
+    ['Full'],
+  );
   clock.advance(20_000);
   t.equal((await call('POST', `/servers/${a.body.id}/heartbeat`, { token: a.body.token, players: 3 })).status, 200);
   clock.advance(20_000);
   list = await call('GET', '/servers');
-  t.same((list.body.servers as Array<{ name: string; players: number }>).map((s) => [s.name, s.players]), [['Arena', 3]], 'the others expired');
-  t.equal((await call('POST', `/servers/${full.body.id}/heartbeat`, { token: full.body.token })).status, 404, 'an expired server must register again');
+  t.same(
+    (list.body.servers as Array<{ name: string; players: number }>).map((s) => [s.name, s.players]),
+    [['Arena', 3]],
+    'the others expired',
+  );
+  t.equal(
+    (await call('POST', `/servers/${full.body.id}/heartbeat`, { token: full.body.token })).status,
+    404,
+    'an expired server must register again',
+  );
 });
 
 t.test('lobby: bad input gets a clear 4xx (413, 415, 400, 422, 403, 404, 405)', async (t) => {
@@ -93,18 +113,39 @@ t.test('lobby: bad input gets a clear 4xx (413, 415, 400, 422, 403, 404, 405)', 
 });
 
 t.test('lobby schema: property: any JSON value is either accepted within limits or refused with a message, never thrown', (t) => {
-  fc.assert(fc.property(fc.oneof(fc.jsonValue(), fc.record({ name: fc.string(), game: fc.string(), port: fc.integer(), maxPlayers: fc.integer(), players: fc.integer(), tags: fc.array(fc.string()) })), (value) => {
-    const r = parseRegistration(value);
-    if (typeof r !== 'string') {
-      t.ok(r.name.length >= 1 && r.name.length <= 64 && r.port >= 1 && r.port <= 65535 && r.players <= r.maxPlayers && r.tags.length <= 8);
-    }
-    const h = parseHeartbeat(value);
-    t.ok(typeof h === 'string' || /^[0-9a-f]{32}$/.test(h.token));
-  }), { numRuns: 300 });
-  fc.assert(fc.property(fc.array(fc.tuple(fc.string(), fc.string()), { maxLength: 5 }), (pairs) => {
-    const f = parseListFilters(new URLSearchParams(pairs));
-    t.ok(typeof f === 'string' || (f.limit >= 1 && f.limit <= 100));
-  }), { numRuns: 300 });
+  fc.assert(
+    fc.property(
+      fc.oneof(
+        fc.jsonValue(),
+        fc.record({
+          name: fc.string(),
+          game: fc.string(),
+          port: fc.integer(),
+          maxPlayers: fc.integer(),
+          players: fc.integer(),
+          tags: fc.array(fc.string()),
+        }),
+      ),
+      (value) => {
+        const r = parseRegistration(value);
+        if (typeof r !== 'string') {
+          t.ok(
+            r.name.length >= 1 && r.name.length <= 64 && r.port >= 1 && r.port <= 65535 && r.players <= r.maxPlayers && r.tags.length <= 8,
+          );
+        }
+        const h = parseHeartbeat(value);
+        t.ok(typeof h === 'string' || /^[0-9a-f]{32}$/.test(h.token));
+      },
+    ),
+    { numRuns: 300 },
+  );
+  fc.assert(
+    fc.property(fc.array(fc.tuple(fc.string(), fc.string()), { maxLength: 5 }), (pairs) => {
+      const f = parseListFilters(new URLSearchParams(pairs));
+      t.ok(typeof f === 'string' || (f.limit >= 1 && f.limit <= 100));
+    }),
+    { numRuns: 300 },
+  );
   t.end();
 });
 
@@ -130,8 +171,14 @@ t.test('main: lobby, two game servers and a player in one process; the player jo
   const lines: string[] = [];
   const code = await main(['--frames', '900', '--fps', '60'], (l) => lines.push(l));
   t.equal(code, 0, lines.join('\n'));
-  t.ok(lines.some((l) => /player: 2 server\(s\): Arena 1 ws:.*Arena 2 enet:/.test(l)), 'both servers listed');
-  t.ok(lines.some((l) => /game server "Arena 1": player \d+ joined/.test(l)), 'the game server saw the player');
+  t.ok(
+    lines.some((l) => /player: 2 server\(s\): Arena 1 ws:.*Arena 2 enet:/.test(l)),
+    'both servers listed',
+  );
+  t.ok(
+    lines.some((l) => /game server "Arena 1": player \d+ joined/.test(l)),
+    'the game server saw the player',
+  );
   t.ok(lines.includes('server-list: OK'));
 });
 
@@ -139,7 +186,10 @@ t.test('main: --transport enet lists only the ENet server; the player joins over
   const lines: string[] = [];
   t.equal(await main(['--transport', 'enet', '--frames', '900', '--fps', '60'], (l) => lines.push(l)), 0, lines.join('\n'));
   t.ok(lines.some((l) => /player: 1 server\(s\): Arena 2 enet:\/\/127\.0\.0\.1:\d+ 0\/8/.test(l)));
-  t.ok(lines.some((l) => /game server "Arena 2": player \d+ joined/.test(l)), 'the ENet game server saw the player');
+  t.ok(
+    lines.some((l) => /game server "Arena 2": player \d+ joined/.test(l)),
+    'the ENet game server saw the player',
+  );
 });
 
 t.test('main: --join none stops after listing', async (t) => {
@@ -164,8 +214,15 @@ t.test('main: bad arguments exit with 2', async (t) => {
 });
 
 /** Starts `main.ts` in its own process; resolves the first stdout line matching `ready`. */
-function spawnSample(t: Test, args: string[], ready: RegExp | null): { child: ChildProcess; match: Promise<RegExpExecArray | null>; exit: Promise<number | null>; out: () => string } {
-  const child = spawn(process.execPath, ['--import', 'tsx', join(root, 'samples/server-list/main.ts'), ...args], { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] });
+function spawnSample(
+  t: Test,
+  args: string[],
+  ready: RegExp | null,
+): { child: ChildProcess; match: Promise<RegExpExecArray | null>; exit: Promise<number | null>; out: () => string } {
+  const child = spawn(process.execPath, ['--import', 'tsx', join(root, 'samples/server-list/main.ts'), ...args], {
+    cwd: root,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   let out = '';
   const exit = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
   t.teardown(() => {
@@ -199,34 +256,53 @@ t.test('main: game server and player as separate processes, around a lobby in th
   t.match(player.out(), /player: joined the game server/);
 });
 
-t.test('lobby: per-client limits: a hostile client filling the lobby from one address (or one token) gets 429; the honest server still registers', async (t) => {
-  const { service } = await lobby(t, { maxServers: 1000, maxServersPerClient: 16 });
-  const post = (body: unknown, options: { localAddress?: string; bearer?: string } = {}): Promise<number> =>
-    new Promise((resolve, reject) => {
-      const text = JSON.stringify(body);
-      const req = http.request({
-        host: '127.0.0.1', port: service.port, path: '/servers', method: 'POST', localAddress: options.localAddress ?? '127.0.0.1',
-        headers: { 'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(text), ...(options.bearer !== undefined ? { Authorization: `Bearer ${options.bearer}` } : {}) },
-      }, (res) => {
-        res.resume();
-        resolve(res.statusCode ?? 0);
+t.test(
+  'lobby: per-client limits: a hostile client filling the lobby from one address (or one token) gets 429; the honest server still registers',
+  async (t) => {
+    const { service } = await lobby(t, { maxServers: 1000, maxServersPerClient: 16 });
+    const post = (body: unknown, options: { localAddress?: string; bearer?: string } = {}): Promise<number> =>
+      new Promise((resolve, reject) => {
+        const text = JSON.stringify(body);
+        const req = http.request(
+          {
+            host: '127.0.0.1',
+            port: service.port,
+            path: '/servers',
+            method: 'POST',
+            localAddress: options.localAddress ?? '127.0.0.1',
+            headers: {
+              'Content-Type': 'application/json',
+              'Content-Length': Buffer.byteLength(text),
+              ...(options.bearer !== undefined ? { Authorization: `Bearer ${options.bearer}` } : {}),
+            },
+          },
+          (res) => {
+            res.resume();
+            resolve(res.statusCode ?? 0);
+          },
+        );
+        req.on('error', reject);
+        req.end(text);
       });
-      req.on('error', reject);
-      req.end(text);
-    });
-  const hostile: number[] = [];
-  for (let i = 0; i < 1000; i++) {
-    const status = await post({ ...arena, name: `Spam ${i}` });
-    hostile.push(status);
-    if (status === 429) break;
-  }
-  t.same(hostile.filter((s) => s === 201).length, 16, '16 registrations from one address');
-  t.equal(hostile.at(-1), 429, 'then 429');
-  t.equal(await post({ ...arena, name: 'Honest' }, { localAddress: '127.0.0.2' }), 201, 'the honest server (another address) registers');
-  // One token spread over addresses is limited too.
-  for (let i = 0; i < 15; i++) t.equal(await post({ ...arena, name: `Token ${i}` }, { localAddress: `127.0.1.${i + 1}`, bearer: 'abc' }), 201);
-  t.equal(await post({ ...arena, name: 'Token 16' }, { localAddress: '127.0.2.1', bearer: 'abc' }), 201);
-  t.equal(await post({ ...arena, name: 'Token 17' }, { localAddress: '127.0.2.2', bearer: 'abc' }), 429, 'the 17th registration of one token is refused');
-  t.equal(await post({ ...arena, name: 'Honest 2' }, { localAddress: '127.0.2.3' }), 201);
-  t.equal((await service.list({ game: null, transport: null, tag: null, hasSpace: false, limit: 100 })).length, 16 + 1 + 16 + 1);
-});
+    const hostile: number[] = [];
+    for (let i = 0; i < 1000; i++) {
+      const status = await post({ ...arena, name: `Spam ${i}` });
+      hostile.push(status);
+      if (status === 429) break;
+    }
+    t.same(hostile.filter((s) => s === 201).length, 16, '16 registrations from one address');
+    t.equal(hostile.at(-1), 429, 'then 429');
+    t.equal(await post({ ...arena, name: 'Honest' }, { localAddress: '127.0.0.2' }), 201, 'the honest server (another address) registers');
+    // One token spread over addresses is limited too.
+    for (let i = 0; i < 15; i++)
+      t.equal(await post({ ...arena, name: `Token ${i}` }, { localAddress: `127.0.1.${i + 1}`, bearer: 'abc' }), 201);
+    t.equal(await post({ ...arena, name: 'Token 16' }, { localAddress: '127.0.2.1', bearer: 'abc' }), 201);
+    t.equal(
+      await post({ ...arena, name: 'Token 17' }, { localAddress: '127.0.2.2', bearer: 'abc' }),
+      429,
+      'the 17th registration of one token is refused',
+    );
+    t.equal(await post({ ...arena, name: 'Honest 2' }, { localAddress: '127.0.2.3' }), 201);
+    t.equal((await service.list({ game: null, transport: null, tag: null, hasSpace: false, limit: 100 })).length, 16 + 1 + 16 + 1);
+  },
+);

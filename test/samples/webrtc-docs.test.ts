@@ -9,7 +9,7 @@ import { main as localSignaling } from '../../samples/docs/webrtc-local-signalin
 // Budgets for a loaded 2-core machine: each example needs ~2 s (its two one-second timers).
 const TIMEOUT_S = 60;
 
-t.test('minimal connection: P1 offers over signals; each side gets the other\'s message', async (t) => {
+t.test("minimal connection: P1 offers over signals; each side gets the other's message", async (t) => {
   const lines: string[] = [];
   t.equal(await minimal((l) => lines.push(l), TIMEOUT_S), 0, lines.join('\n'));
   t.same([...lines].sort(), ['P1 received: Hi from P2', 'P2 received: Hi from P1']);

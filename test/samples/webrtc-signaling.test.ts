@@ -50,7 +50,10 @@ t.test('main: server and three mesh clients in one process finish (RPCs between 
   t.equal(code, 0, 'exit code 0');
   const done = lines.filter((l) => / done: peers 2, hellos 2, pings 2$/.test(l));
   t.equal(done.length, 3, 'every client connected to both others and got a reliable hello and an unreliable ping from each');
-  t.ok(lines.some((l) => /lobby \w+ sealed/.test(l)), 'the host sealed the lobby');
+  t.ok(
+    lines.some((l) => /lobby \w+ sealed/.test(l)),
+    'the host sealed the lobby',
+  );
 });
 
 t.test('main: eight mesh clients in one process exchange reliable and unreliable RPCs between every pair', async (t) => {
@@ -115,9 +118,16 @@ t.test('main: server and three clients as separate processes form the mesh', asy
   const codes = await Promise.all([host.exit, ...guests.map((g) => g.exit)]);
   t.same(codes, [0, 0, 0], 'every client process exits 0');
   for (const p of [host, ...guests]) {
-    t.ok(p.lines.some((l) => / done: peers 2, hellos 2, pings 2$/.test(l)), 'client finished its RPC exchange', { lines: p.lines.slice(-5) });
+    t.ok(
+      p.lines.some((l) => / done: peers 2, hellos 2, pings 2$/.test(l)),
+      'client finished its RPC exchange',
+      { lines: p.lines.slice(-5) },
+    );
   }
-  t.ok(host.lines.some((l) => l.includes('lobby sealed')), 'the host sealed the lobby');
+  t.ok(
+    host.lines.some((l) => l.includes('lobby sealed')),
+    'the host sealed the lobby',
+  );
   server.child.kill('SIGTERM');
   t.equal(await server.exit, 0, 'server exits 0 on SIGTERM');
 });
@@ -178,8 +188,14 @@ t.test('SignalingServer: malformed and out-of-lobby messages get an error reply 
   a.send(encodeMessage(MessageType.OFFER, idB, 'v=0 real offer'));
   const offer = await b.next((m) => m.type === MessageType.OFFER);
   t.same(offer, { type: MessageType.OFFER, id: idA, data: 'v=0 real offer' }, 'relayed within the lobby, id = sender');
-  t.notOk(c.received.some((m) => m.type === MessageType.OFFER || m.type === MessageType.ANSWER || m.type === MessageType.CANDIDATE), 'lobby B received nothing relayed');
-  t.notOk(b.received.some((m) => m.type === MessageType.CANDIDATE), 'nothing from lobby B reached lobby A');
+  t.notOk(
+    c.received.some((m) => m.type === MessageType.OFFER || m.type === MessageType.ANSWER || m.type === MessageType.CANDIDATE),
+    'lobby B received nothing relayed',
+  );
+  t.notOk(
+    b.received.some((m) => m.type === MessageType.CANDIDATE),
+    'nothing from lobby B reached lobby A',
+  );
 
   // Sealing: the host seals; joins are refused; a member leaving is announced.
   a.send(encodeMessage(MessageType.SEAL, 0));

@@ -12,10 +12,19 @@ for (const mode of ['multiplayer', 'raw'] as const) {
     t.equal(code, 0, lines.join('\n'));
     t.match(lines[0], /^\[server\] listening on port \d+$/);
     for (const who of ['alice', 'bob']) {
-      t.ok(lines.some((l) => new RegExp(`^\\[client ${who}\\] \\d+: hello from alice$`).test(l)), `${who} got alice's line`);
-      t.ok(lines.some((l) => new RegExp(`^\\[client ${who}\\] \\d+: hi alice, bob here$`).test(l)), `${who} got bob's line`);
+      t.ok(
+        lines.some((l) => new RegExp(`^\\[client ${who}\\] \\d+: hello from alice$`).test(l)),
+        `${who} got alice's line`,
+      );
+      t.ok(
+        lines.some((l) => new RegExp(`^\\[client ${who}\\] \\d+: hi alice, bob here$`).test(l)),
+        `${who} got bob's line`,
+      );
     }
-    t.ok(lines.some((l) => /^\[server\] \d+: hello from alice$/.test(l)), 'the server saw it too');
+    t.ok(
+      lines.some((l) => /^\[server\] \d+: hello from alice$/.test(l)),
+      'the server saw it too',
+    );
   });
 }
 
@@ -60,10 +69,29 @@ for (const mode of ['multiplayer', 'raw'] as const) {
   t.test(`websocket-chat (${mode}): server and client as two processes`, async (t) => {
     const server = run(t, ['--mode', mode, '--server', '--port', '0', '--fps', '100']);
     const [, port] = await waitFor(server.lines, /^\[server\] listening on port (\d+)$/);
-    const client = run(t, ['--mode', mode, '--client', `ws://127.0.0.1:${port}`, '--name', 'carol', '--say', 'hi from carol', '--frames', '150', '--fps', '100']);
+    const client = run(t, [
+      '--mode',
+      mode,
+      '--client',
+      `ws://127.0.0.1:${port}`,
+      '--name',
+      'carol',
+      '--say',
+      'hi from carol',
+      '--frames',
+      '150',
+      '--fps',
+      '100',
+    ]);
     t.equal(await client.exit, 0, client.lines.join('\n'));
-    t.ok(client.lines.some((l) => /^\[client carol\] connected/.test(l)), 'connected');
-    t.ok(client.lines.some((l) => /^\[client carol\] \d+: hi from carol$/.test(l)), 'its line came back from the server');
+    t.ok(
+      client.lines.some((l) => /^\[client carol\] connected/.test(l)),
+      'connected',
+    );
+    t.ok(
+      client.lines.some((l) => /^\[client carol\] \d+: hi from carol$/.test(l)),
+      'its line came back from the server',
+    );
     await waitFor(server.lines, /^\[server\] \d+: hi from carol$/);
     await waitFor(server.lines, /^\[server\] peer \d+ disconnected/);
     server.child.kill('SIGTERM');

@@ -26,7 +26,11 @@ t.test('a port that cannot be bound: "Unable to start server." and exit 1', asyn
 });
 
 t.test('runs as its own process', async (t) => {
-  const child = spawn(process.execPath, ['--import', 'tsx', join(root, 'samples/docs/websocket-minimal.ts'), '--port', '0', '--bind', '127.0.0.1', '--frames', '1200'], { cwd: root });
+  const child = spawn(
+    process.execPath,
+    ['--import', 'tsx', join(root, 'samples/docs/websocket-minimal.ts'), '--port', '0', '--bind', '127.0.0.1', '--frames', '1200'],
+    { cwd: root },
+  );
   let out = '';
   child.stdout.on('data', (d: Buffer) => (out += d.toString()));
   child.stderr.on('data', (d: Buffer) => (out += d.toString()));

@@ -8,7 +8,7 @@ import {
 } from '../../scenetree/node-name.js';
 import { INVALID_NODE_NAME_CHARACTERS } from '../../scenetree/index.js';
 
-t.test('validateNodeName: each of Godot\'s invalid characters becomes _', (t) => {
+t.test("validateNodeName: each of Godot's invalid characters becomes _", (t) => {
   t.same(INVALID_NODE_NAME_CHARACTERS, ['.', ':', '@', '/', '"', '%']);
   for (const c of INVALID_NODE_NAME_CHARACTERS) t.equal(validateNodeName(`a${c}b`), 'a_b', JSON.stringify(c));
   t.equal(validateNodeName('Plain Name-1_ü'), 'Plain Name-1_ü', 'everything else is kept');
@@ -16,7 +16,13 @@ t.test('validateNodeName: each of Godot\'s invalid characters becomes _', (t) =>
 });
 
 t.test('increaseNumericString: counts up keeping width, carrying into a new digit', (t) => {
-  for (const [from, to] of [['0', '1'], ['09', '10'], ['9', '10'], ['199', '200'], ['007', '008']]) {
+  for (const [from, to] of [
+    ['0', '1'],
+    ['09', '10'],
+    ['9', '10'],
+    ['199', '200'],
+    ['007', '008'],
+  ]) {
     t.equal(increaseNumericString(from!), to, `${from} → ${to}`);
   }
   t.end();

@@ -20,7 +20,10 @@ class Enemy extends Node {}
 
 /** Records every virtual and signal of itself into a shared log. */
 class Logged extends Node {
-  constructor(name: string, readonly log: string[]) {
+  constructor(
+    name: string,
+    readonly log: string[],
+  ) {
     super(name);
     this.treeEntered.connect(() => log.push(`treeEntered ${this.name}`));
     this.ready.connect(() => log.push(`ready-signal ${this.name}`));
@@ -43,7 +46,10 @@ class Logged extends Node {
 t.test('name: invalid characters . : @ / " % become _; empty throws ERR_INVALID_PARAMETER', (t) => {
   const n = new Node('a.b:c@d/e"f%g');
   t.equal(n.name, 'a_b_c_d_e_f_g');
-  t.equal(codeOf(() => (n.name = '')), ErrorCode.ERR_INVALID_PARAMETER);
+  t.equal(
+    codeOf(() => (n.name = '')),
+    ErrorCode.ERR_INVALID_PARAMETER,
+  );
   t.end();
 });
 
@@ -105,16 +111,33 @@ t.test('addChild: itself, a node with a parent, and a cycle each throw and chang
   const c = new Node('C');
   a.addChild(b);
   b.addChild(c);
-  t.equal(codeOf(() => a.addChild(a)), ErrorCode.ERR_INVALID_PARAMETER);
-  t.equal(codeOf(() => c.addChild(b)), ErrorCode.ERR_ALREADY_IN_USE);
+  t.equal(
+    codeOf(() => a.addChild(a)),
+    ErrorCode.ERR_INVALID_PARAMETER,
+  );
+  t.equal(
+    codeOf(() => c.addChild(b)),
+    ErrorCode.ERR_ALREADY_IN_USE,
+  );
   b.removeChild(c);
-  t.equal(codeOf(() => c.addChild(a)), undefined, 'a detached node may take an unrelated parent');
+  t.equal(
+    codeOf(() => c.addChild(a)),
+    undefined,
+    'a detached node may take an unrelated parent',
+  );
   const x = new Node('X');
   const y = new Node('Y');
   x.addChild(y);
-  t.equal(codeOf(() => y.addChild(x)), ErrorCode.ERR_CYCLIC_LINK);
+  t.equal(
+    codeOf(() => y.addChild(x)),
+    ErrorCode.ERR_CYCLIC_LINK,
+  );
   t.equal(x.getParent(), null);
-  t.equal(codeOf(() => a.removeChild(y)), ErrorCode.ERR_INVALID_PARAMETER, 'removeChild of a non-child');
+  t.equal(
+    codeOf(() => a.removeChild(y)),
+    ErrorCode.ERR_INVALID_PARAMETER,
+    'removeChild of a non-child',
+  );
   t.end();
 });
 
@@ -132,20 +155,52 @@ t.test('lifecycle: enter top-down, ready bottom-up, exit bottom-up (last child f
   tree.nodeRemoved.connect((n) => void log.push(`nodeRemoved ${n.name}`));
   tree.root.addChild(a);
   t.same(log, [
-    '_enterTree A', 'treeEntered A', 'nodeAdded A',
-    '_enterTree B', 'treeEntered B', 'nodeAdded B', 'childEnteredTree A<-B',
-    '_enterTree D', 'treeEntered D', 'nodeAdded D', 'childEnteredTree B<-D',
-    '_enterTree C', 'treeEntered C', 'nodeAdded C', 'childEnteredTree A<-C',
-    '_ready D', 'ready-signal D', '_ready B', 'ready-signal B', '_ready C', 'ready-signal C', '_ready A', 'ready-signal A',
+    '_enterTree A',
+    'treeEntered A',
+    'nodeAdded A',
+    '_enterTree B',
+    'treeEntered B',
+    'nodeAdded B',
+    'childEnteredTree A<-B',
+    '_enterTree D',
+    'treeEntered D',
+    'nodeAdded D',
+    'childEnteredTree B<-D',
+    '_enterTree C',
+    'treeEntered C',
+    'nodeAdded C',
+    'childEnteredTree A<-C',
+    '_ready D',
+    'ready-signal D',
+    '_ready B',
+    'ready-signal B',
+    '_ready C',
+    'ready-signal C',
+    '_ready A',
+    'ready-signal A',
   ]);
   log.length = 0;
   tree.root.removeChild(a);
   t.same(log, [
-    '_exitTree C', 'treeExiting C', 'nodeRemoved C', 'childExitingTree A<-C',
-    '_exitTree D', 'treeExiting D', 'nodeRemoved D', 'childExitingTree B<-D',
-    '_exitTree B', 'treeExiting B', 'nodeRemoved B', 'childExitingTree A<-B',
-    '_exitTree A', 'treeExiting A', 'nodeRemoved A',
-    'treeExited C', 'treeExited D', 'treeExited B', 'treeExited A',
+    '_exitTree C',
+    'treeExiting C',
+    'nodeRemoved C',
+    'childExitingTree A<-C',
+    '_exitTree D',
+    'treeExiting D',
+    'nodeRemoved D',
+    'childExitingTree B<-D',
+    '_exitTree B',
+    'treeExiting B',
+    'nodeRemoved B',
+    'childExitingTree A<-B',
+    '_exitTree A',
+    'treeExiting A',
+    'nodeRemoved A',
+    'treeExited C',
+    'treeExited D',
+    'treeExited B',
+    'treeExited A',
   ]);
   t.notOk(a.isInsideTree());
   t.notOk(d.isInsideTree());
@@ -169,7 +224,7 @@ t.test('_ready: runs once per node; requestReady makes the next entry run it aga
   t.end();
 });
 
-t.test('_ready: a child added from a parent\'s _enterTree is entered once and ready before the parent', (t) => {
+t.test("_ready: a child added from a parent's _enterTree is entered once and ready before the parent", (t) => {
   const tree = newTree();
   const log: string[] = [];
   class Spawner extends Logged {
@@ -179,7 +234,10 @@ t.test('_ready: a child added from a parent\'s _enterTree is entered once and re
     }
   }
   tree.root.addChild(new Spawner('S', log));
-  t.same(log.filter((l) => l.startsWith('_')), ['_enterTree S', '_enterTree Late', '_ready Late', '_ready S']);
+  t.same(
+    log.filter((l) => l.startsWith('_')),
+    ['_enterTree S', '_enterTree Late', '_ready Late', '_ready S'],
+  );
   t.end();
 });
 
@@ -243,9 +301,15 @@ t.test('getNode / getNodeOrNull: relative, . and .., absolute; missing throws ER
   t.equal(game.getNodeOrNull(''), null);
   t.equal(game.getNodeOrNull('/other/Game'), null);
   t.ok(game.hasNode('Players'));
-  t.equal(codeOf(() => game.getNode('Players/P2')), ErrorCode.ERR_DOES_NOT_EXIST);
+  t.equal(
+    codeOf(() => game.getNode('Players/P2')),
+    ErrorCode.ERR_DOES_NOT_EXIST,
+  );
   t.equal(game.getNode('Players/P1', Enemy), p1, 'typed look-up');
-  t.equal(codeOf(() => game.getNode('Players', Enemy)), ErrorCode.ERR_INVALID_PARAMETER);
+  t.equal(
+    codeOf(() => game.getNode('Players', Enemy)),
+    ErrorCode.ERR_INVALID_PARAMETER,
+  );
   t.end();
 });
 
@@ -263,7 +327,10 @@ t.test('getPath / getPathTo: /root/… inside a tree, empty outside; relative pa
   t.equal(b.getPathTo(c).toString(), '../C');
   t.equal(a.getPathTo(b).toString(), 'B');
   t.equal(b.getPathTo(b).toString(), '.');
-  t.equal(codeOf(() => b.getPathTo(new Node('Elsewhere'))), ErrorCode.ERR_INVALID_PARAMETER);
+  t.equal(
+    codeOf(() => b.getPathTo(new Node('Elsewhere'))),
+    ErrorCode.ERR_INVALID_PARAMETER,
+  );
   t.end();
 });
 
@@ -284,7 +351,10 @@ t.test('findChild / findChildren: wildcard patterns; owned=true (Godot default) 
   t.same(scene.findChildren('*', Enemy), [e1, e2]);
   t.same(scene.findChildren('', undefined, true, false), [enemies, e1, e2]);
   t.equal(e2.findParent('Sc*'), scene);
-  t.equal(codeOf(() => scene.findChild('')), ErrorCode.ERR_INVALID_PARAMETER);
+  t.equal(
+    codeOf(() => scene.findChild('')),
+    ErrorCode.ERR_INVALID_PARAMETER,
+  );
   t.end();
 });
 
@@ -297,18 +367,37 @@ t.test('moveChild / getChild / getIndex: reorder, negative indices, childOrderCh
   let changed = 0;
   p.childOrderChanged.connect(() => void changed++);
   p.moveChild(c, 0);
-  t.same(p.getChildren().map((n) => n.name), ['C', 'A', 'B']);
+  t.same(
+    p.getChildren().map((n) => n.name),
+    ['C', 'A', 'B'],
+  );
   p.moveChild(c, -1);
-  t.same(p.getChildren().map((n) => n.name), ['A', 'B', 'C']);
+  t.same(
+    p.getChildren().map((n) => n.name),
+    ['A', 'B', 'C'],
+  );
   p.moveChild(a, 3);
-  t.same(p.getChildren().map((n) => n.name), ['B', 'C', 'A'], 'the child count means last');
+  t.same(
+    p.getChildren().map((n) => n.name),
+    ['B', 'C', 'A'],
+    'the child count means last',
+  );
   t.equal(changed, 3);
   t.equal(p.getChild(-1), a);
   t.equal(a.getIndex(), 2);
   t.equal(new Node().getIndex(), -1);
-  t.equal(codeOf(() => p.moveChild(a, 4)), ErrorCode.ERR_INVALID_PARAMETER);
-  t.equal(codeOf(() => p.getChild(3)), ErrorCode.ERR_INVALID_PARAMETER);
-  t.equal(codeOf(() => p.moveChild(new Node(), 0)), ErrorCode.ERR_INVALID_PARAMETER);
+  t.equal(
+    codeOf(() => p.moveChild(a, 4)),
+    ErrorCode.ERR_INVALID_PARAMETER,
+  );
+  t.equal(
+    codeOf(() => p.getChild(3)),
+    ErrorCode.ERR_INVALID_PARAMETER,
+  );
+  t.equal(
+    codeOf(() => p.moveChild(new Node(), 0)),
+    ErrorCode.ERR_INVALID_PARAMETER,
+  );
   t.end();
 });
 
@@ -319,7 +408,10 @@ t.test('owner: must be an ancestor; a subtree removed away from its owner forget
   const grand = new Node('Grand');
   scene.addChild(child);
   child.addChild(grand);
-  t.equal(codeOf(() => (scene.owner = grand)), ErrorCode.ERR_INVALID_PARAMETER);
+  t.equal(
+    codeOf(() => (scene.owner = grand)),
+    ErrorCode.ERR_INVALID_PARAMETER,
+  );
   grand.owner = scene;
   t.equal(grand.owner, scene);
   tree.root.addChild(scene);
@@ -350,10 +442,19 @@ t.test('reparent: moves the subtree and keeps owners; a cycle or no parent throw
   t.equal(item.owner, scene);
   t.equal(gem.owner, scene);
   t.equal(gem.getPath().toString(), '/root/Scene/Right/Item/Gem');
-  t.equal(codeOf(() => item.reparent(gem)), ErrorCode.ERR_CYCLIC_LINK);
+  t.equal(
+    codeOf(() => item.reparent(gem)),
+    ErrorCode.ERR_CYCLIC_LINK,
+  );
   t.equal(item.getParent(), right);
-  t.equal(codeOf(() => new Node().reparent(scene)), ErrorCode.ERR_UNCONFIGURED);
-  t.equal(codeOf(() => item.reparent(item)), ErrorCode.ERR_INVALID_PARAMETER);
+  t.equal(
+    codeOf(() => new Node().reparent(scene)),
+    ErrorCode.ERR_UNCONFIGURED,
+  );
+  t.equal(
+    codeOf(() => item.reparent(item)),
+    ErrorCode.ERR_INVALID_PARAMETER,
+  );
   t.end();
 });
 
@@ -373,7 +474,10 @@ t.test('groups: membership follows the node in and out of the tree', (t) => {
   t.same(tree.getNodesInGroup('enemies'), [b]);
   b.removeFromGroup('enemies');
   t.notOk(tree.hasGroup('enemies'));
-  t.equal(codeOf(() => a.addToGroup('')), ErrorCode.ERR_INVALID_PARAMETER);
+  t.equal(
+    codeOf(() => a.addToGroup('')),
+    ErrorCode.ERR_INVALID_PARAMETER,
+  );
   t.end();
 });
 
@@ -391,12 +495,22 @@ t.test('free: detaches and frees the subtree, disconnects its signals; queueFree
   t.notOk(isInstanceValid(b));
   t.equal(tree.root.getChildCount(), 0);
   t.equal(b.treeExited.connectionCount, 0);
-  t.equal(codeOf(() => tree.root.addChild(a)), ErrorCode.ERR_INVALID_PARAMETER, 'a freed node cannot be added');
+  t.equal(
+    codeOf(() => tree.root.addChild(a)),
+    ErrorCode.ERR_INVALID_PARAMETER,
+    'a freed node cannot be added',
+  );
   const loose = new Node('Loose');
   loose.queueFree();
   t.notOk(isInstanceValid(loose));
-  t.equal(codeOf(() => tree.root.free()), ErrorCode.ERR_INVALID_PARAMETER);
-  t.equal(codeOf(() => tree.root.queueFree()), ErrorCode.ERR_INVALID_PARAMETER);
+  t.equal(
+    codeOf(() => tree.root.free()),
+    ErrorCode.ERR_INVALID_PARAMETER,
+  );
+  t.equal(
+    codeOf(() => tree.root.queueFree()),
+    ErrorCode.ERR_INVALID_PARAMETER,
+  );
   t.notOk(isInstanceValid(null));
   t.end();
 });
@@ -404,7 +518,10 @@ t.test('free: detaches and frees the subtree, disconnects its signals; queueFree
 t.test('getTree: the tree inside one; throws ERR_UNCONFIGURED outside', (t) => {
   const tree = newTree();
   const n = new Node('N');
-  t.equal(codeOf(() => n.getTree()), ErrorCode.ERR_UNCONFIGURED);
+  t.equal(
+    codeOf(() => n.getTree()),
+    ErrorCode.ERR_UNCONFIGURED,
+  );
   tree.root.addChild(n);
   t.equal(n.getTree(), tree);
   t.end();

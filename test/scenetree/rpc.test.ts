@@ -37,13 +37,34 @@ t.test('parseRpcAnnotation: every word, in any order, and a channel number', (t)
 });
 
 t.test('parseRpcAnnotation: a group given twice, an unknown word or a bad channel throws ERR_INVALID_PARAMETER', (t) => {
-  t.equal(codeOf(() => parseRpcAnnotation(['any_peer', 'authority'])), ErrorCode.ERR_INVALID_PARAMETER);
-  t.equal(codeOf(() => parseRpcAnnotation(['call_local', 'call_remote'])), ErrorCode.ERR_INVALID_PARAMETER);
-  t.equal(codeOf(() => parseRpcAnnotation(['reliable', 'unreliable'])), ErrorCode.ERR_INVALID_PARAMETER);
-  t.equal(codeOf(() => parseRpcAnnotation([1, 2])), ErrorCode.ERR_INVALID_PARAMETER);
-  t.equal(codeOf(() => parseRpcAnnotation(['sometimes' as 'reliable'])), ErrorCode.ERR_INVALID_PARAMETER);
-  t.equal(codeOf(() => parseRpcAnnotation([-1])), ErrorCode.ERR_INVALID_PARAMETER);
-  t.equal(codeOf(() => parseRpcAnnotation([1.5])), ErrorCode.ERR_INVALID_PARAMETER);
+  t.equal(
+    codeOf(() => parseRpcAnnotation(['any_peer', 'authority'])),
+    ErrorCode.ERR_INVALID_PARAMETER,
+  );
+  t.equal(
+    codeOf(() => parseRpcAnnotation(['call_local', 'call_remote'])),
+    ErrorCode.ERR_INVALID_PARAMETER,
+  );
+  t.equal(
+    codeOf(() => parseRpcAnnotation(['reliable', 'unreliable'])),
+    ErrorCode.ERR_INVALID_PARAMETER,
+  );
+  t.equal(
+    codeOf(() => parseRpcAnnotation([1, 2])),
+    ErrorCode.ERR_INVALID_PARAMETER,
+  );
+  t.equal(
+    codeOf(() => parseRpcAnnotation(['sometimes' as 'reliable'])),
+    ErrorCode.ERR_INVALID_PARAMETER,
+  );
+  t.equal(
+    codeOf(() => parseRpcAnnotation([-1])),
+    ErrorCode.ERR_INVALID_PARAMETER,
+  );
+  t.equal(
+    codeOf(() => parseRpcAnnotation([1.5])),
+    ErrorCode.ERR_INVALID_PARAMETER,
+  );
   t.end();
 });
 
@@ -112,13 +133,27 @@ t.test('rpcConfig: Godot defaults for omitted keys; null removes; bad values thr
   u.rpcConfig('notAnRpc', { rpcMode: RPCMode.ANY_PEER });
   t.same(getNodeRpcConfigs(u).get('notAnRpc'), { ...DEFAULT, rpcMode: RPCMode.ANY_PEER });
   u.rpcConfig('die', { rpcMode: RPCMode.AUTHORITY, transferMode: TransferMode.UNRELIABLE, callLocal: true, channel: 4 });
-  t.same(getNodeRpcConfigs(u).get('die'), { rpcMode: RPCMode.AUTHORITY, transferMode: TransferMode.UNRELIABLE, callLocal: true, channel: 4 });
+  t.same(getNodeRpcConfigs(u).get('die'), {
+    rpcMode: RPCMode.AUTHORITY,
+    transferMode: TransferMode.UNRELIABLE,
+    callLocal: true,
+    channel: 4,
+  });
   t.equal(getNodeRpcConfigs(new Unit()).size, 0, 'node-level configs belong to the instance');
   u.rpcConfig('die', null);
   t.same([...getNodeRpcConfigs(u).keys()], ['notAnRpc']);
-  t.equal(codeOf(() => u.rpcConfig('die', { rpcMode: 9 as RPCMode })), ErrorCode.ERR_INVALID_PARAMETER);
-  t.equal(codeOf(() => u.rpcConfig('die', { rpcMode: RPCMode.ANY_PEER, channel: 300 })), ErrorCode.ERR_INVALID_PARAMETER);
-  t.equal(codeOf(() => u.rpcConfig('die', { rpcMode: RPCMode.ANY_PEER, transferMode: 7 as TransferMode })), ErrorCode.ERR_INVALID_PARAMETER);
+  t.equal(
+    codeOf(() => u.rpcConfig('die', { rpcMode: 9 as RPCMode })),
+    ErrorCode.ERR_INVALID_PARAMETER,
+  );
+  t.equal(
+    codeOf(() => u.rpcConfig('die', { rpcMode: RPCMode.ANY_PEER, channel: 300 })),
+    ErrorCode.ERR_INVALID_PARAMETER,
+  );
+  t.equal(
+    codeOf(() => u.rpcConfig('die', { rpcMode: RPCMode.ANY_PEER, transferMode: 7 as TransferMode })),
+    ErrorCode.ERR_INVALID_PARAMETER,
+  );
   t.same(getScriptRpcConfigs(u).get('die'), DEFAULT, 'script-level configs are separate');
   t.end();
 });

@@ -36,7 +36,11 @@ t.test('setMultiplayer: replacing the default removes (tree, /root) from the old
   t.same(first.callsOf('remove'), [{ kind: 'remove', object: tree, config: '/root' }]);
   t.same(second.callsOf('add'), [{ kind: 'add', object: tree, config: '/root' }]);
   t.equal(tree.getMultiplayer(), second);
-  t.equal(codeOf(() => tree.setMultiplayer(null)), ErrorCode.ERR_INVALID_PARAMETER, 'the default cannot be null');
+  t.equal(
+    codeOf(() => tree.setMultiplayer(null)),
+    ErrorCode.ERR_INVALID_PARAMETER,
+    'the default cannot be null',
+  );
   t.end();
 });
 
@@ -59,7 +63,10 @@ t.test('setMultiplayer: a subtree root is configured, replaced (remove on the ol
 
 t.test('setMultiplayer: a relative root path throws ERR_INVALID_PARAMETER', (t) => {
   const tree = new SceneTree({ multiplayer: new RecordingMultiplayerAPI() });
-  t.equal(codeOf(() => tree.setMultiplayer(new RecordingMultiplayerAPI(), new NodePath('Game'))), ErrorCode.ERR_INVALID_PARAMETER);
+  t.equal(
+    codeOf(() => tree.setMultiplayer(new RecordingMultiplayerAPI(), new NodePath('Game'))),
+    ErrorCode.ERR_INVALID_PARAMETER,
+  );
   t.end();
 });
 
@@ -164,7 +171,11 @@ t.test('setMultiplayer / getMultiplayer: a string root path works as a NodePath 
   t.same(sub.callsOf('add'), [{ kind: 'add', object: tree, config: '/root/x' }]);
   t.equal(tree.getMultiplayer('/root/x/Player'), sub);
   t.equal(tree.getMultiplayer('/root/y'), def);
-  t.equal(codeOf(() => tree.setMultiplayer(sub, 'x')), ErrorCode.ERR_INVALID_PARAMETER, 'a relative string is refused like a relative NodePath');
+  t.equal(
+    codeOf(() => tree.setMultiplayer(sub, 'x')),
+    ErrorCode.ERR_INVALID_PARAMETER,
+    'a relative string is refused like a relative NodePath',
+  );
   tree.setMultiplayer(null, '/root/x');
   t.same(sub.callsOf('remove'), [{ kind: 'remove', object: tree, config: '/root/x' }]);
   t.equal(tree.getMultiplayer('/root/x/Player'), def);

@@ -18,7 +18,10 @@ function newTree(log?: string[]): { tree: SceneTree; api: RecordingMultiplayerAP
 
 /** A node that logs `_process` / `_physicsProcess` with its name and delta. */
 class Ticker extends Node {
-  constructor(name: string, readonly log: string[]) {
+  constructor(
+    name: string,
+    readonly log: string[],
+  ) {
     super(name);
   }
   override _process(delta: number): void {
@@ -248,7 +251,10 @@ t.test('run: real-time loop of `frames` frames at `fps`, with physics ticks; res
   const code = await tree.run({ fps: 100, frames: 4 });
   t.equal(code, 0);
   t.equal(deltas.length, 4);
-  t.ok(deltas.every((d) => d > 0), 'real deltas from the clock');
+  t.ok(
+    deltas.every((d) => d > 0),
+    'real deltas from the clock',
+  );
   t.ok(tree.getFrame() >= 1, 'physics frames ran');
   t.equal(log.length, tree.getFrame());
 });
@@ -332,30 +338,33 @@ t.test('callDeferred: runs after processFrameSignal and after _process; the way 
   t.end();
 });
 
-t.test('processMode: PAUSABLE stops while paused, WHEN_PAUSED runs only then, ALWAYS always, DISABLED never; INHERIT follows the parent', (t) => {
-  const log: string[] = [];
-  const { tree } = newTree();
-  const always = new Node('Always');
-  always.processMode = ProcessMode.ALWAYS;
-  const child = new Ticker('InheritsAlways', log);
-  always.addChild(child);
-  const pausable = new Ticker('Pausable', log);
-  const whenPaused = new Ticker('WhenPaused', log);
-  whenPaused.processMode = ProcessMode.WHEN_PAUSED;
-  const disabled = new Ticker('Disabled', log);
-  disabled.processMode = ProcessMode.DISABLED;
-  for (const n of [always, pausable, whenPaused, disabled]) tree.root.addChild(n);
-  t.equal(child.processMode, ProcessMode.INHERIT);
-  tree.processFrame(1);
-  t.same(log, ['process InheritsAlways 1', 'process Pausable 1']);
-  log.length = 0;
-  tree.paused = true;
-  t.notOk(pausable.canProcess());
-  tree.processFrame(1);
-  t.same(log, ['process InheritsAlways 1', 'process WhenPaused 1']);
-  t.notOk(new Node().canProcess(), 'outside a tree');
-  t.end();
-});
+t.test(
+  'processMode: PAUSABLE stops while paused, WHEN_PAUSED runs only then, ALWAYS always, DISABLED never; INHERIT follows the parent',
+  (t) => {
+    const log: string[] = [];
+    const { tree } = newTree();
+    const always = new Node('Always');
+    always.processMode = ProcessMode.ALWAYS;
+    const child = new Ticker('InheritsAlways', log);
+    always.addChild(child);
+    const pausable = new Ticker('Pausable', log);
+    const whenPaused = new Ticker('WhenPaused', log);
+    whenPaused.processMode = ProcessMode.WHEN_PAUSED;
+    const disabled = new Ticker('Disabled', log);
+    disabled.processMode = ProcessMode.DISABLED;
+    for (const n of [always, pausable, whenPaused, disabled]) tree.root.addChild(n);
+    t.equal(child.processMode, ProcessMode.INHERIT);
+    tree.processFrame(1);
+    t.same(log, ['process InheritsAlways 1', 'process Pausable 1']);
+    log.length = 0;
+    tree.paused = true;
+    t.notOk(pausable.canProcess());
+    tree.processFrame(1);
+    t.same(log, ['process InheritsAlways 1', 'process WhenPaused 1']);
+    t.notOk(new Node().canProcess(), 'outside a tree');
+    t.end();
+  },
+);
 
 t.test('processPriority: lower priorities run first; equal priorities keep tree order', (t) => {
   const log: string[] = [];

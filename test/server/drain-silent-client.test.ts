@@ -17,8 +17,10 @@ t.test('shutdown({ graceMs }) cuts a client that never answers the close frame',
   // A raw TCP client: completes the WebSocket handshake, then reads nothing and answers nothing.
   const socket = connect(server.getLocalPort(), '127.0.0.1');
   await new Promise((r) => socket.once('connect', r));
-  socket.write('GET /arena/hung HTTP/1.1\r\nHost: 127.0.0.1\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n' +
-    'Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n');
+  socket.write(
+    'GET /arena/hung HTTP/1.1\r\nHost: 127.0.0.1\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n' +
+      'Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n',
+  );
   const response = await new Promise<string>((r) => socket.once('data', (d) => r(d.toString('latin1'))));
   t.match(response, /^HTTP\/1\.1 101 /, 'the handshake completed');
   socket.on('data', () => undefined); // read but never answer: the close frame stays unanswered

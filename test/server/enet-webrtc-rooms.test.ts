@@ -8,7 +8,7 @@ import { GameServer, MessageType, SIGNALING_PATH, encodeMessage, parseMessage } 
 import { MeshClient } from '../../samples/webrtc-signaling/mesh-client.js';
 import { nodePlatform } from '../../samples/webrtc-signaling/main.js';
 import { rawClient } from '../helpers/raw-ws.js';
-import { Player, arenaServer, buildGame, playerOf, tickUntil } from '../helpers/server-rooms.js';
+import { type Player, arenaServer, buildGame, playerOf, tickUntil } from '../helpers/server-rooms.js';
 
 /** A client SceneTree with the Game/Player scene on an ENet client peer aimed at `port`. */
 function enetClient(t: Test, port: number): { tree: SceneTree; peer: ENetMultiplayerPeer; player: Player } {
@@ -26,17 +26,33 @@ t.test('ENet: each room has its own port, listed by rooms(); ENet and WebSocket 
   const a = await server.createRoom('arena', { id: 'A' });
   const b = await server.createRoom('arena', { id: 'B' });
   t.ok(a.enetPort! > 0 && b.enetPort! > 0 && a.enetPort !== b.enetPort, `ports ${a.enetPort} and ${b.enetPort}`);
-  t.same(server.rooms().map((r) => r.endpoints), [{ ws: '/A', enet: a.enetPort }, { ws: '/B', enet: b.enetPort }]);
+  t.same(
+    server.rooms().map((r) => r.endpoints),
+    [
+      { ws: '/A', enet: a.enetPort },
+      { ws: '/B', enet: b.enetPort },
+    ],
+  );
 
   const e = enetClient(t, a.enetPort!);
   const ws = rawClient(`ws://127.0.0.1:${server.getLocalPort()}/A`);
   t.teardown(() => ws.ws.terminate());
   let wsId = 0;
   void ws.next().then((m) => (wsId = decodeUint32(m.data, 0) | 0));
-  await tickUntil(server, () => wsId !== 0 && e.peer.getConnectionStatus() === ConnectionStatus.CONNECTED && a.multiplayer.getPeers().length === 2, [e.tree]);
+  await tickUntil(
+    server,
+    () => wsId !== 0 && e.peer.getConnectionStatus() === ConnectionStatus.CONNECTED && a.multiplayer.getPeers().length === 2,
+    [e.tree],
+  );
   const enetId = e.peer.getUniqueId();
   t.same(a.multiplayer.getPeers().sort(), [enetId, wsId].sort(), 'one match, two transports');
-  t.same(a.clients().map((c) => c.transport).sort(), ['enet', 'ws']);
+  t.same(
+    a
+      .clients()
+      .map((c) => c.transport)
+      .sort(),
+    ['enet', 'ws'],
+  );
   t.ok(a.clients().find((c) => c.transport === 'enet')!.rttMs !== null, 'ENet clients report an RTT');
   await tickUntil(server, () => e.tree.getMultiplayer().getPeers().includes(wsId), [e.tree]);
   t.pass('the ENet client was told of the WebSocket client (relay across transports)');
@@ -64,7 +80,10 @@ t.test('ENet: ports come from the configured range; none free → ERR_CANT_CREAT
   t.teardown(() => server.shutdown({ graceMs: 0 }));
   const room = await server.createRoom('arena');
   t.equal(room.enetPort, port);
-  const err = await server.createRoom('arena').then(() => null, (e: unknown) => e);
+  const err = await server.createRoom('arena').then(
+    () => null,
+    (e: unknown) => e,
+  );
   t.ok(MultiplayerError.is(err) && err.code === ErrorCode.ERR_CANT_CREATE, 'the range is used up');
   server.disposeRoom(room.id);
   t.equal((await server.createRoom('arena')).enetPort, port, 'a disposed room frees its port');
@@ -77,10 +96,15 @@ t.test(`WebRTC: signaling lobbies at ${SIGNALING_PATH} are listed as rooms; a tw
   t.teardown(() => raw.ws.terminate());
   await new Promise((resolve) => raw.ws.once('open', resolve));
   raw.ws.send(encodeMessage(MessageType.JOIN, 0, ''));
-  const messages = [parseMessage(new TextDecoder().decode((await raw.next()).data))!, parseMessage(new TextDecoder().decode((await raw.next()).data))!];
+  const messages = [
+    parseMessage(new TextDecoder().decode((await raw.next()).data))!,
+    parseMessage(new TextDecoder().decode((await raw.next()).data))!,
+  ];
   const code = messages.find((m) => m.type === MessageType.JOIN)!.data;
   t.match(code, /^[A-Z2-9]{6}$/);
-  t.match(server.rooms(), [{ kind: 'webrtc-lobby', id: code, type: 'webrtc', clients: 1, locked: false, endpoints: { ws: SIGNALING_PATH, enet: null } }]);
+  t.match(server.rooms(), [
+    { kind: 'webrtc-lobby', id: code, type: 'webrtc', clients: 1, locked: false, endpoints: { ws: SIGNALING_PATH, enet: null } },
+  ]);
   raw.ws.close();
   await tickUntil(server, () => server.rooms().length === 0);
 
@@ -92,10 +116,14 @@ t.test(`WebRTC: signaling lobbies at ${SIGNALING_PATH} are listed as rooms; a tw
   await tickUntil(
     server,
     () => clients.map((c) => c.isDone(2)).every(Boolean), // every one: isDone also announces 'finish'
-    [{ poll: () => {
-      if (!started && clients[0]!.lobby !== '') started = clients[1]!.start(url, clients[0]!.lobby) === ErrorCode.OK;
-      for (const c of clients) c.frame(1 / 60);
-    } }],
+    [
+      {
+        poll: () => {
+          if (!started && clients[0]!.lobby !== '') started = clients[1]!.start(url, clients[0]!.lobby) === ErrorCode.OK;
+          for (const c of clients) c.frame(1 / 60);
+        },
+      },
+    ],
     60_000,
   );
   t.pass('host and guest exchanged RPCs over WebRTC after signaling through the game server');

@@ -52,7 +52,11 @@ t.test('a Godot client joins a room by URL path and speaks SceneMultiplayer byte
   take();
   await pump(() => got.length === 2);
   t.equal(hex(got[0]!), hex(SIMPLIFY_PATH_ID1), "SIMPLIFY_PATH with the server's cache id 1");
-  t.equal(hex(got[1]!), `a0 06 00 00 80 02 ${PATH.match(/../g)!.join(' ')}`, 'ping in path form: meta a0, target 0x80000006, method 2, no args');
+  t.equal(
+    hex(got[1]!),
+    `a0 06 00 00 80 02 ${PATH.match(/../g)!.join(' ')}`,
+    'ping in path form: meta a0, target 0x80000006, method 2, no args',
+  );
   const packetsIn = room.traffic().get('ws')!.packetsIn;
   godot.send(unhex('02 01 01 00 00 00'));
   await pump(() => room.traffic().get('ws')!.packetsIn === packetsIn + 1);

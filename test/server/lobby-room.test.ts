@@ -34,7 +34,10 @@ t.test('two lobby clients fill a room: it locks, plays a round on every peer, an
   const room = server.getRoom('match')!;
   t.equal(room.locked, true, 'the full room locked itself');
   t.match(room.metadata, { phase: 'playing', players: 2 });
-  t.ok(clients.every((c) => c.lobby.players.size === 2), 'each client knows both players');
+  t.ok(
+    clients.every((c) => c.lobby.players.size === 2),
+    'each client knows both players',
+  );
   const late = rawClient(url);
   t.teardown(() => late.ws.terminate());
   t.equal((await late.closed).code, RoomCloseCode.LOCKED, 'a third player is refused: the match is on');

@@ -127,13 +127,28 @@ async function run(t: Test, seed: number): Promise<RunResult> {
   mine(0).score = 7; // replication from the cut-off client during the gap
   until(() => victim.room.pausedPeers().includes(victimId));
   while (clock.nowMs() - partitionedAt < 5000) step();
-  t.ok(victim.peer.isPaused && victim.room.pausedPeers().includes(victimId), 'still paused while the partition holds (reconnections are cut off too)');
+  t.ok(
+    victim.peer.isPaused && victim.room.pausedPeers().includes(victimId),
+    'still paused while the partition holds (reconnections are cut off too)',
+  );
   network.heal(address);
-  until(() => !victim.peer.isPaused && victim.room.pausedPeers().length === 0 && serverAvatar.said.length === 6 && mine(0).heard.length === 5 && serverAvatar.score === 7);
+  until(
+    () =>
+      !victim.peer.isPaused &&
+      victim.room.pausedPeers().length === 0 &&
+      serverAvatar.said.length === 6 &&
+      mine(0).heard.length === 5 &&
+      serverAvatar.score === 7,
+  );
   until(() => clients.every((c, i) => avatar(c.room.tree, ids[i]!)!.said.length === 6));
   for (let f = 0; f < 60; f++) step();
 
-  const said = rooms.map((room) => room.multiplayer.getPeers().map((id) => `${id}:${JSON.stringify(avatar(room.tree, id)?.said)}`).join(' '));
+  const said = rooms.map((room) =>
+    room.multiplayer
+      .getPeers()
+      .map((id) => `${id}:${JSON.stringify(avatar(room.tree, id)?.said)}`)
+      .join(' '),
+  );
   const h = new Fnv1a64();
   for (const line of [...events, ...said, network.traceHash()]) h.update(line);
   const result = {
@@ -141,7 +156,13 @@ async function run(t: Test, seed: number): Promise<RunResult> {
     traceHash: network.traceHash(),
     events: [...events, ...said],
     resumedSameId:
-      clients.every((c, i) => c.peer.getUniqueId() === ids[i] && avatar(c.room.tree, ids[i]!)!.said.map(([, n]) => n).join() === `${100 + i},1,2,3,4,5`) &&
+      clients.every(
+        (c, i) =>
+          c.peer.getUniqueId() === ids[i] &&
+          avatar(c.room.tree, ids[i]!)!
+            .said.map(([, n]) => n)
+            .join() === `${100 + i},1,2,3,4,5`,
+      ) &&
       mine(0).heard.join() === '1,2,3,4,5' &&
       serverAvatar.score === 7,
     roomIds: rooms.map((r) => r.id),
@@ -151,19 +172,34 @@ async function run(t: Test, seed: number): Promise<RunResult> {
   return result;
 }
 
-t.test('a 5 s partition of 1 client out of 8 under 5 % loss: nothing lost, ids kept; same seed, same events and trace hash across 3 runs', async (t) => {
-  const runs = [await run(t, 7), await run(t, 7), await run(t, 7)];
-  const first = runs[0]!;
-  t.ok(first.resumedSameId, 'every client kept its id; the partitioned one resumed; every RPC and the replicated score of the gap arrived once, in order');
-  t.ok(first.events.some((e) => / final paused \d+$/.test(e)), 'the room paused the client');
-  t.ok(first.events.some((e) => / final resumed \d+$/.test(e)), 'and resumed it');
-  t.notOk(first.events.some((e) => / disconnected /.test(e)), 'nobody was disconnected');
-  t.equal(first.roomIds[0], 'final');
-  for (const r of runs.slice(1)) {
-    t.same(r.events, first.events, 'the same events in the same order');
-    t.equal(r.traceHash, first.traceHash, 'the same packet trace');
-    t.equal(r.hash, first.hash);
-  }
-  const other = await run(t, 8);
-  t.not(other.traceHash, first.traceHash, 'another seed gives another trace');
-});
+t.test(
+  'a 5 s partition of 1 client out of 8 under 5 % loss: nothing lost, ids kept; same seed, same events and trace hash across 3 runs',
+  async (t) => {
+    const runs = [await run(t, 7), await run(t, 7), await run(t, 7)];
+    const first = runs[0]!;
+    t.ok(
+      first.resumedSameId,
+      'every client kept its id; the partitioned one resumed; every RPC and the replicated score of the gap arrived once, in order',
+    );
+    t.ok(
+      first.events.some((e) => / final paused \d+$/.test(e)),
+      'the room paused the client',
+    );
+    t.ok(
+      first.events.some((e) => / final resumed \d+$/.test(e)),
+      'and resumed it',
+    );
+    t.notOk(
+      first.events.some((e) => / disconnected /.test(e)),
+      'nobody was disconnected',
+    );
+    t.equal(first.roomIds[0], 'final');
+    for (const r of runs.slice(1)) {
+      t.same(r.events, first.events, 'the same events in the same order');
+      t.equal(r.traceHash, first.traceHash, 'the same packet trace');
+      t.equal(r.hash, first.hash);
+    }
+    const other = await run(t, 8);
+    t.not(other.traceHash, first.traceHash, 'another seed gives another trace');
+  },
+);

@@ -17,9 +17,11 @@ import { arenaServer, buildGame, playerOf, tickUntil } from '../helpers/server-r
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 const TOKEN = 'monitor-test-token';
-const SIMPLIFY = unhex(`01 ${Buffer.from('8f6deb1a3779e1a534bf036d31d7dff1').toString('hex')} 00 01000000 ${Buffer.from('Game/Player\0').toString('hex')}`);
+const SIMPLIFY = unhex(
+  `01 ${Buffer.from('8f6deb1a3779e1a534bf036d31d7dff1').toString('hex')} 00 01000000 ${Buffer.from('Game/Player\0').toString('hex')}`,
+);
 
-t.test('metrics endpoints need the token; /metrics is prom-client text; the monitor page shows the server\'s own numbers', async (t) => {
+t.test("metrics endpoints need the token; /metrics is prom-client text; the monitor page shows the server's own numbers", async (t) => {
   const server = await arenaServer(t, { enet: {}, wsPingIntervalMs: 100 });
   const metrics = new ServerMetrics(server);
   const http = new MetricsHttpServer(metrics, { token: TOKEN });
@@ -50,7 +52,11 @@ t.test('metrics endpoints need the token; /metrics is prom-client text; the moni
   t.teardown(() => enet.close());
   t.equal(enet.createClient('127.0.0.1', server.getRoom('A')!.enetPort!), ErrorCode.OK);
   enetTree.getMultiplayer().multiplayerPeer = enet;
-  await tickUntil(server, () => enet.getConnectionStatus() === ConnectionStatus.CONNECTED && server.getRoom('A')!.multiplayer.getPeers().length === 3, [enetTree]);
+  await tickUntil(
+    server,
+    () => enet.getConnectionStatus() === ConnectionStatus.CONNECTED && server.getRoom('A')!.multiplayer.getPeers().length === 3,
+    [enetTree],
+  );
   // Each WebSocket client announces Game/Player and calls hit() 5 times (docs/wire/multiplayer.md §6.6 bytes).
   for (const c of raws) {
     c.send(SIMPLIFY);
@@ -73,7 +79,9 @@ t.test('metrics endpoints need the token; /metrics is prom-client text; the moni
   t.match(text, /scenenet_drops_total\{room="A",reason="malformed"\} \d+\n/);
   t.match(text, /scenenet_tick_seconds_bucket\{le="0.001"\} \d+/);
   t.match(text, /scenenet_process_resident_memory_bytes \d+/, 'process metrics');
-  const json = await (await fetch(`${base}/metrics.json`, { headers: { authorization: `Bearer ${TOKEN}` } })).json() as ReturnType<ServerMetrics['snapshot']>;
+  const json = (await (await fetch(`${base}/metrics.json`, { headers: { authorization: `Bearer ${TOKEN}` } })).json()) as ReturnType<
+    ServerMetrics['snapshot']
+  >;
   t.match(json, { rooms: 2, peers: 4, transports: { ws: { rpcsIn: 15 } }, refusals: { not_found: 1 } });
 
   // The page, in real Chromium, while the server keeps running frames.
@@ -93,8 +101,14 @@ t.test('metrics endpoints need the token; /metrics is prom-client text; the moni
     rpcsIn: await get('[data-metric="rpcs-in"]'),
     refusals: await get('[data-metric="refusals-not_found"]'),
     malformed: await get('[data-metric="drops-malformed"]'),
-    roomA: { clients: await get('tr[data-room="A"] [data-metric="clients"]'), rpcsIn: await get('tr[data-room="A"] [data-metric="room-rpcs-in"]') },
-    roomB: { clients: await get('tr[data-room="B"] [data-metric="clients"]'), rpcsIn: await get('tr[data-room="B"] [data-metric="room-rpcs-in"]') },
+    roomA: {
+      clients: await get('tr[data-room="A"] [data-metric="clients"]'),
+      rpcsIn: await get('tr[data-room="A"] [data-metric="room-rpcs-in"]'),
+    },
+    roomB: {
+      clients: await get('tr[data-room="B"] [data-metric="clients"]'),
+      rpcsIn: await get('tr[data-room="B"] [data-metric="room-rpcs-in"]'),
+    },
     canvases: await page.locator('canvas').count(),
     rttShown: /\(enet, \d+ ms\)/.test((await get('tr[data-room="A"]')) ?? ''),
     wsRttShown: /\(ws, [\d.]+ ms\)/.test((await get('tr[data-room="B"]')) ?? ''),
@@ -102,21 +116,35 @@ t.test('metrics endpoints need the token; /metrics is prom-client text; the moni
   const own = metrics.snapshot();
   const room = (id: string) => own.roomList.find((r) => r.id === id)!;
   const rpcsIn = (r: ReturnType<typeof room>) => (r.traffic.ws?.rpcsIn ?? 0) + (r.traffic.enet?.rpcsIn ?? 0);
-  t.same(shown, {
-    rooms: String(own.rooms),
-    peers: String(own.peers),
-    paused: String(own.paused),
-    rpcsIn: String(own.transports.ws.rpcsIn + own.transports.enet.rpcsIn),
-    refusals: String(own.refusals.not_found),
-    malformed: String(own.drops.malformed),
-    roomA: { clients: `${room('A').clients}/${room('A').maxClients}`, rpcsIn: String(rpcsIn(room('A'))) },
-    roomB: { clients: `${room('B').clients}/${room('B').maxClients}`, rpcsIn: String(rpcsIn(room('B'))) },
-    canvases: 4,
-    rttShown: true,
-    wsRttShown: true,
-  }, 'the page shows the server\'s own counters');
-  t.match(shown, { rooms: '2', peers: '4', rpcsIn: '15', roomA: { clients: '3/16', rpcsIn: '10' }, roomB: { clients: '1/16', rpcsIn: '5' } });
-  t.same(session.console.filter((l) => /error/i.test(l)), [], 'no page errors');
+  t.same(
+    shown,
+    {
+      rooms: String(own.rooms),
+      peers: String(own.peers),
+      paused: String(own.paused),
+      rpcsIn: String(own.transports.ws.rpcsIn + own.transports.enet.rpcsIn),
+      refusals: String(own.refusals.not_found),
+      malformed: String(own.drops.malformed),
+      roomA: { clients: `${room('A').clients}/${room('A').maxClients}`, rpcsIn: String(rpcsIn(room('A'))) },
+      roomB: { clients: `${room('B').clients}/${room('B').maxClients}`, rpcsIn: String(rpcsIn(room('B'))) },
+      canvases: 4,
+      rttShown: true,
+      wsRttShown: true,
+    },
+    "the page shows the server's own counters",
+  );
+  t.match(shown, {
+    rooms: '2',
+    peers: '4',
+    rpcsIn: '15',
+    roomA: { clients: '3/16', rpcsIn: '10' },
+    roomB: { clients: '1/16', rpcsIn: '5' },
+  });
+  t.same(
+    session.console.filter((l) => /error/i.test(l)),
+    [],
+    'no page errors',
+  );
 
   const shot = join(root, '.tap', 'test-results', 'server', 'monitor.png');
   mkdirSync(dirname(shot), { recursive: true });

@@ -140,7 +140,11 @@ t.test('a destroyed connection resumes: same id, authority and avatar; traffic o
   t.same(events, [`paused ${id}`, `resumed ${id}`], 'paused then resumed; never disconnected');
   t.equal(peer.getUniqueId(), id, 'the same peer id');
   t.same(room.multiplayer.getPeers(), [id]);
-  t.same(serverAvatar.said, [1, 2, 3, 4, 5, 6].map((n) => [id, n]), "the client's RPCs arrived once, in order, and passed the authority check");
+  t.same(
+    serverAvatar.said,
+    [1, 2, 3, 4, 5, 6].map((n) => [id, n]),
+    "the client's RPCs arrived once, in order, and passed the authority check",
+  );
   t.same(clientAvatar.heard, [1, 2, 3, 4, 5], "the server's RPCs of the gap arrived once, in order");
   t.equal(avatar(room.tree, id), serverAvatar, 'the avatar was kept on the server');
   t.equal(avatar(tree, id), clientAvatar, 'and on the client (no despawn, no second spawn)');
@@ -222,30 +226,33 @@ t.test('an expired grace removes the peer as a normal disconnection; the client 
   t.equal(peer.getConnectionStatus(), ConnectionStatus.DISCONNECTED);
 });
 
-t.test('drain: a session client gets 4503 and ends without retrying; resume off: ?resume is refused, ?session joins as a plain peer', async (t) => {
-  const s = await server(t);
-  const { tree, peer } = await join(t, s, `ws://127.0.0.1:${s.getLocalPort()}/arena/r4`);
-  let serverGone = 0;
-  tree.getMultiplayer().serverDisconnected.connect(() => serverGone++);
-  const drained = s.shutdown({ graceMs: 5000 });
-  const deadline = Date.now() + 10_000;
-  while (serverGone === 0 && Date.now() < deadline) {
-    tree.processFrame(1 / 60);
-    await new Promise<void>((resolve) => setTimeout(resolve, 5));
-  }
-  await drained;
-  t.equal(serverGone, 1, 'the client ended');
-  t.equal(peer.getConnectionStatus(), ConnectionStatus.DISCONNECTED);
+t.test(
+  'drain: a session client gets 4503 and ends without retrying; resume off: ?resume is refused, ?session joins as a plain peer',
+  async (t) => {
+    const s = await server(t);
+    const { tree, peer } = await join(t, s, `ws://127.0.0.1:${s.getLocalPort()}/arena/r4`);
+    let serverGone = 0;
+    tree.getMultiplayer().serverDisconnected.connect(() => serverGone++);
+    const drained = s.shutdown({ graceMs: 5000 });
+    const deadline = Date.now() + 10_000;
+    while (serverGone === 0 && Date.now() < deadline) {
+      tree.processFrame(1 / 60);
+      await new Promise<void>((resolve) => setTimeout(resolve, 5));
+    }
+    await drained;
+    t.equal(serverGone, 1, 'the client ended');
+    t.equal(peer.getConnectionStatus(), ConnectionStatus.DISCONNECTED);
 
-  const off = await server(t, { resume: { enabled: false } });
-  const url = `ws://127.0.0.1:${off.getLocalPort()}/arena/r5`;
-  const raw = rawClient(`${url}?resume=${'a'.repeat(32)}`);
-  t.teardown(() => raw.ws.terminate());
-  let closed = 0;
-  void raw.closed.then((c) => (closed = c.code));
-  await tickUntil(off, () => closed !== 0);
-  t.equal(closed, RoomCloseCode.RESUME_REFUSED);
-  const { peer: plainPeer } = await join(t, off, url);
-  t.equal(plainPeer.hasSession, false, 'no session: the client fell back to plain mode');
-  t.same(off.getRoom('r5')!.pausedPeers(), []);
-});
+    const off = await server(t, { resume: { enabled: false } });
+    const url = `ws://127.0.0.1:${off.getLocalPort()}/arena/r5`;
+    const raw = rawClient(`${url}?resume=${'a'.repeat(32)}`);
+    t.teardown(() => raw.ws.terminate());
+    let closed = 0;
+    void raw.closed.then((c) => (closed = c.code));
+    await tickUntil(off, () => closed !== 0);
+    t.equal(closed, RoomCloseCode.RESUME_REFUSED);
+    const { peer: plainPeer } = await join(t, off, url);
+    t.equal(plainPeer.hasSession, false, 'no session: the client fell back to plain mode');
+    t.same(off.getRoom('r5')!.pausedPeers(), []);
+  },
+);

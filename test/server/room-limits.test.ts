@@ -10,10 +10,15 @@ import { DEFAULT_LIMITS, SceneTree, UNLIMITED } from '../../scenetree/index.js';
 import { GameServer, connectToLoopbackRoom } from '../../server/index.js';
 import { buildGame, playerOf, type Player } from '../helpers/server-rooms.js';
 
-t.test('a room type\'s limits override the server\'s, which override the defaults', async (t) => {
+t.test("a room type's limits override the server's, which override the defaults", async (t) => {
   const clock = new ManualClock();
   const network = new VirtualNetwork({ clock, rng: new SeededRng(3) });
-  const server = new GameServer({ clock, rng: new SeededRng(4), loopback: network, limits: { peerRpcsPerSecond: 40, peerRpcBurst: 40, malformedPerWindow: 3 } });
+  const server = new GameServer({
+    clock,
+    rng: new SeededRng(4),
+    loopback: network,
+    limits: { peerRpcsPerSecond: 40, peerRpcBurst: 40, malformedPerWindow: 3 },
+  });
   t.teardown(() => server.shutdown({ graceMs: 0 }));
   const game = { setup: (room: import('../../server/index.js').Room) => void buildGame(room.tree.root) };
   server.define('server-default', game);
@@ -23,9 +28,22 @@ t.test('a room type\'s limits override the server\'s, which override the default
   t.throws(() => server.define('bad2', { ...game, limits: { rpcsPerDay: 1 } as never }), RangeError, 'an unknown key too');
   t.throws(() => new GameServer({ limits: { windowMs: Number.NaN } }), RangeError);
 
-  const rooms = { base: await server.createRoom('server-default'), strict: await server.createRoom('strict'), open: await server.createRoom('open') };
-  t.match(rooms.base.multiplayer.limits, { peerRpcsPerSecond: 40, peerRpcBurst: 40, malformedPerWindow: 3, totalRpcsPerSecond: DEFAULT_LIMITS.totalRpcsPerSecond });
-  t.match(rooms.strict.multiplayer.limits, { peerRpcsPerSecond: 5, peerRpcBurst: 5, malformedPerWindow: 3, windowMs: DEFAULT_LIMITS.windowMs }, "the type's keys over the server's");
+  const rooms = {
+    base: await server.createRoom('server-default'),
+    strict: await server.createRoom('strict'),
+    open: await server.createRoom('open'),
+  };
+  t.match(rooms.base.multiplayer.limits, {
+    peerRpcsPerSecond: 40,
+    peerRpcBurst: 40,
+    malformedPerWindow: 3,
+    totalRpcsPerSecond: DEFAULT_LIMITS.totalRpcsPerSecond,
+  });
+  t.match(
+    rooms.strict.multiplayer.limits,
+    { peerRpcsPerSecond: 5, peerRpcBurst: 5, malformedPerWindow: 3, windowMs: DEFAULT_LIMITS.windowMs },
+    "the type's keys over the server's",
+  );
   t.same(rooms.open.multiplayer.limits, UNLIMITED);
 
   const clients = Object.values(rooms).map((room) => {
@@ -42,7 +60,10 @@ t.test('a room type\'s limits override the server\'s, which override the default
     for (const c of clients) c.tree.processFrame(0.016);
   };
   for (let i = 0; i < 200 && !clients.every((c) => c.peer.hasSession); i++) step();
-  t.ok(clients.every((c) => c.peer.hasSession), 'every client joined');
+  t.ok(
+    clients.every((c) => c.peer.hasSession),
+    'every client joined',
+  );
 
   const hits = (p: Player) => p.hits.length;
   for (const c of clients) for (let n = 0; n < 100; n++) c.player.rpcId(1, 'hit', n);
@@ -55,5 +76,8 @@ t.test('a room type\'s limits override the server\'s, which override the default
   t.equal(rooms.strict.multiplayer.stats.total.drops.rate_limited, 95);
   t.equal(rooms.base.multiplayer.stats.total.drops.rate_limited, 60);
   t.equal(rooms.open.multiplayer.stats.total.drops.rate_limited, 0);
-  t.ok(Object.values(rooms).every((r) => r.clientCount === 1), 'nobody was disconnected (under rateLimitedPerWindow)');
+  t.ok(
+    Object.values(rooms).every((r) => r.clientCount === 1),
+    'nobody was disconnected (under rateLimitedPerWindow)',
+  );
 });

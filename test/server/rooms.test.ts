@@ -27,7 +27,8 @@ t.test('parseRoomPath: the URL scheme', async (t) => {
   t.same(parseRoomPath('/abc'), { kind: 'join', roomId: 'abc' });
   t.same(parseRoomPath('/arena/r1?token=x'), { kind: 'join-or-create', type: 'arena', roomId: 'r1' });
   t.same(parseRoomPath('/arena/'), { kind: 'quick-join', type: 'arena' });
-  for (const bad of ['', '/', '//', '/a/b/c', '/a b', '/%41', 'abc', `/${'x'.repeat(65)}`, '/arena/r1/']) t.equal(parseRoomPath(bad), null, JSON.stringify(bad));
+  for (const bad of ['', '/', '//', '/a/b/c', '/a b', '/%41', 'abc', `/${'x'.repeat(65)}`, '/arena/r1/'])
+    t.equal(parseRoomPath(bad), null, JSON.stringify(bad));
 });
 
 t.test('two rooms on one port: own peer ids, own traffic; a client in A never sees a byte of B', async (t) => {
@@ -48,7 +49,9 @@ t.test('two rooms on one port: own peer ids, own traffic; a client in A never se
   t.teardown(() => peer.close());
   t.equal(peer.createClient(`${url}/B`), ErrorCode.OK);
   tree.getMultiplayer().multiplayerPeer = peer;
-  await tickUntil(server, () => roomB.multiplayer.getPeers().length === 2 && peer.getConnectionStatus() === ConnectionStatus.CONNECTED, [tree]);
+  await tickUntil(server, () => roomB.multiplayer.getPeers().length === 2 && peer.getConnectionStatus() === ConnectionStatus.CONNECTED, [
+    tree,
+  ]);
   t.equal(peer.getConnectionStatus(), ConnectionStatus.CONNECTED);
   t.same(roomA.multiplayer.getPeers(), [a1Id]);
   t.same(roomB.multiplayer.getPeers().sort(), [b1Id, peer.getUniqueId()].sort());
@@ -120,7 +123,15 @@ t.test('rooms(): ids, types, player counts, metadata, endpoints; quick join fill
   await tickUntil(server, () => server.rooms().reduce((n, r) => n + r.clients, 0) === 3);
   const rows = server.rooms();
   t.equal(rows.length, 2, 'quick join filled "listed", then created one more room');
-  t.match(rows[0], { id: 'listed', type: 'arena', clients: 2, maxClients: 2, locked: false, metadata: { map: 'dust' }, endpoints: { ws: '/listed', enet: null } });
+  t.match(rows[0], {
+    id: 'listed',
+    type: 'arena',
+    clients: 2,
+    maxClients: 2,
+    locked: false,
+    metadata: { map: 'dust' },
+    endpoints: { ws: '/listed', enet: null },
+  });
   t.match(rows[1], { type: 'arena', clients: 1, maxClients: 2, locked: false });
   t.match(rows[1]!.id, /^[a-z2-9]{8}$/);
   room.metadata = { map: 'nuke' };
@@ -135,7 +146,11 @@ t.test('lifecycle: API errors; an empty room is disposed after its grace period 
   t.teardown(() => server.shutdown({ graceMs: 0 }));
   const disposed: string[] = [];
   server.roomDisposed.connect((room) => disposed.push(room.id));
-  const code = (p: Promise<unknown>) => p.then(() => 'ok', (err: unknown) => (MultiplayerError.is(err) ? err.code : 'not a MultiplayerError'));
+  const code = (p: Promise<unknown>) =>
+    p.then(
+      () => 'ok',
+      (err: unknown) => (MultiplayerError.is(err) ? err.code : 'not a MultiplayerError'),
+    );
   t.equal(await code(server.createRoom('nope')), ErrorCode.ERR_DOES_NOT_EXIST);
   t.equal(await code(server.createRoom('arena', { id: 'bad id' })), ErrorCode.ERR_INVALID_PARAMETER);
   await server.createRoom('arena', { id: 'r1' });
@@ -152,7 +167,11 @@ t.test('lifecycle: API errors; an empty room is disposed after its grace period 
   clock.advance(1);
   server.tick(1 / 60);
   t.same(disposed, ['r1', 'r3'], 'empty past 1000 ms: disposed');
-  t.same(server.rooms().map((r) => r.id), ['r2'], 'emptyGraceMs: Infinity keeps a room');
+  t.same(
+    server.rooms().map((r) => r.id),
+    ['r2'],
+    'emptyGraceMs: Infinity keeps a room',
+  );
   t.ok(server.getRoom('r1') === null);
   t.equal(server.disposeRoom('r2'), true);
   t.equal(server.disposeRoom('r2'), false);

@@ -24,7 +24,10 @@ t.test('WebSocket clients get an RTT from ping frames; metrics and the snapshot 
   tree.getMultiplayer().multiplayerPeer = session;
   await tickUntil(server, () => rawId !== 0 && session.getConnectionStatus() === ConnectionStatus.CONNECTED && session.hasSession, [tree]);
   const room = server.getRoom('rtt')!;
-  t.equal(room.clients().every((c) => c.rttMs === null || c.rttMs >= 0), true);
+  t.equal(
+    room.clients().every((c) => c.rttMs === null || c.rttMs >= 0),
+    true,
+  );
   await tickUntil(server, () => room.clients().length === 2 && room.clients().every((c) => c.rttMs !== null), [tree]);
   const clients = room.clients();
   t.same(clients.map((c) => c.id).sort(), [rawId, session.getUniqueId()].sort());
@@ -33,9 +36,17 @@ t.test('WebSocket clients get an RTT from ping frames; metrics and the snapshot 
   const metrics = new ServerMetrics(server);
   t.teardown(() => metrics.close());
   const text = await metrics.metrics();
-  for (const c of clients) t.match(text, new RegExp(`\\nscenenet_peer_rtt_seconds\\{room="rtt",peer="${c.id}"\\} [\\d.e-]+\\n`), `RTT of peer ${c.id} in /metrics`);
+  for (const c of clients)
+    t.match(
+      text,
+      new RegExp(`\\nscenenet_peer_rtt_seconds\\{room="rtt",peer="${c.id}"\\} [\\d.e-]+\\n`),
+      `RTT of peer ${c.id} in /metrics`,
+    );
   t.match(text, /\nscenenet_paused_peers\{room="rtt"\} 0\n/);
   const snap = metrics.snapshot();
   t.equal(snap.paused, 0);
-  t.ok(snap.roomList[0]!.peers.every((p) => p.rttMs !== null), 'the snapshot (what the monitor page draws) has every RTT');
+  t.ok(
+    snap.roomList[0]!.peers.every((p) => p.rttMs !== null),
+    'the snapshot (what the monitor page draws) has every RTT',
+  );
 });

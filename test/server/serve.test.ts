@@ -26,7 +26,10 @@ function lines(child: ChildProcess): { all: string[]; line(re: RegExp, timeoutMs
     all,
     line(re, timeoutMs = 60_000) {
       return new Promise((resolve, reject) => {
-        const timer = setTimeout(() => reject(new Error(`no line matching ${re} within ${timeoutMs} ms; got:\n${all.join('\n')}`)), timeoutMs);
+        const timer = setTimeout(
+          () => reject(new Error(`no line matching ${re} within ${timeoutMs} ms; got:\n${all.join('\n')}`)),
+          timeoutMs,
+        );
         const check = (): void => {
           for (const l of all) {
             const m = re.exec(l);
@@ -46,7 +49,20 @@ function lines(child: ChildProcess): { all: string[]; line(re: RegExp, timeoutMs
 t.test('serve --help exits 0 and lists every option with its default and an example', async (t) => {
   const result = spawnSync(process.execPath, [...CLI, '--help'], { encoding: 'utf8', timeout: 120_000 });
   t.equal(result.status, 0, result.stderr);
-  for (const option of ['--game', '--host', '--port', '--enet-ports', '--max-rooms', '--rooms', '--fps', '--resume-grace-ms', '--ws-ping-ms', '--grace-ms', '--metrics-port', '--metrics-token']) {
+  for (const option of [
+    '--game',
+    '--host',
+    '--port',
+    '--enet-ports',
+    '--max-rooms',
+    '--rooms',
+    '--fps',
+    '--resume-grace-ms',
+    '--ws-ping-ms',
+    '--grace-ms',
+    '--metrics-port',
+    '--metrics-token',
+  ]) {
     t.match(result.stdout, new RegExp(`${option} .*\\(default: [^)]+\\)`), option);
   }
   t.match(result.stdout, /examples:\n {2}scenenet serve --port 0/);
@@ -56,10 +72,14 @@ t.test('serve --help exits 0 and lists every option with its default and an exam
 });
 
 t.test('serve --port 0: prints its URLs, serves rooms by URL path and ENet port, drains on SIGTERM and exits 0', async (t) => {
-  const child = spawn(process.execPath, [...CLI, '--port', '0', '--enet-ports', '0', '--grace-ms', '4000', '--metrics-port', '0', '--metrics-token', 'tok'], {
-    cwd: root,
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
+  const child = spawn(
+    process.execPath,
+    [...CLI, '--port', '0', '--enet-ports', '0', '--grace-ms', '4000', '--metrics-port', '0', '--metrics-token', 'tok'],
+    {
+      cwd: root,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
+  );
   let stderr = '';
   child.stderr!.on('data', (c: Buffer) => (stderr += c.toString()));
   const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
@@ -68,7 +88,11 @@ t.test('serve --port 0: prints its URLs, serves rooms by URL path and ENet port,
   const [, wsBase] = await out.line(/^listening on (ws:\/\/127\.0\.0\.1:\d+)\/<roomId>/);
   const [, metricsBase] = await out.line(/^metrics: (http:\/\/127\.0\.0\.1:\d+)\/metrics and .*\(token tok\)$/);
   t.equal((await fetch(`${metricsBase}/metrics`)).status, 401, 'metrics need the token');
-  t.match(await (await fetch(`${metricsBase}/metrics?token=tok`)).text(), /scenenet_rooms\{type="lobby"\} 1\n/, 'the standing room is counted');
+  t.match(
+    await (await fetch(`${metricsBase}/metrics?token=tok`)).text(),
+    /scenenet_rooms\{type="lobby"\} 1\n/,
+    'the standing room is counted',
+  );
   const [, enetPort] = await out.line(/^room lobby-1 \(lobby\) created: ws:\/\/127\.0\.0\.1:\d+\/lobby-1, enet:\/\/127\.0\.0\.1:(\d+)/);
 
   // A client creates room "match1" by URL; another joins the standing room over ENet.

@@ -24,7 +24,11 @@ t.test('tcp: a hostile frame closes only its own connection, with one logged err
   const good = new TcpMultiplayerPeer();
   t.teardown(() => good.close());
   good.createClient('127.0.0.1', server.getLocalPort());
-  await pollUntil([server, good], () => good.getConnectionStatus() === ConnectionStatus.CONNECTED && server.getAvailablePacketCount() === 0, { timeoutMs: 20_000 });
+  await pollUntil(
+    [server, good],
+    () => good.getConnectionStatus() === ConnectionStatus.CONNECTED && server.getAvailablePacketCount() === 0,
+    { timeoutMs: 20_000 },
+  );
   const evil = connect({ host: '127.0.0.1', port: server.getLocalPort() });
   t.teardown(() => evil.destroy());
   const closed = new Promise<void>((resolve) => evil.on('close', () => resolve()));
@@ -33,7 +37,10 @@ t.test('tcp: a hostile frame closes only its own connection, with one logged err
   evil.write(Uint8Array.of(0xff, 0xff, 0xff, 0xff, 1)); // a 4 GiB frame
   await closed;
   await pollUntil([server, good], () => log.records.length > 0, { timeoutMs: 20_000 });
-  t.match(log.records.map((r) => r.message), [/tcp: peer \d+ sent an invalid frame length; connection closed\./]);
+  t.match(
+    log.records.map((r) => r.message),
+    [/tcp: peer \d+ sent an invalid frame length; connection closed\./],
+  );
   good.setTargetPeer(1);
   t.equal(good.putPacket(Uint8Array.of(7)), ErrorCode.OK);
   await pollUntil([server, good], () => server.getAvailablePacketCount() > 0, { timeoutMs: 20_000 });

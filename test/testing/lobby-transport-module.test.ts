@@ -6,7 +6,18 @@ import t from 'tap';
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 
 t.test('scenenet lobby --transport tcp --transport-module examples/custom-transport/index.ts', async (t) => {
-  const args = ['--import', 'tsx', 'bin/scenenet.ts', 'lobby', '--transport', 'tcp', '--transport-module', 'examples/custom-transport/index.ts', '--clients', '2'];
+  const args = [
+    '--import',
+    'tsx',
+    'bin/scenenet.ts',
+    'lobby',
+    '--transport',
+    'tcp',
+    '--transport-module',
+    'examples/custom-transport/index.ts',
+    '--clients',
+    '2',
+  ];
   const { code, out } = await new Promise<{ code: number; out: string }>((resolve) => {
     execFile(process.execPath, args, { cwd: ROOT, timeout: 240_000, maxBuffer: 16 << 20 }, (err, stdout, stderr) =>
       resolve({ code: err === null ? 0 : Number(err.code ?? 1), out: stdout + stderr }),
@@ -18,7 +29,18 @@ t.test('scenenet lobby --transport tcp --transport-module examples/custom-transp
 });
 
 t.test('--transport-module with a transport the module lacks says which it has', async (t) => {
-  const args = ['--import', 'tsx', 'bin/scenenet.ts', 'lobby', '--transport', 'udp', '--transport-module', 'examples/custom-transport/index.ts', '--clients', '1'];
+  const args = [
+    '--import',
+    'tsx',
+    'bin/scenenet.ts',
+    'lobby',
+    '--transport',
+    'udp',
+    '--transport-module',
+    'examples/custom-transport/index.ts',
+    '--clients',
+    '1',
+  ];
   const out = await new Promise<string>((resolve) => {
     execFile(process.execPath, args, { cwd: ROOT, timeout: 120_000 }, (_err, stdout, stderr) => resolve(stdout + stderr));
   });

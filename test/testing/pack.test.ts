@@ -27,8 +27,11 @@ interface Run {
 
 function run(cmd: string, args: string[], cwd: string, timeout = 300_000): Promise<Run> {
   return new Promise((resolve) => {
-    execFile(cmd, args, { cwd, timeout, maxBuffer: 64 << 20, env: { ...process.env, npm_config_update_notifier: 'false' } }, (err, stdout, stderr) =>
-      resolve({ code: err === null ? 0 : typeof err.code === 'number' ? err.code : 1, out: stdout + stderr }),
+    execFile(
+      cmd,
+      args,
+      { cwd, timeout, maxBuffer: 64 << 20, env: { ...process.env, npm_config_update_notifier: 'false' } },
+      (err, stdout, stderr) => resolve({ code: err === null ? 0 : typeof err.code === 'number' ? err.code : 1, out: stdout + stderr }),
     );
   });
 }
@@ -72,15 +75,33 @@ t.test('a scratch transport package installs the packed tarball and passes the s
 
   // 4. The installed package, bundled for the browser: the built files (one per source) drop the
   //    container and reflect-metadata just as the sources do (the budgets measure the sources).
-  await writeFile(join(scratch, 'client.js'), [
-    "import { SceneTree } from 'scenenet/scenetree';",
-    "import { WebSocketMultiplayerPeer } from 'scenenet/plugins/websocket';",
-    "const tree = new SceneTree(); const peer = new WebSocketMultiplayerPeer(); peer.createClient('ws://127.0.0.1:1');",
-    'tree.getMultiplayer().multiplayerPeer = peer; globalThis.tree = tree;',
-  ].join('\n'));
-  const bundle = await esbuild({ entryPoints: [join(scratch, 'client.js')], bundle: true, minify: true, format: 'esm', platform: 'browser', write: false, metafile: true, logLevel: 'silent' });
-  const inputs = Object.entries(Object.values(bundle.metafile.outputs)[0]!.inputs).filter(([, i]) => i.bytesInOutput > 0).map(([p]) => p);
-  t.same(inputs.filter((p) => /reflect-metadata|inversify|node_modules\/ws\//.test(p)), [], 'no container, no reflect-metadata, no ws in a client of the installed package');
+  await writeFile(
+    join(scratch, 'client.js'),
+    [
+      "import { SceneTree } from 'scenenet/scenetree';",
+      "import { WebSocketMultiplayerPeer } from 'scenenet/plugins/websocket';",
+      "const tree = new SceneTree(); const peer = new WebSocketMultiplayerPeer(); peer.createClient('ws://127.0.0.1:1');",
+      'tree.getMultiplayer().multiplayerPeer = peer; globalThis.tree = tree;',
+    ].join('\n'),
+  );
+  const bundle = await esbuild({
+    entryPoints: [join(scratch, 'client.js')],
+    bundle: true,
+    minify: true,
+    format: 'esm',
+    platform: 'browser',
+    write: false,
+    metafile: true,
+    logLevel: 'silent',
+  });
+  const inputs = Object.entries(Object.values(bundle.metafile.outputs)[0]!.inputs)
+    .filter(([, i]) => i.bytesInOutput > 0)
+    .map(([p]) => p);
+  t.same(
+    inputs.filter((p) => /reflect-metadata|inversify|node_modules\/ws\//.test(p)),
+    [],
+    'no container, no reflect-metadata, no ws in a client of the installed package',
+  );
   const code = bundle.outputFiles[0]!.contents;
   t.comment(`WebSocket client from the installed package: ${code.length} B minified, ${gzipSync(code, { level: 9 }).length} B gzipped`);
 });

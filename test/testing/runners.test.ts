@@ -15,14 +15,19 @@ const EXPECTED_FAILED = ['bug:lifo-packets: 6', 'bug:lifo-packets: 7'];
 
 function run(args: string[]): Promise<string> {
   return new Promise((resolve) => {
-    execFile(process.execPath, args, { cwd: RUNNERS, maxBuffer: 64 << 20, timeout: 300_000 }, (_err, stdout, stderr) => resolve(stdout + stderr));
+    execFile(process.execPath, args, { cwd: RUNNERS, maxBuffer: 64 << 20, timeout: 300_000 }, (_err, stdout, stderr) =>
+      resolve(stdout + stderr),
+    );
   });
 }
 
 /** `name → passed` of the 28 cases, keyed by `<fixture>: <case number>`. */
 function check(t: Test, results: Map<string, boolean>): void {
   t.equal(results.size, 28, '14 cases on each of the two peers');
-  const failed = [...results].filter(([, ok]) => !ok).map(([name]) => name).sort();
+  const failed = [...results]
+    .filter(([, ok]) => !ok)
+    .map(([name]) => name)
+    .sort();
   t.same(failed, EXPECTED_FAILED, 'every loopback case passes; the LIFO peer fails cases 6 and 7 only');
 }
 
@@ -42,8 +47,20 @@ t.test('Vitest adapter: vitestRunner(test) under `vitest run` with its own confi
   t.teardown(() => rm(dir, { recursive: true, force: true }));
   const report = join(dir, 'report.json');
   const vitest = join(ROOT, 'node_modules/vitest/vitest.mjs');
-  const out = await run([vitest, 'run', '--config', 'vitest.config.mjs', '--configLoader', 'native', '--no-cache', '--reporter=json', `--outputFile=${report}`]);
-  const json = JSON.parse(await readFile(report, 'utf8').catch(() => `{"testResults":[],"output":${JSON.stringify(out.slice(-2000))}}`)) as {
+  const out = await run([
+    vitest,
+    'run',
+    '--config',
+    'vitest.config.mjs',
+    '--configLoader',
+    'native',
+    '--no-cache',
+    '--reporter=json',
+    `--outputFile=${report}`,
+  ]);
+  const json = JSON.parse(
+    await readFile(report, 'utf8').catch(() => `{"testResults":[],"output":${JSON.stringify(out.slice(-2000))}}`),
+  ) as {
     testResults: Array<{ assertionResults: Array<{ title: string; status: string }> }>;
   };
   const results = new Map<string, boolean>();

@@ -37,7 +37,10 @@ t.test('waitUntil: resolves with the frames taken; over budget it names what, th
   );
   await expectNever(sim, () => pinger(sim.server).got > 1, { frames: 10, what: 'a duplicate ping' });
   pinger(sim.clients[0]!).rpcId(1, 'ping');
-  await t.rejects(expectNever(sim, () => pinger(sim.server).got > 1, { frames: 10, what: 'another ping' }), /expectNever: another ping happened after \d+ of 10 frames/);
+  await t.rejects(
+    expectNever(sim, () => pinger(sim.server).got > 1, { frames: 10, what: 'another ping' }),
+    /expectNever: another ping happened after \d+ of 10 frames/,
+  );
 });
 
 t.test('tracePackets / expectPackets: count and bound what crossed the virtual network', async (t) => {
@@ -49,9 +52,15 @@ t.test('tracePackets / expectPackets: count and bound what crossed the virtual n
   sim.step(10);
   // Three RPCs, and before the first the path-cache packet that names /root/Pinger once.
   const sent = expectPackets(sim, { from: a, to: sim.server, sinceMs: since }, { count: 4, maxBytes: 200 });
-  t.ok(sent.every((e) => e.mode === TransferMode.RELIABLE && e.outcome === 'delivered'), 'reliable and delivered');
+  t.ok(
+    sent.every((e) => e.mode === TransferMode.RELIABLE && e.outcome === 'delivered'),
+    'reliable and delivered',
+  );
   t.same(tracePackets(sim, { from: b, sinceMs: since }), [], 'the other client sent nothing');
-  t.throws(() => expectPackets(sim, { from: a, to: sim.server, sinceMs: since }, { count: 0 }), /expectPackets \{from=client1 to=server sinceMs=[\d.]+\}: found \d+ packets, \d+ bytes; expected exactly 0/);
+  t.throws(
+    () => expectPackets(sim, { from: a, to: sim.server, sinceMs: since }, { count: 0 }),
+    /expectPackets \{from=client1 to=server sinceMs=[\d.]+\}: found \d+ packets, \d+ bytes; expected exactly 0/,
+  );
   t.throws(() => expectPackets(sim, { from: a, sinceMs: since }, { maxBytes: 1 }), /expected at most 1 bytes/);
 });
 

@@ -1,10 +1,4 @@
-import {
-  ConnectionStatus,
-  ErrorCode,
-  TransferMode,
-  isPacket,
-  type MultiplayerPeer,
-} from '../../core/index.js';
+import { ConnectionStatus, ErrorCode, TransferMode, isPacket, type MultiplayerPeer } from '../../core/index.js';
 import type { PeerFixture } from './fixture.js';
 import type { Assertions } from '../runner.js';
 import { settleIo } from '../poll-until.js';
@@ -147,8 +141,10 @@ export class Harness<P extends MultiplayerPeer> {
     this.#timelines.set(peer, timeline);
     const watch = (kind: 'connected' | 'disconnected') => (id: number) => {
       if (this.#inside !== peer) {
-        this.#t.fail(`${this.#fx.name}: ${kind === 'connected' ? 'peerConnected' : 'peerDisconnected'}(${id}) ` +
-          'emitted outside poll()/close()/disconnectPeer()');
+        this.#t.fail(
+          `${this.#fx.name}: ${kind === 'connected' ? 'peerConnected' : 'peerDisconnected'}(${id}) ` +
+            'emitted outside poll()/close()/disconnectPeer()',
+        );
       }
       timeline.push({ kind, id });
     };

@@ -12,11 +12,7 @@ export function runDeliveryCases<P extends MultiplayerPeer>(runner: TestRunner, 
     const server = await h.server();
     const [client] = await h.connectedClients(server, 1);
     const id = client!.getUniqueId();
-    const max = Math.min(
-      server.getMaxPacketSize(),
-      client!.getMaxPacketSize(),
-      fx.capabilities.maxTestedPacketSize ?? Infinity,
-    );
+    const max = Math.min(server.getMaxPacketSize(), client!.getMaxPacketSize(), fx.capabilities.maxTestedPacketSize ?? Infinity);
     t.ok(max > 0, `getMaxPacketSize() is positive (testing up to ${max} bytes)`);
     const sizes = [0, 1, 3, 256, 1000, 1200, 4096, max];
     const payloads = sizes.map((size, i) => pattern(size, i));
@@ -46,9 +42,20 @@ export function runDeliveryCases<P extends MultiplayerPeer>(runner: TestRunner, 
     // Reliable delivery is ordered, so once the end marker arrives anything misrouted would be visible.
     const got = (peer: P, data: Uint8Array) => h.packets(peer).some((p) => bytesEqual(p.data, data));
     await h.until(() => got(a!, end!) && got(b!, end!), 'end marker on both clients');
-    t.same(h.packets(a!).map((p) => p.data[0]), [all![0], onlyA![0], end![0]], 'A: all, onlyA, end (not the -A packet)');
-    t.same(h.packets(b!).map((p) => p.data[0]), [excl![0], all![0], end![0]], 'B: -A packet, all, end (not the A packet)');
-    t.ok([...h.packets(a!), ...h.packets(b!)].every((p) => p.from === SERVER), 'every packet is from the server');
+    t.same(
+      h.packets(a!).map((p) => p.data[0]),
+      [all![0], onlyA![0], end![0]],
+      'A: all, onlyA, end (not the -A packet)',
+    );
+    t.same(
+      h.packets(b!).map((p) => p.data[0]),
+      [excl![0], all![0], end![0]],
+      'B: -A packet, all, end (not the A packet)',
+    );
+    t.ok(
+      [...h.packets(a!), ...h.packets(b!)].every((p) => p.from === SERVER),
+      'every packet is from the server',
+    );
     // A client may broadcast too: target 0 reaches the server.
     t.equal(send(a!, MultiplayerPeer.TARGET_PEER_BROADCAST, all!), ErrorCode.OK, 'client broadcast accepted');
     await h.until(() => h.packets(server).length > 0, 'server got the client broadcast');
@@ -56,19 +63,37 @@ export function runDeliveryCases<P extends MultiplayerPeer>(runner: TestRunner, 
   });
 
   if (fx.capabilities.channels === 1) {
-    runner.test(`${fx.name}: 8. channels (single-channel transport): a packet put on any channel arrives, reporting channel 0`, async (t) => {
-      const h = new Harness(t, fx);
-      const server = await h.server();
-      const [client] = await h.connectedClients(server, 1);
-      for (let c = 0; c < 3; c++) {
-        t.equal(send(client!, SERVER, Uint8Array.of(c, 1), TransferMode.RELIABLE, c), ErrorCode.OK, `client on channel ${c}`);
-        t.equal(send(server, client!.getUniqueId(), Uint8Array.of(c, 2), TransferMode.RELIABLE, c), ErrorCode.OK, `server on channel ${c}`);
-      }
-      await h.until(() => h.packets(server).length >= 3 && h.packets(client!).length >= 3, 'three packets each way');
-      for (const [side, peer] of [['server', server], ['client', client!]] as const) {
-        t.same(h.packets(peer).map((p) => [p.data[0], p.channel]), [[0, 0], [1, 0], [2, 0]], `${side}: all arrive in order on channel 0`);
-      }
-    });
+    runner.test(
+      `${fx.name}: 8. channels (single-channel transport): a packet put on any channel arrives, reporting channel 0`,
+      async (t) => {
+        const h = new Harness(t, fx);
+        const server = await h.server();
+        const [client] = await h.connectedClients(server, 1);
+        for (let c = 0; c < 3; c++) {
+          t.equal(send(client!, SERVER, Uint8Array.of(c, 1), TransferMode.RELIABLE, c), ErrorCode.OK, `client on channel ${c}`);
+          t.equal(
+            send(server, client!.getUniqueId(), Uint8Array.of(c, 2), TransferMode.RELIABLE, c),
+            ErrorCode.OK,
+            `server on channel ${c}`,
+          );
+        }
+        await h.until(() => h.packets(server).length >= 3 && h.packets(client!).length >= 3, 'three packets each way');
+        for (const [side, peer] of [
+          ['server', server],
+          ['client', client!],
+        ] as const) {
+          t.same(
+            h.packets(peer).map((p) => [p.data[0], p.channel]),
+            [
+              [0, 0],
+              [1, 0],
+              [2, 0],
+            ],
+            `${side}: all arrive in order on channel 0`,
+          );
+        }
+      },
+    );
   } else {
     runner.test(`${fx.name}: 8. channels: the channel index is preserved`, async (t) => {
       const h = new Harness(t, fx);
@@ -79,13 +104,16 @@ export function runDeliveryCases<P extends MultiplayerPeer>(runner: TestRunner, 
         t.equal(send(client!, SERVER, Uint8Array.of(c, 1), TransferMode.RELIABLE, c), ErrorCode.OK, `client on channel ${c}`);
         t.equal(send(server, client!.getUniqueId(), Uint8Array.of(c, 2), TransferMode.RELIABLE, c), ErrorCode.OK, `server on channel ${c}`);
       }
-      await h.until(
-        () => h.packets(server).length >= channels && h.packets(client!).length >= channels,
-        'one packet per channel each way',
-      );
-      for (const [side, peer] of [['server', server], ['client', client!]] as const) {
+      await h.until(() => h.packets(server).length >= channels && h.packets(client!).length >= channels, 'one packet per channel each way');
+      for (const [side, peer] of [
+        ['server', server],
+        ['client', client!],
+      ] as const) {
         const seen = h.packets(peer).map((p) => [p.channel, p.data[0]]);
-        t.ok(seen.every(([channel, tag]) => channel === tag), `${side}: getPacketChannel() matches the sending channel`);
+        t.ok(
+          seen.every(([channel, tag]) => channel === tag),
+          `${side}: getPacketChannel() matches the sending channel`,
+        );
         t.same(new Set(seen.map(([c]) => c)).size, channels, `${side}: every channel seen`);
       }
     });
@@ -102,11 +130,24 @@ export function runDeliveryCases<P extends MultiplayerPeer>(runner: TestRunner, 
         t.equal(send(server, client!.getUniqueId(), unreliablePayload(modes[i % 2]!, i)), ErrorCode.OK);
       }
       await h.until(() => h.packets(server).length >= 32 && h.packets(client!).length >= 32, 'all 32 each way');
-      for (const [side, peer] of [['server', server], ['client', client!]] as const) {
+      for (const [side, peer] of [
+        ['server', server],
+        ['client', client!],
+      ] as const) {
         const got = h.packets(peer);
-        t.same(got.map((p) => p.data[1]), Array.from({ length: 32 }, (_, i) => i), `${side}: none lost, in order`);
-        t.ok(got.every((p) => p.mode === TransferMode.RELIABLE), `${side}: reported as RELIABLE, as they were really sent`);
-        t.ok(got.every((p, i) => bytesEqual(p.data, unreliablePayload(modes[i % 2]!, i))), `${side}: bytes intact`);
+        t.same(
+          got.map((p) => p.data[1]),
+          Array.from({ length: 32 }, (_, i) => i),
+          `${side}: none lost, in order`,
+        );
+        t.ok(
+          got.every((p) => p.mode === TransferMode.RELIABLE),
+          `${side}: reported as RELIABLE, as they were really sent`,
+        );
+        t.ok(
+          got.every((p, i) => bytesEqual(p.data, unreliablePayload(modes[i % 2]!, i))),
+          `${side}: bytes intact`,
+        );
       }
     });
   } else {
@@ -132,7 +173,11 @@ export function runDeliveryCases<P extends MultiplayerPeer>(runner: TestRunner, 
       await h.idle();
       checkUnreliable(t, 'server', h.packets(server), idA);
       checkUnreliable(t, 'client A', h.packets(a!), SERVER);
-      t.same(h.packets(b!).map((p) => p.mode), [TransferMode.RELIABLE], 'client B received only the broadcast marker');
+      t.same(
+        h.packets(b!).map((p) => p.mode),
+        [TransferMode.RELIABLE],
+        'client B received only the broadcast marker',
+      );
     });
   }
 
@@ -162,7 +207,8 @@ export function runDeliveryCases<P extends MultiplayerPeer>(runner: TestRunner, 
       else send(peer, SERVER, pattern(6, 6));
     };
     await h.until(
-      () => h.packets(server).filter((p) => p.mode === TransferMode.RELIABLE).length >= 4 &&
+      () =>
+        h.packets(server).filter((p) => p.mode === TransferMode.RELIABLE).length >= 4 &&
         clients.every((c) => h.packets(c).filter((p) => p.mode === TransferMode.RELIABLE).length >= 2),
       'reliable packets both ways',
     );
@@ -202,12 +248,21 @@ function unreliablePayload(mode: TransferMode, index: number): Uint8Array {
 
 function checkUnreliable(t: Assertions, side: string, got: ReceivedPacket[], from: number): void {
   const unreliable = got.filter((p) => p.mode !== TransferMode.RELIABLE);
-  t.ok(unreliable.every((p) => p.from === from), `${side}: every unreliable packet is from ${from}`);
-  t.ok(unreliable.every((p) => p.data[0] === p.mode && p.channel === 0), `${side}: mode and channel as sent`);
+  t.ok(
+    unreliable.every((p) => p.from === from),
+    `${side}: every unreliable packet is from ${from}`,
+  );
+  t.ok(
+    unreliable.every((p) => p.data[0] === p.mode && p.channel === 0),
+    `${side}: mode and channel as sent`,
+  );
   t.ok(
     unreliable.every((p) => bytesEqual(p.data, unreliablePayload(p.mode, p.data[1]!))),
     `${side}: no unreliable packet is corrupted`,
   );
   const ordered = unreliable.filter((p) => p.mode === TransferMode.UNRELIABLE_ORDERED).map((p) => p.data[1]!);
-  t.ok(ordered.every((v, i) => i === 0 || v > ordered[i - 1]!), `${side}: UNRELIABLE_ORDERED never goes backwards`);
+  t.ok(
+    ordered.every((v, i) => i === 0 || v > ordered[i - 1]!),
+    `${side}: UNRELIABLE_ORDERED never goes backwards`,
+  );
 }

@@ -36,10 +36,7 @@ export function runLifecycleCases<P extends MultiplayerPeer>(runner: TestRunner,
     const idB = b!.getUniqueId();
     h.close(b!);
     t.equal(b!.getConnectionStatus(), DISCONNECTED, 'client close(): DISCONNECTED at once');
-    await h.until(
-      () => h.signals(server).some((s) => s.kind === 'disconnected' && s.id === idB),
-      'server saw the closed client leave',
-    );
+    await h.until(() => h.signals(server).some((s) => s.kind === 'disconnected' && s.id === idB), 'server saw the closed client leave');
 
     h.close(server);
     t.equal(server.getConnectionStatus(), DISCONNECTED, 'server close(): DISCONNECTED at once');
@@ -48,8 +45,7 @@ export function runLifecycleCases<P extends MultiplayerPeer>(runner: TestRunner,
     const serverSignals = h.signals(server).length;
     const bSignals = h.signals(b!).length;
     await h.until(
-      () => a!.getConnectionStatus() === DISCONNECTED &&
-        h.signals(a!).some((s) => s.kind === 'disconnected' && s.id === SERVER),
+      () => a!.getConnectionStatus() === DISCONNECTED && h.signals(a!).some((s) => s.kind === 'disconnected' && s.id === SERVER),
       'client A saw the server leave (peerDisconnected(1) and DISCONNECTED)',
     );
     await h.idle();
@@ -61,26 +57,33 @@ export function runLifecycleCases<P extends MultiplayerPeer>(runner: TestRunner,
   });
 
   const refuseSkip = fx.capabilities.refuseNewConnections === false ? 'transport cannot refuse connections' : false;
-  runner.test(`${fx.name}: 12. refuseNewConnections: a new client ends DISCONNECTED; existing ones unaffected`, async (t) => {
-    const h = new Harness(t, fx);
-    const server = await h.server();
-    const [a] = await h.connectedClients(server, 1);
-    server.refuseNewConnections = true;
-    t.equal(server.refuseNewConnections, true, 'the property reads back');
-    const refused = await h.client(server);
-    await h.until(() => refused.getConnectionStatus() === DISCONNECTED, 'refused client DISCONNECTED');
-    await h.idle(3);
-    t.same(
-      h.signals(server).filter((s) => s.kind === 'connected').map((s) => s.id),
-      [a!.getUniqueId()],
-      'server emitted peerConnected only for the existing client',
-    );
-    t.equal(a!.getConnectionStatus(), CONNECTED, 'existing client still CONNECTED');
-    t.equal(send(a!, SERVER, pattern(4, 1)), ErrorCode.OK, 'existing client can still send');
-    await h.until(() => h.packets(server).some((p) => p.from === a!.getUniqueId()), 'server got the existing client\'s packet');
+  runner.test(
+    `${fx.name}: 12. refuseNewConnections: a new client ends DISCONNECTED; existing ones unaffected`,
+    async (t) => {
+      const h = new Harness(t, fx);
+      const server = await h.server();
+      const [a] = await h.connectedClients(server, 1);
+      server.refuseNewConnections = true;
+      t.equal(server.refuseNewConnections, true, 'the property reads back');
+      const refused = await h.client(server);
+      await h.until(() => refused.getConnectionStatus() === DISCONNECTED, 'refused client DISCONNECTED');
+      await h.idle(3);
+      t.same(
+        h
+          .signals(server)
+          .filter((s) => s.kind === 'connected')
+          .map((s) => s.id),
+        [a!.getUniqueId()],
+        'server emitted peerConnected only for the existing client',
+      );
+      t.equal(a!.getConnectionStatus(), CONNECTED, 'existing client still CONNECTED');
+      t.equal(send(a!, SERVER, pattern(4, 1)), ErrorCode.OK, 'existing client can still send');
+      await h.until(() => h.packets(server).some((p) => p.from === a!.getUniqueId()), "server got the existing client's packet");
 
-    server.refuseNewConnections = false;
-    const [late] = await h.connectedClients(server, 1);
-    t.equal(late!.getConnectionStatus(), CONNECTED, 'accepting again once the flag is cleared');
-  }, { skip: refuseSkip });
+      server.refuseNewConnections = false;
+      const [late] = await h.connectedClients(server, 1);
+      t.equal(late!.getConnectionStatus(), CONNECTED, 'accepting again once the flag is cleared');
+    },
+    { skip: refuseSkip },
+  );
 }

@@ -1,10 +1,4 @@
-import {
-  ConnectionStatus,
-  ErrorCode,
-  MultiplayerPeer,
-  TransferMode,
-  isClientPeerId,
-} from '../../core/index.js';
+import { ConnectionStatus, ErrorCode, MultiplayerPeer, TransferMode, isClientPeerId } from '../../core/index.js';
 import type { PeerFixture } from './fixture.js';
 import { Harness, bytesEqual, pattern, send } from './harness.js';
 import type { TestRunner } from '../runner.js';
@@ -78,8 +72,7 @@ function runSetupCases<P extends MultiplayerPeer>(runner: TestRunner, fx: PeerFi
     t.same(h.signals(server), [], 'server: nothing emitted without poll()');
     t.same(h.signals(client), [], 'client: nothing emitted without poll()');
     await h.until(
-      () => h.signals(server).length > 0 && h.signals(client).length > 0 &&
-        client.getConnectionStatus() === ConnectionStatus.CONNECTED,
+      () => h.signals(server).length > 0 && h.signals(client).length > 0 && client.getConnectionStatus() === ConnectionStatus.CONNECTED,
       'both sides signalled',
     );
     await h.idle(3);

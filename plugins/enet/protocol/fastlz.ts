@@ -114,7 +114,12 @@ export function fastlzCompress(input: Uint8Array, level: FastLZLevel = 1): Uint8
 
 /** Looks up the hash table at `anchor`; the match start and its first length, or null for a literal. */
 function findMatch(input: Uint8Array, anchor: number, level: FastLZLevel): { ref: number; distance: number; len: number } | null {
-  if (level === 2 && input[anchor] === input[anchor - 1] && input[anchor] === input[anchor + 1] && input[anchor + 1] === input[anchor + 2]) {
+  if (
+    level === 2 &&
+    input[anchor] === input[anchor - 1] &&
+    input[anchor] === input[anchor + 1] &&
+    input[anchor + 1] === input[anchor + 2]
+  ) {
     // A run of the previous byte.
     return { ref: anchor + 2, distance: 1, len: 3 };
   }
@@ -123,8 +128,13 @@ function findMatch(input: Uint8Array, anchor: number, level: FastLZLevel): { ref
   htab[h] = anchor;
   const distance = anchor - ref;
   const maxDistance = level === 1 ? MAX_L1_DISTANCE : MAX_FAR_DISTANCE;
-  if (distance === 0 || distance >= maxDistance || input[ref] !== input[anchor] ||
-      input[ref + 1] !== input[anchor + 1] || input[ref + 2] !== input[anchor + 2]) {
+  if (
+    distance === 0 ||
+    distance >= maxDistance ||
+    input[ref] !== input[anchor] ||
+    input[ref + 1] !== input[anchor + 1] ||
+    input[ref + 2] !== input[anchor + 2]
+  ) {
     return null;
   }
   if (level === 2 && distance >= MAX_L2_DISTANCE) {

@@ -6,8 +6,12 @@ import type { Channel } from './channel.js';
 import type { CommandContext } from './host-receive.js';
 import type { Peer } from './peer.js';
 import {
-  addFragment, findReliableFragmentStart, findUnreliableFragmentStart, dispatchIncomingReliableCommands,
-  dispatchIncomingUnreliableCommands, queueIncomingCommand,
+  addFragment,
+  findReliableFragmentStart,
+  findUnreliableFragmentStart,
+  dispatchIncomingReliableCommands,
+  dispatchIncomingUnreliableCommands,
+  queueIncomingCommand,
 } from './incoming.js';
 import { inReceiveWindow } from './channel.js';
 import { Command, Defaults, Limits, PacketFlag, PeerState } from './protocol.js';
@@ -23,12 +27,18 @@ export function connected(peer: Peer): boolean {
 /** Runs a data command; returns the offset after its payload, or -1 on error. */
 export function receiveData(ctx: CommandContext, number: number): number {
   switch (number) {
-    case Command.SEND_RELIABLE: return handleSend(ctx, 4, 0, PacketFlag.RELIABLE);
-    case Command.SEND_UNRELIABLE: return handleSend(ctx, 6, ctx.view.getUint16(ctx.at + 4), 0);
-    case Command.SEND_UNSEQUENCED: return handleSendUnsequenced(ctx);
-    case Command.SEND_FRAGMENT: return handleSendFragment(ctx, true);
-    case Command.SEND_UNRELIABLE_FRAGMENT: return handleSendFragment(ctx, false);
-    default: return -1;
+    case Command.SEND_RELIABLE:
+      return handleSend(ctx, 4, 0, PacketFlag.RELIABLE);
+    case Command.SEND_UNRELIABLE:
+      return handleSend(ctx, 6, ctx.view.getUint16(ctx.at + 4), 0);
+    case Command.SEND_UNSEQUENCED:
+      return handleSendUnsequenced(ctx);
+    case Command.SEND_FRAGMENT:
+      return handleSendFragment(ctx, true);
+    case Command.SEND_UNRELIABLE_FRAGMENT:
+      return handleSendFragment(ctx, false);
+    default:
+      return -1;
   }
 }
 
@@ -113,15 +123,23 @@ function handleSendFragment(ctx: CommandContext, reliable: boolean): number {
   const fragmentNumber = view.getUint32(at + 12);
   const totalLength = view.getUint32(at + 16);
   const fragmentOffset = view.getUint32(at + 20);
-  if (fragmentCount > Limits.MAXIMUM_FRAGMENT_COUNT || fragmentNumber >= fragmentCount ||
-      totalLength > ctx.host.maximumPacketSize || totalLength < fragmentCount || fragmentOffset >= totalLength ||
-      fragmentLength > totalLength - fragmentOffset) {
+  if (
+    fragmentCount > Limits.MAXIMUM_FRAGMENT_COUNT ||
+    fragmentNumber >= fragmentCount ||
+    totalLength > ctx.host.maximumPacketSize ||
+    totalLength < fragmentCount ||
+    fragmentOffset >= totalLength ||
+    fragmentLength > totalLength - fragmentOffset
+  ) {
     return -1;
   }
   let entry = reliable ? findReliableFragmentStart(channel, start) : findUnreliableFragmentStart(channel, seq, start);
   if (entry !== undefined) {
-    if (entry.fragmentCount !== fragmentCount || entry.totalLength !== totalLength ||
-        (entry.flags & PacketFlag.RELIABLE) !== (reliable ? PacketFlag.RELIABLE : 0)) {
+    if (
+      entry.fragmentCount !== fragmentCount ||
+      entry.totalLength !== totalLength ||
+      (entry.flags & PacketFlag.RELIABLE) !== (reliable ? PacketFlag.RELIABLE : 0)
+    ) {
       return -1;
     }
   } else {

@@ -10,8 +10,21 @@ import { notifyDisconnect } from './host-send.js';
 import { connected, receiveData } from './host-receive-data.js';
 import { isOther, type Peer } from './peer.js';
 import {
-  clamp, Command, COMMAND_MASK, COMMAND_SIZES, Defaults, FLAG_ACKNOWLEDGE, FLAG_UNSEQUENCED, HEADER_FLAG_COMPRESSED,
-  HEADER_FLAG_SENT_TIME, HEADER_SESSION_MASK, HEADER_SESSION_SHIFT, Limits, PeerState, timeDifference, timeLess,
+  clamp,
+  Command,
+  COMMAND_MASK,
+  COMMAND_SIZES,
+  Defaults,
+  FLAG_ACKNOWLEDGE,
+  FLAG_UNSEQUENCED,
+  HEADER_FLAG_COMPRESSED,
+  HEADER_FLAG_SENT_TIME,
+  HEADER_SESSION_MASK,
+  HEADER_SESSION_SHIFT,
+  Limits,
+  PeerState,
+  timeDifference,
+  timeLess,
   windowForBandwidth,
 } from './protocol.js';
 
@@ -47,8 +60,13 @@ export function receiveDatagram(host: ENetHost, input: Uint8Array, address: stri
   if (peerID !== Limits.MAXIMUM_PEER_ID) {
     if (peerID >= host.peers.length) return;
     peer = host.peers[peerID]!;
-    if (peer.state === PeerState.DISCONNECTED || peer.state === PeerState.ZOMBIE || peer.address !== address ||
-        peer.port !== port || (peer.outgoingPeerID < Limits.MAXIMUM_PEER_ID && session !== peer.incomingSessionID)) {
+    if (
+      peer.state === PeerState.DISCONNECTED ||
+      peer.state === PeerState.ZOMBIE ||
+      peer.address !== address ||
+      peer.port !== port ||
+      (peer.outgoingPeerID < Limits.MAXIMUM_PEER_ID && session !== peer.incomingSessionID)
+    ) {
       return;
     }
   }
@@ -80,16 +98,24 @@ function decompressBody(host: ENetHost, data: Uint8Array, limit: number): Uint8A
   const body = compressor === null ? null : compressor.decompress(data, limit);
   if (body !== null && body.length > 0 && body.length <= limit) return body;
   if (host.decompressFailures++ === 0) {
-    host.log.warn(compressor === null
-      ? 'ENet: dropped a compressed datagram: this host has no compressor (both ends must call compress() with the same mode).'
-      : `ENet: dropped a datagram that did not decompress with ${compressor.name} (further ones are only counted).`);
+    host.log.warn(
+      compressor === null
+        ? 'ENet: dropped a compressed datagram: this host has no compressor (both ends must call compress() with the same mode).'
+        : `ENet: dropped a datagram that did not decompress with ${compressor.name} (further ones are only counted).`,
+    );
   }
   return null;
 }
 
 function runCommands(
-  host: ENetHost, first: Peer | null, data: Uint8Array, view: DataView, start: number, sentTime: number,
-  address: string, port: number,
+  host: ENetHost,
+  first: Peer | null,
+  data: Uint8Array,
+  view: DataView,
+  start: number,
+  sentTime: number,
+  address: string,
+  port: number,
 ): void {
   let peer = first;
   let off = start;
@@ -122,7 +148,8 @@ function runCommands(
     if (peer !== null && command & FLAG_ACKNOWLEDGE) {
       if (sentTime < 0) break;
       const s = peer.state;
-      if (s === PeerState.DISCONNECTING || s === PeerState.ACKNOWLEDGING_CONNECT || s === PeerState.DISCONNECTED || s === PeerState.ZOMBIE) continue;
+      if (s === PeerState.DISCONNECTING || s === PeerState.ACKNOWLEDGING_CONNECT || s === PeerState.DISCONNECTED || s === PeerState.ZOMBIE)
+        continue;
       if (s === PeerState.ACKNOWLEDGING_DISCONNECT && number !== Command.DISCONNECT) continue;
       peer.queueAcknowledgement(number, ctx.channelID, ctx.seq, sentTime);
     }
@@ -132,13 +159,20 @@ function runCommands(
 /** Runs one non-CONNECT command; returns the offset after it, or -1 on error. */
 function handleCommand(ctx: CommandContext, number: number): number {
   switch (number) {
-    case Command.ACKNOWLEDGE: return handleAcknowledge(ctx);
-    case Command.VERIFY_CONNECT: return handleVerifyConnect(ctx);
-    case Command.DISCONNECT: return handleDisconnect(ctx);
-    case Command.PING: return connected(ctx.peer!) ? ctx.end : -1;
-    case Command.BANDWIDTH_LIMIT: return handleBandwidthLimit(ctx);
-    case Command.THROTTLE_CONFIGURE: return handleThrottleConfigure(ctx);
-    default: return receiveData(ctx, number);
+    case Command.ACKNOWLEDGE:
+      return handleAcknowledge(ctx);
+    case Command.VERIFY_CONNECT:
+      return handleVerifyConnect(ctx);
+    case Command.DISCONNECT:
+      return handleDisconnect(ctx);
+    case Command.PING:
+      return connected(ctx.peer!) ? ctx.end : -1;
+    case Command.BANDWIDTH_LIMIT:
+      return handleBandwidthLimit(ctx);
+    case Command.THROTTLE_CONFIGURE:
+      return handleThrottleConfigure(ctx);
+    default:
+      return receiveData(ctx, number);
   }
 }
 
@@ -254,8 +288,13 @@ function refuse(host: ENetHost, remotePeerID: number, connectID: number, address
 /** Window for sending to a peer from our outgoing and its incoming bandwidth (docs/wire/enet.md §7.5, §17.2). */
 function sendWindow(localOutgoing: number, remoteIncoming: number): number {
   if (localOutgoing === 0 && remoteIncoming === 0) return Limits.MAXIMUM_WINDOW_SIZE;
-  const bw = localOutgoing === 0 || remoteIncoming === 0 ? Math.max(localOutgoing, remoteIncoming) : Math.min(localOutgoing, remoteIncoming);
-  return clamp(Math.floor(bw / Defaults.WINDOW_SIZE_SCALE) * Limits.MINIMUM_WINDOW_SIZE, Limits.MINIMUM_WINDOW_SIZE, Limits.MAXIMUM_WINDOW_SIZE);
+  const bw =
+    localOutgoing === 0 || remoteIncoming === 0 ? Math.max(localOutgoing, remoteIncoming) : Math.min(localOutgoing, remoteIncoming);
+  return clamp(
+    Math.floor(bw / Defaults.WINDOW_SIZE_SCALE) * Limits.MINIMUM_WINDOW_SIZE,
+    Limits.MINIMUM_WINDOW_SIZE,
+    Limits.MAXIMUM_WINDOW_SIZE,
+  );
 }
 
 function notifyConnect(host: ENetHost, peer: Peer): void {
@@ -272,9 +311,14 @@ function handleVerifyConnect(ctx: CommandContext): number {
   const peer = ctx.peer!;
   if (peer.state !== PeerState.CONNECTING) return ctx.end;
   const channelCount = view.getUint32(at + 16);
-  if (channelCount < Limits.MINIMUM_CHANNEL_COUNT || channelCount > Limits.MAXIMUM_CHANNEL_COUNT ||
-      view.getUint32(at + 28) !== peer.packetThrottleInterval || view.getUint32(at + 32) !== peer.packetThrottleAcceleration ||
-      view.getUint32(at + 36) !== peer.packetThrottleDeceleration || view.getUint32(at + 40) !== peer.connectID) {
+  if (
+    channelCount < Limits.MINIMUM_CHANNEL_COUNT ||
+    channelCount > Limits.MAXIMUM_CHANNEL_COUNT ||
+    view.getUint32(at + 28) !== peer.packetThrottleInterval ||
+    view.getUint32(at + 32) !== peer.packetThrottleAcceleration ||
+    view.getUint32(at + 36) !== peer.packetThrottleDeceleration ||
+    view.getUint32(at + 40) !== peer.connectID
+  ) {
     peer.eventData = 0;
     host.dispatchState(peer, PeerState.ZOMBIE);
     return -1;

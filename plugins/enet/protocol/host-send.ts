@@ -8,9 +8,20 @@ import { crc32 } from './crc32.js';
 import type { ENetHost } from './host.js';
 import { ACK_FIELDS, isOther, type Peer } from './peer.js';
 import {
-  Command, COMMAND_MASK, COMMAND_SIZES, Defaults, FLAG_ACKNOWLEDGE, HEADER_FLAG_COMPRESSED,
-  HEADER_FLAG_SENT_TIME, HEADER_SESSION_MASK, HEADER_SESSION_SHIFT, Limits, PeerState, timeDifference,
-  timeGreaterEqual, timeLess,
+  Command,
+  COMMAND_MASK,
+  COMMAND_SIZES,
+  Defaults,
+  FLAG_ACKNOWLEDGE,
+  HEADER_FLAG_COMPRESSED,
+  HEADER_FLAG_SENT_TIME,
+  HEADER_SESSION_MASK,
+  HEADER_SESSION_SHIFT,
+  Limits,
+  PeerState,
+  timeDifference,
+  timeGreaterEqual,
+  timeLess,
 } from './protocol.js';
 
 /** Commands are written after room for the longest header (peer id, sentTime, checksum). */
@@ -27,7 +38,7 @@ interface Datagram {
 
 /** Sends datagrams to every peer until nothing more fits or is due. Godot: enet_protocol_send_outgoing_commands. */
 export function sendOutgoingCommands(host: ENetHost, checkForTimeouts: boolean): void {
-  for (let again = true; again;) {
+  for (let again = true; again; ) {
     again = false;
     for (const peer of host.peers) {
       if (peer.state === PeerState.DISCONNECTED || peer.state === PeerState.ZOMBIE) continue;
@@ -50,13 +61,21 @@ function sendToPeer(host: ENetHost, peer: Peer, checkForTimeouts: boolean): bool
   d.sentTime = false;
   d.full = false;
   if (peer.acknowledgements.length > 0) sendAcknowledgements(host, peer, d);
-  if (checkForTimeouts && peer.sentReliableCommands.length > 0 && timeGreaterEqual(host.serviceTime, peer.nextTimeout) &&
-      checkTimeouts(host, peer)) {
+  if (
+    checkForTimeouts &&
+    peer.sentReliableCommands.length > 0 &&
+    timeGreaterEqual(host.serviceTime, peer.nextTimeout) &&
+    checkTimeouts(host, peer)
+  ) {
     return false;
   }
   const canPing = peer.outgoingCommands.length === 0 || checkOutgoingCommands(host, peer, d);
-  if (canPing && peer.sentReliableCommands.length === 0 &&
-      timeDifference(host.serviceTime, peer.lastReceiveTime) >= peer.pingInterval && peer.mtu - d.size >= 4) {
+  if (
+    canPing &&
+    peer.sentReliableCommands.length === 0 &&
+    timeDifference(host.serviceTime, peer.lastReceiveTime) >= peer.pingInterval &&
+    peer.mtu - d.size >= 4
+  ) {
     peer.ping();
     checkOutgoingCommands(host, peer, d);
   }
@@ -103,7 +122,7 @@ function sendAcknowledgements(host: ENetHost, peer: Peer, d: Datagram): void {
 function checkTimeouts(host: ENetHost, peer: Peer): boolean {
   const sent = peer.sentReliableCommands;
   let insertAt = 0;
-  for (let i = 0; i < sent.length;) {
+  for (let i = 0; i < sent.length; ) {
     const c = sent[i]!;
     if (timeDifference(host.serviceTime, c.sentTime) < c.roundTripTimeout) {
       i++;
@@ -111,8 +130,10 @@ function checkTimeouts(host: ENetHost, peer: Peer): boolean {
     }
     if (peer.earliestTimeout === 0 || timeLess(c.sentTime, peer.earliestTimeout)) peer.earliestTimeout = c.sentTime;
     const waited = timeDifference(host.serviceTime, peer.earliestTimeout);
-    if (peer.earliestTimeout !== 0 &&
-        (waited >= peer.timeoutMaximum || (2 ** (c.sendAttempts - 1) >= peer.timeoutLimit && waited >= peer.timeoutMinimum))) {
+    if (
+      peer.earliestTimeout !== 0 &&
+      (waited >= peer.timeoutMaximum || (2 ** (c.sendAttempts - 1) >= peer.timeoutLimit && waited >= peer.timeoutMinimum))
+    ) {
       notifyDisconnect(host, peer);
       return true;
     }
@@ -146,8 +167,10 @@ function windowBlocked(peer: Peer, c: OutgoingCommand): boolean {
   const windows = channel.windows();
   const span = (1 << (Defaults.FREE_RELIABLE_WINDOWS + 2)) - 1;
   const mask = ((span << w) | (span >>> (Defaults.RELIABLE_WINDOWS - w))) & 0xffff;
-  return windows[(w + Defaults.RELIABLE_WINDOWS - 1) % Defaults.RELIABLE_WINDOWS]! >= Defaults.RELIABLE_WINDOW_SIZE ||
-    (channel.usedReliableWindows & mask) !== 0;
+  return (
+    windows[(w + Defaults.RELIABLE_WINDOWS - 1) % Defaults.RELIABLE_WINDOWS]! >= Defaults.RELIABLE_WINDOW_SIZE ||
+    (channel.usedReliableWindows & mask) !== 0
+  );
 }
 
 const NONE_KEPT: readonly OutgoingCommand[] = [];
@@ -192,8 +215,11 @@ function checkOutgoingCommands(host: ENetHost, peer: Peer, d: Datagram): boolean
       canPing = false;
     }
     const fixed = COMMAND_SIZES[c.command & COMMAND_MASK]!;
-    if (d.commands >= Limits.MAXIMUM_PACKET_COMMANDS || peer.mtu - d.size < fixed ||
-        (c.data !== null && ((peer.mtu - d.size) & 0xffff) < ((fixed + c.fragmentLength) & 0xffff))) {
+    if (
+      d.commands >= Limits.MAXIMUM_PACKET_COMMANDS ||
+      peer.mtu - d.size < fixed ||
+      (c.data !== null && ((peer.mtu - d.size) & 0xffff) < ((fixed + c.fragmentLength) & 0xffff))
+    ) {
       d.full = true;
       break;
     }
@@ -216,8 +242,12 @@ function checkOutgoingCommands(host: ENetHost, peer: Peer, d: Datagram): boolean
       peer.packetThrottleCounter = (peer.packetThrottleCounter + Defaults.PACKET_THROTTLE_COUNTER) % Defaults.PACKET_THROTTLE_SCALE;
       if (peer.packetThrottleCounter > peer.packetThrottle) {
         // Throttled: drop the packet and all its queued fragments.
-        while (i < queue.length && queue.at(i).reliableSequenceNumber === c.reliableSequenceNumber &&
-               queue.at(i).unreliableSequenceNumber === c.unreliableSequenceNumber && queue.at(i).data === c.data) {
+        while (
+          i < queue.length &&
+          queue.at(i).reliableSequenceNumber === c.reliableSequenceNumber &&
+          queue.at(i).unreliableSequenceNumber === c.unreliableSequenceNumber &&
+          queue.at(i).data === c.data
+        ) {
           i++;
           peer.outgoingOther--;
         }

@@ -236,7 +236,10 @@ export class ENetHost {
    * The counts cover the last 10 s at most and 4,096 sources (then start over), so they stay small.
    */
   countConnect(address: string, port: number): ConnectSource {
-    if (timeDifference(this.serviceTime, this.#connectCountEpoch) >= CONNECT_COUNT_EPOCH_MS || this.#connectCounts.size >= CONNECT_COUNT_SOURCES) {
+    if (
+      timeDifference(this.serviceTime, this.#connectCountEpoch) >= CONNECT_COUNT_EPOCH_MS ||
+      this.#connectCounts.size >= CONNECT_COUNT_SOURCES
+    ) {
       this.#connectCounts.clear();
       this.#connectCountEpoch = this.serviceTime;
     }
@@ -256,16 +259,20 @@ export class ENetHost {
   /** Counts a half-open handshake evicted by a newer CONNECT; logs the first. */
   noteHandshakeEvicted(peer: Peer): void {
     if (this.evictedHandshakes++ === 0) {
-      this.log.warn(`ENet: all ${this.peers.length} slots are taken; an unfinished handshake (${peer.address}:${peer.port}, the source with the most recent CONNECTs) ` +
-        'gave its slot to a newer CONNECT (a CONNECT flood? further evictions are only counted).');
+      this.log.warn(
+        `ENet: all ${this.peers.length} slots are taken; an unfinished handshake (${peer.address}:${peer.port}, the source with the most recent CONNECTs) ` +
+          'gave its slot to a newer CONNECT (a CONNECT flood? further evictions are only counted).',
+      );
     }
   }
 
   /** Counts a fragment refused by `maximumReassemblyData`; logs the first. */
   noteReassemblyRefused(peer: Peer): void {
     if (this.reassemblyRefusals++ === 0) {
-      this.log.warn(`ENet: refused a fragment from ${peer.address}:${peer.port}: ${this.reassemblyBytes} bytes of ` +
-        `fragments are already waiting for reassembly (maximumReassemblyData ${this.maximumReassemblyData}; further refusals are only counted).`);
+      this.log.warn(
+        `ENet: refused a fragment from ${peer.address}:${peer.port}: ${this.reassemblyBytes} bytes of ` +
+          `fragments are already waiting for reassembly (maximumReassemblyData ${this.maximumReassemblyData}; further refusals are only counted).`,
+      );
     }
   }
 

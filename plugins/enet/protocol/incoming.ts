@@ -2,7 +2,7 @@
  * Receive-side ordering: queueing reliable, unreliable and unsequenced data, reassembly
  * bookkeeping and in-order dispatch (docs/wire/enet.md §9.2, §10, §11, §12.3).
  */
-import { Channel, inReceiveWindow, type IncomingCommand } from './channel.js';
+import { type Channel, inReceiveWindow, type IncomingCommand } from './channel.js';
 import { Command, COMMAND_MASK, PeerState } from './protocol.js';
 import type { Peer } from './peer.js';
 
@@ -21,8 +21,15 @@ const NO_DATA = new Uint8Array(0);
  * (thirdparty/enet/peer.c).
  */
 export function queueIncomingCommand(
-  peer: Peer, channel: Channel, command: number, seq: number, useq: number,
-  data: Uint8Array, flags: number, fragmentCount: number, totalLength = data.length,
+  peer: Peer,
+  channel: Channel,
+  command: number,
+  seq: number,
+  useq: number,
+  data: Uint8Array,
+  flags: number,
+  fragmentCount: number,
+  totalLength = data.length,
 ): QueueResult {
   if (peer.state === PeerState.DISCONNECT_LATER) return fragmentCount > 0 ? 'error' : 'discard';
   const number = command & COMMAND_MASK;
@@ -68,11 +75,16 @@ export function queueIncomingCommand(
   // Divergence from ENet: a fragmented packet's buffer is not allocated when its first fragment
   // arrives (ENet mallocs the declared length, up to 32 MiB, at once) but when its last one does.
   const incoming: IncomingCommand = {
-    command, reliableSequenceNumber: seq, unreliableSequenceNumber: useq & 0xffff,
-    fragmentCount, fragmentsRemaining: fragmentCount,
+    command,
+    reliableSequenceNumber: seq,
+    unreliableSequenceNumber: useq & 0xffff,
+    fragmentCount,
+    fragmentsRemaining: fragmentCount,
     fragments: fragmented ? new Uint32Array((fragmentCount + 31) >>> 5) : null,
-    data: fragmented ? NO_DATA : data, totalLength,
-    pieces: fragmented ? [] : null, pieceOffsets: fragmented ? [] : null,
+    data: fragmented ? NO_DATA : data,
+    totalLength,
+    pieces: fragmented ? [] : null,
+    pieceOffsets: fragmented ? [] : null,
     flags,
   };
   peer.totalWaitingData += totalLength;
@@ -99,8 +111,12 @@ export function queueIncomingCommand(
  */
 function unblocksUnreliable(channel: Channel, number: number, seq: number): boolean {
   const head = channel.incomingUnreliableCommands[0];
-  return number === Command.SEND_RELIABLE && head !== undefined && head.reliableSequenceNumber === seq &&
-    seq === ((channel.incomingReliableSequenceNumber + 1) & 0xffff);
+  return (
+    number === Command.SEND_RELIABLE &&
+    head !== undefined &&
+    head.reliableSequenceNumber === seq &&
+    seq === ((channel.incomingReliableSequenceNumber + 1) & 0xffff)
+  );
 }
 
 /** Distance of `seq` ahead of the channel's delivered reliable sequence number (mod 2^16). */
@@ -161,7 +177,8 @@ export function dispatchIncomingReliableCommands(peer: Peer, channel: Channel): 
     const c = list[n]!;
     if (c.fragmentsRemaining > 0 || c.reliableSequenceNumber !== ((channel.incomingReliableSequenceNumber + 1) & 0xffff)) break;
     channel.incomingReliableSequenceNumber = c.reliableSequenceNumber;
-    if (c.fragmentCount > 0) channel.incomingReliableSequenceNumber = (channel.incomingReliableSequenceNumber + c.fragmentCount - 1) & 0xffff;
+    if (c.fragmentCount > 0)
+      channel.incomingReliableSequenceNumber = (channel.incomingReliableSequenceNumber + c.fragmentCount - 1) & 0xffff;
     n++;
   }
   if (n === 0) return;
@@ -181,8 +198,10 @@ export function dispatchIncomingUnreliableCommands(peer: Peer, channel: Channel)
   // Fast path: the head waits for a future reliable epoch, so nothing can move (the C library
   // also stops its walk there); avoids rebuilding a long pending list on every arrival.
   const head = list[0];
-  if (head === undefined || (head.reliableSequenceNumber !== channel.incomingReliableSequenceNumber &&
-      inReceiveWindow(channel, head.reliableSequenceNumber))) {
+  if (
+    head === undefined ||
+    (head.reliableSequenceNumber !== channel.incomingReliableSequenceNumber && inReceiveWindow(channel, head.reliableSequenceNumber))
+  ) {
     return;
   }
   // Compacted in place (kept entries move down over consumed ones): this runs once per arriving

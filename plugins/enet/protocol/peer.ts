@@ -87,7 +87,10 @@ export class Peer {
   /** Application data slot (Godot keeps its ENetPacketPeer wrapper here). */
   data: unknown = null;
 
-  constructor(readonly host: ENetHost, readonly incomingPeerID: number) {
+  constructor(
+    readonly host: ENetHost,
+    readonly incomingPeerID: number,
+  ) {
     this.mtu = host.mtu;
   }
 
@@ -120,8 +123,10 @@ export class Peer {
     if (fragmentCount > Limits.MAXIMUM_FRAGMENT_COUNT) return false;
     let command: number;
     let start: number;
-    if ((flags & (PacketFlag.RELIABLE | PacketFlag.UNRELIABLE_FRAGMENT)) === PacketFlag.UNRELIABLE_FRAGMENT &&
-        channel.outgoingUnreliableSequenceNumber < 0xffff) {
+    if (
+      (flags & (PacketFlag.RELIABLE | PacketFlag.UNRELIABLE_FRAGMENT)) === PacketFlag.UNRELIABLE_FRAGMENT &&
+      channel.outgoingUnreliableSequenceNumber < 0xffff
+    ) {
       command = Command.SEND_UNRELIABLE_FRAGMENT;
       start = (channel.outgoingUnreliableSequenceNumber + 1) & 0xffff;
     } else {
@@ -139,13 +144,27 @@ export class Peer {
 
   /** Assigns sequence numbers and queues a command. Godot: enet_peer_setup_outgoing_command. */
   queueOutgoingCommand(
-    command: number, channelID: number, header: Uint8Array | null,
-    data: Uint8Array | null, fragmentOffset: number, fragmentLength: number,
+    command: number,
+    channelID: number,
+    header: Uint8Array | null,
+    data: Uint8Array | null,
+    fragmentOffset: number,
+    fragmentLength: number,
   ): OutgoingCommand {
     const c: OutgoingCommand = {
-      command, channelID, reliableSequenceNumber: 0, unreliableSequenceNumber: 0, header, data,
-      fragmentOffset, fragmentLength, fragmentCount: 0, fragmentNumber: 0,
-      sendAttempts: 0, sentTime: 0, roundTripTimeout: 0,
+      command,
+      channelID,
+      reliableSequenceNumber: 0,
+      unreliableSequenceNumber: 0,
+      header,
+      data,
+      fragmentOffset,
+      fragmentLength,
+      fragmentCount: 0,
+      fragmentNumber: 0,
+      sendAttempts: 0,
+      sentTime: 0,
+      roundTripTimeout: 0,
     };
     this.outgoingDataTotal += COMMAND_SIZES[command & 0x0f]! + fragmentLength;
     if (channelID === 0xff) {
@@ -222,7 +241,8 @@ export class Peer {
   /** Graceful disconnect (docs/wire/enet.md §18.1). Godot: enet_peer_disconnect. */
   disconnect(data: number): void {
     const s = this.state;
-    if (s === PeerState.DISCONNECTING || s === PeerState.DISCONNECTED || s === PeerState.ACKNOWLEDGING_DISCONNECT || s === PeerState.ZOMBIE) return;
+    if (s === PeerState.DISCONNECTING || s === PeerState.DISCONNECTED || s === PeerState.ACKNOWLEDGING_DISCONNECT || s === PeerState.ZOMBIE)
+      return;
     this.resetQueues();
     const connected = s === PeerState.CONNECTED || s === PeerState.DISCONNECT_LATER;
     const flag = connected ? FLAG_ACKNOWLEDGE : FLAG_UNSEQUENCED;

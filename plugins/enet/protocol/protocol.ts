@@ -112,7 +112,7 @@ const TIME_OVERFLOW = 86_400_000;
 
 /** Wrap-aware `a < b` on u32 millisecond times (ENET_TIME_LESS). */
 export function timeLess(a: number, b: number): boolean {
-  return ((a - b) >>> 0) >= TIME_OVERFLOW;
+  return (a - b) >>> 0 >= TIME_OVERFLOW;
 }
 
 /** Wrap-aware `a >= b` (ENET_TIME_GREATER_EQUAL). */

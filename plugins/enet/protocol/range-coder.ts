@@ -65,12 +65,18 @@ class Model {
         const nv = this.value[n]!;
         if (v < nv) {
           this.under[n] += inc;
-          if (this.left[n]) { n = this.left[n]!; continue; }
+          if (this.left[n]) {
+            n = this.left[n]!;
+            continue;
+          }
           result = this.create(v, inc);
           this.left[n] = result;
         } else if (v > nv) {
           under += this.under[n]!;
-          if (this.right[n]) { n = this.right[n]!; continue; }
+          if (this.right[n]) {
+            n = this.right[n]!;
+            continue;
+          }
           result = this.create(v, inc);
           this.right[n] = result;
         } else {
@@ -130,7 +136,10 @@ export function rangeCoderCompress(input: Uint8Array, limit: number): Uint8Array
         if (range >= BOTTOM) break;
         range = (0x100000000 - low) & (BOTTOM - 1);
       }
-      if (outPos >= limit) { overflow = true; return; }
+      if (outPos >= limit) {
+        overflow = true;
+        return;
+      }
       out[outPos++] = low >>> 24;
       range = (range << 8) >>> 0;
       low = (low << 8) >>> 0;
@@ -149,7 +158,8 @@ export function rangeCoderCompress(input: Uint8Array, limit: number): Uint8Array
       const s = m.lookup(ctx, v, SUB_INCREMENT, 0);
       const under = m.foundUnder;
       const count = m.foundCount;
-      if (link < 0) predicted = s; else m.parent[link] = s;
+      if (link < 0) predicted = s;
+      else m.parent[link] = s;
       link = s;
       const total = m.total[ctx]!;
       if (count > 0) {
@@ -162,19 +172,28 @@ export function rangeCoderCompress(input: Uint8Array, limit: number): Uint8Array
       m.total[ctx] += SUB_INCREMENT;
       if (count > 0xff - 2 * SUB_INCREMENT || m.total[ctx]! > TOTAL_LIMIT) m.rescale(ctx, 0);
       if (overflow) return null;
-      if (count > 0) { coded = true; break; }
+      if (count > 0) {
+        coded = true;
+        break;
+      }
       ctx = m.parent[ctx]!;
     }
     if (!coded) {
       const s = m.lookup(0, v, ROOT_INCREMENT, ROOT_MINIMUM);
-      if (link < 0) predicted = s; else m.parent[link] = s;
+      if (link < 0) predicted = s;
+      else m.parent[link] = s;
       encode(m.escapes[0]! + m.foundUnder, m.foundCount, m.total[0]!);
       m.total[0] += ROOT_INCREMENT;
       if (m.foundCount > 0xff - 2 * ROOT_INCREMENT + ROOT_MINIMUM || m.total[0]! > TOTAL_LIMIT) m.rescale(0, ROOT_MINIMUM);
       if (overflow) return null;
     }
-    if (order >= 2) predicted = m.parent[predicted]!; else order++;
-    if (m.next >= RESET_AT) { m.reset(); predicted = 0; order = 0; }
+    if (order >= 2) predicted = m.parent[predicted]!;
+    else order++;
+    if (m.next >= RESET_AT) {
+      m.reset();
+      predicted = 0;
+      order = 0;
+    }
   }
   while (low !== 0) {
     if (outPos >= limit) return null;
@@ -223,7 +242,10 @@ export function rangeCoderDecompress(input: Uint8Array, limit: number): Uint8Arr
       const total = m.total[ctx]!;
       if (escapes === 0 || escapes >= total) continue;
       const c = peek(total);
-      if (c < escapes) { consume(0, escapes); continue; }
+      if (c < escapes) {
+        consume(0, escapes);
+        continue;
+      }
       const n = searchSubContext(m, ctx, c - escapes);
       if (n === 0) return null;
       v = m.value[n]!;
@@ -247,7 +269,8 @@ export function rangeCoderDecompress(input: Uint8Array, limit: number): Uint8Arr
     let link = -1;
     for (let p = predicted; p !== foundIn; p = m.parent[p]!) {
       const s = m.lookup(p, v, SUB_INCREMENT, 0);
-      if (link < 0) predicted = s; else m.parent[link] = s;
+      if (link < 0) predicted = s;
+      else m.parent[link] = s;
       link = s;
       if (m.foundCount <= 0) {
         m.escapes[p] += SUB_ESCAPE_INCREMENT;
@@ -256,11 +279,17 @@ export function rangeCoderDecompress(input: Uint8Array, limit: number): Uint8Arr
       m.total[p] += SUB_INCREMENT;
       if (m.foundCount > 0xff - 2 * SUB_INCREMENT || m.total[p]! > TOTAL_LIMIT) m.rescale(p, 0);
     }
-    if (link < 0) predicted = bottom; else m.parent[link] = bottom;
+    if (link < 0) predicted = bottom;
+    else m.parent[link] = bottom;
     if (outPos >= limit) return null;
     out[outPos++] = v;
-    if (order >= 2) predicted = m.parent[predicted]!; else order++;
-    if (m.next >= RESET_AT) { m.reset(); predicted = 0; order = 0; }
+    if (order >= 2) predicted = m.parent[predicted]!;
+    else order++;
+    if (m.next >= RESET_AT) {
+      m.reset();
+      predicted = 0;
+      order = 0;
+    }
   }
 }
 
@@ -293,7 +322,10 @@ function decodeRoot(m: Model, peek: (t: number) => number, consume: (u: number, 
   const total = m.total[0]!;
   let c = peek(total);
   const escapes = m.escapes[0]!;
-  if (c < escapes) { consume(0, escapes); return -1; }
+  if (c < escapes) {
+    consume(0, escapes);
+    return -1;
+  }
   c -= escapes;
   let under = 0;
   let count = ROOT_MINIMUM;
@@ -312,7 +344,10 @@ function decodeRoot(m: Model, peek: (t: number) => number, consume: (u: number, 
       const before = m.count[n]! + ROOT_MINIMUM;
       if (c >= after) {
         under += m.under[n]!;
-        if (m.right[n]) { n = m.right[n]!; continue; }
+        if (m.right[n]) {
+          n = m.right[n]!;
+          continue;
+        }
         const v = nv + 1 + (c - after);
         if (v > 0xff) return null;
         under = c;
@@ -320,7 +355,10 @@ function decodeRoot(m: Model, peek: (t: number) => number, consume: (u: number, 
         m.right[n] = result;
       } else if (c < after - before) {
         m.under[n] += ROOT_INCREMENT;
-        if (m.left[n]) { n = m.left[n]!; continue; }
+        if (m.left[n]) {
+          n = m.left[n]!;
+          continue;
+        }
         const v = nv - 1 - (after - before - c - 1);
         if (v < 0) return null;
         under = c;

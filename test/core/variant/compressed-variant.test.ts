@@ -69,7 +69,7 @@ t.test('decode_and_decompress_variant: bad input is an error code with length 0'
     ['INT 64-bit truncated', 'c2 01 02 03 04 05 06 07', ErrorCode.ERR_INVALID_DATA],
     ['mode bits on another type make the header type invalid', '45 00 00 00 00 00 80 3f 00 00 00 40', ErrorCode.ERR_INVALID_DATA],
     ['plain Variant truncated', '05 00 00 00 00 00 80 3f', ErrorCode.ERR_INVALID_DATA],
-    ['full object without allowObjects (Godot\'s null-Object bug bytes)', '18 00 00 00', ErrorCode.ERR_UNAUTHORIZED],
+    ["full object without allowObjects (Godot's null-Object bug bytes)", '18 00 00 00', ErrorCode.ERR_UNAUTHORIZED],
   ];
   for (const [name, h, code] of cases) {
     const r = decodeAndDecompressVariant(unhex(h));
@@ -103,7 +103,11 @@ t.test('isRawArguments: zero values, or exactly one PackedByteArray', (t) => {
 t.test('encode_and_compress_variants raw: no values write nothing; one PackedByteArray is copied verbatim', (t) => {
   t.equal(hex(ok(encodeAndCompressVariants([], { raw: true }))), '');
   t.equal(hex(ok(encodeAndCompressVariants([new Uint8Array([1, 2, 3])], { raw: true }))), '01 02 03');
-  t.equal(hex(ok(encodeAndCompressVariants([new Uint8Array([1, 2, 3])]))), '1d 00 00 00 03 00 00 00 01 02 03 00', 'without raw: a plain PackedByteArray');
+  t.equal(
+    hex(ok(encodeAndCompressVariants([new Uint8Array([1, 2, 3])]))),
+    '1d 00 00 00 03 00 00 00 01 02 03 00',
+    'without raw: a plain PackedByteArray',
+  );
   t.equal(hex(ok(encodeAndCompressVariants([7], { raw: true }))), '02 07', 'one non-byte value: compressed as usual');
   t.end();
 });
@@ -147,9 +151,9 @@ t.test('decode_and_decompress_variants: too few bytes for the count is ERR_INVAL
   const r = decodeAndDecompressVariants(unhex('02 05 81'), 0, 3);
   t.equal(r.error, ErrorCode.ERR_INVALID_DATA);
   t.equal(r.length, 0);
-  t.same(r.values, [5, true, null], 'Godot\'s RPC receiver still calls the method with the rest as null');
+  t.same(r.values, [5, true, null], "Godot's RPC receiver still calls the method with the rest as null");
   const bad = decodeAndDecompressVariants(unhex('02 05 18 00 00 00'), 0, 2);
-  t.equal(bad.error, ErrorCode.ERR_UNAUTHORIZED, 'the first failing value\'s code');
+  t.equal(bad.error, ErrorCode.ERR_UNAUTHORIZED, "the first failing value's code");
   t.same(bad.values, [5, null]);
   t.equal(decodeAndDecompressVariants(unhex('02 05'), 0, -1).error, ErrorCode.ERR_INVALID_PARAMETER);
   t.end();

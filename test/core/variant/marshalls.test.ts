@@ -7,6 +7,7 @@ import {
   decodeUint32,
   decodeUint64,
   encodeCString,
+  decodeCString,
   encodeDouble,
   encodeFloat,
   encodeHalf,
@@ -60,7 +61,7 @@ t.test('decode_uint32: reads at an offset, unsigned', (t) => {
   t.end();
 });
 
-t.test('encode_uint64: negative bigints are written as two\'s complement', (t) => {
+t.test("encode_uint64: negative bigints are written as two's complement", (t) => {
   const out = new Uint8Array(8);
   encodeUint64(-1n, out);
   t.equal(hex(out), 'ff ff ff ff ff ff ff ff');
@@ -90,5 +91,18 @@ t.test('encode_half/decode_half: special values', (t) => {
 
 t.test('encode_cstring: without an output buffer only measures (UTF-8 bytes + NUL)', (t) => {
   t.equal(encodeCString('é'), 3);
+  t.end();
+});
+
+t.test('decodeCString: UTF-8 up to the first NUL or end, BOM dropped, malformed → null, end clamped', (t) => {
+  const bytes = Uint8Array.of(0x68, 0xc3, 0xa9, 0x00, 0x7a);
+  t.equal(decodeCString(bytes, 0), 'hé', 'stops at the NUL');
+  t.equal(decodeCString(bytes, 4), 'z', 'to the end when there is no NUL');
+  t.equal(decodeCString(bytes, 0, 1), 'h', 'stops at end');
+  t.equal(decodeCString(bytes, 4, 99), 'z', 'an end past the bytes is clamped');
+  t.equal(decodeCString(bytes, 9), '', 'an offset past the bytes reads nothing');
+  t.equal(decodeCString(Uint8Array.of(0xef, 0xbb, 0xbf, 0x61), 0), 'a', 'a leading BOM is dropped');
+  t.equal(decodeCString(Uint8Array.of(0x61, 0xc3), 0), null, 'a cut sequence is malformed');
+  t.equal(decodeCString(new Uint8Array(60).fill(0x61), 0)?.length, 60, 'the long path too');
   t.end();
 });

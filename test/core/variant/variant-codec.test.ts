@@ -80,7 +80,7 @@ t.test('decode_variant BOOL: any non-zero word is true', (t) => {
   t.end();
 });
 
-t.test('decode_variant STRING: stops at the first NUL and drops a leading BOM, as Godot\'s parse_utf8', (t) => {
+t.test("decode_variant STRING: stops at the first NUL and drops a leading BOM, as Godot's parse_utf8", (t) => {
   decodes(t, '04 00 00 00 04 00 00 00 61 00 62 63', 'a');
   decodes(t, '04 00 00 00 04 00 00 00 ef bb bf 78', 'x');
   decodes(t, '04 00 00 00 04 00 00 00 61 00 ff ff', 'a', { allowObjects: false });
@@ -112,7 +112,11 @@ t.test('encode_variant math types: component order of every layout (Basis and Tr
   const cases: Array<[string, Variant, string]> = [
     ['Rect2i', new Rect2i(1, 2, 3, 4), `08 00 00 00 ${i(1, 2, 3, 4)}`],
     ['Vector3i', new Vector3i(1, -2, 3), `0a 00 00 00 ${i(1, -2, 3)}`],
-    ['Transform2D (columns x, y, origin)', new Transform2D(new Vector2(1, 2), new Vector2(3, 4), new Vector2(5, 6)), `0b 00 00 00 ${f(1, 2, 3, 4, 5, 6)}`],
+    [
+      'Transform2D (columns x, y, origin)',
+      new Transform2D(new Vector2(1, 2), new Vector2(3, 4), new Vector2(5, 6)),
+      `0b 00 00 00 ${f(1, 2, 3, 4, 5, 6)}`,
+    ],
     ['Vector4i', new Vector4i(1, 2, 3, 4), `0d 00 00 00 ${i(1, 2, 3, 4)}`],
     ['Plane', new Plane(new Vector3(0, 1, 0), 5), `0e 00 00 00 ${f(0, 1, 0, 5)}`],
     ['Quaternion', new Quaternion(1, 2, 3, 4), `0f 00 00 00 ${f(1, 2, 3, 4)}`],
@@ -199,7 +203,9 @@ t.test('typed containers: object element types become EncodedObjectAsID without 
   decodes(t, full, new TypedArray(ContainerType.ofClass('EncodedObjectAsID'), []));
   decodes(t, '1c 00 02 00 04 00 00 00 4e 6f 64 65 00 00 00 00', new TypedArray(ContainerType.ofClass('Node'), []), { allowObjects: true });
   decodes(t, '1c 00 01 00 18 00 00 00 00 00 00 00', new TypedArray(ContainerType.ofClass('EncodedObjectAsID'), []));
-  fails(t, '1c 00 03 00 04 00 00 00 61 2e 67 64 00 00 00 00', ErrorCode.ERR_INVALID_DATA, 'script path must be res://', { allowObjects: true });
+  fails(t, '1c 00 03 00 04 00 00 00 61 2e 67 64 00 00 00 00', ErrorCode.ERR_INVALID_DATA, 'script path must be res://', {
+    allowObjects: true,
+  });
   fails(t, '1c 00 01 00 27 00 00 00 00 00 00 00', ErrorCode.ERR_INVALID_DATA, 'element type id ≥ VARIANT_MAX');
   decodes(t, '1c 00 01 00 00 00 00 00 00 00 00 00', [], {});
   t.end();
@@ -215,7 +221,11 @@ t.test('typed dictionaries: one side typed, the other untyped (kind 0)', (t) => 
 
 t.test('decode_variant ARRAY/DICTIONARY: bit 31 of the count (obsolete "shared") is masked; later duplicate keys win', (t) => {
   decodes(t, '1c 00 00 00 01 00 00 80 00 00 00 00', [null]);
-  decodes(t, '1b 00 00 00 02 00 00 00 02 00 00 00 01 00 00 00 00 00 00 00 02 00 00 00 01 00 00 00 01 00 00 00 01 00 00 00', new Map([[1, true]]));
+  decodes(
+    t,
+    '1b 00 00 00 02 00 00 00 02 00 00 00 01 00 00 00 00 00 00 00 02 00 00 00 01 00 00 00 01 00 00 00 01 00 00 00',
+    new Map([[1, true]]),
+  );
   t.end();
 });
 
@@ -252,7 +262,12 @@ t.test('nesting: 1025 levels of Array decode, 1026 fail with ERR_OUT_OF_MEMORY (
 
 t.test('encode_variant: JavaScript values outside the Variant type are ERR_INVALID_PARAMETER', (t) => {
   class Thing {}
-  for (const [name, v] of [['function', () => 1], ['symbol', Symbol('s')], ['class instance', new Thing()], ['Date', new Date(0)]] as const) {
+  for (const [name, v] of [
+    ['function', () => 1],
+    ['symbol', Symbol('s')],
+    ['class instance', new Thing()],
+    ['Date', new Date(0)],
+  ] as const) {
     t.equal(encodeVariant(v as never), ErrorCode.ERR_INVALID_PARAMETER, name);
     t.equal(encodeVariant([1, { a: v }] as never), ErrorCode.ERR_INVALID_PARAMETER, `${name} nested`);
   }
@@ -263,7 +278,10 @@ t.test('encode_variant: undefined is NIL, plain objects are Dictionaries, subcla
   class Position extends Vector2 {}
   t.equal(hex(ok(encodeVariant(undefined))), '00 00 00 00');
   t.equal(hex(ok(encodeVariant({ hp: 100 }))), hex(ok(encodeVariant(new Map([['hp', 100]])))));
-  t.equal(hex(ok(encodeVariant(Object.assign(Object.create(null) as object, { hp: 100 }) as Variant))), hex(ok(encodeVariant({ hp: 100 }))));
+  t.equal(
+    hex(ok(encodeVariant(Object.assign(Object.create(null) as object, { hp: 100 }) as Variant))),
+    hex(ok(encodeVariant({ hp: 100 }))),
+  );
   t.equal(hex(ok(encodeVariant(new Position(1, 2)))), '05 00 00 00 00 00 80 3f 00 00 00 40');
   t.equal(hex(ok(encodeVariant(Buffer.from([1])))), '1d 00 00 00 01 00 00 00 01 00 00 00', 'a Node Buffer is a PackedByteArray');
   t.end();

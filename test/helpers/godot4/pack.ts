@@ -44,7 +44,9 @@ function stripRes(path: string): string {
 
 /** Builds a format-3 pack for Godot `version` (default 4.6.0) from `files` (paths with or without `res://`). */
 export function writePack(files: readonly PackFile[], version: readonly [number, number, number] = [4, 6, 0]): Uint8Array {
-  const sorted = [...files].map((f) => ({ path: stripRes(f.path), data: f.data })).sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+  const sorted = [...files]
+    .map((f) => ({ path: stripRes(f.path), data: f.data }))
+    .sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
   const seen = new Set<string>();
   for (const f of sorted) {
     if (seen.has(f.path)) throw new Error(`writePack: duplicate path ${f.path}`);

@@ -10,7 +10,14 @@ import { ErrorCode, isPacket } from '../../../core/index.js';
 import { WebRTCMultiplayerPeer, WebRTCPeerConnection, type WebRTCConfiguration } from '../../../plugins/webrtc/index.js';
 import { State, WebSocketPeer } from '../../../plugins/websocket/index.js';
 import { Node, SceneTree, type SceneMultiplayer } from '../../../scenetree/index.js';
-import { encodeCandidate, encodeMessage, MessageType, parseCandidate, parseMessage, type SignalMessage } from '../../../samples/webrtc-signaling/protocol.js';
+import {
+  encodeCandidate,
+  encodeMessage,
+  MessageType,
+  parseCandidate,
+  parseMessage,
+  type SignalMessage,
+} from '../../../samples/webrtc-signaling/protocol.js';
 import { addMainScene, type MainScene } from './nodes.js';
 
 /** No ICE server (no internet here); ICE bound to loopback. */

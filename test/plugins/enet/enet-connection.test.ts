@@ -1,7 +1,13 @@
 import t, { type Test } from 'tap';
 import { ErrorCode, MultiplayerError } from '../../../core/index.js';
 import {
-  CompressionMode, ENetConnection, ENetPacketPeer, ENetPeerState, EventType, HostStatistic, PeerStatistic,
+  CompressionMode,
+  ENetConnection,
+  ENetPacketPeer,
+  ENetPeerState,
+  EventType,
+  HostStatistic,
+  PeerStatistic,
   type ENetEvent,
 } from '../../../plugins/enet/index.js';
 
@@ -18,7 +24,10 @@ async function serviceUntil(conns: ENetConnection[], seen: ENetEvent[], done: ()
   }
 }
 
-async function pair(t: Test, compress: boolean | CompressionMode = false): Promise<{ server: ENetConnection; client: ENetConnection; peer: ENetPacketPeer; seen: ENetEvent[] }> {
+async function pair(
+  t: Test,
+  compress: boolean | CompressionMode = false,
+): Promise<{ server: ENetConnection; client: ENetConnection; peer: ENetPacketPeer; seen: ENetEvent[] }> {
   const server = new ENetConnection();
   t.equal(await server.createHostBound('127.0.0.1', 0, 4), ErrorCode.OK);
   const client = new ENetConnection();
@@ -91,24 +100,38 @@ t.test('compress(RANGE_CODER) on both ends carries data; COMPRESS_ZSTD throws ER
   t.throws(() => server.compress(CompressionMode.COMPRESS_ZSTD), { code: ErrorCode.ERR_UNAVAILABLE });
 });
 
-for (const [name, mode] of [['FASTLZ', CompressionMode.COMPRESS_FASTLZ], ['ZLIB', CompressionMode.COMPRESS_ZLIB]] as const) {
-  t.test(`compress(COMPRESS_${name}) on both ends: reliable, unreliable and fragmented packets arrive, fewer bytes on the wire`, async (t) => {
-    const { server, client, peer, seen } = await pair(t, mode);
-    client.popStatistic(HostStatistic.HOST_TOTAL_SENT_DATA);
-    const packets = [
-      { channel: 0, data: new TextEncoder().encode('reliable text '.repeat(30)), flags: ENetPacketPeer.FLAG_RELIABLE },
-      { channel: 1, data: new TextEncoder().encode('unreliable text '.repeat(20)), flags: 0 },
-      { channel: 2, data: new TextEncoder().encode('fragmented reliable '.repeat(400)), flags: ENetPacketPeer.FLAG_RELIABLE },
-      { channel: 1, data: new TextEncoder().encode('fragmented unreliable '.repeat(200)), flags: ENetPacketPeer.FLAG_UNRELIABLE_FRAGMENT },
-    ];
-    for (const p of packets) t.equal(peer.send(p.channel, p.data, p.flags), ErrorCode.OK);
-    const got = (): ENetEvent[] => seen.filter((e) => e.type === EventType.EVENT_RECEIVE && e.peer !== null && e.peer !== peer);
-    await serviceUntil([server, client], seen, () => got().length === packets.length);
-    for (const p of packets) t.ok(got().some((e) => e.channel === p.channel && Buffer.from(e.packet!).equals(p.data)), `${p.data.length} B on channel ${p.channel}`);
-    const payload = packets.reduce((n, p) => n + p.data.length, 0);
-    const wire = client.popStatistic(HostStatistic.HOST_TOTAL_SENT_DATA);
-    t.ok(wire < payload / 2, `${payload} B of repetitive text took ${wire} B on the wire`);
-  });
+for (const [name, mode] of [
+  ['FASTLZ', CompressionMode.COMPRESS_FASTLZ],
+  ['ZLIB', CompressionMode.COMPRESS_ZLIB],
+] as const) {
+  t.test(
+    `compress(COMPRESS_${name}) on both ends: reliable, unreliable and fragmented packets arrive, fewer bytes on the wire`,
+    async (t) => {
+      const { server, client, peer, seen } = await pair(t, mode);
+      client.popStatistic(HostStatistic.HOST_TOTAL_SENT_DATA);
+      const packets = [
+        { channel: 0, data: new TextEncoder().encode('reliable text '.repeat(30)), flags: ENetPacketPeer.FLAG_RELIABLE },
+        { channel: 1, data: new TextEncoder().encode('unreliable text '.repeat(20)), flags: 0 },
+        { channel: 2, data: new TextEncoder().encode('fragmented reliable '.repeat(400)), flags: ENetPacketPeer.FLAG_RELIABLE },
+        {
+          channel: 1,
+          data: new TextEncoder().encode('fragmented unreliable '.repeat(200)),
+          flags: ENetPacketPeer.FLAG_UNRELIABLE_FRAGMENT,
+        },
+      ];
+      for (const p of packets) t.equal(peer.send(p.channel, p.data, p.flags), ErrorCode.OK);
+      const got = (): ENetEvent[] => seen.filter((e) => e.type === EventType.EVENT_RECEIVE && e.peer !== null && e.peer !== peer);
+      await serviceUntil([server, client], seen, () => got().length === packets.length);
+      for (const p of packets)
+        t.ok(
+          got().some((e) => e.channel === p.channel && Buffer.from(e.packet!).equals(p.data)),
+          `${p.data.length} B on channel ${p.channel}`,
+        );
+      const payload = packets.reduce((n, p) => n + p.data.length, 0);
+      const wire = client.popStatistic(HostStatistic.HOST_TOTAL_SENT_DATA);
+      t.ok(wire < payload / 2, `${payload} B of repetitive text took ${wire} B on the wire`);
+    },
+  );
 }
 
 t.test('dtlsServerSetup/dtlsClientSetup: ERR_UNAVAILABLE (DTLS is out of scope)', async (t) => {
@@ -125,7 +148,11 @@ t.test('ENetPacketPeer: disconnect, disconnect later, disconnect now and reset',
     const remote = (): ENetEvent | undefined => seen.find((e) => e.type === EventType.EVENT_DISCONNECT && e.data === 77);
     await serviceUntil([server, client], seen, () => remote() !== undefined);
     t.ok(remote(), `${how}: the server sees data 77`);
-    if (how === 'peerDisconnectLater') t.ok(seen.some((e) => e.type === EventType.EVENT_RECEIVE), 'queued data went first');
+    if (how === 'peerDisconnectLater')
+      t.ok(
+        seen.some((e) => e.type === EventType.EVENT_RECEIVE),
+        'queued data went first',
+      );
     if (how === 'peerDisconnectNow') t.notOk(peer.isActive(), 'no local event; the peer is released at once');
     else await serviceUntil([server, client], seen, () => !peer.isActive());
     t.equal(peer.getState(), ENetPeerState.STATE_DISCONNECTED);
@@ -167,7 +194,10 @@ t.test('broadcast, channelLimit, bandwidthLimit, refuseNewConnections', async (t
   const latePeer = late.connectToHost('127.0.0.1', server.getLocalPort(), 2, 9)!;
   const lateSeen: ENetEvent[] = [];
   await serviceUntil([server, late], lateSeen, () => lateSeen.some((e) => e.type === EventType.EVENT_DISCONNECT));
-  t.notOk(lateSeen.some((e) => e.type === EventType.EVENT_CONNECT), 'the refused client never connected');
+  t.notOk(
+    lateSeen.some((e) => e.type === EventType.EVENT_CONNECT),
+    'the refused client never connected',
+  );
   t.equal(latePeer.isActive(), false);
   t.equal(late.connectToHost('not-an-ip', 1), null, 'no DNS: unresolvable addresses give null');
 });

@@ -1,7 +1,21 @@
 import t, { type Test } from 'tap';
-import { ConnectionStatus, createContainer, ErrorCode, MultiplayerError, TOKENS, TransferMode, type PeerFactory } from '../../../core/index.js';
 import {
-  CompressionMode, ENetConnection, ENetMultiplayerPeer, ENetPacketPeer, EventType, enetModule, type ENetEvent,
+  ConnectionStatus,
+  createContainer,
+  ErrorCode,
+  MultiplayerError,
+  TOKENS,
+  TransferMode,
+  type PeerFactory,
+} from '../../../core/index.js';
+import {
+  CompressionMode,
+  ENetConnection,
+  ENetMultiplayerPeer,
+  ENetPacketPeer,
+  EventType,
+  enetModule,
+  type ENetEvent,
 } from '../../../plugins/enet/index.js';
 import { pollUntil } from '../../../testing/index.js';
 
@@ -30,7 +44,10 @@ async function until(peers: ENetMultiplayerPeer[], pumps: Array<() => void>, don
 
 t.test('createClient: announces its id in the CONNECT data; asks for channelCount + 2 channels (255 for 0)', async (t) => {
   const { conn, seen, pump } = await rawServer(t);
-  for (const [count, expected] of [[0, 255], [3, 5]] as const) {
+  for (const [count, expected] of [
+    [0, 255],
+    [3, 5],
+  ] as const) {
     const client = new ENetMultiplayerPeer();
     t.teardown(() => client.close());
     t.equal(client.createClient('127.0.0.1', conn.getLocalPort(), count), ErrorCode.OK);
@@ -64,7 +81,9 @@ t.test('putPacket: Godot 4 channel layout and packet flags on the wire, both way
   });
   await until([client], [pump], () => seen.filter((e) => e.type === EventType.EVENT_RECEIVE).length === cases.length);
   for (const [mode, channel, enetChannel, flags] of cases) {
-    const e = seen.find((x) => x.type === EventType.EVENT_RECEIVE && x.packet![0] === cases.findIndex((c) => c[0] === mode && c[1] === channel))!;
+    const e = seen.find(
+      (x) => x.type === EventType.EVENT_RECEIVE && x.packet![0] === cases.findIndex((c) => c[0] === mode && c[1] === channel),
+    )!;
     t.equal(e.channel, enetChannel, `mode ${mode} transfer channel ${channel} → ENet channel ${enetChannel}`);
     t.equal(e.flags, flags, `received flags ${flags}`);
   }
@@ -133,7 +152,10 @@ t.test('createMesh/addMeshPeer: peerConnected from poll(), packets both ways, no
   const b = new ENetMultiplayerPeer();
   t.equal(a.createMesh(10), ErrorCode.OK);
   t.equal(b.createMesh(20), ErrorCode.OK);
-  t.teardown(() => { a.close(); b.close(); });
+  t.teardown(() => {
+    a.close();
+    b.close();
+  });
   const hostA = new ENetConnection();
   t.equal(await hostA.createHostBound('127.0.0.1', 0, 1), ErrorCode.OK);
   const hostB = new ENetConnection();
@@ -167,11 +189,14 @@ t.test('createMesh/addMeshPeer: peerConnected from poll(), packets both ways, no
   t.pass('both sides saw the mesh link close');
 });
 
-t.test('getHost().compress(FASTLZ / ZLIB) on server and client (Godot\'s way to compress): packets flow both ways', async (t) => {
+t.test("getHost().compress(FASTLZ / ZLIB) on server and client (Godot's way to compress): packets flow both ways", async (t) => {
   for (const mode of [CompressionMode.COMPRESS_FASTLZ, CompressionMode.COMPRESS_ZLIB]) {
     const server = new ENetMultiplayerPeer();
     const client = new ENetMultiplayerPeer();
-    t.teardown(() => { server.close(); client.close(); });
+    t.teardown(() => {
+      server.close();
+      client.close();
+    });
     t.equal(await server.createServer(0, 4), ErrorCode.OK);
     server.getHost()!.compress(mode);
     t.equal(client.createClient('127.0.0.1', server.getLocalPort()), ErrorCode.OK);
@@ -231,6 +256,9 @@ t.test('createClient: a local port binds that port; a port in use makes the next
   t.teardown(() => good.close());
   good.setBindIp('127.0.0.1');
   t.equal(good.createClient('127.0.0.1', server.getLocalPort(), 0, 0, 0, 0), ErrorCode.OK);
-  await pollUntil([good, server], () => good.getConnectionStatus() === ConnectionStatus.CONNECTED && server.getPeer(good.getUniqueId()) !== null);
-  t.equal(server.getPeer(good.getUniqueId())!.getRemotePort(), good.getLocalPort(), 'the server sees the client\'s local port');
+  await pollUntil(
+    [good, server],
+    () => good.getConnectionStatus() === ConnectionStatus.CONNECTED && server.getPeer(good.getUniqueId()) !== null,
+  );
+  t.equal(server.getPeer(good.getUniqueId())!.getRemotePort(), good.getLocalPort(), "the server sees the client's local port");
 });

@@ -20,7 +20,10 @@ function importGraph(entry: string): Map<string, string[]> {
     if (seen.has(file)) return;
     const source = readFileSync(file, 'utf8');
     const specs = [...source.matchAll(/^\s*(?:import|export)[^'"]*?from\s+'([^']+)'/gm)].map((m) => m[1]!);
-    seen.set(file, specs.filter((s) => !s.startsWith('.')));
+    seen.set(
+      file,
+      specs.filter((s) => !s.startsWith('.')),
+    );
     for (const s of specs.filter((x) => x.startsWith('.'))) visit(join(dirname(file), s.replace(/\.js$/, '.ts')));
   };
   visit(entry);

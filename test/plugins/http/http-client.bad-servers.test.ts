@@ -19,10 +19,13 @@ async function against(t: Test, behave: (s: net.Socket) => void, readTimeoutMs =
 /** Reads (and drops) body bytes until the status leaves REQUESTING/BODY. */
 async function drainToEnd(c: HTTPClient): Promise<number> {
   let bytes = 0;
-  await pollUntil(() => {
-    c.poll();
-    if (c.getStatus() === Status.BODY) bytes += c.readResponseBodyChunk().length;
-  }, () => c.getStatus() !== Status.REQUESTING && c.getStatus() !== Status.BODY);
+  await pollUntil(
+    () => {
+      c.poll();
+      if (c.getStatus() === Status.BODY) bytes += c.readResponseBodyChunk().length;
+    },
+    () => c.getStatus() !== Status.REQUESTING && c.getStatus() !== Status.BODY,
+  );
   return bytes;
 }
 
@@ -39,10 +42,13 @@ t.test('lying Content-Length (fewer bytes, then silence): read timeout on the in
   const { c, clock } = await against(t, (s) => s.write('HTTP/1.1 200 OK\r\nContent-Length: 100\r\n\r\n0123456789'));
   c.request(Method.GET, '/');
   let got = 0;
-  await pollUntil(() => {
-    c.poll();
-    if (c.getStatus() === Status.BODY) got += c.readResponseBodyChunk().length;
-  }, () => got === 10);
+  await pollUntil(
+    () => {
+      c.poll();
+      if (c.getStatus() === Status.BODY) got += c.readResponseBodyChunk().length;
+    },
+    () => got === 10,
+  );
   for (let i = 0; i < 20; i++) {
     c.poll();
     await tick();
@@ -57,7 +63,10 @@ t.test('more bytes than Content-Length on a keep-alive connection: CONNECTION_ER
   const { c } = await against(t, (s) => s.write('HTTP/1.1 200 OK\r\nContent-Length: 3\r\n\r\nabcGARBAGE GARBAGE\r\n\r\n'));
   c.request(Method.GET, '/');
   await drainToEnd(c);
-  await pollUntil(() => c.poll(), () => c.getStatus() !== Status.CONNECTED);
+  await pollUntil(
+    () => c.poll(),
+    () => c.getStatus() !== Status.CONNECTED,
+  );
   t.equal(c.getStatus(), Status.CONNECTION_ERROR);
 });
 
@@ -95,7 +104,9 @@ t.test('header flood: Node stops parsing past maxHeaderSize → CONNECTION_ERROR
 });
 
 t.test('header flood: a small maxHeaderSize option applies', async (t) => {
-  const server = await startRawServer(t, (s) => s.once('data', () => s.write(`HTTP/1.1 200 OK\r\nX-Big: ${'b'.repeat(3000)}\r\nContent-Length: 0\r\n\r\n`)));
+  const server = await startRawServer(t, (s) =>
+    s.once('data', () => s.write(`HTTP/1.1 200 OK\r\nX-Big: ${'b'.repeat(3000)}\r\nContent-Length: 0\r\n\r\n`)),
+  );
   const c = new HTTPClient({ maxHeaderSize: 1024 });
   t.teardown(() => c.close());
   c.connectToHost('127.0.0.1', server.port);
@@ -120,7 +131,10 @@ t.test('a body that never ends: memory stays bounded while unread (the socket is
   });
   c.readChunkSize = 4096;
   c.request(Method.GET, '/');
-  await pollUntil(() => c.poll(), () => c.getStatus() === Status.BODY);
+  await pollUntil(
+    () => c.poll(),
+    () => c.getStatus() === Status.BODY,
+  );
   const until = Date.now() + 300;
   while (Date.now() < until) {
     c.poll();
@@ -128,10 +142,13 @@ t.test('a body that never ends: memory stays bounded while unread (the socket is
   }
   t.ok(flushed < 32 << 20, `unread, the server could only flush ${flushed} bytes (kernel buffers), not unbounded`);
   let got = 0;
-  await pollUntil(() => {
-    c.poll();
-    got += c.readResponseBodyChunk().length;
-  }, () => got > 1 << 20);
+  await pollUntil(
+    () => {
+      c.poll();
+      got += c.readResponseBodyChunk().length;
+    },
+    () => got > 1 << 20,
+  );
   t.equal(c.getStatus(), Status.BODY, 'still streaming after reading 1 MiB');
   c.close();
   t.equal(c.getStatus(), Status.DISCONNECTED);
@@ -184,40 +201,51 @@ t.test('garbage instead of a status line: CONNECTION_ERROR', async (t) => {
   t.equal(c.getStatus(), Status.CONNECTION_ERROR);
 });
 
-t.test('Content-Length response, then the server closes: CONNECTED with code 200 after the last chunk, as Godot; the next poll sees the close', async (t) => {
-  // What Python's http.server does: an HTTP/1.0 response with a length, then FIN.
-  const { c } = await against(t, (s) => s.end('HTTP/1.0 200 OK\r\nContent-Length: 5\r\n\r\nhello'));
-  c.request(Method.GET, '/');
-  await pollUntil(() => c.poll(), () => c.getStatus() !== Status.REQUESTING);
-  t.equal(c.getStatus(), Status.BODY);
-  // Let the FIN arrive and be queued before the last chunk is read.
-  for (let i = 0; i < 20; i++) await tick();
-  c.poll();
-  t.equal(c.getStatus(), Status.BODY, 'the close waits until the body has been read');
-  let body = '';
-  while (c.getStatus() === Status.BODY) body += Buffer.from(c.readResponseBodyChunk()).toString();
-  t.equal(body, 'hello');
-  t.equal(c.getStatus(), Status.CONNECTED, 'Godot: STATUS_CONNECTED right after the last chunk');
-  t.equal(c.getResponseCode(), 200, 'the response code is kept');
-  t.equal(c.hasResponse(), true);
-  c.poll();
-  t.equal(c.getStatus(), Status.DISCONNECTED, 'the next poll sees the announced close');
-  t.equal(c.getResponseCode(), 0);
-});
+t.test(
+  'Content-Length response, then the server closes: CONNECTED with code 200 after the last chunk, as Godot; the next poll sees the close',
+  async (t) => {
+    // What Python's http.server does: an HTTP/1.0 response with a length, then FIN.
+    const { c } = await against(t, (s) => s.end('HTTP/1.0 200 OK\r\nContent-Length: 5\r\n\r\nhello'));
+    c.request(Method.GET, '/');
+    await pollUntil(
+      () => c.poll(),
+      () => c.getStatus() !== Status.REQUESTING,
+    );
+    t.equal(c.getStatus(), Status.BODY);
+    // Let the FIN arrive and be queued before the last chunk is read.
+    for (let i = 0; i < 20; i++) await tick();
+    c.poll();
+    t.equal(c.getStatus(), Status.BODY, 'the close waits until the body has been read');
+    let body = '';
+    while (c.getStatus() === Status.BODY) body += Buffer.from(c.readResponseBodyChunk()).toString();
+    t.equal(body, 'hello');
+    t.equal(c.getStatus(), Status.CONNECTED, 'Godot: STATUS_CONNECTED right after the last chunk');
+    t.equal(c.getResponseCode(), 200, 'the response code is kept');
+    t.equal(c.hasResponse(), true);
+    c.poll();
+    t.equal(c.getStatus(), Status.DISCONNECTED, 'the next poll sees the announced close');
+    t.equal(c.getResponseCode(), 0);
+  },
+);
 
 /** A raw server the test drives by hand: it answers the request with `head`, then sends what `send` is given. */
 async function drivenServer(t: Test, options: ConstructorParameters<typeof HTTPClient>[0], head: string) {
   let socket: net.Socket | null = null;
-  const server = await startRawServer(t, (s) => s.once('data', () => {
-    socket = s;
-    s.write(head);
-  }));
+  const server = await startRawServer(t, (s) =>
+    s.once('data', () => {
+      socket = s;
+      s.write(head);
+    }),
+  );
   const c = new HTTPClient(options);
   t.teardown(() => c.close());
   c.connectToHost('127.0.0.1', server.port);
   t.equal(await connect(c), Status.CONNECTED);
   c.request(Method.GET, '/');
-  await pollUntil(() => c.poll(), () => socket !== null);
+  await pollUntil(
+    () => c.poll(),
+    () => socket !== null,
+  );
   return { c, send: (text: string) => socket!.write(text) };
 }
 
@@ -238,16 +266,22 @@ t.test('readTimeoutMs is an idle timeout: a byte every 0.9 s keeps a 1 s timeout
   }
   clock.advance(900);
   send('\r\n');
-  await pollUntil(() => c.poll(), () => c.getStatus() !== Status.REQUESTING);
+  await pollUntil(
+    () => c.poll(),
+    () => c.getStatus() !== Status.REQUESTING,
+  );
   t.equal(c.getStatus(), Status.BODY);
   let body = '';
   for (let i = 0; i < 10; i++) {
     clock.advance(900);
     send(String(i));
-    await pollUntil(() => {
-      c.poll();
-      if (c.getStatus() === Status.BODY) body += Buffer.from(c.readResponseBodyChunk()).toString();
-    }, () => body.length === i + 1 || c.getStatus() !== Status.BODY);
+    await pollUntil(
+      () => {
+        c.poll();
+        if (c.getStatus() === Status.BODY) body += Buffer.from(c.readResponseBodyChunk()).toString();
+      },
+      () => body.length === i + 1 || c.getStatus() !== Status.BODY,
+    );
   }
   t.equal(body, '0123456789', '9 s on the clock, never 1 s of silence');
   t.equal(c.getStatus(), Status.CONNECTED);
@@ -266,7 +300,13 @@ t.test('readTimeoutMs: a response head that stops half-way still times out', asy
   clock.advance(1001);
   c.poll();
   t.equal(c.getStatus(), Status.CONNECTION_ERROR);
-  t.match(logger.at(2).map((e) => e.message).join('\n'), /read timeout/);
+  t.match(
+    logger
+      .at(2)
+      .map((e) => e.message)
+      .join('\n'),
+    /read timeout/,
+  );
 });
 
 /** A server whose chunked body never ends. */
@@ -289,7 +329,7 @@ t.test('maxBodyBytes: an endless body ends with CONNECTION_ERROR and one clear w
   c.connectToHost('127.0.0.1', server.port);
   await connect(c);
   c.request(Method.GET, '/');
-  t.equal(await drainToEnd(c) <= 1 << 20, true, 'never more than the limit handed out');
+  t.equal((await drainToEnd(c)) <= 1 << 20, true, 'never more than the limit handed out');
   t.equal(c.getStatus(), Status.CONNECTION_ERROR);
   t.equal(c.poll(), ErrorCode.ERR_CONNECTION_ERROR);
   const warnings = logger.at(2).map((e) => e.message);
@@ -300,17 +340,26 @@ t.test('maxBodyBytes: an endless body ends with CONNECTION_ERROR and one clear w
 t.test('maxBodyMs: a body that trickles forever ends after the limit, though it never idles past readTimeoutMs', async (t) => {
   const clock = new ManualClock();
   const logger = new MemoryLogger();
-  const { c, send } = await drivenServer(t, { clock, logger, readTimeoutMs: 1000, maxBodyMs: 5000 },
-    'HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n');
-  await pollUntil(() => c.poll(), () => c.getStatus() === Status.BODY);
+  const { c, send } = await drivenServer(
+    t,
+    { clock, logger, readTimeoutMs: 1000, maxBodyMs: 5000 },
+    'HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n',
+  );
+  await pollUntil(
+    () => c.poll(),
+    () => c.getStatus() === Status.BODY,
+  );
   let got = 0;
   for (let i = 0; i < 20 && c.getStatus() === Status.BODY; i++) {
     clock.advance(900);
     send('1\r\nx\r\n');
-    await pollUntil(() => {
-      c.poll();
-      if (c.getStatus() === Status.BODY) got += c.readResponseBodyChunk().length;
-    }, () => got === i + 1 || c.getStatus() !== Status.BODY);
+    await pollUntil(
+      () => {
+        c.poll();
+        if (c.getStatus() === Status.BODY) got += c.readResponseBodyChunk().length;
+      },
+      () => got === i + 1 || c.getStatus() !== Status.BODY,
+    );
   }
   t.equal(got, 5, 'bytes until 5 s of body time');
   t.equal(c.getStatus(), Status.CONNECTION_ERROR);
@@ -327,10 +376,13 @@ t.test('FetchHTTPClient maxBodyBytes: an endless body ends with CONNECTION_ERROR
   c.connectToHost('127.0.0.1', server.port);
   c.request(Method.GET, '/');
   let bytes = 0;
-  await pollUntil(() => {
-    c.poll();
-    if (c.getStatus() === Status.BODY) bytes += c.readResponseBodyChunk().length;
-  }, () => c.getStatus() !== Status.REQUESTING && c.getStatus() !== Status.BODY);
+  await pollUntil(
+    () => {
+      c.poll();
+      if (c.getStatus() === Status.BODY) bytes += c.readResponseBodyChunk().length;
+    },
+    () => c.getStatus() !== Status.REQUESTING && c.getStatus() !== Status.BODY,
+  );
   t.ok(bytes <= 1 << 20, `never more than the limit handed out (${bytes})`);
   t.equal(c.getStatus(), Status.CONNECTION_ERROR);
   const warnings = logger.at(2).map((e) => e.message);
@@ -347,15 +399,21 @@ t.test('FetchHTTPClient maxBodyMs: a body still streaming after the limit ends w
   c.connectToHost('127.0.0.1', server.port);
   c.request(Method.GET, '/');
   let bytes = 0;
-  await pollUntil(() => {
-    c.poll();
-    if (c.getStatus() === Status.BODY) bytes += c.readResponseBodyChunk().length;
-  }, () => bytes > 1 << 20);
+  await pollUntil(
+    () => {
+      c.poll();
+      if (c.getStatus() === Status.BODY) bytes += c.readResponseBodyChunk().length;
+    },
+    () => bytes > 1 << 20,
+  );
   clock.advance(4999);
   c.poll();
   t.equal(c.getStatus(), Status.BODY, 'not before the limit');
   clock.advance(2);
   c.poll();
   t.equal(c.getStatus(), Status.CONNECTION_ERROR);
-  t.match(logger.at(2).map((e) => e.message), [/maxBodyMs \(5000 ms\)/]);
+  t.match(
+    logger.at(2).map((e) => e.message),
+    [/maxBodyMs \(5000 ms\)/],
+  );
 });

@@ -121,7 +121,10 @@ t.test('request: chunked response is read whole; isResponseChunked, length -1', 
   c.connectToHost('127.0.0.1', port);
   await connect(c);
   c.request(Method.GET, '/');
-  await pollUntil(() => c.poll(), () => c.getStatus() !== Status.REQUESTING);
+  await pollUntil(
+    () => c.poll(),
+    () => c.getStatus() !== Status.REQUESTING,
+  );
   t.equal(c.getStatus(), Status.BODY);
   t.equal(c.isResponseChunked(), true);
   t.equal(c.getResponseBodyLength(), -1);
@@ -135,7 +138,11 @@ t.test('request: keep-alive serves several requests on one connection', async (t
   const c = client(t);
   c.connectToHost('127.0.0.1', server.port);
   await connect(c);
-  for (const [method, name] of [[Method.GET, 'GET'], [Method.PUT, 'PUT'], [Method.DELETE, 'DELETE']] as const) {
+  for (const [method, name] of [
+    [Method.GET, 'GET'],
+    [Method.PUT, 'PUT'],
+    [Method.DELETE, 'DELETE'],
+  ] as const) {
     t.equal(c.request(method, `/${name}`), ErrorCode.OK);
     t.equal(await fetchBody(c), `got ${name} /${name}`);
     t.equal(c.getStatus(), Status.CONNECTED);
@@ -147,7 +154,9 @@ t.test('request: POST body with custom headers; Content-Length is added', async 
   const { port } = await startHttpServer(t, (req, res) => {
     let body = '';
     req.on('data', (d: Buffer) => (body += d.toString()));
-    req.on('end', () => res.end(JSON.stringify({ body, type: req.headers['content-type'], len: req.headers['content-length'], x: req.headers['x-custom'] })));
+    req.on('end', () =>
+      res.end(JSON.stringify({ body, type: req.headers['content-type'], len: req.headers['content-length'], x: req.headers['x-custom'] })),
+    );
   });
   const c = client(t);
   c.connectToHost('127.0.0.1', port);
@@ -183,15 +192,21 @@ t.test('readChunkSize: chunks never exceed it; the setter rejects values outside
   c.connectToHost('127.0.0.1', port);
   await connect(c);
   c.request(Method.GET, '/');
-  await pollUntil(() => c.poll(), () => c.getStatus() !== Status.REQUESTING);
+  await pollUntil(
+    () => c.poll(),
+    () => c.getStatus() !== Status.REQUESTING,
+  );
   let total = 0;
   let largest = 0;
-  await pollUntil(() => {
-    c.poll();
-    const chunk = c.readResponseBodyChunk();
-    total += chunk.length;
-    largest = Math.max(largest, chunk.length);
-  }, () => c.getStatus() !== Status.BODY);
+  await pollUntil(
+    () => {
+      c.poll();
+      const chunk = c.readResponseBodyChunk();
+      total += chunk.length;
+      largest = Math.max(largest, chunk.length);
+    },
+    () => c.getStatus() !== Status.BODY,
+  );
   t.equal(total, big.length);
   t.ok(largest <= 1024 && largest > 0, `largest chunk ${largest}`);
 });
@@ -206,16 +221,25 @@ t.test('close: a response that announced Connection: close ends DISCONNECTED; an
   await connect(c);
   c.request(Method.GET, '/close');
   t.equal(await fetchBody(c), 'x');
-  await pollUntil(() => c.poll(), () => c.getStatus() !== Status.CONNECTED);
+  await pollUntil(
+    () => c.poll(),
+    () => c.getStatus() !== Status.CONNECTED,
+  );
   t.equal(c.getStatus(), Status.DISCONNECTED, 'Divergence from Godot: an announced close is not an error');
 
   c.connectToHost('127.0.0.1', port);
   await connect(c);
   c.request(Method.GET, '/');
   t.equal(await fetchBody(c), 'x');
-  await pollUntil(() => c.poll(), () => sockets.size > 0);
+  await pollUntil(
+    () => c.poll(),
+    () => sockets.size > 0,
+  );
   for (const s of sockets) s.destroy();
-  await pollUntil(() => c.poll(), () => c.getStatus() !== Status.CONNECTED);
+  await pollUntil(
+    () => c.poll(),
+    () => c.getStatus() !== Status.CONNECTED,
+  );
   t.equal(c.getStatus(), Status.CONNECTION_ERROR);
   t.equal(c.poll(), ErrorCode.ERR_CONNECTION_ERROR);
 });
@@ -251,8 +275,14 @@ t.test("request: against Python's http.server (HTTP/1.0, closes after each respo
 });
 
 t.test('queryStringFromDict: arrays repeat the key, null gives a bare key, values are uri-encoded', (t) => {
-  t.equal(queryStringFromDict({ username: 'user', password: 'pass', remember: true, n: 3 }), 'username=user&password=pass&remember=true&n=3');
-  t.equal(queryStringFromDict({ single: 123, not_valued: null, multiple: [22, 33, 44] }), 'single=123&not_valued&multiple=22&multiple=33&multiple=44');
+  t.equal(
+    queryStringFromDict({ username: 'user', password: 'pass', remember: true, n: 3 }),
+    'username=user&password=pass&remember=true&n=3',
+  );
+  t.equal(
+    queryStringFromDict({ single: 123, not_valued: null, multiple: [22, 33, 44] }),
+    'single=123&not_valued&multiple=22&multiple=33&multiple=44',
+  );
   t.equal(queryStringFromDict({ 'a b': "x&y=z!'()*~" }), 'a%20b=x%26y%3Dz%21%27%28%29%2A~');
   t.equal(new HTTPClient().queryStringFromDict(new Map([['k', 'v']])), 'k=v');
   t.equal(queryStringFromDict({}), '');
@@ -260,11 +290,17 @@ t.test('queryStringFromDict: arrays repeat the key, null gives a bare key, value
 });
 
 t.test('queryStringFromDict: property: URLSearchParams reads back every key and value', (t) => {
-  fc.assert(fc.property(fc.dictionary(fc.string({ minLength: 1 }), fc.oneof(fc.string(), fc.integer(), fc.array(fc.string(), { maxLength: 3 }))), (dict) => {
-    const parsed = [...new URLSearchParams(queryStringFromDict(dict)).entries()];
-    const expected = Object.entries(dict).flatMap(([k, v]) => (Array.isArray(v) ? v.map((x) => [k, x]) : [[k, String(v)]]));
-    t.same(parsed, expected);
-  }), { numRuns: 200 });
+  fc.assert(
+    fc.property(
+      fc.dictionary(fc.string({ minLength: 1 }), fc.oneof(fc.string(), fc.integer(), fc.array(fc.string(), { maxLength: 3 }))),
+      (dict) => {
+        const parsed = [...new URLSearchParams(queryStringFromDict(dict)).entries()];
+        const expected = Object.entries(dict).flatMap(([k, v]) => (Array.isArray(v) ? v.map((x) => [k, x]) : [[k, String(v)]]));
+        t.same(parsed, expected);
+      },
+    ),
+    { numRuns: 200 },
+  );
   t.end();
 });
 
@@ -282,7 +318,10 @@ t.test('poll: socket events only queue; the status moves only inside poll()', as
   await new Promise((r) => setTimeout(r, 20));
   t.equal(c.getStatus(), Status.REQUESTING, 'the answer was sent, but waits for poll()');
   t.equal(c.hasResponse(), false);
-  await pollUntil(() => c.poll(), () => c.getStatus() !== Status.REQUESTING);
+  await pollUntil(
+    () => c.poll(),
+    () => c.getStatus() !== Status.REQUESTING,
+  );
   t.equal(c.getStatus(), Status.BODY);
   t.equal(c.getResponseCode(), 200);
 });

@@ -107,10 +107,13 @@ t.test('setHttpsProxy: TLS runs through a CONNECT tunnel; a refusing proxy gives
     socket.on('close', () => upstream.destroy());
   });
   await new Promise<void>((resolve) => proxyServer.listen(0, '127.0.0.1', resolve));
-  t.teardown(() => new Promise<void>((resolve) => {
-    proxyServer.closeAllConnections();
-    proxyServer.close(() => resolve());
-  }));
+  t.teardown(
+    () =>
+      new Promise<void>((resolve) => {
+        proxyServer.closeAllConnections();
+        proxyServer.close(() => resolve());
+      }),
+  );
   const proxyPort = (proxyServer.address() as net.AddressInfo).port;
   const c = client(t);
   c.setHttpsProxy('127.0.0.1', proxyPort);

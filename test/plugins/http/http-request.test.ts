@@ -13,7 +13,8 @@ async function routes(t: Test) {
   return startHttpServer(t, (req, res) => {
     const url = new URL(req.url ?? '/', 'http://x');
     switch (url.pathname) {
-      case '/text': return void res.end('plain text');
+      case '/text':
+        return void res.end('plain text');
       case '/chunked':
         res.write('part one, ');
         return void setTimeout(() => res.end('part two'), 5);
@@ -50,7 +51,9 @@ async function routes(t: Test) {
       case '/echo': {
         let body = '';
         req.on('data', (d: Buffer) => (body += d.toString()));
-        return void req.on('end', () => res.end(JSON.stringify({ method: req.method, body, type: req.headers['content-type'], token: req.headers['x-token'] })));
+        return void req.on('end', () =>
+          res.end(JSON.stringify({ method: req.method, body, type: req.headers['content-type'], token: req.headers['x-token'] })),
+        );
       }
       default:
         res.writeHead(500);
@@ -255,7 +258,9 @@ t.test('properties: setters guarded while a request runs; setTlsOptions refuses 
   const err = t.throws(() => (node.bodySizeLimit = 5)) as unknown;
   t.ok(MultiplayerError.is(err) && err.code === ErrorCode.ERR_BUSY);
   node.cancelRequest();
-  const bad = t.throws(() => node.setTlsOptions(TLSOptions.server('-----BEGIN PRIVATE KEY-----', '-----BEGIN CERTIFICATE-----'))) as unknown;
+  const bad = t.throws(() =>
+    node.setTlsOptions(TLSOptions.server('-----BEGIN PRIVATE KEY-----', '-----BEGIN CERTIFICATE-----')),
+  ) as unknown;
   t.ok(MultiplayerError.is(bad) && bad.code === ErrorCode.ERR_INVALID_PARAMETER);
 });
 
@@ -313,14 +318,16 @@ t.test('requestCompleted: fires only inside a process frame', async (t) => {
 });
 
 t.test('maxBodyBytes / maxBodyMs reach the HTTPClient: an endless body ends in CONNECTION_ERROR', async (t) => {
-  const server = await startRawServer(t, (s) => s.once('data', () => {
-    s.write('HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n');
-    const piece = `4000\r\n${'x'.repeat(0x4000)}\r\n`;
-    const pump = (): void => {
-      while (!s.destroyed) if (!s.write(piece)) return void s.once('drain', pump);
-    };
-    pump();
-  }));
+  const server = await startRawServer(t, (s) =>
+    s.once('data', () => {
+      s.write('HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n');
+      const piece = `4000\r\n${'x'.repeat(0x4000)}\r\n`;
+      const pump = (): void => {
+        while (!s.destroyed) if (!s.write(piece)) return void s.once('drain', pump);
+      };
+      pump();
+    }),
+  );
   const bySize = treeWith(t, new HTTPRequest('bySize', { maxBodyBytes: 256 << 10 }));
   bySize.node.request(`http://127.0.0.1:${server.port}/`);
   t.same((await completion(bySize.tree, bySize.node)).result, Result.CONNECTION_ERROR);

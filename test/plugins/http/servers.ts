@@ -29,10 +29,13 @@ async function listen(t: Teardown, server: net.Server): Promise<Started> {
   });
   server.on('secureConnection', (s: net.Socket) => sockets.add(s));
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  t.teardown(() => new Promise<void>((resolve) => {
-    for (const s of sockets) s.destroy();
-    server.close(() => resolve());
-  }));
+  t.teardown(
+    () =>
+      new Promise<void>((resolve) => {
+        for (const s of sockets) s.destroy();
+        server.close(() => resolve());
+      }),
+  );
   return { port: (server.address() as net.AddressInfo).port, sockets };
 }
 
@@ -64,7 +67,15 @@ export async function selfSignedCert(): Promise<{ key: string; cert: string }> {
   const r = await selfsigned.generate([{ name: 'commonName', value: 'localhost' }], {
     keyType: 'ec',
     curve: 'P-256',
-    extensions: [{ name: 'subjectAltName', altNames: [{ type: 2, value: 'localhost' }, { type: 7, ip: '127.0.0.1' }] }],
+    extensions: [
+      {
+        name: 'subjectAltName',
+        altNames: [
+          { type: 2, value: 'localhost' },
+          { type: 7, ip: '127.0.0.1' },
+        ],
+      },
+    ],
   });
   return { key: r.private, cert: r.cert };
 }
@@ -74,12 +85,18 @@ export async function startPythonServer(t: Teardown, files: Record<string, strin
   const dir = mkdtempSync(join(tmpdir(), 'scenenet-http-'));
   const { writeFileSync } = await import('node:fs');
   for (const [name, data] of Object.entries(files)) writeFileSync(join(dir, name), data);
-  const child = spawn('python3', ['-u', '-m', 'http.server', '0', '--bind', '127.0.0.1'], { cwd: dir, stdio: ['ignore', 'pipe', 'ignore'] });
-  t.teardown(() => new Promise<void>((resolve) => {
-    child.once('exit', () => resolve());
-    child.kill();
-    rmSync(dir, { recursive: true, force: true });
-  }));
+  const child = spawn('python3', ['-u', '-m', 'http.server', '0', '--bind', '127.0.0.1'], {
+    cwd: dir,
+    stdio: ['ignore', 'pipe', 'ignore'],
+  });
+  t.teardown(
+    () =>
+      new Promise<void>((resolve) => {
+        child.once('exit', () => resolve());
+        child.kill();
+        rmSync(dir, { recursive: true, force: true });
+      }),
+  );
   return new Promise<number>((resolve, reject) => {
     let out = '';
     child.stdout.on('data', (d: Buffer) => {
@@ -109,17 +126,26 @@ export async function pollUntil(poll: () => void, done: () => boolean, timeoutMs
 
 /** Polls `client` until it leaves RESOLVING/CONNECTING; returns the status reached. */
 export async function connect(client: HTTPClient): Promise<Status> {
-  await pollUntil(() => client.poll(), () => client.getStatus() !== Status.RESOLVING && client.getStatus() !== Status.CONNECTING);
+  await pollUntil(
+    () => client.poll(),
+    () => client.getStatus() !== Status.RESOLVING && client.getStatus() !== Status.CONNECTING,
+  );
   return client.getStatus();
 }
 
 /** Polls until the request is answered; then reads the whole body; returns it as text. */
 export async function fetchBody(client: HTTPClient): Promise<string> {
-  await pollUntil(() => client.poll(), () => client.getStatus() !== Status.REQUESTING);
+  await pollUntil(
+    () => client.poll(),
+    () => client.getStatus() !== Status.REQUESTING,
+  );
   const parts: Uint8Array[] = [];
-  await pollUntil(() => {
-    client.poll();
-    if (client.getStatus() === Status.BODY) parts.push(client.readResponseBodyChunk());
-  }, () => client.getStatus() !== Status.BODY);
+  await pollUntil(
+    () => {
+      client.poll();
+      if (client.getStatus() === Status.BODY) parts.push(client.readResponseBodyChunk());
+    },
+    () => client.getStatus() !== Status.BODY,
+  );
   return Buffer.concat(parts).toString('utf8');
 }

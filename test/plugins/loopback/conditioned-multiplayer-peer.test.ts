@@ -36,7 +36,10 @@ t.test('poll: latency holds packets back on the wrapper although the inner peer 
   step(clock, [server, client], 49);
   t.equal(server.getAvailablePacketCount(), 0, 'not before 50 ms after the poll that received it');
   step(clock, [server, client], 1);
-  t.same(drain(server).map((p) => [p.from, p.data[0]]), [[client.getUniqueId(), 1]]);
+  t.same(
+    drain(server).map((p) => [p.from, p.data[0]]),
+    [[client.getUniqueId(), 1]],
+  );
   t.end();
 });
 
@@ -49,7 +52,10 @@ t.test('RELIABLE stays exactly-once and ordered under loss, duplication, reorder
     step(clock, [server, client]);
     got.push(...drain(server).map((p) => p.data[0]!));
   }
-  t.same(got, Array.from({ length: 200 }, (_, i) => i));
+  t.same(
+    got,
+    Array.from({ length: 200 }, (_, i) => i),
+  );
   t.equal(server.trace.filter((e) => e.type === 'packet' && e.outcome !== 'delivered').length, 0, 'only deliveries traced');
   t.end();
 });
@@ -73,7 +79,10 @@ t.test('UNRELIABLE_ORDERED: jitter never makes it go backwards; late packets are
     step(clock, [server, client]);
     got.push(...drain(server).map((p) => p.data[0]!));
   }
-  t.ok(got.every((v, i) => i === 0 || v > got[i - 1]!), 'strictly increasing');
+  t.ok(
+    got.every((v, i) => i === 0 || v > got[i - 1]!),
+    'strictly increasing',
+  );
   const stale = server.trace.filter((e) => e.type === 'packet' && e.outcome === 'stale').length;
   t.ok(stale > 0, `late ones discarded (${stale})`);
   t.equal(got.length + stale, 250);
@@ -90,7 +99,10 @@ t.test('bandwidth: a 1000 B/s cap spreads arrivals 100 ms apart for 100-byte pac
     for (const _ of drain(server)) arrivals.push(clock.nowMs());
   }
   const start = arrivals[0]! - 100;
-  t.same(arrivals.map((a) => a - start), [100, 200, 300, 400, 500]);
+  t.same(
+    arrivals.map((a) => a - start),
+    [100, 200, 300, 400, 500],
+  );
   t.end();
 });
 
@@ -102,9 +114,17 @@ t.test('setPeerConditions: conditions apply per remote peer; null restores the d
   put(a, 1, Uint8Array.of(1), RELIABLE);
   put(b, 1, Uint8Array.of(2), RELIABLE);
   step(clock, [server, a, b]);
-  t.same(drain(server).map((p) => p.data[0]), [2], 'b is not delayed');
+  t.same(
+    drain(server).map((p) => p.data[0]),
+    [2],
+    'b is not delayed',
+  );
   step(clock, [server, a, b], 100);
-  t.same(drain(server).map((p) => p.data[0]), [1], 'a is');
+  t.same(
+    drain(server).map((p) => p.data[0]),
+    [1],
+    'a is',
+  );
   server.setPeerConditions(a.getUniqueId(), null);
   server.setConditions({ latencyMs: 7 });
   t.equal(server.conditions.latencyMs, 7);
@@ -126,7 +146,10 @@ t.test('delegation: transfer settings, target, refuseNewConnections and ids reac
   server.setTargetPeer(client.getUniqueId());
   t.equal(server.putPacket(Uint8Array.of(9)), ErrorCode.OK);
   step(clock, [server, client]);
-  t.same(drain(client).map((p) => [p.mode, p.channel, p.data[0]]), [[UNRELIABLE_ORDERED, 3, 9]]);
+  t.same(
+    drain(client).map((p) => [p.mode, p.channel, p.data[0]]),
+    [[UNRELIABLE_ORDERED, 3, 9]],
+  );
   t.equal(server.getPacket(), ErrorCode.ERR_UNAVAILABLE);
   t.end();
 });
@@ -141,7 +164,10 @@ t.test('peerDisconnected: packets still held from that peer become readable befo
   client.close();
   step(clock, [server]);
   t.equal(readableAtSignal, 1, 'the held packet was readable when peerDisconnected fired');
-  t.same(drain(server).map((p) => p.from), [id]);
+  t.same(
+    drain(server).map((p) => p.from),
+    [id],
+  );
   t.end();
 });
 
@@ -174,8 +200,12 @@ t.test('direction send: putPacket is held back and handed to the inner peer from
   step(clock, [server, client], 49);
   t.same(drain(server), [], 'still held at 49 ms');
   step(clock, [client, server], 1);
-  t.same(drain(server).map((p) => [p.channel, p.data[0]]), [[2, 1]], 'sent at 50 ms, on its channel');
-  t.equal(client.transferChannel, 0, 'the user\'s transfer settings are restored after the flush');
+  t.same(
+    drain(server).map((p) => [p.channel, p.data[0]]),
+    [[2, 1]],
+    'sent at 50 ms, on its channel',
+  );
+  t.equal(client.transferChannel, 0, "the user's transfer settings are restored after the flush");
   t.end();
 });
 
@@ -199,7 +229,10 @@ t.test('direction send: RELIABLE exactly once and in order under loss; UNRELIABL
     step(clock, [client, server]);
     got.push(...drain(server).map((p): [number, number] => [p.channel, p.data[0]!]));
   }
-  t.same(got.filter(([c]) => c === 0).map(([, v]) => v), Array.from({ length: 100 }, (_, i) => i));
+  t.same(
+    got.filter(([c]) => c === 0).map(([, v]) => v),
+    Array.from({ length: 100 }, (_, i) => i),
+  );
   const unreliable = got.filter(([c]) => c === 1).length;
   t.ok(unreliable > 0 && unreliable < 100, `some unreliable packets lost (${100 - unreliable} of 100)`);
   t.end();
@@ -216,8 +249,7 @@ runMultiplayerPeerConformance<ConditionedMultiplayerPeer>(tapRunner(t), {
   name: 'conditioned loopback',
   capabilities: { channels: 4, unreliable: true, serverRelay: true, maxTestedPacketSize: 1 << 20 },
   createPeer: () => wrap(new LoopbackMultiplayerPeer()),
-  startServer: (peer) =>
-    (peer.inner as LoopbackMultiplayerPeer).createServer(network, { address: network.allocateAddress('server') }),
+  startServer: (peer) => (peer.inner as LoopbackMultiplayerPeer).createServer(network, { address: network.allocateAddress('server') }),
   async createClient(server) {
     const inner = new LoopbackMultiplayerPeer();
     const err = inner.createClient(network, { address: (server.inner as LoopbackMultiplayerPeer).address });

@@ -4,7 +4,12 @@ import { Fnv1a64, type LinkConditions } from '../../../plugins/loopback/index.js
 import { connect, drain, makeNetwork, put, step } from './fixtures/network.js';
 
 const BAD_NETWORK: Partial<LinkConditions> = {
-  latencyMs: 30, jitterMs: 20, loss: 0.1, duplicate: 0.05, reorder: 0.05, bandwidthBytesPerSec: 64_000,
+  latencyMs: 30,
+  jitterMs: 20,
+  loss: 0.1,
+  duplicate: 0.05,
+  reorder: 0.05,
+  bandwidthBytesPerSec: 64_000,
 };
 
 /** A server and 3 clients exchanging all three modes for 300 frames, with a partition in the middle. */

@@ -32,14 +32,23 @@ t.test('explore: the real replication rule holds in every world; the planted off
   t.match(f.message, /^client\d went back from (\d+) to \d+$/);
   t.match(f.original.repro, new RegExp(`^seed=${bad.firstFailingSeed} clients=3 frames=600 `));
   t.ok(f.trace.length > 0, 'the shrunk world was run again with its trace kept');
-  t.ok(f.trace.some((e) => e.type === 'note' && e.text.startsWith('invariant broken:')), 'the trace marks where it broke');
+  t.ok(
+    f.trace.some((e) => e.type === 'note' && e.text.startsWith('invariant broken:')),
+    'the trace marks where it broke',
+  );
 
   // Shrinking: a simpler world that still fails.
   const o = f.original.world;
   const nonZero = (w: World) => Object.values(w.conditions).filter((v) => v !== 0).length;
   t.equal(f.world.frames, f.frame, 'frames cut to the failing frame');
-  t.ok(f.world.clients <= o.clients && f.world.events.length <= o.events.length && nonZero(f.world) <= nonZero(o), 'no more complex in any way');
-  t.ok(f.world.clients + f.world.events.length + nonZero(f.world) < o.clients + o.events.length + nonZero(o), `strictly simpler: ${f.repro}`);
+  t.ok(
+    f.world.clients <= o.clients && f.world.events.length <= o.events.length && nonZero(f.world) <= nonZero(o),
+    'no more complex in any way',
+  );
+  t.ok(
+    f.world.clients + f.world.events.length + nonZero(f.world) < o.clients + o.events.length + nonZero(o),
+    `strictly simpler: ${f.repro}`,
+  );
   t.ok(f.world.conditions.jitterMs > 0 || f.world.conditions.reorder > 0, 'it keeps what the bug needs: reordering');
   t.ok(f.shrinkRuns > 0 && f.shrinkRuns <= 200);
 
@@ -64,14 +73,20 @@ t.test('explore: deterministic — the same search finds the same world and shri
   t.equal(b.failure!.repro, a.failure!.repro);
   t.equal(b.failure!.traceHash, a.failure!.traceHash);
   const seen: number[] = [];
-  Simulation.explore(counterScenario({ planted: false, clients: 2, frames: 60 }), { seeds: 3, firstSeed: 100, onWorld: (w) => seen.push(w.seed) });
+  Simulation.explore(counterScenario({ planted: false, clients: 2, frames: 60 }), {
+    seeds: 3,
+    firstSeed: 100,
+    onWorld: (w) => seen.push(w.seed),
+  });
   t.same(seen, [100, 101, 102], 'onWorld reports each world');
   t.end();
 });
 
 t.test('worlds: generated within the ranges, with partitions, joins and leaves; one-line form round-trips', (t) => {
   const scenario: ExploreScenario = { clients: 4, frames: 600 };
-  const worlds: World[] = Array.from({ length: 200 }, (_, i) => generateWorld(scenario, i + 1, { partitions: 2, joins: 2, leaves: 2, conditions: { loss: [0.1, 0.3], latencyMs: 50 } }));
+  const worlds: World[] = Array.from({ length: 200 }, (_, i) =>
+    generateWorld(scenario, i + 1, { partitions: 2, joins: 2, leaves: 2, conditions: { loss: [0.1, 0.3], latencyMs: 50 } }),
+  );
   for (const w of worlds) {
     if (!(w.conditions.loss >= 0.1 && w.conditions.loss <= 0.3 && w.conditions.latencyMs === 50)) {
       t.fail(`out of range: ${formatWorld(w)}`);
@@ -80,14 +95,24 @@ t.test('worlds: generated within the ranges, with partitions, joins and leaves; 
   }
   const types = new Set(worlds.flatMap((w) => w.events.map((e) => e.type)));
   t.same([...types].sort(), ['join', 'leave', 'partition'], 'every kind of event is drawn');
-  t.ok(worlds.every((w) => w.events.every((e, i) => i === 0 || w.events[i - 1]!.frame <= e.frame)), 'events sorted by frame');
+  t.ok(
+    worlds.every((w) => w.events.every((e, i) => i === 0 || w.events[i - 1]!.frame <= e.frame)),
+    'events sorted by frame',
+  );
   t.ok(worlds.every((w) => w.events.every((e) => e.type !== 'partition' || (e.until > e.frame && e.until <= 600))));
   for (const w of worlds) t.same(parseWorld(formatWorld(w)), w);
   t.same(generateWorld(scenario, 7), generateWorld(scenario, 7), 'same seed, same world');
-  const line = 'seed=17 clients=3 frames=600 latency=40 jitter=12 loss=0.05 dup=0 reorder=0.02 events=partition:2@120-340,join:3@50,leave:1@400';
+  const line =
+    'seed=17 clients=3 frames=600 latency=40 jitter=12 loss=0.05 dup=0 reorder=0.02 events=partition:2@120-340,join:3@50,leave:1@400';
   t.equal(formatWorld(parseWorld(line)), line);
-  for (const bad of ['seed=1', 'seed=x clients=1 frames=1 latency=0 jitter=0 loss=0 dup=0 reorder=0', 'seed=1 clients=1 frames=1 latency=0 jitter=0 loss=2 dup=0 reorder=0',
-    'seed=1 clients=1 frames=1 latency=0 jitter=0 loss=0 dup=0 reorder=0 events=partition:1@5', 'seed=1 clients=1 frames=1 latency=0 jitter=0 loss=0 dup=0 reorder=0 events=leave:2@5', 'nonsense']) {
+  for (const bad of [
+    'seed=1',
+    'seed=x clients=1 frames=1 latency=0 jitter=0 loss=0 dup=0 reorder=0',
+    'seed=1 clients=1 frames=1 latency=0 jitter=0 loss=2 dup=0 reorder=0',
+    'seed=1 clients=1 frames=1 latency=0 jitter=0 loss=0 dup=0 reorder=0 events=partition:1@5',
+    'seed=1 clients=1 frames=1 latency=0 jitter=0 loss=0 dup=0 reorder=0 events=leave:2@5',
+    'nonsense',
+  ]) {
     t.throws(() => parseWorld(bad), { code: ErrorCode.ERR_PARSE_ERROR }, bad);
   }
   t.end();
@@ -130,11 +155,31 @@ t.test('rpcRunsOnce: holds for reliable RPCs under loss and partitions; catches 
 });
 
 t.test('explore: a throwing scenario or invariant fails the world with its message', (t) => {
-  const r = Simulation.explore({ clients: 1, frames: 10, invariants: [function boom(ctx) { if (ctx.frame === 4) throw new Error('kaput'); }] }, { seeds: 2, shrink: false });
+  const r = Simulation.explore(
+    {
+      clients: 1,
+      frames: 10,
+      invariants: [
+        function boom(ctx) {
+          if (ctx.frame === 4) throw new Error('kaput');
+        },
+      ],
+    },
+    { seeds: 2, shrink: false },
+  );
   t.equal(r.failure!.invariant, 'boom');
   t.equal(r.failure!.message, 'Error: kaput');
   t.equal(r.failure!.frame, 4);
-  const s = Simulation.explore({ clients: 1, frames: 10, frame: (ctx) => { if (ctx.frame === 2) throw new TypeError('bad input'); } }, { seeds: 1 });
+  const s = Simulation.explore(
+    {
+      clients: 1,
+      frames: 10,
+      frame: (ctx) => {
+        if (ctx.frame === 2) throw new TypeError('bad input');
+      },
+    },
+    { seeds: 1 },
+  );
   t.equal(s.failure!.invariant, 'scenario');
   t.equal(s.failure!.message, 'TypeError: bad input');
   t.end();
@@ -145,7 +190,20 @@ t.test('stableKey: compares state by value, regardless of key order; types are t
   t.not(stableKey(new Vector2(1, 2)), stableKey({ x: 1, y: 2 }));
   t.equal(stableKey(new Vector2(1, 2)), stableKey(new Vector2(1, 2)));
   t.not(stableKey('1'), stableKey(1));
-  t.equal(stableKey(new Map([[2, 'b'], [1, 'a']])), stableKey(new Map([[1, 'a'], [2, 'b']])));
+  t.equal(
+    stableKey(
+      new Map([
+        [2, 'b'],
+        [1, 'a'],
+      ]),
+    ),
+    stableKey(
+      new Map([
+        [1, 'a'],
+        [2, 'b'],
+      ]),
+    ),
+  );
   t.equal(stableKey(Float32Array.of(1, 2)), 'Float32Array[1,2]');
   t.not(stableKey(0), stableKey(-0));
   t.end();

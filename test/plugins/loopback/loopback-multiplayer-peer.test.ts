@@ -17,7 +17,10 @@ t.test('createClient: the handshake crosses the link; CONNECTING until a poll af
   const { clock, network } = makeNetwork(1, { latencyMs: 40 });
   const server = new LoopbackMultiplayerPeer();
   const client = new LoopbackMultiplayerPeer();
-  t.teardown(() => { server.close(); client.close(); });
+  t.teardown(() => {
+    server.close();
+    client.close();
+  });
   t.equal(server.createServer(network), ErrorCode.OK);
   t.equal(client.createClient(network), ErrorCode.OK);
   t.equal(client.address, 'client-1');
@@ -48,7 +51,7 @@ t.test('createServer/createClient: ids come from the injected Rng; same seed, sa
   const client = new LoopbackMultiplayerPeer();
   client.createClient(network);
   stepUntil(clock, [server, client], () => client.getConnectionStatus() === CONNECTED);
-  t.not(client.getUniqueId(), ids[0]![0], 'the server\'s own Rng, when given, wins over the network\'s');
+  t.not(client.getUniqueId(), ids[0]![0], "the server's own Rng, when given, wins over the network's");
   server.close();
   t.end();
 });
@@ -57,7 +60,10 @@ t.test('createServer: bad calls return codes', (t) => {
   const { network } = makeNetwork(2);
   const a = new LoopbackMultiplayerPeer();
   const b = new LoopbackMultiplayerPeer();
-  t.teardown(() => { a.close(); b.close(); });
+  t.teardown(() => {
+    a.close();
+    b.close();
+  });
   t.equal(a.createServer(network, { maxClients: 0 }), ErrorCode.ERR_INVALID_PARAMETER, 'maxClients 0');
   t.equal(a.createServer(network, { address: '' }), ErrorCode.ERR_INVALID_PARAMETER, 'empty address');
   t.equal(a.createServer(network), ErrorCode.OK);
@@ -115,7 +121,10 @@ t.test('putPacket: bad calls return codes and log once at debug', (t) => {
   const { server, clients } = connect(clock, network, 1);
   const client = clients[0]!;
   const loud = new LoopbackMultiplayerPeer({ logger });
-  t.teardown(() => { server.close(); client.close(); });
+  t.teardown(() => {
+    server.close();
+    client.close();
+  });
   t.equal(put(loud, 0, new Uint8Array(1), RELIABLE), ErrorCode.ERR_UNCONFIGURED);
   t.equal(logger.records.length, 1, 'one debug line');
   t.equal(put(server, 12345, new Uint8Array(1), RELIABLE), ErrorCode.ERR_INVALID_PARAMETER, 'unknown target');
@@ -192,7 +201,11 @@ t.test('close: clients see the server leave (DISCONNECTED + peerDisconnected(1))
   t.equal(server.getUniqueId(), 0, 'a closed peer has no id');
   stepUntil(clock, [client], () => client.getConnectionStatus() === DISCONNECTED);
   t.same(events, ['-1']);
-  t.same(drain(client).map((p) => p.data[0]), [42], 'the reliable packet sent before close() arrived first');
+  t.same(
+    drain(client).map((p) => p.data[0]),
+    [42],
+    'the reliable packet sent before close() arrived first',
+  );
   t.end();
 });
 
@@ -225,7 +238,10 @@ t.test('unreliable: data arriving before the accept waits for peerConnected(1)',
   client.peerConnected.connect(() => order.push(`connected, ${client.getAvailablePacketCount()} readable`));
   stepUntil(clock, [server, client], () => client.getAvailablePacketCount() > 0);
   t.same(order, ['connected, 0 readable']);
-  t.same(drain(client).map((p) => [p.from, p.channel, p.data[0]]), [[1, 3, 5]]);
+  t.same(
+    drain(client).map((p) => [p.from, p.channel, p.data[0]]),
+    [[1, 3, 5]],
+  );
   t.end();
 });
 

@@ -26,7 +26,10 @@ t.test('loopback: putVar sends one packet holding the Variant encoding; getVar d
   const { clock, network } = makeNetwork(7);
   const { server, clients } = connect(clock, network, 1);
   const client = clients[0]!;
-  t.teardown(() => { server.close(); client.close(); });
+  t.teardown(() => {
+    server.close();
+    client.close();
+  });
   const value = { name: 'ada', hp: 100, at: new Vector2(1.5, -2), tags: ['a', 'b'] };
   client.setTargetPeer(1);
   t.equal(client.putVar(value), ErrorCode.OK);
@@ -47,7 +50,10 @@ t.test('loopback: objects need fullObjects to send and allowObjects to receive (
   const { clock, network } = makeNetwork(8);
   const { server, clients } = connect(clock, network, 1);
   const client = clients[0]!;
-  t.teardown(() => { server.close(); client.close(); });
+  t.teardown(() => {
+    server.close();
+    client.close();
+  });
   const obj = new EncodedObject('Resource', { hp: 3 });
   client.setTargetPeer(1);
   t.equal(client.putVar(obj, true), ErrorCode.OK);
@@ -67,7 +73,10 @@ t.test('loopback: objects need fullObjects to send and allowObjects to receive (
 t.test('PacketPeerUDP on 127.0.0.1: putVar/getVar across real sockets; a bad datagram gives null + ERR_INVALID_DATA', async (t) => {
   const a = new PacketPeerUDP();
   const b = new PacketPeerUDP();
-  t.teardown(() => { a.close(); b.close(); });
+  t.teardown(() => {
+    a.close();
+    b.close();
+  });
   t.equal(await a.bind(0, '127.0.0.1'), ErrorCode.OK);
   t.equal(await b.bind(0, '127.0.0.1'), ErrorCode.OK);
   t.equal(a.setDestAddress('127.0.0.1', b.getLocalPort()), ErrorCode.OK);

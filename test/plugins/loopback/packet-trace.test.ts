@@ -10,7 +10,18 @@ t.test('PacketTrace.record: unkept and unobserved entries still count and hash l
     for (let i = 0; i < 5; i++) {
       trace.record(i * 16, 'server', `client-${i % 2}`, 'data', TransferMode.RELIABLE, 0, 38, 0, 'delivered', i * 16 + 30);
     }
-    trace.packet({ timeMs: 99, from: 'a', to: 'b', message: 'connect', mode: TransferMode.RELIABLE, channel: 0, size: 0, attempt: 1, outcome: 'dropped', deliverAtMs: null });
+    trace.packet({
+      timeMs: 99,
+      from: 'a',
+      to: 'b',
+      message: 'connect',
+      mode: TransferMode.RELIABLE,
+      channel: 0,
+      size: 0,
+      attempt: 1,
+      outcome: 'dropped',
+      deliverAtMs: null,
+    });
   }
   t.equal(bare.hash(), kept.hash());
   t.equal(bare.count, 6);
@@ -19,7 +30,11 @@ t.test('PacketTrace.record: unkept and unobserved entries still count and hash l
   const seen: unknown[] = [];
   bare.recorded.connect((e) => seen.push(e));
   const entry = bare.record(100, 'a', 'b', 'data', TransferMode.UNRELIABLE, 2, 4, 0, 'stale', null);
-  t.match(seen, [{ type: 'packet', index: 6, timeMs: 100, channel: 2, outcome: 'stale', deliverAtMs: null }], 'an observer still gets the entry');
+  t.match(
+    seen,
+    [{ type: 'packet', index: 6, timeMs: 100, channel: 2, outcome: 'stale', deliverAtMs: null }],
+    'an observer still gets the entry',
+  );
   t.equal(entry, seen[0]);
   t.end();
 });

@@ -148,7 +148,11 @@ for (const transport of [WEBSOCKET, ENET, WEBRTC]) {
       },
     };
     const frames = [serverFrame, ...clients.map((c) => ({ poll: () => c.tree.processFrame(1 / 60) }))];
-    await pollUntil(frames, () => clients.every((c) => c.mp.getPeers().length === 4 && players({ tree: c.tree, root: c.tree.root }).getChildCount() === 4), 30_000);
+    await pollUntil(
+      frames,
+      () => clients.every((c) => c.mp.getPeers().length === 4 && players({ tree: c.tree, root: c.tree.root }).getChildCount() === 4),
+      30_000,
+    );
 
     for (let step = 0; step < 10; step++) {
       for (const [i, c] of clients.entries()) {
@@ -180,19 +184,37 @@ for (const transport of [WEBSOCKET, ENET, WEBRTC]) {
       const result = await Simulation.replay(bytes, (server) => {
         game = buildServer(server.tree, server.multiplayer);
       });
-      replays.push({ result, calls: game!.calls, players: players({ tree: result.server.tree, root: result.server.root }).getChildren().map((n) => n.name) });
+      replays.push({
+        result,
+        calls: game!.calls,
+        players: players({ tree: result.server.tree, root: result.server.root })
+          .getChildren()
+          .map((n) => n.name),
+      });
     }
     for (const [i, r] of replays.entries()) {
       t.equal(r.result.divergence, null, `replay ${i + 1}: sent exactly what the live server sent, frame by frame`);
       t.same(r.calls, liveGame.calls, `replay ${i + 1}: the same RPCs ran, in the same order`);
-      t.same(r.players, players({ tree: serverTree, root: serverTree.root }).getChildren().map((n) => n.name), `replay ${i + 1}: the same players exist`);
+      t.same(
+        r.players,
+        players({ tree: serverTree, root: serverTree.root })
+          .getChildren()
+          .map((n) => n.name),
+        `replay ${i + 1}: the same players exist`,
+      );
       t.equal(r.result.frames, recorder.frames);
     }
     t.equal(replays[1]!.result.traceHash, replays[0]!.result.traceHash, 'same trace hash, replay 2');
     t.equal(replays[2]!.result.traceHash, replays[0]!.result.traceHash, 'same trace hash, replay 3');
     t.equal(replays[2]!.result.sentHash, replays[0]!.result.sentHash, 'same bytes sent');
-    t.ok(replays[0]!.result.trace.some((e) => e.type === 'packet' && e.from === 'server' && (e.head & 7) === 6), 'the replay sent SYNC packets');
-    t.ok(replays[0]!.result.trace.some((e) => e.type === 'packet' && e.from === 'server' && (e.head & 7) === 4), 'and SPAWN packets');
+    t.ok(
+      replays[0]!.result.trace.some((e) => e.type === 'packet' && e.from === 'server' && (e.head & 7) === 6),
+      'the replay sent SYNC packets',
+    );
+    t.ok(
+      replays[0]!.result.trace.some((e) => e.type === 'packet' && e.from === 'server' && (e.head & 7) === 4),
+      'and SPAWN packets',
+    );
     const model = timelineModel({ trace: replays[0]!.result.trace, names: replays[0]!.result.names, events: replays[0]!.result.events });
     t.equal(model.peers[0], 'server', 'a replay draws as a timeline too');
 
@@ -208,14 +230,21 @@ for (const transport of [WEBSOCKET, ENET, WEBRTC]) {
 
 t.test('recordings are hostile input: truncated, foreign or corrupt bytes throw one typed error', (t) => {
   const clock = new ManualClock();
-  const sim = new Simulation({ clients: 1, wrapPeer: (p, name) => (name === 'server' ? new RecordingMultiplayerPeer(p, { clock }) : p), clock });
+  const sim = new Simulation({
+    clients: 1,
+    wrapPeer: (p, name) => (name === 'server' ? new RecordingMultiplayerPeer(p, { clock }) : p),
+    clock,
+  });
   sim.step(20);
   sim.clients[0]!.multiplayer.sendBytes(Uint8Array.of(9, 9, 9), 1);
   sim.step(5);
   const bytes = (sim.server.peer as RecordingMultiplayerPeer).toBytes();
   sim.close();
   const rec = decodeRecording(bytes);
-  t.ok(rec.frames.some((f) => f.inputs.some((i) => i.type === 'packet')), 'a loopback server can be recorded too');
+  t.ok(
+    rec.frames.some((f) => f.inputs.some((i) => i.type === 'packet')),
+    'a loopback server can be recorded too',
+  );
   t.throws(() => decodeRecording(Uint8Array.of(1, 2, 3)), { code: ErrorCode.ERR_FILE_UNRECOGNIZED });
   t.throws(() => decodeRecording(bytes.subarray(0, bytes.length - 2)), { code: ErrorCode.ERR_FILE_CORRUPT });
   const badTag = bytes.slice();

@@ -75,8 +75,14 @@ t.test('join/leave: a late client joins from a fresh address, a client leaves an
   t.not(first.multiplayer.getUniqueId(), oldId, 'a rejoining client gets a new id');
   t.same([...new Set(sim.addressNames.values())].sort(), ['client1', 'client2', 'client3', 'server']);
   t.equal(sim.addressNames.size, 5, 'client1 used two addresses');
-  t.ok(sim.trace.some((e) => e.type === 'note' && e.text === 'late join'), 'the note is in the trace');
-  t.ok(sim.events.some((e) => e.peer === 'server' && e.event === 'peerDisconnected'), 'the server saw the leave');
+  t.ok(
+    sim.trace.some((e) => e.type === 'note' && e.text === 'late join'),
+    'the note is in the trace',
+  );
+  t.ok(
+    sim.events.some((e) => e.peer === 'server' && e.event === 'peerDisconnected'),
+    'the server saw the leave',
+  );
   t.throws(() => sim.join(sim.server), { code: ErrorCode.ERR_INVALID_PARAMETER });
 });
 
@@ -97,7 +103,10 @@ t.test('explore and the timeline at 1 server + 100 clients', (t) => {
   const model = timelineModel(simulationTimeline(sim));
   t.equal(model.peers.length, 101, 'one column per peer');
   t.equal(model.peers[0], 'server');
-  t.ok(model.packets.length > 0 && model.packets.length === Math.min(sim.trace.filter((e) => e.type === 'packet').length, 20_000), `${model.packets.length} arrows`);
+  t.ok(
+    model.packets.length > 0 && model.packets.length === Math.min(sim.trace.filter((e) => e.type === 'packet').length, 20_000),
+    `${model.packets.length} arrows`,
+  );
   t.match(renderTimeline(simulationTimeline(sim)), /^<!doctype html>/i);
   t.end();
 });

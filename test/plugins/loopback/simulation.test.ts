@@ -29,7 +29,9 @@ async function scenario(seed: number, layout: 'trees' | 'subtrees' = 'trees') {
     setup: (p) => p.root.addChild(new Counter()),
   });
   try {
-    await sim.until(() => sim.server.multiplayer.getPeers().length === 4 && sim.clients.every((c) => c.multiplayer.getPeers().length === 4));
+    await sim.until(
+      () => sim.server.multiplayer.getPeers().length === 4 && sim.clients.every((c) => c.multiplayer.getPeers().length === 4),
+    );
     for (let frame = 0; frame < 120; frame++) {
       for (const c of sim.clients) (c.root.getNodeOrNull('Counter') as Counter).rpcId(1, 'hit');
       if (frame % 6 === 0) (sim.server.root.getNodeOrNull('Counter') as Counter).rpc('ack');
@@ -67,7 +69,10 @@ t.test('layout: subtrees of one tree behave like separate trees', async (t) => {
 
 t.test('until: rejects after maxFrames; step after close throws', async (t) => {
   const sim = new Simulation({ clients: 1 });
-  await t.rejects(sim.until(() => false, { maxFrames: 5 }), { code: ErrorCode.ERR_TIMEOUT });
+  await t.rejects(
+    sim.until(() => false, { maxFrames: 5 }),
+    { code: ErrorCode.ERR_TIMEOUT },
+  );
   t.equal(sim.frame, 5);
   sim.close();
   sim.close();
@@ -89,7 +94,10 @@ t.test('conditions: a slow link delays, a partition holds reliable data back unt
   sim.clients[1]!.multiplayer.sendBytes(Uint8Array.of(2));
   sim.step(30);
   t.same(got, [1], 'nothing crosses a partition');
-  t.ok(sim.trace.some((e) => 'outcome' in e && e.outcome === 'partitioned'), 'the trace shows the partitioned sends');
+  t.ok(
+    sim.trace.some((e) => 'outcome' in e && e.outcome === 'partitioned'),
+    'the trace shows the partitioned sends',
+  );
   sim.heal(sim.clients[1]!);
   await sim.until(() => got.length === 2);
   t.same(got, [1, 2], 'the reliable packet is retransmitted once healed');

@@ -12,7 +12,12 @@ import { timelineMatch } from '../../helpers/timeline-match.js';
 
 t.test('timeline page in Chromium: arrows match the trace; filters and zoom; screenshot', { timeout: 120_000 }, async (t) => {
   const sim = timelineMatch();
-  const model = timelineModel(simulationTimeline(sim, { title: 'timelineMatch (seed 11): 1 server + 2 clients, 10 % loss, dup, reorder' , repro: 'new Simulation({ seed: 11, clients: 2, … })' }));
+  const model = timelineModel(
+    simulationTimeline(sim, {
+      title: 'timelineMatch (seed 11): 1 server + 2 clients, 10 % loss, dup, reorder',
+      repro: 'new Simulation({ seed: 11, clients: 2, … })',
+    }),
+  );
   sim.close();
   const server = await serveFiles({ '/timeline.html': renderTimeline(model), '/favicon.ico': new Uint8Array(0) });
   const session = await openPage(`${server.url}/timeline.html`);
@@ -22,10 +27,23 @@ t.test('timeline page in Chromium: arrows match the trace; filters and zoom; scr
   });
   const { page } = session;
   await page.waitForFunction(() => (window as unknown as { timeline?: unknown }).timeline !== undefined, undefined, { timeout: 30_000 });
-  t.same(session.console.filter((l) => l.startsWith('pageerror') || l.startsWith('error')), [], 'no page errors');
+  t.same(
+    session.console.filter((l) => l.startsWith('pageerror') || l.startsWith('error')),
+    [],
+    'no page errors',
+  );
 
   const drawn = () =>
-    page.$$eval('g.pkt', (gs) => gs.map((g) => ({ index: Number(g.getAttribute('data-index')), kind: g.getAttribute('data-kind'), outcome: g.getAttribute('data-outcome'), from: g.getAttribute('data-from'), to: g.getAttribute('data-to'), lost: g.querySelector('path.x') !== null })));
+    page.$$eval('g.pkt', (gs) =>
+      gs.map((g) => ({
+        index: Number(g.getAttribute('data-index')),
+        kind: g.getAttribute('data-kind'),
+        outcome: g.getAttribute('data-outcome'),
+        from: g.getAttribute('data-from'),
+        to: g.getAttribute('data-to'),
+        lost: g.querySelector('path.x') !== null,
+      })),
+    );
   const all = await drawn();
   t.equal(all.length, model.packets.length, `one arrow per packet (${all.length})`);
   t.same(
@@ -33,7 +51,11 @@ t.test('timeline page in Chromium: arrows match the trace; filters and zoom; scr
     model.packets.map((p) => [p.index, p.kind, p.outcome, p.from, p.to]),
     'each arrow is its trace packet: index, kind, outcome, endpoints',
   );
-  t.same(all.filter((a) => a.lost).map((a) => a.index), model.packets.filter((p) => p.arriveMs === null).map((p) => p.index), 'lost packets end in an X');
+  t.same(
+    all.filter((a) => a.lost).map((a) => a.index),
+    model.packets.filter((p) => p.arriveMs === null).map((p) => p.index),
+    'lost packets end in an X',
+  );
   t.match(await page.textContent('#summary'), new RegExp(`^${model.packets.length} of ${model.packets.length} packets shown`));
   t.equal(await page.locator('g.mark, g.note').count(), model.marks.length, 'every connection event and note at the side');
 
@@ -44,7 +66,11 @@ t.test('timeline page in Chromium: arrows match the trace; filters and zoom; scr
   t.notOk(noSync.some((a) => a.kind === 'SYNC'));
   await page.uncheck('fieldset:has(legend:text("peers")) input[data-v="client2"]');
   const noClient2 = await drawn();
-  t.equal(noClient2.length, model.packets.filter((p) => p.kind !== 'SYNC' && p.from !== 'client2' && p.to !== 'client2').length, 'unchecking a peer hides its column and arrows');
+  t.equal(
+    noClient2.length,
+    model.packets.filter((p) => p.kind !== 'SYNC' && p.from !== 'client2' && p.to !== 'client2').length,
+    'unchecking a peer hides its column and arrows',
+  );
   await page.check('fieldset:has(legend:text("kinds")) input[data-v="SYNC"]');
   await page.check('fieldset:has(legend:text("peers")) input[data-v="client2"]');
   t.equal((await drawn()).length, model.packets.length, 'checking them again shows everything');

@@ -20,7 +20,10 @@ import { timelineMatch } from '../../helpers/timeline-match.js';
 
 t.test('packetKind: decoded from the SceneMultiplayer command in the first byte', (t) => {
   const kind = (head: number, message: 'data' | 'connect' = 'data') => packetKind({ message, head });
-  t.same([0, 1, 2, 3, 4, 5, 6, 7].map((h) => kind(h)), ['RPC', 'CACHE', 'CACHE', 'raw', 'SPAWN', 'DESPAWN', 'SYNC', 'SYS']);
+  t.same(
+    [0, 1, 2, 3, 4, 5, 6, 7].map((h) => kind(h)),
+    ['RPC', 'CACHE', 'CACHE', 'raw', 'SPAWN', 'DESPAWN', 'SYNC', 'SYS'],
+  );
   t.equal(kind(0x60), 'RPC', 'RPC meta flags above bit 2 are ignored');
   t.equal(kind(0x16), 'SYNC', 'a delta SYNC');
   t.equal(kind(-1), 'raw', 'an empty payload');
@@ -34,14 +37,30 @@ t.test('model: a real match shows every kind, peers by name, drops, duplicates, 
   const m = timelineModel(simulationTimeline(sim));
   const packets = sim.trace.filter((e) => e.type === 'packet');
   t.equal(m.packets.length, packets.length, 'one arrow per traced packet');
-  t.same(m.packets.map((p) => p.index), packets.map((p) => p.index));
+  t.same(
+    m.packets.map((p) => p.index),
+    packets.map((p) => p.index),
+  );
   t.same(m.peers, ['server', 'client1', 'client2'], 'columns by peer name, server first');
   t.same([...new Set(m.packets.map((p) => p.kind))].sort(), ['CACHE', 'DESPAWN', 'NET', 'RPC', 'SPAWN', 'SYNC', 'SYS', 'raw']);
-  for (const o of ['dropped', 'duplicated'] as const) t.ok(m.packets.some((p) => p.outcome === o), `some packet ${o}`);
-  t.ok(m.packets.some((p) => p.reordered), 'some packet overtook an earlier one');
+  for (const o of ['dropped', 'duplicated'] as const)
+    t.ok(
+      m.packets.some((p) => p.outcome === o),
+      `some packet ${o}`,
+    );
+  t.ok(
+    m.packets.some((p) => p.reordered),
+    'some packet overtook an earlier one',
+  );
   t.ok(m.packets.every((p) => !p.reordered || p.arriveMs !== null));
-  t.ok(m.marks.some((k) => k.peer === null && k.text === 'client2 leaves'), 'notes are marks');
-  t.ok(m.marks.some((k) => k.peer === 'server' && k.text.startsWith('peerDisconnected(')), 'connection events are marks');
+  t.ok(
+    m.marks.some((k) => k.peer === null && k.text === 'client2 leaves'),
+    'notes are marks',
+  );
+  t.ok(
+    m.marks.some((k) => k.peer === 'server' && k.text.startsWith('peerDisconnected(')),
+    'connection events are marks',
+  );
   const cut = timelineModel(simulationTimeline(sim), { maxPackets: 10 });
   t.equal(cut.packets.length, 10);
   t.equal(cut.totalPackets, packets.length);
@@ -58,7 +77,10 @@ t.test('model: a reorder is a packet delivered before one sent earlier on its st
   trace.packet({ ...base, timeMs: 40, outcome: 'delivered', deliverAtMs: 60 });
   trace.note(45, 'hello');
   const m = timelineModel({ trace: trace.entries });
-  t.same(m.packets.map((p) => p.reordered), [false, true, false, false, false]);
+  t.same(
+    m.packets.map((p) => p.reordered),
+    [false, true, false, false, false],
+  );
   t.same(m.peers, ['a', 'b']);
   t.same(m.marks, [{ timeMs: 45, peer: null, text: 'hello' }]);
   t.end();
@@ -67,7 +89,19 @@ t.test('model: a reorder is a packet delivered before one sent earlier on its st
 t.test('page: self-contained HTML with the model inline, safe against markup in names and notes', (t) => {
   const trace = new PacketTrace();
   trace.note(0, '</script><script>alert(1)</script>');
-  trace.packet({ from: '<b>', to: 'x', message: 'data', mode: TransferMode.RELIABLE, channel: 2, size: 9, attempt: 0, timeMs: 1, outcome: 'delivered', deliverAtMs: 2, head: 4 });
+  trace.packet({
+    from: '<b>',
+    to: 'x',
+    message: 'data',
+    mode: TransferMode.RELIABLE,
+    channel: 2,
+    size: 9,
+    attempt: 0,
+    timeMs: 1,
+    outcome: 'delivered',
+    deliverAtMs: 2,
+    head: 4,
+  });
   const html = renderTimeline({ trace: trace.entries, title: 'a <title>', repro: 'seed=1 & more' });
   t.match(html, /^<!doctype html>/);
   t.notMatch(html, /<script[^>]*src=|<link|<img|(src|href)=["']?https?:|url\(|@import/, 'no external resource');
@@ -93,7 +127,13 @@ function fakeTap(passing: boolean) {
     pass: (m) => log.push(`ok ${m}`),
     fail: (m) => log.push(`not ok ${m}`),
   };
-  return { fake, log, end: async () => { for (const fn of teardowns) await fn(); } };
+  return {
+    fake,
+    log,
+    end: async () => {
+      for (const fn of teardowns) await fn();
+    },
+  };
 }
 
 t.test('timelineOnFailure: writes the page next to the test output and prints its path and repro, only on failure', async (t) => {

@@ -35,7 +35,17 @@ t.test('receive: a packet is deliverable only once the clock reaches its arrival
   clock.advance(1);
   t.same(indices(), [0], 'at 50 ms');
   t.same(indices(), [], 'received once');
-  t.match(network.trace[0], { type: 'packet', timeMs: 0, from: 'a', to: 'b', message: 'data', mode: RELIABLE, size: 4, outcome: 'delivered', deliverAtMs: 50 });
+  t.match(network.trace[0], {
+    type: 'packet',
+    timeMs: 0,
+    from: 'a',
+    to: 'b',
+    message: 'data',
+    mode: RELIABLE,
+    size: 4,
+    outcome: 'delivered',
+    deliverAtMs: 50,
+  });
   t.end();
 });
 
@@ -46,7 +56,10 @@ t.test('loss: 1000 UNRELIABLE packets at loss 0.2 with seed 1 lose exactly 191 (
   const got = indices();
   t.equal(got.length, 809, 'delivered count for this seed');
   t.equal(outcomes(network, 'dropped'), 191, 'the trace records each loss');
-  t.ok(got.every((v, i) => i === 0 || v > got[i - 1]!), 'no jitter: arrival order is send order');
+  t.ok(
+    got.every((v, i) => i === 0 || v > got[i - 1]!),
+    'no jitter: arrival order is send order',
+  );
   t.end();
 });
 
@@ -58,7 +71,11 @@ t.test('RELIABLE under 20 % loss with jitter: every packet exactly once, in orde
     clock.advance(1);
     got.push(...indices());
   }
-  t.same(got, Array.from({ length: 500 }, (_, i) => i), 'exactly once, in order');
+  t.same(
+    got,
+    Array.from({ length: 500 }, (_, i) => i),
+    'exactly once, in order',
+  );
   const retries = packets(network).filter((e) => e.attempt > 0);
   t.ok(outcomes(network, 'dropped') > 50, `losses happened (${outcomes(network, 'dropped')})`);
   t.ok(retries.length > 0 && retries.some((e) => e.outcome === 'delivered'), 'retransmissions delivered the lost ones');
@@ -75,10 +92,17 @@ t.test('UNRELIABLE_ORDERED with jitter and reordering: never out of order; late 
     clock.advance(1);
     got.push(...indices());
   }
-  t.ok(got.every((v, i) => i === 0 || v > got[i - 1]!), 'strictly increasing');
+  t.ok(
+    got.every((v, i) => i === 0 || v > got[i - 1]!),
+    'strictly increasing',
+  );
   const stale = outcomes(network, 'stale');
   t.ok(stale > 0, `late packets were discarded (${stale})`);
-  t.equal(got.length + stale, outcomes(network, 'delivered') + outcomes(network, 'duplicated'), 'every arrival is either released or stale');
+  t.equal(
+    got.length + stale,
+    outcomes(network, 'delivered') + outcomes(network, 'duplicated'),
+    'every arrival is either released or stale',
+  );
   t.end();
 });
 
@@ -91,7 +115,11 @@ t.test('RELIABLE and UNRELIABLE_ORDERED on one channel keep separate sequences (
     clock.advance(1);
     for (const d of network.receive('b')) (d.mode === RELIABLE ? reliable : ordered).push(d.payload[0]!);
   }
-  t.same(reliable, Array.from({ length: 100 }, (_, i) => 2 * i), 'every reliable packet, in order');
+  t.same(
+    reliable,
+    Array.from({ length: 100 }, (_, i) => 2 * i),
+    'every reliable packet, in order',
+  );
   t.ok(ordered.length > 0 && ordered.every((v, i) => i === 0 || v > ordered[i - 1]!), 'ordered ones never go backwards');
   t.end();
 });
@@ -105,7 +133,11 @@ t.test('UNRELIABLE with jitter: arrival order differs from send order (reorderin
     got.push(...indices());
   }
   t.equal(got.length, 200, 'nothing lost');
-  t.notSame(got, [...got].sort((a, b) => a - b), 'some packets overtook others');
+  t.notSame(
+    got,
+    [...got].sort((a, b) => a - b),
+    'some packets overtook others',
+  );
   t.end();
 });
 
@@ -115,7 +147,10 @@ t.test('duplicate 1.0: every UNRELIABLE packet arrives twice, as separate buffer
   network.send('a', 'b', { message: 'data', mode: RELIABLE, channel: 0, payload: Uint8Array.of(8), value: 0 });
   clock.advance(1);
   const got = network.receive('b');
-  t.same(got.map((d) => d.payload[0]), [7, 7, 8]);
+  t.same(
+    got.map((d) => d.payload[0]),
+    [7, 7, 8],
+  );
   t.not(got[0]!.payload, got[1]!.payload, 'copies do not share memory');
   t.end();
 });
@@ -123,7 +158,10 @@ t.test('duplicate 1.0: every UNRELIABLE packet arrives twice, as separate buffer
 t.test('bandwidth: 1000 B/s spreads ten 100-byte packets 100 ms apart', (t) => {
   const { clock, network, send } = pair(6, { bandwidthBytesPerSec: 1000 });
   for (let i = 0; i < 10; i++) send(i, UNRELIABLE, 100);
-  t.same(packets(network).map((e) => e.deliverAtMs), [100, 200, 300, 400, 500, 600, 700, 800, 900, 1000]);
+  t.same(
+    packets(network).map((e) => e.deliverAtMs),
+    [100, 200, 300, 400, 500, 600, 700, 800, 900, 1000],
+  );
   clock.advance(350);
   t.equal(network.receive('b').length, 3, 'three have arrived by 350 ms');
   t.end();
@@ -231,7 +269,10 @@ t.test('traced and note(): the observer sees every entry; notes are part of the 
   send(1, RELIABLE);
   const before = network.traceHash();
   network.note('frame 1');
-  t.same(seen.map((e) => e.type), ['packet', 'note']);
+  t.same(
+    seen.map((e) => e.type),
+    ['packet', 'note'],
+  );
   t.match(seen[1], { type: 'note', index: 1, timeMs: 0, text: 'frame 1' });
   t.not(network.traceHash(), before, 'the note changed the hash');
   t.match(network.traceHash(), /^[0-9a-f]{16}$/);

@@ -29,10 +29,14 @@ async function getTwice(client: HTTPClient, path: string): Promise<string[]> {
   for (let i = 0; i < 2; i++) {
     if (client.request(Method.GET, path) !== ErrorCode.OK) throw new Error('request refused');
     let body = '';
-    await pollUntil([client], () => {
-      if (client.getStatus() === Status.BODY) body += new TextDecoder().decode(client.readResponseBodyChunk());
-      return client.getStatus() === Status.CONNECTED && client.hasResponse();
-    }, WAIT);
+    await pollUntil(
+      [client],
+      () => {
+        if (client.getStatus() === Status.BODY) body += new TextDecoder().decode(client.readResponseBodyChunk());
+        return client.getStatus() === Status.CONNECTED && client.hasResponse();
+      },
+      WAIT,
+    );
     bodies.push(body);
   }
   return bodies;

@@ -6,7 +6,16 @@
 import t from 'tap';
 import { ErrorCode, MemoryLogger, ManualClock, TOKENS, coreModuleWith, createContainer } from '../../../core/index.js';
 import * as browser from '../../../plugins/net/index.browser.js';
-import { PacketPeerUDP, StreamPeerTCP, StreamPeerTLS, TCPServer, TCPStatus, TLSStatus, UDPServer, netModule } from '../../../plugins/net/index.js';
+import {
+  PacketPeerUDP,
+  StreamPeerTCP,
+  StreamPeerTLS,
+  TCPServer,
+  TCPStatus,
+  TLSStatus,
+  UDPServer,
+  netModule,
+} from '../../../plugins/net/index.js';
 
 t.test('netModule: every class resolves; unbindAll closes what they opened', async (t) => {
   const clock = new ManualClock();

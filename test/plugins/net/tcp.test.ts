@@ -67,7 +67,15 @@ t.test('connect, take, and exchange typed values; data shows only after poll()',
   t.equal(client.putU16(0xbeef), ErrorCode.OK);
   t.equal(client.put64(-(5n ** 20n)), ErrorCode.OK);
   t.equal(client.putUtf8String('héllo'), ErrorCode.OK);
-  t.equal(client.putVar(new Map<string, unknown>([['pos', new Vector2(1, 2)], ['hp', 100]]) as never), ErrorCode.OK);
+  t.equal(
+    client.putVar(
+      new Map<string, unknown>([
+        ['pos', new Vector2(1, 2)],
+        ['hp', 100],
+      ]) as never,
+    ),
+    ErrorCode.OK,
+  );
   await settle();
   t.equal(accepted.getAvailableBytes(), 0, 'nothing is visible before poll()');
   const expected = new StreamPeerBuffer();
@@ -75,10 +83,15 @@ t.test('connect, take, and exchange typed values; data shows only after poll()',
   expected.putU16(0xbeef);
   expected.put64(-(5n ** 20n));
   expected.putUtf8String('héllo');
-  expected.putVar(new Map<string, unknown>([['pos', new Vector2(1, 2)], ['hp', 100]]) as never);
+  expected.putVar(
+    new Map<string, unknown>([
+      ['pos', new Vector2(1, 2)],
+      ['hp', 100],
+    ]) as never,
+  );
   await pollUntil([accepted], () => accepted.getAvailableBytes() === expected.getSize(), WAIT);
   t.equal(accepted.getU16(), 0xbeef);
-  t.equal(accepted.get64(), -(5 ** 20), "a safe 64-bit value reads back as a number");
+  t.equal(accepted.get64(), -(5 ** 20), 'a safe 64-bit value reads back as a number');
   t.equal(accepted.getUtf8String(), 'héllo');
   const value = accepted.getVar() as Map<string, unknown>;
   t.ok((value.get('pos') as Vector2).equals(new Vector2(1, 2)));
@@ -112,13 +125,19 @@ t.test('the remote closing ends in NONE once its last bytes were read', async (t
 
 t.test('a refused connection ends in ERROR with ERR_CONNECTION_ERROR', async (t) => {
   const probe = net.createServer();
-  const port = await new Promise<number>((resolve) => probe.listen(0, '127.0.0.1', () => resolve((probe.address() as net.AddressInfo).port)));
+  const port = await new Promise<number>((resolve) =>
+    probe.listen(0, '127.0.0.1', () => resolve((probe.address() as net.AddressInfo).port)),
+  );
   await new Promise((resolve) => probe.close(resolve));
   const client = new StreamPeerTCP();
   client.connectToHost('127.0.0.1', port);
   const results: ErrorCode[] = [];
   await pollUntil([{ poll: () => results.push(client.poll()) }], () => client.getStatus() === TCPStatus.ERROR, WAIT);
-  t.same(results.filter((r) => r !== ErrorCode.OK), [ErrorCode.ERR_CONNECTION_ERROR], 'the failing poll says so, once');
+  t.same(
+    results.filter((r) => r !== ErrorCode.OK),
+    [ErrorCode.ERR_CONNECTION_ERROR],
+    'the failing poll says so, once',
+  );
   t.equal(client.putData(new Uint8Array([1])), ErrorCode.FAILED);
 });
 
@@ -146,7 +165,9 @@ t.test('listen: errors are codes; stop() closes what nobody took; the pending ca
   t.notOk(other.isListening());
   t.equal(other.takeConnection(), null);
 
-  const sockets = Array.from({ length: MAX_PENDING_CONNECTIONS + 2 }, () => net.connect(server.getLocalPort(), '127.0.0.1').on('error', () => undefined));
+  const sockets = Array.from({ length: MAX_PENDING_CONNECTIONS + 2 }, () =>
+    net.connect(server.getLocalPort(), '127.0.0.1').on('error', () => undefined),
+  );
   t.teardown(() => sockets.forEach((s) => s.destroy()));
   let closed = 0;
   for (const s of sockets) s.once('close', () => closed++);
@@ -173,11 +194,15 @@ t.test('bounded buffers: reading pauses at the inbound size, putData refuses pas
 
   let received = 0;
   let maxVisible = 0;
-  await pollUntil([accepted], () => {
-    maxVisible = Math.max(maxVisible, accepted.getAvailableBytes());
-    for (let n = -1; n !== 0; received += n) n = accepted.getPartialData(4096)[1].length;
-    return received === big.length;
-  }, 120_000);
+  await pollUntil(
+    [accepted],
+    () => {
+      maxVisible = Math.max(maxVisible, accepted.getAvailableBytes());
+      for (let n = -1; n !== 0; received += n) n = accepted.getPartialData(4096)[1].length;
+      return received === big.length;
+    },
+    120_000,
+  );
   t.equal(received, big.length, 'every byte arrived once the server read');
   t.ok(maxVisible <= 4096 + 65536, `unread bytes stayed bounded (max ${maxVisible})`);
   t.same(accepted.getData(4097), [ErrorCode.ERR_INVALID_PARAMETER, new Uint8Array(0)], 'a read larger than the buffer can never succeed');

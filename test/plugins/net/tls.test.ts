@@ -30,7 +30,11 @@ async function tcpPair(t: Test, server?: TCPServer): Promise<{ client: StreamPee
 }
 
 /** Runs both handshakes until neither is HANDSHAKING. */
-async function handshake(t: Test, clientOptions: TLSOptions | null, commonName = 'localhost'): Promise<{ client: StreamPeerTLS; server: StreamPeerTLS }> {
+async function handshake(
+  t: Test,
+  clientOptions: TLSOptions | null,
+  commonName = 'localhost',
+): Promise<{ client: StreamPeerTLS; server: StreamPeerTLS }> {
   const { client: tcpClient, accepted } = await tcpPair(t);
   const client = new StreamPeerTLS();
   const server = new StreamPeerTLS();
@@ -39,7 +43,11 @@ async function handshake(t: Test, clientOptions: TLSOptions | null, commonName =
   t.equal(client.connectToStream(tcpClient, commonName, clientOptions), ErrorCode.OK);
   t.equal(client.getStatus(), TLSStatus.HANDSHAKING);
   t.equal(client.getStream(), tcpClient);
-  await pollUntil([client, server], () => client.getStatus() !== TLSStatus.HANDSHAKING && server.getStatus() !== TLSStatus.HANDSHAKING, WAIT);
+  await pollUntil(
+    [client, server],
+    () => client.getStatus() !== TLSStatus.HANDSHAKING && server.getStatus() !== TLSStatus.HANDSHAKING,
+    WAIT,
+  );
   return { client, server };
 }
 
@@ -156,7 +164,11 @@ t.test('connectToStream on a StreamPeerTCP still CONNECTING: the handshake follo
 
 t.test('bad arguments are error codes', async (t) => {
   const tls = new StreamPeerTLS();
-  t.equal(tls.connectToStream(new StreamPeerTCP(), 'localhost', serverOptions), ErrorCode.ERR_INVALID_PARAMETER, 'server options on a client');
+  t.equal(
+    tls.connectToStream(new StreamPeerTCP(), 'localhost', serverOptions),
+    ErrorCode.ERR_INVALID_PARAMETER,
+    'server options on a client',
+  );
   t.equal(tls.acceptStream(new StreamPeerTCP(), TLSOptions.client()), ErrorCode.ERR_INVALID_PARAMETER, 'client options on a server');
   t.equal(tls.connectToStream(new StreamPeerTCP(), 'localhost'), ErrorCode.ERR_INVALID_PARAMETER, 'an unconnected stream');
   t.equal(tls.acceptStream(new StreamPeerTCP(), serverOptions), ErrorCode.ERR_INVALID_PARAMETER);

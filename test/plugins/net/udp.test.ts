@@ -89,7 +89,7 @@ t.test('connectToHost: only the connected sender is heard; setDestAddress is ref
   t.equal(text(b.getPacket()), 'back');
 });
 
-t.test('the receive queue is bounded like Godot\'s ring buffer (65536 bytes, 24 per packet)', async (t) => {
+t.test("the receive queue is bounded like Godot's ring buffer (65536 bytes, 24 per packet)", async (t) => {
   const log = new MemoryLogger();
   const receiver = new PacketPeerUDP({ logger: log });
   t.equal(await receiver.bind(0, '127.0.0.1', 1 << 20), ErrorCode.OK);
@@ -108,7 +108,7 @@ t.test('the receive queue is bounded like Godot\'s ring buffer (65536 bytes, 24 
   t.same(receiver.getPacket(), new Uint8Array(1000).fill(0), 'the first ones were kept');
 });
 
-t.test('broadcast: refused until enabled (on lo\'s 127.255.255.255)', async (t) => {
+t.test("broadcast: refused until enabled (on lo's 127.255.255.255)", async (t) => {
   const log = new MemoryLogger();
   const receiver = await bound(t, '127.255.255.255');
   const sender = await bound(t, '127.0.0.1', new PacketPeerUDP({ logger: log }));
@@ -236,10 +236,14 @@ t.test('through a lossy, reordering proxy: datagrams arrive as the network deliv
   await pollUntil([server], () => server.isConnectionAvailable(), WAIT);
   const peer = server.takeConnection()!;
   const got: number[] = [];
-  await pollUntil([server], () => {
-    for (let p = peer.getPacket(); isPacket(p); p = peer.getPacket()) got.push(p[0]!);
-    return got.length === expected.length;
-  }, WAIT);
+  await pollUntil(
+    [server],
+    () => {
+      for (let p = peer.getPacket(); isPacket(p); p = peer.getPacket()) got.push(p[0]!);
+      return got.length === expected.length;
+    },
+    WAIT,
+  );
   t.same(got, expected, 'lost ones missing, held ones late; nothing invented or duplicated');
   t.equal(peer.getPacketIp(), '127.0.0.1');
   t.equal(peer.getPacketPort(), proxyPort, 'the sender is the proxy');

@@ -35,7 +35,13 @@ interface SessionSim {
   offline(i: number, off: boolean): void;
 }
 
-function sessionSim(seed: number, clients: number, loss = 0, session: { graceMs?: number; maxBufferedPackets?: number } = {}, setup?: (p: SimPeer) => void): SessionSim {
+function sessionSim(
+  seed: number,
+  clients: number,
+  loss = 0,
+  session: { graceMs?: number; maxBufferedPackets?: number } = {},
+  setup?: (p: SimPeer) => void,
+): SessionSim {
   const clock = new ManualClock();
   const wrappers = new Map<string, SessionClientPeer>();
   const addresses = new Map<string, string[]>();
@@ -82,7 +88,7 @@ function sessionSim(seed: number, clients: number, loss = 0, session: { graceMs?
       const name = `client${i}`;
       if (isOff) off.add(name);
       else off.delete(name);
-      for (const a of addresses.get(name)!) (isOff ? sim.network.partition(a) : sim.network.heal(a));
+      for (const a of addresses.get(name)!) isOff ? sim.network.partition(a) : sim.network.heal(a);
     },
   };
 }
@@ -134,13 +140,21 @@ async function run(seed: number) {
 t.test('a 5 s partition of one client out of 8 under 5 % loss loses nothing, duplicates nothing, keeps ids', async (t) => {
   const { s, sim, victimId, ids, counters, paused, resumed } = await run(5);
   t.teardown(() => sim.close());
-  t.same(sim.clients.map((c) => c.multiplayer.getUniqueId()), ids, 'every client kept its id');
+  t.same(
+    sim.clients.map((c) => c.multiplayer.getUniqueId()),
+    ids,
+    'every client kept its id',
+  );
   t.equal(sim.clients[2]!.multiplayer.getUniqueId(), victimId);
   t.same(paused, [victimId], 'the server saw the victim pause');
   t.same(resumed, [victimId], 'and resume');
   t.ok(s.client(3).inner !== sim.clients[2]!.loopback, 'on a new connection');
   for (const c of sim.clients) {
-    t.same(stream(sim.server).got.get(c.multiplayer.getUniqueId()), range(1, counters.get(c.name)!), `server got ${c.name}'s numbers once, in order`);
+    t.same(
+      stream(sim.server).got.get(c.multiplayer.getUniqueId()),
+      range(1, counters.get(c.name)!),
+      `server got ${c.name}'s numbers once, in order`,
+    );
     t.same(stream(c).got.get(1), range(1, counters.get(`to-${c.name}`)!), `${c.name} got the server's numbers once, in order`);
   }
   t.equal(counters.get('client3'), 7 * 60, 'the victim sent during the gap too');
@@ -172,9 +186,15 @@ t.test('expiry: past the grace window the session ends as a normal disconnect, f
   await sim.until(() => !sim.server.multiplayer.getPeers().includes(victimId), { maxFrames: 600 });
   t.ok(sim.clock.nowMs() - pausedAt >= 2000, 'only after the grace');
   await sim.until(() => !sim.clients[1]!.multiplayer.getPeers().includes(victimId));
-  t.ok(sim.events.some((e) => e.peer === 'client2' && e.event === 'peerDisconnected' && e.args[0] === victimId), 'the other client saw peer_disconnected');
+  t.ok(
+    sim.events.some((e) => e.peer === 'client2' && e.event === 'peerDisconnected' && e.args[0] === victimId),
+    'the other client saw peer_disconnected',
+  );
   await sim.until(() => sim.clients[0]!.multiplayer.getPeers().length === 0, { maxFrames: 600 });
-  t.ok(sim.events.some((e) => e.peer === 'client1' && e.event === 'serverDisconnected'), 'the victim ends with server_disconnected');
+  t.ok(
+    sim.events.some((e) => e.peer === 'client1' && e.event === 'serverDisconnected'),
+    'the victim ends with server_disconnected',
+  );
   s.offline(1, false);
   sim.step(120);
   t.notOk(sim.server.multiplayer.getPeers().includes(victimId), 'a late resume is refused');
@@ -189,7 +209,7 @@ t.test('a wrong or reused token is refused', async (t) => {
   for (const token of [new Uint8Array(16), new Uint8Array(16).fill(7)]) {
     const intruder = new LoopbackMultiplayerPeer({ clock: sim.clock, rng: new SeededRng(1) });
     intruder.createClient(sim.network);
-    for (let i = 0; i < 20 && intruder.getConnectionStatus() !== 2; i++) (intruder.poll(), sim.step());
+    for (let i = 0; i < 20 && intruder.getConnectionStatus() !== 2; i++) intruder.poll(), sim.step();
     intruder.setTargetPeer(1);
     intruder.putPacket(encodeHello({ resume: true, token, lastReceived: 0 }));
     sim.step(10);
@@ -235,11 +255,17 @@ t.test('after a resume the client keeps its authority and the replicated nodes; 
   t.equal(player(victim, 'Ship')!.score, 0, 'the victim has not seen it yet');
   s.offline(1, false);
   await sim.until(() => !s.client(1).isPaused, { maxFrames: 600 });
-  await sim.until(() => player(victim, 'Ship')!.score === 42 && player(victim, 'Ship')!.position.equals(new Vector2(7, 8)), { maxFrames: 600 });
+  await sim.until(() => player(victim, 'Ship')!.score === 42 && player(victim, 'Ship')!.position.equals(new Vector2(7, 8)), {
+    maxFrames: 600,
+  });
   t.pass('the replicated node was kept and caught up');
   t.equal(stream(victim).rpc('ownerSays', 1), 0);
   await sim.until(() => stream(sim.server).owned.length === 1 && stream(sim.clients[1]!).owned.length === 1);
   t.same(stream(sim.server).owned, [1], 'the server still accepts the victim as the authority');
   t.equal(victim.multiplayer.getUniqueId(), victimId);
-  t.same(sim.events.filter((e) => e.event === 'peerDisconnected'), [], 'no disconnection anywhere');
+  t.same(
+    sim.events.filter((e) => e.event === 'peerDisconnected'),
+    [],
+    'no disconnection anywhere',
+  );
 });

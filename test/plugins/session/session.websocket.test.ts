@@ -127,31 +127,38 @@ t.test('a socket destroyed mid-stream: the client reconnects, resumes with the s
   for (const tr of trees) tr.quit();
 });
 
-t.test('a stock-Godot-framed client (raw ws speaking Godot bytes) works through the session server and sees only Godot bytes', async (t) => {
-  const ws = await wsServer(t);
-  const session = new SessionServerPeer(ws);
-  const srvTree = tree(session);
-  const raw = new RawWebSocket(`ws://127.0.0.1:${ws.getLocalPort()}`);
-  t.teardown(() => raw.terminate());
-  const received: Buffer[] = [];
-  raw.on('message', (d: Buffer) => received.push(d));
-  await frames([srvTree], () => received.length === 1, 20_000);
-  t.equal(received[0]!.length, 4, 'the transport id handshake (Godot §8.3)');
-  const rawId = received[0]!.readInt32LE(0);
-  // Godot's bytes for Stream.seq(25) in path form: meta 0x20, target 0x80000009, method 0, argc 1, INT 25, "Stream\0".
-  raw.send(Buffer.from([0x20, 0x09, 0, 0, 0x80, 0, 1, 0x02, 25, ...Buffer.from('Stream'), 0]));
-  await frames([srvTree], () => stream(srvTree).got.get(rawId)?.[0] === 25, 20_000);
-  t.same(srvTree.getMultiplayer().getPeers(), [rawId], 'admitted as a plain peer under its transport id');
-  t.equal(stream(srvTree).rpcId(rawId, 'seq', 7), ErrorCode.OK);
-  await frames([srvTree], () => received.some((m) => m[0] === 0x20), 20_000);
-  const hex = received.slice(1).map((m) => m.toString('hex'));
-  const md5 = Buffer.from((srvTree.getMultiplayer() as SceneMultiplayer).getRpcMd5(stream(srvTree))).toString('hex');
-  t.same(hex, [
-    `01${md5}00${'01000000'}${Buffer.from('Stream').toString('hex')}00`,
-    `2009000080000102 07${Buffer.from('Stream').toString('hex')}00`.replace(' ', ''),
-  ], 'SIMPLIFY_PATH and the path-form RPC, exactly as Godot frames them; no extension byte');
-  srvTree.quit();
-});
+t.test(
+  'a stock-Godot-framed client (raw ws speaking Godot bytes) works through the session server and sees only Godot bytes',
+  async (t) => {
+    const ws = await wsServer(t);
+    const session = new SessionServerPeer(ws);
+    const srvTree = tree(session);
+    const raw = new RawWebSocket(`ws://127.0.0.1:${ws.getLocalPort()}`);
+    t.teardown(() => raw.terminate());
+    const received: Buffer[] = [];
+    raw.on('message', (d: Buffer) => received.push(d));
+    await frames([srvTree], () => received.length === 1, 20_000);
+    t.equal(received[0]!.length, 4, 'the transport id handshake (Godot §8.3)');
+    const rawId = received[0]!.readInt32LE(0);
+    // Godot's bytes for Stream.seq(25) in path form: meta 0x20, target 0x80000009, method 0, argc 1, INT 25, "Stream\0".
+    raw.send(Buffer.from([0x20, 0x09, 0, 0, 0x80, 0, 1, 0x02, 25, ...Buffer.from('Stream'), 0]));
+    await frames([srvTree], () => stream(srvTree).got.get(rawId)?.[0] === 25, 20_000);
+    t.same(srvTree.getMultiplayer().getPeers(), [rawId], 'admitted as a plain peer under its transport id');
+    t.equal(stream(srvTree).rpcId(rawId, 'seq', 7), ErrorCode.OK);
+    await frames([srvTree], () => received.some((m) => m[0] === 0x20), 20_000);
+    const hex = received.slice(1).map((m) => m.toString('hex'));
+    const md5 = Buffer.from((srvTree.getMultiplayer() as SceneMultiplayer).getRpcMd5(stream(srvTree))).toString('hex');
+    t.same(
+      hex,
+      [
+        `01${md5}00${'01000000'}${Buffer.from('Stream').toString('hex')}00`,
+        `2009000080000102 07${Buffer.from('Stream').toString('hex')}00`.replace(' ', ''),
+      ],
+      'SIMPLIFY_PATH and the path-form RPC, exactly as Godot frames them; no extension byte',
+    );
+    srvTree.quit();
+  },
+);
 
 t.test('a session client against a stock server falls back to plain mode', async (t) => {
   const ws = await wsServer(t);

@@ -39,7 +39,10 @@ t.test('headless chromium joins a mesh with two Node peers: RPCs flow between al
   for (let i = 0; nodes[0]!.lobby === '' && i < 500; i++) await new Promise((resolve) => setTimeout(resolve, 10));
   t.not(nodes[0]!.lobby, '', 'node1 created a lobby');
   nodes[1]!.start(url, nodes[0]!.lobby);
-  page = await openScriptPage(script, new URLSearchParams({ url, lobby: nodes[0]!.lobby, expect: String(EXPECT), name: 'browser' }).toString());
+  page = await openScriptPage(
+    script,
+    new URLSearchParams({ url, lobby: nodes[0]!.lobby, expect: String(EXPECT), name: 'browser' }).toString(),
+  );
   const verdict = await page.waitForConsole((l) => /^\[browser\] (NOT )?done/.test(l), 60_000);
   // The browser stays half a second after it is done; so do the Node peers here.
   for (let i = 0; doneAt.size < nodes.length && i < 1000; i++) await new Promise((resolve) => setTimeout(resolve, 10));
@@ -47,9 +50,22 @@ t.test('headless chromium joins a mesh with two Node peers: RPCs flow between al
   running = false;
   await loop;
 
-  t.match(verdict, /^\[browser\] done: peers 2, hellos 2, pings 2$/, 'browser: connected to both Node peers, got a reliable hello and an unreliable ping from each');
-  t.notOk(page.console.some((l) => l.startsWith('pageerror') || l.startsWith('error')), 'no errors in the page', { console: page.console });
-  const browserId = Number(page.console.find((l) => l.startsWith('[browser] my id is'))?.split(' ').pop());
+  t.match(
+    verdict,
+    /^\[browser\] done: peers 2, hellos 2, pings 2$/,
+    'browser: connected to both Node peers, got a reliable hello and an unreliable ping from each',
+  );
+  t.notOk(
+    page.console.some((l) => l.startsWith('pageerror') || l.startsWith('error')),
+    'no errors in the page',
+    { console: page.console },
+  );
+  const browserId = Number(
+    page.console
+      .find((l) => l.startsWith('[browser] my id is'))
+      ?.split(' ')
+      .pop(),
+  );
   t.ok(browserId > 1, `the browser got a peer id (${browserId})`);
   for (const n of nodes) {
     t.ok(doneAt.has(n), `${n.name}: done`, { lines: lines.filter((l) => l.startsWith(`[${n.name}]`)) });

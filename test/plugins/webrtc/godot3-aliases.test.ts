@@ -14,7 +14,12 @@ t.test('connectionSucceeded: a client emits it once, right after peerConnected(1
     for (const p of [server, client, ...mesh]) p.close();
   });
   const events: string[] = [];
-  for (const [name, p] of [['server', server], ['client', client], ['meshA', mesh[0]], ['meshB', mesh[1]]] as const) {
+  for (const [name, p] of [
+    ['server', server],
+    ['client', client],
+    ['meshA', mesh[0]],
+    ['meshB', mesh[1]],
+  ] as const) {
     p.peerConnected.connect((id) => events.push(`${name} +${id}`));
     p.connectionSucceeded.connect(() => events.push(`${name} succeeded`));
   }
@@ -30,9 +35,19 @@ t.test('connectionSucceeded: a client emits it once, right after peerConnected(1
   t.equal(mesh[1].addPeer(conns[3]!, 2), ErrorCode.OK);
   wireSignaling(conns[2]!, conns[3]!);
   conns[2]!.createOffer();
-  await pollUntilDone([server, client, ...mesh], () => client.getConnectionStatus() === ConnectionStatus.CONNECTED
-    && !!server.getPeer(7)?.connected && !!mesh[0].getPeer(3)?.connected && !!mesh[1].getPeer(2)?.connected, { timeoutMs: 60_000 });
+  await pollUntilDone(
+    [server, client, ...mesh],
+    () =>
+      client.getConnectionStatus() === ConnectionStatus.CONNECTED &&
+      !!server.getPeer(7)?.connected &&
+      !!mesh[0].getPeer(3)?.connected &&
+      !!mesh[1].getPeer(2)?.connected,
+    { timeoutMs: 60_000 },
+  );
   const clientEvents = events.filter((e) => e.startsWith('client'));
   t.same(clientEvents, ['client +1', 'client succeeded']);
-  t.notOk(events.some((e) => e.endsWith('succeeded') && !e.startsWith('client')), `only the client: ${events.join(', ')}`);
+  t.notOk(
+    events.some((e) => e.endsWith('succeeded') && !e.startsWith('client')),
+    `only the client: ${events.join(', ')}`,
+  );
 });

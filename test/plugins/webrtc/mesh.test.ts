@@ -39,13 +39,25 @@ t.test('createMesh: 8 peers in one process form a full mesh, exchange packets pa
     timeoutMs: 30_000,
     what: 'full mesh',
   }).catch((err: Error) => {
-    const missing = peers.flatMap((p, i) => [...p.getPeers()].filter(([, x]) => !x.connected).map(([id, x]) =>
-      `${ids[i]}->${id}: connection ${x.connection.getConnectionState()}/${x.connection.getSignalingState()}/${x.connection.getGatheringState()}, channels ${x.channels.map((c) => c.getReadyState()).join('')}`));
+    const missing = peers.flatMap((p, i) =>
+      [...p.getPeers()]
+        .filter(([, x]) => !x.connected)
+        .map(
+          ([id, x]) =>
+            `${ids[i]}->${id}: connection ${x.connection.getConnectionState()}/${x.connection.getSignalingState()}/${x.connection.getGatheringState()}, channels ${x.channels.map((c) => c.getReadyState()).join('')}`,
+        ),
+    );
     const removed = peers.flatMap((p, i) => ids.filter((id) => id !== ids[i] && !p.hasPeer(id)).map((id) => `${ids[i]}->${id}`));
     throw new Error(`${err.message}; not connected: ${missing.join('; ')}; removed (failed or closed): ${removed.join(', ')}`);
   });
   t.ok(rounds <= MAX_CONNECT_ROUNDS, `mesh connected within ${rounds} poll rounds (bound ${MAX_CONNECT_ROUNDS})`);
-  connected.forEach((s, i) => t.same([...s].sort(), ids.filter((id) => id !== ids[i]), `peer ${ids[i]} saw every other peer`));
+  connected.forEach((s, i) =>
+    t.same(
+      [...s].sort(),
+      ids.filter((id) => id !== ids[i]),
+      `peer ${ids[i]} saw every other peer`,
+    ),
+  );
 
   // Every peer sends each other peer a targeted reliable packet and a broadcast on the unreliable channel.
   for (const [i, p] of peers.entries()) {
@@ -74,9 +86,16 @@ t.test('createMesh: 8 peers in one process form a full mesh, exchange packets pa
   await pollUntilDone(peers, drain, { what: 'pairwise reliable packets' });
   received.forEach((r, i) => {
     const reliable = r.filter((x) => x.startsWith('1:'));
-    t.same(reliable.sort(), Array(PEERS - 1).fill(`1:true:${i}:${TransferMode.RELIABLE}`), `peer ${ids[i]}: one reliable packet from each other peer, addressed to it`);
+    t.same(
+      reliable.sort(),
+      Array(PEERS - 1).fill(`1:true:${i}:${TransferMode.RELIABLE}`),
+      `peer ${ids[i]}: one reliable packet from each other peer, addressed to it`,
+    );
     const unreliable = r.filter((x) => x.startsWith('2:'));
-    t.ok(unreliable.every((x) => x === `2:true:255:${TransferMode.UNRELIABLE}`), `peer ${ids[i]}: unreliable packets intact and attributed`);
+    t.ok(
+      unreliable.every((x) => x === `2:true:255:${TransferMode.UNRELIABLE}`),
+      `peer ${ids[i]}: unreliable packets intact and attributed`,
+    );
   });
 
   // The last peer leaves; the seven others each see it exactly once.

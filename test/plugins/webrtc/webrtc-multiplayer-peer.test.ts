@@ -21,7 +21,13 @@ function peer(t: Tap): WebRTCMultiplayerPeer {
 }
 
 /** Adds a signaled connection between `a` (as `idB` on a) and `b` (as `idA` on b). */
-function link(t: Tap, a: WebRTCMultiplayerPeer, idA: number, b: WebRTCMultiplayerPeer, idB: number): [WebRTCPeerConnection, WebRTCPeerConnection] {
+function link(
+  t: Tap,
+  a: WebRTCMultiplayerPeer,
+  idA: number,
+  b: WebRTCMultiplayerPeer,
+  idB: number,
+): [WebRTCPeerConnection, WebRTCPeerConnection] {
   const ca = loopbackConnection();
   const cb = loopbackConnection();
   t.teardown(() => {
@@ -212,7 +218,9 @@ t.test('webRtcModule: binds WebRTCMultiplayerPeer and the "webrtc" PeerFactory',
   const container = createContainer(webRtcModule);
   const p = container.get(WebRTCMultiplayerPeer);
   t.ok(p instanceof WebRTCMultiplayerPeer);
-  const factory = container.getAll<PeerFactory>(TOKENS.PeerFactory).find((f) => f.name === 'webrtc') as PeerFactory<WebRTCMultiplayerPeer> | undefined;
+  const factory = container.getAll<PeerFactory>(TOKENS.PeerFactory).find((f) => f.name === 'webrtc') as
+    | PeerFactory<WebRTCMultiplayerPeer>
+    | undefined;
   t.ok(factory, 'factory registered');
   const made = factory!.create();
   t.ok(made instanceof WebRTCMultiplayerPeer);

@@ -22,7 +22,10 @@ t.test('browser: chromium joins a Node server through index.browser.ts and RPCs 
     metafile: true,
   });
   const inputs = Object.keys(bundle.metafile.inputs);
-  t.notOk(inputs.some((i) => i.includes('node_modules/ws/') || i.startsWith('node:') || i.includes('ws-backend')), 'no ws, no node:* on the browser path');
+  t.notOk(
+    inputs.some((i) => i.includes('node_modules/ws/') || i.startsWith('node:') || i.includes('ws-backend')),
+    'no ws, no node:* on the browser path',
+  );
   const files = {
     '/index.html': '<!doctype html><meta charset="utf-8"><script type="module" src="/page.js"></script>',
     '/page.js': bundle.outputFiles[0]!.text,
@@ -62,5 +65,9 @@ t.test('browser: chromium joins a Node server through index.browser.ts and RPCs 
   peer.disconnectPeer(browserId);
   await pollUntil([frames], () => page.console.includes('done'), 15000);
   t.ok(page.console.includes('server disconnected'), 'the browser saw the server leave');
-  t.same(page.console.filter((l) => l.startsWith('pageerror') || l.startsWith('error')), [], 'no page errors');
+  t.same(
+    page.console.filter((l) => l.startsWith('pageerror') || l.startsWith('error')),
+    [],
+    'no page errors',
+  );
 });

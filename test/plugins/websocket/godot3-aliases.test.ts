@@ -23,7 +23,10 @@ async function pair(t: Test): Promise<[WebSocketMultiplayerPeer, WebSocketMultip
   const logger = new MemoryLogger();
   const srv = new WebSocketMultiplayerPeer({ logger });
   const cli = new WebSocketMultiplayerPeer({ logger });
-  t.teardown(() => { cli.close(); srv.close(); });
+  t.teardown(() => {
+    cli.close();
+    srv.close();
+  });
   let joined = false;
   srv.peerConnected.connect(() => (joined = true));
   t.equal(await srv.createServer(0, '127.0.0.1'), ErrorCode.OK);

@@ -1,7 +1,7 @@
 import t from 'tap';
 import { ConnectionStatus, ErrorCode } from '../../../core/index.js';
 import { WebSocketMultiplayerPeer } from '../../../plugins/websocket/index.js';
-import { SceneMultiplayer, SceneTree } from '../../../scenetree/index.js';
+import { type SceneMultiplayer, SceneTree } from '../../../scenetree/index.js';
 import { pollUntil } from '../../helpers/websocket-poll.js';
 
 // SceneMultiplayer relays client-to-client traffic through the WebSocket server (docs/wire/multiplayer.md §8.3).

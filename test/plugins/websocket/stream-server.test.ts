@@ -44,7 +44,13 @@ t.test('acceptStream: an HTTP upgrade read by another server, and a raw TCP sock
   const joined: number[] = [];
   peer.peerConnected.connect((id) => joined.push(id));
   const all = [peer, viaHttp, viaTcp];
-  await pollUntil(all, () => joined.length === 2 && viaHttp.getConnectionStatus() === ConnectionStatus.CONNECTED && viaTcp.getConnectionStatus() === ConnectionStatus.CONNECTED);
+  await pollUntil(
+    all,
+    () =>
+      joined.length === 2 &&
+      viaHttp.getConnectionStatus() === ConnectionStatus.CONNECTED &&
+      viaTcp.getConnectionStatus() === ConnectionStatus.CONNECTED,
+  );
   t.same(paths, ['/some/room']);
   t.same(joined.sort(), [viaHttp.getUniqueId(), viaTcp.getUniqueId()].sort());
 

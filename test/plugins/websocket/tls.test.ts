@@ -39,7 +39,10 @@ t.test('wss: the same certificate without trust is rejected: DISCONNECTED, reaso
   const server = await wssServer(t);
   const { client, logger } = await join(t, server, url(server), null);
   t.equal(client.getConnectionStatus(), ConnectionStatus.DISCONNECTED);
-  t.ok(logger.records.some((r) => /self[- ]signed certificate/i.test(r.message)), 'the log names the certificate problem');
+  t.ok(
+    logger.records.some((r) => /self[- ]signed certificate/i.test(r.message)),
+    'the log names the certificate problem',
+  );
   t.equal(server.getAvailablePacketCount(), 0);
 });
 
@@ -53,7 +56,10 @@ t.test('wss: a wrong common name is rejected, even with the certificate trusted'
   const server = await wssServer(t);
   const { client, logger } = await join(t, server, url(server), TLSOptions.client(certificate, 'wrong.example'));
   t.equal(client.getConnectionStatus(), ConnectionStatus.DISCONNECTED);
-  t.ok(logger.records.some((r) => r.message.includes('wrong.example')), 'the log names the expected host');
+  t.ok(
+    logger.records.some((r) => r.message.includes('wrong.example')),
+    'the log names the expected host',
+  );
 });
 
 t.test('wss: commonNameOverride accepts a certificate issued for another name', async (t) => {
@@ -115,7 +121,7 @@ t.test('TLSOptions: kinds, accessors, and PEM validation', (t) => {
   t.end();
 });
 
-t.test('Crypto: generateRsa + generateSelfSignedCertificate with Godot\'s issuer-name form', async (t) => {
+t.test("Crypto: generateRsa + generateSelfSignedCertificate with Godot's issuer-name form", async (t) => {
   const crypto = new Crypto();
   const rsa = await crypto.generateRsa(2048);
   t.match(rsa, /-----BEGIN PRIVATE KEY-----/);

@@ -38,7 +38,10 @@ async function rawServer(t: Test): Promise<{ wss: WebSocketServer; url: string }
   return { wss, url: `ws://127.0.0.1:${(wss.address() as { port: number }).port}` };
 }
 
-const connected = (...peers: WebSocketMultiplayerPeer[]) => () => peers.every((p) => p.getConnectionStatus() === ConnectionStatus.CONNECTED);
+const connected =
+  (...peers: WebSocketMultiplayerPeer[]) =>
+  () =>
+    peers.every((p) => p.getConnectionStatus() === ConnectionStatus.CONNECTED);
 
 t.test('createServer: port 0 binds a free port; bad arguments return codes', async (t) => {
   const srv = await server(t);
@@ -243,7 +246,10 @@ t.test('supportedProtocols and handshakeHeaders are copied to every connection',
   const bad = new WebSocketMultiplayerPeer();
   bad.supportedProtocols = ['other'];
   client(t, srv, bad);
-  await pollUntil([srv, good, bad], () => good.getConnectionStatus() === ConnectionStatus.CONNECTED && bad.getConnectionStatus() === ConnectionStatus.DISCONNECTED);
+  await pollUntil(
+    [srv, good, bad],
+    () => good.getConnectionStatus() === ConnectionStatus.CONNECTED && bad.getConnectionStatus() === ConnectionStatus.DISCONNECTED,
+  );
   t.equal(good.getPeer(1)?.getSelectedProtocol(), 'game');
   t.same(srv.handshakeHeaders, ['X-Server: 1']);
 });
@@ -286,7 +292,10 @@ t.test('webSocketModule: unbindAll() closes the peers the container made', async
   const container = createContainer(webSocketModule);
   const peer = container.get(WebSocketMultiplayerPeer);
   t.equal(await peer.createServer(0, '127.0.0.1'), ErrorCode.OK);
-  const made = container.getAll<PeerFactory>(TOKENS.PeerFactory).find((f) => f.name === 'ws')!.create() as WebSocketMultiplayerPeer;
+  const made = container
+    .getAll<PeerFactory>(TOKENS.PeerFactory)
+    .find((f) => f.name === 'ws')!
+    .create() as WebSocketMultiplayerPeer;
   t.equal(await made.createServer(0, '127.0.0.1'), ErrorCode.OK);
   await container.unbindAll();
   t.equal(peer.getConnectionStatus(), ConnectionStatus.DISCONNECTED);
@@ -299,22 +308,28 @@ t.test('createClient: any first message either yields its id (4 bytes, LE, ≥ 2
   let first: Uint8Array = new Uint8Array(0);
   wss.on('connection', (ws) => ws.send(first));
   await fc.assert(
-    fc.asyncProperty(fc.oneof(fc.uint8Array({ maxLength: 9 }), fc.integer({ min: -(2 ** 31), max: 2 ** 31 - 1 }).map((id) => {
-      const b = new Uint8Array(4);
-      new DataView(b.buffer).setInt32(0, id, true);
-      return b;
-    })), async (bytes) => {
-      first = bytes;
-      const peer = new WebSocketMultiplayerPeer();
-      try {
-        t.equal(peer.createClient(url), ErrorCode.OK);
-        await pollUntil([peer], () => peer.getConnectionStatus() !== ConnectionStatus.CONNECTING);
-        const id = bytes.length === 4 ? new DataView(bytes.buffer, bytes.byteOffset).getInt32(0, true) : 0;
-        return id >= 2 ? peer.getUniqueId() === id : peer.getConnectionStatus() === ConnectionStatus.DISCONNECTED;
-      } finally {
-        peer.close();
-      }
-    }),
+    fc.asyncProperty(
+      fc.oneof(
+        fc.uint8Array({ maxLength: 9 }),
+        fc.integer({ min: -(2 ** 31), max: 2 ** 31 - 1 }).map((id) => {
+          const b = new Uint8Array(4);
+          new DataView(b.buffer).setInt32(0, id, true);
+          return b;
+        }),
+      ),
+      async (bytes) => {
+        first = bytes;
+        const peer = new WebSocketMultiplayerPeer();
+        try {
+          t.equal(peer.createClient(url), ErrorCode.OK);
+          await pollUntil([peer], () => peer.getConnectionStatus() !== ConnectionStatus.CONNECTING);
+          const id = bytes.length === 4 ? new DataView(bytes.buffer, bytes.byteOffset).getInt32(0, true) : 0;
+          return id >= 2 ? peer.getUniqueId() === id : peer.getConnectionStatus() === ConnectionStatus.DISCONNECTED;
+        } finally {
+          peer.close();
+        }
+      },
+    ),
     { numRuns: 25 },
   );
 });
@@ -331,7 +346,10 @@ t.test('server: random bytes from a TCP client never throw, and never disturb a 
       const closed = new Promise<void>((resolve) => sock.once('close', () => resolve()));
       try {
         await new Promise((r) => sock.once('connect', r));
-        if (asHttp) sock.write('GET / HTTP/1.1\r\nHost: x\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Version: 13\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n\r\n');
+        if (asHttp)
+          sock.write(
+            'GET / HTTP/1.1\r\nHost: x\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Version: 13\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n\r\n',
+          );
         sock.write(bytes);
         await settle(3);
         srv.poll();

@@ -8,7 +8,10 @@ import { pollUntil, settle } from '../../helpers/websocket-poll.js';
 const text = (b: Uint8Array | number): string => (typeof b === 'number' ? `<error ${b}>` : Buffer.from(b).toString('utf8'));
 
 /** A TCP server that hands each socket to a fresh server-side WebSocketPeer (configured by `setup`). */
-async function acceptServer(t: Test, setup: (p: WebSocketPeer) => void = () => undefined): Promise<{ url: string; peers: WebSocketPeer[] }> {
+async function acceptServer(
+  t: Test,
+  setup: (p: WebSocketPeer) => void = () => undefined,
+): Promise<{ url: string; peers: WebSocketPeer[] }> {
   const peers: WebSocketPeer[] = [];
   const sockets: Socket[] = [];
   const server: Server = createServer((socket) => {
@@ -33,7 +36,10 @@ async function openPair(t: Test, setupServer?: (p: WebSocketPeer) => void, clien
   t.teardown(() => client.close(-1));
   t.equal(client.connectToUrl(url), ErrorCode.OK);
   t.equal(client.getReadyState(), State.CONNECTING);
-  await pollUntil([client, { poll: () => peers.forEach((p) => p.poll()) }], () => client.getReadyState() === State.OPEN && peers[0]?.getReadyState() === State.OPEN);
+  await pollUntil(
+    [client, { poll: () => peers.forEach((p) => p.poll()) }],
+    () => client.getReadyState() === State.OPEN && peers[0]?.getReadyState() === State.OPEN,
+  );
   return { client, server: peers[0]!, url };
 }
 
@@ -111,7 +117,13 @@ t.test('close: a negative code drops at once; the remote sees an unclean close (
 
 t.test('close: a reason over 123 bytes or an unsendable code throws ERR_INVALID_PARAMETER', async (t) => {
   const { client } = await openPair(t);
-  for (const [code, reason] of [[1000, 'x'.repeat(124)], [1005, ''], [1006, ''], [999, ''], [5000, '']] as const) {
+  for (const [code, reason] of [
+    [1000, 'x'.repeat(124)],
+    [1005, ''],
+    [1006, ''],
+    [999, ''],
+    [5000, ''],
+  ] as const) {
     const err = t.throws(() => client.close(code, reason)) as unknown;
     t.ok(MultiplayerError.is(err) && err.code === ErrorCode.ERR_INVALID_PARAMETER, `close(${code}, ${reason.length} bytes)`);
   }
@@ -311,7 +323,7 @@ t.test('setNoDelay: works when connected, throws ERR_UNCONFIGURED otherwise', as
   t.equal(client.getReadyState(), State.OPEN);
 });
 
-t.test('properties: defaults are Godot\'s and invalid values throw', (t) => {
+t.test("properties: defaults are Godot's and invalid values throw", (t) => {
   const peer = new WebSocketPeer();
   t.equal(peer.inboundBufferSize, 65535);
   t.equal(peer.outboundBufferSize, 65535);

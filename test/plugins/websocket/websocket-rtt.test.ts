@@ -39,7 +39,6 @@ t.test('a ping answered by a pong gives a round-trip time, on either side; none 
   t.ok(toServer.getRoundTripTime() < 5000, `client RTT ${toServer.getRoundTripTime()} ms`);
   t.ok(toClient.getRoundTripTime() < 5000, `server RTT ${toClient.getRoundTripTime()} ms`);
 
-
   const idle = new WebSocketPeer();
   t.equal(idle.ping(), false, 'a peer that is not open cannot ping');
   t.equal(idle.getRoundTripTime(), -1);

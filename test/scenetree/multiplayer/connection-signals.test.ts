@@ -39,7 +39,8 @@ const transports: Transport[] = [
     },
     client(server) {
       const c = new LoopbackMultiplayerPeer();
-      if (c.createClient(network, { address: (server as LoopbackMultiplayerPeer).address }) !== ErrorCode.OK) throw new Error('createClient');
+      if (c.createClient(network, { address: (server as LoopbackMultiplayerPeer).address }) !== ErrorCode.OK)
+        throw new Error('createClient');
       return c;
     },
     tick: () => clock.advance(5),
@@ -53,7 +54,8 @@ const transports: Transport[] = [
     },
     client(server) {
       const c = new WebSocketMultiplayerPeer();
-      if (c.createClient(`ws://127.0.0.1:${(server as WebSocketMultiplayerPeer).getLocalPort()}`) !== ErrorCode.OK) throw new Error('createClient');
+      if (c.createClient(`ws://127.0.0.1:${(server as WebSocketMultiplayerPeer).getLocalPort()}`) !== ErrorCode.OK)
+        throw new Error('createClient');
       return c;
     },
   },
@@ -78,7 +80,13 @@ const transports: Transport[] = [
       if (p.createServer() !== ErrorCode.OK) throw new Error('createServer');
       return p;
     },
-    client: (server) => signaledClient(server as WebRTCMultiplayerPeer, [], (a, b) => closers.push(() => a.close(), () => b.close())),
+    client: (server) =>
+      signaledClient(server as WebRTCMultiplayerPeer, [], (a, b) =>
+        closers.push(
+          () => a.close(),
+          () => b.close(),
+        ),
+      ),
   },
 ];
 
@@ -123,7 +131,12 @@ for (const tx of transports) {
     const host = api(server);
     const client = api(tx.client(server));
     t.teardown(() => client.mp.multiplayerPeer.close());
-    await until([host.mp, client.mp], tx, () => client.events.includes('connectedToServer') && host.mp.getPeers().length === 1, 'connected');
+    await until(
+      [host.mp, client.mp],
+      tx,
+      () => client.events.includes('connectedToServer') && host.mp.getPeers().length === 1,
+      'connected',
+    );
     server.close();
     await until([host.mp, client.mp], tx, () => client.events.length > 1, 'serverDisconnected');
     t.same(client.events, ['connectedToServer', 'serverDisconnected']);

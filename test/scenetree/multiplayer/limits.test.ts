@@ -2,7 +2,15 @@
 import t from 'tap';
 import { LogLevel } from '../../../core/index.js';
 import { Simulation, type SimPeer } from '../../../plugins/loopback/index.js';
-import { DEFAULT_LIMITS, Node, SceneMultiplayer, UNLIMITED, installServerPolicy, rpc, type MultiplayerLimits } from '../../../scenetree/index.js';
+import {
+  DEFAULT_LIMITS,
+  Node,
+  SceneMultiplayer,
+  UNLIMITED,
+  installServerPolicy,
+  rpc,
+  type MultiplayerLimits,
+} from '../../../scenetree/index.js';
 import { fromHex } from '../../helpers/recording-peer.js';
 
 // Limits, stats, typed argument checks and readable checksum errors are the server policy (GameServer installs it).
@@ -132,7 +140,11 @@ t.test('sustained abuse disconnects the flooder (default limits); the others sta
   t.teardown(() => sim.close());
   const server = sim.server;
   t.notOk(server.multiplayer.getPeers().includes(flooderId), 'disconnected');
-  t.equal(errors(server).filter((m) => m.includes(`packets over budget within ${DEFAULT_LIMITS.windowMs} ms. Disconnecting peer ${flooderId}`)).length, 1);
+  t.equal(
+    errors(server).filter((m) => m.includes(`packets over budget within ${DEFAULT_LIMITS.windowMs} ms. Disconnecting peer ${flooderId}`))
+      .length,
+    1,
+  );
   t.ok((counter(server).bySender.get(flooderId) ?? 0) <= DEFAULT_LIMITS.peerRpcBurst + DEFAULT_LIMITS.peerRpcsPerSecond + 1);
   for (const h of honest) t.equal(counter(server).bySender.get(id(h)), sentByHonest, `${h.name}: every RPC arrived`);
 });
@@ -142,7 +154,11 @@ t.test('the flood is deterministic: same seed, same trace and same counters', as
   const runs = [];
   for (let i = 0; i < 2; i++) {
     const { sim, flooderId } = await flood(limits, 20_000, 1, 77);
-    runs.push({ hash: sim.traceHash(), stats: JSON.stringify(sim.server.multiplayer.stats), ran: counter(sim.server).bySender.get(flooderId) });
+    runs.push({
+      hash: sim.traceHash(),
+      stats: JSON.stringify(sim.server.multiplayer.stats),
+      ran: counter(sim.server).bySender.get(flooderId),
+    });
     sim.close();
   }
   t.same(runs[0], runs[1]);

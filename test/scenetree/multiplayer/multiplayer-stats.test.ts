@@ -9,7 +9,10 @@ import { NodeLevelPlayer, SpecPlayer, addGame } from '../../helpers/sim-nodes.js
 // Limits, stats, typed argument checks and readable checksum errors are the server policy (GameServer installs it).
 installServerPolicy();
 
-async function connected(clients: number, make: () => import('../../../scenetree/index.js').Node = () => new SpecPlayer()): Promise<Simulation> {
+async function connected(
+  clients: number,
+  make: () => import('../../../scenetree/index.js').Node = () => new SpecPlayer(),
+): Promise<Simulation> {
   const sim = new Simulation({ seed: 3, clients, setup: (p) => addGame(p, make()) });
   await sim.until(() => sim.peers.every((p) => p.multiplayer.getPeers().length === clients));
   return sim;
@@ -45,7 +48,11 @@ t.test('counts RPCs, packets and bytes in and out, per peer and in total, and ag
   const peers = [...server.stats.peers()];
   t.equal(peers.length, 2);
   for (const key of ['rpcsIn', 'rpcsOut', 'bytesIn', 'bytesOut', 'packetsIn', 'packetsOut'] as const) {
-    t.equal(total[key], peers.reduce((s, p) => s + p[key], 0), `total ${key} = sum of peers`);
+    t.equal(
+      total[key],
+      peers.reduce((s, p) => s + p[key], 0),
+      `total ${key} = sum of peers`,
+    );
   }
   const json = JSON.parse(JSON.stringify(server.stats)) as { total: { rpcsIn: number }; peers: Record<string, unknown> };
   t.equal(json.total.rpcsIn, total.rpcsIn, 'JSON form');

@@ -12,7 +12,11 @@ t.test('without the server policy: stats and limits throw ERR_UNCONFIGURED namin
   t.throws(() => {
     mp.limits = { peerRpcsPerSecond: 1 };
   }, unconfigured);
-  t.throws(() => new SceneMultiplayer({ limits: { peerRpcsPerSecond: 1 } }), unconfigured, 'a limit given without the policy is refused, never ignored');
+  t.throws(
+    () => new SceneMultiplayer({ limits: { peerRpcsPerSecond: 1 } }),
+    unconfigured,
+    'a limit given without the policy is refused, never ignored',
+  );
   t.end();
 });
 

@@ -1,6 +1,13 @@
 import t from 'tap';
 import { ErrorCode, MultiplayerError, NodePath, Vector2 } from '../../../core/index.js';
-import { MultiplayerSpawner, MultiplayerSynchronizer, Node, ReplicationMode, SceneReplicationConfig, SceneTree } from '../../../scenetree/index.js';
+import {
+  MultiplayerSpawner,
+  MultiplayerSynchronizer,
+  Node,
+  ReplicationMode,
+  SceneReplicationConfig,
+  SceneTree,
+} from '../../../scenetree/index.js';
 import { getState, setState } from '../../../scenetree/multiplayer/replication-state.js';
 
 const code = (c: ErrorCode) => ({ name: MultiplayerError.name, code: c });
@@ -56,7 +63,11 @@ t.test('SceneReplicationConfig: misuse throws a typed error', (t) => {
     c.addProperty(`.:w${i}`);
     c.propertySetReplicationMode(`.:w${i}`, ReplicationMode.ON_CHANGE);
   }
-  t.throws(() => c.propertySetReplicationMode('.:a', ReplicationMode.ON_CHANGE), code(ErrorCode.ERR_OUT_OF_MEMORY), 'the 65th watched property');
+  t.throws(
+    () => c.propertySetReplicationMode('.:a', ReplicationMode.ON_CHANGE),
+    code(ErrorCode.ERR_OUT_OF_MEMORY),
+    'the 65th watched property',
+  );
   t.equal(c.getWatchProperties().length, 64);
   t.end();
 });

@@ -2,7 +2,7 @@ import t from 'tap';
 import { Simulation } from '../../../plugins/loopback/index.js';
 import { LogLevel } from '../../../core/index.js';
 import { MultiplayerSpawner, MultiplayerSynchronizer, Node } from '../../../scenetree/index.js';
-import { PLAYER_SCENE, Player, Vector2, addWorld, player, players } from '../../helpers/replication-nodes.js';
+import { PLAYER_SCENE, type Player, Vector2, addWorld, player, players } from '../../helpers/replication-nodes.js';
 
 function connected(clients = 2, conditions = {}): Simulation {
   const sim = new Simulation({ seed: 7, clients, conditions, setup: (p) => addWorld(p) });
@@ -18,26 +18,30 @@ function spawnPlayer(sim: Simulation, name: string, setup?: (p: Player) => void)
   return p;
 }
 
-t.test('MultiplayerSpawner: a spawnable scene added on the authority appears on every client, with its spawn state before _ready', async (t) => {
-  const sim = connected();
-  t.teardown(() => sim.close());
-  const spawnedOn: string[] = [];
-  for (const c of sim.clients) c.root.getNode('World/Spawner', MultiplayerSpawner).spawned.connect((n) => spawnedOn.push(`${c.name}:${n.name}`));
-  spawnPlayer(sim, 'Alice', (p) => {
-    p.position = new Vector2(100, 50);
-    p.colour = 'red';
-    p.hp = 42; // not a spawn property
-  });
-  await sim.until(() => sim.clients.every((c) => player(c, 'Alice') !== null), { maxFrames: 30 });
-  for (const c of sim.clients) {
-    const alice = player(c, 'Alice')!;
-    t.same(alice.readyState, { position: new Vector2(100, 50), colour: 'red' }, `${c.name}: spawn state applied before _ready`);
-    t.equal(alice.sceneFilePath, PLAYER_SCENE, `${c.name}: instantiated from the same scene`);
-  }
-  t.same(spawnedOn.sort(), ['client1:Alice', 'client2:Alice'], 'spawned fires once on each client');
-  await sim.until(() => sim.clients.every((c) => player(c, 'Alice')!.hp === 42), { maxFrames: 30 });
-  t.pass('hp (ALWAYS, not spawn) arrives with the first SYNC');
-});
+t.test(
+  'MultiplayerSpawner: a spawnable scene added on the authority appears on every client, with its spawn state before _ready',
+  async (t) => {
+    const sim = connected();
+    t.teardown(() => sim.close());
+    const spawnedOn: string[] = [];
+    for (const c of sim.clients)
+      c.root.getNode('World/Spawner', MultiplayerSpawner).spawned.connect((n) => spawnedOn.push(`${c.name}:${n.name}`));
+    spawnPlayer(sim, 'Alice', (p) => {
+      p.position = new Vector2(100, 50);
+      p.colour = 'red';
+      p.hp = 42; // not a spawn property
+    });
+    await sim.until(() => sim.clients.every((c) => player(c, 'Alice') !== null), { maxFrames: 30 });
+    for (const c of sim.clients) {
+      const alice = player(c, 'Alice')!;
+      t.same(alice.readyState, { position: new Vector2(100, 50), colour: 'red' }, `${c.name}: spawn state applied before _ready`);
+      t.equal(alice.sceneFilePath, PLAYER_SCENE, `${c.name}: instantiated from the same scene`);
+    }
+    t.same(spawnedOn.sort(), ['client1:Alice', 'client2:Alice'], 'spawned fires once on each client');
+    await sim.until(() => sim.clients.every((c) => player(c, 'Alice')!.hp === 42), { maxFrames: 30 });
+    t.pass('hp (ALWAYS, not spawn) arrives with the first SYNC');
+  },
+);
 
 t.test('MultiplayerSynchronizer: ALWAYS properties follow the authority every frame, ON_CHANGE ones when they change', async (t) => {
   const sim = connected();
@@ -84,7 +88,11 @@ t.test('MultiplayerSpawner: removing the node on the authority despawns it every
   alice.queueFree();
   await sim.until(() => sim.clients.every((c) => player(c, 'Alice') === null), { maxFrames: 30 });
   t.same(despawned, ['Alice', 'Alice'], 'despawned fires on each client');
-  t.same(sim.peers.flatMap((p) => p.log.at(LogLevel.ERROR)), [], 'no errors anywhere');
+  t.same(
+    sim.peers.flatMap((p) => p.log.at(LogLevel.ERROR)),
+    [],
+    'no errors anywhere',
+  );
 });
 
 t.test('MultiplayerSpawner: a peer that connects later receives every visible spawned node', async (t) => {
@@ -96,7 +104,13 @@ t.test('MultiplayerSpawner: a peer that connects later receives every visible sp
   const late = sim.clients[0]!;
   t.ok(player(late, 'Alice') && player(late, 'Bob'), 'both spawned');
   t.same(player(late, 'Alice')!.readyState!.position, new Vector2(1, 2));
-  t.same(players(late).getChildren().map((n) => n.name), ['Alice', 'Bob'], 'in spawn order');
+  t.same(
+    players(late)
+      .getChildren()
+      .map((n) => n.name),
+    ['Alice', 'Bob'],
+    'in spawn order',
+  );
 });
 
 t.test('replication works with every peer as a subtree of one SceneTree (setMultiplayer per root)', async (t) => {
@@ -105,7 +119,9 @@ t.test('replication works with every peer as a subtree of one SceneTree (setMult
   sim.step(5);
   t.equal(sim.server.tree, sim.clients[0]!.tree, 'one tree');
   spawnPlayer(sim, 'Alice', (p) => (p.position = new Vector2(9, 9)));
-  await sim.until(() => sim.clients.every((c) => player(c, 'Alice')?.readyState?.position.equals(new Vector2(9, 9)) === true), { maxFrames: 30 });
+  await sim.until(() => sim.clients.every((c) => player(c, 'Alice')?.readyState?.position.equals(new Vector2(9, 9)) === true), {
+    maxFrames: 30,
+  });
   player(sim.server, 'Alice')!.hp = 1;
   await sim.until(() => sim.clients.every((c) => player(c, 'Alice')!.hp === 1), { maxFrames: 30 });
   t.equal(players(sim.server).getChildCount(), 1, 'the server subtree still has exactly one Alice');

@@ -4,7 +4,7 @@ import { LogLevel, SeededRng, TransferMode } from '../../../core/index.js';
 import { Simulation, type SimPeer } from '../../../plugins/loopback/index.js';
 import { MultiplayerSpawner, installServerPolicy } from '../../../scenetree/index.js';
 import { fromHex, toHex } from '../../helpers/recording-peer.js';
-import { PLAYER_SCENE, Player, Vector2, addWorld, player, players } from '../../helpers/replication-nodes.js';
+import { PLAYER_SCENE, type Player, Vector2, addWorld, player, players } from '../../helpers/replication-nodes.js';
 
 // Limits, stats, typed argument checks and readable checksum errors are the server policy (GameServer installs it).
 installServerPolicy();
@@ -81,11 +81,19 @@ t.test('malformed replication packets disconnect their sender, logged once', asy
 
 t.test('well-formed but forbidden replication packets are dropped with one error, nothing is created', async (t) => {
   const cases: Array<[string, (sim: Simulation) => string[], RegExp]> = [
-    ['SPAWN from a peer that is not the spawner authority', () => [simplify(1, 'World/Spawner'), spawn('Evil')], /whose authority it is not/],
+    [
+      'SPAWN from a peer that is not the spawner authority',
+      () => [simplify(1, 'World/Spawner'), spawn('Evil')],
+      /whose authority it is not/,
+    ],
     ['SPAWN on an unknown spawner', () => [spawn('Evil')], /unknown spawner/],
     ['SPAWN on a node that is not a spawner', () => [simplify(1, 'World/Players'), spawn('Evil')], /unknown spawner/],
     ['DESPAWN of a net id the peer never spawned', () => ['05 01 00 00 00'], /never spawned here/],
-    ['delta for an unknown synchronizer', () => ['16 09 00 00 00 01 00 00 00 00 00 00 00 02 00 00 00 02 05'], /unknown or not its authority/],
+    [
+      'delta for an unknown synchronizer',
+      () => ['16 09 00 00 00 01 00 00 00 00 00 00 00 02 00 00 00 02 05'],
+      /unknown or not its authority/,
+    ],
   ];
   for (const [name, packets, pattern] of cases) {
     await t.test(name, async (t) => {
@@ -119,7 +127,13 @@ t.test('SPAWN from the real authority is still checked: names, duplicates, scene
   send(spawn('Ok', 5));
   send(spawn('Other', 4));
   sim.step(3);
-  t.same(players(client).getChildren().map((n) => n.name), ['Ok'], 'one Ok; the same name and the same net id again are refused');
+  t.same(
+    players(client)
+      .getChildren()
+      .map((n) => n.name),
+    ['Ok'],
+    'one Ok; the same name and the same net id again are refused',
+  );
   client.root.getNode('World/Spawner', MultiplayerSpawner).spawnLimit = 1;
   send(spawn('Third', 6));
   sim.step(3);

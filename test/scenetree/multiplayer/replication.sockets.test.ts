@@ -71,6 +71,10 @@ for (const [name, transport] of Object.entries(transports)) {
 
     p.queueFree();
     await pollUntil(frames, () => remote(1) === null && remote(2) === null, 10_000);
-    t.same(logs.flatMap((l) => l.at(LogLevel.ERROR)), [], 'no errors on any peer');
+    t.same(
+      logs.flatMap((l) => l.at(LogLevel.ERROR)),
+      [],
+      'no errors on any peer',
+    );
   });
 }

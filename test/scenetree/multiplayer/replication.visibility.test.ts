@@ -145,7 +145,12 @@ t.test('replicationInterval: SYNC packets go out at most once per interval', asy
 
 t.test('maxSyncPacketSize: many synchronizers are split into packets under the limit', async (t) => {
   let server!: RecordingPeer;
-  const sim = new Simulation({ seed: 3, clients: 1, setup: (p) => addWorld(p), wrapPeer: (peer, name) => (name === 'server' ? (server = new RecordingPeer(peer)) : peer) });
+  const sim = new Simulation({
+    seed: 3,
+    clients: 1,
+    setup: (p) => addWorld(p),
+    wrapPeer: (peer, name) => (name === 'server' ? (server = new RecordingPeer(peer)) : peer),
+  });
   t.teardown(() => sim.close());
   sim.step(5);
   sim.server.multiplayer.maxSyncPacketSize = 200;
@@ -161,8 +166,14 @@ t.test('maxSyncPacketSize: many synchronizers are split into packets under the l
   sim.step();
   const syncs = server.sent.filter((s) => s.bytes[0] === 0x06);
   t.ok(syncs.length > 1, `${syncs.length} SYNC packets for one frame`);
-  t.ok(syncs.every((s) => s.bytes.length <= 200), 'each within the limit');
-  t.ok(syncs.every((s) => s.bytes[1] === syncs[0]!.bytes[1]), 'all with the same time');
+  t.ok(
+    syncs.every((s) => s.bytes.length <= 200),
+    'each within the limit',
+  );
+  t.ok(
+    syncs.every((s) => s.bytes[1] === syncs[0]!.bytes[1]),
+    'all with the same time',
+  );
   await sim.until(() => Array.from({ length: 20 }, (_, i) => player(sim.clients[0]!, `N${i}`)?.hp === i).every(Boolean));
 });
 

@@ -73,7 +73,8 @@ function recordedSim() {
 }
 
 const SIMPLIFY_SPAWNER = `01 ${toHex(new TextEncoder().encode(EMPTY_MD5))} 00 02 00 00 00 47 61 6d 65 2f 53 70 61 77 6e 65 72 00`;
-const SPAWN = '04 00 02 00 00 00 01 00 00 00 01 00 00 00 08 00 00 00 02 00 00 00 31 32 33 34 35 36 37 00 05 00 00 00 00 00 c8 42 00 00 48 42';
+const SPAWN =
+  '04 00 02 00 00 00 01 00 00 00 01 00 00 00 08 00 00 00 02 00 00 00 31 32 33 34 35 36 37 00 05 00 00 00 00 00 c8 42 00 00 48 42';
 const SYNC_T7 = '06 07 00 02 00 00 00 14 00 00 00 05 00 00 00 00 00 ca 42 00 00 48 42 03 00 00 00 00 00 80 3e';
 const DELTA = '16 02 00 00 00 01 00 00 00 00 00 00 00 02 00 00 00 02 5a';
 const DESPAWN = '05 01 00 00 00';
@@ -85,52 +86,73 @@ function withoutTime(hex: string): string {
   return hex.slice(0, 3) + 'tt tt' + hex.slice(8);
 }
 
-t.test('SPAWN/SYNC/delta/DESPAWN §7.2–§7.5: the authority writes the spec examples byte for byte (4.1+ layout; 4.0-stable SPAWN unverified, docs/wire/multiplayer.md §10 Q3)', async (t) => {
-  const { sim, server, client } = recordedSim();
-  t.teardown(() => sim.close());
-  const game = sim.server.root.getNode('Game');
-  game.getNode('Player', SpecPlayer).rpc('hit', 1); // takes cache id 1, as in the spec example
-  sim.step(3);
-  server.sent.length = 0;
+t.test(
+  'SPAWN/SYNC/delta/DESPAWN §7.2–§7.5: the authority writes the spec examples byte for byte (4.1+ layout; 4.0-stable SPAWN unverified, docs/wire/multiplayer.md §10 Q3)',
+  async (t) => {
+    const { sim, server, client } = recordedSim();
+    t.teardown(() => sim.close());
+    const game = sim.server.root.getNode('Game');
+    game.getNode('Player', SpecPlayer).rpc('hit', 1); // takes cache id 1, as in the spec example
+    sim.step(3);
+    server.sent.length = 0;
 
-  const pawn = sim.server.tree.scenes.load(PAWN_SCENE)!.instantiate() as Pawn;
-  pawn.name = '1234567';
-  pawn.position = new Vector2(100, 50);
-  game.getNode('Pawns').addChild(pawn, true);
-  t.same(server.hex(), [SIMPLIFY_SPAWNER, SPAWN], 'SIMPLIFY_PATH for the spawner, then the 42-byte SPAWN');
-  t.same(server.sent.map((p) => [p.mode, p.channel]), [[TransferMode.RELIABLE, 0], [TransferMode.RELIABLE, 0]]);
-  await sim.until(() => client.root.getNodeOrNull('Game/Pawns/1234567') !== null);
+    const pawn = sim.server.tree.scenes.load(PAWN_SCENE)!.instantiate() as Pawn;
+    pawn.name = '1234567';
+    pawn.position = new Vector2(100, 50);
+    game.getNode('Pawns').addChild(pawn, true);
+    t.same(server.hex(), [SIMPLIFY_SPAWNER, SPAWN], 'SIMPLIFY_PATH for the spawner, then the 42-byte SPAWN');
+    t.same(
+      server.sent.map((p) => [p.mode, p.channel]),
+      [
+        [TransferMode.RELIABLE, 0],
+        [TransferMode.RELIABLE, 0],
+      ],
+    );
+    await sim.until(() => client.root.getNodeOrNull('Game/Pawns/1234567') !== null);
 
-  server.sent.length = 0;
-  pawn.position = new Vector2(101, 50);
-  pawn.rotation = 0.25;
-  sim.step();
-  const syncs = server.sent.filter((p) => p.bytes[0] === 0x06);
-  t.equal(syncs.length, 1, 'one SYNC per frame');
-  t.equal(withoutTime(toHex(syncs[0]!.bytes)), withoutTime(SYNC_T7), 'SYNC entry layout (the time is per-peer state)');
-  t.equal(syncs[0]!.mode, TransferMode.UNRELIABLE);
-  const time = syncs[0]!.bytes[1]! | (syncs[0]!.bytes[2]! << 8);
-  sim.step();
-  const next = server.sent.filter((p) => p.bytes[0] === 0x06)[1]!;
-  t.equal(next.bytes[1]! | (next.bytes[2]! << 8), time + 1, 'the sync time advances by one per network frame');
+    server.sent.length = 0;
+    pawn.position = new Vector2(101, 50);
+    pawn.rotation = 0.25;
+    sim.step();
+    const syncs = server.sent.filter((p) => p.bytes[0] === 0x06);
+    t.equal(syncs.length, 1, 'one SYNC per frame');
+    t.equal(withoutTime(toHex(syncs[0]!.bytes)), withoutTime(SYNC_T7), 'SYNC entry layout (the time is per-peer state)');
+    t.equal(syncs[0]!.mode, TransferMode.UNRELIABLE);
+    const time = syncs[0]!.bytes[1]! | (syncs[0]!.bytes[2]! << 8);
+    sim.step();
+    const next = server.sent.filter((p) => p.bytes[0] === 0x06)[1]!;
+    t.equal(next.bytes[1]! | (next.bytes[2]! << 8), time + 1, 'the sync time advances by one per network frame');
 
-  server.sent.length = 0;
-  pawn.health = 90;
-  sim.step();
-  t.same(server.sent.filter((p) => p.bytes[0] === 0x16).map((p) => [toHex(p.bytes), p.mode]), [[DELTA, TransferMode.RELIABLE]], 'the delta example');
+    server.sent.length = 0;
+    pawn.health = 90;
+    sim.step();
+    t.same(
+      server.sent.filter((p) => p.bytes[0] === 0x16).map((p) => [toHex(p.bytes), p.mode]),
+      [[DELTA, TransferMode.RELIABLE]],
+      'the delta example',
+    );
 
-  server.sent.length = 0;
-  pawn.queueFree();
-  sim.step();
-  t.same(server.sent.filter((p) => p.bytes[0] === 0x05).map((p) => toHex(p.bytes)), [DESPAWN], 'DESPAWN');
-  await sim.until(() => client.root.getNodeOrNull('Game/Pawns/1234567') === null);
+    server.sent.length = 0;
+    pawn.queueFree();
+    sim.step();
+    t.same(
+      server.sent.filter((p) => p.bytes[0] === 0x05).map((p) => toHex(p.bytes)),
+      [DESPAWN],
+      'DESPAWN',
+    );
+    await sim.until(() => client.root.getNodeOrNull('Game/Pawns/1234567') === null);
 
-  server.sent.length = 0;
-  const spawner = game.getNode('Spawner', MultiplayerSpawner);
-  spawner.spawnFunction = (data) => new Node(String(data));
-  spawner.spawn(1234567);
-  t.same(server.hex().filter((h) => h.startsWith('04')), [CUSTOM_SPAWN], 'the custom-spawn example (net id 3)');
-});
+    server.sent.length = 0;
+    const spawner = game.getNode('Spawner', MultiplayerSpawner);
+    spawner.spawnFunction = (data) => new Node(String(data));
+    spawner.spawn(1234567);
+    t.same(
+      server.hex().filter((h) => h.startsWith('04')),
+      [CUSTOM_SPAWN],
+      'the custom-spawn example (net id 3)',
+    );
+  },
+);
 
 t.test('SYNC §7.4: a static synchronizer uses 0x80000000 | its cache id, once the peer confirmed the path', async (t) => {
   const { sim, server } = recordedSim();
@@ -145,7 +167,10 @@ t.test('SYNC §7.4: a static synchronizer uses 0x80000000 | its cache id, once t
   server.sent.length = 0;
   sim.step();
   const simplify = server.sent.find((p) => p.bytes[0] === 0x01);
-  t.ok(simplify !== undefined && toHex(simplify.bytes).endsWith('00 03 00 00 00 47 61 6d 65 2f 46 6c 61 67 2f 53 79 6e 63 00'), 'the synchronizer is announced as cache id 3');
+  t.ok(
+    simplify !== undefined && toHex(simplify.bytes).endsWith('00 03 00 00 00 47 61 6d 65 2f 46 6c 61 67 2f 53 79 6e 63 00'),
+    'the synchronizer is announced as cache id 3',
+  );
   t.equal(server.sent.filter((p) => p.bytes[0] === 0x06).length, 0, 'no SYNC before the confirmation');
   await sim.until(() => server.sent.some((p) => p.bytes[0] === 0x06));
   const sync = server.sent.find((p) => p.bytes[0] === 0x06)!;
@@ -191,6 +216,10 @@ t.test('SPAWN/SYNC/delta/DESPAWN §7.2–§7.5: a receiver applies the spec exam
   spawner.spawnFunction = (data) => Object.assign(new Node('FromFunction'), { data });
   inject(CUSTOM_SPAWN);
   await sim.until(() => pawns.getNodeOrNull('1234567') !== null);
-  t.equal((pawns.getNode('1234567') as Node & { data: unknown }).data, 1234567, 'the spawn function got the argument; the node got the sent name');
+  t.equal(
+    (pawns.getNode('1234567') as Node & { data: unknown }).data,
+    1234567,
+    'the spawn function got the argument; the node got the sent name',
+  );
   t.same(client.log.at(LogLevel.ERROR), [], 'no errors');
 });

@@ -46,8 +46,13 @@ t.test('auth: both sides complete, the peer is admitted, and the bytes are 07 00
   t.same(seen, [`client1<-1:who?`, `server<-${id}:secret`]);
   t.same(rec('client1').hex(), ['07 00 73 65 63 72 65 74', '07 00'], 'AUTH data "secret", then AUTH complete');
   t.same(rec('server').hex().slice(0, 2), ['07 00 77 68 6f 3f', '07 00']);
-  t.same(sim.events.filter((e) => e.event !== 'peerAuthenticating').map((e) => `${e.peer}:${e.event}`).sort(),
-    ['client1:connectedToServer', 'client1:peerConnected', 'server:peerConnected'].sort());
+  t.same(
+    sim.events
+      .filter((e) => e.event !== 'peerAuthenticating')
+      .map((e) => `${e.peer}:${e.event}`)
+      .sort(),
+    ['client1:connectedToServer', 'client1:peerConnected', 'server:peerConnected'].sort(),
+  );
 });
 
 t.test('auth: a wrong secret is refused and the peer never connects', async (t) => {

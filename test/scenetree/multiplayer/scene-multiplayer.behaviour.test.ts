@@ -11,7 +11,9 @@ installServerPolicy();
 
 async function connectedSim(clients: number, make: () => import('../../../scenetree/index.js').Node = () => new SpecPlayer(), seed = 11) {
   const sim = new Simulation({ seed, clients, setup: (p) => addGame(p, make()) });
-  await sim.until(() => sim.server.multiplayer.getPeers().length === clients && sim.clients.every((c) => c.multiplayer.getPeers().length === clients));
+  await sim.until(
+    () => sim.server.multiplayer.getPeers().length === clients && sim.clients.every((c) => c.multiplayer.getPeers().length === clients),
+  );
   return sim;
 }
 const playerOf = <T>(sim: Simulation, i: number) => sim.peers[i]!.root.getNodeOrNull('Game/Player') as T;
@@ -60,7 +62,10 @@ t.test('rpc: call_local runs locally with the caller as remote sender, and remot
   const client = playerOf<SpecPlayer>(sim, 1);
   client.rpcConfig('localEcho' as never, { rpcMode: 1, callLocal: true });
   const seen: Array<[string, number]> = [];
-  for (const [who, node] of [['server', server], ['client', client]] as const) {
+  for (const [who, node] of [
+    ['server', server],
+    ['client', client],
+  ] as const) {
     Object.assign(node, { localEcho: () => seen.push([who, node.multiplayer!.getRemoteSenderId()]) });
   }
   const clientId = sim.clients[0]!.multiplayer.getUniqueId();
@@ -80,13 +85,28 @@ t.test('sendBytes: direct, relayed broadcast, and "all but" from a client (§4.4
   const idA = a!.multiplayer.getUniqueId();
   t.equal(a!.multiplayer.sendBytes(new TextEncoder().encode('hi')), ErrorCode.OK);
   await sim.until(() => got.length === 2);
-  t.same(got.sort(), [['client2', idA, 'hi'], ['server', idA, 'hi']], 'broadcast: server processes and forwards');
+  t.same(
+    got.sort(),
+    [
+      ['client2', idA, 'hi'],
+      ['server', idA, 'hi'],
+    ],
+    'broadcast: server processes and forwards',
+  );
   got.length = 0;
   a!.multiplayer.sendBytes(new TextEncoder().encode('x'), -b!.multiplayer.getUniqueId());
   a!.multiplayer.sendBytes(new TextEncoder().encode('y'), -1);
   a!.multiplayer.sendBytes(new TextEncoder().encode('z'), b!.multiplayer.getUniqueId());
   sim.step(5);
-  t.same(got.sort(), [['client2', idA, 'y'], ['client2', idA, 'z'], ['server', idA, 'x']], 'relay table of §4.4');
+  t.same(
+    got.sort(),
+    [
+      ['client2', idA, 'y'],
+      ['client2', idA, 'z'],
+      ['server', idA, 'x'],
+    ],
+    'relay table of §4.4',
+  );
   t.equal(a!.multiplayer.sendBytes(new Uint8Array(0)), ErrorCode.ERR_INVALID_DATA);
 });
 
@@ -136,7 +156,12 @@ t.test('checksum mismatch: a readable contract error names the method the remote
   t.match(serverErr, /local RPC methods \[set_position, hit, move, ping\].*reported by peer/);
   playerOf<SpecPlayer>(sim, 1).rpcId(1, 'hit', 2);
   sim.step(5);
-  t.match(errors(sim, 0).filter((m) => m.includes('RPC checksum mismatch')).at(-1), /remote side lacks \[set_position\]/);
+  t.match(
+    errors(sim, 0)
+      .filter((m) => m.includes('RPC checksum mismatch'))
+      .at(-1),
+    /remote side lacks \[set_position\]/,
+  );
 });
 
 t.test('path-form RPCs: resolved paths are forgotten when the node is renamed or removed', async (t) => {
@@ -144,7 +169,10 @@ t.test('path-form RPCs: resolved paths are forgotten when the node is renamed or
   t.teardown(() => sim.close());
   const client = sim.clients[0]!.loopback;
   const server = playerOf<SpecPlayer>(sim, 0);
-  const pathForm = (path: string) => fromHex('20 09 00 00 80 00 01 02 19 ' + [...new TextEncoder().encode(path)].map((b) => b.toString(16).padStart(2, '0')).join(' ') + ' 00');
+  const pathForm = (path: string) =>
+    fromHex(
+      '20 09 00 00 80 00 01 02 19 ' + [...new TextEncoder().encode(path)].map((b) => b.toString(16).padStart(2, '0')).join(' ') + ' 00',
+    );
   client.setTargetPeer(1);
   client.putPacket(pathForm('Game/Player'));
   await sim.until(() => server.calls.length === 1);

@@ -9,7 +9,6 @@ import { installServerPolicy } from '../../../scenetree/index.js';
 // Limits, stats, typed argument checks and readable checksum errors are the server policy (GameServer installs it).
 installServerPolicy();
 
-
 async function relaySim() {
   const recorders = new Map<string, RecordingPeer>();
   const sim = new Simulation({
@@ -51,8 +50,15 @@ t.test('rpc: a negative target reaches everyone but that peer, through the relay
   t.equal(node(1).rpcId(-b, 'hit', 2), ErrorCode.OK);
   await sim.until(() => node(0).calls.length === 2 && node(2).calls.length === 1);
   sim.step(10);
-  t.same(node(0).calls.map((c) => c.args[0]), [1, 2]);
-  t.same(node(2).calls.map((c) => c.args[0]), [1], 'B never got the second call');
+  t.same(
+    node(0).calls.map((c) => c.args[0]),
+    [1, 2],
+  );
+  t.same(
+    node(2).calls.map((c) => c.args[0]),
+    [1],
+    'B never got the second call',
+  );
   t.equal(node(2).calls[0]!.sender, sim.clients[0]!.multiplayer.getUniqueId(), 'the relayed sender is the true source');
 });
 

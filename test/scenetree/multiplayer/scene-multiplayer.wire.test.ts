@@ -43,7 +43,13 @@ t.test('RPC §6.5: SIMPLIFY_PATH, path-form RPC, CONFIRM_PATH, then the 17-byte 
     '01 35 66 34 33 39 38 39 39 64 65 36 63 37 63 37 33 39 63 62 35 61 65 66 35 65 30 63 32 61 39 30 66 00 01 00 00 00 47 61 6d 65 2f 50 6c 61 79 65 72 00',
     '60 14 00 00 80 00 80 01 05 00 00 00 00 00 80 3f 00 00 00 40 47 61 6d 65 2f 50 6c 61 79 65 72 00',
   ]);
-  t.same(server.sent.map((p) => [p.mode, p.channel]), [[TransferMode.RELIABLE, 0], [TransferMode.RELIABLE, 0]]);
+  t.same(
+    server.sent.map((p) => [p.mode, p.channel]),
+    [
+      [TransferMode.RELIABLE, 0],
+      [TransferMode.RELIABLE, 0],
+    ],
+  );
 
   await sim.until(() => player<NodeLevelPlayer>(sim, 1).calls.length === 1);
   t.same(client.hex(), ['02 01 01 00 00 00'], 'CONFIRM_PATH, 4.3+ id form, valid');
@@ -86,9 +92,15 @@ t.test('RPC §6.6: script-level ids, compressed int, unreliable move, no-args pi
   p.rpcId(1, 'move', new Vector2(0.5, -1));
   p.rpcId(1, 'ping');
   t.same(client.hex(), ['00 01 00 01 02 19', '00 01 01 01 05 00 00 00 00 00 00 3f 00 00 80 bf', '80 01 02']);
-  t.same(client.sent.map((s) => s.mode), [TransferMode.RELIABLE, TransferMode.UNRELIABLE, TransferMode.RELIABLE]);
+  t.same(
+    client.sent.map((s) => s.mode),
+    [TransferMode.RELIABLE, TransferMode.UNRELIABLE, TransferMode.RELIABLE],
+  );
   await sim.until(() => target.calls.length === 4);
-  t.same(target.calls.map((c) => c.method), ['hit', 'hit', 'move', 'ping']);
+  t.same(
+    target.calls.map((c) => c.method),
+    ['hit', 'hit', 'move', 'ping'],
+  );
   t.same(target.calls[1]!.args, [25]);
   t.equal(target.calls[3]!.sender, sim.clients[0]!.multiplayer.getUniqueId());
 });
@@ -105,7 +117,11 @@ t.test('RPC: receiving the spec bytes (path form and compact form) invokes the m
   await sim.until(() => server.calls.length === 1);
   t.same(server.calls[0], { method: 'hit', args: [25], sender: client.multiplayer.getUniqueId() });
   // Compact form needs the sender's SIMPLIFY_PATH first: cache id 5 ↔ Game/Player.
-  const simplify = fromHex('01 ' + toHex(new TextEncoder().encode(sim.server.multiplayer.getRpcMd5(server))) + ' 00 05 00 00 00 47 61 6d 65 2f 50 6c 61 79 65 72 00');
+  const simplify = fromHex(
+    '01 ' +
+      toHex(new TextEncoder().encode(sim.server.multiplayer.getRpcMd5(server))) +
+      ' 00 05 00 00 00 47 61 6d 65 2f 50 6c 61 79 65 72 00',
+  );
   client.loopback.putPacket(simplify);
   client.loopback.putPacket(fromHex('80 05 02'));
   await sim.until(() => server.calls.length === 2);
@@ -117,7 +133,9 @@ t.test('SYS §4.3: ADD_PEER to each client on admission, DEL_PEER on departure',
   t.teardown(() => sim.close());
   await connected(sim);
   const [a, b] = sim.clients.map((c) => c.multiplayer.getUniqueId()) as [number, number];
-  const sys = rec('server').sent.filter((p) => p.bytes[0] === 7).map((p) => [p.to, toHex(p.bytes)]);
+  const sys = rec('server')
+    .sent.filter((p) => p.bytes[0] === 7)
+    .map((p) => [p.to, toHex(p.bytes)]);
   t.equal(sys.length, 2, 'two ADD_PEER packets');
   t.ok(sys.some(([to, hex]) => to === a && hex === `07 01 ${int32Hex(b)}`));
   t.ok(sys.some(([to, hex]) => to === b && hex === `07 01 ${int32Hex(a)}`));

@@ -2,7 +2,16 @@
 import t from 'tap';
 import { ErrorCode, LogLevel, TransferMode, VariantType, Vector2 } from '../../../core/index.js';
 import { Simulation, type SimPeer } from '../../../plugins/loopback/index.js';
-import { MultiplayerSpawner, MultiplayerSynchronizer, Node, SceneMultiplayer, getNodeRpcConfigs, installServerPolicy, parseRpcAnnotation, rpc } from '../../../scenetree/index.js';
+import {
+  MultiplayerSpawner,
+  MultiplayerSynchronizer,
+  Node,
+  SceneMultiplayer,
+  getNodeRpcConfigs,
+  installServerPolicy,
+  parseRpcAnnotation,
+  rpc,
+} from '../../../scenetree/index.js';
 import { RecordingPeer, fromHex, toHex } from '../../helpers/recording-peer.js';
 
 // Limits, stats, typed argument checks and readable checksum errors are the server policy (GameServer installs it).
@@ -116,9 +125,15 @@ t.test('echo: a FLOAT 2.0 received by a declared float goes back as FLOAT (the G
   client.loopback.setTargetPeer(1);
   client.loopback.putPacket(pathRpc(0, 3, `${FLOAT_2} 02 03 ${VEC_1_2}`));
   await sim.until(() => typed(sim.server).calls.length === 1);
-  const echoed = rec('server').sent.filter((s) => s.bytes[0] === 0x20 || s.bytes[0] === 0x00).map((s) => toHex(s.bytes));
+  const echoed = rec('server')
+    .sent.filter((s) => s.bytes[0] === 0x20 || s.bytes[0] === 0x00)
+    .map((s) => toHex(s.bytes));
   t.equal(echoed.length, 1);
-  t.match(echoed[0], new RegExp(`^(20 [0-9a-f]{2} 00 00 80|00 [0-9a-f]{2}) 00 03 ${FLOAT_2} 02 03 ${VEC_1_2}`), 'FLOAT header 03 on the way back');
+  t.match(
+    echoed[0],
+    new RegExp(`^(20 [0-9a-f]{2} 00 00 80|00 [0-9a-f]{2}) 00 03 ${FLOAT_2} 02 03 ${VEC_1_2}`),
+    'FLOAT header 03 on the way back',
+  );
 });
 
 t.test('the sender refuses calls that do not match; the receiver drops them, logs once per peer, counts bad_arguments', async (t) => {
@@ -132,7 +147,13 @@ t.test('the sender refuses calls that do not match; the receiver drops them, log
   t.equal(p.rpcId(1, 'say', 'hi', new Vector2(1, 1)), ErrorCode.OK, 'an untyped slot takes anything');
   t.equal(p.rpcId(1, 'say', 'hi', null), ErrorCode.OK);
   await sim.until(() => typed(sim.server).calls.length === 2);
-  t.same(typed(sim.server).calls.map((c) => c.args), [['hi', new Vector2(1, 1)], ['hi', null]]);
+  t.same(
+    typed(sim.server).calls.map((c) => c.args),
+    [
+      ['hi', new Vector2(1, 1)],
+      ['hi', null],
+    ],
+  );
 
   // A modified client sends what its @rpc would refuse: path-form aim / say, raw bytes.
   const bad = [

@@ -14,7 +14,7 @@ const hexOf = (b: Uint8Array | null): string | null => (b === null ? null : Buff
 /** Deterministic test data: random, repetitive, mostly-zero or slowly varying bytes. */
 function sample(kind: number, length: number, seed: number): Uint8Array {
   const out = new Uint8Array(length);
-  let x = seed * 2654435761 >>> 0;
+  let x = (seed * 2654435761) >>> 0;
   const next = (): number => (x = (x * 1103515245 + 12345) >>> 0) >>> 24;
   for (let i = 0; i < length; i++) {
     out[i] = kind === 0 ? next() : kind === 1 ? i % 7 : kind === 2 ? (next() < 25 ? next() : 0) : ((i * 31) >> 8) & 0xff;
@@ -59,10 +59,13 @@ t.test('fastlzCompress: repetitive input shrinks; long matches (> 264 bytes at l
 });
 
 t.test('fastlzCompress: round trips hold for arbitrary inputs (property)', async (t) => {
-  fc.assert(fc.property(fc.uint8Array({ maxLength: 3000 }), fc.constantFrom(1 as const, 2 as const), (input, level) => {
-    const back = fastlzDecompress(fastlzCompress(input, level), input.length);
-    return input.length === 0 ? back === null : hexOf(back) === hexOf(input);
-  }), { numRuns: 300 });
+  fc.assert(
+    fc.property(fc.uint8Array({ maxLength: 3000 }), fc.constantFrom(1 as const, 2 as const), (input, level) => {
+      const back = fastlzDecompress(fastlzCompress(input, level), input.length);
+      return input.length === 0 ? back === null : hexOf(back) === hexOf(input);
+    }),
+    { numRuns: 300 },
+  );
   t.pass('300 arbitrary inputs round-trip at a random level');
 });
 
@@ -85,20 +88,32 @@ t.test('fastlzDecompress: hand-made vectors from the instruction format', async 
   t.equal(fastlzDecompress(bytes('40 61'), 100), null, 'level marker 3 is unknown');
 });
 
-t.test('fastlzCompress: level 1 output traced by hand through fastlz1_compress (unsure: not checked against a C build, none is available here)', async (t) => {
-  // "abc" literal; at offset 3 the hash finds offset 0: a match of 27 bytes at distance 3, written
-  // as LLL=7, extension 27 − 9 = 18, biased distance 2; matching stops 13 bytes before the end, so
-  // the rest (18 bytes) is one literal run.
-  t.equal(hexOf(fastlzCompress(ascii('abcabcabcabcabcabcabcabcabcabc hello hello hello'), 1)),
-    '02616263e01202' + '11' + Buffer.from(' hello hello hello').toString('hex'));
-  // Level 2 checks for a run before hashing: at offset 2 of 40 × "a" a distance-1 match runs to the
-  // bound (offset 38), minus the 3-byte bias: 35 bytes = LLL=7, extension 26; then 3 literals.
-  t.equal(hexOf(fastlzCompress(new Uint8Array(40).fill(0x61), 2)), '21 6161 e01a00 02 616161'.replace(/ /g, ''),
-    'level 2: marker 001 on a 2-literal run, a 35-byte run at distance 1, 3 literals');
-});
+t.test(
+  'fastlzCompress: level 1 output traced by hand through fastlz1_compress (unsure: not checked against a C build, none is available here)',
+  async (t) => {
+    // "abc" literal; at offset 3 the hash finds offset 0: a match of 27 bytes at distance 3, written
+    // as LLL=7, extension 27 − 9 = 18, biased distance 2; matching stops 13 bytes before the end, so
+    // the rest (18 bytes) is one literal run.
+    t.equal(
+      hexOf(fastlzCompress(ascii('abcabcabcabcabcabcabcabcabcabc hello hello hello'), 1)),
+      '02616263e01202' + '11' + Buffer.from(' hello hello hello').toString('hex'),
+    );
+    // Level 2 checks for a run before hashing: at offset 2 of 40 × "a" a distance-1 match runs to the
+    // bound (offset 38), minus the 3-byte bias: 35 bytes = LLL=7, extension 26; then 3 literals.
+    t.equal(
+      hexOf(fastlzCompress(new Uint8Array(40).fill(0x61), 2)),
+      '21 6161 e01a00 02 616161'.replace(/ /g, ''),
+      'level 2: marker 001 on a 2-literal run, a 35-byte run at distance 1, 3 literals',
+    );
+  },
+);
 
 t.test('fastlzDecompress: format edge cases as in fastlz.c (C quirks, unsure whether Godot relies on them)', async (t) => {
-  t.equal(hexOf(fastlzDecompress(bytes('02 616263 ff'), 100)), '616263', 'level 1 ignores a single trailing byte (C stops when < 2 bytes are left)');
+  t.equal(
+    hexOf(fastlzDecompress(bytes('02 616263 ff'), 100)),
+    '616263',
+    'level 1 ignores a single trailing byte (C stops when < 2 bytes are left)',
+  );
   t.equal(fastlzDecompress(bytes('22 616263 ff'), 100), null, 'level 2 reads that byte as an instruction (a long match) and fails');
   const lead = `20 78  00 61  e0 ${'ff'.repeat(32)} 15 00`;
   t.equal(fastlzDecompress(bytes(`${lead} 3f ff 0000`), 10000), null, 'level 2 far match needs 3 bytes after its code (C bound check)');
@@ -111,18 +126,25 @@ t.test('fastlzDecompress: hostile streams fail cleanly and never exceed the limi
   t.equal(fastlzDecompress(bytes('00 61 e005'), 100), null, 'level 1 long match without its distance byte');
   t.equal(fastlzDecompress(bytes('00 61 e0ff 00'), 100), null, 'match past the output limit');
   t.equal(fastlzDecompress(bytes('1f' + '61'.repeat(32)), 31), null, 'literal past the output limit');
-  t.equal(fastlzDecompress(bytes(`20 61 e0${'ff'.repeat(2000)}01 00`), 4092), null, 'decompression bomb (510 kB claimed in 2 kB) is refused at the limit');
+  t.equal(
+    fastlzDecompress(bytes(`20 61 e0${'ff'.repeat(2000)}01 00`), 4092),
+    null,
+    'decompression bomb (510 kB claimed in 2 kB) is refused at the limit',
+  );
   let over = 0;
-  fc.assert(fc.property(fc.uint8Array({ minLength: 1, maxLength: 600 }), fc.integer({ min: 0, max: 4096 }), (input, limit) => {
-    const out = fastlzDecompress(input, limit);
-    if (out !== null && out.length > limit) over++;
-    return true;
-  }), { numRuns: 20000 });
+  fc.assert(
+    fc.property(fc.uint8Array({ minLength: 1, maxLength: 600 }), fc.integer({ min: 0, max: 4096 }), (input, limit) => {
+      const out = fastlzDecompress(input, limit);
+      if (out !== null && out.length > limit) over++;
+      return true;
+    }),
+    { numRuns: 20000 },
+  );
   t.equal(over, 0, '20,000 random streams: none throws, none exceeds its limit');
   let mutatedOk = 0;
   const base = fastlzCompress(ascii('hello world, hello ENet, hello Godot. '.repeat(20)));
   for (let i = 0; i < 5000; i++) {
-    const m = base.slice(0, 1 + (i * 7919) % base.length);
+    const m = base.slice(0, 1 + ((i * 7919) % base.length));
     m[(i * 31) % m.length] ^= 1 << (i % 8);
     const out = fastlzDecompress(m, 512);
     if (out === null || out.length <= 512) mutatedOk++;

@@ -17,7 +17,8 @@ import { fixedRng, parseCapture, RecordingSocket } from '../../../helpers/enet-m
 
 const fixtures = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..', 'fixtures', 'enet');
 const json = (name: string): { vectors: Array<Record<string, string>> } => JSON.parse(readFileSync(join(fixtures, name), 'utf8'));
-const capture = (name: string): ReturnType<typeof parseCapture> => parseCapture(readFileSync(join(fixtures, 'captures', `${name}.txt`), 'utf8'));
+const capture = (name: string): ReturnType<typeof parseCapture> =>
+  parseCapture(readFileSync(join(fixtures, 'captures', `${name}.txt`), 'utf8'));
 const bytes = (hex: string): Uint8Array => new Uint8Array(Buffer.from(hex.replace(/\s+/g, ''), 'hex'));
 const hexOf = (b: Uint8Array): string => Buffer.from(b).toString('hex');
 
@@ -45,7 +46,10 @@ t.test('rangeCoderCompress: output over the limit or empty input is "not compres
 const CONNECT_24_1 = '8fff123482ff00010000ffff000005700001000000000002000000000000000000001388000000020000000211223344' + '00000000';
 
 /** A client host on a recording socket, with the clock and connectID of docs/wire/enet.md §24.1. */
-function client24(options: { checksum?: boolean; compression?: boolean } = {}, start = 0x1234): { host: ENetHost; socket: RecordingSocket; clock: ManualClock } {
+function client24(
+  options: { checksum?: boolean; compression?: boolean } = {},
+  start = 0x1234,
+): { host: ENetHost; socket: RecordingSocket; clock: ManualClock } {
   const clock = new ManualClock(start);
   const socket = new RecordingSocket();
   const host = new ENetHost(socket, { clock, rng: fixedRng(0x11223344), peerCount: 1 });
@@ -57,7 +61,11 @@ function client24(options: { checksum?: boolean; compression?: boolean } = {}, s
 t.test('connect: CONNECT datagram of docs/wire/enet.md §24.1, plain, with CRC32, and range-coded', async (t) => {
   for (const [name, options, expected] of [
     ['plain', {}, CONNECT_24_1],
-    ['CRC32', { checksum: true }, '8fff123430d00a4982ff00010000ffff00000570000100000000000200000000000000000000138800000002000000021122334400000000'],
+    [
+      'CRC32',
+      { checksum: true },
+      '8fff123430d00a4982ff00010000ffff00000570000100000000000200000000000000000000138800000002000000021122334400000000',
+    ],
     ['range coder', { compression: true }, 'cfff1234837b88b1fdf1df576b939eeefcbc0a3e8a642656d339c89a3378fc95725f'],
   ] as const) {
     const { host, socket } = client24(options);
@@ -67,38 +75,51 @@ t.test('connect: CONNECT datagram of docs/wire/enet.md §24.1, plain, with CRC32
   }
 });
 
-t.test('service: a server in slot 5 answers docs/wire/enet.md §24.4 byte-exact; the client ACKs and sends "hello", then "hi"/"yo"', async (t) => {
-  const clock = new ManualClock(0x2000);
-  const socket = new RecordingSocket();
-  const server = new ENetHost(socket, { clock, rng: fixedRng(1), peerCount: 8 });
-  // Five other clients take slots 0–4 first.
-  for (let i = 0; i < 5; i++) socket.inject(bytes(CONNECT_24_1), `10.0.1.${i}`, 7001);
-  server.service();
-  socket.drain();
-  socket.inject(bytes(CONNECT_24_1));
-  server.service();
-  const verify = '8000200083ff0001000500000000057000010000000000020000000000000000000013880000000200000002' + '11223344';
-  t.same(socket.drain(), [verify], 'VERIFY_CONNECT from slot 5');
+t.test(
+  'service: a server in slot 5 answers docs/wire/enet.md §24.4 byte-exact; the client ACKs and sends "hello", then "hi"/"yo"',
+  async (t) => {
+    const clock = new ManualClock(0x2000);
+    const socket = new RecordingSocket();
+    const server = new ENetHost(socket, { clock, rng: fixedRng(1), peerCount: 8 });
+    // Five other clients take slots 0–4 first.
+    for (let i = 0; i < 5; i++) socket.inject(bytes(CONNECT_24_1), `10.0.1.${i}`, 7001);
+    server.service();
+    socket.drain();
+    socket.inject(bytes(CONNECT_24_1));
+    server.service();
+    const verify = '8000200083ff0001000500000000057000010000000000020000000000000000000013880000000200000002' + '11223344';
+    t.same(socket.drain(), [verify], 'VERIFY_CONNECT from slot 5');
 
-  const c = client24({}, 0x2001);
-  c.host.connect('10.0.0.1', 7000, 2, 0);
-  c.host.service();
-  c.socket.drain();
-  c.socket.inject(bytes(verify), '10.0.0.1', 7000);
-  c.clock.set(0x2005);
-  t.equal(c.host.service()?.type, HostEventType.CONNECT);
-  c.host.peers[0]!.send(0, new TextEncoder().encode('hello'), PacketFlag.RELIABLE);
-  c.host.service();
-  t.same(c.socket.drain(), ['8005200501ff000100012000860000010005' + '68656c6c6f'], 'ACK first, then SEND_RELIABLE');
-  c.host.peers[0]!.send(1, new TextEncoder().encode('hi'), 0);
-  c.host.peers[0]!.send(1, new TextEncoder().encode('yo'), PacketFlag.UNSEQUENCED);
-  c.host.service();
-  t.same(c.socket.drain(), ['0005070100000001000268694901000000010002796f'], 'unreliable + unsequenced, no sentTime');
-});
+    const c = client24({}, 0x2001);
+    c.host.connect('10.0.0.1', 7000, 2, 0);
+    c.host.service();
+    c.socket.drain();
+    c.socket.inject(bytes(verify), '10.0.0.1', 7000);
+    c.clock.set(0x2005);
+    t.equal(c.host.service()?.type, HostEventType.CONNECT);
+    c.host.peers[0]!.send(0, new TextEncoder().encode('hello'), PacketFlag.RELIABLE);
+    c.host.service();
+    t.same(c.socket.drain(), ['8005200501ff000100012000860000010005' + '68656c6c6f'], 'ACK first, then SEND_RELIABLE');
+    c.host.peers[0]!.send(1, new TextEncoder().encode('hi'), 0);
+    c.host.peers[0]!.send(1, new TextEncoder().encode('yo'), PacketFlag.UNSEQUENCED);
+    c.host.service();
+    t.same(c.socket.drain(), ['0005070100000001000268694901000000010002796f'], 'unreliable + unsequenced, no sentTime');
+  },
+);
 
 t.test('describeDatagram: decodes every uncompressed captured datagram exactly as annotated', async (t) => {
-  const names = ['01-reliable-basic', '02-unreliable', '03-unsequenced', '04-reliable-fragments', '05-unreliable-fragments',
-    '06-checksum', '08-idle-ping', '09-bandwidth-limit', '10-disconnect-later', '11-disconnect-now'];
+  const names = [
+    '01-reliable-basic',
+    '02-unreliable',
+    '03-unsequenced',
+    '04-reliable-fragments',
+    '05-unreliable-fragments',
+    '06-checksum',
+    '08-idle-ping',
+    '09-bandwidth-limit',
+    '10-disconnect-later',
+    '11-disconnect-now',
+  ];
   for (const name of names) {
     const datagrams = capture(name);
     let checked = 0;
@@ -143,12 +164,18 @@ function replayServer(t: Test, name: string, options: { checksum?: boolean; comp
   });
 }
 
-
 t.test('service: replaying captures as the server reproduces every server datagram', async (t) => {
   replayServer(t, '01-reliable-basic');
   replayServer(t, '06-checksum', { checksum: true });
   replayServer(t, '07-compressed', { compression: true });
-  for (const name of ['02-unreliable', '03-unsequenced', '04-reliable-fragments', '05-unreliable-fragments', '10-disconnect-later', '11-disconnect-now']) {
+  for (const name of [
+    '02-unreliable',
+    '03-unsequenced',
+    '04-reliable-fragments',
+    '05-unreliable-fragments',
+    '10-disconnect-later',
+    '11-disconnect-now',
+  ]) {
     replayServer(t, name);
   }
 });

@@ -21,10 +21,22 @@ function header(w: MemoryWorld, client: ENetHost): number[] {
 }
 
 /** One reliable SEND_FRAGMENT command (channel 0) carrying `size` bytes of `fill`. */
-function fragment(w: MemoryWorld, client: ENetHost, f: { start: number; count: number; number: number; total: number; offset: number; size: number }): Uint8Array {
+function fragment(
+  w: MemoryWorld,
+  client: ENetHost,
+  f: { start: number; count: number; number: number; total: number; offset: number; size: number },
+): Uint8Array {
   return new Uint8Array([
-    ...header(w, client), Command.SEND_FRAGMENT | FLAG_ACKNOWLEDGE, 0, ...u16(f.start),
-    ...u16(f.start), ...u16(f.size), ...u32(f.count), ...u32(f.number), ...u32(f.total), ...u32(f.offset),
+    ...header(w, client),
+    Command.SEND_FRAGMENT | FLAG_ACKNOWLEDGE,
+    0,
+    ...u16(f.start),
+    ...u16(f.start),
+    ...u16(f.size),
+    ...u32(f.count),
+    ...u32(f.number),
+    ...u32(f.total),
+    ...u32(f.offset),
     ...new Array<number>(f.size).fill(0x5a),
   ]);
 }
@@ -58,13 +70,19 @@ t.test('fragments: a first fragment no longer reserves the whole declared packet
   // An honest fragmented packet still arrives whole, and its buffered bytes are returned.
   const payload = Uint8Array.from({ length: 100_000 }, (_, i) => (i * 31) & 0xff);
   honest.peers[0]!.send(1, payload, PacketFlag.RELIABLE);
-  t.ok(w.run(() => w.of(server, HostEventType.RECEIVE).length === 1, 5000), 'the 100 KB packet was delivered');
+  t.ok(
+    w.run(() => w.of(server, HostEventType.RECEIVE).length === 1, 5000),
+    'the 100 KB packet was delivered',
+  );
   t.same(w.of(server, HostEventType.RECEIVE)[0]!.packet, payload, 'byte for byte');
   t.equal(server.reassemblyBytes, 16 * 1000, 'only the unfinished hostile fragments are still held');
 
   // Resetting a peer returns what its unfinished reassemblies held.
   for (const h of all) h.peers[0]!.disconnectNow(0);
-  t.ok(w.run(() => server.peers.every((p) => p.state === PeerState.DISCONNECTED), 60_000, 10), 'the server dropped every peer');
+  t.ok(
+    w.run(() => server.peers.every((p) => p.state === PeerState.DISCONNECTED), 60_000, 10),
+    'the server dropped every peer',
+  );
   t.equal(server.reassemblyBytes, 0, 'nothing is held for peers that are gone');
 });
 
@@ -74,7 +92,11 @@ t.test('fragments: the host-wide reassembly limit refuses (and logs once) until 
   server.maximumReassemblyData = 8000;
   const [hostile, honest] = hosts as [ENetHost, ENetHost];
   for (let n = 0; n < 7; n++) {
-    hostile.socket.send(fragment(w, hostile, { start: 1, count: 20, number: n, total: 20_000, offset: n * 1000, size: 1000 }), '10.0.0.1', 7000);
+    hostile.socket.send(
+      fragment(w, hostile, { start: 1, count: 20, number: n, total: 20_000, offset: n * 1000, size: 1000 }),
+      '10.0.0.1',
+      7000,
+    );
   }
   w.step(2);
   t.equal(server.reassemblyBytes, 7000);
@@ -87,7 +109,10 @@ t.test('fragments: the host-wide reassembly limit refuses (and logs once) until 
   t.ok(server.reassemblyBytes <= 8000, 'the limit holds');
 
   hostile.peers[0]!.disconnectNow(0);
-  t.ok(w.run(() => w.of(server, HostEventType.RECEIVE).length === 1, 20_000), 'once the hostile peer is gone, the retransmitted fragments get in');
+  t.ok(
+    w.run(() => w.of(server, HostEventType.RECEIVE).length === 1, 20_000),
+    'once the hostile peer is gone, the retransmitted fragments get in',
+  );
   t.same(w.of(server, HostEventType.RECEIVE)[0]!.packet, payload);
   t.equal(server.reassemblyBytes, 0);
   t.equal(honest.peers[0]!.state, PeerState.CONNECTED, 'the honest peer was never dropped');
@@ -99,10 +124,31 @@ t.test('CONNECT flood: 4,096 forged CONNECTs from 64 sockets; an honest client s
   const log = new MemoryLogger();
   const server = w.host({ peerCount: 64, logger: log }, '10.0.0.1');
   const attacker = Array.from({ length: 64 }, () => w.network.bind('10.0.0.66', 0));
-  const connect = (id: number): Uint8Array => new Uint8Array([
-    0x8f, 0xff, 0, 1, Command.CONNECT | FLAG_ACKNOWLEDGE, 0xff, 0, 1, 0, 0, 0xff, 0xff, ...u32(1392), ...u32(65536), ...u32(2),
-    ...u32(0), ...u32(0), ...u32(5000), ...u32(2), ...u32(2), ...u32(id), ...u32(0),
-  ]);
+  const connect = (id: number): Uint8Array =>
+    new Uint8Array([
+      0x8f,
+      0xff,
+      0,
+      1,
+      Command.CONNECT | FLAG_ACKNOWLEDGE,
+      0xff,
+      0,
+      1,
+      0,
+      0,
+      0xff,
+      0xff,
+      ...u32(1392),
+      ...u32(65536),
+      ...u32(2),
+      ...u32(0),
+      ...u32(0),
+      ...u32(5000),
+      ...u32(2),
+      ...u32(2),
+      ...u32(id),
+      ...u32(0),
+    ]);
   // Each socket forges a CONNECT (fresh connect id) every 10 ms and never acknowledges anything:
   // 64 rounds of 64 = 4,096 CONNECTs over 640 ms, the honest client starting in the middle.
   let id = 1;
@@ -133,7 +179,10 @@ t.test('CONNECT flood: 4,096 forged CONNECTs from 64 sockets; an honest client s
   t.equal(server.peers.filter((p) => p.state === PeerState.CONNECTED).length, 1, 'and stays connected: connected peers are never evicted');
 
   honest.peers[0]!.send(0, new Uint8Array([7, 7, 7]), PacketFlag.RELIABLE);
-  t.ok(w.run(() => w.of(server, HostEventType.RECEIVE).length === 1, 2000), 'it can send');
+  t.ok(
+    w.run(() => w.of(server, HostEventType.RECEIVE).length === 1, 2000),
+    'it can send',
+  );
   t.ok(server.evictedHandshakes > 0, `forged handshakes were evicted (${server.evictedHandshakes})`);
   t.equal(log.at(LogLevel.WARN).filter((r) => r.message.includes('unfinished handshake')).length, 1, 'logged once');
 });

@@ -12,7 +12,13 @@ import { rangeCoderCompress, rangeCoderDecompress } from '../../../../plugins/en
 import { MemoryWorld } from '../../../helpers/enet-memory.js';
 
 /** A server with two connected clients on a clean in-memory network. */
-function world(seed = 1): { w: MemoryWorld; log: MemoryLogger; server: ReturnType<MemoryWorld['host']>; a: ReturnType<MemoryWorld['host']>; b: ReturnType<MemoryWorld['host']> } {
+function world(seed = 1): {
+  w: MemoryWorld;
+  log: MemoryLogger;
+  server: ReturnType<MemoryWorld['host']>;
+  a: ReturnType<MemoryWorld['host']>;
+  b: ReturnType<MemoryWorld['host']>;
+} {
   const w = new MemoryWorld(seed, { latencyMs: 1 });
   const log = new MemoryLogger();
   const server = w.host({ peerCount: 8, logger: log }, '10.0.0.1');
@@ -92,8 +98,28 @@ t.test('receive: bad fragment fields and oversize lengths stop the datagram; the
 t.test('receive: a CONNECT flood fills free slots only; established peers keep working; refusals are silent', async (t) => {
   const { w, server, b } = world(3);
   t.teardown(() => w.destroy());
-  const connect = [0x8f, 0xff, 0, 1, Command.CONNECT | FLAG_ACKNOWLEDGE, 0xff, 0, 1, 0, 0, 0xff, 0xff, ...u32(1392), ...u32(65536), ...u32(2),
-    ...u32(0), ...u32(0), ...u32(5000), ...u32(2), ...u32(2)];
+  const connect = [
+    0x8f,
+    0xff,
+    0,
+    1,
+    Command.CONNECT | FLAG_ACKNOWLEDGE,
+    0xff,
+    0,
+    1,
+    0,
+    0,
+    0xff,
+    0xff,
+    ...u32(1392),
+    ...u32(65536),
+    ...u32(2),
+    ...u32(0),
+    ...u32(0),
+    ...u32(5000),
+    ...u32(2),
+    ...u32(2),
+  ];
   for (let i = 0; i < 500; i++) {
     const s = w.network.bind(`10.1.${i >> 8}.${i & 0xff}`, 0);
     s.send(new Uint8Array([...connect, ...u32(i), ...u32(0)]), '10.0.0.1', 7000);
@@ -103,7 +129,10 @@ t.test('receive: a CONNECT flood fills free slots only; established peers keep w
   const used = server.peers.filter((p) => p.state !== PeerState.DISCONNECTED).length;
   t.equal(used, 8, 'only the 6 free slots were taken');
   t.ok(bStillWorks(w, server, b));
-  t.ok(w.run(() => server.peers.filter((p) => p.state === PeerState.ACKNOWLEDGING_CONNECT).length === 0, 40000, 10), 'half-open slots are reclaimed by timeout');
+  t.ok(
+    w.run(() => server.peers.filter((p) => p.state === PeerState.ACKNOWLEDGING_CONNECT).length === 0, 40000, 10),
+    'half-open slots are reclaimed by timeout',
+  );
 });
 
 t.test('receive: a data flood from one peer is bounded by maximumWaitingData; the other peer is unaffected', async (t) => {
@@ -147,15 +176,17 @@ t.test('receive: ≥ 100,000 random and mutated datagrams never throw, never log
   const attacker = w.network.bind('10.0.0.2', 7000 + 1); // same IP as a, other port
   const sources = [a.socket, attacker];
   let datagrams = 0;
-  const mutated = fc.tuple(
-    fc.nat(templates.length - 1),
-    fc.array(fc.tuple(fc.nat(2000), fc.integer({ min: 0, max: 255 })), { maxLength: 6 }),
-    fc.option(fc.nat(1500), { nil: undefined }),
-  ).map(([i, edits, cut]) => {
-    const d = templates[i]!.slice(0, cut === undefined ? undefined : Math.max(0, cut));
-    for (const [at, v] of edits) if (d.length > 0) d[at % d.length] = v;
-    return d;
-  });
+  const mutated = fc
+    .tuple(
+      fc.nat(templates.length - 1),
+      fc.array(fc.tuple(fc.nat(2000), fc.integer({ min: 0, max: 255 })), { maxLength: 6 }),
+      fc.option(fc.nat(1500), { nil: undefined }),
+    )
+    .map(([i, edits, cut]) => {
+      const d = templates[i]!.slice(0, cut === undefined ? undefined : Math.max(0, cut));
+      for (const [at, v] of edits) if (d.length > 0) d[at % d.length] = v;
+      return d;
+    });
   const random = fc.uint8Array({ maxLength: 600 });
   fc.assert(
     fc.property(fc.array(fc.tuple(fc.oneof(mutated, random), fc.nat(1)), { minLength: 20, maxLength: 20 }), (batch) => {
@@ -177,14 +208,20 @@ t.test('receive: ≥ 100,000 random and mutated datagrams never throw, never log
 });
 
 t.test('rangeCoderDecompress: random bytes never throw and never exceed the limit; compress round-trips', async (t) => {
-  fc.assert(fc.property(fc.uint8Array({ maxLength: 300 }), (input) => {
-    const out = rangeCoderDecompress(input, 4092);
-    return out === null || out.length <= 4092;
-  }), { numRuns: 3000, seed: 7 });
-  fc.assert(fc.property(fc.uint8Array({ minLength: 1, maxLength: 1500 }), (input) => {
-    const packed = rangeCoderCompress(input, 2 * input.length + 64);
-    const back = packed === null ? null : rangeCoderDecompress(packed, 4096);
-    return back !== null && Buffer.from(back).equals(Buffer.from(input));
-  }), { numRuns: 500, seed: 8 });
+  fc.assert(
+    fc.property(fc.uint8Array({ maxLength: 300 }), (input) => {
+      const out = rangeCoderDecompress(input, 4092);
+      return out === null || out.length <= 4092;
+    }),
+    { numRuns: 3000, seed: 7 },
+  );
+  fc.assert(
+    fc.property(fc.uint8Array({ minLength: 1, maxLength: 1500 }), (input) => {
+      const packed = rangeCoderCompress(input, 2 * input.length + 64);
+      const back = packed === null ? null : rangeCoderDecompress(packed, 4096);
+      return back !== null && Buffer.from(back).equals(Buffer.from(input));
+    }),
+    { numRuns: 500, seed: 8 },
+  );
   t.pass('3,000 random inputs decoded safely; 500 random inputs round-tripped');
 });

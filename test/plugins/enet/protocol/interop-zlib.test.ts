@@ -30,34 +30,40 @@ async function cServer(t: Test): Promise<{ c: CPeer; port: number }> {
   return { c, port };
 }
 
-t.test('compress(ZLIB): our client ↔ C server with Godot\'s zlib compressor, reliable/unreliable/fragmented echoes byte-exact', async (t) => {
-  const { c, port } = await cServer(t);
-  const zlib = counting(zlibCompressor());
-  const host = await udpHost({ compressor: zlib });
-  t.teardown(() => host.destroy());
-  const seen: SeenEvent[] = [];
-  const peer = host.connect('127.0.0.1', port, 3, 5)!;
-  await pump([host], seen, () => seen.some((e) => e.type === HostEventType.CONNECT));
-  const sent = [
-    ...[1, 100, MTU_SIZED, MTU_SIZED + 1, 100000].map((n, i) => ({ ch: 0, flags: PacketFlag.RELIABLE, data: pattern(n, i) })),
-    { ch: 1, flags: 0, data: pattern(700, 10) },
-    { ch: 1, flags: PacketFlag.UNSEQUENCED, data: pattern(300, 11) },
-    { ch: 2, flags: PacketFlag.UNRELIABLE_FRAGMENT, data: pattern(5000, 12) },
-  ];
-  for (const s of sent) t.ok(peer.send(s.ch, s.data, s.flags), `queued ${s.data.length} B on channel ${s.ch}`);
-  await pump([host], seen, () => received(seen).length === sent.length, 20000);
-  for (const s of sent) {
-    const echo = received(seen).find((e) => e.channelID === s.ch && e.packet!.length === s.data.length);
-    t.ok(echo !== undefined && Buffer.from(echo.packet!).equals(s.data) && echo.flags === s.flags, `channel ${s.ch}, ${s.data.length} B, flags ${s.flags}`);
-  }
-  peer.disconnect(3);
-  await pump([host], seen, () => seen.some((e) => e.type === HostEventType.DISCONNECT));
-  await c.stop();
-  const stats = await cStats(c);
-  t.ok(zlib.packed > 0 && stats.unpacked > 0, `we compressed ${zlib.packed} datagrams; C inflated ${stats.unpacked}`);
-  t.ok(stats.packed > 0 && zlib.unpacked > 0, `C deflated ${stats.packed} datagrams; we inflated ${zlib.unpacked}`);
-  t.equal(stats.failed, 0, 'C never failed to inflate our datagrams');
-});
+t.test(
+  "compress(ZLIB): our client ↔ C server with Godot's zlib compressor, reliable/unreliable/fragmented echoes byte-exact",
+  async (t) => {
+    const { c, port } = await cServer(t);
+    const zlib = counting(zlibCompressor());
+    const host = await udpHost({ compressor: zlib });
+    t.teardown(() => host.destroy());
+    const seen: SeenEvent[] = [];
+    const peer = host.connect('127.0.0.1', port, 3, 5)!;
+    await pump([host], seen, () => seen.some((e) => e.type === HostEventType.CONNECT));
+    const sent = [
+      ...[1, 100, MTU_SIZED, MTU_SIZED + 1, 100000].map((n, i) => ({ ch: 0, flags: PacketFlag.RELIABLE, data: pattern(n, i) })),
+      { ch: 1, flags: 0, data: pattern(700, 10) },
+      { ch: 1, flags: PacketFlag.UNSEQUENCED, data: pattern(300, 11) },
+      { ch: 2, flags: PacketFlag.UNRELIABLE_FRAGMENT, data: pattern(5000, 12) },
+    ];
+    for (const s of sent) t.ok(peer.send(s.ch, s.data, s.flags), `queued ${s.data.length} B on channel ${s.ch}`);
+    await pump([host], seen, () => received(seen).length === sent.length, 20000);
+    for (const s of sent) {
+      const echo = received(seen).find((e) => e.channelID === s.ch && e.packet!.length === s.data.length);
+      t.ok(
+        echo !== undefined && Buffer.from(echo.packet!).equals(s.data) && echo.flags === s.flags,
+        `channel ${s.ch}, ${s.data.length} B, flags ${s.flags}`,
+      );
+    }
+    peer.disconnect(3);
+    await pump([host], seen, () => seen.some((e) => e.type === HostEventType.DISCONNECT));
+    await c.stop();
+    const stats = await cStats(c);
+    t.ok(zlib.packed > 0 && stats.unpacked > 0, `we compressed ${zlib.packed} datagrams; C inflated ${stats.unpacked}`);
+    t.ok(stats.packed > 0 && zlib.unpacked > 0, `C deflated ${stats.packed} datagrams; we inflated ${zlib.unpacked}`);
+    t.equal(stats.failed, 0, 'C never failed to inflate our datagrams');
+  },
+);
 
 /** Our echo server (zlib) and a C client (zlib) running `client` arguments to completion. */
 async function echoServer(t: Test, client: string[], checksum = false): Promise<{ c: CPeer; zlib: CountingCompressor }> {
@@ -68,25 +74,36 @@ async function echoServer(t: Test, client: string[], checksum = false): Promise<
   t.teardown(() => c.stop());
   const seen: SeenEvent[] = [];
   let echoed = 0;
-  await pump([host], seen, () => {
-    for (const e of received(seen).slice(echoed)) {
-      echoed++;
-      e.peer.send(e.channelID, e.packet!, e.flags);
-    }
-    return c.exited || c.lines.some((l) => l.startsWith('ZLIB'));
-  }, 30000);
+  await pump(
+    [host],
+    seen,
+    () => {
+      for (const e of received(seen).slice(echoed)) {
+        echoed++;
+        e.peer.send(e.channelID, e.packet!, e.flags);
+      }
+      return c.exited || c.lines.some((l) => l.startsWith('ZLIB'));
+    },
+    30000,
+  );
   return { c, zlib };
 }
 
-t.test('compress(ZLIB): C client with Godot\'s zlib compressor ↔ our server, C verifies every echo', async (t) => {
-  for (const [flags, sizes, count] of [['r', `0,1,${MTU_SIZED},${MTU_SIZED + 1},200000`, 10], ['u', '1,500,1000', 6], ['f', '1,5000,20000', 6]] as const) {
+t.test("compress(ZLIB): C client with Godot's zlib compressor ↔ our server, C verifies every echo", async (t) => {
+  for (const [flags, sizes, count] of [
+    ['r', `0,1,${MTU_SIZED},${MTU_SIZED + 1},200000`, 10],
+    ['u', '1,500,1000', 6],
+    ['f', '1,5000,20000', 6],
+  ] as const) {
     const { c, zlib } = await echoServer(t, ['--channels', '2', '--sizes', sizes, '--flags', flags]);
     const [, ok, bad] = await c.waitFor(/^ECHO ok=(\d+) bad=(\d+)/);
     t.equal(bad, '0', `flag ${flags}: no bad echo`);
     t.equal(Number(ok), count, `flag ${flags}: every echo verified by C`);
     const stats = await cStats(c);
-    t.ok(stats.packed > 0 && zlib.unpacked > 0 && zlib.packed > 0 && stats.unpacked > 0 && stats.failed === 0,
-      `flag ${flags}: compressed both ways (C ${stats.packed}/${stats.unpacked}, ours ${zlib.packed}/${zlib.unpacked})`);
+    t.ok(
+      stats.packed > 0 && zlib.unpacked > 0 && zlib.packed > 0 && stats.unpacked > 0 && stats.failed === 0,
+      `flag ${flags}: compressed both ways (C ${stats.packed}/${stats.unpacked}, ours ${zlib.packed}/${zlib.unpacked})`,
+    );
   }
 });
 

@@ -118,7 +118,12 @@ function echoer(seen: SeenEvent[]): () => boolean {
 }
 
 /** Runs our echo server until `done()`. */
-async function echoServer(t: Test, args: string[], done: (c: CPeer) => boolean, client: string[]): Promise<{ c: CPeer; seen: SeenEvent[] }> {
+async function echoServer(
+  t: Test,
+  args: string[],
+  done: (c: CPeer) => boolean,
+  client: string[],
+): Promise<{ c: CPeer; seen: SeenEvent[] }> {
   const host = await udpHost({ ...hostFlags(args), peerCount: 4 });
   t.teardown(() => host.destroy());
   const c = new CPeer(['client', '--port', String(host.socket.port), ...args, ...client]);
@@ -132,9 +137,17 @@ async function echoServer(t: Test, args: string[], done: (c: CPeer) => boolean, 
 for (const cfg of CONFIGS) {
   t.test(`connect/send: C client ↔ our server, reliable 0 B…1 MiB on 3 channels, C verifies echoes (${cfg.name})`, async (t) => {
     const sizes = cfg.args.includes('--compress') ? `1,${MTU_SIZED},${MTU_SIZED + 1},1048576` : `0,1,${MTU_SIZED},${MTU_SIZED + 1},1048576`;
-    const { c, seen } = await echoServer(t, cfg.args, (c) => c.lines.some((l) => l.startsWith('DISCONNECTED')),
-      ['--channels', '3', '--data', '77', '--sizes', sizes, '--flags', 'r']);
-    const [, ok, bad, expected] = (await c.waitFor(/^ECHO ok=(\d+) bad=(\d+) expected=(\d+)/));
+    const { c, seen } = await echoServer(t, cfg.args, (c) => c.lines.some((l) => l.startsWith('DISCONNECTED')), [
+      '--channels',
+      '3',
+      '--data',
+      '77',
+      '--sizes',
+      sizes,
+      '--flags',
+      'r',
+    ]);
+    const [, ok, bad, expected] = await c.waitFor(/^ECHO ok=(\d+) bad=(\d+) expected=(\d+)/);
     t.equal(bad, '0');
     t.equal(ok, expected);
     t.equal(Number(expected), 3 * sizes.split(',').length);
@@ -145,8 +158,14 @@ for (const cfg of CONFIGS) {
 
 for (const flags of ['u', 's', 'f']) {
   t.test(`send: C client ↔ our server, flag ${flags} packets on 2 channels echo byte-exact`, async (t) => {
-    const { c } = await echoServer(t, [], (c) => c.lines.some((l) => l.startsWith('DISCONNECTED')),
-      ['--channels', '2', '--sizes', flags === 'f' ? '1,5000,20000' : '0,1,500', '--flags', flags]);
+    const { c } = await echoServer(t, [], (c) => c.lines.some((l) => l.startsWith('DISCONNECTED')), [
+      '--channels',
+      '2',
+      '--sizes',
+      flags === 'f' ? '1,5000,20000' : '0,1,500',
+      '--flags',
+      flags,
+    ]);
     const [, ok, bad] = await c.waitFor(/^ECHO ok=(\d+) bad=(\d+)/);
     t.equal(bad, '0');
     t.equal(ok, '6');
@@ -165,7 +184,10 @@ t.test('disconnect: our server disconnects the C client, which sees our data', a
   received(seen)[0]!.peer.disconnect(3);
   await pump([host], seen, () => c.lines.some((l) => l.startsWith('DISCONNECTED')));
   t.match((await c.waitFor(/^DISCONNECTED (\d+)/))[1], '3');
-  t.ok(seen.some((e) => e.type === HostEventType.DISCONNECT), 'our side raised DISCONNECT once acknowledged');
+  t.ok(
+    seen.some((e) => e.type === HostEventType.DISCONNECT),
+    'our side raised DISCONNECT once acknowledged',
+  );
 });
 
 t.test('timeout: our server notices a C client that vanished; a C client notices our vanished server', async (t) => {
@@ -175,10 +197,15 @@ t.test('timeout: our server notices a C client that vanished; a C client notices
   t.teardown(() => c.stop());
   const seen: SeenEvent[] = [];
   const echo = echoer(seen);
-  await pump([host], seen, () => {
-    seen.find((e) => e.type === HostEventType.CONNECT)?.peer.setTimeout(32, 300, 1000);
-    return echo() && seen.some((e) => e.type === HostEventType.DISCONNECT);
-  }, 8000);
+  await pump(
+    [host],
+    seen,
+    () => {
+      seen.find((e) => e.type === HostEventType.CONNECT)?.peer.setTimeout(32, 300, 1000);
+      return echo() && seen.some((e) => e.type === HostEventType.DISCONNECT);
+    },
+    8000,
+  );
   await c.waitFor(/^VANISHED/);
   t.equal(seen.find((e) => e.type === HostEventType.DISCONNECT)!.data, 0);
 

@@ -27,34 +27,40 @@ function packet(channel: number, n: number, size: number): Uint8Array {
   return p;
 }
 
-t.test('send reliable: 10,000 packets on 2 channels arrive exactly once and in order per channel (10 % loss, 5 % dup, reorder)', async (t) => {
-  const { w, server, client } = connectedPair(7);
-  t.teardown(() => w.destroy());
-  const peer = client.peers[0]!;
-  const total = 10000;
-  let queued = 0;
-  const next = [0, 0];
-  let bad = 0;
-  const done = (): boolean => next[0]! + next[1]! === total;
-  for (let step = 0; step < 200000 && !done(); step++) {
-    // Feed the queue gradually, the way an application does, alternating channels.
-    for (let k = 0; k < 40 && queued < total; k++, queued++) {
-      const ch = queued % 2;
-      peer.send(ch, packet(ch, Math.floor(queued / 2), 12 + (queued % 200)), PacketFlag.RELIABLE);
+t.test(
+  'send reliable: 10,000 packets on 2 channels arrive exactly once and in order per channel (10 % loss, 5 % dup, reorder)',
+  async (t) => {
+    const { w, server, client } = connectedPair(7);
+    t.teardown(() => w.destroy());
+    const peer = client.peers[0]!;
+    const total = 10000;
+    let queued = 0;
+    const next = [0, 0];
+    let bad = 0;
+    const done = (): boolean => next[0]! + next[1]! === total;
+    for (let step = 0; step < 200000 && !done(); step++) {
+      // Feed the queue gradually, the way an application does, alternating channels.
+      for (let k = 0; k < 40 && queued < total; k++, queued++) {
+        const ch = queued % 2;
+        peer.send(ch, packet(ch, Math.floor(queued / 2), 12 + (queued % 200)), PacketFlag.RELIABLE);
+      }
+      w.step(1);
+      for (const e of w.events.splice(0)) {
+        if (e.host !== server || e.type !== HostEventType.RECEIVE) continue;
+        const n = new DataView(e.packet!.buffer, e.packet!.byteOffset).getUint32(0);
+        if (e.channelID > 1 || e.packet![4] !== e.channelID || n !== next[e.channelID]) bad++;
+        else next[e.channelID]!++;
+      }
     }
-    w.step(1);
-    for (const e of w.events.splice(0)) {
-      if (e.host !== server || e.type !== HostEventType.RECEIVE) continue;
-      const n = new DataView(e.packet!.buffer, e.packet!.byteOffset).getUint32(0);
-      if (e.channelID > 1 || e.packet![4] !== e.channelID || n !== next[e.channelID]) bad++;
-      else next[e.channelID]!++;
-    }
-  }
-  t.equal(bad, 0, 'no duplicate, missing or out-of-order packet');
-  t.same(next, [total / 2, total / 2], 'every packet arrived');
-  t.ok(w.network.stats.dropped > 100 && w.network.stats.duplicated > 50, `the network really was lossy (${JSON.stringify(w.network.stats)})`);
-  t.equal(peer.state, 5, 'still connected');
-});
+    t.equal(bad, 0, 'no duplicate, missing or out-of-order packet');
+    t.same(next, [total / 2, total / 2], 'every packet arrived');
+    t.ok(
+      w.network.stats.dropped > 100 && w.network.stats.duplicated > 50,
+      `the network really was lossy (${JSON.stringify(w.network.stats)})`,
+    );
+    t.equal(peer.state, 5, 'still connected');
+  },
+);
 
 t.test('send unreliable-sequenced: never delivered out of order, also across reliable epochs and for unreliable fragments', async (t) => {
   const { w, server, client } = connectedPair(11);
@@ -101,7 +107,7 @@ t.test('send unsequenced: duplicates are suppressed under duplication', async (t
   t.ok(seen.size > 1500, `${seen.size} arrived`);
 });
 
-t.test('service: an unresponsive peer times out (DISCONNECT with data 0) after ENet\'s minimum timeout', async (t) => {
+t.test("service: an unresponsive peer times out (DISCONNECT with data 0) after ENet's minimum timeout", async (t) => {
   const { w, server, client } = connectedPair(17);
   t.teardown(() => w.destroy());
   w.network.conditions = { loss: 1 };
@@ -111,5 +117,8 @@ t.test('service: an unresponsive peer times out (DISCONNECT with data 0) after E
   const elapsed = w.clock.nowMs() - start;
   t.ok(elapsed >= 5000 && elapsed <= 32000, `timed out after ${elapsed} ms (docs/wire/enet.md §14: 5–32 s)`);
   t.equal(w.of(client, HostEventType.DISCONNECT)[0]!.data, 0);
-  t.ok(w.run(() => w.of(server, HostEventType.DISCONNECT).length === 1, 40000, 5), 'the server times out too');
+  t.ok(
+    w.run(() => w.of(server, HostEventType.DISCONNECT).length === 1, 40000, 5),
+    'the server times out too',
+  );
 });
