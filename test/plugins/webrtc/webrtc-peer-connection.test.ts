@@ -114,8 +114,14 @@ t.test('signals fire only inside poll(); offer/answer/candidates connect two con
   await new Promise((resolve) => setTimeout(resolve, 50));
   t.same(seen, [], 'nothing emitted without poll()');
   t.equal(a.getSignalingState(), SignalingState.STABLE, 'state snapshots move only in poll()');
-  await pollUntilDone([a, b], () => ca.getReadyState() === ChannelState.OPEN && cb.getReadyState() === ChannelState.OPEN, {
-    what: 'channels open',
+  // libdatachannel may report a channel open before its connection's `connected` (or gathering's `complete`) state change (both
+  // arrive as events applied by poll()): wait for both, then check every state.
+  const connected = (): boolean =>
+    a.getConnectionState() === ConnectionState.CONNECTED &&
+    b.getConnectionState() === ConnectionState.CONNECTED &&
+    a.getGatheringState() === GatheringState.COMPLETE;
+  await pollUntilDone([a, b], () => ca.getReadyState() === ChannelState.OPEN && cb.getReadyState() === ChannelState.OPEN && connected(), {
+    what: 'channels open and both connections connected',
   });
   t.equal(seen[0], 'a:offer', 'the offer comes first');
   t.ok(seen.includes('b:answer'), 'setRemoteDescription(offer) made b answer');
