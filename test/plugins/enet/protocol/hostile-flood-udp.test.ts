@@ -7,37 +7,11 @@ import { createSocket, type Socket } from 'node:dgram';
 import t from 'tap';
 import { LogLevel, MemoryLogger } from '../../../../core/index.js';
 import { HostEventType } from '../../../../plugins/enet/protocol/host.js';
-import { Command, FLAG_ACKNOWLEDGE, PacketFlag, PeerState } from '../../../../plugins/enet/protocol/protocol.js';
+import { PacketFlag, PeerState } from '../../../../plugins/enet/protocol/protocol.js';
 import { udpHost, type SeenEvent } from '../../../helpers/enet-udp.js';
+import { forgedConnect } from '../../../helpers/enet-forged.js';
 
-const u32 = (v: number): number[] => [v >>> 24, (v >>> 16) & 0xff, (v >>> 8) & 0xff, v & 0xff];
-
-/** A forged CONNECT datagram (no peer id yet, sentTime set, 2 channels, MTU 1392). */
-const connect = (id: number): Uint8Array =>
-  new Uint8Array([
-    0x8f,
-    0xff,
-    0,
-    1,
-    Command.CONNECT | FLAG_ACKNOWLEDGE,
-    0xff,
-    0,
-    1,
-    0,
-    0,
-    0xff,
-    0xff,
-    ...u32(1392),
-    ...u32(65536),
-    ...u32(2),
-    ...u32(0),
-    ...u32(0),
-    ...u32(5000),
-    ...u32(2),
-    ...u32(2),
-    ...u32(id),
-    ...u32(0),
-  ]);
+const connect = forgedConnect;
 
 const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 

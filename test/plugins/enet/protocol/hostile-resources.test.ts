@@ -8,6 +8,7 @@ import { LogLevel, MemoryLogger } from '../../../../core/index.js';
 import type { ENetHost } from '../../../../plugins/enet/protocol/host.js';
 import { Command, FLAG_ACKNOWLEDGE, PacketFlag, PeerState } from '../../../../plugins/enet/protocol/protocol.js';
 import { HostEventType, MemoryWorld } from '../../../helpers/enet-memory.js';
+import { forgedConnect } from '../../../helpers/enet-forged.js';
 
 const u32 = (v: number): number[] => [v >>> 24, (v >>> 16) & 0xff, (v >>> 8) & 0xff, v & 0xff];
 const u16 = (v: number): number[] => [(v >>> 8) & 0xff, v & 0xff];
@@ -124,31 +125,7 @@ t.test('CONNECT flood: 4,096 forged CONNECTs from 64 sockets; an honest client s
   const log = new MemoryLogger();
   const server = w.host({ peerCount: 64, logger: log }, '10.0.0.1');
   const attacker = Array.from({ length: 64 }, () => w.network.bind('10.0.0.66', 0));
-  const connect = (id: number): Uint8Array =>
-    new Uint8Array([
-      0x8f,
-      0xff,
-      0,
-      1,
-      Command.CONNECT | FLAG_ACKNOWLEDGE,
-      0xff,
-      0,
-      1,
-      0,
-      0,
-      0xff,
-      0xff,
-      ...u32(1392),
-      ...u32(65536),
-      ...u32(2),
-      ...u32(0),
-      ...u32(0),
-      ...u32(5000),
-      ...u32(2),
-      ...u32(2),
-      ...u32(id),
-      ...u32(0),
-    ]);
+  const connect = forgedConnect;
   // Each socket forges a CONNECT (fresh connect id) every 10 ms and never acknowledges anything:
   // 64 rounds of 64 = 4,096 CONNECTs over 640 ms, the honest client starting in the middle.
   let id = 1;

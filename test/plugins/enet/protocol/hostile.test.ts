@@ -10,6 +10,7 @@ import { HostEventType } from '../../../../plugins/enet/protocol/host.js';
 import { Command, FLAG_ACKNOWLEDGE, PacketFlag, PeerState } from '../../../../plugins/enet/protocol/protocol.js';
 import { rangeCoderCompress, rangeCoderDecompress } from '../../../../plugins/enet/protocol/range-coder.js';
 import { MemoryWorld } from '../../../helpers/enet-memory.js';
+import { forgedConnect } from '../../../helpers/enet-forged.js';
 
 /** A server with two connected clients on a clean in-memory network. */
 function world(seed = 1): {
@@ -98,31 +99,9 @@ t.test('receive: bad fragment fields and oversize lengths stop the datagram; the
 t.test('receive: a CONNECT flood fills free slots only; established peers keep working; refusals are silent', async (t) => {
   const { w, server, b } = world(3);
   t.teardown(() => w.destroy());
-  const connect = [
-    0x8f,
-    0xff,
-    0,
-    1,
-    Command.CONNECT | FLAG_ACKNOWLEDGE,
-    0xff,
-    0,
-    1,
-    0,
-    0,
-    0xff,
-    0xff,
-    ...u32(1392),
-    ...u32(65536),
-    ...u32(2),
-    ...u32(0),
-    ...u32(0),
-    ...u32(5000),
-    ...u32(2),
-    ...u32(2),
-  ];
   for (let i = 0; i < 500; i++) {
     const s = w.network.bind(`10.1.${i >> 8}.${i & 0xff}`, 0);
-    s.send(new Uint8Array([...connect, ...u32(i), ...u32(0)]), '10.0.0.1', 7000);
+    s.send(forgedConnect(i), '10.0.0.1', 7000);
     s.close();
   }
   w.step(2);
