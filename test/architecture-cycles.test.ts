@@ -19,14 +19,6 @@ const SOURCE_DIRS = ['core', 'scenetree', 'plugins', 'netcode', 'cli', 'server',
  * entry removed; a new cycle, or a known one that grows, fails the test.
  */
 const ALLOWED: readonly (readonly string[])[] = [
-  // Found by this test (not in issue #15): the replication interface creates the spawner's and the
-  // synchronizer's state, and they create the interface on demand.
-  [
-    'scenetree/multiplayer/multiplayer-spawner.ts',
-    'scenetree/multiplayer/multiplayer-synchronizer.ts',
-    'scenetree/multiplayer/replication-receiver.ts',
-    'scenetree/multiplayer/scene-replication-interface.ts',
-  ],
   // Found by this test (not in issue #15): Simulation.explore() delegates to explore.ts, which runs Simulations.
   ['plugins/loopback/explore.ts', 'plugins/loopback/simulation.ts'],
 ];

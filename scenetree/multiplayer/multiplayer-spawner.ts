@@ -3,10 +3,10 @@ import { Node } from '../node.js';
 import { validateNodeName } from '../node-name.js';
 import type { PackedScene } from '../packed-scene.js';
 import { provideReplication } from './replication-hook.js';
+import { CUSTOM_SPAWN, REPLICATION_ROLE } from './replication-role.js';
 import { createReplicationInterface } from './scene-replication-interface.js';
 
-/** The scene index of a custom spawn (made by `spawnFunction`). Godot: MultiplayerSpawner::INVALID_ID. */
-export const CUSTOM_SPAWN = 0xff;
+export { CUSTOM_SPAWN };
 
 /** Builds the node of a custom spawn from the data passed to `spawn(data)` (on every peer). */
 export type SpawnFunction = (data: Variant) => Node;
@@ -31,6 +31,8 @@ interface SpawnableScene {
  * their trees' scene registries, and the same `spawnFunction`.
  */
 export class MultiplayerSpawner extends Node {
+  /** @internal How the replication code recognises a spawner without importing this class (replication-role.ts). */
+  readonly [REPLICATION_ROLE] = 'spawner';
   /** Godot signal `spawned(node)`: a remote spawn was added (not emitted on the authority). */
   readonly spawned = new Signal<[node: Node]>();
   /** Godot signal `despawned(node)`: a remote despawn removed the node (it is freed at the end of the frame). */

@@ -1,6 +1,7 @@
 import { ErrorCode, MultiplayerError, NodePath, Signal, encodeAndCompressVariant, type MultiplayerAPI } from '../../core/index.js';
 import { Node } from '../node.js';
 import { provideReplication } from './replication-hook.js';
+import { REPLICATION_ROLE } from './replication-role.js';
 import { getState } from './replication-state.js';
 import { createReplicationInterface } from './scene-replication-interface.js';
 import { SceneReplicationConfig } from './scene-replication-config.js';
@@ -121,6 +122,8 @@ function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
  * Set `replicationConfig` (and the authority) before the synchronizer enters the tree.
  */
 export class MultiplayerSynchronizer extends Node {
+  /** @internal How the replication code recognises a synchronizer without importing this class (replication-role.ts). */
+  readonly [REPLICATION_ROLE] = 'synchronizer';
   /** Godot signal `synchronized`: a SYNC updated the properties. */
   readonly synchronized = new Signal();
   /** Godot signal `delta_synchronized`: a delta updated the properties. */

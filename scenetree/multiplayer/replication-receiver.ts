@@ -14,9 +14,10 @@ import { validateNodeName } from '../node-name.js';
 import { PATH_NET_ID, SYNC_DELTA_FLAG } from './commands.js';
 import type { MultiplayerContext } from './multiplayer-context.js';
 import { DropReason } from './drop-reason.js';
-import { CUSTOM_SPAWN, MultiplayerSpawner } from './multiplayer-spawner.js';
-import { MultiplayerSynchronizer } from './multiplayer-synchronizer.js';
+import type { MultiplayerSpawner } from './multiplayer-spawner.js';
+import type { MultiplayerSynchronizer } from './multiplayer-synchronizer.js';
 import type { HeldState, HeldStateStats } from './held-states.js';
+import { CUSTOM_SPAWN, isSpawner, isSynchronizer } from './replication-role.js';
 import { setState } from './replication-state.js';
 import { readCString, type SceneCacheInterface } from './scene-cache-interface.js';
 import type { PeerInfo, TrackedNode } from './scene-replication-interface.js';
@@ -69,7 +70,7 @@ export class ReplicationReceiver {
     const sceneId = packet[1]!;
     const spawnerId = decodeUint32(packet, 2);
     const spawner = this.#cache.getCachedObject(from, spawnerId);
-    if (!(spawner instanceof MultiplayerSpawner)) {
+    if (!isSpawner(spawner)) {
       if (spawner === null && this.#cache.isWaiting(from, spawnerId)) return this.#holdSpawn(from, spawnerId, packet);
       return this.#drop(from, 'SPAWN for an unknown spawner');
     }
@@ -335,7 +336,7 @@ export class ReplicationReceiver {
   #findSynchronizer(from: number, netId: number): MultiplayerSynchronizer | null {
     if ((netId & PATH_NET_ID) !== 0) {
       const node = this.#cache.getCachedObject(from, netId & 0x7fffffff);
-      if (node === null || node instanceof MultiplayerSynchronizer) return node;
+      if (node === null || isSynchronizer(node)) return node;
       this.#mp.refuseOnce(
         from,
         DropReason.BAD_ARGUMENTS,
@@ -383,7 +384,7 @@ export class ReplicationReceiver {
     const netId = (id | PATH_NET_ID) >>> 0;
     const node = this.#cache.getCachedObject(from, id);
     const held = info.held.take(netId);
-    if (!(node instanceof MultiplayerSynchronizer)) return;
+    if (!isSynchronizer(node)) return;
     for (const e of held) {
       this.#tables.heldStats.applied++;
       if (e.time < 0) this.#applyDelta(from, node, e.mask, e.bytes, 0);

@@ -11,9 +11,10 @@ import type { Node } from '../node.js';
 import { Command } from './commands.js';
 import { DEFAULT_MAX_HELD_STATES, HeldStates, type HeldStateStats } from './held-states.js';
 import type { MultiplayerContext } from './multiplayer-context.js';
-import { CUSTOM_SPAWN, MultiplayerSpawner } from './multiplayer-spawner.js';
-import { MultiplayerSynchronizer } from './multiplayer-synchronizer.js';
+import type { MultiplayerSpawner } from './multiplayer-spawner.js';
+import type { MultiplayerSynchronizer } from './multiplayer-synchronizer.js';
 import { checkMtu } from './replication-hook.js';
+import { CUSTOM_SPAWN, isSpawner, isSynchronizer } from './replication-role.js';
 import { getState } from './replication-state.js';
 import { ReplicationReceiver, type ReplicationTables } from './replication-receiver.js';
 import { ReplicationSyncSender, hasAuthority, sendReplicationPacket } from './replication-sync-sender.js';
@@ -240,15 +241,15 @@ export class SceneReplicationInterface implements ReplicationTables {
 
   /** Godot: the spawner and synchronizer branches of SceneMultiplayer::object_configuration_add. */
   onConfigurationAdd(object: object | null, config: unknown): ErrorCode {
-    if (config instanceof MultiplayerSpawner) return this.onSpawn(object as Node, config);
-    if (config instanceof MultiplayerSynchronizer) return this.onReplicationStart(object as Node, config);
+    if (isSpawner(config)) return this.onSpawn(object as Node, config);
+    if (isSynchronizer(config)) return this.onReplicationStart(object as Node, config);
     return ErrorCode.ERR_INVALID_PARAMETER;
   }
 
   /** Godot: the spawner and synchronizer branches of SceneMultiplayer::object_configuration_remove. */
   onConfigurationRemove(object: object | null, config: unknown): ErrorCode {
-    if (config instanceof MultiplayerSpawner) return this.onDespawn(object as Node, config);
-    if (config instanceof MultiplayerSynchronizer) return this.onReplicationStop(object as Node, config);
+    if (isSpawner(config)) return this.onDespawn(object as Node, config);
+    if (isSynchronizer(config)) return this.onReplicationStop(object as Node, config);
     return ErrorCode.ERR_INVALID_PARAMETER;
   }
 
