@@ -7,53 +7,9 @@ import t, { type Test } from 'tap';
 import { ManualClock, SeededRng } from '../../core/index.js';
 import { Fnv1a64, VirtualNetwork } from '../../plugins/loopback/index.js';
 import type { SessionClientPeer } from '../../plugins/session/index.js';
-import { MultiplayerSpawner, MultiplayerSynchronizer, Node, ReplicationMode, SceneTree, rpc } from '../../scenetree/index.js';
+import { SceneTree } from '../../scenetree/index.js';
 import { GameServer, connectToLoopbackRoom, type Room } from '../../server/index.js';
-
-const AVATAR = 'res://avatar.tscn';
-
-class Avatar extends Node {
-  /** Replicated from the owner (ON_CHANGE: reliable deltas). */
-  score = 0;
-  readonly said: Array<[from: number, n: number]> = [];
-  readonly heard: number[] = [];
-
-  override _enterTree(): void {
-    this.setMultiplayerAuthority(Number(this.name.slice(1)));
-  }
-
-  @rpc('authority', 'call_remote', 'reliable')
-  say(n: number): void {
-    this.said.push([this.multiplayer!.getRemoteSenderId(), n]);
-  }
-
-  @rpc('any_peer', 'call_remote', 'reliable')
-  hear(n: number): void {
-    this.heard.push(n);
-  }
-}
-
-function world(tree: SceneTree): Node {
-  tree.scenes.registerScene(AVATAR, () => {
-    const a = new Avatar();
-    const sync = new MultiplayerSynchronizer('Sync');
-    sync.replicationConfig!.addProperty('.:score');
-    sync.replicationConfig!.propertySetReplicationMode('.:score', ReplicationMode.ON_CHANGE);
-    a.addChild(sync);
-    return a;
-  });
-  const w = new Node('World');
-  const players = new Node('Players');
-  w.addChild(players);
-  const spawner = new MultiplayerSpawner('Spawner');
-  spawner.spawnPath = '../Players';
-  spawner.addSpawnableScene(AVATAR);
-  w.addChild(spawner);
-  tree.root.addChild(w);
-  return players;
-}
-
-const avatar = (tree: SceneTree, id: number): Avatar | null => tree.root.getNodeOrNull(`World/Players/P${id}`) as Avatar | null;
+import { type Avatar, addAvatar, avatar, avatarWorld } from '../helpers/avatar-world.js';
 
 interface RunResult {
   readonly hash: string;
@@ -72,12 +28,10 @@ async function run(t: Test, seed: number): Promise<RunResult> {
   const log = (line: string): void => void events.push(`${clock.nowMs()} ${line}`);
   server.define('arena', {
     setup: (room: Room) => {
-      const players = world(room.tree);
+      const players = avatarWorld(room.tree, { syncScore: true });
       room.multiplayer.peerConnected.connect((id) => {
         log(`${room.id} connected ${id}`);
-        const a = room.tree.scenes.load(AVATAR)!.instantiate() as Avatar;
-        a.name = `P${id}`;
-        players.addChild(a, true);
+        addAvatar(players, id);
       });
       room.multiplayer.peerDisconnected.connect((id) => log(`${room.id} disconnected ${id}`));
       room.peerPaused.connect((id) => log(`${room.id} paused ${id}`));
@@ -89,7 +43,7 @@ async function run(t: Test, seed: number): Promise<RunResult> {
   for (const room of rooms) {
     for (let i = 0; i < (room.id === 'final' ? 8 : 2); i++) {
       const tree = new SceneTree({ clock });
-      world(tree);
+      avatarWorld(tree, { syncScore: true });
       const peer = connectToLoopbackRoom(network, room.id);
       tree.getMultiplayer().multiplayerPeer = peer;
       clients.push({ tree, peer, room });

@@ -7,61 +7,19 @@
 import { connect, createServer, type Server, type Socket } from 'node:net';
 import t, { type Test } from 'tap';
 import { ConnectionStatus, ErrorCode } from '../../core/index.js';
-import { MultiplayerSpawner, Node, SceneTree, rpc } from '../../scenetree/index.js';
+import { SceneTree } from '../../scenetree/index.js';
 import { GameServer, RoomCloseCode, ServerMetrics, connectToRoom, type GameServerOptions, type Room } from '../../server/index.js';
+import { addAvatar, avatar, avatarWorld } from '../helpers/avatar-world.js';
 import { rawClient } from '../helpers/raw-ws.js';
 import { tickUntil } from '../helpers/server-rooms.js';
-
-const AVATAR = 'res://avatar.tscn';
-
-/** A player's avatar `P<id>`, owned (authority) by peer `<id>` on every side. */
-class Avatar extends Node {
-  readonly said: Array<[from: number, n: number]> = [];
-  readonly heard: number[] = [];
-
-  override _enterTree(): void {
-    this.setMultiplayerAuthority(Number(this.name.slice(1)));
-  }
-
-  /** Only the avatar's owner may call it: the server checks the caller is the authority. */
-  @rpc('authority', 'call_remote', 'reliable')
-  say(n: number): void {
-    this.said.push([this.multiplayer!.getRemoteSenderId(), n]);
-  }
-
-  @rpc('any_peer', 'call_remote', 'reliable')
-  hear(n: number): void {
-    this.heard.push(n);
-  }
-}
-
-/** `/root/World/Players` and a spawner of avatars, on a room or a client. */
-function world(tree: SceneTree): Node {
-  tree.scenes.registerScene(AVATAR, () => new Avatar());
-  const w = new Node('World');
-  const players = new Node('Players');
-  w.addChild(players);
-  const spawner = new MultiplayerSpawner('Spawner');
-  spawner.spawnPath = '../Players';
-  spawner.addSpawnableScene(AVATAR);
-  w.addChild(spawner);
-  tree.root.addChild(w);
-  return players;
-}
-
-const avatar = (tree: SceneTree, id: number): Avatar | null => tree.root.getNodeOrNull(`World/Players/P${id}`) as Avatar | null;
 
 /** A server with an `arena` type whose rooms spawn an avatar per joining peer and free it when the peer leaves. */
 async function server(t: Test, options: GameServerOptions = {}): Promise<GameServer> {
   const s = new GameServer(options);
   s.define('arena', {
     setup: (room: Room) => {
-      const players = world(room.tree);
-      room.multiplayer.peerConnected.connect((id) => {
-        const a = room.tree.scenes.load(AVATAR)!.instantiate() as Avatar;
-        a.name = `P${id}`;
-        players.addChild(a, true);
-      });
+      const players = avatarWorld(room.tree);
+      room.multiplayer.peerConnected.connect((id) => addAvatar(players, id));
       room.multiplayer.peerDisconnected.connect((id) => avatar(room.tree, id)?.queueFree());
     },
   });
@@ -98,7 +56,7 @@ async function relay(t: Test, targetPort: number): Promise<{ port: number; kill(
 /** A client tree joined to `url` with `connectToRoom`; resolves once its avatar was spawned on it. */
 async function join(t: Test, s: GameServer, url: string, options: Parameters<typeof connectToRoom>[1] = {}) {
   const tree = new SceneTree();
-  world(tree);
+  avatarWorld(tree);
   const peer = connectToRoom(url, { retryDelayMs: 50, ...options });
   t.teardown(() => peer.close());
   tree.getMultiplayer().multiplayerPeer = peer;
