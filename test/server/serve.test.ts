@@ -8,7 +8,9 @@ import { ENetMultiplayerPeer } from '../../plugins/enet/index.js';
 import { rawClient } from '../helpers/raw-ws.js';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
-const CLI = [join(root, 'node_modules/tsx/dist/cli.mjs'), join(root, 'bin/scenenet.ts'), 'serve'];
+// The bin through tsx's loader in this one process (no tsx CLI parent relaying signals: under load its relay
+// could lose the race with SIGTERM and the server died with 143 before draining).
+const CLI = ['--import', 'tsx', join(root, 'bin/scenenet.ts'), 'serve'];
 
 /** Collects a child's stdout lines; `line(re)` resolves with the first match. */
 function lines(child: ChildProcess): { all: string[]; line(re: RegExp, timeoutMs?: number): Promise<RegExpExecArray> } {
@@ -47,7 +49,7 @@ function lines(child: ChildProcess): { all: string[]; line(re: RegExp, timeoutMs
 }
 
 t.test('serve --help exits 0 and lists every option with its default and an example', async (t) => {
-  const result = spawnSync(process.execPath, [...CLI, '--help'], { encoding: 'utf8', timeout: 120_000 });
+  const result = spawnSync(process.execPath, [...CLI, '--help'], { cwd: root, encoding: 'utf8', timeout: 120_000 });
   t.equal(result.status, 0, result.stderr);
   for (const option of [
     '--game',
@@ -66,7 +68,7 @@ t.test('serve --help exits 0 and lists every option with its default and an exam
     t.match(result.stdout, new RegExp(`${option} .*\\(default: [^)]+\\)`), option);
   }
   t.match(result.stdout, /examples:\n {2}scenenet serve --port 0/);
-  const bad = spawnSync(process.execPath, [...CLI, '--port', 'x'], { encoding: 'utf8', timeout: 120_000 });
+  const bad = spawnSync(process.execPath, [...CLI, '--port', 'x'], { cwd: root, encoding: 'utf8', timeout: 120_000 });
   t.equal(bad.status, 2, 'a bad option exits 2');
   t.match(bad.stderr, /--port must be an integer/);
 });
@@ -110,11 +112,20 @@ t.test('serve --port 0: prints its URLs, serves rooms by URL path and ENet port,
     await new Promise((r) => setTimeout(r, 5));
   }
   t.equal(enet.getConnectionStatus(), ConnectionStatus.CONNECTED, 'an ENet client joined lobby-1 on its port');
+  // The client is CONNECTED when the server's VERIFY_CONNECT arrives; the server counts it once the
+  // client's acknowledgement (sent on the client's next poll) has arrived. Keep polling and wait for that.
+  const pollEnet = setInterval(() => enet.poll(), 5);
+  const enetCounted = /scenenet_peers\{room="lobby-1",transport="enet"\} 1\n/;
+  let metrics = '';
+  while (!enetCounted.test(metrics) && Date.now() < deadline) {
+    await new Promise((r) => setTimeout(r, 20));
+    metrics = await (await fetch(`${metricsBase}/metrics?token=tok`)).text();
+  }
+  t.match(metrics, enetCounted, 'the server counts the ENet client in lobby-1');
 
   let enetGone = false;
   enet.peerDisconnected.connect(() => (enetGone = true));
   child.kill('SIGTERM');
-  const pollEnet = setInterval(() => enet.poll(), 5);
   const closed = await ws.closed;
   t.same(closed, { code: 4503, reason: 'server shutting down' }, 'the WebSocket client is told why');
   t.equal(await exited, 0, `exit code 0 (stderr: ${stderr})`);
