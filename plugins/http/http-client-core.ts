@@ -24,8 +24,8 @@ import {
   type HTTPClientBackend,
   type QueryValue,
 } from './http-client-base.js';
+import { BodyBuffer } from './http-body-buffer.js';
 import type {
-  BodyFlow,
   ConnectStage,
   ConnectionEvents,
   HTTPConnection,
@@ -94,15 +94,9 @@ export class HTTPClientCore implements HTTPClientBackend {
   #closedDetail: string | null = null;
   // The current response; #reqGen changes with every request and on close().
   #reqGen = 0;
-  #flow: BodyFlow | null = null;
+  #body: BodyBuffer | null = null;
   #head: ResponseHead | null = null;
   #error: { status: Status; message: string } | null = null;
-  #chunks: Uint8Array[] = [];
-  #buffered = 0; // visible to readResponseBodyChunk
-  #held = 0; // arrived (queued or visible) and not read yet
-  #paused = false;
-  #received = 0;
-  #ended = false;
   #bodyStartMs = 0;
 
   protected constructor(transport: HTTPTransport, options: HTTPClientCoreOptions = {}) {
@@ -132,7 +126,7 @@ export class HTTPClientCore implements HTTPClientBackend {
     let tls = tlsOptions;
     if (scheme === 'http') tls = null;
     else if (scheme === 'https' && tls === null) tls = TLSOptions.client();
-    if (tls !== null && tls.isServer()) return logFailure(this.#log, '', ErrorCode.ERR_INVALID_PARAMETER, 'TLS options must be client options.');
+    if (tls?.isServer()) return logFailure(this.#log, '', ErrorCode.ERR_INVALID_PARAMETER, 'TLS options must be client options.');
     if (bare.length < 1) return logFailure(this.#log, '', ErrorCode.ERR_INVALID_PARAMETER, 'Host name is empty.');
     if (!Number.isInteger(port) || port < -1 || port > 65535)
       return logFailure(this.#log, '', ErrorCode.ERR_INVALID_PARAMETER, `Invalid port ${port}.`);
@@ -153,8 +147,13 @@ export class HTTPClientCore implements HTTPClientBackend {
   /**
    * Takes over a connection the program opened (see the Node client's `connection`): CONNECTED at
    * once. The target of the last `connectToHost` is kept (for the Host header), else `remote`'s.
+   * @internal
    */
-  protected adoptConnection(secure: boolean, remote: { host: string; port: number }, open: (target: HTTPTarget, events: ConnectionEvents, log: Logger) => HTTPConnection): void {
+  protected adoptConnection(
+    secure: boolean,
+    remote: { host: string; port: number },
+    open: (target: HTTPTarget, events: ConnectionEvents, log: Logger) => HTTPConnection,
+  ): void {
     this.close();
     const named = this.#target.host !== '' ? this.#target : { ...remote, tls: null, proxy: null };
     const tls = secure ? (this.#target.tls ?? TLSOptions.client()) : null;
@@ -180,7 +179,7 @@ export class HTTPClientCore implements HTTPClientBackend {
     if (events.length > 0 || this.#arrived) this.#touch();
     this.#arrived = false;
     for (const apply of events) apply();
-    if (this.#flow !== null) this.#followResponse(false);
+    if (this.#body !== null) this.#followResponse(false);
     if (this.#closedDetail !== null) this.#onClosed(this.#closedDetail);
     this.#checkTimeout();
     switch (this.#status) {
@@ -224,7 +223,7 @@ export class HTTPClientCore implements HTTPClientBackend {
     if (typeof flow === 'number') return flow;
     this.#resetResponse();
     this.#reqGen = gen;
-    this.#flow = flow;
+    this.#body = new BodyBuffer(flow);
     this.#status = Status.REQUESTING;
     this.#touch();
     return ErrorCode.OK;
@@ -273,16 +272,8 @@ export class HTTPClientCore implements HTTPClientBackend {
       this.#log.debug('read_response_body_chunk: HTTPClient is not in STATUS_BODY.');
       return new Uint8Array(0);
     }
-    const chunk = take(this.#chunks, Math.min(this.#buffered, this.#readChunkSize));
-    if (chunk.length > 0) {
-      this.#touch();
-      this.#buffered -= chunk.length;
-      this.#held -= chunk.length;
-      if (this.#paused && this.#held <= this.#readChunkSize) {
-        this.#paused = false;
-        this.#flow?.resume();
-      }
-    }
+    const chunk = this.#body!.take(this.#readChunkSize);
+    if (chunk.length > 0) this.#touch();
     this.#followResponse(true);
     return chunk;
   }
@@ -326,15 +317,9 @@ export class HTTPClientCore implements HTTPClientBackend {
   }
 
   #resetResponse(): void {
-    this.#flow = null;
+    this.#body = null;
     this.#head = null;
     this.#error = null;
-    this.#chunks = [];
-    this.#buffered = 0;
-    this.#held = 0;
-    this.#paused = false;
-    this.#received = 0;
-    this.#ended = false;
   }
 
   /** The events one connection reports through; silent once the client closed. */
@@ -363,21 +348,12 @@ export class HTTPClientCore implements HTTPClientBackend {
       head: (head) => later(() => (this.#head = head)),
       data: (chunk) => {
         if (!live()) return;
-        // Counted on arrival, so a fast server is paused before poll() ever sees its bytes.
-        this.#held += chunk.length;
-        if (this.#held > 2 * this.#readChunkSize && !this.#paused) {
-          this.#paused = true;
-          this.#flow?.pause();
-        }
-        later(() => {
-          this.#chunks.push(chunk);
-          this.#buffered += chunk.length;
-          this.#received += chunk.length;
-        });
+        this.#body!.arrive(chunk.length, this.#readChunkSize);
+        later(() => this.#body!.show(chunk));
       },
-      end: () => later(() => (this.#ended = true)),
+      end: () => later(() => (this.#body!.ended = true)),
       failed: (status, message) =>
-        later(() => (this.#error = { status, message: this.#ended ? `connection broken after the response: ${message}` : message })),
+        later(() => (this.#error = { status, message: this.#body!.ended ? `connection broken after the response: ${message}` : message })),
     };
   }
 
@@ -409,7 +385,8 @@ export class HTTPClientCore implements HTTPClientBackend {
    * arrived before the break have been read.
    */
   #followResponse(fromRead: boolean): void {
-    if (this.#error !== null && (this.#status !== Status.BODY || this.#buffered === 0)) {
+    const body = this.#body!;
+    if (this.#error !== null && (this.#status !== Status.BODY || body.buffered === 0)) {
       return this.#fail(this.#error.status, this.#error.message);
     }
     const head = this.#head;
@@ -419,10 +396,10 @@ export class HTTPClientCore implements HTTPClientBackend {
       this.#bodyStartMs = this.#clock.nowMs();
     }
     if (this.#status !== Status.BODY) return;
-    if (this.#maxBodyBytes >= 0 && this.#received > this.#maxBodyBytes) {
+    if (this.#maxBodyBytes >= 0 && body.received > this.#maxBodyBytes) {
       return this.#fail(Status.CONNECTION_ERROR, `response body longer than maxBodyBytes (${this.#maxBodyBytes} bytes).`);
     }
-    if (fromRead && this.#ended && this.#buffered === 0) {
+    if (fromRead && body.ended && body.buffered === 0) {
       if (head!.readUntilEof) return this.close();
       // As Godot: CONNECTED with the response code kept, even when the server already closed; the
       // next poll() notices the close (Python's http.server closes after every response).
@@ -432,14 +409,14 @@ export class HTTPClientCore implements HTTPClientBackend {
 
   #checkTimeout(): void {
     const now = this.#clock.nowMs();
-    const inBody = this.#status === Status.BODY && !this.#ended;
+    const inBody = this.#status === Status.BODY && !this.#body!.ended;
     if (inBody && this.#maxBodyMs > 0 && now - this.#bodyStartMs > this.#maxBodyMs) {
       return this.#fail(Status.CONNECTION_ERROR, `response body still going after maxBodyMs (${this.#maxBodyMs} ms).`);
     }
     if (this.#readTimeoutMs <= 0 || now - this.#lastProgressMs <= this.#readTimeoutMs) return;
     if (this.#status === Status.RESOLVING) return this.#timeOut(Status.CANT_RESOLVE);
     if (this.#status === Status.CONNECTING) return this.#timeOut(this.#handshaking ? Status.TLS_HANDSHAKE_ERROR : Status.CANT_CONNECT);
-    if (this.#status === Status.REQUESTING || (inBody && this.#buffered === 0)) this.#timeOut(Status.CONNECTION_ERROR);
+    if (this.#status === Status.REQUESTING || (inBody && this.#body!.buffered === 0)) this.#timeOut(Status.CONNECTION_ERROR);
   }
 
   #timeOut(status: Status): void {
@@ -455,26 +432,4 @@ export class HTTPClientCore implements HTTPClientBackend {
   #touch(): void {
     this.#lastProgressMs = this.#clock.nowMs();
   }
-}
-
-/** Takes `max` bytes off the front of `chunks` (without copying when one chunk covers them). */
-function take(chunks: Uint8Array[], max: number): Uint8Array {
-  if (max === 0) return new Uint8Array(0);
-  const first = chunks[0]!;
-  if (first.length === max) return chunks.shift()!;
-  if (first.length > max) {
-    chunks[0] = first.subarray(max);
-    return first.subarray(0, max);
-  }
-  const out = new Uint8Array(max);
-  let at = 0;
-  while (at < max) {
-    const head = chunks[0]!;
-    const n = Math.min(head.length, max - at);
-    out.set(head.subarray(0, n), at);
-    at += n;
-    if (n === head.length) chunks.shift();
-    else chunks[0] = head.subarray(n);
-  }
-  return out;
 }

@@ -1,7 +1,15 @@
 import { ErrorCode, type Logger, logFailure } from '../../core/index.js';
 import { METHOD_NAMES, Method, Status } from './http-client-base.js';
 import { HTTPClientCore, type HTTPClientCoreOptions } from './http-client-core.js';
-import type { BodyFlow, ConnectionEvents, HTTPConnection, HTTPTarget, HTTPTransport, ResponseEvents, ResponseHead } from './http-transport.js';
+import type {
+  BodyFlow,
+  ConnectionEvents,
+  HTTPConnection,
+  HTTPTarget,
+  HTTPTransport,
+  ResponseEvents,
+  ResponseHead,
+} from './http-transport.js';
 
 /** Options of the fetch client; all optional (see `HTTPClientCoreOptions` for the limits). */
 export interface FetchClientOptions extends HTTPClientCoreOptions {
