@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import selfsigned from 'selfsigned';
 import { Status } from '../../../plugins/http/http-client-base.js';
-import type { HTTPClient } from '../../../plugins/http/index.js';
+import type { HTTPClientBackend } from '../../../plugins/http/index.js';
 
 /** The part of a tap Test these helpers use. */
 export interface Teardown {
@@ -125,7 +125,7 @@ export async function pollUntil(poll: () => void, done: () => boolean, timeoutMs
 }
 
 /** Polls `client` until it leaves RESOLVING/CONNECTING; returns the status reached. */
-export async function connect(client: HTTPClient): Promise<Status> {
+export async function connect(client: HTTPClientBackend): Promise<Status> {
   await pollUntil(
     () => client.poll(),
     () => client.getStatus() !== Status.RESOLVING && client.getStatus() !== Status.CONNECTING,
@@ -134,7 +134,7 @@ export async function connect(client: HTTPClient): Promise<Status> {
 }
 
 /** Polls until the request is answered; then reads the whole body; returns it as text. */
-export async function fetchBody(client: HTTPClient): Promise<string> {
+export async function fetchBody(client: HTTPClientBackend): Promise<string> {
   await pollUntil(
     () => client.poll(),
     () => client.getStatus() !== Status.REQUESTING,
