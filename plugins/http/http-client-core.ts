@@ -221,9 +221,10 @@ export class HTTPClientCore implements HTTPClientBackend {
     const gen = this.#reqGen + 1;
     const flow = this.#conn.send(method, url, headers, body, this.#responseEvents(gen));
     if (typeof flow === 'number') return flow;
-    this.#resetResponse();
     this.#reqGen = gen;
     this.#body = new BodyBuffer(flow);
+    this.#head = null;
+    this.#error = null;
     this.#status = Status.REQUESTING;
     this.#touch();
     return ErrorCode.OK;
@@ -309,17 +310,13 @@ export class HTTPClientCore implements HTTPClientBackend {
     this.#events = [];
     this.#conn?.close();
     this.#conn = null;
-    this.#resetResponse();
+    this.#body = null;
+    this.#head = null;
+    this.#error = null;
     this.#handshaking = false;
     this.#arrived = false;
     this.#closedDetail = null;
     this.#status = Status.DISCONNECTED;
-  }
-
-  #resetResponse(): void {
-    this.#body = null;
-    this.#head = null;
-    this.#error = null;
   }
 
   /** The events one connection reports through; silent once the client closed. */

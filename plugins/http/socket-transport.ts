@@ -73,7 +73,7 @@ class SocketConnection implements HTTPConnection {
   openTcp(addresses: string[]): void {
     this.status = Status.CONNECTING;
     const tcp = openTcp(addresses[0]!, this.#port, {
-      connected: () => this.#onTcp(tcp),
+      opened: () => this.#onTcp(tcp),
       failed: (err) => {
         if (this.#closed) return;
         if (addresses.length > 1) return this.openTcp(addresses.slice(1));
@@ -139,7 +139,7 @@ class SocketConnection implements HTTPConnection {
       if (this.#closed) return;
       this.#events.stage('handshaking');
       const secure = startTls(tcp, this.#target.host, tls, {
-        secured: () => this.ready(secure),
+        opened: () => this.ready(secure),
         failed: (err) => this.#events.failed(Status.TLS_HANDSHAKE_ERROR, `TLS handshake failed: ${err.message}.`),
         closed: (err) => this.#events.closed(err?.message ?? 'closed by the server'),
       });
