@@ -7,7 +7,7 @@ import type net from 'node:net';
 import t, { type Test } from 'tap';
 import { ErrorCode, ManualClock, MemoryLogger, MultiplayerError } from '../../../core/index.js';
 import { FetchHTTPClient, HTTPClient, type HTTPClientBackend, Method, Status } from '../../../plugins/http/index.js';
-import { connect, fetchBody, pollUntil, startHttpServer, startRawServer, tick } from './servers.js';
+import { connect, endlessBody, fetchBody, pollUntil, startHttpServer, startRawServer, tick } from './servers.js';
 
 interface Options {
   clock?: ManualClock;
@@ -132,19 +132,7 @@ for (const [name, make] of transports) {
 
   t.test(`${name}: an unread endless body is paused (the server cannot flush without bound); reading resumes it`, async (t) => {
     let flushed = 0;
-    const server = await startRawServer(t, (s) =>
-      s.once('data', () => {
-        s.write('HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n');
-        const piece = `10000\r\n${'x'.repeat(0x10000)}\r\n`;
-        const pump = (): void => {
-          while (!s.destroyed) {
-            if (!s.write(piece)) return void s.once('drain', pump);
-            flushed = s.bytesWritten;
-          }
-        };
-        pump();
-      }),
-    );
+    const server = await startRawServer(t, (s) => endlessBody(s, (bytes) => (flushed = bytes)));
     const c = await connected(t, make, server.port);
     c.readChunkSize = 4096;
     c.requestRaw(Method.GET, '/', [], new Uint8Array(0));

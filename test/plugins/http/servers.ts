@@ -62,6 +62,24 @@ export async function startRawServer(t: Teardown, onSocket: (socket: net.Socket)
   return listen(t, server);
 }
 
+/**
+ * A raw server's behaviour: answers the first request with a chunked body that never ends, written as
+ * fast as the socket takes it; `flushed` hears how many bytes the kernel has taken so far.
+ */
+export function endlessBody(s: net.Socket, flushed: (bytes: number) => void = () => {}): void {
+  s.once('data', () => {
+    s.write('HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n');
+    const piece = `10000\r\n${'x'.repeat(0x10000)}\r\n`;
+    const pump = (): void => {
+      while (!s.destroyed) {
+        if (!s.write(piece)) return void s.once('drain', pump);
+        flushed(s.bytesWritten);
+      }
+    };
+    pump();
+  });
+}
+
 /** A self-signed certificate for `localhost` and 127.0.0.1 (EC P-256). */
 export async function selfSignedCert(): Promise<{ key: string; cert: string }> {
   const r = await selfsigned.generate([{ name: 'commonName', value: 'localhost' }], {
