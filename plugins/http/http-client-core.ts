@@ -203,8 +203,9 @@ export class HTTPClientCore implements HTTPClientBackend {
   }
 
   /**
-   * Sends a request; only valid while CONNECTED. Adds Host, Content-Length (for a body), User-Agent
-   * and Accept unless given. Godot: HTTPClientTCP::request (core/io/http_client_tcp.cpp)
+   * Sends a request; only valid while CONNECTED. Over sockets, Host, Content-Length (for a body),
+   * User-Agent and Accept are added unless given; fetch leaves them to the browser.
+   * Godot: HTTPClientTCP::request (core/io/http_client_tcp.cpp)
    */
   requestRaw(method: Method, url: string, headers: readonly string[] = [], body: Uint8Array = new Uint8Array(0)): ErrorCode {
     if (!Number.isInteger(method) || method < 0 || method >= Method.MAX)
