@@ -67,13 +67,7 @@ export class HTTPRequestBase extends Node {
     this.#options = options;
     const clock: Clock = { nowMs: () => this.#clock().nowMs() };
     const logger = deferredLogger(() => this.#logger());
-    this.#client = platform.createClient({
-      clock,
-      logger,
-      ...(options.readTimeoutMs !== undefined ? { readTimeoutMs: options.readTimeoutMs } : {}),
-      ...(options.maxBodyBytes !== undefined ? { maxBodyBytes: options.maxBodyBytes } : {}),
-      ...(options.maxBodyMs !== undefined ? { maxBodyMs: options.maxBodyMs } : {}),
-    });
+    this.#client = platform.createClient({ ...options, clock, logger });
   }
 
   /** Sends a request with a UTF-8 body. Godot: HTTPRequest::request. */

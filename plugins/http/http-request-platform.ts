@@ -29,13 +29,8 @@ export interface DownloadFile {
 
 /** What differs between the Node and browser builds of HTTPRequest. */
 export interface HTTPRequestPlatform {
-  createClient(options: {
-    clock: Clock;
-    logger: Logger;
-    readTimeoutMs?: number;
-    maxBodyBytes?: number;
-    maxBodyMs?: number;
-  }): HTTPClientBackend;
+  /** The node's client, on the node's clock and logger, with its limits. */
+  createClient(options: HTTPRequestOptions & { clock: Clock; logger: Logger }): HTTPClientBackend;
   /** Inflates a whole gzip or deflate body; `'limit'` past `maxBytes` (-1: none), `'corrupt'` on bad data. */
   decompress(data: Uint8Array, encoding: 'gzip' | 'deflate', maxBytes: number): Uint8Array | 'corrupt' | 'limit';
   /** Opens `path` for writing, or null when that is impossible. */

@@ -14,40 +14,42 @@ import type { TLSOptions } from '../../core/index.js';
 export type HttpStream = net.Socket | tls.TLSSocket;
 
 /** Resolves `host` to every address (IPv4 and IPv6). Godot: IP::resolve_hostname_queue_item. */
-export function resolveHost(host: string, done: (addresses: string[] | null, error: Error | null) => void): void {
-  lookup(host, { all: true }, (err, addresses) => {
-    if (err !== null || addresses.length === 0) done(null, err ?? new Error(`No address for ${host}.`));
-    else
-      done(
-        addresses.map((a) => a.address),
-        null,
-      );
-  });
+export function resolveHost(host: string, done: (addresses: string[] | null) => void): void {
+  lookup(host, { all: true }, (err, addresses) => done(err !== null || addresses.length === 0 ? null : addresses.map((a) => a.address)));
 }
 
-/** Events of one TCP socket, reported once each. */
-export interface TcpHandlers {
-  connected(): void;
+/** Events of one socket (TCP, or TLS on it), reported once each; the handlers only queue. */
+export interface SocketHandlers {
+  /** Connected (TCP) or secured (TLS). */
+  opened(): void;
+  /** It never opened. */
   failed(error: Error): void;
+  /** It closed after it opened. */
   closed(error: Error | null): void;
 }
 
-/** Opens a TCP connection; the handlers only queue. */
-export function openTcp(ip: string, port: number, on: TcpHandlers): net.Socket {
-  const socket = net.connect({ host: ip, port, noDelay: true });
-  let connected = false;
+/** Reports `socket`'s life to `on`: `openEvent` opens it; an error or a close before that fails it. */
+function watch(socket: net.Socket, openEvent: 'connect' | 'secureConnect', on: SocketHandlers, closedEarly: string): void {
+  let opened = false;
   let lastError: Error | null = null;
-  socket.once('connect', () => {
-    connected = true;
-    on.connected();
+  socket.once(openEvent, () => {
+    opened = true;
+    on.opened();
   });
   socket.on('error', (err) => {
+    if (!opened && lastError === null) on.failed(err);
     lastError = err;
   });
   socket.once('close', () => {
-    if (connected) on.closed(lastError);
-    else on.failed(lastError ?? new Error('Connection closed before it opened.'));
+    if (opened) on.closed(lastError);
+    else if (lastError === null) on.failed(new Error(closedEarly));
   });
+}
+
+/** Opens a TCP connection. */
+export function openTcp(ip: string, port: number, on: SocketHandlers): net.Socket {
+  const socket = net.connect({ host: ip, port, noDelay: true });
+  watch(socket, 'connect', on, 'Connection closed before it opened.');
   return socket;
 }
 
@@ -82,19 +84,12 @@ export function openTunnel(socket: net.Socket, target: string, done: (ok: boolea
   }
 }
 
-/** Handlers of a TLS handshake; they only queue. */
-export interface TlsHandlers {
-  secured(): void;
-  failed(error: Error): void;
-  closed(error: Error | null): void;
-}
-
 /**
  * Starts a TLS client handshake on `socket`. The server must present a certificate for
  * `options.getCommonNameOverride() || host`, signed by the trusted chain (or the system CAs),
  * unless the options are `clientUnsafe`.
  */
-export function startTls(socket: net.Socket, host: string, options: TLSOptions, on: TlsHandlers): tls.TLSSocket {
+export function startTls(socket: net.Socket, host: string, options: TLSOptions, on: SocketHandlers): tls.TLSSocket {
   const name = options.getCommonNameOverride() || host;
   const chain = options.getTrustedCaChain();
   const unsafe = options.isUnsafeClient();
@@ -107,20 +102,7 @@ export function startTls(socket: net.Socket, host: string, options: TLSOptions, 
     checkServerIdentity: (_host, cert) => (unsafe ? undefined : tls.checkServerIdentity(name, cert)),
     ALPNProtocols: ['http/1.1'],
   });
-  let secured = false;
-  let lastError: Error | null = null;
-  secure.once('secureConnect', () => {
-    secured = true;
-    on.secured();
-  });
-  secure.on('error', (err) => {
-    lastError = err;
-    if (!secured) on.failed(err);
-  });
-  secure.once('close', () => {
-    if (secured) on.closed(lastError);
-    else if (lastError === null) on.failed(new Error('Connection closed during the TLS handshake.'));
-  });
+  watch(secure, 'secureConnect', on, 'Connection closed during the TLS handshake.');
   return secure;
 }
 

@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import selfsigned from 'selfsigned';
 import { Status } from '../../../plugins/http/http-client-base.js';
-import type { HTTPClient } from '../../../plugins/http/index.js';
+import type { HTTPClientBackend } from '../../../plugins/http/index.js';
 
 /** The part of a tap Test these helpers use. */
 export interface Teardown {
@@ -60,6 +60,24 @@ export async function startRawServer(t: Teardown, onSocket: (socket: net.Socket)
     onSocket(s);
   });
   return listen(t, server);
+}
+
+/**
+ * A raw server's behaviour: answers the first request with a chunked body that never ends, written as
+ * fast as the socket takes it; `flushed` hears how many bytes the kernel has taken so far.
+ */
+export function endlessBody(s: net.Socket, flushed: (bytes: number) => void = () => {}): void {
+  s.once('data', () => {
+    s.write('HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n');
+    const piece = `10000\r\n${'x'.repeat(0x10000)}\r\n`;
+    const pump = (): void => {
+      while (!s.destroyed) {
+        if (!s.write(piece)) return void s.once('drain', pump);
+        flushed(s.bytesWritten);
+      }
+    };
+    pump();
+  });
 }
 
 /** A self-signed certificate for `localhost` and 127.0.0.1 (EC P-256). */
@@ -125,7 +143,7 @@ export async function pollUntil(poll: () => void, done: () => boolean, timeoutMs
 }
 
 /** Polls `client` until it leaves RESOLVING/CONNECTING; returns the status reached. */
-export async function connect(client: HTTPClient): Promise<Status> {
+export async function connect(client: HTTPClientBackend): Promise<Status> {
   await pollUntil(
     () => client.poll(),
     () => client.getStatus() !== Status.RESOLVING && client.getStatus() !== Status.CONNECTING,
@@ -134,7 +152,7 @@ export async function connect(client: HTTPClient): Promise<Status> {
 }
 
 /** Polls until the request is answered; then reads the whole body; returns it as text. */
-export async function fetchBody(client: HTTPClient): Promise<string> {
+export async function fetchBody(client: HTTPClientBackend): Promise<string> {
   await pollUntil(
     () => client.poll(),
     () => client.getStatus() !== Status.REQUESTING,
