@@ -1,4 +1,14 @@
-import { ErrorCode, MultiplayerError, logFailure, silentLogger, systemClock, cryptoRng, type Clock, type Logger, type Rng } from '../../core/index.js';
+import {
+  ErrorCode,
+  MultiplayerError,
+  logFailure,
+  silentLogger,
+  systemClock,
+  cryptoRng,
+  type Clock,
+  type Logger,
+  type Rng,
+} from '../../core/index.js';
 import { bindUdpSocket, DeferredDatagramSocket, type DatagramSocket } from './datagram-socket.js';
 import { ENetPacketPeer } from './enet-packet-peer.js';
 import { ENetHost, HostEventType, type HostEvent } from './protocol/host.js';
@@ -84,9 +94,15 @@ export class ENetConnection {
     inBandwidth = 0,
     outBandwidth = 0,
   ): Promise<ErrorCode> {
-    if (bindAddress !== '*' && isIP(bindAddress) === 0) return logFailure(this.#log, 'ENet', ErrorCode.ERR_INVALID_PARAMETER, 'Invalid bind IP.');
+    if (bindAddress !== '*' && isIP(bindAddress) === 0)
+      return logFailure(this.#log, 'ENet', ErrorCode.ERR_INVALID_PARAMETER, 'Invalid bind IP.');
     if (!Number.isInteger(bindPort) || bindPort < 0 || bindPort > 65535) {
-      return logFailure(this.#log, 'ENet', ErrorCode.ERR_INVALID_PARAMETER, 'The local port number must be between 0 and 65535 (inclusive).');
+      return logFailure(
+        this.#log,
+        'ENet',
+        ErrorCode.ERR_INVALID_PARAMETER,
+        'The local port number must be between 0 and 65535 (inclusive).',
+      );
     }
     const invalid = this.#check(maxPeers, maxChannels, inBandwidth, outBandwidth);
     if (invalid !== ErrorCode.OK) return invalid;
@@ -145,13 +161,23 @@ export class ENetConnection {
     if (this.#host !== null || this.#creating)
       return logFailure(this.#log, 'ENet', ErrorCode.ERR_ALREADY_IN_USE, 'The ENetConnection instance is already active.');
     if (!(maxPeers >= 1 && maxPeers <= Limits.MAXIMUM_PEER_ID)) {
-      return logFailure(this.#log, 'ENet', ErrorCode.ERR_INVALID_PARAMETER, 'The number of clients must be set between 1 and 4095 (inclusive).');
+      return logFailure(
+        this.#log,
+        'ENet',
+        ErrorCode.ERR_INVALID_PARAMETER,
+        'The number of clients must be set between 1 and 4095 (inclusive).',
+      );
     }
     if (!(maxChannels >= 0 && maxChannels <= Limits.MAXIMUM_CHANNEL_COUNT)) {
       return logFailure(this.#log, 'ENet', ErrorCode.ERR_INVALID_PARAMETER, 'Invalid channel count. Must be between 0 and 255.');
     }
     if (!(inBandwidth >= 0) || !(outBandwidth >= 0)) {
-      return logFailure(this.#log, 'ENet', ErrorCode.ERR_INVALID_PARAMETER, 'The bandwidth limit must be greater than or equal to 0 (0 disables the limit).');
+      return logFailure(
+        this.#log,
+        'ENet',
+        ErrorCode.ERR_INVALID_PARAMETER,
+        'The bandwidth limit must be greater than or equal to 0 (0 disables the limit).',
+      );
     }
     return ErrorCode.OK;
   }

@@ -339,7 +339,8 @@ export class PacketPeerUDP extends PacketPeerBase {
   #open(type: 'udp4' | 'udp6'): dgram.Socket {
     const socket = dgram.createSocket({ type, ipv6Only: false });
     socket.on('message', (data, rinfo) => {
-      if (this.#socket === socket) this.#store(new Uint8Array(data.buffer, data.byteOffset, data.length), normalizeAddress(rinfo.address), rinfo.port);
+      if (this.#socket === socket)
+        this.#store(new Uint8Array(data.buffer, data.byteOffset, data.length), normalizeAddress(rinfo.address), rinfo.port);
     });
     socket.on('error', (err) => this.#log.warn(`PacketPeerUDP: ${err.message}`));
     socket.on('listening', () => this.#applyBroadcast());

@@ -82,7 +82,8 @@ export class UDPServer {
     socket.on('error', (err) => this.#log.warn(`UDPServer: ${err.message}`));
     socket.on('message', (data, rinfo) => {
       const bytes = new Uint8Array(data.buffer, data.byteOffset, data.length);
-      if (this.#socket === socket && !this.#incoming.push(bytes, normalizeAddress(rinfo.address), rinfo.port)) this.#drop('the receive queue is full');
+      if (this.#socket === socket && !this.#incoming.push(bytes, normalizeAddress(rinfo.address), rinfo.port))
+        this.#drop('the receive queue is full');
     });
     this.#port = socket.address().port;
     return ErrorCode.OK;

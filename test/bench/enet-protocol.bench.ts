@@ -28,7 +28,10 @@ class PairSocket implements DatagramSocket {
   other: PairSocket | null = null;
   #receiver: DatagramReceiver | null = null;
   #queue: Uint8Array[] = [];
-  constructor(readonly address: string, port: number) {
+  constructor(
+    readonly address: string,
+    port: number,
+  ) {
     this.port = port;
   }
   setReceiver(receiver: DatagramReceiver | null): void {

@@ -277,7 +277,9 @@ async function tsClient(): Promise<void> {
   const cpu = process.cpuUsage(cpuAtStart);
   console.log(`SENT ${sent}`);
   console.log(`STATS client cpu_us ${cpu.user + cpu.system} (user ${cpu.user})`);
-  console.log(`STATS datagrams sent ${host.totalSentPackets}, packet throttle ${peer.packetThrottle}/32, rtt ${peer.roundTripTime} ms, resent ${peer.packetsLost}`);
+  console.log(
+    `STATS datagrams sent ${host.totalSentPackets}, packet throttle ${peer.packetThrottle}/32, rtt ${peer.roundTripTime} ms, resent ${peer.packetsLost}`,
+  );
   peer.disconnect(7);
   for (let done = false; !done; ) {
     for (let e = host.service(); e !== null; e = host.service()) if (e.type === HostEventType.DISCONNECT) done = true;
