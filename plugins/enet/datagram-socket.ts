@@ -141,10 +141,18 @@ export class DeferredDatagramSocket implements DatagramSocket {
  * they are answered synchronously; names still go through `dns.lookup`.
  */
 function literalLookup(hostname: string, options: LookupOneOptions, callback: LookupCallback): void {
+  // Node asks once per send, mostly for the same peer address as last time: skip isIP's regex then.
+  if (hostname === lastLiteral) return callback(null, hostname, lastLiteralFamily);
   const family = isIP(hostname);
-  if (family !== 0) callback(null, hostname, family);
-  else lookup(hostname, options, callback);
+  if (family === 0) return lookup(hostname, options, callback);
+  lastLiteral = hostname;
+  lastLiteralFamily = family;
+  callback(null, hostname, family);
 }
+
+/** The IP literal `literalLookup` answered last, and its family. */
+let lastLiteral = '';
+let lastLiteralFamily = 0;
 
 type LookupCallback = (err: NodeJS.ErrnoException | null, address: string, family: number) => void;
 

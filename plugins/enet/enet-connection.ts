@@ -1,4 +1,14 @@
-import { ErrorCode, MultiplayerError, silentLogger, systemClock, cryptoRng, type Clock, type Logger, type Rng } from '../../core/index.js';
+import {
+  ErrorCode,
+  MultiplayerError,
+  logFailure,
+  silentLogger,
+  systemClock,
+  cryptoRng,
+  type Clock,
+  type Logger,
+  type Rng,
+} from '../../core/index.js';
 import { bindUdpSocket, DeferredDatagramSocket, type DatagramSocket } from './datagram-socket.js';
 import { ENetPacketPeer } from './enet-packet-peer.js';
 import { ENetHost, HostEventType, type HostEvent } from './protocol/host.js';
@@ -84,16 +94,22 @@ export class ENetConnection {
     inBandwidth = 0,
     outBandwidth = 0,
   ): Promise<ErrorCode> {
-    if (bindAddress !== '*' && isIP(bindAddress) === 0) return this.#fail(ErrorCode.ERR_INVALID_PARAMETER, 'Invalid bind IP.');
+    if (bindAddress !== '*' && isIP(bindAddress) === 0)
+      return logFailure(this.#log, 'ENet', ErrorCode.ERR_INVALID_PARAMETER, 'Invalid bind IP.');
     if (!Number.isInteger(bindPort) || bindPort < 0 || bindPort > 65535) {
-      return this.#fail(ErrorCode.ERR_INVALID_PARAMETER, 'The local port number must be between 0 and 65535 (inclusive).');
+      return logFailure(
+        this.#log,
+        'ENet',
+        ErrorCode.ERR_INVALID_PARAMETER,
+        'The local port number must be between 0 and 65535 (inclusive).',
+      );
     }
     const invalid = this.#check(maxPeers, maxChannels, inBandwidth, outBandwidth);
     if (invalid !== ErrorCode.OK) return invalid;
     this.#creating = true;
     const socket = await bindUdpSocket({ address: bindAddress, port: bindPort });
     this.#creating = false;
-    if (socket === null) return this.#fail(ErrorCode.ERR_CANT_CREATE, "Couldn't create an ENet host.");
+    if (socket === null) return logFailure(this.#log, 'ENet', ErrorCode.ERR_CANT_CREATE, "Couldn't create an ENet host.");
     return this.createHostOnSocket(socket, maxPeers, maxChannels, inBandwidth, outBandwidth);
   }
 
@@ -143,15 +159,25 @@ export class ENetConnection {
 
   #check(maxPeers: number, maxChannels: number, inBandwidth: number, outBandwidth: number): ErrorCode {
     if (this.#host !== null || this.#creating)
-      return this.#fail(ErrorCode.ERR_ALREADY_IN_USE, 'The ENetConnection instance is already active.');
+      return logFailure(this.#log, 'ENet', ErrorCode.ERR_ALREADY_IN_USE, 'The ENetConnection instance is already active.');
     if (!(maxPeers >= 1 && maxPeers <= Limits.MAXIMUM_PEER_ID)) {
-      return this.#fail(ErrorCode.ERR_INVALID_PARAMETER, 'The number of clients must be set between 1 and 4095 (inclusive).');
+      return logFailure(
+        this.#log,
+        'ENet',
+        ErrorCode.ERR_INVALID_PARAMETER,
+        'The number of clients must be set between 1 and 4095 (inclusive).',
+      );
     }
     if (!(maxChannels >= 0 && maxChannels <= Limits.MAXIMUM_CHANNEL_COUNT)) {
-      return this.#fail(ErrorCode.ERR_INVALID_PARAMETER, 'Invalid channel count. Must be between 0 and 255.');
+      return logFailure(this.#log, 'ENet', ErrorCode.ERR_INVALID_PARAMETER, 'Invalid channel count. Must be between 0 and 255.');
     }
     if (!(inBandwidth >= 0) || !(outBandwidth >= 0)) {
-      return this.#fail(ErrorCode.ERR_INVALID_PARAMETER, 'The bandwidth limit must be greater than or equal to 0 (0 disables the limit).');
+      return logFailure(
+        this.#log,
+        'ENet',
+        ErrorCode.ERR_INVALID_PARAMETER,
+        'The bandwidth limit must be greater than or equal to 0 (0 disables the limit).',
+      );
     }
     return ErrorCode.OK;
   }
@@ -171,12 +197,23 @@ export class ENetConnection {
    */
   connectToHost(address: string, port: number, channelCount = 0, data = 0): ENetPacketPeer | null {
     const host = this.#host;
-    if (host === null) return this.#failNull("The ENetConnection instance isn't currently active.");
-    if (!(channelCount >= 0 && channelCount <= Limits.MAXIMUM_CHANNEL_COUNT)) return this.#failNull('Invalid channel count.');
     const ip = address === 'localhost' ? '127.0.0.1' : address;
-    if (isIP(ip) === 0 || !(port >= 1 && port <= 65535)) return this.#failNull("Couldn't resolve the server IP address or domain name.");
-    const peer = host.connect(ip, port, channelCount > 0 ? channelCount : Limits.MAXIMUM_CHANNEL_COUNT, data >>> 0);
-    if (peer === null) return this.#failNull("Couldn't connect to the ENet multiplayer server.");
+    const problem =
+      host === null
+        ? "The ENetConnection instance isn't currently active."
+        : !(channelCount >= 0 && channelCount <= Limits.MAXIMUM_CHANNEL_COUNT)
+          ? 'Invalid channel count.'
+          : isIP(ip) === 0 || !(port >= 1 && port <= 65535)
+            ? "Couldn't resolve the server IP address or domain name."
+            : null;
+    const peer =
+      host === null || problem !== null
+        ? null
+        : host.connect(ip, port, channelCount > 0 ? channelCount : Limits.MAXIMUM_CHANNEL_COUNT, data >>> 0);
+    if (peer === null) {
+      logFailure(this.#log, 'ENet', ErrorCode.ERR_CANT_CONNECT, problem ?? "Couldn't connect to the ENet multiplayer server.");
+      return null;
+    }
     const wrapper = new ENetPacketPeer(peer);
     this.#peers.push(wrapper);
     return wrapper;
@@ -197,7 +234,7 @@ export class ENetConnection {
   serviceEvent(): ENetEvent {
     const host = this.#host;
     if (host === null) {
-      this.#log.debug("ENet: The ENetConnection instance isn't currently active.");
+      logFailure(this.#log, 'ENet', ErrorCode.ERR_UNCONFIGURED, "The ENetConnection instance isn't currently active.");
       return { ...NO_EVENT, type: EventType.EVENT_ERROR };
     }
     const e = host.service();
@@ -291,12 +328,12 @@ export class ENetConnection {
 
   /** Godot: ENetConnection::dtls_server_setup. DTLS is not implemented: ERR_UNAVAILABLE. */
   dtlsServerSetup(_options?: unknown): ErrorCode {
-    return this.#fail(ErrorCode.ERR_UNAVAILABLE, 'DTLS is not available in this ENet implementation.');
+    return logFailure(this.#log, 'ENet', ErrorCode.ERR_UNAVAILABLE, 'DTLS is not available in this ENet implementation.');
   }
 
   /** Godot: ENetConnection::dtls_client_setup. DTLS is not implemented: ERR_UNAVAILABLE. */
   dtlsClientSetup(_hostname?: string, _options?: unknown): ErrorCode {
-    return this.#fail(ErrorCode.ERR_UNAVAILABLE, 'DTLS is not available in this ENet implementation.');
+    return logFailure(this.#log, 'ENet', ErrorCode.ERR_UNAVAILABLE, 'DTLS is not available in this ENet implementation.');
   }
 
   /** Godot: ENetConnection::refuse_new_connections. */
@@ -354,16 +391,6 @@ export class ENetConnection {
   #requireHost(): ENetHost {
     if (this.#host === null) throw new MultiplayerError(ErrorCode.ERR_UNCONFIGURED, "The ENetConnection instance isn't currently active.");
     return this.#host;
-  }
-
-  #fail(code: ErrorCode, message: string): ErrorCode {
-    this.#log.debug(`ENet: ${message}`);
-    return code;
-  }
-
-  #failNull(message: string): null {
-    this.#log.debug(`ENet: ${message}`);
-    return null;
   }
 }
 

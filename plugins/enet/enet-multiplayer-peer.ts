@@ -1,6 +1,7 @@
 import {
   ConnectionStatus,
   ErrorCode,
+  logFailure,
   MultiplayerError,
   MultiplayerPeer,
   PacketQueue,
@@ -15,6 +16,9 @@ import { isIP } from 'node:net';
 import { ENetConnection, EventType, type ENetEvent } from './enet-connection.js';
 import { type ENetPacketPeer, ENetPeerState } from './enet-packet-peer.js';
 import { PacketFlag } from './protocol/protocol.js';
+
+/** The source named in failure log lines. */
+const WHO = 'ENetMultiplayerPeer';
 
 /** Services an ENetMultiplayerPeer uses; all optional. */
 export interface ENetMultiplayerPeerOptions extends MultiplayerPeerOptions {
@@ -77,11 +81,6 @@ export class ENetMultiplayerPeer extends MultiplayerPeer {
     return this.#mode !== Mode.NONE || this.#starting;
   }
 
-  #fail(code: ErrorCode, message: string): ErrorCode {
-    this.#log.debug(`ENetMultiplayerPeer: ${message}`);
-    return code;
-  }
-
   #connection(): ENetConnection {
     return new ENetConnection({ clock: this.#clock, logger: this.#log, rng: this.rng });
   }
@@ -92,7 +91,7 @@ export class ENetMultiplayerPeer extends MultiplayerPeer {
    * is the host's channel limit, not (as Godot's argument-order bug has it) its incoming bandwidth.
    */
   async createServer(port: number, maxClients = 32, maxChannels = 0, inBandwidth = 0, outBandwidth = 0): Promise<ErrorCode> {
-    if (this.#active()) return this.#fail(ErrorCode.ERR_ALREADY_IN_USE, 'The multiplayer instance is already active.');
+    if (this.#active()) return logFailure(this.#log, WHO, ErrorCode.ERR_ALREADY_IN_USE, 'The multiplayer instance is already active.');
     super.refuseNewConnections = false;
     const host = this.#connection();
     this.#starting = true;
@@ -110,7 +109,7 @@ export class ENetMultiplayerPeer extends MultiplayerPeer {
     if (cancelled) {
       // close() ran while the socket was binding: do not come alive afterwards.
       host.destroy();
-      return this.#fail(ErrorCode.ERR_UNAVAILABLE, 'The multiplayer instance was closed while starting.');
+      return logFailure(this.#log, WHO, ErrorCode.ERR_UNAVAILABLE, 'The multiplayer instance was closed while starting.');
     }
     this.#mode = Mode.SERVER;
     this.#uniqueId = MultiplayerPeer.TARGET_PEER_SERVER;
@@ -125,13 +124,14 @@ export class ENetMultiplayerPeer extends MultiplayerPeer {
    * the next poll() closes the peer (status DISCONNECTED, so SceneMultiplayer reports a failure).
    */
   createClient(address: string, port: number, channelCount = 0, inBandwidth = 0, outBandwidth = 0, localPort = 0): ErrorCode {
-    if (this.#active()) return this.#fail(ErrorCode.ERR_ALREADY_IN_USE, 'The multiplayer instance is already active.');
+    if (this.#active()) return logFailure(this.#log, WHO, ErrorCode.ERR_ALREADY_IN_USE, 'The multiplayer instance is already active.');
     if (!(port >= 1 && port <= 65535))
-      return this.#fail(ErrorCode.ERR_INVALID_PARAMETER, 'The remote port number must be between 1 and 65535 (inclusive).');
-    if (!(channelCount >= 0 && channelCount <= 253)) return this.#fail(ErrorCode.ERR_INVALID_PARAMETER, 'Invalid channel count.');
+      return logFailure(this.#log, WHO, ErrorCode.ERR_INVALID_PARAMETER, 'The remote port number must be between 1 and 65535 (inclusive).');
+    if (!(channelCount >= 0 && channelCount <= 253))
+      return logFailure(this.#log, WHO, ErrorCode.ERR_INVALID_PARAMETER, 'Invalid channel count.');
     super.refuseNewConnections = false;
     if (!(localPort >= 0 && localPort <= 65535))
-      return this.#fail(ErrorCode.ERR_INVALID_PARAMETER, 'The local port number must be between 0 and 65535 (inclusive).');
+      return logFailure(this.#log, WHO, ErrorCode.ERR_INVALID_PARAMETER, 'The local port number must be between 0 and 65535 (inclusive).');
     const host = this.#connection();
     const err = host.createHostDeferred(this.#bindIp, localPort, 1, 0, inBandwidth, outBandwidth);
     if (err !== ErrorCode.OK) return err;
@@ -139,7 +139,7 @@ export class ENetMultiplayerPeer extends MultiplayerPeer {
     const peer = host.connectToHost(address, port, channelCount > 0 ? channelCount + SYSCH_MAX : 0, id);
     if (peer === null) {
       host.destroy();
-      return this.#fail(ErrorCode.ERR_CANT_CREATE, "Couldn't connect to the ENet multiplayer server.");
+      return logFailure(this.#log, WHO, ErrorCode.ERR_CANT_CREATE, "Couldn't connect to the ENet multiplayer server.");
     }
     this.#uniqueId = id;
     this.#status = ConnectionStatus.CONNECTING;
@@ -152,9 +152,9 @@ export class ENetMultiplayerPeer extends MultiplayerPeer {
   /** Godot: ENetMultiplayerPeer::create_mesh: application-assigned ids, one ENetConnection per peer. */
   createMesh(uniqueId: number): ErrorCode {
     if (!(Number.isInteger(uniqueId) && uniqueId > 0 && uniqueId <= 0x7fffffff)) {
-      return this.#fail(ErrorCode.ERR_INVALID_PARAMETER, 'The unique ID must be greater then 0');
+      return logFailure(this.#log, WHO, ErrorCode.ERR_INVALID_PARAMETER, 'The unique ID must be greater then 0');
     }
-    if (this.#active()) return this.#fail(ErrorCode.ERR_ALREADY_IN_USE, 'The multiplayer instance is already active.');
+    if (this.#active()) return logFailure(this.#log, WHO, ErrorCode.ERR_ALREADY_IN_USE, 'The multiplayer instance is already active.');
     this.#mode = Mode.MESH;
     this.#uniqueId = uniqueId;
     this.#status = ConnectionStatus.CONNECTED;
@@ -167,14 +167,24 @@ export class ENetMultiplayerPeer extends MultiplayerPeer {
    */
   addMeshPeer(peerId: number, host: ENetConnection): ErrorCode {
     if (this.#mode !== Mode.MESH) {
-      return this.#fail(ErrorCode.ERR_UNCONFIGURED, "The multiplayer instance is not configured as a mesh. Call 'create_mesh' first.");
+      return logFailure(
+        this.#log,
+        WHO,
+        ErrorCode.ERR_UNCONFIGURED,
+        "The multiplayer instance is not configured as a mesh. Call 'create_mesh' first.",
+      );
     }
     if (!(Number.isInteger(peerId) && peerId > 0 && peerId <= 0x7fffffff) || this.#peers.has(peerId)) {
-      return this.#fail(ErrorCode.ERR_INVALID_PARAMETER, 'Invalid or duplicate mesh peer id.');
+      return logFailure(this.#log, WHO, ErrorCode.ERR_INVALID_PARAMETER, 'Invalid or duplicate mesh peer id.');
     }
     const peers = host.host === null ? [] : host.getPeers();
     if (peers.length !== 1 || peers[0]!.getState() !== ENetPeerState.STATE_CONNECTED) {
-      return this.#fail(ErrorCode.ERR_INVALID_PARAMETER, 'The provided host must have exactly one peer in the connected state.');
+      return logFailure(
+        this.#log,
+        WHO,
+        ErrorCode.ERR_INVALID_PARAMETER,
+        'The provided host must have exactly one peer in the connected state.',
+      );
     }
     this.#hosts.set(peerId, host);
     this.#peers.set(peerId, peers[0]!);
@@ -232,20 +242,26 @@ export class ENetMultiplayerPeer extends MultiplayerPeer {
 
   override getPacket(): Uint8Array | ErrorCode {
     const data = this.#incoming.shift();
-    if (data === undefined) return this.#fail(ErrorCode.ERR_UNAVAILABLE, 'No incoming packets available.');
+    if (data === undefined) return logFailure(this.#log, WHO, ErrorCode.ERR_UNAVAILABLE, 'No incoming packets available.');
     return data;
   }
 
   /** Godot: ENetMultiplayerPeer::put_packet. */
   override putPacket(packet: Uint8Array): ErrorCode {
-    if (this.#mode === Mode.NONE) return this.#fail(ErrorCode.ERR_UNCONFIGURED, "The multiplayer instance isn't currently active.");
+    if (this.#mode === Mode.NONE)
+      return logFailure(this.#log, WHO, ErrorCode.ERR_UNCONFIGURED, "The multiplayer instance isn't currently active.");
     if (this.#status !== ConnectionStatus.CONNECTED) {
-      return this.#fail(ErrorCode.ERR_UNCONFIGURED, "The multiplayer instance isn't currently connected to any server or client.");
+      return logFailure(
+        this.#log,
+        WHO,
+        ErrorCode.ERR_UNCONFIGURED,
+        "The multiplayer instance isn't currently connected to any server or client.",
+      );
     }
     const target = this.#targetPeer;
     if (target !== 0 && !this.#peers.has(Math.abs(target)))
-      return this.#fail(ErrorCode.ERR_INVALID_PARAMETER, `Invalid target peer: ${target}`);
-    if (packet.length > this.getMaxPacketSize()) return this.#fail(ErrorCode.ERR_INVALID_PARAMETER, 'Packet too large.');
+      return logFailure(this.#log, WHO, ErrorCode.ERR_INVALID_PARAMETER, `Invalid target peer: ${target}`);
+    if (packet.length > this.getMaxPacketSize()) return logFailure(this.#log, WHO, ErrorCode.ERR_INVALID_PARAMETER, 'Packet too large.');
     let flags: number = PacketFlag.RELIABLE;
     let channel = SYSCH_RELIABLE;
     if (this.transferMode === TransferMode.UNRELIABLE) {

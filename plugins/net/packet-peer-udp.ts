@@ -1,6 +1,6 @@
 import dgram from 'node:dgram';
 import net from 'node:net';
-import { ErrorCode, silentLogger, logFailure, type Logger, PacketPeerBase } from '../../core/index.js';
+import { ErrorCode, silentLogger, logFailure, type Logger, PacketPeerBase, PacketQueue } from '../../core/index.js';
 import { PACKET_BUFFER_SIZE } from './status.js';
 import {
   interfaceAddress,
@@ -18,55 +18,93 @@ const PACKET_OVERHEAD = 24;
 /** The largest payload of one IPv4 UDP datagram. */
 const MAX_DATAGRAM = 65507;
 
-/** A datagram as received: its bytes and where it came from. */
-export interface Datagram {
-  readonly data: Uint8Array;
-  readonly ip: string;
-  readonly port: number;
-}
-
 /**
  * Received datagrams, bounded like Godot's ring buffer: a datagram that would take the queue past
  * `budget` bytes (24 per datagram included) is dropped. Nothing is preallocated.
+ *
+ * On core's PacketQueue (one packet queue for every transport): the port rides in the sender slot
+ * and the source address as a small number in the mode slot, an index into a table of the
+ * addresses queued since the queue was last empty, so queueing a datagram allocates no object.
+ * The table is emptied with the queue, and rebuilt from what is queued when it outgrows
+ * `ADDRESS_TABLE_LIMIT` (a queue never drained to empty while many senders come and go).
  */
 export class DatagramQueue {
   readonly #budget: number;
-  #items: Datagram[] = [];
-  #head = 0;
-  #bytes = 0;
+  #packets = new PacketQueue();
+  #ids = new Map<string, number>();
+  #ips: string[] = [];
 
   constructor(budget = PACKET_BUFFER_SIZE) {
     this.#budget = budget;
   }
 
   get count(): number {
-    return this.#items.length - this.#head;
+    return this.#packets.size;
   }
 
-  /** Queues `d`; false (dropped) when it does not fit. */
-  push(d: Datagram): boolean {
-    const cost = d.data.length + PACKET_OVERHEAD;
-    if (this.#bytes + cost > this.#budget) return false;
-    this.#items.push(d);
-    this.#bytes += cost;
+  /** Queues a datagram; false (dropped) when it does not fit. */
+  push(data: Uint8Array, ip: string, port: number): boolean {
+    const packets = this.#packets;
+    if (packets.bytes + (packets.size + 1) * PACKET_OVERHEAD + data.length > this.#budget) return false;
+    if (this.#ips.length >= ADDRESS_TABLE_LIMIT && !this.#ids.has(ip)) this.#renumber();
+    this.#packets.push(data, port, this.#id(ip));
     return true;
   }
 
-  shift(): Datagram | undefined {
-    const d = this.#items[this.#head];
-    if (d === undefined) return undefined;
-    this.#items[this.#head++] = undefined as unknown as Datagram;
-    this.#bytes -= d.data.length + PACKET_OVERHEAD;
-    if (this.#head === this.#items.length) this.clear();
-    return d;
+  /** The next datagram's source address ('' when none is queued); read it before `shift()`. */
+  peekIp(): string {
+    return this.#packets.size > 0 ? this.#ips[this.#packets.peekMode(0)]! : '';
+  }
+
+  /** The next datagram's source port (0 when none is queued). */
+  peekPort(): number {
+    return this.#packets.peekFrom(0);
+  }
+
+  /** Removes the next datagram and returns its bytes, or undefined when none is queued. */
+  shift(): Uint8Array | undefined {
+    const data = this.#packets.shift();
+    if (this.#packets.size === 0 && this.#ips.length > 0) this.#forgetAddresses();
+    return data;
   }
 
   clear(): void {
-    this.#items = [];
-    this.#head = 0;
-    this.#bytes = 0;
+    this.#packets.clear();
+    this.#forgetAddresses();
+  }
+
+  #id(ip: string): number {
+    let id = this.#ids.get(ip);
+    if (id === undefined) {
+      id = this.#ips.length;
+      this.#ids.set(ip, id);
+      this.#ips.push(ip);
+    }
+    return id;
+  }
+
+  #forgetAddresses(): void {
+    this.#ids.clear();
+    this.#ips.length = 0;
+  }
+
+  /** Requeues what is queued under a table of only its own addresses. */
+  #renumber(): void {
+    const old = this.#packets;
+    const ips = this.#ips;
+    this.#packets = new PacketQueue();
+    this.#ips = [];
+    this.#ids.clear();
+    for (let n = old.size; n > 0; n--) {
+      const ip = ips[old.peekMode(0)]!;
+      const port = old.peekFrom(0);
+      this.#packets.push(old.shift()!, port, this.#id(ip));
+    }
   }
 }
+
+/** Addresses a DatagramQueue's table holds before it is rebuilt from the queued datagrams. */
+const ADDRESS_TABLE_LIMIT = 4096;
 
 /** How a PacketPeerUDP taken from a UDPServer sends and leaves (the server owns the socket). */
 export interface SharedSocket {
@@ -117,8 +155,8 @@ export class PacketPeerUDP extends PacketPeerBase {
   }
 
   /** @internal Queues a datagram the server received for this peer. Godot: store_packet */
-  storePacket(d: Datagram): void {
-    this.#store(d);
+  storePacket(data: Uint8Array, ip: string, port: number): void {
+    this.#store(data, ip, port);
   }
 
   /**
@@ -206,11 +244,13 @@ export class PacketPeerUDP extends PacketPeerBase {
 
   /** The next datagram, or ERR_UNAVAILABLE. Godot: PacketPeerUDP::get_packet */
   getPacket(): Uint8Array | ErrorCode {
-    const d = this.#queue.shift();
-    if (d === undefined) return ErrorCode.ERR_UNAVAILABLE;
-    this.#packetIp = d.ip;
-    this.#packetPort = d.port;
-    return d.data;
+    const ip = this.#queue.peekIp();
+    const port = this.#queue.peekPort();
+    const data = this.#queue.shift();
+    if (data === undefined) return ErrorCode.ERR_UNAVAILABLE;
+    this.#packetIp = ip;
+    this.#packetPort = port;
+    return data;
   }
 
   /** Godot: PacketPeerUDP::get_available_packet_count. */
@@ -289,9 +329,9 @@ export class PacketPeerUDP extends PacketPeerBase {
     this.#sendFailed = false;
   }
 
-  #store(d: Datagram): void {
-    if (this.#connected && (d.ip !== this.#destIp || d.port !== this.#destPort)) return;
-    if (this.#queue.push(d)) return;
+  #store(data: Uint8Array, ip: string, port: number): void {
+    if (this.#connected && (ip !== this.#destIp || port !== this.#destPort)) return;
+    if (this.#queue.push(data, ip, port)) return;
     if (!this.#dropped) this.#log.warn('PacketPeerUDP: Buffer full, dropping packets!');
     this.#dropped = true;
   }
@@ -300,11 +340,7 @@ export class PacketPeerUDP extends PacketPeerBase {
     const socket = dgram.createSocket({ type, ipv6Only: false });
     socket.on('message', (data, rinfo) => {
       if (this.#socket === socket)
-        this.#store({
-          data: new Uint8Array(data.buffer, data.byteOffset, data.length),
-          ip: normalizeAddress(rinfo.address),
-          port: rinfo.port,
-        });
+        this.#store(new Uint8Array(data.buffer, data.byteOffset, data.length), normalizeAddress(rinfo.address), rinfo.port);
     });
     socket.on('error', (err) => this.#log.warn(`PacketPeerUDP: ${err.message}`));
     socket.on('listening', () => this.#applyBroadcast());

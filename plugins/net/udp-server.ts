@@ -2,7 +2,7 @@ import dgram from 'node:dgram';
 import { ErrorCode, MultiplayerError, silentLogger, type Logger, logFailure } from '../../core/index.js';
 import { localAddressProblem, mappedIp, normalizeAddress, udpBindTarget, whenListening } from './net-address.js';
 import { DEFAULT_MAX_PENDING_CONNECTIONS, PACKET_BUFFER_SIZE } from './status.js';
-import { DatagramQueue, PacketPeerUDP, type Datagram, type SharedSocket } from './packet-peer-udp.js';
+import { DatagramQueue, PacketPeerUDP, type SharedSocket } from './packet-peer-udp.js';
 
 /** Datagrams waiting for the next `poll()`, in bytes (the kernel's receive buffer does this in Godot). */
 const SERVER_QUEUE_BYTES = 4 * PACKET_BUFFER_SIZE;
@@ -81,8 +81,9 @@ export class UDPServer {
     }
     socket.on('error', (err) => this.#log.warn(`UDPServer: ${err.message}`));
     socket.on('message', (data, rinfo) => {
-      const d = { data: new Uint8Array(data.buffer, data.byteOffset, data.length), ip: normalizeAddress(rinfo.address), port: rinfo.port };
-      if (this.#socket === socket && !this.#incoming.push(d)) this.#drop('the receive queue is full');
+      const bytes = new Uint8Array(data.buffer, data.byteOffset, data.length);
+      if (this.#socket === socket && !this.#incoming.push(bytes, normalizeAddress(rinfo.address), rinfo.port))
+        this.#drop('the receive queue is full');
     });
     this.#port = socket.address().port;
     return ErrorCode.OK;
@@ -94,7 +95,12 @@ export class UDPServer {
    */
   poll(): ErrorCode {
     if (this.#socket === null) return ErrorCode.ERR_UNCONFIGURED;
-    for (let d = this.#incoming.shift(); d !== undefined; d = this.#incoming.shift()) this.#dispatch(d);
+    const incoming = this.#incoming;
+    while (incoming.count > 0) {
+      const ip = incoming.peekIp();
+      const port = incoming.peekPort();
+      this.#dispatch(incoming.shift()!, ip, port);
+    }
     return ErrorCode.OK;
   }
 
@@ -135,19 +141,19 @@ export class UDPServer {
     for (const peer of peers) peer.close();
   }
 
-  #dispatch(d: Datagram): void {
-    const key = keyOf(d.ip, d.port);
+  #dispatch(data: Uint8Array, ip: string, port: number): void {
+    const key = keyOf(ip, port);
     const known = this.#peers.get(key) ?? this.#pending.get(key);
     if (known !== undefined) {
-      known.storePacket(d);
+      known.storePacket(data, ip, port);
       return;
     }
     if (this.#pending.size >= this.#maxPending) {
       this.#drop('too many pending connections');
       return;
     }
-    const peer = PacketPeerUDP.fromServer(this.#shared, d.ip, d.port, this.#log);
-    peer.storePacket(d);
+    const peer = PacketPeerUDP.fromServer(this.#shared, ip, port, this.#log);
+    peer.storePacket(data, ip, port);
     this.#pending.set(key, peer);
   }
 

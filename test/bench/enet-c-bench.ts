@@ -77,6 +77,8 @@ int main(int argc, char **argv) {
   printf("STATS client cpu_us %.0f (user %.0f)\n",
          usage.ru_utime.tv_sec * 1e6 + usage.ru_utime.tv_usec + usage.ru_stime.tv_sec * 1e6 + usage.ru_stime.tv_usec,
          usage.ru_utime.tv_sec * 1e6 + usage.ru_utime.tv_usec);
+  printf("STATS peer rtt %u ms, packet throttle %u/32, resent %u\n", peer->roundTripTime,
+         peer->packetThrottle, peer->packetsLost);
   enet_peer_disconnect(peer, 7);
   deadline = now_ms() + 20000;
   while (now_ms() < deadline) {

@@ -56,44 +56,80 @@
  *   came from it); --wait measures what each side really spends.
  *   Runs are 3 s from here on, to spread our side's JIT warm-up (counted in its CPU) over more
  *   packets; how much it weighs was not measured.
+ *   Session 6 (after the CommandQueue / push / lookup changes below; 22:25-22:37 UTC, load 12-16):
+ *   spin, 5 rounds:
+ *     unreliable 64 B          190 k     24.3 k    57.6 k    0.13x              3.48x
+ *     reliable 64 B            192 k     73.0 k    46.8 k    0.38x              3.34x
+ *     100 KiB fragmented       17.9 MB/s 9.6 MB/s  2.4 MB/s  0.54x              3.31x
+ *     floors: send 9.80 µs CPU per datagram, receive 24.3; our server under the C client 86.7 /
+ *     48.8 / 38.7 µs per datagram received (3.6x / 2.0x / 1.6x the receive floor).
+ *   --wait, 3 rounds:
+ *     unreliable 64 B          302 k     28.6 k    56.8 k    0.09x              4.28x
+ *     reliable 64 B            485 k     71.3 k    34.5 k    0.15x              5.70x
+ *     100 KiB fragmented       34.2 MB/s 8.0 MB/s  2.6 MB/s  0.23x              8.11x (C 593+410 µs)
+ *   Single reliable 64 B spin rounds of this session's code in the same hour (CPU per packet,
+ *   C client echo): 1.66x and 0.93x in one, 7.14x and 0.34x in another. At this load neither the ratio nor the direction of a code change can be read
+ *   from one run; the medians above are what the issue's targets are judged by, and they miss them.
  *
- * Where the time goes:
- * - Our protocol code is not most of it. The same send + receive of reliable 64-byte packets
- *   between two hosts on the in-memory network (no syscalls) costs 1.0 µs CPU per packet, 0.8 µs
- *   unreliable; its profile is flat (writeCommand 8 %, removeSentReliableCommand 3.5 %,
- *   runCommands 3 %, checkOutgoingCommands 3 %, payloadView 3 %, queueIncomingCommand 2.6 %, GC
- *   7.6 %). Over UDP the TS side spends 16-60 µs per datagram against node:dgram floors, measured
- *   in the same run, of 5-6 µs CPU per send (4.6 of them in the kernel) and 6.6-8 µs per received
- *   datagram with an empty 'message' handler: 2.4-4.6x the receive floor for our server, 3.5-9x
- *   the send floor for our client (which also receives and handles the acknowledgements, and in
- *   the spin harness spins while its window is full). Per received datagram Node's udp_wrap
- *   allocates a 64 KiB buffer, shrinks it, wraps it in a Buffer and an rinfo object and emits an
- *   event; it has no sendmmsg/recvmmsg. (libenet's own per-datagram cost was not measured apart.)
- * - Server profile, C client -> our server (reliable 64 B, 348 k packets/s in that run): 75 %
- *   idle, doSend (acknowledgement datagrams: 36 k sent for 55 k received) 4.2 %, GC 2.4 %,
- *   payloadView 0.7 %, handleSend 0.6 %, receiveDatagram 0.5 %; the recvmsg time is inside
- *   libuv's poll and shows as idle/program. 100 KiB: (program) 4.5 %, GC 2.6 %, doSend 2.0 %
- *   (14 k acknowledgement datagrams for 128 k received), addFragment 0.9 %.
- * - The rates are window/RTT-bound for reliable streams (64 KiB in flight) and swing 2-10x from
- *   run to run for both libraries under this load: a Node process woken by a datagram waits for a
- *   core longer than a small C process, its acknowledgements leave later, and when it is
- *   descheduled past the retransmission timeout the sender resends and throttles (the 6.25x row:
- *   RTT 50-200 ms, throttle 0/32 in such runs).
- * - Unreliable: the 256 KiB receive buffer ENet uses overflowed under the C client's bursts while
- *   the JS host was busy, and a lost epoch-opening reliable packet then held the following
- *   packets back; our socket now asks for 2 MiB (datagram-socket.ts): 99 k -> 372 k packets
- *   delivered in 3 s and 4.4 -> 1.1 µs CPU per delivered packet in the same A/B.
- * - Fixed this session: the datagram is sent from the host's assembly buffer (no allocation per
- *   datagram; the node:dgram adapter copies only behind a non-empty send queue), no
+ * Where the time goes (session 6 profiles: `node --cpu-prof --cpu-prof-interval 100` on the TS
+ * server, `--role server`, under the C client `c-bench PORT SIZE r|u 3 0`; shares are of the JS
+ * thread's busy time inside the receive window):
+ * - Protocol code alone (enet-protocol.bench.ts: two hosts in one process, no sockets, every
+ *   datagram copied as a socket would): 1.1-2.7 µs CPU per 64-byte packet sent and received,
+ *   280-670 µs per 100 KiB packet (74 fragments), at load 13-15; medians of 3 paired rounds against
+ *   the session's starting commit did not separate (reliable 64 B 1.30 -> 1.47 µs, 100 KiB 535 ->
+ *   633 µs, each round's spread wider than that). C's whole send + receive in the same hour,
+ *   syscalls included: 2.9 µs (reliable 64 B), 2,800 µs (100 KiB). So our protocol code is not
+ *   what puts us at 3x: the rest is Node's per-datagram cost and the scheduler.
+ * - Reliable 64 B, C client -> our server (216 k packets in 3 s, 11.9 k datagrams received, 7.6 k
+ *   acknowledgement datagrams sent): the JS thread was busy 33 % of the window; of that, GC 16.6 %,
+ *   #receiveIncoming 15.0 % (receiveDatagram and runCommands inlined into it), doSend 8.7 % (one
+ *   sendmsg per acknowledgement datagram), (program) 6.3 %, receiveDatagram 3.8 %,
+ *   queueAcknowledgement 2.9 %, checkEvents 2.1 %, payloadView 1.6 %, queueIncomingCommand 1.5 %.
+ *   The process used 1.40 s CPU (0.47 s system) against 1.1 s seen by the profiler: recvmsg,
+ *   epoll and Node's per-datagram 64 KiB receive allocation sit in libuv and the kernel.
+ * - 100 KiB, same setup (2,070 packets, 157 k datagrams received, 15.4 k sent): doSend 41.9 %
+ *   (~27 µs per acknowledgement datagram: a loopback sendmsg runs the receiver's network stack and
+ *   wakes it), (program) 11.0 %, addFragment 8.7 % (the final 100 KiB allocation, zero-filled, and
+ *   74 copies), GC 3.6 %, sendOutgoingCommands 3.3 %, receiveDatagram 2.3 %, handleSendFragment 2.0 %.
+ * - Unreliable 64 B, C client -> our server, is the worst row and has a cause of its own: the C
+ *   client outruns our server, the kernel drops datagrams at our socket (34 k and 124 k
+ *   RcvbufErrors in two 3 s runs, against 15 k and 24 k datagrams received), among them the
+ *   reliable packet that opens each new unreliable epoch (every 65,535 packets); until its
+ *   retransmission arrives (the C client's RTT estimate was 138-2,044 ms in those runs) every
+ *   later unreliable packet waits in the channel's list as an IncomingCommand record (35 k of
+ *   them, measured), up to maximumWaitingData. Profile: GC 20-44 %, queueIncomingCommand 19-25 %
+ *   self (a record and a payload view per packet), (program) 15-20 %. A C server keeps up, so it
+ *   rarely loses the epoch opener. Not fixed: a record-free queue for unreliable packets of a
+ *   future epoch (flat arrays, like the dispatched-packet queue) is the next step.
+ * - Our server acknowledges fast once JavaScript sees a datagram: a probe around the socket in the
+ *   bench's server loop (100 KiB from the C client) measured arrival -> acknowledgement sent at
+ *   p50 0.01 ms, p99 1.0 ms, max 24 ms, while the loop's 1 ms wait came back after p50 0.06 ms,
+ *   p99 9.3 ms, max 57 ms: the process was not scheduled. The C client still resent 484-872
+ *   commands per 3 s run against either server (spurious timeouts, RTT estimate 8 ms), and the
+ *   rates are window/RTT-bound (64 KiB in flight), so they follow the scheduler: the C client
+ *   sent 100 KiB packets to our server at 1.8 MB/s (throttle 0/32, RTT 49 ms), 5.7, 9.6 (the
+ *   median above) and 72 MB/s (a profiled run) within the hour.
+ * - Floors in the same runs (enet-dgram-floor.ts): node:dgram send 7.5-10.5 µs CPU per datagram,
+ *   receive 22-29 µs (at load 12-16; 5.5 / 9.0 at load ~20 earlier). Our server per datagram
+ *   received: 1.6-2.0x the receive floor for reliable streams, 3.6-4.3x for the unreliable row.
+ * - Fixed in session 6: the host's dispatch queue and each peer's sent-reliable list are
+ *   CommandQueues (no Array#shift: retiring the oldest of ~1,000 in-flight commands was a runtime
+ *   call per acknowledgement, 6.8 % self in removeSentReliableCommand of our client's profile);
+ *   CommandQueue#shift keeps its storage when it empties; an in-order incoming command is pushed
+ *   (splice built a result array per packet); the UDP adapter's lookup answers a repeated IP
+ *   literal without isIP. Session 5: the datagram is sent from the host's assembly buffer, no
  *   DispatchedPacket / Acknowledgement / Datagram / window-pair objects per packet, core's
  *   PacketQueue for dispatched packets, received datagrams in parallel arrays, in-order packets
- *   delivered without an IncomingCommand record, large fragments kept as views (no copy).
- *   Earlier sessions: Array#shift drains, nextTick per send, closures per ack, Buffer#slice per
- *   payload, context per command, and the old harness's O(n) libenet queue walk.
- * - Not done: a wait primitive in the library (applications and this bench wrap the socket to
- *   sleep until a datagram arrives); an RTT sample for unreliable-only streams (a wire-level
- *   divergence from ENet); eager reassembly buffers for small fragmented packets (would let a
- *   hostile peer reserve declared sizes again).
+ *   delivered without an IncomingCommand record, large fragments kept as views, a 2 MiB receive
+ *   buffer (unreliable: 99 k -> 372 k packets delivered in 3 s in that A/B). Earlier: Array#shift
+ *   drains, nextTick per send, closures per ack, Buffer#slice per payload, context per command,
+ *   the old harness's O(n) libenet queue walk.
+ * - Not done: the record-free future-epoch queue above; a wait primitive in the library
+ *   (applications and this bench wrap the socket to sleep until a datagram arrives); an RTT
+ *   sample for unreliable-only streams (a wire-level divergence from ENet); eager reassembly
+ *   buffers (would let a hostile peer reserve declared sizes again); recvmmsg/sendmmsg (Node has
+ *   neither).
  */
 import { spawn, spawnSync, type ChildProcessByStdio } from 'node:child_process';
 import { readFileSync } from 'node:fs';
@@ -241,7 +277,9 @@ async function tsClient(): Promise<void> {
   const cpu = process.cpuUsage(cpuAtStart);
   console.log(`SENT ${sent}`);
   console.log(`STATS client cpu_us ${cpu.user + cpu.system} (user ${cpu.user})`);
-  console.log(`STATS datagrams sent ${host.totalSentPackets}, packet throttle ${peer.packetThrottle}/32, rtt ${peer.roundTripTime} ms`);
+  console.log(
+    `STATS datagrams sent ${host.totalSentPackets}, packet throttle ${peer.packetThrottle}/32, rtt ${peer.roundTripTime} ms, resent ${peer.packetsLost}`,
+  );
   peer.disconnect(7);
   for (let done = false; !done; ) {
     for (let e = host.service(); e !== null; e = host.service()) if (e.type === HostEventType.DISCONNECT) done = true;

@@ -7,7 +7,6 @@
 export class CommandQueue<T> {
   #items: Array<T | undefined> = [];
   #head = 0;
-  static readonly #NONE: readonly never[] = [];
 
   /** Number of queued items. */
   get length(): number {
@@ -25,10 +24,27 @@ export class CommandQueue<T> {
 
   /** Removes and returns the front item, or undefined when empty. */
   shift(): T | undefined {
-    if (this.#head >= this.#items.length) return undefined;
-    const item = this.#items[this.#head];
-    this.replaceFront(1, CommandQueue.#NONE);
+    const items = this.#items;
+    const head = this.#head;
+    if (head >= items.length) return undefined;
+    const item = items[head];
+    items[head] = undefined;
+    if (head + 1 === items.length) {
+      // Empty again: the array keeps no items but stays the queue's storage.
+      items.length = 0;
+      this.#head = 0;
+    } else if (head >= 1024 && head * 2 > items.length) {
+      this.#items = items.slice(head + 1);
+      this.#head = 0;
+    } else {
+      this.#head = head + 1;
+    }
     return item;
+  }
+
+  /** The front item (the queue must not be empty). */
+  first(): T {
+    return this.#items[this.#head]!;
   }
 
   /** Inserts `item` at position `i`. */
@@ -39,7 +55,7 @@ export class CommandQueue<T> {
 
   /** Removes the item at position `i`. */
   removeAt(i: number): void {
-    if (i === 0) this.replaceFront(1, CommandQueue.#NONE);
+    if (i === 0) this.shift();
     else this.#items.splice(this.#head + i, 1);
   }
 
@@ -49,7 +65,7 @@ export class CommandQueue<T> {
     this.#head += n;
     for (let k = front.length - 1; k >= 0; k--) this.#items[--this.#head] = front[k];
     if (this.#head === this.#items.length) {
-      this.#items = [];
+      this.#items.length = 0;
       this.#head = 0;
     } else if (this.#head > 1024 && this.#head * 2 > this.#items.length) {
       this.#items = this.#items.slice(this.#head);

@@ -343,16 +343,15 @@ function removeSentReliableCommand(peer: Peer, seq: number, channelID: number): 
   // Acknowledgements mostly retire the oldest command: a plain scan from the front, no closure.
   let i = -1;
   for (let k = 0; k < sent.length; k++) {
-    const x = sent[k]!;
+    const x = sent.at(k);
     if (x.reliableSequenceNumber === seq && x.channelID === channelID) {
       i = k;
       break;
     }
   }
   if (i >= 0) {
-    c = sent[i]!;
-    if (i === 0) sent.shift();
-    else sent.splice(i, 1);
+    c = sent.at(i);
+    sent.removeAt(i);
     if (c.data !== null) peer.reliableDataInTransit -= c.fragmentLength;
   } else {
     // A retransmission waiting in the queue can be acknowledged by an earlier copy.
@@ -378,8 +377,10 @@ function removeSentReliableCommand(peer: Peer, seq: number, channelID: number): 
       if (windows[w] === 0) channel.usedReliableWindows &= ~(1 << w);
     }
   }
-  const first = sent[0];
-  if (first !== undefined) peer.nextTimeout = (first.sentTime + first.roundTripTimeout) >>> 0;
+  if (sent.length > 0) {
+    const first = sent.first();
+    peer.nextTimeout = (first.sentTime + first.roundTripTimeout) >>> 0;
+  }
   return c.command & COMMAND_MASK;
 }
 

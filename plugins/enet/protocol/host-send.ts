@@ -123,7 +123,7 @@ function checkTimeouts(host: ENetHost, peer: Peer): boolean {
   const sent = peer.sentReliableCommands;
   let insertAt = 0;
   for (let i = 0; i < sent.length; ) {
-    const c = sent[i]!;
+    const c = sent.at(i);
     if (timeDifference(host.serviceTime, c.sentTime) < c.roundTripTimeout) {
       i++;
       continue;
@@ -140,10 +140,10 @@ function checkTimeouts(host: ENetHost, peer: Peer): boolean {
     peer.packetsLost++;
     c.roundTripTimeout *= 2;
     if (c.data !== null) peer.reliableDataInTransit -= c.fragmentLength;
-    sent.splice(i, 1);
+    sent.removeAt(i);
     peer.outgoingCommands.insert(insertAt++, c);
     if (isOther(c)) peer.outgoingOther++;
-    if (i === 0 && sent.length > 0) peer.nextTimeout = (sent[0]!.sentTime + sent[0]!.roundTripTimeout) >>> 0;
+    if (i === 0 && sent.length > 0) peer.nextTimeout = (sent.first().sentTime + sent.first().roundTripTimeout) >>> 0;
   }
   return false;
 }

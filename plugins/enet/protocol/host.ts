@@ -4,6 +4,7 @@
  */
 import { silentLogger, systemClock, cryptoRng, type Clock, type Logger, type Rng } from '../../../core/index.js';
 import type { DatagramSocket } from '../datagram-socket.js';
+import { CommandQueue } from './command-queue.js';
 import type { Compressor } from './compressor.js';
 import { encodeConnect } from './commands.js';
 import { receiveDatagram } from './host-receive.js';
@@ -107,7 +108,8 @@ export class ENetHost {
   /** Where datagrams are assembled; reused for every datagram unless the socket kept the last one. */
   sendBuffer = new Uint8Array(Limits.MAXIMUM_MTU * 2);
   sendView = new DataView(this.sendBuffer.buffer);
-  #dispatchQueue: Peer[] = [];
+  /** Peers with events to hand out, in order (a FIFO: `Array#shift` would make a long drain quadratic). */
+  #dispatchQueue = new CommandQueue<Peer>();
   #connectCounts = new Map<string, ConnectCounter>();
   #connectCountEpoch = 0;
   /** Datagrams queued by the socket callback, in parallel arrays (no object per datagram). */
@@ -342,8 +344,13 @@ export class ENetHost {
   unqueueDispatch(peer: Peer): void {
     if (!peer.needsDispatch) return;
     peer.needsDispatch = false;
-    const i = this.#dispatchQueue.indexOf(peer);
-    if (i >= 0) this.#dispatchQueue.splice(i, 1);
+    const queue = this.#dispatchQueue;
+    for (let i = 0; i < queue.length; i++) {
+      if (queue.at(i) === peer) {
+        queue.removeAt(i);
+        return;
+      }
+    }
   }
 
   #receiveIncoming(): void {

@@ -94,7 +94,9 @@ export function queueIncomingCommand(
     deliver(peer, channel, incoming);
     return incoming;
   }
-  list.splice(at, 0, incoming);
+  // Mostly appended (packets arrive in order): push, where splice would also build a result array.
+  if (at === list.length) list.push(incoming);
+  else list.splice(at, 0, incoming);
   if (list === channel.incomingReliableCommands) dispatchIncomingReliableCommands(peer, channel);
   else dispatchIncomingUnreliableCommands(peer, channel);
   return incoming;

@@ -70,7 +70,8 @@ export class Peer {
    * number, sent time, command number (flat, so queueing one allocates nothing).
    */
   acknowledgements: number[] = [];
-  sentReliableCommands: OutgoingCommand[] = [];
+  /** Reliable commands sent and not yet acknowledged, oldest first. */
+  readonly sentReliableCommands = new CommandQueue<OutgoingCommand>();
   readonly outgoingCommands = new CommandQueue<OutgoingCommand>();
   /** Queued commands that are not reliable data (so the window rules never hold them back). */
   outgoingOther = 0;
@@ -313,7 +314,7 @@ export class Peer {
   /** Drops every queue (outgoing, in flight, received, undelivered). Godot: enet_peer_reset_queues. */
   resetQueues(): void {
     this.acknowledgements.length = 0;
-    this.sentReliableCommands = [];
+    this.sentReliableCommands.clear();
     this.outgoingCommands.clear();
     this.outgoingOther = 0;
     this.dispatchedCommands.clear();
