@@ -27,25 +27,33 @@
 import { PeerConnection, type DataChannel } from 'node-datachannel';
 import { ErrorCode, isPacket, RPCMode, TransferMode, Vector2 } from '../../core/index.js';
 import { WebRTCMultiplayerPeer } from '../../plugins/webrtc/index.js';
-import { Node, SceneTree, UNLIMITED, type SceneMultiplayer } from '../../scenetree/index.js';
+import { Node, SceneTree } from '../../scenetree/index.js';
 import { loopbackConnection, pollUntilDone, wireSignaling } from '../helpers/webrtc-signaling.js';
 
 let MESSAGE_BYTES = 1024;
 /** Message sizes on the wire: a typical small RPC and a 1 KiB one. */
-const SIZES = [38, 1024];
+const SIZES = process.env.WEBRTC_BENCH_SIZES?.split(',').map(Number) ?? [38, 1024];
 const RUN_MS = 1000;
 /** Raw and plugin runs alternate this many times per channel kind; the figures add the rounds up. */
-const ROUNDS = 5;
+const ROUNDS = Number(process.env.WEBRTC_BENCH_ROUNDS ?? 5);
 const HIGH_WATER = 1 << 20;
 /** At most this many sends per turn: small messages may leave as fast as they are sent, never filling HIGH_WATER. */
-const PER_TURN = 2000;
-const SETTLE_MS = 300;
+const PER_TURN = Number(process.env.WEBRTC_BENCH_PER_TURN ?? 500);
+/** Settling ends once nothing has arrived (and nothing is buffered) for this long... */
+const QUIET_MS = 50;
+/** ...or after this long. */
+const SETTLE_MAX_MS = 10_000;
 const MESH_PEERS = 8;
 
 interface Figures {
   readonly sent: number;
   readonly received: number;
   readonly ms: number;
+  /**
+   * CPU time of the whole process (every thread: ours and libdatachannel's), user + system, from the
+   * start of the run to the end of its settling: what the `sent` messages cost, end to end.
+   */
+  readonly cpuMs: number;
 }
 
 /**
@@ -59,6 +67,11 @@ function nextTag(): number {
   return runTag;
 }
 
+function cpuSince(start: NodeJS.CpuUsage): number {
+  const used = process.cpuUsage(start);
+  return (used.user + used.system) / 1000;
+}
+
 function turn(): Promise<void> {
   return new Promise((resolve) => setImmediate(resolve));
 }
@@ -67,9 +80,13 @@ function report(label: string, f: Figures, baseline?: Figures): void {
   const perSec = (f.received * 1000) / f.ms;
   const mb = (perSec * MESSAGE_BYTES) / 1e6;
   const unreceived = f.sent === 0 ? 0 : (1 - f.received / f.sent) * 100;
-  const vs = baseline === undefined ? '' : `  (${((perSec / ((baseline.received * 1000) / baseline.ms)) * 100).toFixed(0)} % of raw)`;
+  const cpuUs = (f.cpuMs * 1000) / Math.max(1, f.sent);
+  const vs =
+    baseline === undefined
+      ? ''
+      : `  (${((perSec / ((baseline.received * 1000) / baseline.ms)) * 100).toFixed(0)} % of raw; CPU ${((cpuUs / ((baseline.cpuMs * 1000) / Math.max(1, baseline.sent))) * 100).toFixed(0)} %)`;
   console.log(
-    `${label.padEnd(44)} ${perSec.toFixed(0).padStart(8)} msg/s ${mb.toFixed(1).padStart(7)} MB/s  not received ${unreceived.toFixed(1)} %${vs}`,
+    `${label.padEnd(36)} ${perSec.toFixed(0).padStart(7)} msg/s ${mb.toFixed(1).padStart(5)} MB/s  not received ${unreceived.toFixed(1).padStart(4)} %  CPU ${cpuUs.toFixed(1).padStart(5)} µs/msg${vs}`,
   );
 }
 
@@ -118,8 +135,10 @@ async function rawPair(): Promise<{ a: PeerConnection; b: PeerConnection; setupM
 
 async function rawRun(from: DataChannel, to: DataChannel): Promise<Figures> {
   let received = 0;
+  let arrivals = 0;
   const tag = nextTag();
   to.onMessage((msg) => {
+    arrivals++;
     if (typeof msg === 'string') return;
     const first = msg instanceof ArrayBuffer ? new Uint8Array(msg, 0, 1)[0] : msg[0];
     if (first === tag) received++;
@@ -127,6 +146,7 @@ async function rawRun(from: DataChannel, to: DataChannel): Promise<Figures> {
   const payload = new Uint8Array(MESSAGE_BYTES);
   payload[0] = tag;
   let sent = 0;
+  const cpu = process.cpuUsage();
   const start = performance.now();
   while (performance.now() - start < RUN_MS) {
     for (let n = 0; n < PER_TURN && from.bufferedAmount() < HIGH_WATER; n++) {
@@ -137,17 +157,34 @@ async function rawRun(from: DataChannel, to: DataChannel): Promise<Figures> {
   }
   const ms = performance.now() - start;
   const counted = received;
-  await settle(() => undefined);
-  return { sent, received: counted, ms };
+  let seen = arrivals;
+  await settle(
+    () => from.bufferedAmount(),
+    () => {
+      const n = arrivals - seen;
+      seen = arrivals;
+      return n;
+    },
+  );
+  return { sent, received: counted, ms, cpuMs: cpuSince(cpu) };
 }
 
-/** Lets what is still in flight arrive (uncounted), so it does not land in the next run. */
-async function settle(drain: () => void): Promise<void> {
-  const end = performance.now() + SETTLE_MS;
+/**
+ * Lets everything still in flight arrive (uncounted) before the next run starts: until the sender has
+ * nothing buffered and nothing has arrived for QUIET_MS. Otherwise the next run (another pair, but
+ * the same libdatachannel threads and the same JS thread) would share the machine with this one's
+ * backlog: up to HIGH_WATER bytes, a second or more of 38-byte messages. `drain` reads what arrived
+ * and returns how many messages that was.
+ */
+async function settle(buffered: () => number, drain: () => number): Promise<void> {
+  const end = performance.now() + SETTLE_MAX_MS;
+  let quietSince = performance.now();
   while (performance.now() < end) {
-    drain();
     await new Promise((resolve) => setTimeout(resolve, 5));
+    if (drain() > 0 || buffered() > 0) quietSince = performance.now();
+    else if (performance.now() - quietSince >= QUIET_MS) return;
   }
+  console.log(`  (still busy after ${SETTLE_MAX_MS} ms of settling)`);
 }
 
 // ---- WebRTCMultiplayerPeer -----------------------------------------------------------------
@@ -180,6 +217,7 @@ async function pluginRun(a: WebRTCMultiplayerPeer, b: WebRTCMultiplayerPeer, mod
   payload[0] = tag;
   let sent = 0;
   let received = 0;
+  const cpu = process.cpuUsage();
   const start = performance.now();
   while (performance.now() - start < RUN_MS) {
     for (let n = 0; n < PER_TURN && channel.getBufferedAmount() < HIGH_WATER; n++) {
@@ -195,19 +233,27 @@ async function pluginRun(a: WebRTCMultiplayerPeer, b: WebRTCMultiplayerPeer, mod
     }
   }
   const ms = performance.now() - start;
-  await settle(() => {
-    a.poll();
-    b.poll();
-    while (b.getAvailablePacketCount() > 0) b.getPacket();
-  });
-  return { sent, received, ms };
+  await settle(
+    () => channel.getBufferedAmount(),
+    () => {
+      a.poll();
+      b.poll();
+      let n = 0;
+      for (; b.getAvailablePacketCount() > 0; n++) b.getPacket();
+      return n;
+    },
+  );
+  return { sent, received, ms, cpuMs: cpuSince(cpu) };
 }
 
 // ---- SceneMultiplayer RPCs over WebRTCMultiplayerPeer -------------------------------------------
 
 /** The RPC target: counts calls (reliable and unreliable methods, small and 1 KiB arguments). */
 class Sink extends Node {
+  /** Calls carrying the current run's tag. */
   received = 0;
+  /** All calls. */
+  calls = 0;
   tag = 1;
   constructor() {
     super('Sink');
@@ -221,12 +267,14 @@ class Sink extends Node {
     }
   }
   small(id: number, hp: number, position: Vector2, label: string): void {
+    this.calls++;
     if (id === this.tag && hp + position.x + label.length > 0) this.received++;
   }
   smallU(id: number, hp: number, position: Vector2, label: string): void {
     this.small(id, hp, position, label);
   }
   big(bytes: Uint8Array): void {
+    this.calls++;
     if (bytes.length === MESSAGE_BYTES - 12 && bytes[0] === this.tag) this.received++;
   }
   bigU(bytes: Uint8Array): void {
@@ -245,7 +293,7 @@ async function rpcPair(): Promise<{ a: SceneTree; b: SceneTree; pa: WebRTCMultip
     const sink = new Sink();
     tree.root.addChild(sink);
     tree.getMultiplayer().multiplayerPeer = peer;
-    (tree.getMultiplayer() as SceneMultiplayer).limits = UNLIMITED; // throughput: no per-peer budget
+    // No server policy is installed in this program, so SceneMultiplayer has no per-peer budgets (Godot's behaviour).
     return { tree, sink };
   });
   const [x, y] = trees as [{ tree: SceneTree; sink: Sink }, { tree: SceneTree; sink: Sink }];
@@ -287,6 +335,7 @@ async function rpcRun(pair: Awaited<ReturnType<typeof rpcPair>>, mode: TransferM
     : () => sink.rpcId(3, reliable ? 'big' : 'bigU', bytes);
   pair.sinkB.received = 0;
   let sent = 0;
+  const cpu = process.cpuUsage();
   const start = performance.now();
   while (performance.now() - start < RUN_MS) {
     for (let n = 0; n < PER_TURN && channel.getBufferedAmount() < HIGH_WATER; n++) {
@@ -299,11 +348,18 @@ async function rpcRun(pair: Awaited<ReturnType<typeof rpcPair>>, mode: TransferM
   }
   const ms = performance.now() - start;
   const received = pair.sinkB.received;
-  await settle(() => {
-    pair.a.processFrame(0);
-    pair.b.processFrame(0);
-  });
-  return { sent, received, ms };
+  let seen = pair.sinkB.calls;
+  await settle(
+    () => channel.getBufferedAmount(),
+    () => {
+      pair.a.processFrame(0);
+      pair.b.processFrame(0);
+      const n = pair.sinkB.calls - seen;
+      seen = pair.sinkB.calls;
+      return n;
+    },
+  );
+  return { sent, received, ms, cpuMs: cpuSince(cpu) };
 }
 
 // ---- 8-peer mesh ------------------------------------------------------------------------------
@@ -361,16 +417,28 @@ async function benchMain(): Promise<void> {
       plUnreliable: [] as Figures[],
       rpcUnreliable: [] as Figures[],
     };
+    const runs: Array<[Figures[], () => Promise<Figures>]> = [
+      [totals.rawReliable, () => rawRun(raw.channels[0]![0], raw.channels[0]![1])],
+      [totals.plReliable, () => pluginRun(plugin.a, plugin.b, TransferMode.RELIABLE)],
+      [totals.rpcReliable, () => rpcRun(rpcs, TransferMode.RELIABLE)],
+      [totals.rawUnreliable, () => rawRun(raw.channels[1]![0], raw.channels[1]![1])],
+      [totals.plUnreliable, () => pluginRun(plugin.a, plugin.b, TransferMode.UNRELIABLE)],
+      [totals.rpcUnreliable, () => rpcRun(rpcs, TransferMode.UNRELIABLE)],
+    ];
+    // Each round starts one further along the list, so no kind always runs first or after the same one.
     for (let round = 0; round < ROUNDS; round++) {
-      totals.rawReliable.push(await rawRun(raw.channels[0]![0], raw.channels[0]![1]));
-      totals.plReliable.push(await pluginRun(plugin.a, plugin.b, TransferMode.RELIABLE));
-      totals.rpcReliable.push(await rpcRun(rpcs, TransferMode.RELIABLE));
-      totals.rawUnreliable.push(await rawRun(raw.channels[1]![0], raw.channels[1]![1]));
-      totals.plUnreliable.push(await pluginRun(plugin.a, plugin.b, TransferMode.UNRELIABLE));
-      totals.rpcUnreliable.push(await rpcRun(rpcs, TransferMode.UNRELIABLE));
+      for (let i = 0; i < runs.length; i++) {
+        const [into, run] = runs[(round + i) % runs.length]!;
+        into.push(await run());
+      }
     }
     const sum = (fs: Figures[]): Figures =>
-      fs.reduce((a, f) => ({ sent: a.sent + f.sent, received: a.received + f.received, ms: a.ms + f.ms }), { sent: 0, received: 0, ms: 0 });
+      fs.reduce((a, f) => ({ sent: a.sent + f.sent, received: a.received + f.received, ms: a.ms + f.ms, cpuMs: a.cpuMs + f.cpuMs }), {
+        sent: 0,
+        received: 0,
+        ms: 0,
+        cpuMs: 0,
+      });
     report('raw node-datachannel, reliable', sum(totals.rawReliable));
     report('WebRTCMultiplayerPeer, RELIABLE', sum(totals.plReliable), sum(totals.rawReliable));
     report('SceneMultiplayer RPC, RELIABLE', sum(totals.rpcReliable), sum(totals.rawReliable));
