@@ -1,29 +1,51 @@
 /**
- * WebRTC throughput and setup: `npx tsx test/bench/webrtc.bench.ts`.
+ * WebRTC throughput and setup: `npx tsx test/bench/webrtc.bench.ts`
+ * (`WEBRTC_BENCH_SIZES=38 WEBRTC_BENCH_ROUNDS=3` to narrow it, e.g. under `node --cpu-prof --import tsx`).
  *
  * Between two peers in this process, over loopback: messages/s and MB/s of 38-byte and 1024-byte
  * messages on a reliable (ordered) and an unreliable (unordered, maxPacketLifeTime 1 ms) channel,
  * through WebRTCMultiplayerPeer (poll/getPacket, Godot's channel layout) and as SceneMultiplayer RPCs
  * over it (38 B on the wire: int, float, Vector2, short string as in rpc.bench; 1024 B: one
  * PackedByteArray of 1012 B), versus raw node-datachannel data channels with the same settings and
- * the same message size on the wire (the baseline, measured in the same run). Then the connection
- * setup time of one pair (raw and through the plugin) and of an 8-peer mesh.
+ * the same message size on the wire (the baseline), and versus the floor for a polled API: the same
+ * raw channels, the callback keeping each message and the loop reading them after the turn. Then the
+ * connection setup time of one pair (raw and through the plugin) and of an 8-peer mesh.
  *
- * Raw and plugin runs alternate (ROUNDS × RUN_MS each), so machine load hits both alike.
- * Both sides of each measurement use the same loop: send while the sender's bufferedAmount is under
- * HIGH_WATER, then let the event loop run once; the receiver counts what it has read by the end of
- * the run. "not received" is what was still in flight then, plus (unreliable) what was dropped.
+ * Method. Every kind runs once per round (RUN_MS), the order rotating by one each round; a run
+ * starts only once the previous one has settled (nothing buffered, nothing arriving), so no run
+ * shares the machine with another's backlog (with a fixed order and 300 ms of settling, a reliable
+ * run's second of backlog fell on the next kind). Every sender, raw or ours, sends PER_TURN messages
+ * while bufferedAmount < HIGH_WATER, then lets the event loop turn; the receiver counts what it read
+ * by the end of the run. PER_TURN is 500 because Node runs at most 1000 calls of a native callback
+ * (node-datachannel's per-message thread-safe function) per turn: at 2000 per turn every sender made
+ * twice what could be read, "not received" sat at 50 % and the surplus sends were measured, not the
+ * path. Printed: medians over the rounds, ratios as medians of per-round ratios, and the process's
+ * CPU (all threads: ours and libdatachannel's) per message sent, settling included.
  *
- * Target (issue #12): RPCs ≥ 0.8× raw node-datachannel at 38 B and at 1 KiB. Measured only at load
- * average ~23 (the shared machine never got quiet this session), two runs: 1024 B, RPCs 100–108 %
- * (reliable) and 65–138 % (unreliable) of raw: met within the noise. 38 B, RPCs 41 % / 32 % of raw
- * (WebRTCMultiplayerPeer alone 62 % / 76 %): not met. For small messages the fixed costs per message
- * dominate: each one crosses node-datachannel's native callback into JS (a Buffer and a Uint8Array view
- * per message), two PacketQueues (arrived, then readable at poll), the multiplayer peer's round-robin
- * over channels, then the RPC layer (~1 µs per message, see rpc.bench and websocket.bench's profiles).
- * Wall-clock rates of two threads (libdatachannel's and ours) on 2 busy cores swing by 2× between runs;
- * re-measure on a quiet machine before reading more into these figures.
+ * Target (issue #12): RPCs ≥ 0.8× raw node-datachannel at 38 B and at 1 KiB. Last run (5 rounds, load
+ * average 12–14 on 2 cores, other sessions' work): 38 B, RPCs 44 % (reliable) / 40 % (unreliable) of
+ * raw, WebRTCMultiplayerPeer 113 % / 64 % of raw and 98 % / 95 % of the floor; 1024 B, RPCs 72 % /
+ * 95 %, WebRTCMultiplayerPeer 89 % / 67 %. Not met for RPCs at 38 B. The noise: the floor, which
+ * does the raw run's work plus a queue, came out at 45–166 % of raw across the runs of this session,
+ * so any single ratio here is ±50 %. CPU per message, last run, 38 B: raw 9.6–10 µs, the plugin
+ * 9.6–19 µs, RPCs 17.5–25 µs.
+ *
+ * Where the time goes (38 B, 3 rounds, `node --cpu-prof`, load average 16; main thread): native
+ * `sendMessageBinary` 59 % (30 % in the raw runs, 29 % in ours), native callback dispatch
+ * "(program)" 11 %, idle 11 %, GC 2.7 %; all of plugins/webrtc's JavaScript together ~2 % (send and
+ * flush, the message callback, putPacket, getPacket, poll), the RPC layer ~3 % (#buildPacket,
+ * encoding, processRpc). Per thread (/proc/self/task, a side experiment): raw 2.4 µs per message on
+ * the main thread, 4.6 µs on libdatachannel's. So the gap is not our JavaScript: libdatachannel
+ * pushes each message through SCTP, DTLS and a UDP send on the calling thread while its congestion
+ * window is open, and its cost per message depends on how messages arrive: a tight burst lets SCTP
+ * bundle them into one packet, messages spread between an application's own work (an RPC encoded
+ * per call) cost a packet and a system call each — both on our thread and on libdatachannel's. The
+ * node-datachannel backend therefore defers small binary sends to the end of the task and sends them
+ * back to back (datachannel-adapter.ts): RPC CPU per message 1.4–2.6× raw's with it, 2.1–2.9×
+ * without, three paired runs. What remains for RPCs is the RPC layer's own work per call plus that
+ * native cost; re-measure on a quiet machine before reading more into the ratios.
  */
+import { loadavg } from 'node:os';
 import { PeerConnection, type DataChannel } from 'node-datachannel';
 import { ErrorCode, isPacket, RPCMode, TransferMode, Vector2 } from '../../core/index.js';
 import { WebRTCMultiplayerPeer } from '../../plugins/webrtc/index.js';
@@ -34,7 +56,7 @@ let MESSAGE_BYTES = 1024;
 /** Message sizes on the wire: a typical small RPC and a 1 KiB one. */
 const SIZES = process.env.WEBRTC_BENCH_SIZES?.split(',').map(Number) ?? [38, 1024];
 const RUN_MS = 1000;
-/** Raw and plugin runs alternate this many times per channel kind; the figures add the rounds up. */
+/** Raw and plugin runs alternate this many times per channel kind; the figures are medians over the rounds. */
 const ROUNDS = Number(process.env.WEBRTC_BENCH_ROUNDS ?? 5);
 const HIGH_WATER = 1 << 20;
 /** At most this many sends per turn: small messages may leave as fast as they are sent, never filling HIGH_WATER. */
@@ -79,14 +101,26 @@ function turn(): Promise<void> {
 const rate = (f: Figures): number => (f.received * 1000) / f.ms;
 const cpuPerMessage = (f: Figures): number => (f.cpuMs * 1000) / Math.max(1, f.sent);
 
-/** One line: rate, what was still in flight, CPU per message; then the rate as a share of each baseline. */
-function report(label: string, f: Figures, ...baselines: Array<[string, Figures]>): void {
-  const perSec = rate(f);
+function median(values: number[]): number {
+  const sorted = [...values].sort((x, y) => x - y);
+  const mid = sorted.length >> 1;
+  return sorted.length % 2 === 1 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
+}
+
+/**
+ * One line per kind: the medians over the rounds of its rate, of what was still in flight at the end
+ * of a run, and of its CPU per message; then, against each baseline, the median over the rounds of
+ * the per-round ratio (a round's runs are adjacent, so each ratio compares runs under the same load).
+ */
+function report(label: string, runs: Figures[], ...baselines: Array<[string, Figures[]]>): void {
+  const perSec = median(runs.map(rate));
   const mb = (perSec * MESSAGE_BYTES) / 1e6;
-  const unreceived = f.sent === 0 ? 0 : (1 - f.received / f.sent) * 100;
-  const shares = baselines.map(([name, b]) => `${((perSec / rate(b)) * 100).toFixed(0)} % of ${name}`).join(', ');
+  const unreceived = median(runs.map((f) => (f.sent === 0 ? 0 : (1 - f.received / f.sent) * 100)));
+  const shares = baselines
+    .map(([name, b]) => `${(median(runs.map((f, i) => rate(f) / rate(b[i]!))) * 100).toFixed(0)} % of ${name}`)
+    .join(', ');
   console.log(
-    `${label.padEnd(36)} ${perSec.toFixed(0).padStart(7)} msg/s ${mb.toFixed(1).padStart(5)} MB/s  not received ${unreceived.toFixed(1).padStart(4)} %  CPU ${cpuPerMessage(f).toFixed(1).padStart(5)} µs/msg${shares === '' ? '' : `  (${shares})`}`,
+    `${label.padEnd(36)} ${perSec.toFixed(0).padStart(7)} msg/s ${mb.toFixed(1).padStart(5)} MB/s  not received ${unreceived.toFixed(1).padStart(4)} %  CPU ${median(runs.map(cpuPerMessage)).toFixed(1).padStart(5)} µs/msg${shares === '' ? '' : `  (${shares})`}`,
   );
 }
 
@@ -446,26 +480,20 @@ async function benchMain(): Promise<void> {
         into.push(await run());
       }
     }
-    const sum = (fs: Figures[]): Figures =>
-      fs.reduce((a, f) => ({ sent: a.sent + f.sent, received: a.received + f.received, ms: a.ms + f.ms, cpuMs: a.cpuMs + f.cpuMs }), {
-        sent: 0,
-        received: 0,
-        ms: 0,
-        cpuMs: 0,
-      });
     for (const kind of ['reliable', 'unreliable'] as const) {
       const r = kind === 'reliable';
-      const rawF = sum(r ? totals.rawReliable : totals.rawUnreliable);
-      const floor = sum(r ? totals.floorReliable : totals.floorUnreliable);
-      const against: Array<[string, Figures]> = [
+      const rawF = r ? totals.rawReliable : totals.rawUnreliable;
+      const floor = r ? totals.floorReliable : totals.floorUnreliable;
+      const against: Array<[string, Figures[]]> = [
         ['raw', rawF],
         ['floor', floor],
       ];
       report(`raw node-datachannel, ${kind}`, rawF);
-      report(`  read after the turn (floor)`, floor, ['raw', rawF]);
-      report(`WebRTCMultiplayerPeer, ${kind.toUpperCase()}`, sum(r ? totals.plReliable : totals.plUnreliable), ...against);
-      report(`SceneMultiplayer RPC, ${kind.toUpperCase()}`, sum(r ? totals.rpcReliable : totals.rpcUnreliable), ...against);
+      report('  read after the turn (floor)', floor, ['raw', rawF]);
+      report(`WebRTCMultiplayerPeer, ${kind.toUpperCase()}`, r ? totals.plReliable : totals.plUnreliable, ...against);
+      report(`SceneMultiplayer RPC, ${kind.toUpperCase()}`, r ? totals.rpcReliable : totals.rpcUnreliable, ...against);
     }
+    console.log(`  (load average ${loadavg()[0]!.toFixed(1)})`);
   }
   raw.a.close();
   raw.b.close();
