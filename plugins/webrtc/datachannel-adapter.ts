@@ -109,8 +109,11 @@ const RECEIVED_INIT: RtcChannelInit = {
 /** Binary messages up to this size are deferred (larger ones are sent at once, after what is deferred). */
 const MAX_DEFERRED = 16 * 1024;
 const SLAB_BYTES = 256 * 1024;
-/** Copies of the deferred messages, back to back; reused once they are sent (the native send copies). */
-let slab = new Uint8Array(SLAB_BYTES);
+/**
+ * Copies of the deferred messages, back to back; reused once they are sent (the native send copies).
+ * Allocated on the first send, so a process that never sends over WebRTC does not pay for it.
+ */
+let slab: Uint8Array | null = null;
 let slabUsed = 0;
 /** The deferred messages, in the order they were put, and the channel of each. */
 let deferred: Uint8Array[] = [];
@@ -179,7 +182,7 @@ class ChannelHandle implements RtcChannelHandle {
   send(data: Uint8Array | string): void {
     if (typeof data !== 'string' && data.byteLength <= MAX_DEFERRED) {
       if (deferred.length === 0) queueMicrotask(flushDeferred);
-      if (slabUsed + data.byteLength > slab.byteLength) {
+      if (slab === null || slabUsed + data.byteLength > slab.byteLength) {
         slab = new Uint8Array(SLAB_BYTES);
         slabUsed = 0;
       }
