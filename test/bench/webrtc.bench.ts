@@ -22,13 +22,13 @@
  * path. Printed: medians over the rounds, ratios as medians of per-round ratios, and the process's
  * CPU (all threads: ours and libdatachannel's) per message sent, settling included.
  *
- * Target (issue #12): RPCs ≥ 0.8× raw node-datachannel at 38 B and at 1 KiB. Last run (5 rounds, load
- * average 12–14 on 2 cores, other sessions' work): 38 B, RPCs 44 % (reliable) / 40 % (unreliable) of
- * raw, WebRTCMultiplayerPeer 113 % / 64 % of raw and 98 % / 95 % of the floor; 1024 B, RPCs 72 % /
- * 95 %, WebRTCMultiplayerPeer 89 % / 67 %. Not met for RPCs at 38 B. The noise: the floor, which
- * does the raw run's work plus a queue, came out at 45–166 % of raw across the runs of this session,
- * so any single ratio here is ±50 %. CPU per message, last run, 38 B: raw 9.6–10 µs, the plugin
- * 9.6–19 µs, RPCs 17.5–25 µs.
+ * Target (issue #12): RPCs ≥ 0.8× raw node-datachannel at 38 B and at 1 KiB. Two runs (5 rounds each,
+ * load average 12–15 on 2 cores, other sessions' work): 38 B, RPCs 44–69 % (reliable) / 40–63 %
+ * (unreliable) of raw, WebRTCMultiplayerPeer 113–131 % / 64–68 % of raw and 98–118 % / 77–95 % of the
+ * floor; 1024 B, RPCs 72–201 % / 95–136 %, WebRTCMultiplayerPeer 89–174 % / 67–173 %. Met at 1 KiB,
+ * not for RPCs at 38 B. The noise: the floor, which does the raw run's work plus a queue, came out at
+ * 45–182 % of raw across the runs of this session, so any single ratio here is ±50 %. CPU per 38 B
+ * message is steadier: raw 7.6–10 µs, the plugin 8.8–19 µs, RPCs 14–25 µs.
  *
  * Where the time goes (38 B, 3 rounds, `node --cpu-prof`, load average 16; main thread): native
  * `sendMessageBinary` 59 % (30 % in the raw runs, 29 % in ours), native callback dispatch
