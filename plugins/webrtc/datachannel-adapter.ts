@@ -96,12 +96,49 @@ const RECEIVED_INIT: RtcChannelInit = {
   protocol: '',
 };
 
+/*
+ * Sends are deferred to the end of the current task (a microtask), then made back to back.
+ * libdatachannel pushes each message through SCTP, DTLS and a UDP send on the calling thread while
+ * its congestion window is open, so messages put one by one between an application's own work (an
+ * RPC encoded per call) go out as a packet and a system call each, where a burst lets SCTP bundle
+ * them. Measured with `test/bench/webrtc.bench.ts`, 38-byte RPCs, three paired runs: process CPU per
+ * message 1.4-2.6x raw node-datachannel's with the deferral, 2.1-2.9x without. Nothing waits for a
+ * poll or a timer: the messages leave before the event loop turns.
+ */
+
+/** Binary messages up to this size are deferred (larger ones are sent at once, after what is deferred). */
+const MAX_DEFERRED = 16 * 1024;
+const SLAB_BYTES = 256 * 1024;
+/**
+ * Copies of the deferred messages, back to back; reused once they are sent (the native send copies).
+ * Allocated on the first send, so a process that never sends over WebRTC does not pay for it.
+ */
+let slab: Uint8Array | null = null;
+let slabUsed = 0;
+/** The deferred messages, in the order they were put, and the channel of each. */
+let deferred: Uint8Array[] = [];
+let deferredTo: ChannelHandle[] = [];
+
+/** Sends every deferred message; runs as a microtask once per task that deferred any. */
+function flushDeferred(): void {
+  const messages = deferred;
+  const to = deferredTo;
+  if (messages.length === 0) return;
+  deferred = [];
+  deferredTo = [];
+  for (let i = 0; i < messages.length; i++) to[i]!.sendNow(messages[i]!);
+  slabUsed = 0;
+}
+
 class ChannelHandle implements RtcChannelHandle {
   readonly label: string;
   readonly protocol: string;
   readonly init: RtcChannelInit;
   readonly #dc: DataChannel;
   #id: number;
+  /** Bytes of this channel's deferred messages. */
+  #deferredBytes = 0;
+  #onError: ((message: string) => void) | null = null;
 
   constructor(dc: DataChannel, init: RtcChannelInit) {
     this.#dc = dc;
@@ -124,6 +161,7 @@ class ChannelHandle implements RtcChannelHandle {
   }
 
   listen(events: RtcChannelEvents): void {
+    this.#onError = (message) => events.error(message);
     this.#dc.onOpen(() => events.open());
     this.#dc.onClosed(() => events.closed());
     this.#dc.onError((err) => events.error(err));
@@ -136,13 +174,43 @@ class ChannelHandle implements RtcChannelHandle {
     if (this.#dc.isOpen()) events.open();
   }
 
+  /**
+   * Copies a binary message and sends it when the current task ends (see above: the caller may reuse
+   * its buffer at once); text, and binary over MAX_DEFERRED, go at once after what is deferred, so
+   * the channel's order holds. A deferred message the channel no longer takes is reported as an error.
+   */
   send(data: Uint8Array | string): void {
+    if (typeof data !== 'string' && data.byteLength <= MAX_DEFERRED) {
+      if (deferred.length === 0) queueMicrotask(flushDeferred);
+      if (slab === null || slabUsed + data.byteLength > slab.byteLength) {
+        slab = new Uint8Array(SLAB_BYTES);
+        slabUsed = 0;
+      }
+      const copy = slab.subarray(slabUsed, slabUsed + data.byteLength);
+      copy.set(data);
+      slabUsed += data.byteLength;
+      deferred.push(copy);
+      deferredTo.push(this);
+      this.#deferredBytes += data.byteLength;
+      return;
+    }
+    flushDeferred();
     if (typeof data === 'string') this.#dc.sendMessage(data);
     else this.#dc.sendMessageBinary(data);
   }
 
+  /** @internal Sends one deferred message. */
+  sendNow(data: Uint8Array): void {
+    this.#deferredBytes -= data.byteLength;
+    try {
+      this.#dc.sendMessageBinary(data);
+    } catch (err) {
+      this.#onError?.(`a message was not sent: ${String(err)}`);
+    }
+  }
+
   bufferedAmount(): number {
-    return this.#dc.bufferedAmount();
+    return this.#dc.bufferedAmount() + this.#deferredBytes;
   }
 
   maxMessageSize(): number {
@@ -150,6 +218,7 @@ class ChannelHandle implements RtcChannelHandle {
   }
 
   close(): void {
+    flushDeferred();
     this.#dc.close();
   }
 }

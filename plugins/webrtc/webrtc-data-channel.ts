@@ -47,16 +47,20 @@ export class WebRTCDataChannel extends PacketPeerBase {
   readonly #handle: RtcChannelHandle;
   readonly #log: Logger;
   readonly #maxQueuedBytes: number;
-  /** State changes not yet applied (rare); messages wait in `#arrived`, not here (no object per message). */
+  /** State changes not yet applied (rare); messages wait in `#queue`, not here (no object per message). */
   #events: ChannelEvent[] = [];
-  /** Messages received, readable after the next `poll()` (`from` is 1 for a text message). */
-  #arrived = new PacketQueue();
-  /** Messages ever put in `#arrived`: a state event's `after` refers to this count. */
-  #arrivedCount = 0;
-  /** Messages moved out of `#arrived` so far. */
-  #movedCount = 0;
-  /** Readable messages. */
-  readonly #packets = new PacketQueue();
+  /**
+   * Every message received and not yet read (`from` is 1 for a text message), in order: the first
+   * `#released - #taken` are readable, the rest arrived after the last `poll()`. One queue, so making
+   * messages readable moves nothing: `poll()` only advances `#released`.
+   */
+  readonly #queue = new PacketQueue();
+  /** Messages ever queued: a state event's `after` refers to this count. */
+  #arrived = 0;
+  /** Messages ever made readable. */
+  #released = 0;
+  /** Messages ever read. */
+  #taken = 0;
   #state: ChannelState = ChannelState.CONNECTING;
   #lastWasString = false;
   #maxMessageSize = 0;
@@ -69,9 +73,9 @@ export class WebRTCDataChannel extends PacketPeerBase {
     this.#log = options.logger ?? silentLogger;
     this.#maxQueuedBytes = options.maxQueuedBytes ?? DEFAULT_MAX_QUEUED_BYTES;
     handle.listen({
-      open: () => this.#events.push({ kind: 'open', after: this.#arrivedCount }),
-      closed: () => this.#events.push({ kind: 'closed', after: this.#arrivedCount }),
-      error: (message) => this.#events.push({ kind: 'error', message, after: this.#arrivedCount }),
+      open: () => this.#events.push({ kind: 'open', after: this.#arrived }),
+      closed: () => this.#events.push({ kind: 'closed', after: this.#arrived }),
+      error: (message) => this.#events.push({ kind: 'error', message, after: this.#arrived }),
       message: (data) => this.#onMessage(data),
     });
   }
@@ -99,23 +103,28 @@ export class WebRTCDataChannel extends PacketPeerBase {
       }
     }
     if (this.#state === ChannelState.CLOSED) this.#dropArrived();
-    else this.#release(this.#arrivedCount);
+    else this.#released = this.#arrived;
     return ErrorCode.OK;
   }
 
-  /** Makes the messages that arrived before the `count`-th one readable, in order. */
+  /** Makes the messages that arrived before the `count`-th one readable. */
   #release(count: number): void {
-    const arrived = this.#arrived;
-    for (; this.#movedCount < count; this.#movedCount++) {
-      const isString = arrived.peekFrom(0);
-      this.#packets.push(arrived.shift()!, isString);
-    }
+    if (count > this.#released) this.#released = count;
   }
 
-  /** Forgets messages not yet readable (they came after the channel closed). */
+  /** Forgets messages not yet readable (they came after the channel closed); rare, so it may copy. */
   #dropArrived(): void {
-    this.#arrived.clear();
-    this.#movedCount = this.#arrivedCount;
+    const unreadable = this.#arrived - this.#released;
+    if (unreadable === 0) return;
+    const queue = this.#queue;
+    const readable: Array<[Uint8Array, number]> = [];
+    for (let n = this.#released - this.#taken; n > 0; n--) {
+      const from = queue.peekFrom(0);
+      readable.push([queue.shift()!, from]);
+    }
+    queue.clear();
+    for (const [data, from] of readable) queue.push(data, from);
+    this.#arrived = this.#released;
   }
 
   /** Godot: WebRTCDataChannel::close. The state becomes CLOSED at once; unread packets are kept. */
@@ -133,16 +142,16 @@ export class WebRTCDataChannel extends PacketPeerBase {
 
   /** Godot: PacketPeer::get_available_packet_count. */
   getAvailablePacketCount(): number {
-    return this.#packets.size;
+    return this.#released - this.#taken;
   }
 
   /** Godot: PacketPeer::get_packet. `ERR_UNAVAILABLE` when nothing is readable. */
   getPacket(): Uint8Array | ErrorCode {
-    const isString = this.#packets.peekFrom(0) === 1;
-    const data = this.#packets.shift();
-    if (data === undefined) return ErrorCode.ERR_UNAVAILABLE;
-    this.#lastWasString = isString;
-    return data;
+    if (this.#released === this.#taken) return ErrorCode.ERR_UNAVAILABLE;
+    const queue = this.#queue;
+    this.#lastWasString = queue.peekFrom(0) === 1;
+    this.#taken++;
+    return queue.shift()!;
   }
 
   /** Godot: PacketPeer::put_packet. `ERR_UNCONFIGURED` unless OPEN (as last seen by `poll()`). */
@@ -232,14 +241,14 @@ export class WebRTCDataChannel extends PacketPeerBase {
   #onMessage(raw: Uint8Array | string): void {
     const isString = typeof raw === 'string';
     const data = isString ? encoder.encode(raw) : raw;
-    if (this.#arrived.bytes + this.#packets.bytes + data.byteLength > this.#maxQueuedBytes) {
+    if (this.#queue.bytes + data.byteLength > this.#maxQueuedBytes) {
       if (!this.#overflowLogged) {
         this.#overflowLogged = true;
         this.#log.error(`WebRTCDataChannel "${this.getLabel()}": buffer full, dropping data.`);
       }
       return;
     }
-    this.#arrived.push(data, isString ? 1 : 0);
-    this.#arrivedCount++;
+    this.#queue.push(data, isString ? 1 : 0);
+    this.#arrived++;
   }
 }

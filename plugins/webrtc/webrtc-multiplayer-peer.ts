@@ -37,6 +37,7 @@ export interface WebRTCPeerInfo {
 }
 
 interface ConnectedPeer {
+  readonly id: number;
   readonly connection: WebRTCPeerConnection;
   readonly channels: WebRTCDataChannel[];
   connected: boolean;
@@ -53,6 +54,12 @@ interface ConnectedPeer {
 export class WebRTCMultiplayerPeer extends MultiplayerPeer {
   readonly #log: Logger;
   #peers = new Map<number, ConnectedPeer>();
+  /** `#peers`' values in insertion order, for the round-robin (no Map iterator per packet read). */
+  #order: ConnectedPeer[] = [];
+  /** Every channel of every connected peer: what `getAvailablePacketCount` adds up. */
+  #readable: WebRTCDataChannel[] = [];
+  /** Index of `#nextPacketPeer` in `#order` when last looked up. */
+  #nextPacketIndex = 0;
   #channelsConfig: WebRTCDataChannelInit[] = [];
   #channelModes: TransferMode[] = [];
   #uniqueId = 0;
@@ -143,7 +150,8 @@ export class WebRTCMultiplayerPeer extends MultiplayerPeer {
       }
       channels.push(channel);
     }
-    this.#peers.set(peerId, { connection, channels, connected: false });
+    this.#peers.set(peerId, { id: peerId, connection, channels, connected: false });
+    this.#reindex();
     return ErrorCode.OK;
   }
 
@@ -157,9 +165,10 @@ export class WebRTCMultiplayerPeer extends MultiplayerPeer {
     if (peer === undefined) return void logFailure(this.#log, 'WebRTCMultiplayerPeer', ErrorCode.ERR_DOES_NOT_EXIST, `No peer ${peerId}.`);
     this.#peers.delete(peerId);
     peer.connection.close();
-    if (this.#nextPacketPeer === peerId) this.#findNextPeer();
     const wasConnected = peer.connected;
     peer.connected = false;
+    this.#reindex();
+    if (this.#nextPacketPeer === peerId) this.#findNextPeer();
     if (this.#mode === NetworkMode.CLIENT && peerId === MultiplayerPeer.TARGET_PEER_SERVER) {
       // Divergence from Godot: a client whose server connection fails before connecting also ends
       // DISCONNECTED (Godot leaves it CONNECTING forever).
@@ -204,11 +213,9 @@ export class WebRTCMultiplayerPeer extends MultiplayerPeer {
   /** Godot: WebRTCMultiplayerPeer::get_available_packet_count. Packets of connected peers only. */
   getAvailablePacketCount(): number {
     if (this.#nextPacketPeer === 0) return 0;
+    const channels = this.#readable;
     let size = 0;
-    for (const peer of this.#peers.values()) {
-      if (!peer.connected) continue;
-      for (const channel of peer.channels) size += channel.getAvailablePacketCount();
-    }
+    for (let i = 0; i < channels.length; i++) size += channels[i]!.getAvailablePacketCount();
     return size;
   }
 
@@ -277,6 +284,7 @@ export class WebRTCMultiplayerPeer extends MultiplayerPeer {
     }
     this.#peers.delete(id);
     peer.connection.close();
+    this.#reindex();
     if (this.#nextPacketPeer === id) this.#findNextPeer();
     if (this.#mode === NetworkMode.CLIENT && id === MultiplayerPeer.TARGET_PEER_SERVER) this.#status = ConnectionStatus.DISCONNECTED;
   }
@@ -311,6 +319,7 @@ export class WebRTCMultiplayerPeer extends MultiplayerPeer {
         add.push(id);
       }
     }
+    if (add.length !== 0) this.#reindex();
     for (const id of remove) if (this.#peers.has(id)) this.removePeer(id);
     for (const id of add) {
       if (!this.#peers.get(id)?.connected) continue; // A slot above removed it.
@@ -323,8 +332,10 @@ export class WebRTCMultiplayerPeer extends MultiplayerPeer {
 
   /** Godot: WebRTCMultiplayerPeer::close. Closes every connection; emits nothing. */
   close(): void {
-    const peers = [...this.#peers.values()];
+    const peers = this.#order;
     this.#peers = new Map();
+    this.#order = [];
+    this.#readable = [];
     for (const peer of peers) peer.connection.close();
     this.#channelsConfig = [];
     this.#channelModes = [];
@@ -395,29 +406,36 @@ export class WebRTCMultiplayerPeer extends MultiplayerPeer {
     }
   }
 
+  /** Rebuilds `#order` and `#readable` after a peer was added, connected or removed. */
+  #reindex(): void {
+    this.#order = [...this.#peers.values()];
+    this.#readable = this.#order.filter((peer) => peer.connected).flatMap((peer) => peer.channels);
+  }
+
   /** Godot: WebRTCMultiplayerPeer::_find_next_peer. Round-robin over connected peers, after the current one. */
   #findNextPeer(): void {
-    // Peers after the current one first, then from the start up to and including it (Godot's order).
+    // Peers after the current one first, then from the start up to and including it (Godot's order);
+    // from the start when the current one is gone.
+    const order = this.#order;
+    const n = order.length;
     const current = this.#nextPacketPeer;
-    let after = !this.#peers.has(current);
-    for (const [id, peer] of this.#peers) {
-      if (after && this.#takeFrom(id, peer)) return;
-      if (id === current) after = true;
-    }
-    for (const [id, peer] of this.#peers) {
-      if (this.#takeFrom(id, peer)) return;
-      if (id === current) break;
+    let at = this.#nextPacketIndex;
+    if (order[at]?.id !== current) at = order.findIndex((peer) => peer.id === current);
+    for (let k = 1; k <= n; k++) {
+      const i = at < 0 ? k - 1 : (at + k) % n;
+      if (this.#takeFrom(i, order[i]!)) return;
     }
     this.#nextPacketPeer = 0;
     this.#nextPacketChannel = 0;
   }
 
-  #takeFrom(id: number, peer: ConnectedPeer): boolean {
+  #takeFrom(index: number, peer: ConnectedPeer): boolean {
     if (!peer.connected) return false;
     const channels = peer.channels;
     for (let i = 0; i < channels.length; i++) {
       if (channels[i]!.getAvailablePacketCount() === 0) continue;
-      this.#nextPacketPeer = id;
+      this.#nextPacketPeer = peer.id;
+      this.#nextPacketIndex = index;
       this.#nextPacketChannel = i;
       return true;
     }

@@ -52,6 +52,37 @@ t.test('poll: state changes and messages become visible only in poll(), in arriv
   t.end();
 });
 
+t.test('close: what was readable before a close stays readable; what arrived after the last poll does not', (t) => {
+  const { handle, events } = scripted();
+  const ch = new WebRTCDataChannel(handle);
+  events().open();
+  events().message(Uint8Array.of(1));
+  ch.poll();
+  events().message(Uint8Array.of(2));
+  events().closed();
+  events().message(Uint8Array.of(3));
+  t.equal(ch.getAvailablePacketCount(), 1, 'only what the last poll made readable');
+  ch.poll();
+  t.equal(ch.getReadyState(), ChannelState.CLOSED);
+  t.equal(ch.getAvailablePacketCount(), 2, 'the message that came before the remote close too');
+  t.same(ch.getPacket(), Uint8Array.of(1));
+  t.same(ch.getPacket(), Uint8Array.of(2));
+  t.equal(ch.getPacket(), ErrorCode.ERR_UNAVAILABLE);
+
+  const second = scripted();
+  const local = new WebRTCDataChannel(second.handle);
+  second.events().open();
+  second.events().message(Uint8Array.of(4));
+  local.poll();
+  second.events().message(Uint8Array.of(5));
+  local.close();
+  t.equal(local.getAvailablePacketCount(), 1, 'a local close keeps what was readable');
+  t.same(local.getPacket(), Uint8Array.of(4));
+  local.poll();
+  t.equal(local.getAvailablePacketCount(), 0, 'and drops what had not been polled');
+  t.end();
+});
+
 t.test('receive buffer: a flood beyond maxQueuedBytes is dropped and logged once, never buffered without bound', (t) => {
   const { handle, events } = scripted();
   const log = new MemoryLogger();

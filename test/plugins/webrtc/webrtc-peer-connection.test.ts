@@ -158,6 +158,37 @@ t.test('WebRTCDataChannel: binary and text packets, wasStringPacket, writeMode, 
   t.equal(cb.getPacket(), ErrorCode.ERR_UNAVAILABLE);
 });
 
+t.test('putPacket: the bytes are taken at once, order holds across binary, text and large messages', async (t) => {
+  const [a, b] = pair(t);
+  wireSignaling(a, b);
+  const ca = a.createDataChannel('data', { negotiated: true, id: 1 })!;
+  const cb = b.createDataChannel('data', { negotiated: true, id: 1 })!;
+  a.createOffer();
+  await pollUntilDone([a, b], () => ca.getReadyState() === ChannelState.OPEN && cb.getReadyState() === ChannelState.OPEN);
+  // node-datachannel's backend sends small binary messages when the task ends: the caller's buffer
+  // may change right after putPacket, and what is pending counts as buffered.
+  const reused = Uint8Array.of(1, 1, 1);
+  t.equal(ca.putPacket(reused), ErrorCode.OK);
+  reused.fill(2);
+  t.equal(ca.putPacket(reused), ErrorCode.OK);
+  t.ok(ca.getBufferedAmount() >= 6, 'pending bytes are buffered');
+  const large = new Uint8Array(20_000).fill(3); // over the deferred size: sent at once, after what is pending
+  t.equal(ca.putPacket(large), ErrorCode.OK);
+  ca.writeMode = WriteMode.TEXT;
+  t.equal(ca.putPacket(new TextEncoder().encode('four')), ErrorCode.OK);
+  ca.writeMode = WriteMode.BINARY;
+  t.equal(ca.putPacket(Uint8Array.of(5)), ErrorCode.OK);
+  reused.fill(9);
+  await pollUntilDone([a, b], () => cb.getAvailablePacketCount() >= 5);
+  const got = Array.from({ length: 5 }, () => cb.getPacket());
+  t.same(got[0], Uint8Array.of(1, 1, 1), 'first message as it was when put');
+  t.same(got[1], Uint8Array.of(2, 2, 2), 'second message as it was when put');
+  t.equal(isPacket(got[2]) ? got[2].length : -1, 20_000, 'the large message third');
+  t.ok(isPacket(got[2]) && got[2].every((v) => v === 3));
+  t.equal(isPacket(got[3]) ? new TextDecoder().decode(got[3]) : '', 'four', 'the text message fourth');
+  t.same(got[4], Uint8Array.of(5), 'the last message last');
+});
+
 t.test('dataChannelReceived: an in-band channel reaches the other side during poll()', async (t) => {
   const [a, b] = pair(t);
   wireSignaling(a, b);
