@@ -12,6 +12,15 @@
  * pays) and heap (V8 objects). The
  * two servers take turns, `rounds` each; medians and ranges are printed. The last line is
  * `idle: <rss> KB RSS, <heap> KB heap per connection; raw ws <rss> KB, <heap> KB`.
+ *
+ * Both servers run with V8's young generation at a fixed size, 16 MB per semi-space (the default
+ * maximum on 64-bit): `--min-semi-space-size=16 --max-semi-space-size=16`. With V8's adaptive sizing
+ * the young generation grows by doubling, from 1 MB up to 2 × 16 MB, whenever allocation is busy, and
+ * whether one of those doublings fell between the two samples decided the figure: 12–19 KB per
+ * connection in one round, 4–7 KB in the next, for the same code. That growth is paid once per
+ * process (at most 32 MB, for 10 or 10,000 connections), so it is not a per-connection cost; fixing
+ * the size for both servers takes it out of both figures alike. `young=auto` as the fourth argument
+ * runs V8's adaptive sizing instead, to see the swings.
  */
 import { fork, type ChildProcess } from 'node:child_process';
 import { loadavg } from 'node:os';
@@ -99,8 +108,11 @@ async function connect(port: number, announced: boolean): Promise<void> {
   });
 }
 
-function child(args: string[]): ChildProcess {
-  return fork(SELF, args, { execArgv: ['--expose-gc', '--import', 'tsx'], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+/** V8 flags of the server processes: the young generation fixed at 16 MB per semi-space unless `young=auto`. */
+const YOUNG = process.argv[4] === 'young=auto' ? [] : ['--min-semi-space-size=16', '--max-semi-space-size=16'];
+
+function child(args: string[], v8Flags: readonly string[] = []): ChildProcess {
+  return fork(SELF, args, { execArgv: ['--expose-gc', ...v8Flags, '--import', 'tsx'], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
 }
 
 function next<T>(proc: ChildProcess, key: string, timeoutMs = 120_000): Promise<T> {
@@ -122,7 +134,7 @@ function next<T>(proc: ChildProcess, key: string, timeoutMs = 120_000): Promise<
 }
 
 async function round(kind: 'ours' | 'raw', clients: number): Promise<Sample> {
-  const server = child(['serve', kind]);
+  const server = child(['serve', kind], YOUNG);
   const port = await next<number>(server, 'port');
   const bots = child(['connect', String(port), kind === 'ours' ? '1' : '0']);
   bots.send(Math.ceil(clients / 4));
@@ -159,8 +171,9 @@ async function main(): Promise<void> {
   console.log(
     `idle connections: ${clients} raw ws clients (after ${Math.ceil(clients / 4)} warm-up ones) in another process, the server in its own; ${rounds} rounds each, taking turns`,
   );
+  console.log(`server V8 flags: ${YOUNG.length > 0 ? YOUNG.join(' ') : "V8's adaptive young generation (young=auto)"}`);
   console.log(
-    `command: npx tsx test/bench/connections.bench.ts ${clients} ${rounds}   (load average ${loadavg()
+    `command: npx tsx test/bench/connections.bench.ts ${clients} ${rounds}${YOUNG.length > 0 ? '' : ' young=auto'}   (load average ${loadavg()
       .map((l) => l.toFixed(2))
       .join(' ')})`,
   );
