@@ -93,14 +93,13 @@ export class SceneCacheInterface {
 
   /** The local cache id of `node`, assigned on first use. Godot: _track (4.3+ make_object_cache). */
   ensureId(node: Node): number {
-    return (this.#sent.get(node) ?? this.#track(node)).id;
-  }
-
-  #track(node: Node): SentCache {
-    const entry: SentCache = { id: ++this.#lastId, peers: new Map() };
-    this.#sent.set(node, entry);
-    this.#sentById.set(entry.id, node);
-    return entry;
+    let entry = this.#sent.get(node);
+    if (entry === undefined) {
+      entry = { id: ++this.#lastId, peers: new Map() };
+      this.#sent.set(node, entry);
+      this.#sentById.set(entry.id, node);
+    }
+    return entry.id;
   }
 
   /**
@@ -108,11 +107,12 @@ export class SceneCacheInterface {
    * Godot: SceneCacheInterface::send_object_cache.
    */
   sendObjectCache(node: Node, peer: number): boolean {
-    const entry = this.#sent.get(node) ?? this.#track(node);
+    const id = this.ensureId(node);
+    const entry = this.#sent.get(node)!;
     const confirmed = entry.peers.get(peer);
     if (confirmed !== undefined) return confirmed;
     entry.peers.set(peer, false);
-    this.#mp.sendCommand(peer, this.#simplifyPacket(node, entry.id), TransferMode.RELIABLE, 0);
+    this.#mp.sendCommand(peer, this.#simplifyPacket(node, id), TransferMode.RELIABLE, 0);
     return false;
   }
 

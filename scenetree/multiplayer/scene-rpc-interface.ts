@@ -147,7 +147,9 @@ export class SceneRPCInterface {
       targets[count++] = to;
       allConfirmed = this.#cache.sendObjectCache(node, to);
     } else {
-      for (const p of this.#mp.getConnectedPeers()) {
+      const peers = this.#mp.getConnectedPeers();
+      for (let i = 0; i < peers.length; i++) {
+        const p = peers[i]!;
         if ((to < 0 && p === -to) || !this.#policy.isRpcVisible(node, p)) continue;
         targets[count++] = p;
         allConfirmed = this.#cache.sendObjectCache(node, p) && allConfirmed;
