@@ -14,8 +14,7 @@ export interface MultiplayerContext {
   getRootNode(): Node | null;
   getUniqueId(): number;
   isConnectedPeer(id: number): boolean;
-  /** The admitted peers (a snapshot: replaced, never changed, when peers come and go). */
-  getConnectedPeers(): readonly number[];
+  getConnectedPeers(): Iterable<number>;
   getRemoteSenderId(): number;
   /** Godot: SceneMultiplayer::send_command, with the transfer mode and channel to use. */
   sendCommand(to: number, packet: Uint8Array, mode: TransferMode, channel: number): ErrorCode;

@@ -83,8 +83,6 @@ export class SceneMultiplayer extends MultiplayerAPI {
   #peer: MultiplayerPeer = new OfflineMultiplayerPeer();
   #lastStatus: ConnectionStatus = ConnectionStatus.CONNECTED;
   readonly #connected = new Set<number>();
-  /** `#connected` as an array for the RPC broadcast loop, made on first use after a change. */
-  #connectedList: number[] | null = null;
   #remoteSender = 0;
   /** The server policy, when installed before this API was made (policy-hook.ts). */
   readonly #policy: MultiplayerPolicy | null;
@@ -118,7 +116,7 @@ export class SceneMultiplayer extends MultiplayerAPI {
       getRootNode: () => this.#rootNode(),
       getUniqueId: () => this.getUniqueId(),
       isConnectedPeer: (id) => this.#connected.has(id),
-      getConnectedPeers: () => (this.#connectedList ??= [...this.#connected]),
+      getConnectedPeers: () => this.#connected,
       getRemoteSenderId: () => this.getRemoteSenderId(),
       sendCommand: (to, packet, mode, channel) => this.#sendCommand(to, packet, mode, channel),
       rejectMalformed: (from, reason) => this.#rejectMalformed(from, reason),
@@ -394,7 +392,6 @@ export class SceneMultiplayer extends MultiplayerAPI {
   /** Godot: SceneMultiplayer::clear. Forgets peers, auth sessions and the path cache. */
   clear(): void {
     this.#connected.clear();
-    this.#connectedList = null;
     this.#auth.clear();
     this.#cache.clear();
     this.#closingIds.clear();
@@ -463,7 +460,6 @@ export class SceneMultiplayer extends MultiplayerAPI {
       }
     }
     this.#connected.add(id);
-    this.#connectedList = null;
     this.#cache.onPeerChange(id, true);
     this.#replicator?.onPeerChange(id, true);
     if (id === MultiplayerPeer.TARGET_PEER_SERVER) this.connectedToServer.emit();
@@ -488,7 +484,6 @@ export class SceneMultiplayer extends MultiplayerAPI {
     this.#replicator?.onPeerChange(id, false);
     this.#cache.onPeerChange(id, false);
     this.#connected.delete(id);
-    this.#connectedList = null;
     this.peerDisconnected.emit(id);
   }
 

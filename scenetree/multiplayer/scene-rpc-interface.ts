@@ -147,9 +147,7 @@ export class SceneRPCInterface {
       targets[count++] = to;
       allConfirmed = this.#cache.sendObjectCache(node, to);
     } else {
-      const peers = this.#mp.getConnectedPeers();
-      for (let i = 0; i < peers.length; i++) {
-        const p = peers[i]!;
+      for (const p of this.#mp.getConnectedPeers()) {
         if ((to < 0 && p === -to) || !this.#policy.isRpcVisible(node, p)) continue;
         targets[count++] = p;
         allConfirmed = this.#cache.sendObjectCache(node, p) && allConfirmed;
