@@ -258,7 +258,8 @@ export class VirtualNetwork {
     // The last link's receiver is attached: detach() forgets it.
     if (link === null || link.to !== to || link.from !== from) {
       if (!this.#endpoints.has(to)) {
-        if (this.#trace.active) this.#trace.record(now, from, to, message, mode, channel, payload.length, 0, 'unreachable', null, head(payload));
+        if (this.#trace.active)
+          this.#trace.record(now, from, to, message, mode, channel, payload.length, 0, 'unreachable', null, head(payload));
         return false;
       }
       this.#lastLink = link = this.#link(from, to);
