@@ -16,12 +16,10 @@ const SOURCE_DIRS = ['core', 'scenetree', 'plugins', 'netcode', 'cli', 'server',
 
 /**
  * Cycles known and not yet broken, as sorted lists of repository paths. Each is to be broken and its
- * entry removed; a new cycle, or a known one that grows, fails the test.
+ * entry removed; a new cycle, or a known one that grows, fails the test. None is left: the last two
+ * (the replication quartet, explore ↔ simulation) were broken in the session that emptied this list.
  */
-const ALLOWED: readonly (readonly string[])[] = [
-  // Found by this test (not in issue #15): Simulation.explore() delegates to explore.ts, which runs Simulations.
-  ['plugins/loopback/explore.ts', 'plugins/loopback/simulation.ts'],
-];
+const ALLOWED: readonly (readonly string[])[] = [];
 
 function walk(dir: string): string[] {
   if (!existsSync(dir)) return [];

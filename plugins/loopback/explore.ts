@@ -1,6 +1,8 @@
 import { SeededRng, randomFloat, randomInt, type Rng } from '../../core/index.js';
 import type { TraceEntry } from './packet-trace.js';
-import { Simulation, type SimEvent, type SimPeer, type SimulationOptions } from './simulation.js';
+// Types only: Simulation.explore passes its class in (SimulationClass), so this module never loads
+// simulation.ts and the two do not import each other at run time.
+import type { SimEvent, SimPeer, Simulation, SimulationOptions } from './simulation.js';
 import { formatWorld, parseWorld, type World, type WorldConditions, type WorldEvent } from './world.js';
 
 /** What a scenario and its invariants see while a world runs. */
@@ -109,6 +111,12 @@ export interface ExploreResult {
   readonly failure: ExploreFailure | null;
 }
 
+/**
+ * The Simulation class, as `Simulation.explore` passes it in: the worlds are built with it, and this
+ * module needs no run-time import of simulation.ts (which imports this one for `Simulation.explore`).
+ */
+export type SimulationClass = new (options: SimulationOptions) => Simulation;
+
 /** Default ranges of the randomised conditions. */
 export const DEFAULT_RANGES: Readonly<Record<keyof WorldConditions, readonly [number, number]>> = Object.freeze({
   latencyMs: [0, 120],
@@ -123,15 +131,16 @@ export const DEFAULT_RANGES: Readonly<Record<keyof WorldConditions, readonly [nu
  * after every frame, and stops at the first failing world; then shrinks it (fewer events, fewer
  * clients, simpler conditions, fewer frames) to the simplest world that still fails, and runs that one
  * again with its trace kept for the timeline. Deterministic: the same scenario and options find the same
- * world. Synchronous (the scenario's callbacks must be too).
+ * world. Synchronous (the scenario's callbacks must be too). `Sim` builds each world's Simulation
+ * (`Simulation.explore` passes `Simulation` itself).
  */
-export function explore(scenario: ExploreScenario, options: ExploreOptions = {}): ExploreResult {
+export function explore(Sim: SimulationClass, scenario: ExploreScenario, options: ExploreOptions = {}): ExploreResult {
   let first: WorldFailure | null = null;
   let worlds = 0;
   if (options.repro !== undefined) {
     worlds = 1;
     const world = parseWorld(options.repro);
-    first = runWorld(scenario, world).failure;
+    first = runWorld(Sim, scenario, world).failure;
     options.onWorld?.(world, first);
   } else {
     const firstSeed = options.firstSeed ?? 1;
@@ -139,7 +148,7 @@ export function explore(scenario: ExploreScenario, options: ExploreOptions = {})
     for (let i = 0; i < count && first === null; i++) {
       const world = generateWorld(scenario, firstSeed + i, options);
       worlds++;
-      first = runWorld(scenario, world).failure;
+      first = runWorld(Sim, scenario, world).failure;
       options.onWorld?.(world, first);
     }
   }
@@ -147,9 +156,9 @@ export function explore(scenario: ExploreScenario, options: ExploreOptions = {})
   let smallest = first;
   let shrinkRuns = 0;
   if (options.shrink ?? options.repro === undefined) {
-    ({ failure: smallest, runs: shrinkRuns } = shrinkFailure(scenario, first, options.maxShrinkRuns ?? 200));
+    ({ failure: smallest, runs: shrinkRuns } = shrinkFailure(Sim, scenario, first, options.maxShrinkRuns ?? 200));
   }
-  const replay = runWorld(scenario, smallest.world, { keepTrace: true });
+  const replay = runWorld(Sim, scenario, smallest.world, { keepTrace: true });
   const { sim } = replay;
   return {
     ok: false,
@@ -217,6 +226,7 @@ export function generateWorld(scenario: ExploreScenario, seed: number, options: 
 
 /** One run of one world; the Simulation is closed, its trace and events stay readable. */
 export function runWorld(
+  Sim: SimulationClass,
   scenario: ExploreScenario,
   world: World,
   options: { keepTrace?: boolean } = {},
@@ -242,7 +252,7 @@ export function runWorld(
     // A partitioned client is being disturbed right now.
     lastDisruption: (peer) => (cut.has(peer.index) || (peer.index === 0 && cut.size > 0) ? frame : (disrupted[peer.index] ?? 0)),
   };
-  sim = new Simulation({
+  sim = new Sim({
     seed: world.seed,
     clients: world.clients,
     conditions: world.conditions,
@@ -320,7 +330,12 @@ export function runWorld(
  * zeroed then halved) and keeps each change that still fails, until no change does or the budget is
  * spent. Frames are cut to the failing frame first: a world's run up to that frame is the same.
  */
-export function shrinkFailure(scenario: ExploreScenario, failure: WorldFailure, maxRuns = 200): { failure: WorldFailure; runs: number } {
+export function shrinkFailure(
+  Sim: SimulationClass,
+  scenario: ExploreScenario,
+  failure: WorldFailure,
+  maxRuns = 200,
+): { failure: WorldFailure; runs: number } {
   let best = withFrames(failure, failure.frame);
   let runs = 0;
   // A simpler world may need longer to break: candidates run for as long as the original world did.
@@ -330,7 +345,7 @@ export function shrinkFailure(scenario: ExploreScenario, failure: WorldFailure, 
     for (const candidate of simplerWorlds(best.world)) {
       if (runs >= maxRuns) break;
       runs++;
-      const result = runWorld(scenario, { ...candidate, frames }).failure;
+      const result = runWorld(Sim, scenario, { ...candidate, frames }).failure;
       if (result !== null) {
         best = withFrames(result, result.frame);
         improved = true;

@@ -12,30 +12,30 @@ export interface Timed {
  */
 export class FlightQueue<T extends Timed> {
   #heap: T[] = [];
+  /** The FIFO run is `#run[#head, #tail)`; its storage is kept when it empties (it refills every frame). */
   #run: Array<T | undefined> = [];
   #head = 0;
+  #tail = 0;
 
   get size(): number {
-    return this.#heap.length + this.#run.length - this.#head;
+    return this.#heap.length + this.#tail - this.#head;
   }
 
   /** The earliest item, or undefined. */
   peek(): T | undefined {
-    const r = this.#run[this.#head];
     const h = this.#heap[0];
-    if (r === undefined) return h;
+    if (this.#head === this.#tail) return h;
+    const r = this.#run[this.#head]!;
     return h !== undefined && earlier(h, r) ? h : r;
   }
 
   push(item: T): void {
     const run = this.#run;
-    if (this.#head === run.length) {
-      if (run.length > 0) this.#clearRun();
-      this.#run.push(item);
-      return;
-    }
-    if (!earlier(item, run[run.length - 1]!)) {
-      run.push(item);
+    const tail = this.#tail;
+    if (this.#head === tail || !earlier(item, run[tail - 1]!)) {
+      // Written by index, not pushed: an array emptied with `length = 0` would lose its storage.
+      run[tail] = item;
+      this.#tail = tail + 1;
       return;
     }
     this.#heapPush(item);
@@ -43,31 +43,33 @@ export class FlightQueue<T extends Timed> {
 
   /** Removes and returns the earliest item. */
   pop(): T | undefined {
-    const run = this.#run;
-    const r = run[this.#head];
     const h = this.#heap[0];
-    if (r === undefined || (h !== undefined && earlier(h, r))) return this.#heapPop();
-    run[this.#head++] = undefined;
-    if (this.#head === run.length) this.#clearRun();
-    else if (this.#head >= 1024 && this.#head * 2 >= run.length) {
-      run.splice(0, this.#head);
+    const head = this.#head;
+    if (head === this.#tail || (h !== undefined && earlier(h, this.#run[head]!))) return this.#heapPop();
+    const run = this.#run;
+    const r = run[head];
+    run[head] = undefined;
+    if (head + 1 === this.#tail) {
+      this.#head = this.#tail = 0;
+    } else if (head >= 1024 && head * 2 >= this.#tail) {
+      run.copyWithin(0, head + 1, this.#tail);
+      this.#tail -= head + 1;
+      run.fill(undefined, this.#tail, this.#tail + head + 1);
       this.#head = 0;
+    } else {
+      this.#head = head + 1;
     }
     return r;
   }
 
   /** Drops every item for which `keep` is false. */
   retain(keep: (item: T) => boolean): void {
-    const kept = [...(this.#run.slice(this.#head) as T[]), ...this.#heap].filter(keep);
+    const kept = [...(this.#run.slice(this.#head, this.#tail) as T[]), ...this.#heap].filter(keep);
     this.#heap = [];
-    this.#clearRun();
+    this.#run = [];
+    this.#head = this.#tail = 0;
     kept.sort((a, b) => (earlier(a, b) ? -1 : earlier(b, a) ? 1 : 0));
     for (const item of kept) this.push(item);
-  }
-
-  #clearRun(): void {
-    this.#run = [];
-    this.#head = 0;
   }
 
   #heapPush(item: T): void {

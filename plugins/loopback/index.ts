@@ -65,6 +65,7 @@ export type {
   Invariant,
   InvariantCheck,
   ConditionRange,
+  SimulationClass,
 } from './explore.js';
 export { formatWorld, parseWorld, stableKey } from './world.js';
 export type { World, WorldConditions, WorldEvent } from './world.js';

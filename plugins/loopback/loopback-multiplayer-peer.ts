@@ -74,9 +74,13 @@ export class LoopbackMultiplayerPeer extends MultiplayerPeer {
   readonly #incoming = new PacketQueue();
   /** Client: packets from the server that overtook its `accept`. */
   #early: Datagram[] = [];
-  /** Datagrams received from the network, not yet dispatched: `#backlog[#backlogHead]` is the next. */
-  #backlog: Datagram[] = [];
+  /**
+   * Datagrams received from the network, not yet dispatched: `#backlog[#backlogHead, #backlogEnd)`. The
+   * array is reused poll after poll (written by index, so it keeps its storage).
+   */
+  #backlog: Array<Datagram | undefined> = [];
   #backlogHead = 0;
+  #backlogEnd = 0;
   /** Events to surface on the next poll (they arose outside one). */
   #pending: Array<() => void> = [];
 
@@ -196,12 +200,12 @@ export class LoopbackMultiplayerPeer extends MultiplayerPeer {
       );
     }
     if (target > 0) {
-      this.#network.sendDatagram(address, { from: this.#address, message: 'data', mode, channel, payload: copyBytes(packet), value: 0 });
+      this.#network.sendDatagram(address, 'data', this.#address, mode, channel, copyBytes(packet), 0);
       return OK;
     }
     for (const [id, to] of this.#peers) {
       if (id === -target) continue;
-      this.#network.sendDatagram(to, { from: this.#address, message: 'data', mode, channel, payload: copyBytes(packet), value: 0 });
+      this.#network.sendDatagram(to, 'data', this.#address, mode, channel, copyBytes(packet), 0);
     }
     return OK;
   }
@@ -236,7 +240,7 @@ export class LoopbackMultiplayerPeer extends MultiplayerPeer {
     const network = this.#network;
     if (network === null) return;
     if (this.#status === ConnectionStatus.CONNECTING && this.#timedOut()) return;
-    network.receiveInto(this.#address, this.#backlog);
+    this.#backlogEnd = network.receiveAt(this.#address, this.#backlog as Datagram[], this.#backlogEnd);
     for (let d = this.#nextDatagram(); d !== undefined; d = this.#nextDatagram()) {
       if (this.#server) this.#serverReceive(d);
       else this.#clientReceive(d);
@@ -282,7 +286,7 @@ export class LoopbackMultiplayerPeer extends MultiplayerPeer {
   #nextDatagram(): Datagram | undefined {
     const backlog = this.#backlog;
     const head = this.#backlogHead;
-    if (head >= backlog.length) {
+    if (head >= this.#backlogEnd) {
       if (head > 0) this.#clearBacklog();
       return undefined;
     }
@@ -291,8 +295,10 @@ export class LoopbackMultiplayerPeer extends MultiplayerPeer {
   }
 
   #clearBacklog(): void {
-    this.#backlog = [];
+    // Let go of the datagrams (and their payloads), keep the storage.
+    this.#backlog.fill(undefined, 0, this.#backlogEnd);
     this.#backlogHead = 0;
+    this.#backlogEnd = 0;
   }
 
   #serverReceive(d: Datagram): void {
@@ -379,8 +385,7 @@ export class LoopbackMultiplayerPeer extends MultiplayerPeer {
 
   #control(to: string, message: 'connect' | 'accept' | 'reject' | 'disconnect', value = 0): boolean {
     // Control messages ride the reliable stream of channel 0, so they stay ordered with its data.
-    const datagram = { message, mode: TransferMode.RELIABLE, channel: 0, payload: EMPTY, value };
-    return this.#network!.send(this.#address, to, datagram);
+    return this.#network!.sendDatagram(to, message, this.#address, RELIABLE, 0, EMPTY, value);
   }
 
   #forget(id: number): void {

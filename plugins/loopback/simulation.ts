@@ -105,7 +105,7 @@ export class Simulation {
    * every frame, stops at the first failing world and shrinks it. See `explore.ts`.
    */
   static explore(scenario: ExploreScenario, options?: ExploreOptions): ExploreResult {
-    return explore(scenario, options);
+    return explore(Simulation, scenario, options);
   }
 
   /**

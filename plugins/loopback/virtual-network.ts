@@ -32,8 +32,11 @@ export interface Datagram {
   readonly value: number;
 }
 
-interface Flight {
-  readonly datagram: Datagram;
+/**
+ * A datagram in flight: the datagram itself (what the receiver gets, the same object) plus the
+ * network's bookkeeping, so a packet costs one object on its way.
+ */
+interface Flight extends Datagram {
   readonly to: string;
   /** Arrival time, or (in the retry queue) the time of the next attempt. Set once more on delivery. */
   atMs: number;
@@ -233,26 +236,38 @@ export class VirtualNetwork {
    * if nobody is attached at `to` (recorded as `unreachable`), true otherwise, whatever the link does.
    */
   send(from: string, to: string, datagram: Omit<Datagram, 'from'>): boolean {
-    const { message, mode, channel, payload, value } = datagram;
-    return this.sendDatagram(to, { from, message, mode, channel, payload, value });
+    return this.sendDatagram(to, datagram.message, from, datagram.mode, datagram.channel, datagram.payload, datagram.value);
   }
 
-  /** `send` for a datagram that already names its sender in `from` (the endpoints' per-packet path). */
-  sendDatagram(to: string, datagram: Datagram): boolean {
+  /**
+   * `send` with the datagram's fields as arguments (the endpoints' per-packet path): the datagram the
+   * receiver gets is made here, together with the network's record of it.
+   */
+  sendDatagram(
+    to: string,
+    message: MessageKind,
+    from: string,
+    mode: TransferMode,
+    channel: number,
+    payload: Uint8Array,
+    value: number,
+  ): boolean {
     const now = this.clock.nowMs();
     this.#service(now);
     let link = this.#lastLink;
     // The last link's receiver is attached: detach() forgets it.
-    if (link === null || link.to !== to || link.from !== datagram.from) {
+    if (link === null || link.to !== to || link.from !== from) {
       if (!this.#endpoints.has(to)) {
-        this.#record(datagram, to, now, 0, 'unreachable', null);
+        if (this.#trace.active)
+          this.#trace.record(now, from, to, message, mode, channel, payload.length, 0, 'unreachable', null, head(payload));
         return false;
       }
-      this.#lastLink = link = this.#link(datagram.from, to);
+      this.#lastLink = link = this.#link(from, to);
     }
-    const stream = datagram.mode === UNRELIABLE ? null : streamOf(link, datagram.channel, datagram.mode);
+    const stream = mode === UNRELIABLE ? null : streamOf(link, channel, mode);
     const seq = stream === null ? 0 : stream.nextSend++;
-    this.#attempt({ datagram, to, atMs: now, order: this.#order++, seq, attempt: 0, link, stream });
+    // Every field in one literal, in one order: all flights share one shape.
+    this.#attempt({ from, message, mode, channel, payload, value, to, atMs: now, order: this.#order++, seq, attempt: 0, link, stream });
     return true;
   }
 
@@ -265,43 +280,54 @@ export class VirtualNetwork {
 
   /** `receive`, appending to `out`; returns how many datagrams were appended. */
   receiveInto(address: string, out: Datagram[]): number {
+    const before = out.length;
+    return this.receiveAt(address, out, before) - before;
+  }
+
+  /**
+   * `receive`, writing into `out` from index `at` on (by index, so an array the caller reuses keeps its
+   * storage); returns the index after the last one written.
+   */
+  receiveAt(address: string, out: Datagram[], at: number): number {
     const now = this.clock.nowMs();
     this.#service(now);
     const inbox = this.#inbox.get(address);
-    const before = out.length;
-    if (inbox === undefined) return 0;
+    let end = at;
+    if (inbox === undefined) return end;
     for (let next = inbox.peek(); next !== undefined && next.atMs <= now; next = inbox.peek()) {
-      this.#release(inbox.pop()!, now, out);
+      end = this.#release(inbox.pop()!, now, out, end);
     }
-    return out.length - before;
+    return end;
   }
 
-  #release(flight: Flight, now: number, out: Datagram[]): void {
-    const d = flight.datagram;
-    if (d.mode === UNRELIABLE) {
-      out.push(d);
-      return;
+  /** Writes what `flight`'s arrival releases (stream rules applied) at `out[end]`; returns the new end. */
+  #release(flight: Flight, now: number, out: Datagram[], end: number): number {
+    if (flight.mode === UNRELIABLE) {
+      out[end] = flight;
+      return end + 1;
     }
     const stream = flight.stream!;
-    if (d.mode === UNRELIABLE_ORDERED) {
+    if (flight.mode === UNRELIABLE_ORDERED) {
       if (flight.seq < stream.nextDeliver) {
-        this.#record(d, flight.to, now, flight.attempt, 'stale', null);
-        return;
+        this.#record(flight, now, 'stale', null);
+        return end;
       }
       stream.nextDeliver = flight.seq + 1;
-      out.push(d);
-      return;
+      out[end] = flight;
+      return end + 1;
     }
     if (flight.seq !== stream.nextDeliver) {
-      stream.held.set(flight.seq, d);
-      return;
+      stream.held.set(flight.seq, flight);
+      return end;
     }
-    out.push(d);
+    out[end++] = flight;
     stream.nextDeliver++;
+    if (stream.held.size === 0) return end;
     for (let next = stream.held.get(stream.nextDeliver); next !== undefined; next = stream.held.get(stream.nextDeliver)) {
       stream.held.delete(stream.nextDeliver++);
-      out.push(next);
+      out[end++] = next;
     }
+    return end;
   }
 
   /** Runs every retransmission due by `now`, in (time, send order) order. */
@@ -316,27 +342,27 @@ export class VirtualNetwork {
    * trace it, then queue its arrivals or its retry.
    */
   #attempt(flight: Flight): void {
-    const { datagram: d, to, atMs, attempt, link } = flight;
+    const { to, atMs, link } = flight;
     const c = this.#conditionsOf(link.key);
-    if (this.isPartitioned(d.from, to)) return this.#lose(flight, c, 'partitioned');
+    if (this.isPartitioned(flight.from, to)) return this.#lose(flight, c, 'partitioned');
     if (c.loss === 0 && c.jitterMs === 0 && c.duplicate === 0 && c.reorder === 0 && c.bandwidthBytesPerSec === 0) {
       // What transmit() decides on such a link, without its result objects: one arrival after the
       // latency, no randomness drawn.
       return this.#arrive(flight, atMs, atMs + c.latencyMs, 'delivered');
     }
-    const result = transmit(c, this.rng, link.state, atMs, d.payload.length, d.mode);
+    const result = transmit(c, this.rng, link.state, atMs, flight.payload.length, flight.mode);
     if (result.lost) return this.#lose(flight, c, 'dropped');
     const arrivals = result.arrivals;
     this.#arrive(flight, atMs, arrivals[0]!, 'delivered');
     for (let i = 1; i < arrivals.length; i++) {
-      const copy = { ...flight, datagram: { ...d, payload: d.payload.slice() }, order: this.#order++ };
+      const copy = { ...flight, payload: flight.payload.slice(), order: this.#order++ };
       this.#arrive(copy, atMs, arrivals[i]!, 'duplicated');
     }
   }
 
   /** Traces a transmission sent at `sentMs` that arrives at `arrivalMs`, and queues it for the receiver. */
   #arrive(flight: Flight, sentMs: number, arrivalMs: number, outcome: 'delivered' | 'duplicated'): void {
-    this.#record(flight.datagram, flight.to, sentMs, flight.attempt, outcome, arrivalMs);
+    this.#record(flight, sentMs, outcome, arrivalMs);
     const link = flight.link;
     let inbox = link.inbox;
     if (inbox === null) {
@@ -350,9 +376,9 @@ export class VirtualNetwork {
 
   /** Traces a lost transmission; a reliable one is tried again later. */
   #lose(flight: Flight, c: LinkConditions, outcome: 'dropped' | 'partitioned'): void {
-    const { datagram: d, atMs, attempt } = flight;
-    this.#record(d, flight.to, atMs, attempt, outcome, null);
-    if (d.mode === RELIABLE) {
+    const { atMs, attempt } = flight;
+    this.#record(flight, atMs, outcome, null);
+    if (flight.mode === RELIABLE) {
       this.#retries.push({ ...flight, atMs: atMs + retransmitDelayMs(c, attempt), attempt: attempt + 1 });
     }
   }
@@ -369,19 +395,22 @@ export class VirtualNetwork {
     return link;
   }
 
+  /** Traces one transmission of `f` at `timeMs` (its attempt number and receiver are the flight's). */
   #record(
-    d: Datagram,
-    to: string,
+    f: Flight,
     timeMs: number,
-    attempt: number,
-    outcome: 'delivered' | 'duplicated' | 'dropped' | 'partitioned' | 'unreachable' | 'stale',
+    outcome: 'delivered' | 'duplicated' | 'dropped' | 'partitioned' | 'stale',
     deliverAtMs: number | null,
   ): void {
     const trace = this.#trace;
     if (!trace.active) return;
-    const p = d.payload;
-    trace.record(timeMs, d.from, to, d.message, d.mode, d.channel, p.length, attempt, outcome, deliverAtMs, p.length > 0 ? p[0]! : -1);
+    trace.record(timeMs, f.from, f.to, f.message, f.mode, f.channel, f.payload.length, f.attempt, outcome, deliverAtMs, head(f.payload));
   }
+}
+
+/** The payload's first byte, or -1 when it is empty (the trace's `head`). */
+function head(payload: Uint8Array): number {
+  return payload.length > 0 ? payload[0]! : -1;
 }
 
 /** RELIABLE and UNRELIABLE_ORDERED keep separate sequence spaces, even on one channel. */
