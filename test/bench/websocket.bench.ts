@@ -40,15 +40,18 @@ import type { Socket } from 'node:net';
 import { WebSocket, WebSocketServer } from 'ws';
 import { ConnectionStatus, ErrorCode, RPCMode, isPacket } from '../../core/index.js';
 import { WebSocketMultiplayerPeer } from '../../plugins/websocket/index.js';
-import { Node, type SceneMultiplayer, SceneTree, UNLIMITED } from '../../scenetree/index.js';
+import { Node, type SceneMultiplayer, SceneTree, UNLIMITED, installServerPolicy } from '../../scenetree/index.js';
 
 setFlagsFromString('--expose_gc');
+// A server runs with the server policy (GameServer installs it); the bench lifts its budgets below.
+// Installed once for the whole program, so the clients' SceneMultiplayers count their traffic too.
+installServerPolicy();
 const gc = runInNewContext('gc') as () => void;
 
 const PAYLOAD = 100;
 const TOTAL = 60_000;
 const BATCH = 200;
-const ROUNDS = 9;
+const ROUNDS = Number(process.env.ROUNDS ?? 9);
 const IDLE_CLIENTS = 1000;
 
 const turn = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
