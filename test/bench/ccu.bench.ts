@@ -379,11 +379,19 @@ function child(args: string[], pinTo: string | null): ChildProcess {
   if (pinTo !== null && existsSync('/usr/bin/taskset')) {
     return fork(script, args, {
       execPath: '/usr/bin/taskset',
-      execArgv: ['-c', pinTo, process.execPath],
+      execArgv: ['-c', pinTo, process.execPath, ...profile(args)],
       stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
     });
   }
-  return fork(script, args, { execArgv: [], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+  return fork(script, args, { execArgv: profile(args), stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+}
+
+/** With CCU_PROFILE=<dir>, each server writes a CPU profile there (`node --cpu-prof`). */
+function profile(args: string[]): string[] {
+  const dir = process.env.CCU_PROFILE;
+  return dir !== undefined && args[0] === 'serve'
+    ? ['--cpu-prof', `--cpu-prof-dir=${dir}`, `--cpu-prof-name=ccu-${args[1]}-${Date.now()}.cpuprofile`]
+    : [];
 }
 
 /** Bundles this file (its imports from node_modules stay imports) next to it, for the children. */
