@@ -213,7 +213,7 @@ export class WebSocketPeer extends PacketPeerBase {
     const conn = this.#conn;
     if (
       conn === null ||
-      (this.#state === State.OPEN && this.#heartbeat?.beat(this.#heartbeatInterval, conn.handle, () => this.close(-1)) === false)
+      (this.#state === State.OPEN && this.#heartbeat?.beat(this.#heartbeatInterval, conn.handle, this) === false)
     )
       return;
     const events = conn.events;

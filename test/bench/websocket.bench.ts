@@ -413,8 +413,8 @@ const fmt = (n: number, digits = 0): string => n.toLocaleString('en-US', { maxim
 async function main(parts: string[]): Promise<void> {
   if (parts.length === 0 || parts.includes('throughput')) await throughput();
   if (parts.length === 0 || parts.includes('memory')) await idleMemory();
-  // Only the RPC variant, 1 client, 10 times: for `node --cpu-prof --import tsx test/bench/websocket.bench.ts profile`.
-  if (parts.includes('profile')) for (let i = 0; i < 10; i++) await sceneMultiplayer(1);
+  // Only the RPC variant, 10 times (1 client, or `profile 50`): for `node --cpu-prof --import tsx test/bench/websocket.bench.ts profile`.
+  if (parts.includes('profile')) for (let i = 0; i < 10; i++) await sceneMultiplayer(Number(parts[parts.indexOf('profile') + 1] ?? 1));
 }
 
 const median = (xs: number[]): number => {
