@@ -227,8 +227,12 @@ class WsHandle implements SocketHandle {
   send(data: Uint8Array, isString: boolean, onSent?: () => void): void {
     const w = this.ws;
     if (w === null) return;
+    if (w.readyState !== OPEN || this.socket === null) {
+      onSent?.(); // closing: dropped, as ws drops a send after close (without its error and tick)
+      return;
+    }
     const size = data.byteLength;
-    if (this.socket === null || w.readyState !== OPEN || size > BATCH_MAX_MESSAGE) {
+    if (size > BATCH_MAX_MESSAGE) {
       this.flush();
       w.send(data, isString ? TEXT : BINARY, onSent);
       return;
