@@ -26,7 +26,8 @@
  * the server and bot CPU are printed per step, so a step limited by the bots or by a busy core shows.
  */
 import { fork, type ChildProcess } from 'node:child_process';
-import { existsSync, rmSync } from 'node:fs';
+import { existsSync, rmSync, writeFileSync } from 'node:fs';
+import { Session } from 'node:inspector';
 import { connect, type Socket } from 'node:net';
 import { loadavg } from 'node:os';
 import { fileURLToPath } from 'node:url';
@@ -69,7 +70,8 @@ function pct(sorted: number[], p: number): number {
 }
 
 /** Records tick durations between 'mark' and 'report' and answers the parent; `stop` ends the process. */
-function tickReporter(tick: () => void, stop: () => void, port: number): void {
+function tickReporter(kind: Kind, tick: () => void, stop: () => void, port: number): void {
+  const profiler = profilerFor(kind);
   let ticks: number[] | null = null;
   let tickCpu: number[] = [];
   let cpuAtMark = process.cpuUsage();
@@ -85,11 +87,13 @@ function tickReporter(tick: () => void, stop: () => void, port: number): void {
   }, 1000 / TICK_HZ);
   process.on('message', (m: string) => {
     if (m === 'mark') {
+      profiler?.start();
       ticks = [];
       tickCpu = [];
       cpuAtMark = process.cpuUsage();
       markedAt = performance.now();
     } else if (m === 'report') {
+      profiler?.stop();
       const sorted = [...(ticks ?? [])].sort((a, b) => a - b);
       const cpuSorted = tickCpu.sort((a, b) => a - b);
       ticks = null;
@@ -110,12 +114,34 @@ function tickReporter(tick: () => void, stop: () => void, port: number): void {
   process.send!({ port });
 }
 
+/**
+ * With CCU_PROFILE=<dir>, a server records a CPU profile of each step's sending phase (from 'mark' to
+ * 'report', so neither start-up nor the handshakes) into <dir>/ccu-<kind>-<clients>.cpuprofile.
+ */
+function profilerFor(kind: Kind): { start(): void; stop(): void } | null {
+  const dir = process.env.CCU_PROFILE;
+  if (dir === undefined) return null;
+  const session = new Session();
+  session.connect();
+  return {
+    start: () => {
+      session.post('Profiler.enable', () => session.post('Profiler.start'));
+    },
+    stop: () => {
+      session.post('Profiler.stop', (err, result) => {
+        if (err === null) writeFileSync(`${dir}/ccu-${kind}-${process.env.CCU_CLIENTS}.cpuprofile`, JSON.stringify(result.profile));
+      });
+    },
+  };
+}
+
 /** Child: our game server. */
 async function serveOurs(): Promise<void> {
   const server = new GameServer({ fps: TICK_HZ });
   server.define('arena', { maxClients: ROOM, emptyGraceMs: Infinity, setup: () => undefined });
   if ((await server.listen(0)) !== ErrorCode.OK) throw new Error('listen failed');
   tickReporter(
+    'ours',
     () => server.tick(),
     () => void server.shutdown({ graceMs: 200 }).then(() => process.exit(0)),
     server.getLocalPort(),
@@ -189,6 +215,7 @@ async function serveRaw(): Promise<void> {
     corked.clear();
   };
   tickReporter(
+    'raw',
     tick,
     () => {
       wss.close();
@@ -379,19 +406,11 @@ function child(args: string[], pinTo: string | null): ChildProcess {
   if (pinTo !== null && existsSync('/usr/bin/taskset')) {
     return fork(script, args, {
       execPath: '/usr/bin/taskset',
-      execArgv: ['-c', pinTo, process.execPath, ...profile(args)],
+      execArgv: ['-c', pinTo, process.execPath],
       stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
     });
   }
-  return fork(script, args, { execArgv: profile(args), stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
-}
-
-/** With CCU_PROFILE=<dir>, each server writes a CPU profile there (`node --cpu-prof`). */
-function profile(args: string[]): string[] {
-  const dir = process.env.CCU_PROFILE;
-  return dir !== undefined && args[0] === 'serve'
-    ? ['--cpu-prof', `--cpu-prof-dir=${dir}`, `--cpu-prof-name=ccu-${args[1]}-${Date.now()}.cpuprofile`]
-    : [];
+  return fork(script, args, { execArgv: [], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
 }
 
 /** Bundles this file (its imports from node_modules stay imports) next to it, for the children. */
@@ -454,6 +473,7 @@ const tickP99 = (s: Step): number => (GATE === 'cpu' ? s.cpuP99 : s.p99);
 
 async function step(kind: Kind, clients: number, seconds: number): Promise<Step> {
   const procs: ChildProcess[] = [];
+  process.env.CCU_CLIENTS = String(clients); // the profile's file name (children inherit the environment)
   const server = child(['serve', kind], '0');
   procs.push(server);
   try {
