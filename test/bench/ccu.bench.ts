@@ -469,6 +469,10 @@ interface Step {
   readonly error: string | null;
 }
 
+/** Clients one core could serve if each delivered message cost `us` µs of server CPU: each client gets ROOM − 1 relayed broadcasts at RATE. */
+const coreAt = (us: number): number => (us === 0 ? 0 : 1e6 / (us * RATE * (ROOM - 1)));
+const fmtInt = (n: number): string => Math.round(n).toLocaleString('en-US');
+
 const tickP99 = (s: Step): number => (GATE === 'cpu' ? s.cpuP99 : s.p99);
 
 async function step(kind: Kind, clients: number, seconds: number): Promise<Step> {
@@ -565,7 +569,8 @@ async function ramp(): Promise<void> {
             ? `failed: ${s.error}`
             : `connected ${s.connected}, tick p50 ${s.p50.toFixed(1)} ms p99 ${s.p99.toFixed(1)} ms max ${s.max.toFixed(1)} ms ` +
               `(CPU p99 ${s.cpuP99.toFixed(1)} ms), delivery ${s.delivery.toFixed(1)} %, rtt p99 ${s.rttP99.toFixed(0)} ms, ` +
-              `server CPU ${(s.serverCpu * 100).toFixed(0)} % of a core = ${s.usPerDelivered.toFixed(2)} µs per delivered message, ` +
+              `server CPU ${(s.serverCpu * 100).toFixed(0)} % of a core = ${s.usPerDelivered.toFixed(2)} µs per delivered message ` +
+              `(a whole core at that cost: ~${fmtInt(coreAt(s.usPerDelivered))} clients), ` +
               `bots ${(s.botCpu * 100).toFixed(0)} %`) +
           `  (load ${load()})` +
           (ok ? '' : '  ← misses a target'),
