@@ -160,8 +160,8 @@ function bindEvents(ws: WebSocket, sink: SocketSink): void {
 
 /** Framed bytes that trigger an immediate write, so one tick cannot hide an unbounded backlog. */
 const BATCH_FLUSH_BYTES = 16 * 1024;
-/** First size of a tick's batch (below half of Node's 8 KiB Buffer pool, so it is carved from it). */
-const BATCH_INITIAL_BYTES = 2048;
+/** Smallest batch: sized by the connection's previous batch (pooled by Node below 4 KiB), never below this. */
+const BATCH_MIN_BYTES = 256;
 /** Messages larger than this skip the batch (no copy): the batch is written, then ws frames the message. */
 const BATCH_MAX_MESSAGE = 8 * 1024;
 /** ws's readyState OPEN. */
@@ -193,6 +193,8 @@ class WsHandle implements SocketHandle {
   readonly #client: boolean;
   #batch: Buffer | null = null;
   #length = 0;
+  /** The previous batch's length: the next one starts at that size, so a steady connection rarely grows one. */
+  #lastLength = 0;
   /** Messages in the batch, and the callback each reports to once it is written. */
   #count = 0;
   #onSent: (() => void) | undefined = undefined;
@@ -211,6 +213,7 @@ class WsHandle implements SocketHandle {
     const count = this.#count;
     const onSent = this.#onSent;
     this.#batch = null;
+    this.#lastLength = length;
     this.#length = 0;
     this.#count = 0;
     this.#onSent = undefined;
@@ -240,7 +243,7 @@ class WsHandle implements SocketHandle {
     const frame = (size < 126 ? 2 : 4) + (this.#client ? 4 : 0) + size;
     let batch = this.#batch;
     if (batch === null) {
-      batch = this.#batch = Buffer.allocUnsafe(BATCH_INITIAL_BYTES);
+      batch = this.#batch = Buffer.allocUnsafe(Math.max(BATCH_MIN_BYTES, frame, Math.min(BATCH_FLUSH_BYTES, this.#lastLength)));
       process.nextTick(flushHandle, this);
     } else if (this.#length + frame > batch.length) {
       if (this.#length + frame > BATCH_FLUSH_BYTES) {
