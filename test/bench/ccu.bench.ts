@@ -13,7 +13,7 @@
  *   - raw ws (the baseline): one `ws` WebSocketServer; the 'message' listener queues, each tick relays
  *     what was queued as SceneMultiplayer's relay does (same bytes: the 4-byte id, ADD_PEER/DEL_PEER
  *     notices to room mates, RELAY packets re-addressed with the sender's id), each socket corked per tick.
- * The bots speak those bytes themselves over plain TCP (handshake, unmasked reads, zero-key masked
+ * The bots (ccu-bots.ts) speak those bytes themselves over plain TCP (handshake, unmasked reads, zero-key masked
  * writes): the same bots for both servers, and cheap, so that two bot processes sharing core 1 are not
  * what limits a step. Each bot broadcasts a 33-byte RAW packet (in a 39-byte RELAY) at 20 Hz and, once
  * a second, pings one room mate (relayed there and back: the RTT). Delivery is what room mates received
@@ -49,12 +49,13 @@
 import { fork, type ChildProcess } from 'node:child_process';
 import { existsSync, rmSync, writeFileSync } from 'node:fs';
 import { Session } from 'node:inspector';
-import { connect, type Socket } from 'node:net';
+import type { Socket } from 'node:net';
 import { loadavg } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { WebSocketServer, type WebSocket } from 'ws';
 import { ErrorCode } from '../../core/index.js';
 import { GameServer } from '../../server/index.js';
+import { ADD_PEER, DEL_PEER, RELAY, SYS, SYS_CMD_SIZE, pct, runBots, type BotSummary } from './ccu-bots.js';
 
 const SELF = fileURLToPath(import.meta.url);
 /** The children run this file bundled by esbuild (set by main): a tsx start-up takes seconds on a busy machine. */
@@ -63,7 +64,6 @@ const TICK_HZ = 30;
 const RATE = 20;
 const ROOM = 10;
 const BOT_PROCESSES = 2;
-const PAYLOAD = 32;
 const START_TIMEOUT_MS = 20_000;
 const CONNECT_TIMEOUT_MS = 8_000;
 /**
@@ -72,23 +72,7 @@ const CONNECT_TIMEOUT_MS = 8_000;
  */
 const GATE = process.env.CCU_GATE === 'cpu' ? 'cpu' : 'wall';
 
-/** SceneMultiplayer bytes (docs/wire/multiplayer.md §4): SYS = 7 with ADD_PEER 1, DEL_PEER 2, RELAY 3; RAW = 3. */
-const SYS = 7;
-const ADD_PEER = 1;
-const DEL_PEER = 2;
-const RELAY = 3;
-const RAW = 3;
-const SYS_CMD_SIZE = 6;
-/** The bots' RAW payload: kind (1) + sender slot (4) + timestamp (8) + padding. */
-const POSITION = 1;
-const PING = 2;
-const PONG = 3;
-
 type Kind = 'ours' | 'raw';
-
-function pct(sorted: number[], p: number): number {
-  return sorted.length === 0 ? 0 : sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
-}
 
 /** Records tick durations between 'mark' and 'report' and answers the parent; `stop` ends the process. */
 function tickReporter(kind: Kind, tick: () => void, stop: () => void, port: number): void {
@@ -246,183 +230,6 @@ async function serveRaw(): Promise<void> {
   );
 }
 
-/** One bot: a TCP socket that speaks WebSocket and SceneMultiplayer's relay bytes itself. */
-class Bot {
-  id = 0;
-  dropped = false;
-  sent = 0;
-  received = 0;
-  readonly mates = new Set<number>();
-  #socket: Socket;
-  #buf: Buffer = Buffer.alloc(0);
-  #upgraded = false;
-  constructor(
-    readonly slot: number,
-    readonly room: number,
-    port: number,
-    readonly rtts: number[],
-  ) {
-    const s = connect(port, '127.0.0.1');
-    s.setNoDelay(true);
-    s.write(
-      `GET /arena/r${room} HTTP/1.1\r\nHost: 127.0.0.1\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n` +
-        'Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n',
-    );
-    s.on('data', (d: Buffer) => this.#data(d));
-    s.on('error', () => undefined);
-    s.on('close', () => {
-      this.dropped = true;
-    });
-    this.#socket = s;
-  }
-
-  get connected(): boolean {
-    return this.id !== 0 && !this.dropped;
-  }
-
-  /** Sends one binary message: a masked client frame with a zero key (so the payload goes as it is). */
-  send(payload: Uint8Array): void {
-    const head = Buffer.from([0x82, 0x80 | payload.length, 0, 0, 0, 0]);
-    this.#socket.write(Buffer.concat([head, payload]));
-  }
-
-  close(): void {
-    this.#socket.destroy();
-  }
-
-  #data(d: Buffer): void {
-    let buf = this.#buf.length === 0 ? d : Buffer.concat([this.#buf, d]);
-    if (!this.#upgraded) {
-      const end = buf.indexOf('\r\n\r\n');
-      if (end < 0) {
-        this.#buf = buf;
-        return;
-      }
-      if (!buf.subarray(0, 12).toString('latin1').includes(' 101')) {
-        this.dropped = true;
-        this.#socket.destroy();
-        return;
-      }
-      this.#upgraded = true;
-      buf = buf.subarray(end + 4);
-    }
-    let at = 0;
-    while (buf.length - at >= 2) {
-      const op = buf[at]! & 0x0f;
-      let len = buf[at + 1]! & 0x7f;
-      let head = 2;
-      if (len === 126) {
-        if (buf.length - at < 4) break;
-        len = buf.readUInt16BE(at + 2);
-        head = 4;
-      } else if (len === 127) {
-        if (buf.length - at < 10) break;
-        len = Number(buf.readBigUInt64BE(at + 2));
-        head = 10;
-      }
-      if (buf.length - at < head + len) break;
-      const msg = buf.subarray(at + head, at + head + len);
-      at += head + len;
-      if (op === 2) this.#message(msg);
-      else if (op === 9) this.#socket.write(Buffer.concat([Buffer.from([0x8a, 0x80 | msg.length, 0, 0, 0, 0]), msg]));
-      else if (op === 8) {
-        this.dropped = true;
-        this.#socket.destroy();
-      }
-    }
-    this.#buf = at === buf.length ? Buffer.alloc(0) : Buffer.from(buf.subarray(at));
-  }
-
-  #message(m: Buffer): void {
-    if (this.id === 0) {
-      if (m.length === 4) this.id = m.readInt32LE(0);
-      return;
-    }
-    if (m.length < SYS_CMD_SIZE || m[0] !== SYS) return;
-    const peer = m.readInt32LE(2);
-    if (m[1] === ADD_PEER) this.mates.add(peer);
-    else if (m[1] === DEL_PEER) this.mates.delete(peer);
-    else if (m[1] === RELAY && m.length >= SYS_CMD_SIZE + 2 + 13 && m[SYS_CMD_SIZE] === RAW) {
-      const kind = m[SYS_CMD_SIZE + 1];
-      if (kind === POSITION) this.received++;
-      else if (kind === PING) {
-        const reply = Buffer.from(m);
-        reply[SYS_CMD_SIZE + 1] = PONG; // back to its sender, through the relay
-        this.send(reply);
-      } else if (kind === PONG && m.readUInt32LE(SYS_CMD_SIZE + 2) === this.slot) {
-        this.rtts.push(performance.now() - m.readDoubleLE(SYS_CMD_SIZE + 6));
-      }
-    }
-  }
-}
-
-/** A RELAY packet to `target` (0: everyone) carrying a RAW packet of `kind` from `slot`, stamped now. */
-function relayPacket(target: number, kind: number, slot: number): Uint8Array {
-  const b = Buffer.alloc(SYS_CMD_SIZE + 1 + PAYLOAD);
-  b[0] = SYS;
-  b[1] = RELAY;
-  b.writeInt32LE(target, 2);
-  b[SYS_CMD_SIZE] = RAW;
-  b[SYS_CMD_SIZE + 1] = kind;
-  b.writeUInt32LE(slot, SYS_CMD_SIZE + 2);
-  b.writeDoubleLE(performance.now(), SYS_CMD_SIZE + 6);
-  return b;
-}
-
-const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
-
-/** Child: `clients` bots in rooms from `roomOffset`. Posts 'sending', then its summary. */
-async function bots(port: number, clients: number, roomOffset: number, seconds: number): Promise<void> {
-  const rtts: number[] = [];
-  const all: Bot[] = [];
-  const rooms = Math.ceil(clients / ROOM);
-  for (let slot = 0; slot < clients; slot++) {
-    all.push(new Bot(slot, (slot % rooms) + roomOffset, port, rtts));
-    if (slot % 50 === 49) await sleep(5); // a burst of thousands overruns a listen backlog
-  }
-  const deadline = performance.now() + CONNECT_TIMEOUT_MS;
-  while (all.some((b) => !b.connected && !b.dropped) && performance.now() < deadline) await sleep(20);
-  await sleep(300); // the ADD_PEER notices
-  const cpu0 = process.cpuUsage();
-  process.send!({ sending: true });
-  const start = performance.now();
-  let nextPing = start + 500;
-  for (let next = start; performance.now() - start < seconds * 1000; next += 1000 / RATE) {
-    await sleep(Math.max(0, next - performance.now()));
-    for (const b of all) {
-      if (!b.connected) continue;
-      b.send(relayPacket(0, POSITION, b.slot));
-      b.sent++;
-    }
-    if (performance.now() >= nextPing) {
-      nextPing += 1000;
-      for (const b of all) {
-        const mate = b.mates.values().next();
-        if (b.connected && !mate.done) b.send(relayPacket(mate.value, PING, b.slot));
-      }
-    }
-  }
-  const busy = performance.now() - start;
-  const cpu = process.cpuUsage(cpu0);
-  await sleep(1000); // drain what is in flight
-  const sentByRoom = new Map<number, number>();
-  for (const b of all) sentByRoom.set(b.room, (sentByRoom.get(b.room) ?? 0) + b.sent);
-  let expected = 0;
-  for (const b of all) if (b.connected) expected += sentByRoom.get(b.room)! - b.sent;
-  const sorted = rtts.sort((a, b) => a - b);
-  process.send!({
-    summary: {
-      connected: all.filter((b) => b.connected).length,
-      received: all.reduce((n, b) => n + b.received, 0),
-      expected,
-      rttP99: pct(sorted, 99),
-      cpu: (cpu.user + cpu.system) / 1000 / busy,
-    },
-  });
-  for (const b of all) b.close();
-  process.exit(0);
-}
-
 function child(args: string[], pinTo: string | null): ChildProcess {
   if (pinTo !== null && existsSync('/usr/bin/taskset')) {
     return fork(script, args, {
@@ -463,14 +270,6 @@ function next<T>(proc: ChildProcess, key: string, timeoutMs: number): Promise<T>
     };
     proc.on('message', on);
   });
-}
-
-interface BotSummary {
-  readonly connected: number;
-  readonly received: number;
-  readonly expected: number;
-  readonly rttP99: number;
-  readonly cpu: number;
 }
 
 interface Step {
@@ -613,5 +412,13 @@ async function ramp(): Promise<void> {
 
 const [mode, ...rest] = process.argv.slice(2);
 if (mode === 'serve') await (rest[0] === 'raw' ? serveRaw() : serveOurs());
-else if (mode === 'bots') await bots(Number(rest[0]), Number(rest[1]), Number(rest[2]), Number(rest[3]));
-else await main();
+else if (mode === 'bots') {
+  const summary = await runBots(Number(rest[0]), Number(rest[1]), Number(rest[2]), Number(rest[3]), {
+    room: ROOM,
+    rate: RATE,
+    connectTimeoutMs: CONNECT_TIMEOUT_MS,
+    onSending: () => process.send!({ sending: true }),
+  });
+  process.send!({ summary });
+  process.exit(0);
+} else await main();
