@@ -164,6 +164,7 @@ const BATCH_FLUSH_BYTES = 16 * 1024;
 const BATCH_MIN_BYTES = 256;
 /** Messages larger than this skip the batch (no copy): the batch is written, then ws frames the message. */
 const BATCH_MAX_MESSAGE = 8 * 1024;
+const EMPTY = new Uint8Array(0);
 /** ws's readyState OPEN. */
 const OPEN = 1;
 /** `ws` send options, shared by every send (ws copies them). */
@@ -234,12 +235,17 @@ class WsHandle implements SocketHandle {
       onSent?.(); // closing: dropped, as ws drops a send after close (without its error and tick)
       return;
     }
-    const size = data.byteLength;
-    if (size > BATCH_MAX_MESSAGE) {
+    if (data.byteLength > BATCH_MAX_MESSAGE) {
       this.flush();
       w.send(data, isString ? TEXT : BINARY, onSent);
       return;
     }
+    this.#frame(data, isString ? 0x81 : 0x82, onSent);
+  }
+
+  /** Frames one message (FIN + `opcode`) into the tick's batch. */
+  #frame(data: Uint8Array, opcode: number, onSent: (() => void) | undefined): void {
+    const size = data.byteLength;
     const frame = (size < 126 ? 2 : 4) + (this.#client ? 4 : 0) + size;
     let batch = this.#batch;
     if (batch === null) {
@@ -248,7 +254,7 @@ class WsHandle implements SocketHandle {
     } else if (this.#length + frame > batch.length) {
       if (this.#length + frame > BATCH_FLUSH_BYTES) {
         this.flush();
-        this.send(data, isString, onSent);
+        this.#frame(data, opcode, onSent);
         return;
       }
       const grown = Buffer.allocUnsafe(Math.min(BATCH_FLUSH_BYTES, Math.max(batch.length * 2, this.#length + frame)));
@@ -256,7 +262,7 @@ class WsHandle implements SocketHandle {
       batch = this.#batch = grown;
     }
     let at = this.#length;
-    batch[at++] = isString ? 0x81 : 0x82;
+    batch[at++] = opcode;
     const masked = this.#client ? 0x80 : 0;
     if (size < 126) batch[at++] = masked | size;
     else {
@@ -322,8 +328,11 @@ class WsHandle implements SocketHandle {
     this.socket?.setNoDelay(enabled);
   }
 
+  /** An empty ping frame, in the tick's batch: a server pinging every client costs no write per client. */
   ping(): boolean {
-    this.ws?.ping();
+    const w = this.ws;
+    if (w !== null && w.readyState === OPEN && this.socket !== null) this.#frame(EMPTY, 0x89, undefined);
+    else w?.ping();
     return true;
   }
 }
