@@ -31,20 +31,23 @@
  * and so is the server CPU per delivered message (all of it: ticks, socket I/O, GC), the figure the
  * load disturbs least, with the clients a whole core would carry at that cost.
  *
- * Measured (Dec 2026, load average 12–15 on the 2 cores, i.e. the server got 15–27 % of its core): the
- * tick targets fail on wall time from 100–250 clients for both servers, raw `ws` included (a tick
- * waits hundreds of ms for the core; CPU p99 of a tick 17–70 ms, inflated the same way as ticks that
- * wait carry the work of several), so "max N" on this machine measures its load, not the code. What
- * the load disturbs less, server CPU per delivered message, ours vs raw `ws` in the same runs:
- * 11.5 vs 10.3 µs at 100 clients, 6.1–7.2 vs 5.1–5.8 µs at 250, 6.1 vs 4.8 µs at 500: 1.1–1.3× the
- * floor (a whole core at those costs: ~890 clients for ours, ~1,040–1,170 for raw `ws`). 2,000 clients
- * means 360,000 relayed messages a second: at raw `ws`'s ~4.8 µs that is 1.7 cores, so 2,000 on one
- * core is out of reach even for the raw `ws` relay, let alone ours. Where our server's time goes in
- * the sending phase (CPU profile at 250 clients, the failing step, self time): socket writes 18 %
- * (one write per connection per tick: the framing batches a tick's messages), Node streams and
- * events 33 % (reads, write completion), the `ws` receiver 10 %, our code 26 % (SceneMultiplayer's
- * relay, the WebSocket plugin, GameServer ticks of 25 rooms), GC 2 %; raw `ws` spends its time in
- * `ws`'s Sender (a header buffer and two stream writes per message) and writev.
+ * Measured (Dec 2026), at load average ~5 on the 2 cores: raw `ws` max 500 clients (p99 tick 41.5 ms;
+ * at 1,000: p99 797 ms, 90 % delivered), ours max 250 (p99 14.6 ms; at 500: p99 68.2 ms, CPU p99 44.8
+ * ms, delivery 100 %; a lone 500 step a minute earlier passed at 44.2 ms): 50 % of the raw floor by
+ * "max N", the margin being our tick's spikes (the p50 tick is shorter than raw's: 2.6 vs 7.0 ms at
+ * 500, as our socket writes leave after the tick). Server CPU per delivered message, which the load
+ * disturbs least: ours 4.1 vs 3.75 µs at 500 clients, 4.5 vs 4.1 at 250 (1.09–1.11× the floor; 1.1–1.3×
+ * at load average 12–15, where both servers miss the tick target from 100–250 clients as ticks wait
+ * for the core). At those costs a whole core carries ~1,360 clients (ours) and ~1,480 (raw `ws`):
+ * 2,000 clients means 360,000 relayed messages a second, 1.35 cores at raw `ws`'s 3.75 µs, so 2,000 on
+ * one core is out of reach even for the raw `ws` relay. Where our server's time goes in the sending
+ * phase (CPU profile at 500 clients, the failing step, self time): socket writes 30 % (one write per
+ * connection per tick: the framing batches the tick's messages), Node streams and events 23 % (reads,
+ * write completion), our code 28 % (SceneTree/SceneMultiplayer relay 12 %, the WebSocket plugin's
+ * polls, puts and framing ~10 %, GameServer), the `ws` receiver 5 %, GC 3 %; raw `ws` spends its
+ * time in writev (52 %) and `ws`'s Sender (a header buffer and two stream writes per message). A room
+ * pinging its clients every 2 s made one write per client in one tick (the p99 tick): pings now go
+ * in the tick's batch too.
  */
 import { fork, type ChildProcess } from 'node:child_process';
 import { existsSync, rmSync, writeFileSync } from 'node:fs';
