@@ -43,7 +43,7 @@
  * one core is out of reach even for the raw `ws` relay. Where our server's time goes in the sending
  * phase (CPU profile at 500 clients, the failing step, self time): socket writes 30 % (one write per
  * connection per tick: the framing batches the tick's messages), Node streams and events 23 % (reads,
- * write completion), our code 28 % (SceneTree/SceneMultiplayer relay 12 %, the WebSocket plugin's
+ * write completion), our code 28 % (SceneTree/SceneMultiplayer relay ~12 %, the WebSocket plugin’s
  * polls, puts and framing ~10 %, GameServer), the `ws` receiver 5 %, GC 3 %; raw `ws` spends its
  * time in writev (52 %) and `ws`'s Sender (a header buffer and two stream writes per message). A room
  * pinging its clients every 2 s made one write per client in one tick (the p99 tick): pings now go
