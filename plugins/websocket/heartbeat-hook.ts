@@ -17,8 +17,8 @@ export interface WebSocketHeartbeat {
   ping(handle: SocketHandle): boolean;
   /** A pong arrived. */
   pong(): void;
-  /** Heartbeat of an OPEN connection every poll; false when the last ping went unanswered and `close()` was called. */
-  beat(intervalSeconds: number, handle: SocketHandle, close: () => void): boolean;
+  /** Heartbeat of an OPEN connection every poll; false when the last ping went unanswered and `peer.close(-1)` was called. */
+  beat(intervalSeconds: number, handle: SocketHandle, peer: { close(code: number): void }): boolean;
   /** The peer closed: no pong is awaited any more. */
   closed(): void;
   /** The peer is reused for a new connection: no ping pending, no RTT. */

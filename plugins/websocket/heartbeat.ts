@@ -44,13 +44,13 @@ export class Heartbeat implements WebSocketHeartbeat {
   }
 
   /** Sends the heartbeat ping; false when the last one went unanswered and the peer was closed. */
-  beat(intervalSeconds: number, handle: SocketHandle, close: () => void): boolean {
+  beat(intervalSeconds: number, handle: SocketHandle, peer: { close(code: number): void }): boolean {
     if (intervalSeconds <= 0) return true;
     const now = this.#clock.nowMs();
     if (now - this.#lastHeartbeat <= intervalSeconds * 1000) return true;
     if (this.#waiting) {
       this.#log.warn('WebSocket heartbeat: no pong received, closing.');
-      close();
+      peer.close(-1);
       return false;
     }
     if (handle.ping()) {

@@ -1,6 +1,8 @@
 import { ErrorCode, type Clock, type Logger } from '../../core/index.js';
 import { State, type WebSocketPeer } from './websocket-peer.js';
 
+const NONE: ReadonlyArray<[number, WebSocketPeer]> = [];
+
 interface PendingPeer {
   readonly time: number;
   readonly stream: unknown;
@@ -42,7 +44,8 @@ export class PendingPeers {
    * Advances every handshake; drops those past `timeoutMs` or failed (or all that complete while
    * `refusing`). Returns the peers that just opened and were sent their id (docs/wire/multiplayer.md §8.3), in order.
    */
-  poll(timeoutMs: number, refusing: boolean): Array<[id: number, ws: WebSocketPeer]> {
+  poll(timeoutMs: number, refusing: boolean): ReadonlyArray<[id: number, ws: WebSocketPeer]> {
+    if (this.#pending.size === 0) return NONE; // every tick of every idle server: no allocation
     const opened: Array<[number, WebSocketPeer]> = [];
     for (const [id, pending] of [...this.#pending]) {
       const ws = this.#advance(id, pending, timeoutMs, refusing);

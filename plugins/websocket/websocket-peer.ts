@@ -211,10 +211,7 @@ export class WebSocketPeer extends PacketPeerBase {
   poll(): void {
     if (this.#state === State.CLOSED) return;
     const conn = this.#conn;
-    if (
-      conn === null ||
-      (this.#state === State.OPEN && this.#heartbeat?.beat(this.#heartbeatInterval, conn.handle, () => this.close(-1)) === false)
-    )
+    if (conn === null || (this.#state === State.OPEN && this.#heartbeat?.beat(this.#heartbeatInterval, conn.handle, this) === false))
       return;
     const events = conn.events;
     let i = 0;

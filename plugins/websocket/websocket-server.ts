@@ -160,6 +160,7 @@ export class WebSocketServer implements WebSocketServerHalf {
   }
 
   #acceptStreams(): void {
+    if (this.#accepted.length === 0) return;
     const host = this.#host;
     for (const stream of this.#accepted.splice(0)) {
       if (host.peer.refuseNewConnections) {

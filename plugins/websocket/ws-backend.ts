@@ -1,5 +1,6 @@
 import { createServer as createHttpServer, type IncomingMessage, type Server as HttpServer } from 'node:http';
 import { createServer as createNetServer, Socket, type AddressInfo, type Server as NetServer } from 'node:net';
+import { randomFillSync } from 'node:crypto';
 import { checkServerIdentity, createServer as createTlsServer, type ConnectionOptions } from 'node:tls';
 import { WebSocket, WebSocketServer } from 'ws';
 import { ErrorCode, detachStream, type TLSOptions } from '../../core/index.js';
@@ -34,7 +35,7 @@ export const wsBackend: WebSocketBackend = {
     } catch (err) {
       return { error: ErrorCode.ERR_INVALID_PARAMETER, message: `Cannot connect: ${(err as Error).message}` };
     }
-    const handle = new WsHandle(ws, null);
+    const handle = new WsHandle(ws, null, true);
     ws.once('upgrade', (res: IncomingMessage) => {
       handle.socket = res.socket as Socket;
     });
@@ -157,62 +158,154 @@ function bindEvents(ws: WebSocket, sink: SocketSink): void {
   ws.on('close', onClose);
 }
 
-/** Corked bytes that trigger an immediate flush, so one tick cannot hide an unbounded backlog. */
-const CORK_FLUSH_BYTES = 16 * 1024;
+/** Framed bytes that trigger an immediate write, so one tick cannot hide an unbounded backlog. */
+const BATCH_FLUSH_BYTES = 16 * 1024;
+/** Smallest batch: sized by the connection's previous batch (pooled by Node below 4 KiB), never below this. */
+const BATCH_MIN_BYTES = 256;
+/** Messages larger than this skip the batch (no copy): the batch is written, then ws frames the message. */
+const BATCH_MAX_MESSAGE = 8 * 1024;
+const EMPTY = new Uint8Array(0);
+/** ws's readyState OPEN. */
+const OPEN = 1;
 /** `ws` send options, shared by every send (ws copies them). */
 const BINARY = { binary: true } as const;
 const TEXT = { binary: false } as const;
 
+/** Random masking keys for client frames (RFC 6455 §5.3), drawn from a pool as ws does. */
+const maskPool = Buffer.alloc(8192);
+let maskAt = maskPool.length;
+
 /**
- * One `ws` connection as a SocketHandle. Sends made in one tick leave in as few writes as possible:
- * the socket is corked on the first send and uncorked on the next tick (Node's idiom for batching
- * small writes), or at once past CORK_FLUSH_BYTES. Corked bytes are not "buffered" in Godot's sense:
- * they are about to be written. A class, not an object of closures: an idle server keeps one per client.
+ * One `ws` connection as a SocketHandle. The messages sent in one tick are framed (RFC 6455 §5.2:
+ * FIN, opcode, length, and on a client a masking key) into one buffer that leaves in one socket write
+ * on the next tick (or at once past BATCH_FLUSH_BYTES): no ws Sender, Buffer view, frame header or
+ * stream entry per message. Framing copies the message, so the caller may reuse its bytes at once.
+ * Nothing can reach the socket between a send and that write but ws's own control frames (a pong, a
+ * ping), which may come between messages; `close` and `terminate` write the batch first. Batched
+ * bytes are not "buffered" in Godot's sense: they are about to be written. A class, not an object of
+ * closures: an idle server keeps one per client (and no batch: it is dropped once written).
  */
 class WsHandle implements SocketHandle {
   /** Null on the server until the upgrade completes. */
   ws: WebSocket | null;
   /** Null on a client until the upgrade response names it. */
   socket: Socket | null;
-  #corked = 0;
-  #corking = false;
+  /** Client frames are masked. */
+  readonly #client: boolean;
+  #batch: Buffer | null = null;
+  #length = 0;
+  /** The previous batch's length: the next one starts at that size, so a steady connection rarely grows one. */
+  #lastLength = 0;
+  /** Messages in the batch, and the callback each reports to once it is written. */
+  #count = 0;
+  #onSent: (() => void) | undefined = undefined;
 
-  constructor(ws: WebSocket | null, socket: Socket | null) {
+  constructor(ws: WebSocket | null, socket: Socket | null, client: boolean) {
     this.ws = ws;
     this.socket = socket;
+    this.#client = client;
   }
 
+  /** Writes the batch (dropped, its callbacks run, if the connection is no longer open). */
   flush(): void {
-    if (!this.#corking) return;
-    this.#corking = false;
-    this.#corked = 0;
-    this.socket?.uncork();
+    const batch = this.#batch;
+    if (batch === null) return;
+    const length = this.#length;
+    const count = this.#count;
+    const onSent = this.#onSent;
+    this.#batch = null;
+    this.#lastLength = length;
+    this.#length = 0;
+    this.#count = 0;
+    this.#onSent = undefined;
+    const done =
+      onSent === undefined
+        ? undefined
+        : (): void => {
+            for (let i = 0; i < count; i++) onSent();
+          };
+    if (this.ws?.readyState !== OPEN || this.socket === null) done?.();
+    else this.socket.write(length === batch.length ? batch : batch.subarray(0, length), done);
   }
 
   send(data: Uint8Array, isString: boolean, onSent?: () => void): void {
     const w = this.ws;
     if (w === null) return;
-    const s = this.socket;
-    if (s !== null && !this.#corking) {
-      this.#corking = true;
-      s.cork();
-      process.nextTick(flushHandle, this);
+    if (w.readyState !== OPEN || this.socket === null) {
+      onSent?.(); // closing: dropped, as ws drops a send after close (without its error and tick)
+      return;
     }
-    if (!this.#corking) {
+    if (data.byteLength > BATCH_MAX_MESSAGE) {
+      this.flush();
       w.send(data, isString ? TEXT : BINARY, onSent);
       return;
     }
-    const before = w.bufferedAmount;
-    w.send(data, isString ? TEXT : BINARY, onSent);
-    this.#corked += w.bufferedAmount - before;
-    if (this.#corked >= CORK_FLUSH_BYTES) this.flush();
+    this.#frame(data, isString ? 0x81 : 0x82, onSent);
+  }
+
+  /** Frames one message (FIN + `opcode`) into the tick's batch. */
+  #frame(data: Uint8Array, opcode: number, onSent: (() => void) | undefined): void {
+    const size = data.byteLength;
+    const frame = (size < 126 ? 2 : 4) + (this.#client ? 4 : 0) + size;
+    let batch = this.#batch;
+    if (batch === null) {
+      batch = this.#batch = Buffer.allocUnsafe(Math.max(BATCH_MIN_BYTES, frame, Math.min(BATCH_FLUSH_BYTES, this.#lastLength)));
+      process.nextTick(flushHandle, this);
+    } else if (this.#length + frame > batch.length) {
+      if (this.#length + frame > BATCH_FLUSH_BYTES) {
+        this.flush();
+        this.#frame(data, opcode, onSent);
+        return;
+      }
+      const grown = Buffer.allocUnsafe(Math.min(BATCH_FLUSH_BYTES, Math.max(batch.length * 2, this.#length + frame)));
+      batch.copy(grown, 0, 0, this.#length);
+      batch = this.#batch = grown;
+    }
+    let at = this.#length;
+    batch[at++] = opcode;
+    const masked = this.#client ? 0x80 : 0;
+    if (size < 126) batch[at++] = masked | size;
+    else {
+      batch[at++] = masked | 126;
+      batch[at++] = size >> 8;
+      batch[at++] = size & 0xff;
+    }
+    if (this.#client) {
+      if (maskAt === maskPool.length) {
+        randomFillSync(maskPool);
+        maskAt = 0;
+      }
+      const m0 = maskPool[maskAt++]!;
+      const m1 = maskPool[maskAt++]!;
+      const m2 = maskPool[maskAt++]!;
+      const m3 = maskPool[maskAt++]!;
+      batch[at] = m0;
+      batch[at + 1] = m1;
+      batch[at + 2] = m2;
+      batch[at + 3] = m3;
+      at += 4;
+      let i = 0;
+      for (; i + 3 < size; i += 4) {
+        batch[at + i] = data[i]! ^ m0;
+        batch[at + i + 1] = data[i + 1]! ^ m1;
+        batch[at + i + 2] = data[i + 2]! ^ m2;
+        batch[at + i + 3] = data[i + 3]! ^ m3;
+      }
+      for (; i < size; i++) batch[at + i] = data[i]! ^ maskPool[maskAt - 4 + (i & 3)]!;
+    } else batch.set(data, at);
+    this.#length = at + size;
+    if (onSent !== undefined) {
+      this.#count++;
+      this.#onSent = onSent;
+    }
   }
 
   get bufferedAmount(): number {
-    return Math.max(0, (this.ws?.bufferedAmount ?? 0) - this.#corked);
+    return this.ws?.bufferedAmount ?? 0;
   }
 
   close(code: number, reason: string): void {
+    this.flush();
     this.ws?.close(code, reason);
   }
 
@@ -235,8 +328,11 @@ class WsHandle implements SocketHandle {
     this.socket?.setNoDelay(enabled);
   }
 
+  /** An empty ping frame, in the tick's batch: a server pinging every client costs no write per client. */
   ping(): boolean {
-    this.ws?.ping();
+    const w = this.ws;
+    if (w !== null && w.readyState === OPEN && this.socket !== null) this.#frame(EMPTY, 0x89, undefined);
+    else w?.ping();
     return true;
   }
 }
@@ -278,7 +374,7 @@ class Upgrader {
   }
 
   #track(socket: Socket, options: ServerAcceptOptions, sink: SocketSink): Pending {
-    const entry: Pending = { options, sink, handle: new WsHandle(null, socket) };
+    const entry: Pending = { options, sink, handle: new WsHandle(null, socket, false) };
     this.#pending.set(socket, entry);
     const onEarlyClose = (): void => sink.closed(false, 1006, '', 'the stream closed during the handshake');
     socket.once('close', onEarlyClose);

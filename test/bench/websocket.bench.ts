@@ -22,16 +22,30 @@
  * processes disturb less than the wall-clock rates (but still visibly on this 2-core machine).
  * Memory: heap + external bytes per idle connection with 1,000 clients, after a forced GC.
  *
+ * The server policy is installed (as GameServer does) for the whole program, so both ends count their
+ * traffic; the server's budgets are lifted. `CLIENTS=1,50` and `ROUNDS=9` (the defaults) can be set.
+ *
  * Target (issue #12): SceneMultiplayer RPCs ≥ 0.8× raw `ws` corked per batch; the summary line of each
- * part prints the ratio by rate and by CPU per message. Measured at load average 6–12 (1 client):
- * 0.71× by rate, 0.65× by CPU (was 0.40× by CPU before packets of 65 B – 1 KiB were carved out of
- * slabs: V8 gives every typed array over 64 B its own backing store, ~1 µs each, and each RPC made two,
- * the packet and the decoded PackedByteArray). WebSocketMultiplayerPeer alone is at 0.87–0.89×. Where
- * the RPC path's extra time goes (`node --cpu-prof --import tsx test/bench/websocket.bench.ts profile`,
- * self time, both ends): `ws` framing and parsing (Sender.frame 4.6 %, Receiver.startLoop 4.2 %,
- * writev 3.7 %, which raw ws pays too), GC 4.9 %, copyBytes 3.4 % (the packet and the argument copies),
- * decodeAndDecompressVariants 3.0 %, then SceneMultiplayer's poll/#send/#receive at ~1 % each: the rest
- * is spread over the RPC layer (encode, cache lookups, budgets, invoke), ~1 µs per message both ends.
+ * part prints the ratio by rate and by CPU per message. Measured at load average 12–14 (9 rounds):
+ * 1 client 0.59× by rate, 0.61× by CPU (2.55 vs 1.56 µs per message, both ends); 50 clients 0.55× /
+ * 0.52× (3.05 vs 1.58 µs). WebSocketMultiplayerPeer alone: 1.38× / 1.14× of corked `ws` with 1 client
+ * (1.37 µs), 0.82× / 0.68× with 50 (2.34 µs). What changed: the Node backend frames a tick's messages
+ * itself into one buffer and one socket write per connection (ws-backend.ts; no ws Sender, Buffer
+ * view, frame header and stream entry per message). In a paired run against the previous backend
+ * (ws-backend.ts of commit 5ca9cde, loaded as the peers' `backend`; load average 17–20, 5 rounds) the
+ * CPU per message fell from 1.77 to 1.31 µs (peer, 1 client), 2.98 to 2.27 (RPC, 1 client), 2.75 to
+ * 2.39 (peer, 50 clients), 4.16 to 3.35 (RPC, 50 clients).
+ *
+ * Where the RPC path's time goes now (`node --cpu-prof --import tsx test/bench/websocket.bench.ts
+ * profile 1`, self time of the work done inside the bench's poll/send loop, both ends; the `ws`
+ * receiver's parsing runs in socket callbacks and costs raw `ws` the same): GC 23 %, the Variant codec
+ * and packet building in core 25 % (decodeAndDecompressVariants 9.4 %, ByteWriter.toPacket 8.2 %,
+ * copyBytes 3.4 %), SceneMultiplayer/RPC/server policy 23 % (SceneRPCInterface#sendTo 2.7 %,
+ * SceneMultiplayer.poll 2.0 %, processRpc 1.9 %, …), the WebSocket plugin 18 % (WsHandle.send 9.0 %:
+ * framing and the client's masking; the polls and queues between the socket and SceneMultiplayer
+ * ~6 %: WebSocketPeer.poll 1.6, WebSocketServer.poll 1.5, PacketQueue push/shift 1.5, #drain 0.8),
+ * socket writes 2.7 %. The rest of the gap to 0.8× is SceneMultiplayer's
+ * RPC encode/decode and its garbage (~1 µs per message, both ends), not the transport.
  */
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
@@ -40,15 +54,18 @@ import type { Socket } from 'node:net';
 import { WebSocket, WebSocketServer } from 'ws';
 import { ConnectionStatus, ErrorCode, RPCMode, isPacket } from '../../core/index.js';
 import { WebSocketMultiplayerPeer } from '../../plugins/websocket/index.js';
-import { Node, type SceneMultiplayer, SceneTree, UNLIMITED } from '../../scenetree/index.js';
+import { Node, type SceneMultiplayer, SceneTree, UNLIMITED, installServerPolicy } from '../../scenetree/index.js';
 
 setFlagsFromString('--expose_gc');
+// A server runs with the server policy (GameServer installs it); the bench lifts its budgets below.
+// Installed once for the whole program, so the clients' SceneMultiplayers count their traffic too.
+installServerPolicy();
 const gc = runInNewContext('gc') as () => void;
 
 const PAYLOAD = 100;
 const TOTAL = 60_000;
 const BATCH = 200;
-const ROUNDS = 9;
+const ROUNDS = Number(process.env.ROUNDS ?? 9);
 const IDLE_CLIENTS = 1000;
 
 const turn = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
@@ -410,8 +427,8 @@ const fmt = (n: number, digits = 0): string => n.toLocaleString('en-US', { maxim
 async function main(parts: string[]): Promise<void> {
   if (parts.length === 0 || parts.includes('throughput')) await throughput();
   if (parts.length === 0 || parts.includes('memory')) await idleMemory();
-  // Only the RPC variant, 1 client, 10 times: for `node --cpu-prof --import tsx test/bench/websocket.bench.ts profile`.
-  if (parts.includes('profile')) for (let i = 0; i < 10; i++) await sceneMultiplayer(1);
+  // Only the RPC variant, 10 times (1 client, or `profile 50`): for `node --cpu-prof --import tsx test/bench/websocket.bench.ts profile`.
+  if (parts.includes('profile')) for (let i = 0; i < 10; i++) await sceneMultiplayer(Number(parts[parts.indexOf('profile') + 1] ?? 1));
 }
 
 const median = (xs: number[]): number => {
@@ -435,7 +452,7 @@ async function throughput(): Promise<void> {
     ['WebSocketMultiplayerPeer', multiplayerPeer],
     ['SceneMultiplayer RPC', sceneMultiplayer],
   ];
-  for (const clients of [1, 50]) {
+  for (const clients of (process.env.CLIENTS ?? '1,50').split(',').map(Number)) {
     const loadBefore = load();
     const rates = variants.map((): number[] => []);
     const cpu = variants.map((): number[] => []);

@@ -157,6 +157,67 @@ t.test('close(-1): messages sent earlier in the same tick still leave (sends are
   t.equal(client.getCloseCode(), -1, 'not a clean close');
 });
 
+/** Messages of every framing the batch writes (7- and 16-bit lengths, text), and some past the batch (> 8 KiB, ws frames those). */
+const FRAMING_SIZES = [0, 1, 125, 126, 127, 4093, 8192, 8193, 20_000, 65_535, 65_536, 70_000, 3];
+
+t.test(
+  'send: one tick of messages of every size and kind arrives whole and in order, both ways; the sender may reuse its bytes at once',
+  async (t) => {
+    const big = new WebSocketPeer();
+    big.inboundBufferSize = 1 << 20;
+    const { client, server } = await openPair(
+      t,
+      (p) => {
+        p.inboundBufferSize = 1 << 20;
+      },
+      big,
+    );
+    for (const [from, to] of [
+      [client, server],
+      [server, client],
+    ] as const) {
+      from.outboundBufferSize = 1 << 20;
+      const scratch = new Uint8Array(70_000);
+      const expected: string[] = [];
+      for (const [i, size] of FRAMING_SIZES.entries()) {
+        for (let k = 0; k < size; k++) scratch[k] = (k * 7 + i) & 0xff;
+        t.equal(from.putPacket(scratch.subarray(0, size)), ErrorCode.OK);
+        expected.push(`${size}:${Buffer.from(scratch.subarray(0, size)).toString('base64')}`);
+        scratch.fill(0xee); // reused before the tick ends: what was sent is what was passed
+        if (i === 4) {
+          t.equal(from.sendText('héllo'), ErrorCode.OK);
+          expected.push('text:héllo');
+        }
+      }
+      const got: string[] = [];
+      await pollUntil([client, server], () => {
+        for (let p = to.getPacket(); typeof p !== 'number'; p = to.getPacket()) {
+          got.push(to.wasStringPacket() ? `text:${text(p)}` : `${p.byteLength}:${Buffer.from(p).toString('base64')}`);
+        }
+        return got.length === expected.length;
+      });
+      t.same(got, expected, from === client ? 'client → server (masked frames)' : 'server → client');
+    }
+  },
+);
+
+t.test('send: a raw ws client reads the server batch as separate messages; a batch past 16 KiB is written early, in order', async (t) => {
+  const { url, peers } = await acceptServer(t);
+  const raw = new RawWebSocket(url);
+  const got: number[] = [];
+  raw.on('message', (data: Buffer) => got.push(data.length === 0 ? -1 : data[0]!));
+  t.teardown(() => raw.terminate());
+  await new Promise((r) => raw.once('open', r));
+  await pollUntil([{ poll: () => peers.forEach((p) => p.poll()) }], () => peers[0]?.getReadyState() === State.OPEN);
+  const server = peers[0]!;
+  for (let i = 0; i < 300; i++) t.equal(server.putPacket(new Uint8Array(100).fill(i & 0xff)), ErrorCode.OK); // ~30 KB
+  await pollUntil([server], () => got.length === 300);
+  t.same(
+    got,
+    Array.from({ length: 300 }, (_, i) => i & 0xff),
+  );
+});
+
 t.test('inboundBufferSize: a larger message closes with 1009 "Message too big", logged once', async (t) => {
   const logger = new MemoryLogger();
   const client = new WebSocketPeer({ logger });
