@@ -23,6 +23,19 @@ function pair(t: Tap): [WebRTCPeerConnection, WebRTCPeerConnection] {
 }
 type Tap = Parameters<Parameters<typeof t.test>[0]>[0];
 
+/** Two connected peer connections with one negotiated channel ("data", id 1) open on each side. */
+async function openChannelPair(
+  t: Tap,
+): Promise<{ a: WebRTCPeerConnection; b: WebRTCPeerConnection; ca: WebRTCDataChannel; cb: WebRTCDataChannel }> {
+  const [a, b] = pair(t);
+  wireSignaling(a, b);
+  const ca = a.createDataChannel('data', { negotiated: true, id: 1 })!;
+  const cb = b.createDataChannel('data', { negotiated: true, id: 1 })!;
+  a.createOffer();
+  await pollUntilDone([a, b], () => ca.getReadyState() === ChannelState.OPEN && cb.getReadyState() === ChannelState.OPEN);
+  return { a, b, ca, cb };
+}
+
 t.test('enums: Godot numbers', (t) => {
   t.same(ConnectionState, { NEW: 0, CONNECTING: 1, CONNECTED: 2, DISCONNECTED: 3, FAILED: 4, CLOSED: 5 });
   t.same(GatheringState, { NEW: 0, GATHERING: 1, COMPLETE: 2 });
@@ -134,12 +147,7 @@ t.test('signals fire only inside poll(); offer/answer/candidates connect two con
 });
 
 t.test('WebRTCDataChannel: binary and text packets, wasStringPacket, writeMode, empty packets', async (t) => {
-  const [a, b] = pair(t);
-  wireSignaling(a, b);
-  const ca = a.createDataChannel('data', { negotiated: true, id: 1 })!;
-  const cb = b.createDataChannel('data', { negotiated: true, id: 1 })!;
-  a.createOffer();
-  await pollUntilDone([a, b], () => ca.getReadyState() === ChannelState.OPEN && cb.getReadyState() === ChannelState.OPEN);
+  const { a, b, ca, cb } = await openChannelPair(t);
   t.equal(ca.writeMode, WriteMode.BINARY, 'binary by default');
   t.equal(ca.putPacket(Uint8Array.of(0, 1, 255)), ErrorCode.OK);
   t.equal(ca.putPacket(new Uint8Array(0)), ErrorCode.OK, 'empty packet');
@@ -159,12 +167,7 @@ t.test('WebRTCDataChannel: binary and text packets, wasStringPacket, writeMode, 
 });
 
 t.test('putPacket: the bytes are taken at once, order holds across binary, text and large messages', async (t) => {
-  const [a, b] = pair(t);
-  wireSignaling(a, b);
-  const ca = a.createDataChannel('data', { negotiated: true, id: 1 })!;
-  const cb = b.createDataChannel('data', { negotiated: true, id: 1 })!;
-  a.createOffer();
-  await pollUntilDone([a, b], () => ca.getReadyState() === ChannelState.OPEN && cb.getReadyState() === ChannelState.OPEN);
+  const { a, b, ca, cb } = await openChannelPair(t);
   // node-datachannel's backend sends small binary messages when the task ends: the caller's buffer
   // may change right after putPacket, and what is pending counts as buffered.
   const reused = Uint8Array.of(1, 1, 1);
