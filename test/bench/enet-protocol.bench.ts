@@ -13,7 +13,9 @@
  * epoch it opens (a lost epoch opener, as in enet.bench's unreliable row, without waiting for a
  * retransmission). Session 6, 3 alternating 2 s rounds against main (load 10.3-11.1), medians:
  * late opener 1.53 -> 1.32 µs CPU per packet with the parallel-array queue; unreliable 64 B 0.77 ->
- * 0.85, reliable 64 B 0.75 -> 0.83, 100 KiB 190 -> 198 µs (within the rounds' spread).
+ * 0.85, reliable 64 B 0.75 -> 0.83, 100 KiB 190 -> 198 µs (within the rounds' spread). A second
+ * run of 3 alternating rounds (load 9.5-11.2): late opener 1.60 -> 1.23, unreliable 0.72 -> 0.76,
+ * reliable 0.74 -> 0.73, 100 KiB 239 -> 192 µs.
  *
  * Baseline in the same run: `copy` is the bare work every implementation does per packet here
  * (copy the payload into a datagram, copy the datagram as the socket does, copy it out again).
