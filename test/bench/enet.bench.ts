@@ -67,6 +67,14 @@
  *     unreliable 64 B          302 k     28.6 k    56.8 k    0.09x              4.28x
  *     reliable 64 B            485 k     71.3 k    34.5 k    0.15x              5.70x
  *     100 KiB fragmented       34.2 MB/s 8.0 MB/s  2.6 MB/s  0.23x              8.11x (C 593+410 µs)
+ *   Session 6, later (pending unreliable packets in parallel arrays, flood CONNECTs ignored past
+ *   8 per source; 23:16-23:20 UTC, load 11.6-12.6), spin, 5 rounds:
+ *     unreliable 64 B          663 k     105 k     144 k     0.16x              6.13x
+ *     reliable 64 B            344 k     153 k     194 k     0.45x              1.78x
+ *     100 KiB fragmented       33.7 MB/s 18.6 MB/s 14.4 MB/s 0.55x              2.23x
+ *     floors: send 6.80 µs CPU per datagram, receive 15.8; our server under the C client 37.8 /
+ *     36.8 / 30.2 µs per datagram received (2.4x / 2.3x / 1.9x the receive floor); idle peer
+ *     11.6 kB RSS, 1.8 kB heap (C 307 B).
  *   Single reliable 64 B spin rounds of this session's code in the same hour (CPU per packet,
  *   C client echo): 1.66x and 0.93x in one, 7.14x and 0.34x in another. At this load neither the ratio nor the direction of a code change can be read
  *   from one run; the medians above are what the issue's targets are judged by, and they miss them.
@@ -100,8 +108,16 @@
  *   later unreliable packet waits in the channel's list as an IncomingCommand record (35 k of
  *   them, measured), up to maximumWaitingData. Profile: GC 20-44 %, queueIncomingCommand 19-25 %
  *   self (a record and a payload view per packet), (program) 15-20 %. A C server keeps up, so it
- *   rarely loses the epoch opener. Not fixed: a record-free queue for unreliable packets of a
- *   future epoch (flat arrays, like the dispatched-packet queue) is the next step.
+ *   rarely loses the epoch opener. Since the later session-6 change a channel's pending unreliable
+ *   packets sit in parallel arrays (channel.ts UnreliableQueue: epoch, sequence number, datagram,
+ *   offset, length, flags; a record only for a fragmented packet), with no payload view until one
+ *   is delivered; ordering, windows and maximumWaitingData are C's. enet-protocol.bench's
+ *   'unreliable 64 B, late opener' row (each epoch's opener arrives 8 steps late, so every packet in
+ *   between is queued) measures it without sockets: 1.53 -> 1.32 µs CPU per packet (medians of 3
+ *   alternating rounds against main at load 10-11; plain unreliable and reliable rows unchanged
+ *   within noise). The row above stays far from C because the drops themselves remain: the C
+ *   client outruns a JavaScript receive loop (our receive costs 2.4x node:dgram's floor per
+ *   datagram, and that floor alone is 15.8 µs against C's 0.59 µs per packet).
  * - Our server acknowledges fast once JavaScript sees a datagram: a probe around the socket in the
  *   bench's server loop (100 KiB from the C client) measured arrival -> acknowledgement sent at
  *   p50 0.01 ms, p99 1.0 ms, max 24 ms, while the loop's 1 ms wait came back after p50 0.06 ms,
@@ -125,7 +141,13 @@
  *   buffer (unreliable: 99 k -> 372 k packets delivered in 3 s in that A/B). Earlier: Array#shift
  *   drains, nextTick per send, closures per ack, Buffer#slice per payload, context per command,
  *   the old harness's O(n) libenet queue walk.
- * - Not done: the record-free future-epoch queue above; a wait primitive in the library
+ * - 100 KiB: acknowledgements are already batched as C batches them (every ACK a service call owes
+ *   goes out in one datagram per peer, up to the MTU): 157 k datagrams received against 15.4 k sent
+ *   in the profile above, so the ack datagram count follows how often the application services, not
+ *   the protocol. addFragment's final buffer is zero-filled by the allocation; skipping that would
+ *   save a memset of the packet (a few % of its 200-300 µs) but needs a check that the fragments
+ *   tile the packet, or a hostile peer gets uninitialised memory delivered: not done.
+ * - Not done: a wait primitive in the library
  *   (applications and this bench wrap the socket to sleep until a datagram arrives); an RTT
  *   sample for unreliable-only streams (a wire-level divergence from ENet); eager reassembly
  *   buffers (would let a hostile peer reserve declared sizes again); recvmmsg/sendmmsg (Node has

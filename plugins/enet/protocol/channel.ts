@@ -47,6 +47,82 @@ export interface IncomingCommand {
   flags: number;
 }
 
+/**
+ * A channel's pending unreliable packets (ENetChannel's incomingUnreliableCommands), ordered by
+ * (reliable sequence number, unreliable sequence number), in parallel arrays: one slot per packet in
+ * each, no record object. An unfragmented packet is kept as its datagram, start and length (a view is
+ * made only if it is delivered); a fragmented one keeps its reassembly record in `record`. When the
+ * reliable packet opening an epoch is lost, every later packet of the channel waits here until the
+ * retransmission arrives (tens of thousands at high rates), so the entries cost only array slots.
+ */
+export class UnreliableQueue {
+  /** Reliable sequence number (epoch) of each entry. */
+  readonly rsn: number[] = [];
+  /** Unreliable sequence number (or a fragment's start sequence number) of each entry. */
+  readonly useq: number[] = [];
+  /** The datagram holding an unfragmented packet; unused (an empty array) for a fragmented one. */
+  readonly buf: Uint8Array[] = [];
+  /** The packet's offset in `buf`. */
+  readonly start: number[] = [];
+  /** The packet's length (for a fragmented one its declared length): what totalWaitingData counts. */
+  readonly length: number[] = [];
+  readonly flags: number[] = [];
+  /** The reassembly record of a fragmented packet, null for an unfragmented one. */
+  readonly record: Array<IncomingCommand | null> = [];
+
+  get size(): number {
+    return this.rsn.length;
+  }
+
+  /** Inserts an entry at `at` (mostly the end: packets arrive in order, and push builds no result array). */
+  insert(
+    at: number,
+    rsn: number,
+    useq: number,
+    buf: Uint8Array,
+    start: number,
+    length: number,
+    flags: number,
+    record: IncomingCommand | null,
+  ): void {
+    if (at === this.rsn.length) {
+      this.rsn.push(rsn);
+      this.useq.push(useq);
+      this.buf.push(buf);
+      this.start.push(start);
+      this.length.push(length);
+      this.flags.push(flags);
+      this.record.push(record);
+    } else {
+      this.rsn.splice(at, 0, rsn);
+      this.useq.splice(at, 0, useq);
+      this.buf.splice(at, 0, buf);
+      this.start.splice(at, 0, start);
+      this.length.splice(at, 0, length);
+      this.flags.splice(at, 0, flags);
+      this.record.splice(at, 0, record);
+    }
+  }
+
+  /** Moves entry `from` to slot `to` (`to` <= `from`; compaction in place). */
+  move(from: number, to: number): void {
+    if (from === to) return;
+    this.rsn[to] = this.rsn[from]!;
+    this.useq[to] = this.useq[from]!;
+    this.buf[to] = this.buf[from]!;
+    this.start[to] = this.start[from]!;
+    this.length[to] = this.length[from]!;
+    this.flags[to] = this.flags[from]!;
+    this.record[to] = this.record[from]!;
+  }
+
+  /** Keeps the first `n` entries. */
+  truncate(n: number): void {
+    this.rsn.length = this.useq.length = this.buf.length = this.start.length = n;
+    this.length.length = this.flags.length = this.record.length = n;
+  }
+}
+
 /** One channel of a peer (ENetChannel). */
 export class Channel {
   constructor(readonly id: number) {}
@@ -59,7 +135,7 @@ export class Channel {
   incomingReliableSequenceNumber = 0;
   incomingUnreliableSequenceNumber = 0;
   readonly incomingReliableCommands: IncomingCommand[] = [];
-  readonly incomingUnreliableCommands: IncomingCommand[] = [];
+  readonly incomingUnreliableCommands = new UnreliableQueue();
 
   /** The reliable-window counters, created lazily (idle peers with 255 channels stay small). */
   windows(): Uint16Array {

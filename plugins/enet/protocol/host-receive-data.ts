@@ -71,8 +71,7 @@ function handleSend(ctx: CommandContext, lengthAt: number, useq: number, flags: 
   const channel = dataChannel(ctx);
   const end = payloadEnd(ctx, lengthAt);
   if (channel === null || end < 0) return -1;
-  const data = payloadView(ctx, ctx.end, end);
-  const r = queueIncomingCommand(ctx.peer!, channel, ctx.command, ctx.seq, useq, data, flags, 0);
+  const r = queueIncomingCommand(ctx.peer!, channel, ctx.command, ctx.seq, useq, ctx.data, ctx.end, end - ctx.end, flags, 0);
   return r === 'error' ? -1 : end;
 }
 
@@ -95,8 +94,7 @@ function handleSendUnsequenced(ctx: CommandContext): number {
   } else if (peer.unsequencedWindow[index >>> 5]! & (1 << (index & 31))) {
     return bounds[1];
   }
-  const data = payloadView(ctx, bounds[0], bounds[1]);
-  const r = queueIncomingCommand(peer, channel, ctx.command, 0, 0, data, PacketFlag.UNSEQUENCED, 0);
+  const r = queueIncomingCommand(peer, channel, ctx.command, 0, 0, ctx.data, bounds[0], bounds[1] - bounds[0], PacketFlag.UNSEQUENCED, 0);
   if (r === 'error') return -1;
   peer.unsequencedWindow[index >>> 5]! |= 1 << (index & 31);
   return bounds[1];
@@ -134,6 +132,7 @@ function handleSendFragment(ctx: CommandContext, reliable: boolean): number {
     return -1;
   }
   let entry = reliable ? findReliableFragmentStart(channel, start) : findUnreliableFragmentStart(channel, seq, start);
+  if (entry === null) return -1; // an unfragmented packet with that (seq, start): ENet's "not a fragment" error
   if (entry !== undefined) {
     if (
       entry.fragmentCount !== fragmentCount ||
@@ -146,9 +145,9 @@ function handleSendFragment(ctx: CommandContext, reliable: boolean): number {
     if (peer.totalWaitingData + totalLength > ctx.host.maximumWaitingData) return -1;
     const command = reliable ? ctx.command : Command.SEND_UNRELIABLE_FRAGMENT;
     const flags = reliable ? PacketFlag.RELIABLE : PacketFlag.UNRELIABLE_FRAGMENT;
-    const r = queueIncomingCommand(peer, channel, command, seq, start, ctx.data, flags, fragmentCount, totalLength);
+    const r = queueIncomingCommand(peer, channel, command, seq, start, ctx.data, 0, 0, flags, fragmentCount, totalLength);
     if (r === 'error') return -1;
-    if (r === 'discard' || r === 'delivered') return bounds[1];
+    if (typeof r === 'string') return bounds[1];
     entry = r;
   }
   if (entry.fragmentsRemaining <= 0) return bounds[1];

@@ -182,6 +182,13 @@ function nextSession(requested: number, fallback: number, current: number): numb
   return s;
 }
 
+/**
+ * The most CONNECTs a source (address and port) may have sent in the host's counting window (10 s)
+ * for one of them to take a half-open handshake's slot on a full host. An ENet client retransmits its
+ * CONNECT at 0.5, 1.5, 3.5 and 7.5 s, so an honest source sends at most five per attempt.
+ */
+const EVICTING_CONNECTS = 8;
+
 /** Accepts a CONNECT into a free slot and queues VERIFY_CONNECT. Godot: enet_protocol_handle_connect. */
 function handleConnect(ctx: CommandContext, address: string, port: number): Peer | null {
   const { host, view, at } = ctx;
@@ -207,7 +214,11 @@ function handleConnect(ctx: CommandContext, address: string, port: number): Peer
   if (duplicates >= host.duplicatePeers) return null;
   const source = host.countConnect(address, port);
   if (free === null) {
-    if (victim === null) return null;
+    // A source that sent more CONNECTs lately than an honest client's attempt and retries takes no
+    // slot from anyone: its CONNECT is ignored, as ENet ignores every CONNECT while full. This keeps a
+    // flood cheap to absorb (no eviction, no VERIFY_CONNECT to send), so the host reaches an honest
+    // CONNECT queued behind it sooner (the socket hands over a few dozen datagrams per event-loop turn).
+    if (victim === null || source.endpoint.connects > EVICTING_CONNECTS) return null;
     // Divergence from ENet: a full host gives the slot of a half-open handshake (a CONNECT answered,
     // its VERIFY_CONNECT not yet acknowledged) to the newcomer. ENet ignores CONNECTs while full, so
     // forged CONNECTs that are never acknowledged hold every slot until they time out and an honest

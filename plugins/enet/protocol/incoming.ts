@@ -2,23 +2,29 @@
  * Receive-side ordering: queueing reliable, unreliable and unsequenced data, reassembly
  * bookkeeping and in-order dispatch (docs/wire/enet.md §9.2, §10, §11, §12.3).
  */
-import { type Channel, inReceiveWindow, type IncomingCommand } from './channel.js';
+import { type Channel, inReceiveWindow, type IncomingCommand, type UnreliableQueue } from './channel.js';
 import { Command, COMMAND_MASK, PeerState } from './protocol.js';
 import type { Peer } from './peer.js';
 
 /**
- * Outcome of queueing: the command record, 'delivered' (handed to the application at once, no
- * record), 'discard' (ignored but acknowledged) or 'error'.
+ * Outcome of queueing: the command record (a reliable or fragmented packet), 'queued' (an unfragmented
+ * unreliable packet waiting in the channel's queue, which keeps no record), 'delivered' (handed to the
+ * application at once, no record), 'discard' (ignored but acknowledged) or 'error'.
  */
-export type QueueResult = IncomingCommand | 'delivered' | 'discard' | 'error';
+export type QueueResult = IncomingCommand | 'queued' | 'delivered' | 'discard' | 'error';
 
 const NO_DATA = new Uint8Array(0);
 
+/** `length` bytes of `buf` from `start`, as a plain view (no copy). */
+function view(buf: Uint8Array, start: number, length: number): Uint8Array {
+  return new Uint8Array(buf.buffer, buf.byteOffset + start, length);
+}
+
 /**
- * Queues a received data command on `channel`. `data` is the payload of a whole packet; for a
- * fragmented packet (`fragmentCount` > 0) it is ignored and `totalLength` is the declared length:
- * the fragments are collected by `addFragment`. Godot: enet_peer_queue_incoming_command
- * (thirdparty/enet/peer.c).
+ * Queues a received data command on `channel`. The payload of a whole packet is `length` bytes of
+ * `buf` (the datagram) from `start`; for a fragmented packet (`fragmentCount` > 0) it is ignored and
+ * `totalLength` is the declared length: the fragments are collected by `addFragment`. Godot:
+ * enet_peer_queue_incoming_command (thirdparty/enet/peer.c).
  */
 export function queueIncomingCommand(
   peer: Peer,
@@ -26,80 +32,98 @@ export function queueIncomingCommand(
   command: number,
   seq: number,
   useq: number,
-  data: Uint8Array,
+  buf: Uint8Array,
+  start: number,
+  length: number,
   flags: number,
   fragmentCount: number,
-  totalLength = data.length,
+  totalLength = length,
 ): QueueResult {
   if (peer.state === PeerState.DISCONNECT_LATER) return fragmentCount > 0 ? 'error' : 'discard';
   const number = command & COMMAND_MASK;
   if (number !== Command.SEND_UNSEQUENCED && !inReceiveWindow(channel, seq)) return fragmentCount > 0 ? 'error' : 'discard';
-  let list: IncomingCommand[];
+  const fragmented = fragmentCount > 0;
   let at: number;
   if (number === Command.SEND_RELIABLE || number === Command.SEND_FRAGMENT) {
-    if (seq === channel.incomingReliableSequenceNumber) return fragmentCount > 0 ? 'error' : 'discard';
-    list = channel.incomingReliableCommands;
-    at = reliableInsertIndex(channel, list, seq);
+    if (seq === channel.incomingReliableSequenceNumber) return fragmented ? 'error' : 'discard';
+    at = reliableInsertIndex(channel, channel.incomingReliableCommands, seq);
     if (at < 0) return 'discard';
   } else if (number === Command.SEND_UNRELIABLE || number === Command.SEND_UNRELIABLE_FRAGMENT) {
     if (seq === channel.incomingReliableSequenceNumber && useq <= channel.incomingUnreliableSequenceNumber) return 'discard';
-    list = channel.incomingUnreliableCommands;
-    at = unreliableInsertIndex(channel, list, seq, useq);
+    at = unreliableInsertIndex(channel, channel.incomingUnreliableCommands, seq, useq);
     if (at < 0) return 'discard';
   } else if (number === Command.SEND_UNSEQUENCED) {
-    list = channel.incomingUnreliableCommands;
-    at = list.length;
+    at = 0;
   } else {
     return 'discard';
   }
   if (peer.totalWaitingData >= peer.host.maximumWaitingData && !unblocksUnreliable(channel, number, seq)) return 'error';
-  const fragmented = fragmentCount > 0;
-  if (!fragmented && list.length === 0) {
+  if (number === Command.SEND_UNSEQUENCED) {
+    // Divergence from ENet: unsequenced packets are handed over at once instead of waiting behind
+    // sequenced entries of a future reliable epoch in the shared list (docs/wire/enet.md §11 "immediately").
+    peer.totalWaitingData += length;
+    deliverPacket(peer, channel, view(buf, start, length), flags);
+    return 'delivered';
+  }
+  if (number === Command.SEND_RELIABLE || number === Command.SEND_FRAGMENT) {
+    const list = channel.incomingReliableCommands;
     // The next packet in order with nothing queued ahead of it is handed over at once, without a
     // record: what queueing it and dispatching the list below would do, minus the allocation.
-    if (number === Command.SEND_RELIABLE && seq === ((channel.incomingReliableSequenceNumber + 1) & 0xffff)) {
-      peer.totalWaitingData += totalLength;
+    if (!fragmented && list.length === 0 && seq === ((channel.incomingReliableSequenceNumber + 1) & 0xffff)) {
+      peer.totalWaitingData += length;
       channel.incomingReliableSequenceNumber = seq;
       channel.incomingUnreliableSequenceNumber = 0;
-      deliverPacket(peer, channel, data, flags);
-      if (channel.incomingUnreliableCommands.length > 0) dispatchIncomingUnreliableCommands(peer, channel);
+      deliverPacket(peer, channel, view(buf, start, length), flags);
+      if (channel.incomingUnreliableCommands.size > 0) dispatchIncomingUnreliableCommands(peer, channel);
       return 'delivered';
     }
-    if (number === Command.SEND_UNRELIABLE && seq === channel.incomingReliableSequenceNumber) {
-      peer.totalWaitingData += totalLength;
-      channel.incomingUnreliableSequenceNumber = useq & 0xffff;
-      deliverPacket(peer, channel, data, flags);
-      return 'delivered';
-    }
+    const incoming = record(command, seq, 0, fragmented ? NO_DATA : view(buf, start, length), flags, fragmentCount, totalLength);
+    peer.totalWaitingData += totalLength;
+    // Mostly appended (packets arrive in order): push, where splice would also build a result array.
+    if (at === list.length) list.push(incoming);
+    else list.splice(at, 0, incoming);
+    dispatchIncomingReliableCommands(peer, channel);
+    return incoming;
+  }
+  const queue = channel.incomingUnreliableCommands;
+  if (!fragmented && queue.size === 0 && seq === channel.incomingReliableSequenceNumber) {
+    peer.totalWaitingData += length;
+    channel.incomingUnreliableSequenceNumber = useq & 0xffff;
+    deliverPacket(peer, channel, view(buf, start, length), flags);
+    return 'delivered';
   }
   // Divergence from ENet: a fragmented packet's buffer is not allocated when its first fragment
   // arrives (ENet mallocs the declared length, up to 32 MiB, at once) but when its last one does.
-  const incoming: IncomingCommand = {
+  const incoming = fragmented ? record(command, seq, useq, NO_DATA, flags, fragmentCount, totalLength) : null;
+  peer.totalWaitingData += totalLength;
+  queue.insert(at, seq, useq & 0xffff, fragmented ? NO_DATA : buf, start, totalLength, flags, incoming);
+  dispatchIncomingUnreliableCommands(peer, channel);
+  return incoming ?? 'queued';
+}
+
+function record(
+  command: number,
+  seq: number,
+  useq: number,
+  data: Uint8Array,
+  flags: number,
+  fragmentCount: number,
+  totalLength: number,
+): IncomingCommand {
+  const fragmented = fragmentCount > 0;
+  return {
     command,
     reliableSequenceNumber: seq,
     unreliableSequenceNumber: useq & 0xffff,
     fragmentCount,
     fragmentsRemaining: fragmentCount,
     fragments: fragmented ? new Uint32Array((fragmentCount + 31) >>> 5) : null,
-    data: fragmented ? NO_DATA : data,
+    data,
     totalLength,
     pieces: fragmented ? [] : null,
     pieceOffsets: fragmented ? [] : null,
     flags,
   };
-  peer.totalWaitingData += totalLength;
-  if (number === Command.SEND_UNSEQUENCED) {
-    // Divergence from ENet: unsequenced packets are handed over at once instead of waiting behind
-    // sequenced entries of a future reliable epoch in the shared list (docs/wire/enet.md §11 "immediately").
-    deliver(peer, channel, incoming);
-    return incoming;
-  }
-  // Mostly appended (packets arrive in order): push, where splice would also build a result array.
-  if (at === list.length) list.push(incoming);
-  else list.splice(at, 0, incoming);
-  if (list === channel.incomingReliableCommands) dispatchIncomingReliableCommands(peer, channel);
-  else dispatchIncomingUnreliableCommands(peer, channel);
-  return incoming;
 }
 
 /**
@@ -112,11 +136,11 @@ export function queueIncomingCommand(
  * the limit allows queueing again.
  */
 function unblocksUnreliable(channel: Channel, number: number, seq: number): boolean {
-  const head = channel.incomingUnreliableCommands[0];
+  const queue = channel.incomingUnreliableCommands;
   return (
     number === Command.SEND_RELIABLE &&
-    head !== undefined &&
-    head.reliableSequenceNumber === seq &&
+    queue.size > 0 &&
+    queue.rsn[0] === seq &&
     seq === ((channel.incomingReliableSequenceNumber + 1) & 0xffff)
   );
 }
@@ -138,16 +162,16 @@ function reliableInsertIndex(channel: Channel, list: IncomingCommand[], seq: num
   return i;
 }
 
-function unreliableInsertIndex(channel: Channel, list: IncomingCommand[], seq: number, useq: number): number {
+function unreliableInsertIndex(channel: Channel, queue: UnreliableQueue, seq: number, useq: number): number {
   const d = ahead(channel, seq);
-  let i = list.length;
+  let i = queue.size;
   while (i > 0) {
-    const prev = list[i - 1]!;
-    const other = ahead(channel, prev.reliableSequenceNumber);
+    const other = ahead(channel, queue.rsn[i - 1]!);
     if (other < d) break;
     if (other === d) {
-      if (prev.unreliableSequenceNumber === useq) return -1;
-      if (prev.unreliableSequenceNumber < useq) break;
+      const prev = queue.useq[i - 1]!;
+      if (prev === useq) return -1;
+      if (prev < useq) break;
     }
     i--;
   }
@@ -161,12 +185,15 @@ export function findReliableFragmentStart(channel: Channel, start: number): Inco
   return undefined;
 }
 
-/** Finds a pending unreliable reassembly entry by (reliable seq, start seq). */
-export function findUnreliableFragmentStart(channel: Channel, seq: number, start: number): IncomingCommand | undefined {
-  const list = channel.incomingUnreliableCommands;
-  for (let i = list.length - 1; i >= 0; i--) {
-    const c = list[i]!;
-    if (c.reliableSequenceNumber === seq && c.unreliableSequenceNumber === start) return c;
+/**
+ * Finds a pending unreliable entry by (reliable seq, start seq): its reassembly record, null when
+ * the entry is an unfragmented packet (a fragment naming it is an error, as in ENet), undefined
+ * when there is none.
+ */
+export function findUnreliableFragmentStart(channel: Channel, seq: number, start: number): IncomingCommand | null | undefined {
+  const queue = channel.incomingUnreliableCommands;
+  for (let i = queue.size - 1; i >= 0; i--) {
+    if (queue.rsn[i] === seq && queue.useq[i] === start) return queue.record[i]!;
   }
   return undefined;
 }
@@ -186,8 +213,8 @@ export function dispatchIncomingReliableCommands(peer: Peer, channel: Channel): 
   if (n === 0) return;
   channel.incomingUnreliableSequenceNumber = 0;
   const done = list.splice(0, n);
-  for (const c of done) deliver(peer, channel, c);
-  if (channel.incomingUnreliableCommands.length > 0) dispatchIncomingUnreliableCommands(peer, channel);
+  for (const c of done) deliverPacket(peer, channel, c.data, c.flags);
+  if (channel.incomingUnreliableCommands.size > 0) dispatchIncomingUnreliableCommands(peer, channel);
 }
 
 /**
@@ -196,48 +223,41 @@ export function dispatchIncomingReliableCommands(peer: Peer, channel: Channel): 
  * future epoch wait. Godot: enet_peer_dispatch_incoming_unreliable_commands.
  */
 export function dispatchIncomingUnreliableCommands(peer: Peer, channel: Channel): void {
-  const list = channel.incomingUnreliableCommands;
+  const queue = channel.incomingUnreliableCommands;
+  const size = queue.size;
+  const current = channel.incomingReliableSequenceNumber;
   // Fast path: the head waits for a future reliable epoch, so nothing can move (the C library
   // also stops its walk there); avoids rebuilding a long pending list on every arrival.
-  const head = list[0];
-  if (
-    head === undefined ||
-    (head.reliableSequenceNumber !== channel.incomingReliableSequenceNumber && inReceiveWindow(channel, head.reliableSequenceNumber))
-  ) {
-    return;
-  }
+  if (size === 0 || (queue.rsn[0] !== current && inReceiveWindow(channel, queue.rsn[0]!))) return;
   // Compacted in place (kept entries move down over consumed ones): this runs once per arriving
   // unreliable packet, so it allocates nothing.
   let kept = 0;
   let i = 0;
-  for (; i < list.length; i++) {
-    const c = list[i]!;
-    if (c.reliableSequenceNumber === channel.incomingReliableSequenceNumber) {
-      if (c.fragmentsRemaining <= 0) {
-        channel.incomingUnreliableSequenceNumber = c.unreliableSequenceNumber;
-        deliver(peer, channel, c);
+  for (; i < size; i++) {
+    const rsn = queue.rsn[i]!;
+    if (rsn === current) {
+      const incoming = queue.record[i]!;
+      if (incoming === null || incoming.fragmentsRemaining <= 0) {
+        channel.incomingUnreliableSequenceNumber = queue.useq[i]!;
+        const data = incoming === null ? view(queue.buf[i]!, queue.start[i]!, queue.length[i]!) : incoming.data;
+        deliverPacket(peer, channel, data, queue.flags[i]!);
       } else {
-        list[kept++] = c;
+        queue.move(i, kept++);
       }
-    } else if (inReceiveWindow(channel, c.reliableSequenceNumber)) {
+    } else if (inReceiveWindow(channel, rsn)) {
       break;
     } else {
-      forget(peer, c);
+      forget(peer, queue, i);
     }
   }
   // Incomplete fragments overtaken by a delivered packet are stale.
-  const current = channel.incomingReliableSequenceNumber;
   let n = 0;
   for (let k = 0; k < kept; k++) {
-    const c = list[k]!;
-    if (c.reliableSequenceNumber === current && c.unreliableSequenceNumber <= channel.incomingUnreliableSequenceNumber) {
-      forget(peer, c);
-    } else {
-      list[n++] = c;
-    }
+    if (queue.rsn[k] === current && queue.useq[k]! <= channel.incomingUnreliableSequenceNumber) forget(peer, queue, k);
+    else queue.move(k, n++);
   }
-  for (; i < list.length; i++) list[n++] = list[i]!;
-  list.length = n;
+  for (; i < size; i++) queue.move(i, n++);
+  queue.truncate(n);
 }
 
 /**
@@ -281,22 +301,19 @@ function release(host: Peer['host'], entry: IncomingCommand): void {
   entry.pieces = entry.pieceOffsets = null;
 }
 
-/** Drops a queued entry that will never be delivered, returning what it held. */
-function forget(peer: Peer, c: IncomingCommand): void {
-  peer.totalWaitingData -= c.totalLength;
-  release(peer.host, c);
+/** Drops entry `i` of `queue`, which will never be delivered, returning what it held. */
+function forget(peer: Peer, queue: UnreliableQueue, i: number): void {
+  peer.totalWaitingData -= queue.length[i]!;
+  const incoming = queue.record[i];
+  if (incoming) release(peer.host, incoming);
 }
 
 /** Returns the buffered fragment bytes of every pending reassembly of `channels` to the host (peer reset). */
 export function releaseReassemblies(peer: Peer, channels: readonly Channel[]): void {
   for (const channel of channels) {
     for (const c of channel.incomingReliableCommands) release(peer.host, c);
-    for (const c of channel.incomingUnreliableCommands) release(peer.host, c);
+    for (const c of channel.incomingUnreliableCommands.record) if (c !== null) release(peer.host, c);
   }
-}
-
-function deliver(peer: Peer, channel: Channel, c: IncomingCommand): void {
-  deliverPacket(peer, channel, c.data, c.flags);
 }
 
 function deliverPacket(peer: Peer, channel: Channel, data: Uint8Array, flags: number): void {

@@ -163,3 +163,31 @@ t.test('CONNECT flood: 4,096 forged CONNECTs from 64 sockets; an honest client s
   t.ok(server.evictedHandshakes > 0, `forged handshakes were evicted (${server.evictedHandshakes})`);
   t.equal(log.at(LogLevel.WARN).filter((r) => r.message.includes('unfinished handshake')).length, 1, 'logged once');
 });
+
+t.test('CONNECT flood: a full host gives no slot to a source past 8 recent CONNECTs (no eviction, no VERIFY_CONNECT)', async (t) => {
+  const w = new MemoryWorld(12, { latencyMs: 1 });
+  t.teardown(() => w.destroy());
+  const server = w.host({ peerCount: 2, logger: new MemoryLogger() }, '10.0.0.1');
+  const attacker = w.network.bind('10.0.0.66', 0);
+  let answers = 0;
+  attacker.setReceiver(() => answers++);
+  // One forged CONNECT (fresh connect id) per millisecond from one socket: the first two take the
+  // free slots, the next six (the source's 3rd to 8th CONNECTs) evict each other's handshakes, the
+  // rest are ignored as a full ENet host ignores every CONNECT.
+  for (let id = 1; id <= 20; id++) {
+    attacker.send(forgedConnect(id), '10.0.0.1', 7000);
+    w.step(1);
+  }
+  w.step(5);
+  t.equal(server.evictedHandshakes, 6, 'only the source’s first 8 CONNECTs took a slot');
+  t.equal(answers, 8, 'and only those were answered with a VERIFY_CONNECT');
+  t.equal(server.peers.filter((p) => p.state === PeerState.ACKNOWLEDGING_CONNECT).length, 2, 'the host is still full');
+
+  const honest = w.host({ peerCount: 1 }, '10.0.0.66'); // same address, its own port
+  honest.connect('10.0.0.1', 7000, 2, 0);
+  t.ok(
+    w.run(() => honest.peers[0]!.state === PeerState.CONNECTED && w.of(server, HostEventType.CONNECT).length === 1, 1000),
+    'a source with few CONNECTs still takes a half-open slot and connects',
+  );
+  t.equal(server.evictedHandshakes, 7, 'by evicting one forged handshake');
+});
