@@ -31,7 +31,13 @@
  * and so is the server CPU per delivered message (all of it: ticks, socket I/O, GC), the figure the
  * load disturbs least, with the clients a whole core would carry at that cost.
  *
- * Measured (Dec 2026), at load average ~5 on the 2 cores: raw `ws` max 500 clients (p99 tick 41.5 ms;
+ * Measured on a quiet machine (Dec 2026, load average 1.3–2.2): ours max 500 (p99 tick 17.2 ms), raw `ws`
+ * max 1,000 (p99 44.0 ms). At 1,000 clients ours has the shorter median tick (4.9 vs 18.6 ms) and about
+ * the same server CPU per delivered message (4.92 vs 4.71 µs; 4.11 vs 3.95 in a second run, p99 59.6 ms),
+ * but occasional long ticks (p99 97 ms, max 150 ms; CPU, not waiting: CPU p99 96 ms) put it over the
+ * target. Its profile at 1,000 (sending phase, self time): socket writes (`writeBuffer`) 18 % of the
+ * process, GC 1 %, idle 52 %; which ticks run long, and why, is not yet found.
+ * Measured earlier (Dec 2026), at load average ~5 on the 2 cores: raw `ws` max 500 clients (p99 tick 41.5 ms;
  * at 1,000: p99 797 ms, 90 % delivered), ours max 250 (p99 14.6 ms; at 500: p99 68.2 ms, CPU p99 44.8
  * ms, delivery 100 %; a lone 500 step a minute earlier passed at 44.2 ms): 50 % of the raw floor by
  * "max N", the margin being our tick's spikes (the p50 tick is shorter than raw's: 2.6 vs 7.0 ms at
