@@ -18,7 +18,7 @@
  * what limits a step. Each bot broadcasts a 33-byte RAW packet (in a 39-byte RELAY) at 20 Hz and, once
  * a second, pings one room mate (relayed there and back: the RTT). Delivery is what room mates received
  * of what was broadcast, counted after a 1 s drain. A step is bounded: the processes must start within
- * 20 s, the bots connect within 8 s, then send for `seconds`; the ramp of a server stops at its first
+ * 20 s, the bots connect within 8 s, then send for `seconds` after a warm-up second that the tick timing leaves out (WARMUP_S); the ramp of a server stops at its first
  * step that misses a target, and the run when both have. The line before the last is
  * `raw ws: max <N> clients …`, the last `ccu: max <N> clients at p99 tick <ms> ms, delivery <pct>%`.
  *
@@ -31,12 +31,14 @@
  * and so is the server CPU per delivered message (all of it: ticks, socket I/O, GC), the figure the
  * load disturbs least, with the clients a whole core would carry at that cost.
  *
- * Measured on a quiet machine (Dec 2026, load average 1.3–2.2): ours max 500 (p99 tick 17.2 ms), raw `ws`
- * max 1,000 (p99 44.0 ms). At 1,000 clients ours has the shorter median tick (4.9 vs 18.6 ms) and about
- * the same server CPU per delivered message (4.92 vs 4.71 µs; 4.11 vs 3.95 in a second run, p99 59.6 ms),
- * but occasional long ticks (p99 97 ms, max 150 ms; CPU, not waiting: CPU p99 96 ms) put it over the
- * target. Its profile at 1,000 (sending phase, self time): socket writes (`writeBuffer`) 18 % of the
- * process, GC 1 %, idle 52 %; which ticks run long, and why, is not yet found.
+ * Measured on a quiet machine (Dec 2026, load average 1.0–1.9), with the warm-up second and 1,000 rooms:
+ * `ccu: max 2000 clients at p99 tick 21.5 ms, delivery 100.0%` (server CPU 84 % of a core, 2.37 µs per
+ * delivered message; the bots used 95 % of theirs), raw `ws` max 1,000 (at 1,500: p99 85 ms). Our server
+ * frames each connection's messages of a tick into one write; the raw relay corks each socket per tick
+ * but `ws`'s Sender still builds a header and two writes per message. Two bench faults hid this before:
+ * the tick timing started with the traffic, so a fresh process's first two ticks (67 and 51 ms at 1,000
+ * clients, compiling the relay path) were the p99 of 150 ticks; and GameServer's default of 100 rooms
+ * capped ours at 1,000 clients. Without them, the same machine printed max 500 (raw `ws` 1,000).
  * Measured earlier (Dec 2026), at load average ~5 on the 2 cores: raw `ws` max 500 clients (p99 tick 41.5 ms;
  * at 1,000: p99 797 ms, 90 % delivered), ours max 250 (p99 14.6 ms; at 500: p99 68.2 ms, CPU p99 44.8
  * ms, delivery 100 %; a lone 500 step a minute earlier passed at 44.2 ms): 50 % of the raw floor by
@@ -75,6 +77,14 @@ const ROOM = 10;
 const BOT_PROCESSES = 2;
 const START_TIMEOUT_MS = 20_000;
 const CONNECT_TIMEOUT_MS = 8_000;
+/**
+ * Seconds the bots send before the server starts timing its ticks (both servers alike): a fresh
+ * process's first ticks under traffic compile the relay path and grow its buffers, and with 150 ticks
+ * per 5 s step the p99 is the second-longest tick, so those one-time first ticks decided it
+ * (ours at 1,000 clients: ticks #1 and #2 at 67 and 51 ms, every later one under 30 ms). Delivery
+ * still counts every message, warm-up included.
+ */
+const WARMUP_S = 1;
 /**
  * What "p99 tick" means for the targets: `wall` (default), the tick's wall time; `cpu` (CCU_GATE=cpu), its
  * CPU time, for a machine so busy that its wall time mostly measures other processes (both are printed).
@@ -151,7 +161,7 @@ function profilerFor(kind: Kind): { start(): void; stop(): void } | null {
 
 /** Child: our game server. */
 async function serveOurs(): Promise<void> {
-  const server = new GameServer({ fps: TICK_HZ });
+  const server = new GameServer({ fps: TICK_HZ, maxRooms: 1_000 }); // GameServer's default cap, 100 rooms, is 1,000 clients at 10 a room
   server.define('arena', { maxClients: ROOM, emptyGraceMs: Infinity, setup: () => undefined });
   if ((await server.listen(0)) !== ErrorCode.OK) throw new Error('listen failed');
   tickReporter(
@@ -314,10 +324,11 @@ async function step(kind: Kind, clients: number, seconds: number): Promise<Step>
     const per = Math.ceil(clients / BOT_PROCESSES / ROOM) * ROOM;
     const botProcs: ChildProcess[] = [];
     for (let i = 0, left = clients; i < BOT_PROCESSES && left > 0; i++, left -= per) {
-      botProcs.push(child(['bots', String(port), String(Math.min(per, left)), String(i * 10_000), String(seconds)], '1'));
+      botProcs.push(child(['bots', String(port), String(Math.min(per, left)), String(i * 10_000), String(seconds + WARMUP_S)], '1'));
     }
     procs.push(...botProcs);
     await Promise.all(botProcs.map((p) => next(p, 'sending', START_TIMEOUT_MS + CONNECT_TIMEOUT_MS + 1000)));
+    await new Promise((resolve) => setTimeout(resolve, WARMUP_S * 1000));
     server.send('mark');
     const results = await Promise.all(botProcs.map((p) => next<{ summary: BotSummary }>(p, 'summary', seconds * 1000 + 10_000)));
     server.send('report');
