@@ -23,14 +23,15 @@ function pair(t: Tap): [WebRTCPeerConnection, WebRTCPeerConnection] {
 }
 type Tap = Parameters<Parameters<typeof t.test>[0]>[0];
 
-/** Two connected peer connections with one negotiated channel ("data", id 1) open on each side. */
+/** Two connected peer connections with one negotiated channel (`label`, id 1) open on each side. */
 async function openChannelPair(
   t: Tap,
+  label = 'data',
 ): Promise<{ a: WebRTCPeerConnection; b: WebRTCPeerConnection; ca: WebRTCDataChannel; cb: WebRTCDataChannel }> {
   const [a, b] = pair(t);
   wireSignaling(a, b);
-  const ca = a.createDataChannel('data', { negotiated: true, id: 1 })!;
-  const cb = b.createDataChannel('data', { negotiated: true, id: 1 })!;
+  const ca = a.createDataChannel(label, { negotiated: true, id: 1 })!;
+  const cb = b.createDataChannel(label, { negotiated: true, id: 1 })!;
   a.createOffer();
   await pollUntilDone([a, b], () => ca.getReadyState() === ChannelState.OPEN && cb.getReadyState() === ChannelState.OPEN);
   return { a, b, ca, cb };
@@ -212,12 +213,7 @@ t.test('dataChannelReceived: an in-band channel reaches the other side during po
 });
 
 t.test('close(): the remote channel reaches CLOSED; the local one is CLOSED at once', async (t) => {
-  const [a, b] = pair(t);
-  wireSignaling(a, b);
-  const ca = a.createDataChannel('x', { negotiated: true, id: 1 })!;
-  const cb = b.createDataChannel('x', { negotiated: true, id: 1 })!;
-  a.createOffer();
-  await pollUntilDone([a, b], () => cb.getReadyState() === ChannelState.OPEN && ca.getReadyState() === ChannelState.OPEN);
+  const { a, b, ca, cb } = await openChannelPair(t, 'x');
   a.close();
   t.equal(ca.getReadyState(), ChannelState.CLOSED);
   t.equal(ca.putPacket(Uint8Array.of(1)), ErrorCode.ERR_UNCONFIGURED);
